@@ -1,0 +1,40 @@
+"""LEAN's enumerations that daily-equity algorithms use, with LEAN's PEP8 member names."""
+
+from enum import IntEnum
+
+
+class Resolution(IntEnum):
+    TICK = 0
+    SECOND = 1
+    MINUTE = 2
+    HOUR = 3
+    DAILY = 4
+
+
+class SecurityType(IntEnum):
+    BASE = 0
+    EQUITY = 1
+
+
+class InsightDirection(IntEnum):
+    DOWN = -1
+    FLAT = 0
+    UP = 1
+
+
+class InsightType(IntEnum):
+    PRICE = 0
+    VOLATILITY = 1
+
+
+class DataNormalizationMode(IntEnum):
+    RAW = 0
+    ADJUSTED = 1
+    SPLIT_ADJUSTED = 2
+    TOTAL_RETURN = 3
+
+
+class Market:
+    """Market names are plain lower-case strings in LEAN."""
+
+    USA = "usa"

@@ -1,0 +1,31 @@
+"""The exceptions local_lean raises. Each message names the problem and the fix."""
+
+
+class LocalLeanError(Exception):
+    """Base class of every error local_lean raises on purpose."""
+
+
+class NotSupportedError(LocalLeanError, NotImplementedError):
+    """A LEAN name or option exists in LEAN but is outside what local_lean simulates."""
+
+    def __init__(self, what: str, hint: str = "") -> None:
+        message = f"{what} is not supported by local_lean"
+        if hint:
+            message += f": {hint}"
+        super().__init__(message)
+
+
+class DataError(LocalLeanError):
+    """Price data is missing or unreadable."""
+
+
+class MissingDataError(DataError, FileNotFoundError):
+    """No data exists for a ticker; the message says where it was looked for."""
+
+
+class MalformedDataError(DataError, ValueError):
+    """A data file exists but a row cannot be read; the message names the file and line."""
+
+
+class AlgorithmError(LocalLeanError):
+    """The algorithm raised: LEAN's "runtime error". Carries the simulated time."""

@@ -5,7 +5,7 @@ loop" when one time step runs too long or when the scheduled-event time bucket r
 module charges every scheduled event (and every ``train`` call) the way LEAN does, using the
 runner's own wall clock, and says when and where LEAN would have stopped the algorithm.
 
-How LEAN does it (QuantConnect/Lean, master):
+How LEAN does it (QuantConnect/Lean sources):
 
 * ``Engine/AlgorithmManager.cs``: the constructor builds an ``AlgorithmTimeLimitManager`` with
   ``Config.GetDouble("algorithm-manager-time-loop-maximum", 20)`` minutes and a ``LeakyBucket``
@@ -28,7 +28,9 @@ How LEAN does it (QuantConnect/Lean, master):
   through ``IsolatorLimitProvider.Consume(scheduledEvent, time, TimeMonitor)``.
   ``Common/Scheduling/TimeMonitor.cs`` then asks for one more minute (``RequestAdditionalTime(1)``)
   when the event has run one minute, and again at each further whole minute. So an event of
-  ``d`` minutes buys ``floor(d)`` minutes; an event under a minute costs nothing.
+  ``d`` minutes buys ``floor(d)`` minutes; an event under a minute costs nothing. (Older releases,
+  ``IsolatorLimitResultProvider.ConsumeWhileExecuting``, bought the first minute after one
+  second.)
   (``Common/Scheduling/ScheduleManager.cs``: ``train`` is ``Training``/``TrainingNow``, an
   ordinary scheduled event.)
 * ``Common/Util/RateLimit/LeakyBucket.cs`` and ``FixedIntervalRefillStrategy.cs``: the bucket
@@ -39,15 +41,17 @@ How LEAN does it (QuantConnect/Lean, master):
 * ``Common/Packets/LeakyBucketControlParameters.cs``: defaults capacity 120
   (``scheduled-event-leaky-bucket-capacity``), interval 1440
   (``scheduled-event-leaky-bucket-time-interval-minutes``), refill ``ceil(120 / 7) = 18``
-  (``scheduled-event-leaky-bucket-refill-amount``). The lean CLI writes the same three values.
+  (``scheduled-event-leaky-bucket-refill-amount``). The docs' "Local Quotas" table agrees
+  (interval 1440, refill capacity / 7).
 
 The documentation ("Training Models") says a time slice must finish within 10 minutes; that is
 QuantConnect Cloud's setting. The engine's own default, used here, is 20. Cloud training quotas
 also depend on the node; set the options to match yours.
 
-Time steps: the engine calls :meth:`TimeBudget.start_time_step` as it starts each slice; the events
-it then runs share that step's allowance, and time spent outside events (data handlers) counts
-too. If it never calls it, each event is treated as its own time step.
+Time steps: the engine calls :meth:`TimeBudget.start_time_step` as it starts each slice (and
+:meth:`TimeBudget.end_time_step` after the last); the events it runs in between share that step's
+allowance, and time spent outside events (data handlers) counts too, as in LEAN. If it never calls
+them, each event is treated as its own time step: only the events themselves are timed.
 """
 
 from __future__ import annotations
@@ -381,7 +385,7 @@ class TimeBudget:
         self._lowest_level = self._bucket.available
         self._lowest_at: datetime.datetime | None = None
         self._bought_total = 0
-        self._unfunded_minutes = 0
+        self._minutes_short = 0
         self._violations: list[TimeLimitViolation] = []
         self._time_steps = 0
         self._step: _TimeStep | None = None
@@ -398,6 +402,14 @@ class TimeBudget:
         self._close_step(now)
         self._step = _TimeStep(simulated_time=simulated_time, start=now, explicit=True)
         self._time_steps += 1
+
+    def end_time_step(self) -> None:
+        """Close the current time step (optional; call after the last slice).
+
+        Work after it, such as writing results, is not charged to any time loop.
+        """
+        self._close_step(self._clock())
+        self._step = None
 
     def run(
         self, event_name: str, simulated_time: datetime.datetime, action: Callable[[], None]
@@ -442,7 +454,6 @@ class TimeBudget:
 
     def summary(self) -> dict:
         """The results' "time budget" section; JSON-serialisable."""
-        self._close_step(self._clock())
         level = self.bucket_level()
         first = self._violations[0] if self._violations else None
         largest = None
@@ -477,7 +488,7 @@ class TimeBudget:
                 "lowest_at": _iso(self._lowest_at),
                 "minutes_drawn": self._bought_total,
                 "minutes_refilled": self._bucket.refilled,
-                "minutes_short": self._unfunded_minutes,
+                "minutes_short": self._minutes_short,
             },
             "lean_would_stop": first is not None,
             "first_violation": first.to_json() if first else None,
@@ -564,7 +575,7 @@ class TimeBudget:
                 self._bought_total += 1
                 self._note_level(simulated_time)
             else:
-                self._unfunded_minutes += 1
+                self._minutes_short += 1
                 if first is None:
                     first = self._violation(
                         name, simulated_time, REASON_BUCKET_EMPTY, step, offset + purchase_at

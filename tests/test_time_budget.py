@@ -218,6 +218,38 @@ def test_time_between_events_counts_in_the_time_step() -> None:
     assert len(budget.violations) == 1  # a short step is fine
 
 
+def test_loop_can_run_out_inside_an_event_before_its_first_purchase() -> None:
+    # 19.5 minutes of data handling, then a training: the loop passes 20 minutes half a minute
+    # into the training, before the training's first purchase at its minute 1.
+    budget, clock, _ = make_budget()
+    budget.start_time_step(TRAIN_TIME)
+    clock.advance(19.5 * MINUTE)
+    budget.run("train", TRAIN_TIME, clock.taking(3 * MINUTE))
+    violation = budget.violations[0]
+    assert violation.reason == REASON_TIME_LOOP
+    assert violation.event_name == "train"
+    assert violation.time_step_elapsed_minutes == pytest.approx(20.0)
+    assert violation.bucket_minutes_left == 120
+
+
+def test_end_time_step_checks_the_last_step_and_frees_what_follows() -> None:
+    budget, clock, _ = make_budget()
+    budget.start_time_step(TRAIN_TIME)
+    budget.run("predict", TRAIN_TIME, clock.taking(5.0))
+    clock.advance(19 * MINUTE)
+    budget.end_time_step()
+    assert not budget.violations  # 19 minutes and 5 seconds: inside 20
+
+    budget.start_time_step(TRAIN_TIME + datetime.timedelta(days=1))
+    clock.advance(25 * MINUTE)
+    budget.end_time_step()
+    clock.advance(100 * MINUTE)  # writing results: outside any time step
+    summary = budget.summary()
+    assert summary["violation_count"] == 1
+    assert summary["first_violation"]["simulated_time"] == "2021-01-30T08:00:00"
+    assert summary["first_violation"]["event"] == "(time step)"
+
+
 # -- draining and refilling --------------------------------------------------------------------
 
 

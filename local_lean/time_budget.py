@@ -28,11 +28,11 @@ How LEAN does it (QuantConnect/Lean sources):
   through ``IsolatorLimitProvider.Consume(scheduledEvent, time, TimeMonitor)``.
   ``Common/Scheduling/TimeMonitor.cs`` then asks for one more minute (``RequestAdditionalTime(1)``)
   when the event has run one minute, and again at each further whole minute. So an event of
-  ``d`` minutes buys ``floor(d)`` minutes; an event under a minute costs nothing. (Older releases,
-  ``IsolatorLimitResultProvider.ConsumeWhileExecuting``, bought the first minute after one
-  second.)
-  (``Common/Scheduling/ScheduleManager.cs``: ``train`` is ``Training``/``TrainingNow``, an
-  ordinary scheduled event.)
+  ``d`` minutes buys ``floor(d)`` minutes; an event under a minute costs nothing, though its time
+  still counts toward the loop. ``train`` is an ordinary scheduled event
+  (``Common/Scheduling/ScheduleManager.cs``, ``Training``/``TrainingNow``). Older releases
+  (``IsolatorLimitResultProvider.ConsumeWhileExecuting``) bought the first minute after one
+  second.
 * ``Common/Util/RateLimit/LeakyBucket.cs`` and ``FixedIntervalRefillStrategy.cs``: the bucket
   starts full, holds whole minutes, and refills ``refill-amount`` minutes for each whole
   ``time-interval-minutes`` of *wall-clock* time (``RealTimeProvider``) since it was created,
@@ -44,9 +44,9 @@ How LEAN does it (QuantConnect/Lean sources):
   (``scheduled-event-leaky-bucket-refill-amount``). The docs' "Local Quotas" table agrees
   (interval 1440, refill capacity / 7).
 
-The documentation ("Training Models") says a time slice must finish within 10 minutes; that is
-QuantConnect Cloud's setting. The engine's own default, used here, is 20. Cloud training quotas
-also depend on the node; set the options to match yours.
+The documentation ("Training Models") says a time slice must finish within 10 minutes, the figure
+QuantConnect Cloud's error messages show; the engine's own default, used here, is 20. Cloud
+training quotas also depend on the node: set the options to match yours.
 
 Time steps: the engine calls :meth:`TimeBudget.start_time_step` as it starts each slice (and
 :meth:`TimeBudget.end_time_step` after the last); the events it runs in between share that step's
@@ -94,7 +94,7 @@ class TimeLimitSettings:
     refill_interval_minutes: ``scheduled-event-leaky-bucket-time-interval-minutes``, default 1440
         of wall-clock time (same file, ``DefaultTimeInterval``).
     time_loop_maximum_minutes: ``algorithm-manager-time-loop-maximum``, default 20
-        (Engine/AlgorithmManager.cs constructor); the docs quote 10, QuantConnect Cloud's value.
+        (Engine/AlgorithmManager.cs constructor); the docs say 10, as cloud errors show.
     free_minutes_per_event: how long an event runs before its first draw from the bucket; it then
         draws one minute per further minute (Common/Scheduling/TimeMonitor.cs:
         ``NextTimeRequest = now.AddMinutes(1)``). Not a LEAN config key.

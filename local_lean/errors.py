@@ -29,3 +29,10 @@ class MalformedDataError(DataError, ValueError):
 
 class AlgorithmError(LocalLeanError):
     """The algorithm raised: LEAN's "runtime error". Carries the simulated time."""
+
+
+class UnknownSymbolError(LocalLeanError, KeyError):
+    """A ticker was used before being added (add_equity) or has no data."""
+
+    def __str__(self) -> str:  # KeyError would print the message in quotes
+        return str(self.args[0]) if self.args else ""

@@ -1,0 +1,64 @@
+"""Price sources: where daily bars come from.
+
+Every source returns the same frame (see `PriceSource.daily_bars`), so the engine, the history
+frames and the QuantBook do not care whether prices came from a LEAN data folder, a folder of
+CSV files or the built-in synthetic market.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+
+import pandas as pd
+
+from local_lean.data.bars import BAR_COLUMNS
+from local_lean.data.csv_folder import CsvFolder
+from local_lean.data.lean_folder import LeanDataFolder
+from local_lean.data.synthetic import SyntheticMarket
+from local_lean.errors import DataError
+
+__all__ = [
+    "BAR_COLUMNS",
+    "CsvFolder",
+    "LeanDataFolder",
+    "PriceSource",
+    "SyntheticMarket",
+    "open_price_source",
+]
+
+
+@runtime_checkable
+class PriceSource(Protocol):
+    """Where daily bars come from."""
+
+    description: str
+
+    def daily_bars(self, ticker: str) -> pd.DataFrame:
+        """All daily bars of `ticker` (case-insensitive): DatetimeIndex named "date" of session
+        dates at midnight (tz-naive, ascending, unique), columns open, high, low, close, volume as
+        float64; prices adjusted for splits and dividends (LEAN's default ADJUSTED normalisation).
+        Raises MissingDataError naming the ticker and what was looked for (path)."""
+        ...
+
+    def has_ticker(self, ticker: str) -> bool:
+        """True when `daily_bars(ticker)` has data to return."""
+        ...
+
+
+def open_price_source(data: str | Path | None, seed: int = 0) -> PriceSource:
+    """The source for `data`: None -> the synthetic market; a LEAN data folder (one holding
+    equity/usa/daily) -> LeanDataFolder; a folder of *.csv files -> CsvFolder."""
+    if data is None:
+        return SyntheticMarket(seed=seed)
+    root = Path(data).expanduser()
+    if (root / "equity" / "usa" / "daily").is_dir():
+        return LeanDataFolder(root)
+    if root.is_dir() and any(path.suffix.lower() == ".csv" for path in root.iterdir()):
+        return CsvFolder(root)
+    found = "does not exist" if not root.exists() else "holds neither"
+    raise DataError(
+        f"{root} {found}: expected a LEAN data folder (one containing equity/usa/daily/"
+        "<ticker>.zip, as `lean init` creates) or a folder of <ticker>.csv files with columns "
+        "date,open,high,low,close,volume; or leave the data option out for the synthetic market"
+    )

@@ -1,0 +1,184 @@
+"""Daily US-equity bars from a LEAN data folder, adjusted as LEAN's default ADJUSTED mode does.
+
+Layout (the one `lean init` and LEAN's repository use):
+
+- `<root>/equity/usa/daily/<ticker>.zip` holds one CSV (`<ticker>.csv`), one row per day:
+  `yyyyMMdd HH:mm,open,high,low,close,volume`, prices as integers scaled by 10,000.
+- `<root>/equity/usa/factor_files/<ticker>.csv`, rows
+  `yyyymmdd,price_factor,split_factor,reference_price`.
+
+Adjustment follows LEAN's `CorporateFactorProvider.GetPriceFactor`: walking the factor rows from
+the newest back, it keeps the row of the oldest date that is still on or after the bar's date, so
+a bar uses the FIRST factor row dated on or after its day, and a bar after the last row uses 1.
+The ADJUSTED price is raw x price_factor x split_factor of that row. Volume is divided by the same
+factor and rounded, as LEAN's `Normalize`/`Scale` do since LEAN PR #5525 ("Adjust Volume for
+Splits"), so that price x volume stays the traded value.
+
+A ticker without a factor file is served unadjusted (LEAN does the same: no factors means a
+factor of 1) with a warning. Map files (`<root>/equity/usa/map_files`) are not read: tickers are
+taken as the data files name them, so a renamed security must be asked for by its file's name.
+"""
+
+from __future__ import annotations
+
+import io
+import warnings
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from local_lean.data.bars import BAR_COLUMNS, PRICE_COLUMNS, check_bar_frame, make_bar_frame
+from local_lean.errors import MalformedDataError, MissingDataError
+
+PRICE_SCALE = 10_000.0
+
+
+class LeanDataFolder:
+    """A PriceSource reading `<root>/equity/usa/{daily,factor_files}`; parsed frames are cached."""
+
+    def __init__(self, root: str | Path) -> None:
+        self.root = Path(root).expanduser().resolve()
+        self.daily_folder = self.root / "equity" / "usa" / "daily"
+        self.factor_folder = self.root / "equity" / "usa" / "factor_files"
+        if not self.daily_folder.is_dir():
+            raise MissingDataError(
+                f"{self.daily_folder} does not exist: a LEAN data folder holds equity/usa/daily/"
+                "<ticker>.zip files; pass the folder that contains 'equity'"
+            )
+        self.description = f"LEAN data folder {self.root}"
+        self.unadjusted_tickers: set[str] = set()
+        self._cache: dict[str, pd.DataFrame] = {}
+
+    def has_ticker(self, ticker: str) -> bool:
+        return self._zip_path(ticker).is_file()
+
+    def daily_bars(self, ticker: str) -> pd.DataFrame:
+        """All daily bars of `ticker`, adjusted for splits and dividends (see the module doc)."""
+        key = ticker.strip().upper()
+        if key not in self._cache:
+            raw = read_daily_zip(self._zip_path(key), key)
+            factor_path = self.factor_folder / f"{key.lower()}.csv"
+            if factor_path.is_file():
+                bars = adjust_bars(raw, read_factor_file(factor_path))
+            else:
+                self.unadjusted_tickers.add(key)
+                warnings.warn(
+                    f"{key}: no factor file at {factor_path}; its prices are not adjusted for "
+                    "splits and dividends (LEAN uses a factor of 1 in that case too)",
+                    stacklevel=2,
+                )
+                bars = raw
+            self._cache[key] = bars
+        return self._cache[key]
+
+    def _zip_path(self, ticker: str) -> Path:
+        return self.daily_folder / f"{ticker.strip().lower()}.zip"
+
+
+def read_daily_zip(path: Path, ticker: str) -> pd.DataFrame:
+    """The raw (unadjusted) bars of one LEAN daily zip, prices divided by 10,000."""
+    if not path.is_file():
+        raise MissingDataError(
+            f"no daily data for {ticker}: {path} does not exist; download it with "
+            f"`lean data download` or put {ticker.lower()}.zip there"
+        )
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = [name for name in archive.namelist() if name.lower().endswith(".csv")]
+            if not members:
+                raise MalformedDataError(
+                    f"{path} holds no .csv file; expected {ticker.lower()}.csv"
+                )
+            text = archive.read(members[0]).decode("utf-8")
+    except zipfile.BadZipFile as error:
+        raise MalformedDataError(f"{path} is not a readable zip file ({error})") from error
+    where = f"{path}:{members[0]}"
+    rows = _parse_rows(text, where)
+    dates = pd.to_datetime(rows["time"].str.slice(0, 8), format="%Y%m%d", errors="coerce")
+    _reject_bad_rows(dates.isna().to_numpy(), where, text, "a date that is not yyyyMMdd HH:mm")
+    values = rows[BAR_COLUMNS].to_numpy(dtype="float64")
+    values[:, :4] /= PRICE_SCALE
+    frame = make_bar_frame(pd.DatetimeIndex(dates), values)
+    return check_bar_frame(frame, where)
+
+
+def _parse_rows(text: str, where: str) -> pd.DataFrame:
+    try:
+        rows = pd.read_csv(
+            io.StringIO(text),
+            header=None,
+            names=["time", *BAR_COLUMNS],
+            dtype={"time": str},
+            on_bad_lines="error",
+            skip_blank_lines=True,
+        )
+    except pd.errors.ParserError as error:
+        raise MalformedDataError(
+            f"{where}: {error}; each row must be yyyyMMdd HH:mm,open,high,low,close,volume"
+        ) from error
+    for column in BAR_COLUMNS:
+        numbers = pd.to_numeric(rows[column], errors="coerce")
+        _reject_bad_rows(numbers.isna().to_numpy(), where, text, f"a {column} that is not a number")
+        rows[column] = numbers
+    return rows
+
+
+def _reject_bad_rows(bad: np.ndarray, where: str, text: str, problem: str) -> None:
+    if not bad.any():
+        return
+    row = int(np.argmax(bad))
+    lines = [line for line in text.splitlines() if line.strip()]
+    line_number = _line_number_of_row(text, row)
+    raise MalformedDataError(
+        f"{where}, line {line_number}: {problem}: {lines[row]!r}; expected "
+        "yyyyMMdd HH:mm,open,high,low,close,volume with prices x10000"
+    )
+
+
+def _line_number_of_row(text: str, row: int) -> int:
+    """The 1-based line number of the `row`-th non-blank line."""
+    seen = -1
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.strip():
+            seen += 1
+            if seen == row:
+                return number
+    return seen + 1
+
+
+def read_factor_file(path: Path) -> pd.DataFrame:
+    """Factor rows as a frame indexed by date with one column, `scale` = price x split factor."""
+    dates: list[pd.Timestamp] = []
+    scales: list[float] = []
+    for number, line in enumerate(path.read_text().splitlines(), start=1):
+        if not line.strip():
+            continue
+        fields = line.strip().split(",")
+        try:
+            day = pd.Timestamp(pd.to_datetime(fields[0], format="%Y%m%d"))
+            scale = float(fields[1]) * float(fields[2])
+        except (ValueError, IndexError) as error:
+            raise MalformedDataError(
+                f"{path}, line {number}: {line!r} is not "
+                "yyyymmdd,price_factor,split_factor,reference_price"
+            ) from error
+        if not scale > 0:
+            raise MalformedDataError(f"{path}, line {number}: factors must be positive: {line!r}")
+        dates.append(day)
+        scales.append(scale)
+    factors = pd.DataFrame({"scale": scales}, index=pd.DatetimeIndex(dates, name="date"))
+    return factors.sort_index()
+
+
+def adjust_bars(raw: pd.DataFrame, factors: pd.DataFrame) -> pd.DataFrame:
+    """Apply the factor of the first factor row dated on or after each bar's day."""
+    factor_dates = factors.index.to_numpy()
+    position = np.searchsorted(factor_dates, raw.index.to_numpy(), side="left")
+    scale_with_default = np.append(factors["scale"].to_numpy(), 1.0)
+    scale = scale_with_default[position]
+    adjusted = raw.copy()
+    adjusted[PRICE_COLUMNS] = raw[PRICE_COLUMNS].to_numpy() * scale[:, None]
+    adjusted["volume"] = np.round(raw["volume"].to_numpy() / scale)
+    return adjusted

@@ -1,0 +1,104 @@
+"""The New York Stock Exchange calendar, as LEAN's market-hours database describes US equities.
+
+Sessions come from `exchange_calendars` ("XNYS"), which keeps NYSE holidays, early closes and
+historical closures (for example 2001-09-11 to 09-14, 2012-10-29/30) up to date; no holiday list
+is written by hand here. Times are naive New York times, LEAN's default algorithm time zone:
+regular sessions run 09:30-16:00, early closes end at 13:00.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime
+from dataclasses import dataclass
+from functools import lru_cache
+
+import exchange_calendars
+import pandas as pd
+
+NEW_YORK = "America/New_York"
+FIRST_COVERED_DAY = datetime.date(1995, 1, 1)
+YEARS_COVERED_AHEAD = 5
+
+
+@dataclass(frozen=True)
+class TradingSession:
+    """One NYSE trading day with its open and close in naive New York time."""
+
+    date: datetime.date
+    open: datetime.datetime
+    close: datetime.datetime
+
+
+class NyseCalendar:
+    """NYSE sessions between `first_day` and `last_day`; asking outside that span is an error."""
+
+    def __init__(self, first_day: datetime.date, last_day: datetime.date) -> None:
+        calendar = exchange_calendars.get_calendar(
+            "XNYS", start=pd.Timestamp(first_day), end=pd.Timestamp(last_day)
+        )
+        schedule = calendar.schedule
+        opens = schedule["open"].dt.tz_convert(NEW_YORK).dt.tz_localize(None)
+        closes = schedule["close"].dt.tz_convert(NEW_YORK).dt.tz_localize(None)
+        self.first_day = first_day
+        self.last_day = last_day
+        self._dates: list[datetime.date] = [day.date() for day in schedule.index]
+        self._date_set = frozenset(self._dates)
+        self._sessions = [
+            TradingSession(day, open_.to_pydatetime(), close.to_pydatetime())
+            for day, open_, close in zip(self._dates, opens, closes, strict=True)
+        ]
+
+    def _check_covered(self, day: datetime.date) -> None:
+        if not isinstance(day, datetime.date):
+            raise TypeError(f"expected a datetime.date, got {day!r}")
+        day = _as_date(day)
+        if not self.first_day <= day <= self.last_day:
+            raise ValueError(
+                f"{day} is outside the NYSE calendar's span {self.first_day}..{self.last_day}; "
+                "use dates inside it"
+            )
+
+    def sessions(self, start: datetime.date, end: datetime.date) -> list[TradingSession]:
+        """The sessions from `start` to `end`, both inclusive, oldest first."""
+        self._check_covered(start)
+        self._check_covered(end)
+        low = bisect.bisect_left(self._dates, _as_date(start))
+        high = bisect.bisect_right(self._dates, _as_date(end))
+        return self._sessions[low:high]
+
+    def session_dates(self, start: datetime.date, end: datetime.date) -> list[datetime.date]:
+        """The session dates from `start` to `end`, both inclusive, oldest first."""
+        return [session.date for session in self.sessions(start, end)]
+
+    def is_session(self, day: datetime.date) -> bool:
+        """True when the NYSE trades on `day`."""
+        self._check_covered(day)
+        return _as_date(day) in self._date_set
+
+    def previous_session(self, day: datetime.date) -> datetime.date:
+        """The last session strictly before `day`."""
+        self._check_covered(day)
+        index = bisect.bisect_left(self._dates, _as_date(day)) - 1
+        if index < 0:
+            raise ValueError(f"no NYSE session before {day} within the calendar's span")
+        return self._dates[index]
+
+    def next_session(self, day: datetime.date) -> datetime.date:
+        """The first session strictly after `day`."""
+        self._check_covered(day)
+        index = bisect.bisect_right(self._dates, _as_date(day))
+        if index >= len(self._dates):
+            raise ValueError(f"no NYSE session after {day} within the calendar's span")
+        return self._dates[index]
+
+
+def _as_date(day: datetime.date) -> datetime.date:
+    return day.date() if isinstance(day, datetime.datetime) else day
+
+
+@lru_cache(maxsize=1)
+def nyse_calendar() -> NyseCalendar:
+    """The shared NYSE calendar from 1995 to the end of the year five years from today."""
+    last_day = datetime.date(datetime.date.today().year + YEARS_COVERED_AHEAD, 12, 31)
+    return NyseCalendar(FIRST_COVERED_DAY, last_day)

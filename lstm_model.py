@@ -1,0 +1,875 @@
+"""MyLSTM: next-close forecasts from a stacked Keras LSTM, and their walk-forward evaluation.
+
+The model follows a QuantConnect forum post: `layers` LSTM layers of `units` units, each followed
+by Dropout, then Dense(1); windows of `lookback` daily closes; Adam and mean squared error.
+
+Normalisation ("normalization" below) decides what the network sees and learns:
+
+- "minmax": the post's way. Closes are scaled to [0, 1] by a MinMaxScaler fitted on the training
+  closes only; the target is the scaled next close. Prices that leave the training range give
+  inputs outside [0, 1], which the network never saw.
+- "last_close": scale-free. Each window is divided by its own last close, minus 1, in percent;
+  the target is the next close over the last close, minus 1, in percent; a forecast is turned
+  back into a price by multiplying the last close by (1 + forecast / 100). Multiplying every price
+  by a constant multiplies every forecast by the same constant.
+
+`walk_forward` measures one-step forecasts against the naive forecast ("tomorrow's close =
+today's close") the way the strategy uses the model: train, forecast a block of days, move on.
+
+This file is uploaded to QuantConnect beside main.py, so it depends only on numpy, pandas,
+scikit-learn, Keras 3 (any backend) and the standard library.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import numbers
+import os
+import shutil
+import tempfile
+import time
+import zipfile
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import keras
+import numpy as np
+import pandas as pd
+from sklearn.exceptions import NotFittedError
+from sklearn.preprocessing import MinMaxScaler
+
+__all__ = [
+    "FORMAT_VERSION",
+    "NORMALIZATIONS",
+    "InsufficientDataError",
+    "InvalidPricesError",
+    "ModelFileError",
+    "MyLSTM",
+    "NotFittedError",
+    "TrainingError",
+    "WalkForwardResult",
+    "directional_accuracy",
+    "naive_forecast",
+    "walk_forward",
+    "wilson_interval",
+]
+
+# Version of the saved-model layout (the .keras file plus its .json sidecar).
+FORMAT_VERSION = 1
+NORMALIZATIONS = ("minmax", "last_close")
+# Scale-free inputs and targets are expressed in percent: daily moves of about 1 rather than
+# 0.01 keep the network's outputs and gradients in a comfortable range.
+PERCENT = 100.0
+
+
+class InsufficientDataError(ValueError):
+    """Fewer prices than the operation needs."""
+
+
+class InvalidPricesError(ValueError):
+    """Prices that are missing, not finite, not positive or not one-dimensional."""
+
+
+class TrainingError(RuntimeError):
+    """Training produced a non-finite loss; the previous weights were kept."""
+
+
+class ModelFileError(Exception):
+    """A stored model is missing, truncated, corrupt or incompatible with this code."""
+
+
+# ----- input checking --------------------------------------------------------------------------
+
+
+def as_prices(prices: Any, name: str = "prices") -> np.ndarray:
+    """`prices` (list, numpy array, pandas Series) as a 1-D float64 array, checked.
+
+    Raises TypeError for non-numeric values and InvalidPricesError for missing, non-finite or
+    non-positive prices, naming the positions at fault.
+    """
+    if isinstance(prices, (str, bytes)):
+        raise TypeError(f"{name} must be a sequence of numbers, got a {type(prices).__name__}")
+    if isinstance(prices, pd.DataFrame):
+        if prices.shape[1] != 1:
+            raise InvalidPricesError(
+                f"{name} is a DataFrame with {prices.shape[1]} columns: pass one column of closes"
+            )
+        prices = prices.iloc[:, 0]
+    if isinstance(prices, pd.Series):
+        values = prices.to_numpy(dtype=object, na_value=np.nan)
+    else:
+        try:
+            values = np.asarray(prices)
+        except (TypeError, ValueError) as error:
+            raise TypeError(f"{name} must be a sequence of numbers: {error}") from error
+    if values.dtype.kind == "b" or any(isinstance(v, (bool, np.bool_)) for v in values.flat):
+        raise TypeError(f"{name} must hold numbers, not booleans")
+    if values.dtype.kind == "O":
+        # Missing values (None, pd.NA) become NaN and are reported by position below.
+        values = np.array(
+            [np.nan if v is None or v is pd.NA else v for v in values.flat], dtype=object
+        ).reshape(values.shape)
+    if values.dtype.kind not in "iuf":
+        try:
+            values = values.astype(np.float64)
+        except (TypeError, ValueError) as error:
+            raise TypeError(
+                f"{name} must hold numbers only; found non-numeric values ({error})"
+            ) from error
+    values = values.astype(np.float64, copy=True)
+    if values.ndim == 2 and 1 in values.shape:
+        values = values.reshape(-1)
+    if values.ndim != 1:
+        raise InvalidPricesError(
+            f"{name} must be one-dimensional (a series of closes), got shape {values.shape}"
+        )
+    bad = np.flatnonzero(~np.isfinite(values))
+    if bad.size:
+        raise InvalidPricesError(
+            f"{name} has {bad.size} missing or non-finite value(s) at position(s) "
+            f"{_positions(bad)}: fill or drop them before forecasting"
+        )
+    bad = np.flatnonzero(values <= 0)
+    if bad.size:
+        raise InvalidPricesError(
+            f"{name} has {bad.size} non-positive price(s) at position(s) {_positions(bad)}: "
+            "closes must be greater than zero"
+        )
+    return values
+
+
+def _positions(indexes: np.ndarray, shown: int = 10) -> str:
+    text = ", ".join(str(int(i)) for i in indexes[:shown])
+    return text + (f", ... ({indexes.size - shown} more)" if indexes.size > shown else "")
+
+
+def _require_length(values: np.ndarray, needed: int, what: str) -> None:
+    if len(values) < needed:
+        raise InsufficientDataError(
+            f"{what} needs at least {needed} prices, but {len(values)} were given"
+        )
+
+
+def _check_int(name: str, value: Any, minimum: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise ValueError(f"{name} must be an integer, got {value!r}")
+    if value < minimum:
+        raise ValueError(f"{name} must be at least {minimum}, got {value}")
+    return int(value)
+
+
+def _check_fraction(name: str, value: Any, low_open: bool = False) -> float:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise ValueError(f"{name} must be a number in [0, 1), got {value!r}")
+    value = float(value)
+    if not (0.0 <= value < 1.0) or (low_open and value == 0.0):
+        raise ValueError(f"{name} must be in [0, 1), got {value}")
+    return value
+
+
+# ----- the model -------------------------------------------------------------------------------
+
+
+class MyLSTM:
+    """A stacked LSTM forecasting the next daily close from the last `lookback` closes.
+
+    Configuration lives in the constructor; learned state ends in "_": `model_` (the Keras
+    model, or None before training), `scaler_` (the MinMaxScaler for "minmax"), `loss_history_`
+    (per-epoch training losses across all fits), `val_loss_history_` (validation losses, when a
+    validation tail is used) and `n_fits_`.
+    """
+
+    def __init__(
+        self,
+        lookback=60,
+        units=50,
+        layers=4,
+        dropout=0.2,
+        epochs=50,
+        batch_size=32,
+        learning_rate=0.001,
+        seed=0,
+        normalization="minmax",
+        validation_fraction=0.0,
+        patience=None,
+        verbose=0,
+    ):
+        self.lookback = _check_int("lookback", lookback, 1)
+        self.units = _check_int("units", units, 1)
+        self.layers = _check_int("layers", layers, 1)
+        self.dropout = _check_fraction("dropout", dropout)
+        self.epochs = _check_int("epochs", epochs, 1)
+        self.batch_size = _check_int("batch_size", batch_size, 1)
+        if (
+            isinstance(learning_rate, bool)
+            or not isinstance(learning_rate, numbers.Real)
+            or not math.isfinite(learning_rate)
+            or learning_rate <= 0
+        ):
+            raise ValueError(f"learning_rate must be a positive number, got {learning_rate!r}")
+        self.learning_rate = float(learning_rate)
+        self.seed = _check_int("seed", seed, 0)
+        if normalization not in NORMALIZATIONS:
+            raise ValueError(
+                f"normalization must be one of {', '.join(NORMALIZATIONS)}; got {normalization!r}"
+            )
+        self.normalization = normalization
+        self.validation_fraction = _check_fraction("validation_fraction", validation_fraction)
+        self.patience = None if patience is None else _check_int("patience", patience, 1)
+        if self.patience is not None and self.validation_fraction == 0.0:
+            raise ValueError(
+                "patience needs a validation tail: set validation_fraction > 0 as well"
+            )
+        self.verbose = _check_int("verbose", verbose, 0)
+
+        self.model_: keras.Model | None = None
+        self.scaler_: MinMaxScaler | None = None
+        self.loss_history_: list[float] = []
+        self.val_loss_history_: list[float] = []
+        self.n_fits_ = 0
+        self._predict_function = None
+
+    # ----- configuration ---------------------------------------------------------------------
+
+    def get_params(self) -> dict[str, Any]:
+        """The constructor's arguments, as a dict."""
+        return {
+            "lookback": self.lookback,
+            "units": self.units,
+            "layers": self.layers,
+            "dropout": self.dropout,
+            "epochs": self.epochs,
+            "batch_size": self.batch_size,
+            "learning_rate": self.learning_rate,
+            "seed": self.seed,
+            "normalization": self.normalization,
+            "validation_fraction": self.validation_fraction,
+            "patience": self.patience,
+            "verbose": self.verbose,
+        }
+
+    def __repr__(self) -> str:
+        arguments = ", ".join(f"{key}={value!r}" for key, value in self.get_params().items())
+        return f"MyLSTM({arguments})"
+
+    @property
+    def is_fitted(self) -> bool:
+        """True once a fit has succeeded (or a fitted model was loaded)."""
+        return self.model_ is not None and self.n_fits_ > 0
+
+    # ----- data ------------------------------------------------------------------------------
+
+    def process_data(self, prices, test_size=20):
+        """Split closes, fit the normalisation on the training part, and build training windows.
+
+        Returns (features_set, labels, training_data, test_data): training_data is
+        prices[:-test_size] (all of them when test_size is 0) and test_data the last test_size
+        prices. The scaler ("minmax") is fitted on training_data only and kept on self.
+        features_set is float32 of shape (n, lookback, 1), n = len(training_data) - lookback:
+        window i holds training closes i .. i + lookback - 1, normalised; labels is float32 of
+        shape (n,): the normalised close that follows window i.
+        """
+        test_size = _check_int("test_size", test_size, 0)
+        values = as_prices(prices)
+        _require_length(
+            values,
+            self.lookback + 1 + test_size,
+            f"process_data with lookback={self.lookback} and test_size={test_size}",
+        )
+        training_data = values[: len(values) - test_size]
+        test_data = values[len(values) - test_size :]
+        if self.normalization == "minmax":
+            scaler = MinMaxScaler(feature_range=(0, 1))
+            scaler.fit(training_data.reshape(-1, 1))
+            self.scaler_ = scaler
+        windows = np.lib.stride_tricks.sliding_window_view(training_data, self.lookback)[:-1]
+        next_closes = training_data[self.lookback :]
+        features_set = self._normalise_windows(windows)
+        labels = self._normalise_targets(windows, next_closes)
+        return features_set, labels, training_data, test_data
+
+    def _normalise_windows(self, windows: np.ndarray) -> np.ndarray:
+        """Windows of closes (n, lookback) -> network inputs (n, lookback, 1), float32."""
+        if self.normalization == "minmax":
+            scaled = self._scaler().transform(windows.reshape(-1, 1)).reshape(windows.shape)
+        else:  # last_close
+            scaled = (windows / windows[:, -1:] - 1.0) * PERCENT
+        return scaled.astype(np.float32)[:, :, None]
+
+    def _normalise_targets(self, windows: np.ndarray, next_closes: np.ndarray) -> np.ndarray:
+        if self.normalization == "minmax":
+            scaled = self._scaler().transform(next_closes.reshape(-1, 1)).reshape(-1)
+        else:
+            scaled = (next_closes / windows[:, -1] - 1.0) * PERCENT
+        return scaled.astype(np.float32)
+
+    def _to_prices(self, outputs: np.ndarray, windows: np.ndarray) -> np.ndarray:
+        """Network outputs -> forecast closes, in float64."""
+        outputs = np.asarray(outputs, dtype=np.float64).reshape(-1)
+        if self.normalization == "minmax":
+            scaler = self._scaler()
+            return (outputs - scaler.min_[0]) / scaler.scale_[0]
+        return windows[:, -1] * (1.0 + outputs / PERCENT)
+
+    def _scaler(self) -> MinMaxScaler:
+        if self.scaler_ is None:
+            raise NotFittedError(
+                "The MinMax scaler is not fitted: call process_data (or load a saved model) first"
+            )
+        return self.scaler_
+
+    # ----- network ---------------------------------------------------------------------------
+
+    def create_model(self) -> keras.Model:
+        """Build and compile a new stacked LSTM (seeded), store it in model_ and return it.
+
+        The layers keep Keras's defaults (tanh/sigmoid, no recurrent dropout, no unrolling, with
+        bias) so that a GPU uses the fused cuDNN kernel.
+        """
+        keras.utils.set_random_seed(self.seed)
+        model = keras.Sequential(name="my_lstm")
+        model.add(keras.Input(shape=(self.lookback, 1)))
+        for layer in range(self.layers):
+            model.add(keras.layers.LSTM(self.units, return_sequences=layer < self.layers - 1))
+            model.add(keras.layers.Dropout(self.dropout))
+        model.add(keras.layers.Dense(1))
+        model.compile(
+            optimizer=keras.optimizers.Adam(learning_rate=self.learning_rate),
+            loss="mean_squared_error",
+            metrics=["mae"],
+        )
+        self._set_model(model)
+        self.n_fits_ = 0
+        return model
+
+    def _set_model(self, model: keras.Model | None) -> None:
+        self.model_ = model
+        self._predict_function = None
+
+    def fit_model(self, features_set, labels, epochs=None) -> dict[str, list[float]]:
+        """Train on windows from process_data; returns this fit's per-epoch losses.
+
+        Creates the model if there is none; otherwise continues from its current weights (warm
+        start). Seeded: the same seed, data and starting weights give the same weights. With
+        validation_fraction > 0 the last fraction of windows (in time order) is held out for
+        validation and, with patience, early stopping restores the best weights. A non-finite
+        loss raises TrainingError and restores the weights from before this fit.
+        """
+        epochs = self.epochs if epochs is None else _check_int("epochs", epochs, 1)
+        features_set = np.asarray(features_set, dtype=np.float32)
+        labels = np.asarray(labels, dtype=np.float32).reshape(-1)
+        if features_set.ndim != 3 or features_set.shape[1:] != (self.lookback, 1):
+            raise ValueError(
+                f"features_set must have shape (n, {self.lookback}, 1), got {features_set.shape}"
+            )
+        if len(labels) != len(features_set):
+            raise ValueError(
+                f"labels ({len(labels)}) and features_set ({len(features_set)}) differ in length"
+            )
+        if len(labels) == 0:
+            raise InsufficientDataError("fit_model needs at least 1 window, got 0")
+        if not (np.all(np.isfinite(features_set)) and np.all(np.isfinite(labels))):
+            raise InvalidPricesError("features_set and labels must be finite")
+
+        validation_data = None
+        callbacks: list[keras.callbacks.Callback] = [keras.callbacks.TerminateOnNaN()]
+        if self.validation_fraction > 0:
+            n_validation = int(round(len(labels) * self.validation_fraction))
+            if n_validation < 1 or n_validation >= len(labels):
+                raise InsufficientDataError(
+                    f"validation_fraction={self.validation_fraction} of {len(labels)} windows "
+                    "leaves no validation or no training windows: pass more prices"
+                )
+            split = len(labels) - n_validation
+            validation_data = (features_set[split:], labels[split:])
+            features_set, labels = features_set[:split], labels[:split]
+            if self.patience is not None:
+                callbacks.append(
+                    keras.callbacks.EarlyStopping(
+                        monitor="val_loss", patience=self.patience, restore_best_weights=True
+                    )
+                )
+
+        created_here = self.model_ is None
+        model = self.create_model() if created_here else self.model_
+        assert model is not None
+        saved_weights = model.get_weights()
+        saved_optimizer = [np.array(v) for v in model.optimizer.variables]
+
+        # Reseed before every fit: dropout masks and the shuffling order repeat exactly.
+        keras.utils.set_random_seed(self.seed)
+        history = model.fit(
+            features_set,
+            labels,
+            epochs=epochs,
+            batch_size=self.batch_size,
+            shuffle=True,
+            validation_data=validation_data,
+            callbacks=callbacks,
+            verbose=self.verbose,
+        )
+        losses = [float(value) for value in history.history.get("loss", [])]
+        val_losses = [float(value) for value in history.history.get("val_loss", [])]
+        if not losses or not all(math.isfinite(value) for value in losses + val_losses):
+            if created_here:
+                self._set_model(None)
+            else:
+                model.set_weights(saved_weights)
+                for variable, value in zip(
+                    model.optimizer.variables, saved_optimizer, strict=False
+                ):
+                    variable.assign(value)
+            raise TrainingError(
+                f"training produced a non-finite loss (losses {losses}); the weights from before "
+                "this fit were kept. Lower learning_rate or check the prices"
+            )
+        self.loss_history_.extend(losses)
+        self.val_loss_history_.extend(val_losses)
+        self.n_fits_ += 1
+        result = {"loss": losses}
+        if val_losses:
+            result["val_loss"] = val_losses
+        return result
+
+    # ----- forecasts -------------------------------------------------------------------------
+
+    def _check_fitted(self) -> keras.Model:
+        if not self.is_fitted or self.model_ is None:
+            raise NotFittedError(
+                "This MyLSTM has no trained model yet: call process_data and fit_model "
+                "(or MyLSTM.load) before forecasting"
+            )
+        if self.normalization == "minmax":
+            self._scaler()
+        return self.model_
+
+    def _network_outputs(self, inputs: np.ndarray) -> np.ndarray:
+        """Run the network on (n, lookback, 1) float32 inputs, through a compiled function."""
+        model = self._check_fitted()
+        if self._predict_function is None:
+            self._predict_function = _compiled_forward(model, self.lookback)
+        return np.asarray(self._predict_function(inputs)).reshape(-1)
+
+    def predict_from_model(self, prices) -> np.ndarray:
+        """One-step forecasts, in price units, for every window of `lookback` prices.
+
+        out[j] forecasts the close that follows prices[j + lookback - 1]; len(out) is
+        len(prices) - lookback + 1, and its last value forecasts the close after the last price.
+        To forecast the test part of process_data: predict_from_model(
+        prices[-(test_size + lookback):-1]).
+        """
+        self._check_fitted()
+        values = as_prices(prices)
+        _require_length(values, self.lookback, f"a forecast with lookback={self.lookback}")
+        windows = np.lib.stride_tricks.sliding_window_view(values, self.lookback)
+        outputs = self._network_outputs(self._normalise_windows(windows))
+        return self._to_prices(outputs, windows)
+
+    def predict_next(self, prices) -> float:
+        """The forecast of the close after the last price, from the last `lookback` prices."""
+        self._check_fitted()
+        values = as_prices(prices)
+        _require_length(values, self.lookback, f"a forecast with lookback={self.lookback}")
+        window = values[-self.lookback :].reshape(1, -1)
+        outputs = self._network_outputs(self._normalise_windows(window))
+        return float(self._to_prices(outputs, window)[0])
+
+    # ----- persistence -----------------------------------------------------------------------
+
+    def _sidecar(self) -> dict[str, Any]:
+        state: dict[str, Any] = {
+            "format_version": FORMAT_VERSION,
+            "class": "MyLSTM",
+            "config": self.get_params(),
+            "normalization_state": None,
+            "loss_history": self.loss_history_,
+            "val_loss_history": self.val_loss_history_,
+            "n_fits": self.n_fits_,
+            "keras_version": keras.__version__,
+            "backend": keras.backend.backend(),
+        }
+        if self.normalization == "minmax":
+            scaler = self._scaler()
+            state["normalization_state"] = {
+                name: [float(v) for v in getattr(scaler, name)]
+                for name in ("min_", "scale_", "data_min_", "data_max_", "data_range_")
+            }
+            state["normalization_state"]["n_samples_seen_"] = int(scaler.n_samples_seen_)
+        return state
+
+    def save(self, path) -> None:
+        """Write the model to `path` (ending in .keras) and its sidecar (same path, .json).
+
+        Both files are written to temporary files first and moved into place, so a failure
+        leaves no half-written model.
+        """
+        path = Path(path)
+        if path.suffix != ".keras":
+            raise ValueError(f"path must end in .keras, got {str(path)!r}")
+        self._save_files(path, path.with_suffix(".json"))
+
+    def _save_files(self, model_path: Path, sidecar_path: Path) -> None:
+        model = self._check_fitted()
+        sidecar = json.dumps(self._sidecar(), indent=1)
+        model_path.parent.mkdir(parents=True, exist_ok=True)
+        sidecar_path.parent.mkdir(parents=True, exist_ok=True)
+        temporary_model = _temporary_path(model_path, ".keras")
+        temporary_sidecar = _temporary_path(sidecar_path, ".json")
+        try:
+            model.save(str(temporary_model))
+            temporary_sidecar.write_text(sidecar, encoding="utf-8")
+            os.replace(temporary_model, model_path)
+            os.replace(temporary_sidecar, sidecar_path)
+        finally:
+            for leftover in (temporary_model, temporary_sidecar):
+                if leftover.exists():
+                    leftover.unlink()
+
+    @classmethod
+    def load(cls, path) -> MyLSTM:
+        """A MyLSTM saved with `save`: the same forecasts, bit for bit."""
+        path = Path(path)
+        return cls._load_files(path, path.with_suffix(".json"))
+
+    @classmethod
+    def _load_files(cls, model_path: Path, sidecar_path: Path) -> MyLSTM:
+        if not model_path.is_file() or model_path.stat().st_size == 0:
+            raise ModelFileError(f"No stored model at {model_path} (missing or empty file)")
+        if not sidecar_path.is_file():
+            raise ModelFileError(
+                f"The model at {model_path} has no sidecar {sidecar_path}: save it again"
+            )
+        try:
+            state = json.loads(sidecar_path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+            raise ModelFileError(f"The sidecar {sidecar_path} is unreadable: {error}") from error
+        if not isinstance(state, dict) or state.get("format_version") != FORMAT_VERSION:
+            version = state.get("format_version") if isinstance(state, dict) else None
+            raise ModelFileError(
+                f"{sidecar_path} has format version {version!r}; this code reads version "
+                f"{FORMAT_VERSION}: retrain and save the model again"
+            )
+        try:
+            instance = cls(**state["config"])
+        except (KeyError, TypeError, ValueError) as error:
+            raise ModelFileError(
+                f"{sidecar_path} holds an unusable configuration: {error}"
+            ) from error
+        if instance.normalization == "minmax":
+            instance.scaler_ = _scaler_from_state(state.get("normalization_state"), sidecar_path)
+        model = _load_keras_file(model_path)
+        _check_architecture(model, instance, model_path)
+        instance._set_model(model)
+        instance.loss_history_ = [float(v) for v in state.get("loss_history", [])]
+        instance.val_loss_history_ = [float(v) for v in state.get("val_loss_history", [])]
+        instance.n_fits_ = max(1, int(state.get("n_fits", 1)))
+        return instance
+
+    def save_to_object_store(self, object_store, key: str) -> None:
+        """Save into LEAN's ObjectStore: the model under `key` (ending in .keras), the sidecar
+        under the same key ending in .json; both written at object_store.get_file_path(...)."""
+        model_key, sidecar_key = _store_keys(key)
+        self._save_files(
+            Path(object_store.get_file_path(model_key)),
+            Path(object_store.get_file_path(sidecar_key)),
+        )
+
+    @classmethod
+    def load_from_object_store(cls, object_store, key: str) -> MyLSTM | None:
+        """The model stored under `key`, or None when nothing is stored there.
+
+        get_file_path registers a key, so an empty or missing file also counts as nothing
+        stored. A stored model that cannot be read raises ModelFileError.
+        """
+        model_key, sidecar_key = _store_keys(key)
+        if not object_store.contains_key(model_key):
+            return None
+        model_path = Path(object_store.get_file_path(model_key))
+        if not model_path.is_file() or model_path.stat().st_size == 0:
+            return None
+        return cls._load_files(model_path, Path(object_store.get_file_path(sidecar_key)))
+
+    def copy(self) -> MyLSTM:
+        """An independent copy (weights, optimizer state, scaler, histories)."""
+        self._check_fitted()
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "copy.keras"
+            self.save(path)
+            return type(self).load(path)
+
+
+# ----- helpers for the model -------------------------------------------------------------------
+
+
+def _compiled_forward(model: keras.Model, lookback: int):
+    """A compiled inference call: one graph for any batch of windows.
+
+    On TensorFlow a tf.function over model(x, training=False) (traced once); on other
+    backends predict_on_batch, which avoids model.predict's per-call data pipeline.
+    """
+    if keras.backend.backend() == "tensorflow":
+        import tensorflow as tf  # the backend in use: present whenever this branch runs
+
+        @tf.function(
+            input_signature=[tf.TensorSpec(shape=(None, lookback, 1), dtype=tf.float32)],
+            reduce_retracing=True,
+        )
+        def forward(inputs):
+            return model(inputs, training=False)
+
+        return lambda inputs: forward(tf.constant(inputs, dtype=tf.float32)).numpy()
+    return model.predict_on_batch
+
+
+def _temporary_path(target: Path, suffix: str) -> Path:
+    handle, name = tempfile.mkstemp(prefix=f".{target.stem}-", suffix=suffix, dir=target.parent)
+    os.close(handle)
+    os.unlink(name)  # Keras writes the file itself; only a fresh unique name is needed
+    return Path(name)
+
+
+def _store_keys(key: str) -> tuple[str, str]:
+    if not isinstance(key, str) or not key.endswith(".keras"):
+        raise ValueError(f"key must end with '.keras', got {key!r}")
+    return key, key[: -len(".keras")] + ".json"
+
+
+def _load_keras_file(model_path: Path) -> keras.Model:
+    if not zipfile.is_zipfile(model_path):
+        raise ModelFileError(
+            f"{model_path} is not a .keras archive (truncated or corrupt): retrain the model"
+        )
+    with tempfile.TemporaryDirectory() as folder:
+        # Keras reads only files named *.keras; object-store paths may be named otherwise.
+        readable = model_path
+        if model_path.suffix != ".keras":
+            readable = Path(folder) / "model.keras"
+            shutil.copyfile(model_path, readable)
+        try:
+            return keras.models.load_model(str(readable), compile=True)
+        except Exception as error:  # Keras raises many types for a bad archive
+            raise ModelFileError(
+                f"Cannot load the Keras model at {model_path}: {type(error).__name__}: {error}"
+            ) from error
+
+
+def _check_architecture(model: keras.Model, instance: MyLSTM, model_path: Path) -> None:
+    lstm_layers = [layer for layer in model.layers if isinstance(layer, keras.layers.LSTM)]
+    shape = tuple(model.input_shape)
+    problems = []
+    if shape[1:] != (instance.lookback, 1):
+        problems.append(f"input shape {shape[1:]} but lookback={instance.lookback}")
+    if len(lstm_layers) != instance.layers:
+        problems.append(f"{len(lstm_layers)} LSTM layers but layers={instance.layers}")
+    if any(layer.units != instance.units for layer in lstm_layers):
+        problems.append(
+            f"LSTM units {[layer.units for layer in lstm_layers]} but units={instance.units}"
+        )
+    if problems:
+        raise ModelFileError(
+            f"The model at {model_path} does not match its sidecar configuration: "
+            + "; ".join(problems)
+        )
+
+
+def _scaler_from_state(state: Any, sidecar_path: Path) -> MinMaxScaler:
+    try:
+        scaler = MinMaxScaler(feature_range=(0, 1))
+        for name in ("min_", "scale_", "data_min_", "data_max_", "data_range_"):
+            values = np.asarray(state[name], dtype=np.float64)
+            if values.shape != (1,) or not np.all(np.isfinite(values)):
+                raise ValueError(f"{name} must be one finite number")
+            setattr(scaler, name, values)
+        scaler.n_samples_seen_ = int(state["n_samples_seen_"])
+        scaler.n_features_in_ = 1
+    except (KeyError, TypeError, ValueError) as error:
+        raise ModelFileError(
+            f"{sidecar_path} lacks a usable MinMax scaler state: {error}"
+        ) from error
+    return scaler
+
+
+# ----- evaluation ------------------------------------------------------------------------------
+
+
+def naive_forecast(prices) -> np.ndarray:
+    """The naive one-step forecast: each close forecasts the next (out[j] = prices[j])."""
+    return as_prices(prices).copy()
+
+
+def wilson_interval(successes: int, trials: int, z: float = 1.959963984540054):
+    """The Wilson score interval of a binomial proportion (95% by default); NaN when trials=0."""
+    if trials <= 0:
+        return math.nan, math.nan
+    share = successes / trials
+    denominator = 1.0 + z * z / trials
+    centre = (share + z * z / (2 * trials)) / denominator
+    half = z * math.sqrt(share * (1 - share) / trials + z * z / (4 * trials * trials))
+    return centre - half / denominator, centre + half / denominator
+
+
+def directional_accuracy(forecast, actual, previous_close) -> tuple[float, int, int]:
+    """Share of days where sign(forecast - previous close) equals sign(actual - previous close).
+
+    Returns (accuracy, hits, days).
+    """
+    forecast, actual, previous = (
+        np.asarray(a, dtype=np.float64) for a in (forecast, actual, previous_close)
+    )
+    hits = int(np.sum(np.sign(forecast - previous) == np.sign(actual - previous)))
+    days = len(actual)
+    return (hits / days if days else math.nan), hits, days
+
+
+@dataclass
+class WalkForwardResult:
+    """What walk_forward measured.
+
+    forecasts: one row per forecast day (the prices' index when a Series was given), columns
+    previous_close, actual, model, naive. metrics: rows "model", "naive", "always up"; columns
+    rmse, mae, directional_accuracy, direction_ci_low, direction_ci_high (95% Wilson interval),
+    n. training_seconds: the wall-clock seconds of each retrain.
+    """
+
+    forecasts: pd.DataFrame
+    metrics: pd.DataFrame
+    training_seconds: list[float] = field(default_factory=list)
+
+    @property
+    def total_training_seconds(self) -> float:
+        return float(sum(self.training_seconds))
+
+    @property
+    def rmse_ratio(self) -> float:
+        """The model's RMSE over the naive forecast's (below 1: the model is better)."""
+        return float(self.metrics.loc["model", "rmse"] / self.metrics.loc["naive", "rmse"])
+
+    def to_markdown(self, digits: int = 4) -> str:
+        """The metrics as a Markdown table."""
+        columns = list(self.metrics.columns)
+        lines = [
+            "| | " + " | ".join(columns) + " |",
+            "|---|" + "---|" * len(columns),
+        ]
+        for name, row in self.metrics.iterrows():
+            cells = [
+                str(int(row[c]))
+                if c == "n"
+                else ("-" if pd.isna(row[c]) else f"{row[c]:.{digits}f}")
+                for c in columns
+            ]
+            lines.append(f"| {name} | " + " | ".join(cells) + " |")
+        return "\n".join(lines)
+
+
+def _metrics(frame: pd.DataFrame) -> pd.DataFrame:
+    actual = frame["actual"].to_numpy()
+    previous = frame["previous_close"].to_numpy()
+    rows = {}
+    for name in ("model", "naive"):
+        error = frame[name].to_numpy() - actual
+        accuracy, low, high = math.nan, math.nan, math.nan
+        if name == "model":  # the naive forecast has no direction
+            accuracy, hits, days = directional_accuracy(frame[name], actual, previous)
+            low, high = wilson_interval(hits, days)
+        rows[name] = {
+            "rmse": float(np.sqrt(np.mean(error**2))),
+            "mae": float(np.mean(np.abs(error))),
+            "directional_accuracy": accuracy,
+            "direction_ci_low": low,
+            "direction_ci_high": high,
+            "n": len(frame),
+        }
+    ups = int(np.sum(actual > previous))
+    low, high = wilson_interval(ups, len(frame))
+    rows["always up"] = {
+        "rmse": math.nan,
+        "mae": math.nan,
+        "directional_accuracy": ups / len(frame),
+        "direction_ci_low": low,
+        "direction_ci_high": high,
+        "n": len(frame),
+    }
+    return pd.DataFrame.from_dict(rows, orient="index")
+
+
+def walk_forward(
+    prices,
+    model_params: Mapping[str, Any] | None = None,
+    train_size=1260,
+    block_size=20,
+    n_blocks=None,
+    retrain="warm",
+    warm_epochs=5,
+) -> WalkForwardResult:
+    """Walk-forward one-step-ahead evaluation against the naive forecast.
+
+    For each block: train on the `train_size` closes before it (normalisation refitted on those
+    closes only), forecast each of the next `block_size` days from the closes before that day,
+    then move forward by `block_size`. retrain="scratch" builds a new model with model_params at
+    every block; "warm" trains the first block from scratch and continues the previous weights
+    for `warm_epochs` epochs afterwards. n_blocks=None uses every block the prices allow (the
+    last one may be shorter). A pandas Series keeps its index in the result.
+    """
+    params = dict(model_params or {})
+    train_size = _check_int("train_size", train_size, 2)
+    block_size = _check_int("block_size", block_size, 1)
+    warm_epochs = _check_int("warm_epochs", warm_epochs, 1)
+    if retrain not in ("warm", "scratch"):
+        raise ValueError(f"retrain must be 'warm' or 'scratch', got {retrain!r}")
+    values = as_prices(prices)
+    index = prices.index if isinstance(prices, pd.Series) else pd.RangeIndex(len(values))
+    lookback = MyLSTM(**params).lookback  # validates model_params early
+    if train_size < lookback + 1:
+        raise InsufficientDataError(
+            f"train_size={train_size} is too small for lookback={lookback}: "
+            f"at least {lookback + 1} closes are needed"
+        )
+    available = len(values) - train_size
+    if n_blocks is None:
+        _require_length(values, train_size + 1, "walk_forward")
+        n_blocks = math.ceil(available / block_size)
+    else:
+        n_blocks = _check_int("n_blocks", n_blocks, 1)
+        _require_length(
+            values, train_size + n_blocks * block_size, f"walk_forward of {n_blocks} blocks"
+        )
+
+    model: MyLSTM | None = None
+    training_seconds: list[float] = []
+    frames = []
+    for block in range(n_blocks):
+        start = block * block_size
+        first_day = start + train_size
+        last_day = min(first_day + block_size, len(values))  # exclusive
+        if retrain == "scratch" or model is None:
+            model, epochs = MyLSTM(**params), None
+        else:
+            epochs = warm_epochs
+        features_set, labels, _, _ = model.process_data(values[start:first_day], test_size=0)
+        began = time.perf_counter()
+        model.fit_model(features_set, labels, epochs=epochs)
+        training_seconds.append(time.perf_counter() - began)
+        # Forecast day d from closes d - lookback .. d - 1: never the day itself.
+        forecasts = model.predict_from_model(values[first_day - lookback : last_day - 1])
+        days = np.arange(first_day, last_day)
+        frames.append(
+            pd.DataFrame(
+                {
+                    "previous_close": values[days - 1],
+                    "actual": values[days],
+                    "model": forecasts,
+                    "naive": values[days - 1],
+                },
+                index=index[days],
+            )
+        )
+    forecasts_frame = pd.concat(frames)
+    return WalkForwardResult(
+        forecasts=forecasts_frame,
+        metrics=_metrics(forecasts_frame),
+        training_seconds=training_seconds,
+    )

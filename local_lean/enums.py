@@ -38,3 +38,21 @@ class Market:
     """Market names are plain lower-case strings in LEAN."""
 
     USA = "usa"
+
+
+class OrderStatus(IntEnum):
+    NEW = 0
+    SUBMITTED = 1
+    PARTIALLY_FILLED = 2
+    FILLED = 3
+    CANCELED = 5
+    NONE = 6
+    INVALID = 7
+    CANCEL_PENDING = 8
+    UPDATE_SUBMITTED = 9
+
+
+class PortfolioBias(IntEnum):
+    SHORT = -1
+    LONG_SHORT = 0
+    LONG = 1

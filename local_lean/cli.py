@@ -1,0 +1,179 @@
+"""The command line: ``python -m local_lean <algorithm.py> [options]``.
+
+Exit status: 0 when the backtest ran to the end; 1 when the algorithm raised (LEAN's runtime
+error: the traceback and the simulated time are printed, partial results are written); 2 for a
+bad command line (argparse's convention), with a message naming the option and the fix.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import math
+import sys
+import traceback
+from pathlib import Path
+
+from local_lean.errors import DataError, LocalLeanError
+from local_lean.time_budget import add_time_limit_arguments, settings_from_arguments
+
+EXIT_OK = 0
+EXIT_RUNTIME_ERROR = 1
+EXIT_USAGE = 2
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.datetime.strptime(text, "%Y-%m-%d").date()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date written YYYY-MM-DD") from None
+
+
+def _cash(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not an amount of dollars") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"cash must be a positive amount, got '{text}'")
+    return value
+
+
+def _basis_points(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of basis points") from None
+    if not math.isfinite(value) or value < 0:
+        raise argparse.ArgumentTypeError(f"fee basis points must be >= 0, got '{text}'")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m local_lean",
+        description="Backtest a LEAN Python algorithm offline (daily US equities), with no "
+        "Docker, .NET or QuantConnect account.",
+    )
+    parser.add_argument("algorithm", type=Path, help="the algorithm file, e.g. main.py")
+    parser.add_argument(
+        "--data",
+        metavar="DIR",
+        help="a LEAN data folder (with equity/usa/daily) or a folder of <ticker>.csv files "
+        "(default: the built-in synthetic market)",
+    )
+    parser.add_argument(
+        "--start", type=_date, metavar="YYYY-MM-DD", help="overrides the algorithm's set_start_date"
+    )
+    parser.add_argument(
+        "--end", type=_date, metavar="YYYY-MM-DD", help="overrides the algorithm's set_end_date"
+    )
+    parser.add_argument("--cash", type=_cash, metavar="N", help="overrides set_cash")
+    parser.add_argument(
+        "--parameter",
+        nargs=2,
+        action="append",
+        default=[],
+        metavar=("NAME", "VALUE"),
+        help="set a parameter (overrides config.json's); repeat for several",
+    )
+    parser.add_argument(
+        "--output",
+        type=Path,
+        metavar="DIR",
+        help="where results go (default: backtests/ beside the algorithm, as the lean CLI)",
+    )
+    parser.add_argument(
+        "--storage",
+        type=Path,
+        metavar="DIR",
+        help="the object store folder (default: storage/ inside the output folder)",
+    )
+    parser.add_argument(
+        "--fee-bps",
+        type=_basis_points,
+        metavar="N",
+        help="charge N basis points of each order's value instead of LEAN's default "
+        "Interactive Brokers fees ($0.005/share, min $1, max 0.5%%); 0 means no fees",
+    )
+    parser.add_argument("--seed", type=int, default=0, help="seed of the synthetic market")
+    parser.add_argument("--no-charts", action="store_true", help="skip the PNG charts")
+    parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    parser.add_argument("--quiet", action="store_true", help="don't echo the algorithm's log")
+    add_time_limit_arguments(parser)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    from local_lean.engine import BacktestEngine, BacktestOptions, BacktestSetupError
+    from local_lean.loader import (
+        AlgorithmLoadError,
+        ConfigError,
+        load_algorithm_class,
+        read_project_parameters,
+    )
+
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.start and args.end and args.end < args.start:
+        parser.error(f"--end {args.end} is before --start {args.start}: swap them")
+    try:
+        time_limits = settings_from_arguments(args)
+    except (LocalLeanError, ValueError) as error:
+        parser.error(str(error))
+    algorithm_path: Path = args.algorithm
+    if not algorithm_path.is_file():
+        parser.error(f"algorithm file {algorithm_path} does not exist")
+    if args.data is not None and not Path(args.data).expanduser().is_dir():
+        parser.error(
+            f"--data {args.data}: no such folder; give a LEAN data folder or a CSV folder, or "
+            "leave --data out for the synthetic market"
+        )
+    try:
+        parameters = read_project_parameters(algorithm_path)
+    except ConfigError as error:
+        parser.error(str(error))
+    parameters.update({name: value for name, value in args.parameter})
+    try:
+        algorithm_class = load_algorithm_class(algorithm_path)
+    except AlgorithmLoadError as error:
+        parser.error(str(error))
+    except Exception:  # noqa: BLE001 - the algorithm's module failed to import
+        print(f"The algorithm {algorithm_path} failed to import:", file=sys.stderr)
+        traceback.print_exc()
+        return EXIT_RUNTIME_ERROR
+
+    output = args.output or algorithm_path.resolve().parent / "backtests"
+    options = BacktestOptions(
+        data=args.data,
+        start=args.start,
+        end=args.end,
+        cash=args.cash,
+        parameters=parameters,
+        output=output,
+        storage=args.storage,
+        fee_bps=args.fee_bps,
+        seed=args.seed,
+        time_limits=time_limits,
+        progress=not (args.no_progress or args.quiet),
+        draw_charts=not args.no_charts,
+        log=(lambda line: None) if args.quiet else print,
+    )
+    try:
+        engine = BacktestEngine(algorithm_class(), options)
+        outcome = engine.run()
+    except DataError as error:
+        parser.error(f"--data: {error}")
+    except BacktestSetupError as error:
+        parser.error(str(error))
+
+    from local_lean.results import summarize
+
+    print(summarize(outcome.record))
+    print(outcome.budget_line)
+    if outcome.results_path is not None:
+        print(f"Results: {outcome.results_path}")
+    if outcome.runtime_error is not None:
+        print(outcome.runtime_error, file=sys.stderr)
+        return EXIT_RUNTIME_ERROR
+    return EXIT_OK

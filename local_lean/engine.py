@@ -1,0 +1,543 @@
+"""The backtest loop: NYSE sessions, scheduled events, daily bars, fills, insights, results.
+
+For each session T (README.md, "Market simulation"):
+
+1. time steps in order: scheduled events before the open; the open (09:30: orders placed
+   before it fill at T's open); events during the session (orders they place fill at T's
+   open at once); events at the close time; the close (T's bars arrive: prices update,
+   ``on_data`` runs, equity is recorded); events after the close (their orders fill at the
+   next session's open);
+2. after each time step: insights that reached their close time are scored, and the
+   portfolio construction model runs if insights were emitted or expired (and once a day).
+
+Every scheduled event and every ``train`` call runs through TimeBudget.run (`_run_timed`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import heapq
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from local_lean.algorithm import AlgorithmContext, QCAlgorithm
+from local_lean.data import open_price_source
+from local_lean.errors import AlgorithmError, LocalLeanError
+from local_lean.framework.insights import Insight, direction_word, insight_outcome, to_utc
+from local_lean.framework.portfolio_construction import PortfolioTarget, latest_active_insights
+from local_lean.market_calendar import nyse_calendar
+from local_lean.market_data import Slice, TradeBar, TradeBars
+from local_lean.object_store import ObjectStore
+from local_lean.portfolio import BasisPointsFeeModel, InteractiveBrokersFeeModel
+from local_lean.securities import Security
+from local_lean.symbols import Symbol, equity_symbol
+from local_lean.time_budget import TimeBudget, TimeLimitSettings
+
+DEFAULT_BENCHMARK = "SPY"
+
+
+class BacktestSetupError(LocalLeanError, ValueError):
+    """The backtest cannot start: bad dates, cash or data (a usage error, exit status 2)."""
+
+
+@dataclass
+class BacktestOptions:
+    """How to run: overrides of the algorithm's own settings and where things go."""
+
+    data: str | Path | None = None
+    start: dt.date | None = None
+    end: dt.date | None = None
+    cash: float | None = None
+    parameters: dict[str, str] = field(default_factory=dict)
+    output: Path | None = None
+    storage: Path | None = None
+    fee_bps: float | None = None  # None: LEAN's default Interactive Brokers fee model
+    seed: int = 0
+    time_limits: TimeLimitSettings = field(default_factory=TimeLimitSettings)
+    progress: bool = False
+    draw_charts: bool = True
+    log: Callable[[str], None] = print
+
+
+@dataclass
+class BacktestOutcome:
+    """What a run produced: the record, where results went, and whether the algorithm failed."""
+
+    record: Any
+    results_path: Path | None
+    runtime_error: str | None
+    sessions: int
+    timings: dict[str, float]
+    budget_line: str
+
+    @property
+    def succeeded(self) -> bool:
+        return self.runtime_error is None
+
+
+@dataclass
+class _SecurityBars:
+    """A security's bars as arrays, with a date -> row map for per-session lookups."""
+
+    rows: dict[dt.date, int]
+    values: np.ndarray  # open high low close volume
+
+
+class _ScoredInsight:
+    __slots__ = ("insight", "final_price", "closed")
+
+    def __init__(self, insight: Insight) -> None:
+        self.insight = insight
+        self.final_price: float | None = None
+        self.closed = False
+
+
+class BacktestEngine:
+    """Runs one algorithm instance over NYSE sessions."""
+
+    def __init__(self, algorithm: QCAlgorithm, options: BacktestOptions) -> None:
+        self.algorithm = algorithm
+        self.options = options
+        self.calendar = nyse_calendar()
+        self.source = open_price_source(options.data, seed=options.seed)
+        self.log_lines: list[str] = []
+        self.context = AlgorithmContext(self.calendar, self.source, self._emit_log)
+        self.context.run_timed = self._run_timed
+        self.context.on_security_added = self._security_added
+        self.budget = TimeBudget(options.time_limits, log=self._emit_log)
+        self._arrays: dict[Symbol, _SecurityBars] = {}
+        self._scored: list[_ScoredInsight] = []
+        self._closing: list[tuple[dt.datetime, int, _ScoredInsight]] = []
+        self._active: list[Insight] = []  # the latest active insight of each symbol
+        self._insights_seen = 0
+        self._targeted: set[Symbol] = set()  # symbols the framework holds non-zero targets for
+        self._rebalanced_on: dt.date | None = None
+        self.equity: dict[pd.Timestamp, float] = {}
+        self.benchmark_prices: dict[pd.Timestamp, float] = {}
+        self.timings = {"initialize": 0.0, "loop": 0.0, "results": 0.0}
+        self.sessions_run = 0
+        self._progress: Any = None
+        self._overrides_on_algorithm()
+
+    # ----- setup ---------------------------------------------------------------------------------
+
+    def _overrides_on_algorithm(self) -> None:
+        options, algorithm, context = self.options, self.algorithm, self.context
+        algorithm._bind(context, options.parameters)
+        if options.start is not None:
+            context.overrides["start"] = options.start
+            algorithm._start_date = dt.datetime.combine(options.start, dt.time())
+        if options.end is not None:
+            context.overrides["end"] = options.end
+            algorithm._end_date = dt.datetime.combine(options.end, dt.time())
+        if options.cash is not None:
+            context.overrides["cash"] = options.cash
+            algorithm._initial_cash = float(options.cash)
+            algorithm.portfolio.cash = float(options.cash)
+        if options.fee_bps is not None:
+            algorithm.portfolio.fee_model = BasisPointsFeeModel(options.fee_bps)
+        else:
+            algorithm.portfolio.fee_model = InteractiveBrokersFeeModel()
+        storage = options.storage or (options.output or Path("backtests")) / "storage"
+        algorithm.object_store = ObjectStore(Path(storage))
+        self._set_clock(algorithm._start_date, algorithm._start_date.date())
+
+    def _set_clock(self, time: dt.datetime, visible_until: dt.date) -> None:
+        self.context.time = time
+        self.context.visible_until = visible_until
+
+    def _emit_log(self, line: str) -> None:
+        self.log_lines.append(line)
+        if self._progress is not None:
+            self._progress.write(line)
+        else:
+            self.options.log(line)
+
+    def _security_added(self, security: Security) -> None:
+        bars = self.context.bars.get(security.symbol)
+        if bars is None:
+            return
+        dates = bars.index.date
+        self._arrays[security.symbol] = _SecurityBars(
+            rows={day: row for row, day in enumerate(dates)},
+            values=bars[["open", "high", "low", "close", "volume"]].to_numpy(dtype="float64"),
+        )
+        # Seed the price with the last bar the algorithm may already see.
+        known = int(bars.index.searchsorted(pd.Timestamp(self.context.visible_until), side="left"))
+        if known > 0:
+            day = dates[known - 1]
+            o, h, lo, c, v = (float(x) for x in self._arrays[security.symbol].values[known - 1])
+            security.set_bar(self._close_of(day), o, h, lo, c, v)
+
+    def _close_of(self, day: dt.date) -> dt.datetime:
+        if self.calendar.first_day <= day <= self.calendar.last_day and self.calendar.is_session(
+            day
+        ):
+            return self.calendar.sessions(day, day)[0].close
+        return dt.datetime.combine(day, dt.time(16))
+
+    def _run_timed(self, name: str, action: Callable[[], Any]) -> None:
+        """The one place scheduled events and training run: timed against LEAN's limits."""
+        self.budget.run(name, self.context.time, action)
+
+    # ----- the run -------------------------------------------------------------------------------
+
+    def run(self) -> BacktestOutcome:
+        from local_lean.results import write_results
+
+        algorithm, context = self.algorithm, self.context
+        error: str | None = None
+        sessions: list = []
+        started = _now()
+        try:
+            try:
+                algorithm.initialize()
+            finally:
+                context.initializing = False
+                self.timings["initialize"] = _now() - started
+            sessions, warm_up = self._plan_sessions()
+            self._prepare_benchmark()
+            loop_started = _now()
+            self._loop(sessions, warm_up)
+            self.timings["loop"] = _now() - loop_started
+        except BacktestSetupError:
+            raise
+        except BaseException as exc:  # the algorithm's runtime error: keep what was simulated
+            if isinstance(exc, KeyboardInterrupt | SystemExit):
+                raise
+            error = _runtime_error_text(exc, context.time)
+        finally:
+            if self._progress is not None:
+                self._progress.close()
+                self._progress = None
+        self.budget.end_time_step()
+        if error is None:
+            try:
+                algorithm.on_end_of_algorithm()
+            except Exception as exc:  # noqa: BLE001 - reported as LEAN's runtime error
+                error = _runtime_error_text(exc, context.time)
+        self.algorithm.portfolio.cancel_pending(context.time, "the backtest ended")
+        self.budget_line = self.budget.budget_line()
+        algorithm.logs.append(self.budget_line)
+        results_started = _now()
+        record = self.build_record(error)
+        path = None
+        if self.options.output is not None:
+            path = write_results(record, self.options.output, draw_charts=self.options.draw_charts)
+        self.timings["results"] = _now() - results_started
+        return BacktestOutcome(
+            record, path, error, self.sessions_run, self.timings, self.budget_line
+        )
+
+    def _plan_sessions(self) -> tuple[list, int]:
+        algorithm = self.algorithm
+        start = algorithm.start_date.date()
+        end = algorithm.end_date.date()
+        if end < start:
+            raise BacktestSetupError(
+                f"the end date {end} is before the start date {start}: set an end date on or "
+                "after the start date"
+            )
+        first, last = self.calendar.first_day, self.calendar.last_day
+        if start < first or end > last:
+            raise BacktestSetupError(
+                f"dates {start}..{end} are outside the NYSE calendar's span {first}..{last}"
+            )
+        sessions = self.calendar.sessions(start, end)
+        if not sessions:
+            raise BacktestSetupError(f"there is no NYSE session between {start} and {end}")
+        warm_up = self._warm_up_sessions(start)
+        everything = warm_up + sessions
+        # Date rules see whole months around the backtest (month_end needs the month's end).
+        span_start = max(first, everything[0].date.replace(day=1) - dt.timedelta(days=7))
+        month_after = (end.replace(day=1) + dt.timedelta(days=40)).replace(day=1)
+        span_end = min(last, month_after + dt.timedelta(days=7))
+        algorithm.schedule.prepare(self.calendar.sessions(span_start, span_end))
+        return everything, len(warm_up)
+
+    def _warm_up_sessions(self, start: dt.date) -> list:
+        period = self.algorithm._warm_up
+        if not period:
+            return []
+        if isinstance(period, dt.timedelta):
+            first = (dt.datetime.combine(start, dt.time()) - period).date()
+            first = max(first, self.calendar.first_day)
+            return [s for s in self.calendar.sessions(first, start) if s.date < start]
+        dates: list = []
+        day = start
+        for _ in range(period):
+            day = self.calendar.previous_session(day)
+            dates.append(day)
+        return self.calendar.sessions(dates[-1], dates[0]) if dates else []
+
+    def _prepare_benchmark(self) -> None:
+        symbol = self.algorithm._benchmark or equity_symbol(DEFAULT_BENCHMARK)
+        self.benchmark_symbol = symbol
+        bars = self.context.load_bars(symbol)
+        if bars is None:
+            self._benchmark_closes = None
+            self._emit_log(
+                f"{self.algorithm.time:%Y-%m-%d %H:%M:%S} No benchmark: {symbol.value} is not in "
+                f"{self.source.description}"
+            )
+            return
+        self._benchmark_closes = dict(zip(bars.index.date, bars["close"].to_numpy(), strict=True))
+
+    def _loop(self, sessions: list, warm_up: int) -> None:
+        algorithm, context = self.algorithm, self.context
+        overrides_on_data = type(algorithm).on_data is not QCAlgorithm.on_data
+        if self.options.progress:
+            from tqdm import tqdm
+
+            self._progress = tqdm(total=len(sessions) - warm_up, unit="day", desc="Backtest")
+        context.warming_up = warm_up > 0
+        for number, session in enumerate(sessions):
+            if number == warm_up and warm_up > 0:
+                context.warming_up = False
+                self._set_clock(session.open.replace(hour=0, minute=0), session.date)
+                algorithm.on_warmup_finished()
+            self._run_session(session, overrides_on_data)
+            if number >= warm_up:
+                self.sessions_run += 1
+                if self._progress is not None:
+                    self._progress.update(1)
+
+    def _run_session(self, session: Any, overrides_on_data: bool) -> None:
+        algorithm, context = self.algorithm, self.context
+        context.session_date = session.date
+        context.after_close = False
+        context.visible_until = session.date
+        due = algorithm.schedule.due_on(session)
+        before_open = [d for d in due if d.time < session.open]
+        during = [d for d in due if session.open <= d.time <= session.close]
+        after_close = [d for d in due if d.time > session.close]
+        for item in before_open:
+            self._step(item.time, session, lambda item=item: self._event(item))
+        self._step(session.open, session, lambda: self._fill(session, session.open))
+        for item in during:
+            self._step(item.time, session, lambda item=item: self._event(item))
+        self._step(session.close, session, lambda: self._close(session, overrides_on_data))
+        for item in after_close:
+            self._step(item.time, session, lambda item=item: self._event(item))
+
+    def _step(self, time: dt.datetime, session: Any, action: Callable[[], None]) -> None:
+        context = self.context
+        context.time = time
+        self.budget.start_time_step(time)
+        action()
+        self._score_insights(time)
+        self._framework(session)
+        if session.open <= time and not context.after_close:
+            self._fill(session, time)  # orders placed during the session fill at its open
+
+    def _event(self, due: Any) -> None:
+        self._run_timed(due.event.name, due.event.callback)
+
+    def _fill(self, session: Any, time: dt.datetime) -> None:
+        portfolio = self.algorithm.portfolio
+        if not portfolio._pending:
+            return
+        opens = {}
+        for pending in portfolio._pending:
+            arrays = self._arrays.get(pending.order.symbol)
+            row = None if arrays is None else arrays.rows.get(session.date)
+            if row is not None:
+                opens[pending.order.symbol] = float(arrays.values[row, 0])
+        portfolio.fill_pending(session.date, time, opens)
+
+    def _close(self, session: Any, overrides_on_data: bool) -> None:
+        algorithm, context = self.algorithm, self.context
+        bars = TradeBars()
+        start = dt.datetime.combine(session.date, dt.time())
+        for symbol, arrays in self._arrays.items():
+            row = arrays.rows.get(session.date)
+            if row is None:
+                continue
+            o, h, lo, c, v = (float(x) for x in arrays.values[row])
+            security = algorithm.securities.get(symbol)
+            if security is not None:
+                security.set_bar(session.close, o, h, lo, c, v)
+                bars[symbol] = TradeBar(symbol, start, session.close, o, h, lo, c, v)
+        context.after_close = True
+        context.visible_until = session.date + dt.timedelta(days=1)
+        if overrides_on_data and bars:
+            algorithm.on_data(Slice(session.close, bars))
+        if not context.warming_up:
+            stamp = pd.Timestamp(session.date)
+            self.equity[stamp] = algorithm.portfolio.total_portfolio_value
+            if self._benchmark_closes is not None:
+                price = self._benchmark_closes.get(session.date)
+                if price is not None:
+                    self.benchmark_prices[stamp] = float(price)
+
+    # ----- insights and the framework ----------------------------------------------------------
+
+    def _score_insights(self, time: dt.datetime) -> None:
+        insights = self.algorithm.insights
+        while len(self._scored) < len(insights):
+            scored = _ScoredInsight(insights[len(self._scored)])
+            self._scored.append(scored)
+            heapq.heappush(self._closing, (scored.insight.close_time, len(self._scored), scored))
+        while self._closing and self._closing[0][0] <= time:
+            _, _, scored = heapq.heappop(self._closing)
+            security = self.algorithm.securities.get(scored.insight.symbol)
+            scored.final_price = None if security is None else security.price
+            scored.closed = True
+
+    def _framework(self, session: Any) -> None:
+        """Run portfolio construction and execution when insights were emitted or expired, and
+        once a session while the framework holds positions (LEAN's daily rebalance)."""
+        algorithm, context = self.algorithm, self.context
+        insights = algorithm.insights
+        new_insights = insights[self._insights_seen :]
+        self._insights_seen = len(insights)
+        context.framework_dirty = False
+        if context.warming_up:
+            return
+        now = context.time
+        pool = [i for i in self._active if i.close_time > now]
+        expired = len(pool) != len(self._active)
+        pool.extend(i for i in new_insights if i.close_time > now)
+        self._active = latest_active_insights(pool, to_utc(now)) if new_insights else pool
+        model = algorithm.portfolio_construction
+        daily = (
+            getattr(model, "rebalance", None) is not None
+            and self._rebalanced_on != session.date
+            and bool(self._targeted)
+        )
+        if not (new_insights or expired or daily):
+            return
+        self._rebalanced_on = session.date
+        targets = list(model.create_targets(algorithm, list(self._active)))
+        # A symbol whose insight expired or turned flat is targeted at zero (liquidated).
+        targeted_now = {target.symbol for target in targets}
+        targets.extend(PortfolioTarget(s, 0) for s in sorted(self._targeted - targeted_now))
+        if targets:
+            algorithm.execution.execute(algorithm, targets)
+        self._targeted = {target.symbol for target in targets if target.quantity != 0}
+
+    # ----- results -------------------------------------------------------------------------------
+
+    def build_record(self, runtime_error: str | None) -> Any:
+        from local_lean.results import BacktestRecord
+
+        algorithm = self.algorithm
+        portfolio = algorithm.portfolio
+        equity = pd.Series(self.equity, dtype="float64", name="equity")
+        equity.index.name = "date"
+        benchmark = None
+        if self.benchmark_prices:
+            benchmark = pd.Series(self.benchmark_prices, dtype="float64", name="benchmark")
+            benchmark.index.name = "date"
+        end = equity.index[-1].date() if len(equity) else algorithm.start_date.date()
+        sections = {"time budget": self.budget.summary()}
+        sections["simulation"] = {
+            "data source": self.source.description,
+            "fee model": portfolio.fee_model.description,
+            "sessions": self.sessions_run,
+            "fills": "market orders fill at the open of the session in progress, or of the "
+            "next session when placed after the close",
+        }
+        return BacktestRecord(
+            algorithm_name=type(algorithm).__name__,
+            start=algorithm.start_date.date(),
+            end=end,
+            initial_cash=algorithm._initial_cash,
+            equity=equity,
+            benchmark=benchmark,
+            benchmark_name=self.benchmark_symbol.value if benchmark is not None else None,
+            charts=algorithm.charts,
+            orders=[order.to_record() for order in portfolio.log.orders],
+            order_events=list(portfolio.log.events),
+            insights=[_insight_record(s) for s in self._all_scored()],
+            logs=list(algorithm.logs),
+            parameters=dict(algorithm._parameters),
+            runtime_error=runtime_error,
+            sections=sections,
+        )
+
+    def _all_scored(self) -> list[_ScoredInsight]:
+        insights = self.algorithm.insights
+        while len(self._scored) < len(insights):
+            self._scored.append(_ScoredInsight(insights[len(self._scored)]))
+        return self._scored
+
+
+def _insight_record(scored: _ScoredInsight) -> dict[str, Any]:
+    insight = scored.insight
+    reference = insight.reference_value
+    final = scored.final_price
+    outcome = (
+        insight_outcome(insight.direction, reference, final)
+        if scored.closed and final is not None
+        else "open"
+    )
+    if outcome != "open" and insight.direction != 0:
+        insight.reference_value_final = final or 0.0
+    return {
+        "symbol": insight.symbol.value,
+        "generated_time": insight.generated_time.isoformat() if insight.generated_time else None,
+        "close_time": insight.close_time.isoformat() if insight.close_time else None,
+        "direction": direction_word(insight.direction),
+        "period": insight.period.total_seconds() if insight.period else None,
+        "reference_price": reference,
+        "close_price": final,
+        "outcome": outcome,
+        "tag": insight.tag,
+    }
+
+
+def _runtime_error_text(exc: BaseException, simulated_time: dt.datetime) -> str:
+    trace = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+    return (
+        f"Runtime Error: {type(exc).__name__}: {exc} at {simulated_time:%Y-%m-%d %H:%M:%S} "
+        f"New York time\n{trace}"
+    )
+
+
+def _now() -> float:
+    import time
+
+    return time.perf_counter()
+
+
+def run_backtest(algorithm: str | Path | type, **options: Any) -> BacktestOutcome:
+    """Run an algorithm (a .py path or a QCAlgorithm subclass) and return the outcome.
+
+    Options are those of BacktestOptions (data, start, end, cash, parameters, output, storage,
+    fee_bps, seed, time_limits, progress, draw_charts, log). With a path, config.json beside it
+    supplies parameters, which ``parameters`` overrides.
+    """
+    from local_lean.loader import load_algorithm_class, read_project_parameters
+
+    settings = BacktestOptions(**options)
+    if isinstance(algorithm, str | Path):
+        parameters = read_project_parameters(Path(algorithm))
+        parameters.update(settings.parameters)
+        settings.parameters = parameters
+        algorithm_class = load_algorithm_class(algorithm)
+    else:
+        algorithm_class = algorithm
+        from local_lean.loader import install_algorithm_imports
+
+        install_algorithm_imports()
+    if settings.output is not None:
+        settings.output = Path(settings.output)
+    instance = algorithm_class()
+    return BacktestEngine(instance, settings).run()
+
+
+__all__ = [
+    "AlgorithmError",
+    "BacktestEngine",
+    "BacktestOptions",
+    "BacktestOutcome",
+    "BacktestSetupError",
+    "run_backtest",
+]

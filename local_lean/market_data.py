@@ -1,0 +1,145 @@
+"""What ``on_data`` receives: a Slice of the daily TradeBars that closed at this time."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import Any
+
+from local_lean.symbols import Symbol
+
+
+class TradeBar:
+    """One daily bar: open, high, low, close, volume; `time` is the session's date at 00:00
+    and `end_time` its close (LEAN's bar start and end)."""
+
+    __slots__ = ("symbol", "time", "end_time", "open", "high", "low", "close", "volume")
+
+    def __init__(
+        self,
+        symbol: Symbol,
+        time: dt.datetime,
+        end_time: dt.datetime,
+        open: float,
+        high: float,
+        low: float,
+        close: float,
+        volume: float,
+    ) -> None:
+        self.symbol = symbol
+        self.time = time
+        self.end_time = end_time
+        self.open = open
+        self.high = high
+        self.low = low
+        self.close = close
+        self.volume = volume
+
+    @property
+    def value(self) -> float:
+        return self.close
+
+    @property
+    def price(self) -> float:
+        return self.close
+
+    @property
+    def period(self) -> dt.timedelta:
+        return self.end_time - self.time
+
+    def __repr__(self) -> str:
+        return (
+            f"<TradeBar {self.symbol.value} {self.end_time:%Y-%m-%d} O:{self.open:g} "
+            f"H:{self.high:g} L:{self.low:g} C:{self.close:g} V:{self.volume:g}>"
+        )
+
+
+class TradeBars(dict):
+    """Bars by Symbol (a ticker string finds the same entry)."""
+
+    def contains_key(self, symbol: Any) -> bool:
+        return _key(symbol) in self
+
+    def __contains__(self, symbol: object) -> bool:
+        return dict.__contains__(self, _key(symbol))
+
+    def __getitem__(self, symbol: Any) -> TradeBar:
+        try:
+            return dict.__getitem__(self, _key(symbol))
+        except KeyError:
+            raise KeyError(
+                f"'{_key(symbol)}' has no bar in this slice: check data.bars.contains_key first"
+            ) from None
+
+    def get(self, symbol: Any, default: Any = None) -> Any:
+        return dict.get(self, _key(symbol), default)
+
+    @property
+    def count(self) -> int:
+        return len(self)
+
+
+class Slice:
+    """The data arriving at one time: here, the daily bars of the session that just closed."""
+
+    def __init__(self, time: dt.datetime, bars: TradeBars) -> None:
+        self._time = time
+        self._bars = bars
+
+    @property
+    def time(self) -> dt.datetime:
+        return self._time
+
+    @property
+    def bars(self) -> TradeBars:
+        return self._bars
+
+    @property
+    def has_data(self) -> bool:
+        return bool(self._bars)
+
+    @property
+    def count(self) -> int:
+        return len(self._bars)
+
+    def contains_key(self, symbol: Any) -> bool:
+        return self._bars.contains_key(symbol)
+
+    def __contains__(self, symbol: object) -> bool:
+        return symbol in self._bars
+
+    def __getitem__(self, symbol: Any) -> TradeBar:
+        return self._bars[symbol]
+
+    def get(self, symbol: Any, default: Any = None) -> Any:
+        return self._bars.get(symbol, default)
+
+    def __iter__(self) -> Iterator[Symbol]:
+        return iter(self._bars)
+
+    def __len__(self) -> int:
+        return len(self._bars)
+
+    def keys(self) -> list[Symbol]:
+        return list(self._bars.keys())
+
+    def values(self) -> list[TradeBar]:
+        return list(self._bars.values())
+
+    def items(self) -> list[tuple[Symbol, TradeBar]]:
+        return list(self._bars.items())
+
+    def get_keys(self) -> list[Symbol]:
+        return self.keys()
+
+    def get_values(self) -> list[TradeBar]:
+        return self.values()
+
+
+def _key(symbol: Any) -> Any:
+    if isinstance(symbol, Symbol):
+        return symbol
+    if isinstance(symbol, str):
+        return symbol.strip().upper()
+    inner = getattr(symbol, "symbol", None)
+    return inner if isinstance(inner, Symbol) else symbol

@@ -1,0 +1,311 @@
+"""Scheduled events: LEAN's DateRules, TimeRules and ScheduleManager at daily resolution.
+
+A date rule picks trading sessions; a time rule turns a session into a New York time of day.
+The engine asks the ScheduleManager which events fall on each session and runs them in time
+order. Every rule is evaluated on NYSE sessions (the only days the runner's clock visits):
+
+- ``every_day`` fires on every session; ``month_start``/``month_end`` on the first/last session
+  of each calendar month (``days_offset`` sessions later/earlier); ``week_start``/``week_end``
+  likewise per calendar week; ``on`` on the given dates that are sessions.
+- ``at(h, m, s)`` is that time of day; ``after_market_open(symbol, n)`` is the session's open plus
+  n minutes; ``before_market_close(symbol, n)`` is the real close minus n minutes (13:00 on early
+  closes); ``midnight`` is 00:00 and ``noon`` 12:00.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from local_lean.errors import NotSupportedError
+
+
+class Session(Protocol):
+    """What the rules need of a trading session (see market_calendar.TradingSession)."""
+
+    date: dt.date
+    open: dt.datetime
+    close: dt.datetime
+
+
+def _group_edges(
+    sessions: Sequence[Session], key: Callable[[dt.date], Any], last: bool, offset: int
+) -> set[dt.date]:
+    """The first (or last) session of each group of sessions sharing `key`, moved `offset`
+    sessions inside the group (LEAN: never past the group's other end)."""
+    groups: dict[Any, list[dt.date]] = {}
+    for session in sessions:
+        groups.setdefault(key(session.date), []).append(session.date)
+    chosen = set()
+    for dates in groups.values():
+        index = min(offset, len(dates) - 1)
+        chosen.add(dates[-1 - index] if last else dates[index])
+    return chosen
+
+
+class DateRule:
+    """Which sessions an event fires on. ``name`` reads like LEAN's (e.g. 'MonthEnd: SPY')."""
+
+    def __init__(self, name: str, select: Callable[[Sequence[Session]], set[dt.date]]) -> None:
+        self.name = name
+        self._select = select
+
+    def dates(self, sessions: Sequence[Session]) -> set[dt.date]:
+        """The dates among `sessions` (complete calendar months/weeks) this rule fires on."""
+        return self._select(sessions)
+
+    def __repr__(self) -> str:
+        return f"DateRule({self.name})"
+
+
+class TimeRule:
+    """When in a session an event fires, as a naive New York datetime."""
+
+    def __init__(self, name: str, time_on: Callable[[Session], dt.datetime]) -> None:
+        self.name = name
+        self._time_on = time_on
+
+    def time_on(self, session: Session) -> dt.datetime:
+        return self._time_on(session)
+
+    def __repr__(self) -> str:
+        return f"TimeRule({self.name})"
+
+
+def _check_offset(days_offset: int) -> int:
+    if not isinstance(days_offset, int) or days_offset < 0:
+        raise ValueError(
+            f"days_offset must be a whole number of sessions >= 0, got {days_offset!r}"
+        )
+    return days_offset
+
+
+def _symbol_label(symbol: Any) -> str:
+    return "" if symbol is None else f": {getattr(symbol, 'symbol', symbol)}"
+
+
+class DateRules:
+    """LEAN's ``self.date_rules``. Every rule counts NYSE sessions (US equities only)."""
+
+    def every_day(self, symbol: Any = None, extended_market_hours: bool = False) -> DateRule:
+        """Every trading session."""
+        return DateRule(
+            f"EveryDay{_symbol_label(symbol)}", lambda sessions: {s.date for s in sessions}
+        )
+
+    def month_start(
+        self, symbol: Any = None, days_offset: int = 0, extended_market_hours: bool = True
+    ) -> DateRule:
+        """The first session of each month, plus `days_offset` sessions."""
+        symbol, days_offset = _shift_symbol_offset(symbol, days_offset)
+        offset = _check_offset(days_offset)
+        return DateRule(
+            f"MonthStart{_symbol_label(symbol)}",
+            lambda sessions: _group_edges(sessions, lambda d: (d.year, d.month), False, offset),
+        )
+
+    def month_end(
+        self, symbol: Any = None, days_offset: int = 0, extended_market_hours: bool = True
+    ) -> DateRule:
+        """The last session of each month, minus `days_offset` sessions."""
+        symbol, days_offset = _shift_symbol_offset(symbol, days_offset)
+        offset = _check_offset(days_offset)
+        return DateRule(
+            f"MonthEnd{_symbol_label(symbol)}",
+            lambda sessions: _group_edges(sessions, lambda d: (d.year, d.month), True, offset),
+        )
+
+    def week_start(
+        self, symbol: Any = None, days_offset: int = 0, extended_market_hours: bool = True
+    ) -> DateRule:
+        """The first session of each calendar week (Monday to Sunday), plus `days_offset`."""
+        symbol, days_offset = _shift_symbol_offset(symbol, days_offset)
+        offset = _check_offset(days_offset)
+        return DateRule(
+            f"WeekStart{_symbol_label(symbol)}",
+            lambda sessions: _group_edges(sessions, lambda d: d.isocalendar()[:2], False, offset),
+        )
+
+    def week_end(
+        self, symbol: Any = None, days_offset: int = 0, extended_market_hours: bool = True
+    ) -> DateRule:
+        """The last session of each calendar week, minus `days_offset` sessions."""
+        symbol, days_offset = _shift_symbol_offset(symbol, days_offset)
+        offset = _check_offset(days_offset)
+        return DateRule(
+            f"WeekEnd{_symbol_label(symbol)}",
+            lambda sessions: _group_edges(sessions, lambda d: d.isocalendar()[:2], True, offset),
+        )
+
+    def on(self, *dates: Any) -> DateRule:
+        """``on(year, month, day)`` or ``on(date, ...)``: those dates, when they are sessions."""
+        if len(dates) == 3 and all(isinstance(part, int) for part in dates):
+            wanted = {dt.date(*dates)}
+        else:
+            wanted = set()
+            for item in dates:
+                items = item if isinstance(item, Iterable) and not isinstance(item, str) else [item]
+                for when in items:
+                    if not isinstance(when, dt.date):
+                        raise TypeError(f"date_rules.on takes dates or datetimes, got {when!r}")
+                    wanted.add(when.date() if isinstance(when, dt.datetime) else when)
+        label = ",".join(sorted(d.isoformat() for d in wanted))
+        return DateRule(
+            f"On: {label}", lambda sessions: {s.date for s in sessions if s.date in wanted}
+        )
+
+
+def _shift_symbol_offset(symbol: Any, days_offset: int) -> tuple[Any, int]:
+    """``month_end(2)`` is LEAN's ``month_end(days_offset=2)`` overload, not a symbol."""
+    if isinstance(symbol, int) and not isinstance(symbol, bool):
+        return None, symbol
+    return symbol, days_offset
+
+
+def _minutes(value: float, name: str) -> dt.timedelta:
+    if not isinstance(value, int | float) or value < 0:
+        raise ValueError(f"{name} must be a number of minutes >= 0, got {value!r}")
+    return dt.timedelta(minutes=value)
+
+
+class TimeRules:
+    """LEAN's ``self.time_rules`` (New York time, the exchange's and the algorithm's zone)."""
+
+    def at(self, hour: Any, minute: int = 0, second: int = 0) -> TimeRule:
+        """A fixed time of day: ``at(hour, minute, second=0)`` or ``at(timedelta)``."""
+        if isinstance(hour, dt.timedelta):
+            offset = hour
+        else:
+            if not all(isinstance(part, int) for part in (hour, minute, second)):
+                raise TypeError(
+                    f"time_rules.at takes whole numbers, got {hour}, {minute}, {second}"
+                )
+            if not (0 <= hour < 24 and 0 <= minute < 60 and 0 <= second < 60):
+                raise ValueError(f"time_rules.at({hour}, {minute}, {second}) is not a time of day")
+            offset = dt.timedelta(hours=hour, minutes=minute, seconds=second)
+        if not dt.timedelta(0) <= offset < dt.timedelta(days=1):
+            raise ValueError(f"time_rules.at({offset}) is not a time of day")
+        clock = (dt.datetime.min + offset).time()
+        return TimeRule(
+            f"At: {clock:%H:%M:%S}", lambda session: dt.datetime.combine(session.date, clock)
+        )
+
+    def after_market_open(
+        self, symbol: Any = None, minutes_after_open: float = 0, extended_market_open: bool = False
+    ) -> TimeRule:
+        """The session's open (09:30) plus `minutes_after_open`."""
+        if isinstance(symbol, int | float) and not isinstance(symbol, bool):
+            symbol, minutes_after_open = None, symbol
+        if extended_market_open:
+            raise NotSupportedError("extended_market_open=True", "daily data has no pre-market")
+        delay = _minutes(minutes_after_open, "minutes_after_open")
+        return TimeRule(
+            f"AfterMarketOpen{_symbol_label(symbol)}: {minutes_after_open} min",
+            lambda session: session.open + delay,
+        )
+
+    def before_market_close(
+        self,
+        symbol: Any = None,
+        minutes_before_close: float = 0,
+        extended_market_close: bool = False,
+    ) -> TimeRule:
+        """The session's real close (16:00, or 13:00 on early closes) less the minutes."""
+        if isinstance(symbol, int | float) and not isinstance(symbol, bool):
+            symbol, minutes_before_close = None, symbol
+        if extended_market_close:
+            raise NotSupportedError("extended_market_close=True", "daily data has no after-hours")
+        advance = _minutes(minutes_before_close, "minutes_before_close")
+        return TimeRule(
+            f"BeforeMarketClose{_symbol_label(symbol)}: {minutes_before_close} min",
+            lambda session: session.close - advance,
+        )
+
+    @property
+    def midnight(self) -> TimeRule:
+        """00:00 at the start of the session's date."""
+        return self.at(0, 0)
+
+    @property
+    def noon(self) -> TimeRule:
+        """12:00 on the session's date."""
+        return self.at(12, 0)
+
+
+@dataclass
+class ScheduledEvent:
+    """One registered event: its rules, its callback and a readable name."""
+
+    name: str
+    date_rule: DateRule
+    time_rule: TimeRule
+    callback: Callable[[], Any]
+    is_training: bool = False
+    order: int = 0
+
+
+@dataclass(frozen=True)
+class DueEvent:
+    """An event due at one simulated time on one session."""
+
+    time: dt.datetime
+    event: ScheduledEvent
+
+
+class ScheduleManager:
+    """LEAN's ``self.schedule``: registers events and tells the engine which are due each day."""
+
+    def __init__(self) -> None:
+        self._events: list[ScheduledEvent] = []
+        self._dates: dict[int, set[dt.date]] = {}
+        self._sessions: Sequence[Session] | None = None
+
+    def on(self, date_rule: DateRule, time_rule: TimeRule, callback: Callable[[], Any]) -> Any:
+        """Run `callback()` on the sessions of `date_rule` at the time of `time_rule`."""
+        return self._add(date_rule, time_rule, callback, is_training=False)
+
+    def _add(
+        self, date_rule: Any, time_rule: Any, callback: Any, is_training: bool
+    ) -> ScheduledEvent:
+        if not isinstance(date_rule, DateRule):
+            raise TypeError(f"expected a rule from self.date_rules, got {date_rule!r}")
+        if not isinstance(time_rule, TimeRule):
+            raise TypeError(f"expected a rule from self.time_rules, got {time_rule!r}")
+        if not callable(callback):
+            raise TypeError(f"the scheduled callback must be callable, got {callback!r}")
+        label = getattr(callback, "__name__", type(callback).__name__)
+        event = ScheduledEvent(
+            name=f"{date_rule.name} {time_rule.name} {label}",
+            date_rule=date_rule,
+            time_rule=time_rule,
+            callback=callback,
+            is_training=is_training,
+            order=len(self._events),
+        )
+        self._events.append(event)
+        if self._sessions is not None:
+            self._dates[id(event)] = date_rule.dates(self._sessions)
+        return event
+
+    @property
+    def events(self) -> list[ScheduledEvent]:
+        return list(self._events)
+
+    def prepare(self, sessions: Sequence[Session]) -> None:
+        """Evaluate every date rule once over `sessions` (whole months around the backtest)."""
+        self._sessions = sessions
+        self._dates = {id(event): event.date_rule.dates(sessions) for event in self._events}
+
+    def due_on(self, session: Session) -> list[DueEvent]:
+        """The events that fire on `session`, in time order (registration order on ties)."""
+        if self._sessions is None:
+            raise RuntimeError("ScheduleManager.prepare must run before due_on")
+        due = [
+            DueEvent(event.time_rule.time_on(session), event)
+            for event in self._events
+            if session.date in self._dates[id(event)]
+        ]
+        due.sort(key=lambda item: (item.time, item.event.order))
+        return due

@@ -1,0 +1,559 @@
+"""Backtest results written as the lean CLI writes them, plus PNG charts and an insights file.
+
+``write_results`` makes ``<output>/backtests/<yyyy-mm-dd_hh-mm-ss>/`` holding:
+
+- ``<id>.json``: the full result, LEAN's backtest result packet shape with LEAN's camelCase key
+  names: "charts", "orders", "statistics", "runtimeStatistics", "totalPerformance",
+  "algorithmConfiguration", "state", "logs"; plus "insights" (every insight with its outcome,
+  and a hit-rate summary), "runtimeError" when the algorithm raised, and each entry of
+  ``BacktestRecord.sections`` under its own key.
+- ``<id>-summary.json``: "statistics", "runtimeStatistics", "algorithmConfiguration", "state",
+  "insights" summary, "runtimeError" (what ``lean backtest`` prints comes from here).
+- ``<id>-order-events.json``: the order events, LEAN's camelCase fields, times as unix seconds.
+- ``<id>-insights.json``: the insights alone, as a list (LEAN keeps insights out of the main
+  result file and stores them beside it; the fields follow LEAN's ``Insight`` JSON).
+- ``log.txt``: the log lines, one a line, as the lean CLI saves the container's log.
+- ``<chart name>.png``: one picture per chart (not LEAN's; its web IDE draws the charts).
+
+Charts follow ``Common/Chart.cs`` and ``Common/Series.cs``: chart name -> {"name", "series":
+{series name -> {"name", "unit", "index", "seriesType", "values"}}}; a line series' values are
+``[unix_seconds, value]`` pairs. LEAN's default charts are added as ``BaseResultsHandler``
+samples them: "Strategy Equity" with "Equity" (a candle series, seriesType 2, values
+``[t, open, high, low, close]``; with one daily sample all four are the close) and "Return"
+(daily change in %, a bar series, seriesType 3), "Benchmark" with "Benchmark", and "Drawdown"
+with "Equity Drawdown" (%). LEAN's chart times are UTC; naive datetimes here are taken as New
+York time, LEAN's default algorithm time zone. Orders' "time" is ISO 8601 UTC ("...Z"), as LEAN.
+
+The JSON is strict: NaN and infinities are written as null.
+"""
+
+from __future__ import annotations
+
+import datetime
+import enum
+import hashlib
+import json
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import pandas as pd
+
+from local_lean.charts import draw_chart_png
+from local_lean.statistics import (
+    PortfolioStatistics,
+    compute_portfolio_statistics,
+    compute_statistics,
+    format_percent,
+)
+
+#: LEAN's default algorithm time zone; naive datetimes are read in it.
+ALGORITHM_TIME_ZONE = ZoneInfo("America/New_York")
+
+# LEAN's SeriesType values (Common/Series.cs).
+SERIES_LINE = 0
+SERIES_CANDLE = 2
+SERIES_BAR = 3
+
+STRATEGY_EQUITY = "Strategy Equity"
+BENCHMARK = "Benchmark"
+DRAWDOWN = "Drawdown"
+
+Point = tuple[datetime.datetime, float]
+
+
+@dataclass
+class BacktestRecord:
+    """Everything a finished (or stopped) backtest produced, for :func:`write_results`."""
+
+    algorithm_name: str
+    start: datetime.date
+    end: datetime.date
+    initial_cash: float
+    equity: pd.Series  # total portfolio value at each session close (index datetime)
+    benchmark: pd.Series | None  # benchmark price at each close, same index (None if none)
+    benchmark_name: str | None
+    charts: dict[str, dict[str, list[tuple[datetime.datetime, float]]]]  # from self.plot()
+    orders: list[dict]  # id, symbol, time, quantity, fill_price, fee, status, tag
+    order_events: list[dict]
+    insights: list[dict]  # symbol, generated_time, close_time, direction, period,
+    # reference_price, close_price (float|None), outcome ("correct"/"incorrect"/"flat"/"open")
+    logs: list[str]  # log lines, already time-stamped
+    parameters: dict[str, str]
+    runtime_error: str | None = None  # traceback text + simulated time, when the algorithm raised
+    sections: dict[str, object] = field(default_factory=dict)  # extra JSON sections
+
+
+# --- public API -------------------------------------------------------------------------------
+
+
+def write_results(
+    record: BacktestRecord,
+    output_dir: Path,
+    *,
+    timestamp: datetime.datetime | None = None,
+    draw_charts: bool = True,
+    risk_free_rate: float = 0.0,
+) -> Path:
+    """Write ``<output_dir>/backtests/<yyyy-mm-dd_hh-mm-ss>/`` in the lean CLI's layout.
+
+    Returns that folder. ``timestamp`` names the folder (default: now, local time, as the lean
+    CLI); when the folder exists already, a suffix "_2", "_3", ... keeps both. Partial results
+    (``record.runtime_error`` set) are written the same way, with "runtimeError" and a
+    "RuntimeError" state. The module docstring lists the files and their shape.
+    """
+    timestamp = timestamp or datetime.datetime.now()
+    folder = _new_folder(Path(output_dir) / "backtests", timestamp.strftime("%Y-%m-%d_%H-%M-%S"))
+    algorithm_id = backtest_id(record, timestamp)
+
+    raw = _raw_statistics(record, risk_free_rate)
+    statistics = _statistics(record, risk_free_rate)
+    charts = build_charts(record)
+    insights = [_insight_json(insight) for insight in record.insights]
+    insight_summary = summarize_insights(record.insights)
+    runtime_statistics = _runtime_statistics(record, raw)
+    configuration = _algorithm_configuration(record)
+    state = _state(record, timestamp)
+
+    main: dict[str, Any] = {
+        "charts": charts,
+        "orders": {
+            str(order.get("id", index)): _order_json(order)
+            for index, order in enumerate(record.orders, start=1)
+        },
+        "profitLoss": {},
+        "statistics": statistics,
+        "runtimeStatistics": runtime_statistics,
+        "totalPerformance": {"portfolioStatistics": _camel_statistics(raw)},
+        "algorithmConfiguration": configuration,
+        "state": state,
+        "insights": {"summary": insight_summary, "insights": insights},
+        "logs": list(record.logs),
+    }
+    if record.runtime_error:
+        main["runtimeError"] = record.runtime_error
+    for name, section in record.sections.items():
+        main[name] = section
+    summary: dict[str, Any] = {
+        "statistics": statistics,
+        "runtimeStatistics": runtime_statistics,
+        "algorithmConfiguration": configuration,
+        "state": state,
+        "insights": insight_summary,
+    }
+    if record.runtime_error:
+        summary["runtimeError"] = record.runtime_error
+
+    _write_json(folder / f"{algorithm_id}.json", main)
+    _write_json(folder / f"{algorithm_id}-summary.json", summary)
+    _write_json(
+        folder / f"{algorithm_id}-order-events.json",
+        [_order_event_json(event, algorithm_id) for event in record.order_events],
+    )
+    _write_json(folder / f"{algorithm_id}-insights.json", insights)
+    (folder / "log.txt").write_text("".join(f"{line}\n" for line in record.logs), encoding="utf-8")
+    if draw_charts:
+        for chart_name, series in _chart_points(record).items():
+            units = {name: charts[chart_name]["series"][name]["unit"] for name in series}
+            draw_chart_png(
+                chart_name, series, folder / f"{_file_name(chart_name)}.png", units=units
+            )
+    return folder
+
+
+def summarize(record: BacktestRecord, folder: Path | None = None) -> str:
+    """A short text for the command line: key statistics, insight hit rate, where results went."""
+    statistics = _statistics(record, 0.0)
+    insight_summary = summarize_insights(record.insights)
+    lines = [f"Backtest {record.algorithm_name}: {record.start} to {record.end}"]
+    if record.runtime_error:
+        first_line = record.runtime_error.strip().splitlines()[-1:] or ["(no message)"]
+        lines.append(f"STOPPED BY A RUNTIME ERROR (partial results): {first_line[0]}")
+    for key in (
+        "Start Equity",
+        "End Equity",
+        "Net Profit",
+        "Compounding Annual Return",
+        "Drawdown",
+        "Sharpe Ratio",
+        "Sortino Ratio",
+        "Total Orders",
+        "Total Fees",
+    ):
+        lines.append(f"  {key:<26} {statistics[key]}")
+    if record.benchmark is not None:
+        name = record.benchmark_name or "benchmark"
+        lines.append(
+            f"  {'Benchmark Net Profit':<26} {statistics['Benchmark Net Profit']} ({name})"
+        )
+    hit_rate = insight_summary["hitRate"]
+    lines.append(
+        f"  {'Insights':<26} {insight_summary['total']} "
+        f"(correct {insight_summary['correct']}, incorrect {insight_summary['incorrect']}, "
+        f"flat {insight_summary['flat']}, open {insight_summary['open']}); hit rate "
+        + ("n/a" if hit_rate is None else format_percent(hit_rate, decimals=1))
+    )
+    if folder is not None:
+        lines.append(f"Results: {folder}")
+    return "\n".join(lines)
+
+
+def summarize_insights(insights: list[Mapping]) -> dict[str, Any]:
+    """Counts per outcome and the hit rate: correct / (correct + incorrect), None if neither.
+
+    Flat insights (no direction to score) and open ones (not closed by the backtest's end) are
+    counted but left out of the hit rate.
+    """
+    counts = {outcome: 0 for outcome in ("correct", "incorrect", "flat", "open")}
+    for insight in insights:
+        outcome = str(insight.get("outcome", "open"))
+        counts[outcome] = counts.get(outcome, 0) + 1
+    scored = counts["correct"] + counts["incorrect"]
+    return {
+        "total": len(insights),
+        **counts,
+        "hitRate": counts["correct"] / scored if scored else None,
+    }
+
+
+def backtest_id(record: BacktestRecord, timestamp: datetime.datetime) -> str:
+    """A 10-digit id for the file names, fixed by the algorithm's name and the timestamp."""
+    digest = hashlib.sha256(f"{record.algorithm_name}|{timestamp.isoformat()}".encode())
+    return str(1_000_000_000 + int(digest.hexdigest(), 16) % 9_000_000_000)
+
+
+def build_charts(record: BacktestRecord) -> dict[str, Any]:
+    """The "charts" section: the algorithm's plots plus LEAN's default charts, as LEAN's JSON."""
+    charts: dict[str, Any] = {}
+    for chart_name, series in record.charts.items():
+        chart = charts.setdefault(chart_name, _chart(chart_name))
+        for index, (series_name, points) in enumerate(series.items()):
+            chart["series"][series_name] = _series(
+                series_name,
+                "$",
+                index,
+                SERIES_LINE,
+                [[unix_seconds(time), _json_float(value)] for time, value in points],
+            )
+    equity = record.equity.sort_index()
+    if len(equity):
+        strategy = charts.setdefault(STRATEGY_EQUITY, _chart(STRATEGY_EQUITY))
+        strategy["series"]["Equity"] = _series(
+            "Equity",
+            "$",
+            0,
+            SERIES_CANDLE,
+            [[unix_seconds(t), *([_json_float(v)] * 4)] for t, v in equity.items()],
+        )
+        strategy["series"]["Return"] = _series(
+            "Return",
+            "%",
+            1,
+            SERIES_BAR,
+            [[unix_seconds(t), _json_float(v)] for t, v in _daily_return_percent(record).items()],
+        )
+        drawdown = charts.setdefault(DRAWDOWN, _chart(DRAWDOWN))
+        drawdown["series"]["Equity Drawdown"] = _series(
+            "Equity Drawdown",
+            "%",
+            0,
+            SERIES_LINE,
+            [[unix_seconds(t), _json_float(v)] for t, v in _drawdown_percent(equity).items()],
+        )
+    if record.benchmark is not None and len(record.benchmark):
+        chart = charts.setdefault(BENCHMARK, _chart(BENCHMARK))
+        chart["series"][BENCHMARK] = _series(
+            BENCHMARK,
+            "$",
+            0,
+            SERIES_LINE,
+            [[unix_seconds(t), _json_float(v)] for t, v in record.benchmark.sort_index().items()],
+        )
+    return charts
+
+
+def unix_seconds(time: datetime.datetime | datetime.date | pd.Timestamp) -> int:
+    """Unix seconds of ``time``; naive datetimes are New York time (LEAN's algorithm zone)."""
+    timestamp = pd.Timestamp(time)
+    if timestamp.tzinfo is None:
+        timestamp = timestamp.tz_localize(ALGORITHM_TIME_ZONE)
+    return int(timestamp.timestamp())
+
+
+def to_json_value(value: Any) -> Any:
+    """``value`` made strictly JSON-serialisable: NaN/inf -> None, datetimes -> ISO 8601 UTC,
+    timedeltas -> seconds, numpy/pandas scalars -> Python numbers, enums -> their names."""
+    if value is None or isinstance(value, bool | str):
+        return value
+    if isinstance(value, enum.Enum):
+        return value.name
+    if isinstance(value, int | np.integer):
+        return int(value)
+    if isinstance(value, float | np.floating):
+        return _json_float(value)
+    if isinstance(value, datetime.datetime | pd.Timestamp):
+        return _iso_utc(value)
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, datetime.timedelta | pd.Timedelta):
+        return _json_float(pd.Timedelta(value).total_seconds())
+    if isinstance(value, Path):
+        return str(value)
+    if isinstance(value, Mapping):
+        return {str(key): to_json_value(item) for key, item in value.items()}
+    if isinstance(value, pd.Series):
+        return {str(key): to_json_value(item) for key, item in value.items()}
+    if isinstance(value, list | tuple | set | np.ndarray):
+        return [to_json_value(item) for item in value]
+    if hasattr(value, "to_json") and callable(value.to_json):
+        return to_json_value(value.to_json())
+    return str(value)
+
+
+# --- sections ---------------------------------------------------------------------------------
+
+
+def _raw_statistics(record: BacktestRecord, risk_free_rate: float) -> PortfolioStatistics:
+    return compute_portfolio_statistics(
+        record.equity,
+        record.benchmark,
+        record.orders,
+        initial_cash=record.initial_cash,
+        risk_free_rate=risk_free_rate,
+    )
+
+
+def _statistics(record: BacktestRecord, risk_free_rate: float) -> dict[str, str]:
+    return compute_statistics(
+        record.equity,
+        record.benchmark,
+        record.orders,
+        initial_cash=record.initial_cash,
+        risk_free_rate=risk_free_rate,
+    )
+
+
+def _camel_statistics(raw: PortfolioStatistics) -> dict[str, Any]:
+    names = {"net_profit": "totalNetProfit"}
+    return {names.get(key, _camel(key)): value for key, value in raw.to_dict().items()}
+
+
+def _runtime_statistics(record: BacktestRecord, raw: PortfolioStatistics) -> dict[str, str]:
+    """LEAN's "runtimeStatistics": money with thousands separators, "Return" as "1.23 %"."""
+    volume = sum(
+        abs(_finite(order.get("quantity")) * _finite(order.get("fill_price")))
+        for order in record.orders
+    )
+    profit = raw.end_equity - raw.start_equity
+    return {
+        "Equity": _money(raw.end_equity),
+        "Fees": _money(-raw.total_fees),
+        "Net Profit": _money(profit),
+        "Probabilistic Sharpe Ratio": format_percent(raw.probabilistic_sharpe_ratio),
+        "Return": f"{raw.net_profit * 100:.2f} %",
+        "Volume": _money(volume),
+    }
+
+
+def _algorithm_configuration(record: BacktestRecord) -> dict[str, Any]:
+    return {
+        "name": record.algorithm_name,
+        "accountCurrency": "USD",
+        "accountCurrencySymbol": "$",
+        "startingCapital": _json_float(record.initial_cash),
+        "tradingDaysPerYear": 252,
+        "benchmark": record.benchmark_name,
+        "parameters": {str(k): str(v) for k, v in record.parameters.items()},
+        "startDate": _date_time_text(record.start),
+        "endDate": _date_time_text(record.end),
+    }
+
+
+def _state(record: BacktestRecord, timestamp: datetime.datetime) -> dict[str, str]:
+    """LEAN's "state" dictionary; "RuntimeError"/"StackTrace" hold the error when there is one."""
+    error = record.runtime_error or ""
+    lines = error.strip().splitlines()
+    return {
+        "Name": record.algorithm_name,
+        "Status": "RuntimeError" if record.runtime_error else "Completed",
+        "StartTime": timestamp.strftime("%Y-%m-%d %H:%M:%S"),
+        "RuntimeError": lines[-1] if lines else "",
+        "StackTrace": error,
+    }
+
+
+def _order_json(order: Mapping) -> dict[str, Any]:
+    """An order with LEAN's camelCase names; the fill price is LEAN's "price"."""
+    names = {"fill_price": "price"}
+    result = {names.get(str(k), _camel(str(k))): to_json_value(v) for k, v in order.items()}
+    if "quantity" in order and "price" in result:
+        result["value"] = _json_float(_finite(order["quantity"]) * _finite(order["fill_price"]))
+    return result
+
+
+def _order_event_json(event: Mapping, algorithm_id: str) -> dict[str, Any]:
+    """An order event with LEAN's camelCase names; "time" as unix seconds, as LEAN writes it."""
+    result: dict[str, Any] = {"algorithmId": algorithm_id}
+    for key, value in event.items():
+        name = _camel(str(key))
+        if name == "time" and value is not None:
+            result[name] = unix_seconds(value)
+        else:
+            result[name] = to_json_value(value)
+    return result
+
+
+def _insight_json(insight: Mapping) -> dict[str, Any]:
+    """An insight with LEAN's ``Insight`` JSON names (times in unix seconds, period in
+    seconds, "reference"/"referenceValueFinal" for the prices) plus its "outcome"."""
+    direction = insight.get("direction")
+    if isinstance(direction, enum.Enum):
+        direction = direction.name
+    direction_text = str(direction).lower() if direction is not None else None
+    outcome = str(insight.get("outcome", "open"))
+    symbol = insight.get("symbol")
+    result: dict[str, Any] = {
+        "symbol": to_json_value(symbol),
+        "ticker": str(symbol) if symbol is not None else None,
+        "type": "price",
+        "direction": direction_text,
+        "period": to_json_value(insight.get("period")),
+        "generatedTime": _optional_seconds(insight.get("generated_time")),
+        "closeTime": _optional_seconds(insight.get("close_time")),
+        "reference": to_json_value(insight.get("reference_price")),
+        "referenceValueFinal": to_json_value(insight.get("close_price")),
+        "scoreIsFinal": outcome != "open",
+        "scoreDirection": {"correct": 1.0, "incorrect": 0.0}.get(outcome),
+        "outcome": outcome,
+    }
+    known = {
+        "symbol",
+        "direction",
+        "period",
+        "generated_time",
+        "close_time",
+        "reference_price",
+        "close_price",
+        "outcome",
+    }
+    for key, value in insight.items():
+        if key not in known:
+            result[_camel(str(key))] = to_json_value(value)
+    return result
+
+
+def _chart_points(record: BacktestRecord) -> dict[str, dict[str, list[Point]]]:
+    """The charts as (time, value) points for the pictures: plots, equity, benchmark, drawdown."""
+    charts: dict[str, dict[str, list[Point]]] = {
+        name: dict(series) for name, series in record.charts.items()
+    }
+    equity = record.equity.sort_index()
+    if len(equity):
+        charts.setdefault(STRATEGY_EQUITY, {})["Equity"] = list(equity.items())
+        charts.setdefault(DRAWDOWN, {})["Equity Drawdown"] = list(_drawdown_percent(equity).items())
+    if record.benchmark is not None and len(record.benchmark):
+        charts.setdefault(BENCHMARK, {})[BENCHMARK] = list(record.benchmark.sort_index().items())
+    return charts
+
+
+def _daily_return_percent(record: BacktestRecord) -> pd.Series:
+    equity = record.equity.sort_index().astype(float)
+    previous = equity.shift(1)
+    previous.iloc[0] = record.initial_cash
+    with np.errstate(divide="ignore", invalid="ignore"):
+        change = (equity - previous) * 100 / previous
+    return change.where(previous != 0, 0.0).round(10)
+
+
+def _drawdown_percent(equity: pd.Series) -> pd.Series:
+    values = equity.astype(float)
+    highs = values.cummax()
+    return ((values / highs - 1) * 100).where(highs > 0, 0.0).round(2)
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+
+def _chart(name: str) -> dict[str, Any]:
+    return {"name": name, "chartType": 0, "series": {}}
+
+
+def _series(name: str, unit: str, index: int, series_type: int, values: list) -> dict[str, Any]:
+    return {"name": name, "unit": unit, "index": index, "seriesType": series_type, "values": values}
+
+
+def _new_folder(parent: Path, name: str) -> Path:
+    parent.mkdir(parents=True, exist_ok=True)
+    candidate, suffix = parent / name, 2
+    while True:
+        try:
+            candidate.mkdir()
+            return candidate
+        except FileExistsError:
+            candidate, suffix = parent / f"{name}_{suffix}", suffix + 1
+
+
+def _write_json(path: Path, content: Any) -> None:
+    text = json.dumps(to_json_value(content), indent=2, allow_nan=False, ensure_ascii=False)
+    path.write_text(text + "\n", encoding="utf-8")
+
+
+def _json_float(value: Any) -> float | None:
+    if value is None:
+        return None
+    number = float(value)
+    return number if math.isfinite(number) else None
+
+
+def _finite(value: Any) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return 0.0
+    return number if math.isfinite(number) else 0.0
+
+
+def _iso_utc(time: datetime.datetime | pd.Timestamp) -> str:
+    timestamp = pd.Timestamp(time)
+    if timestamp.tzinfo is None:
+        timestamp = timestamp.tz_localize(ALGORITHM_TIME_ZONE)
+    return timestamp.tz_convert("UTC").strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _optional_seconds(time: Any) -> int | None:
+    return None if time is None else unix_seconds(time)
+
+
+def _date_time_text(day: datetime.date) -> str:
+    return datetime.datetime(day.year, day.month, day.day).strftime("%Y-%m-%dT%H:%M:%S")
+
+
+def _money(value: float) -> str:
+    sign = "-" if value < 0 else ""
+    return f"{sign}${abs(value):,.2f}"
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)
+
+
+def _file_name(chart_name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", chart_name).strip("-") or "chart"
+
+
+__all__ = [
+    "BacktestRecord",
+    "backtest_id",
+    "build_charts",
+    "summarize",
+    "summarize_insights",
+    "to_json_value",
+    "unix_seconds",
+    "write_results",
+]

@@ -6,12 +6,14 @@ exchange time: with `Settings.daily_precise_end_time` (True by default in LEAN's
 since 2024) a daily US-equity bar ends at the session's close, 16:00 New York, or 13:00 on early
 closes, not at midnight of the next day as in older LEAN versions.
 
-During day T an algorithm sees bars through T-1 only: `end_before` is exclusive.
+During day T an algorithm sees bars through T-1 only: `end_before` is exclusive. Rows are grouped
+by symbol in ticker order, each symbol's bars oldest first.
 """
 
 from __future__ import annotations
 
 import datetime
+import weakref
 from collections.abc import Mapping
 from functools import lru_cache
 
@@ -22,7 +24,7 @@ from local_lean.data.bars import BAR_COLUMNS
 from local_lean.market_calendar import nyse_calendar
 from local_lean.symbols import Symbol
 
-REGULAR_CLOSE = pd.Timedelta(hours=16)
+REGULAR_CLOSE_NS = pd.Timedelta(hours=16).value
 
 
 def history_frame(
@@ -37,25 +39,35 @@ def history_frame(
     """
     if bar_count < 0:
         raise ValueError(f"bar_count must be zero or more, got {bar_count}")
-    cutoff = pd.Timestamp(_as_date(end_before))
+    cutoff = pd.Timestamp(_as_date(end_before)).as_unit("ns").value
     symbols: list[Symbol] = []
-    times: list[pd.DatetimeIndex] = []
+    lengths: list[int] = []
+    days: list[np.ndarray] = []
     blocks: list[np.ndarray] = []
-    for symbol, bars in bars_by_symbol.items():
-        stop = int(bars.index.searchsorted(cutoff, side="left"))
+    for symbol in sorted(bars_by_symbol):
+        dates, values = _arrays_of(bars_by_symbol[symbol])
+        stop = int(np.searchsorted(dates, cutoff, side="left"))
         start = max(0, stop - bar_count)
         if stop <= start:
             continue
-        window = bars.iloc[start:stop]
-        symbols.extend([symbol] * len(window))
-        times.append(bar_end_times(window.index))
-        blocks.append(window[BAR_COLUMNS].to_numpy(dtype="float64"))
+        symbols.append(symbol)
+        lengths.append(stop - start)
+        days.append(dates[start:stop])
+        blocks.append(values[start:stop])
     if not blocks:
         return empty_history()
-    index = pd.MultiIndex.from_arrays(
-        [pd.Index(symbols, dtype=object), times[0].append(times[1:])], names=["symbol", "time"]
+    times = bar_end_nanoseconds(np.concatenate(days))
+    # Build the MultiIndex from levels and codes: much faster than from_arrays on every call.
+    symbol_level = pd.Index(symbols, dtype=object)
+    symbol_codes = np.repeat(np.arange(len(symbols)), lengths)
+    time_level, time_codes = np.unique(times, return_inverse=True)
+    index = pd.MultiIndex(
+        levels=[symbol_level, pd.DatetimeIndex(time_level.astype("datetime64[ns]"))],
+        codes=[symbol_codes, time_codes.reshape(-1)],
+        names=["symbol", "time"],
+        verify_integrity=False,
     )
-    return pd.DataFrame(np.vstack(blocks), index=index, columns=BAR_COLUMNS)
+    return pd.DataFrame(np.vstack(blocks), index=index, columns=list(BAR_COLUMNS))
 
 
 def empty_history() -> pd.DataFrame:
@@ -63,27 +75,53 @@ def empty_history() -> pd.DataFrame:
     index = pd.MultiIndex.from_arrays(
         [pd.Index([], dtype=object), pd.DatetimeIndex([])], names=["symbol", "time"]
     )
-    return pd.DataFrame(np.empty((0, len(BAR_COLUMNS))), index=index, columns=BAR_COLUMNS)
+    return pd.DataFrame(np.empty((0, len(BAR_COLUMNS))), index=index, columns=list(BAR_COLUMNS))
 
 
 def bar_end_times(dates: pd.DatetimeIndex) -> pd.DatetimeIndex:
     """Each session date's close (16:00, or 13:00 on NYSE early closes), naive New York time."""
-    closes = _session_close_offsets()
-    offsets = closes.reindex(dates.normalize())
+    ends = bar_end_nanoseconds(_day_nanoseconds(pd.DatetimeIndex(dates).normalize()))
+    return pd.DatetimeIndex(ends.astype("datetime64[ns]"), name="time")
+
+
+def bar_end_nanoseconds(days: np.ndarray) -> np.ndarray:
+    """Close times (int64 nanoseconds) of session dates given as int64 nanoseconds at midnight."""
+    session_days, close_offsets = _session_closes()
+    position = np.clip(np.searchsorted(session_days, days), 0, len(session_days) - 1)
+    known = session_days[position] == days
     # Dates the calendar does not know (a CSV row on a non-session day) close at 16:00.
-    offsets = offsets.fillna(REGULAR_CLOSE)
-    result = pd.DatetimeIndex(dates.normalize() + pd.TimedeltaIndex(offsets.to_numpy()))
-    result.name = "time"
-    return result
+    return days + np.where(known, close_offsets[position], REGULAR_CLOSE_NS)
+
+
+def _day_nanoseconds(index: pd.Index) -> np.ndarray:
+    return pd.DatetimeIndex(index).as_unit("ns").asi8
+
+
+# Price sources cache their frames, so the same frame comes back every simulated day: keep its
+# dates and values as arrays (dropped when the frame is garbage collected). Bar frames are
+# treated as read-only; a changed copy is a new frame and gets its own arrays.
+_arrays_cache: dict[int, tuple[weakref.ref, np.ndarray, np.ndarray]] = {}
+
+
+def _arrays_of(bars: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    cached = _arrays_cache.get(id(bars))
+    if cached is not None and cached[0]() is bars:
+        return cached[1], cached[2]
+    dates = _day_nanoseconds(bars.index)
+    values = bars[BAR_COLUMNS].to_numpy(dtype="float64", copy=True)
+    values.flags.writeable = False
+    key = id(bars)
+    _arrays_cache[key] = (weakref.ref(bars, lambda _: _arrays_cache.pop(key, None)), dates, values)
+    return dates, values
 
 
 @lru_cache(maxsize=1)
-def _session_close_offsets() -> pd.Series:
+def _session_closes() -> tuple[np.ndarray, np.ndarray]:
     calendar = nyse_calendar()
     sessions = calendar.sessions(calendar.first_day, calendar.last_day)
-    dates = pd.DatetimeIndex([session.date for session in sessions])
-    closes = pd.DatetimeIndex([session.close for session in sessions])
-    return pd.Series(closes - dates, index=dates)
+    days = pd.DatetimeIndex([session.date for session in sessions]).as_unit("ns").asi8
+    closes = pd.DatetimeIndex([session.close for session in sessions]).as_unit("ns").asi8
+    return days, closes - days
 
 
 def _as_date(day: datetime.date) -> datetime.date:

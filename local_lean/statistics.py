@@ -3,8 +3,9 @@
 What follows LEAN (``Common/Statistics/PortfolioStatistics.cs``, ``Statistics.cs`` and
 ``StatisticsBuilder.cs`` in QuantConnect/Lean):
 
-- Daily returns are the changes of the daily equity samples. LEAN samples the starting cash at
-  the start of the backtest, so the first daily return is measured from ``initial_cash``.
+- Daily returns are the changes of the daily equity samples, rounded to 12 decimals as LEAN
+  rounds them. LEAN samples the starting cash at the start of the backtest, so the first daily
+  return is measured from ``initial_cash``.
 - "Net Profit": end equity / starting capital - 1.
 - "Compounding Annual Return": (end / start) ** (1 / years) - 1 with years = calendar days
   between the first and the last equity sample / 365.
@@ -265,13 +266,17 @@ def _ratio(numerator: float, denominator: float) -> float:
 
 
 def _returns(values: np.ndarray) -> np.ndarray:
-    """Day-over-day changes; a change from a zero or missing value is NaN."""
+    """Day-over-day changes; a change from a zero or missing value is NaN.
+
+    Rounded to 12 decimals as LEAN rounds its daily performance samples (10 decimals of a
+    percentage), which also makes a constant daily return exactly constant (zero variance).
+    """
     if len(values) < 2:
         return np.array([], dtype=float)
     previous, current = values[:-1], values[1:]
     with np.errstate(divide="ignore", invalid="ignore"):
         changes = np.where(previous != 0, current / previous - 1, np.nan)
-    return changes.astype(float)
+    return np.round(changes.astype(float), 12)
 
 
 def _years_between(first: object, last: object) -> float:

@@ -1,0 +1,370 @@
+"""The results folder: the lean CLI's layout, LEAN's JSON keys and shapes, strict JSON."""
+
+import datetime
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from local_lean.enums import InsightDirection
+from local_lean.results import (
+    BacktestRecord,
+    build_charts,
+    summarize,
+    summarize_insights,
+    to_json_value,
+    unix_seconds,
+    write_results,
+)
+
+STAMP = datetime.datetime(2026, 1, 2, 3, 4, 5)
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def _refuse_constant(name):
+    raise ValueError(f"non-standard JSON constant {name}")
+
+
+def _load(path: Path):
+    return json.loads(path.read_text(encoding="utf-8"), parse_constant=_refuse_constant)
+
+
+def _record(runtime_error=None, sections=None) -> BacktestRecord:
+    closes = pd.DatetimeIndex(
+        [
+            pd.Timestamp(day) + pd.Timedelta(hours=16)
+            for day in pd.bdate_range("2021-01-04", periods=6)
+        ]
+    )
+    equity = pd.Series(
+        [100_000, 101_000, 99_000, 102_000, 103_000, 104_000], index=closes, dtype=float
+    )
+    benchmark = pd.Series([370.0, 372.0, 369.0, 371.0, 375.0, 376.0], index=closes)
+    day = datetime.timedelta(days=1)
+    return BacktestRecord(
+        algorithm_name="LSTM macro",
+        start=datetime.date(2021, 1, 4),
+        end=datetime.date(2021, 1, 11),
+        initial_cash=100_000.0,
+        equity=equity,
+        benchmark=benchmark,
+        benchmark_name="SPY",
+        charts={
+            "Forecast": {
+                "SPY forecast": [(closes[0].to_pydatetime(), 371.5), (closes[1], float("nan"))],
+                "SPY close": [(closes[0].to_pydatetime(), 370.0), (closes[1], 372.0)],
+            }
+        },
+        orders=[
+            {
+                "id": 1,
+                "symbol": "XLK",
+                "time": closes[0] - pd.Timedelta(hours=6, minutes=30),
+                "quantity": 10,
+                "fill_price": 130.5,
+                "fee": 1.0,
+                "status": "filled",
+                "tag": "",
+            },
+            {
+                "id": 2,
+                "symbol": "TLT",
+                "time": closes[1],
+                "quantity": -5,
+                "fill_price": np.float64(150.0),
+                "fee": np.float64(1.0),
+                "status": "filled",
+                "tag": "flat",
+            },
+        ],
+        order_events=[
+            {
+                "order_id": 1,
+                "id": 1,
+                "time": closes[0] - pd.Timedelta(hours=6, minutes=30),
+                "status": "filled",
+                "fill_price": 130.5,
+                "fill_quantity": 10,
+                "order_fee": 1.0,
+            },
+        ],
+        insights=[
+            {
+                "symbol": "XLK",
+                "generated_time": closes[0],
+                "close_time": closes[1],
+                "direction": InsightDirection.UP,
+                "period": day,
+                "reference_price": 130.0,
+                "close_price": 131.0,
+                "outcome": "correct",
+            },
+            {
+                "symbol": "XLE",
+                "generated_time": closes[0],
+                "close_time": closes[1],
+                "direction": "down",
+                "period": day,
+                "reference_price": 50.0,
+                "close_price": 51.0,
+                "outcome": "incorrect",
+            },
+            {
+                "symbol": "TLT",
+                "generated_time": closes[1],
+                "close_time": closes[2],
+                "direction": "flat",
+                "period": day,
+                "reference_price": 150.0,
+                "close_price": 149.0,
+                "outcome": "flat",
+            },
+            {
+                "symbol": "XLK",
+                "generated_time": closes[5],
+                "close_time": None,
+                "direction": "up",
+                "period": day,
+                "reference_price": 133.0,
+                "close_price": None,
+                "outcome": "open",
+            },
+        ],
+        logs=["2021-01-04 09:35:00 Trained SPY", "2021-01-05 09:35:00 Emitted 4 insights"],
+        parameters={"epochs": "50", "lookback": "60"},
+        runtime_error=runtime_error,
+        sections=sections if sections is not None else {},
+    )
+
+
+def test_folder_layout_matches_the_lean_cli(tmp_path):
+    folder = write_results(_record(), tmp_path, timestamp=STAMP)
+    assert folder == tmp_path / "backtests" / "2026-01-02_03-04-05"
+    names = {path.name for path in folder.iterdir()}
+    ids = {name[: -len(".json")] for name in names if name.endswith(".json") and "-" not in name}
+    assert len(ids) == 1
+    (algorithm_id,) = ids
+    assert algorithm_id.isdigit()
+    assert {
+        f"{algorithm_id}.json",
+        f"{algorithm_id}-summary.json",
+        f"{algorithm_id}-order-events.json",
+        f"{algorithm_id}-insights.json",
+        "log.txt",
+        "Strategy-Equity.png",
+        "Benchmark.png",
+        "Drawdown.png",
+        "Forecast.png",
+    } == names
+    assert (folder / "log.txt").read_text().splitlines() == _record().logs
+
+
+def _main_json(folder: Path):
+    (main,) = [p for p in folder.glob("*.json") if "-" not in p.name]
+    return _load(main), main.stem
+
+
+def test_main_json_has_leans_sections_and_statistics(tmp_path):
+    folder = write_results(
+        _record(sections={"time budget": {"used minutes": 3.5}}),
+        tmp_path,
+        timestamp=STAMP,
+        draw_charts=False,
+    )
+    main, _ = _main_json(folder)
+    for key in (
+        "charts",
+        "orders",
+        "statistics",
+        "runtimeStatistics",
+        "totalPerformance",
+        "algorithmConfiguration",
+        "state",
+        "insights",
+        "time budget",
+    ):
+        assert key in main, key
+    assert "runtimeError" not in main
+    statistics = main["statistics"]
+    for name in (
+        "Total Orders",
+        "Compounding Annual Return",
+        "Drawdown",
+        "Sharpe Ratio",
+        "Sortino Ratio",
+        "Net Profit",
+        "Total Fees",
+        "Start Equity",
+        "End Equity",
+        "Alpha",
+        "Beta",
+        "Annual Standard Deviation",
+        "Benchmark Net Profit",
+    ):
+        assert isinstance(statistics[name], str), name
+    assert statistics["Net Profit"] == "4.000%"
+    assert statistics["Total Orders"] == "2"
+    assert statistics["Total Fees"] == "$2.00"
+    assert main["totalPerformance"]["portfolioStatistics"]["totalNetProfit"] == pytest.approx(0.04)
+    assert main["algorithmConfiguration"]["parameters"] == {"epochs": "50", "lookback": "60"}
+    assert main["state"]["Status"] == "Completed"
+    assert main["time budget"] == {"used minutes": 3.5}
+    assert main["runtimeStatistics"]["Equity"] == "$104,000.00"
+
+
+def test_charts_follow_leans_json_shape(tmp_path):
+    record = _record()
+    charts = build_charts(record)
+    first_close = 1609794000  # 2021-01-04 16:00 New York = 21:00 UTC
+    assert unix_seconds(record.equity.index[0]) == first_close
+
+    equity = charts["Strategy Equity"]["series"]["Equity"]
+    assert {"name", "unit", "index", "seriesType", "values"} <= set(equity)
+    assert equity["seriesType"] == 2 and equity["unit"] == "$"
+    assert equity["values"][0] == [first_close, 100_000.0, 100_000.0, 100_000.0, 100_000.0]
+    returns = charts["Strategy Equity"]["series"]["Return"]
+    assert returns["unit"] == "%" and returns["values"][1] == [first_close + 86400, 1.0]
+    benchmark = charts["Benchmark"]["series"]["Benchmark"]
+    assert benchmark["values"][-1][1] == 376.0
+    drawdown = charts["Drawdown"]["series"]["Equity Drawdown"]
+    assert [value for _, value in drawdown["values"]][:3] == [0.0, 0.0, pytest.approx(-1.98)]
+    forecast = charts["Forecast"]
+    assert forecast["name"] == "Forecast"
+    assert forecast["series"]["SPY forecast"]["values"] == [
+        [first_close, 371.5],
+        [first_close + 86400, None],
+    ]
+
+
+def test_json_is_strict_with_nan_written_as_null(tmp_path):
+    sections = {"diagnostics": {"loss": float("nan"), "best": float("inf"), "n": np.int64(3)}}
+    folder = write_results(_record(sections=sections), tmp_path, timestamp=STAMP, draw_charts=False)
+    for path in folder.glob("*.json"):
+        _load(path)  # raises on NaN / Infinity
+    main, _ = _main_json(folder)
+    assert main["diagnostics"] == {"loss": None, "best": None, "n": 3}
+
+
+def test_orders_events_and_insights_are_written_as_lean_names_them(tmp_path):
+    folder = write_results(_record(), tmp_path, timestamp=STAMP, draw_charts=False)
+    main, algorithm_id = _main_json(folder)
+    order = main["orders"]["1"]
+    assert order["time"] == "2021-01-04T14:30:00Z"
+    assert order["price"] == 130.5 and order["quantity"] == 10 and order["status"] == "filled"
+    assert order["value"] == pytest.approx(1305.0)
+
+    (event,) = _load(folder / f"{algorithm_id}-order-events.json")
+    assert event["orderId"] == 1 and event["fillPrice"] == 130.5
+    assert event["time"] == 1609770600  # 09:30 New York as unix seconds
+    assert event["algorithmId"] == algorithm_id
+
+    insights = _load(folder / f"{algorithm_id}-insights.json")
+    assert [i["outcome"] for i in insights] == ["correct", "incorrect", "flat", "open"]
+    assert insights[0]["direction"] == "up" and insights[0]["period"] == 86400.0
+    assert insights[0]["reference"] == 130.0 and insights[0]["referenceValueFinal"] == 131.0
+    assert insights[3]["closeTime"] is None and insights[3]["scoreIsFinal"] is False
+    assert main["insights"]["insights"] == insights
+    assert main["insights"]["summary"] == {
+        "total": 4,
+        "correct": 1,
+        "incorrect": 1,
+        "flat": 1,
+        "open": 1,
+        "hitRate": 0.5,
+    }
+
+
+def test_hit_rate_counts_only_scored_insights():
+    assert summarize_insights([])["hitRate"] is None
+    summary = summarize_insights(
+        [{"outcome": "correct"}] * 3 + [{"outcome": "incorrect"}] + [{"outcome": "flat"}] * 5
+    )
+    assert summary["hitRate"] == 0.75 and summary["total"] == 9
+
+
+def test_partial_results_with_a_runtime_error_are_written(tmp_path):
+    error = (
+        'Traceback (most recent call last):\n  File "main.py", line 10, in on_data\n'
+        "ZeroDivisionError: division by zero\nat simulated time 2021-01-06 09:35:00"
+    )
+    record = _record(runtime_error=error)
+    folder = write_results(record, tmp_path, timestamp=STAMP, draw_charts=False)
+    main, algorithm_id = _main_json(folder)
+    assert main["runtimeError"] == error
+    assert main["state"]["Status"] == "RuntimeError"
+    assert main["state"]["StackTrace"] == error
+    assert main["statistics"]["Net Profit"] == "4.000%"
+    summary = _load(folder / f"{algorithm_id}-summary.json")
+    assert summary["runtimeError"] == error
+    text = summarize(record, folder)
+    assert "RUNTIME ERROR" in text and "simulated time 2021-01-06" in text
+
+
+def test_existing_folder_is_never_overwritten(tmp_path):
+    first = write_results(_record(), tmp_path, timestamp=STAMP, draw_charts=False)
+    marker = first / "keep.txt"
+    marker.write_text("mine")
+    second = write_results(_record(), tmp_path, timestamp=STAMP, draw_charts=False)
+    third = write_results(_record(), tmp_path, timestamp=STAMP, draw_charts=False)
+    assert second.name == "2026-01-02_03-04-05_2" and third.name == "2026-01-02_03-04-05_3"
+    assert marker.read_text() == "mine"
+
+
+def test_draw_charts_false_writes_no_pictures(tmp_path):
+    folder = write_results(_record(), tmp_path, timestamp=STAMP, draw_charts=False)
+    assert not list(folder.glob("*.png"))
+
+
+def test_pictures_are_valid_pngs(tmp_path):
+    folder = write_results(_record(), tmp_path, timestamp=STAMP)
+    for path in folder.glob("*.png"):
+        assert path.read_bytes()[:8] == PNG_SIGNATURE, path.name
+
+
+def test_summary_text_names_key_statistics_and_the_folder(tmp_path):
+    record = _record()
+    folder = write_results(record, tmp_path, timestamp=STAMP, draw_charts=False)
+    text = summarize(record, folder)
+    assert "Net Profit" in text and "4.000%" in text
+    assert "Sharpe Ratio" in text and "Drawdown" in text
+    assert "hit rate 50.0%" in text
+    assert str(folder) in text
+    assert "SPY" in text
+
+
+def test_a_record_without_benchmark_or_orders_is_written(tmp_path):
+    record = _record()
+    record.benchmark = None
+    record.benchmark_name = None
+    record.orders, record.order_events, record.insights = [], [], []
+    folder = write_results(record, tmp_path, timestamp=STAMP, draw_charts=False)
+    main, _ = _main_json(folder)
+    assert "Benchmark" not in main["charts"]
+    assert main["orders"] == {}
+    assert main["insights"]["summary"]["hitRate"] is None
+    assert "hit rate n/a" in summarize(record)
+
+
+def test_to_json_value_converts_numpy_pandas_and_time_types():
+    value = to_json_value(
+        {
+            "a": np.float32(1.5),
+            "b": np.nan,
+            "c": pd.Timestamp("2021-01-04 16:00"),
+            "d": datetime.timedelta(minutes=2),
+            "e": (1, 2),
+            "f": datetime.date(2021, 1, 4),
+            "g": InsightDirection.DOWN,
+        }
+    )
+    assert value == {
+        "a": 1.5,
+        "b": None,
+        "c": "2021-01-04T21:00:00Z",
+        "d": 120.0,
+        "e": [1, 2],
+        "f": "2021-01-04",
+        "g": "DOWN",
+    }

@@ -1,0 +1,201 @@
+"""LEAN-style statistics on equity curves whose answers are worked out by hand."""
+
+import math
+import statistics as pystats
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from local_lean.statistics import (
+    compute_portfolio_statistics,
+    compute_statistics,
+    format_dollars,
+    format_number,
+    format_percent,
+)
+
+CASH = 100_000.0
+
+
+def _curve_from_returns(returns, start="2021-01-04"):
+    """Equity at each session close, compounding ``returns`` from the starting cash."""
+    index = pd.bdate_range(start, periods=len(returns)) + pd.Timedelta(hours=16)
+    return pd.Series(CASH * np.cumprod(1 + np.asarray(returns, dtype=float)), index=index)
+
+
+def test_doubling_over_exactly_one_year_is_a_100_percent_cagr():
+    # 252 sessions whose first and last closes are exactly 365 days apart.
+    index = pd.date_range("2021-01-04 16:00", "2022-01-04 16:00", periods=252)
+    growth = 2 ** (1 / 252)
+    equity = pd.Series(CASH * growth ** np.arange(1, 253), index=index)
+
+    result = compute_statistics(equity, None, [], initial_cash=CASH)
+    raw = compute_portfolio_statistics(equity, None, [], initial_cash=CASH)
+
+    assert raw.compounding_annual_return == pytest.approx(1.0, abs=1e-12)
+    assert result["Compounding Annual Return"] == "100.000%"
+    assert result["Net Profit"] == "100.000%"
+    assert result["Start Equity"] == "100000"
+    assert result["End Equity"] == "200000"
+    assert result["Drawdown"] == "0%"
+
+
+def test_cagr_of_half_a_year_compounds_to_a_full_year():
+    index = pd.DatetimeIndex(["2021-01-04 16:00", "2021-07-05 16:00"])  # 182 days apart
+    equity = pd.Series([CASH, CASH * 1.1], index=index)
+    raw = compute_portfolio_statistics(equity, None, [], initial_cash=CASH)
+    assert raw.compounding_annual_return == pytest.approx(1.1 ** (365 / 182) - 1)
+
+
+def test_sharpe_and_sortino_match_leans_formulas_worked_by_hand():
+    pattern = [0.02, -0.01, 0.005, -0.03]
+    returns = pattern * 25
+    equity = _curve_from_returns(returns)
+    risk_free = 0.02
+
+    mean = sum(returns) / len(returns)
+    sample_std = math.sqrt(sum((r - mean) ** 2 for r in returns) / (len(returns) - 1))
+    annual_performance = (1 + mean) ** 252 - 1
+    annual_std = sample_std * math.sqrt(252)
+    expected_sharpe = (annual_performance - risk_free) / annual_std
+    downside = [r for r in returns if r < 0]
+    downside_std = pystats.stdev(downside) * math.sqrt(252)
+    expected_sortino = (annual_performance - risk_free) / downside_std
+
+    raw = compute_portfolio_statistics(
+        equity, None, [], initial_cash=CASH, risk_free_rate=risk_free
+    )
+    result = compute_statistics(equity, None, [], initial_cash=CASH, risk_free_rate=risk_free)
+
+    assert raw.annual_standard_deviation == pytest.approx(annual_std)
+    assert raw.annual_variance == pytest.approx(sample_std**2 * 252)
+    assert raw.sharpe_ratio == pytest.approx(expected_sharpe)
+    assert raw.sortino_ratio == pytest.approx(expected_sortino)
+    assert result["Sharpe Ratio"] == format_number(expected_sharpe)
+    assert result["Sortino Ratio"] == format_number(expected_sortino)
+    assert result["Annual Standard Deviation"] == format_number(annual_std)
+
+
+def test_a_constant_daily_return_has_zero_volatility_so_sharpe_is_zero_as_in_lean():
+    equity = _curve_from_returns([0.001] * 50)
+    result = compute_statistics(equity, None, [], initial_cash=CASH)
+    assert result["Annual Standard Deviation"] == "0"
+    assert result["Sharpe Ratio"] == "0"
+    assert result["Sortino Ratio"] == "0"
+    assert result["Net Profit"] == format_percent(1.001**50 - 1)
+
+
+def test_known_drawdown_of_25_percent():
+    index = pd.bdate_range("2021-01-04", periods=5)
+    equity = pd.Series([110_000, 120_000, 100_000, 90_000, 130_000], index=index, dtype=float)
+    result = compute_statistics(equity, None, [], initial_cash=CASH)
+    assert result["Drawdown"] == "25.000%"
+    assert result["Net Profit"] == "30.000%"
+
+
+def test_first_day_is_measured_from_the_starting_cash():
+    # The curve never falls after its first close, but that close is 10% below the cash.
+    index = pd.bdate_range("2021-01-04", periods=3)
+    equity = pd.Series([90_000, 95_000, 99_000], index=index, dtype=float)
+    raw = compute_portfolio_statistics(equity, None, [], initial_cash=CASH)
+    assert raw.drawdown == pytest.approx(0.1)
+    assert raw.net_profit == pytest.approx(-0.01)
+
+
+def test_beta_alpha_and_benchmark_return_against_a_benchmark_moved_by_half():
+    rng = np.random.default_rng(7)
+    benchmark_returns = rng.normal(0.0005, 0.01, 120)
+    benchmark = _curve_from_returns(benchmark_returns) / CASH * 300  # a price near 300
+    algorithm_daily = 2 * benchmark_returns[1:]
+    equity = pd.Series(
+        CASH * np.concatenate([[1.0], np.cumprod(1 + algorithm_daily)]), index=benchmark.index
+    )
+
+    raw = compute_portfolio_statistics(equity, benchmark, [], initial_cash=CASH)
+    result = compute_statistics(equity, benchmark, [], initial_cash=CASH)
+
+    algorithm_annual = (1 + algorithm_daily.mean()) ** 252 - 1
+    benchmark_annual = (1 + benchmark_returns[1:].mean()) ** 252 - 1
+    assert raw.beta == pytest.approx(2.0)
+    assert raw.alpha == pytest.approx(algorithm_annual - 2.0 * benchmark_annual)
+    assert raw.tracking_error == pytest.approx(np.std(benchmark_returns[1:], ddof=1) * 252**0.5)
+    assert raw.benchmark_net_profit == pytest.approx(benchmark.iloc[-1] / benchmark.iloc[0] - 1)
+    assert result["Beta"] == "2"
+    assert result["Benchmark Net Profit"] == format_percent(raw.benchmark_net_profit)
+
+
+def test_orders_give_total_orders_fees_and_turnover():
+    index = pd.bdate_range("2021-01-04", periods=4)
+    equity = pd.Series([CASH] * 4, index=index)
+    orders = [
+        {"fee": 1.25, "status": "filled", "time": index[0], "quantity": 100, "fill_price": 100.0},
+        {"fee": 2.25, "status": "filled", "time": index[2], "quantity": -50, "fill_price": 100.0},
+        {"fee": 0.0, "status": "canceled"},
+    ]
+    result = compute_statistics(equity, None, orders, initial_cash=CASH)
+    assert result["Total Orders"] == "3"
+    assert result["Total Fees"] == "$3.50"
+    # Day 1 trades 10% of the portfolio, day 3 5%, days 2 and 4 nothing: mean 3.75%.
+    assert result["Portfolio Turnover"] == "3.75%"
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        [CASH],  # one point
+        [CASH] * 30,  # flat
+        [CASH, 0.0, 0.0],  # wiped out: returns from zero are undefined
+        [CASH, float("nan"), CASH * 1.01],  # a missing value
+    ],
+    ids=["one-point", "flat", "zero-equity", "missing-value"],
+)
+def test_degenerate_curves_give_finite_statistics(values):
+    index = pd.bdate_range("2021-01-04", periods=len(values))
+    equity = pd.Series(values, index=index, dtype=float)
+    flat_benchmark = pd.Series([300.0] * len(values), index=index)
+
+    for benchmark in (None, flat_benchmark):
+        result = compute_statistics(equity, benchmark, [], initial_cash=CASH)
+        raw = compute_portfolio_statistics(equity, benchmark, [], initial_cash=CASH)
+        assert all(math.isfinite(v) for v in raw.to_dict().values())
+        for name, text in result.items():
+            assert "nan" not in text.lower() and "inf" not in text.lower(), (name, text)
+        if len(set(values)) == 1:
+            assert result["Sharpe Ratio"] == "0"
+            assert result["Drawdown"] == "0%"
+
+
+def test_zero_starting_cash_and_empty_curve_give_zeros():
+    empty = pd.Series([], index=pd.DatetimeIndex([]), dtype=float)
+    result = compute_statistics(empty, None, [], initial_cash=0.0)
+    assert result["Net Profit"] == "0%"
+    assert result["Compounding Annual Return"] == "0%"
+    assert result["End Equity"] == "0"
+
+
+def test_equity_must_be_a_series():
+    with pytest.raises(TypeError, match="equity must be a pandas Series"):
+        compute_statistics([1.0, 2.0], None, [], initial_cash=CASH)  # type: ignore[arg-type]
+
+
+def test_formatting_follows_leans_strings():
+    assert format_percent(0.12345) == "12.345%"
+    assert format_percent(0.022) == "2.200%"
+    assert format_percent(0.0) == "0%"
+    assert format_percent(float("nan")) == "0%"
+    assert format_number(1.5) == "1.5"
+    assert format_number(-0.0001) == "0"
+    assert format_number(2.0) == "2"
+    assert format_number(101691.9234, 2) == "101691.92"
+    assert format_dollars(3.4) == "$3.40"
+
+
+def test_probabilistic_sharpe_ratio_rises_with_the_mean_return():
+    rng = np.random.default_rng(3)
+    noise = rng.normal(0, 0.01, 250)
+    low = compute_portfolio_statistics(_curve_from_returns(noise), None, [], initial_cash=CASH)
+    high = compute_portfolio_statistics(
+        _curve_from_returns(noise + 0.002), None, [], initial_cash=CASH
+    )
+    assert 0 <= low.probabilistic_sharpe_ratio < high.probabilistic_sharpe_ratio <= 1

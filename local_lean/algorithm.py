@@ -137,8 +137,8 @@ class QCAlgorithm:
         self.universe_settings = UniverseSettings()
         self.insights = InsightManager()
         self.object_store: Any = None
-        self.charts: dict[str, dict[str, list[tuple[dt.datetime, float]]]] = {}
-        self.logs: list[str] = []
+        self._charts: dict[str, dict[str, list[tuple[dt.datetime, float]]]] = {}
+        self._logs: list[str] = []
         self._portfolio_construction: PortfolioConstructionModel = NullPortfolioConstructionModel()
         self._execution: Any = ImmediateExecutionModel()
         self._warned_parameters: set[str] = set()
@@ -381,7 +381,7 @@ class QCAlgorithm:
             action = args[0]
             if not callable(action):
                 raise TypeError(f"train needs a callable, got {action!r}")
-            name = f"Train: {getattr(action, '__name__', 'action')}"
+            name = f"Train {getattr(action, '__name__', 'action')} (now)"
             self._ctx.run_timed(name, action)
             return None
         if len(args) == 3:
@@ -425,7 +425,7 @@ class QCAlgorithm:
     def _write_log(self, message: Any) -> None:
         time = self._context.time if self._context is not None else DEFAULT_START
         line = f"{time:%Y-%m-%d %H:%M:%S} {message}"
-        self.logs.append(line)
+        self._logs.append(line)
         if self._context is not None:
             self._context.emit_log(line)
 
@@ -449,7 +449,7 @@ class QCAlgorithm:
                 value = float(value)
             except (TypeError, ValueError):
                 raise TypeError(f"plot needs a number, got {value!r}") from None
-        points = self.charts.setdefault(str(chart), {}).setdefault(str(series), [])
+        points = self._charts.setdefault(str(chart), {}).setdefault(str(series), [])
         points.append((self.time, float(value)))
 
     # ----- framework ---------------------------------------------------------------------------
@@ -500,7 +500,7 @@ class QCAlgorithm:
                     f"insight for {insight.symbol.value}, which was not added: call "
                     f"self.add_equity('{insight.symbol.value}') first"
                 )
-            insight.set_times(context.time, context.calendar.next_session)
+            insight._set_times(context.time, context.calendar.next_session)
             insight.reference_value = security.price
             self.insights.append(insight)
         if flat:
@@ -527,7 +527,7 @@ class QCAlgorithm:
         elif context.initializing:
             rejection = "This operation is not allowed in initialize"
         quantity = float(math.trunc(quantity))
-        return self.portfolio.submit_market_order(
+        return self.portfolio._submit_market_order(
             _security_key(symbol),
             quantity,
             context.time,
@@ -561,7 +561,7 @@ class QCAlgorithm:
             return tickets
         value = self.portfolio.total_portfolio_value * (1 - FREE_PORTFOLIO_VALUE_PERCENTAGE)
         wanted = math.trunc(percentage * value / security.price)
-        held = security.holdings.quantity + self.portfolio.open_quantity(security.symbol)
+        held = security.holdings.quantity + self.portfolio._open_quantity(security.symbol)
         if wanted - held != 0:
             tickets.append(self.market_order(target, wanted - held, tag=tag))
         return tickets
@@ -578,7 +578,7 @@ class QCAlgorithm:
         tickets = []
         for each in symbols:
             security = self.securities[_security_key(each)]
-            held = security.holdings.quantity + self.portfolio.open_quantity(security.symbol)
+            held = security.holdings.quantity + self.portfolio._open_quantity(security.symbol)
             if held != 0:
                 tickets.append(self.market_order(security.symbol, -held, tag=tag or "Liquidated"))
         return tickets

@@ -81,13 +81,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--output",
         type=Path,
         metavar="DIR",
-        help="where results go (default: backtests/ beside the algorithm, as the lean CLI)",
+        help="results go to DIR/backtests/<timestamp>/ (default: the algorithm's folder, "
+        "as the lean CLI)",
     )
     parser.add_argument(
         "--storage",
         type=Path,
         metavar="DIR",
-        help="the object store folder (default: storage/ inside the output folder)",
+        help="the object store folder (default: DIR/storage for the output folder DIR, as the "
+        "lean CLI's <workspace>/storage)",
     )
     parser.add_argument(
         "--fee-bps",
@@ -143,7 +145,7 @@ def main(argv: list[str] | None = None) -> int:
         traceback.print_exc()
         return EXIT_RUNTIME_ERROR
 
-    output = args.output or algorithm_path.resolve().parent / "backtests"
+    output = args.output or algorithm_path.resolve().parent
     options = BacktestOptions(
         data=args.data,
         start=args.start,

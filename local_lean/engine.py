@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import heapq
+import tempfile
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -141,11 +142,16 @@ class BacktestEngine:
             algorithm._initial_cash = float(options.cash)
             algorithm.portfolio.cash = float(options.cash)
         if options.fee_bps is not None:
-            algorithm.portfolio.fee_model = BasisPointsFeeModel(options.fee_bps)
+            algorithm.portfolio._fee_model = BasisPointsFeeModel(options.fee_bps)
         else:
-            algorithm.portfolio.fee_model = InteractiveBrokersFeeModel()
-        storage = options.storage or (options.output or Path("backtests")) / "storage"
-        algorithm.object_store = ObjectStore(Path(storage))
+            algorithm.portfolio._fee_model = InteractiveBrokersFeeModel()
+        if options.storage is not None:
+            storage = Path(options.storage)
+        elif options.output is not None:
+            storage = Path(options.output) / "storage"
+        else:  # nowhere to keep it: a fresh folder, so runs never share models by accident
+            storage = Path(tempfile.mkdtemp(prefix="local-lean-storage-"))
+        algorithm.object_store = ObjectStore(storage)
         self._set_clock(algorithm._start_date, algorithm._start_date.date())
 
     def _set_clock(self, time: dt.datetime, visible_until: dt.date) -> None:
@@ -173,7 +179,7 @@ class BacktestEngine:
         if known > 0:
             day = dates[known - 1]
             o, h, lo, c, v = (float(x) for x in self._arrays[security.symbol].values[known - 1])
-            security.set_bar(self._close_of(day), o, h, lo, c, v)
+            security._set_bar(self._close_of(day), o, h, lo, c, v)
 
     def _close_of(self, day: dt.date) -> dt.datetime:
         if self.calendar.first_day <= day <= self.calendar.last_day and self.calendar.is_session(
@@ -222,9 +228,9 @@ class BacktestEngine:
                 algorithm.on_end_of_algorithm()
             except Exception as exc:  # noqa: BLE001 - reported as LEAN's runtime error
                 error = _runtime_error_text(exc, context.time)
-        self.algorithm.portfolio.cancel_pending(context.time, "the backtest ended")
+        self.algorithm.portfolio._cancel_pending(context.time, "the backtest ended")
         self.budget_line = self.budget.budget_line()
-        algorithm.logs.append(self.budget_line)
+        algorithm._logs.append(self.budget_line)
         results_started = _now()
         record = self.build_record(error)
         path = None
@@ -258,7 +264,7 @@ class BacktestEngine:
         span_start = max(first, everything[0].date.replace(day=1) - dt.timedelta(days=7))
         month_after = (end.replace(day=1) + dt.timedelta(days=40)).replace(day=1)
         span_end = min(last, month_after + dt.timedelta(days=7))
-        algorithm.schedule.prepare(self.calendar.sessions(span_start, span_end))
+        algorithm.schedule._prepare(self.calendar.sessions(span_start, span_end))
         return everything, len(warm_up)
 
     def _warm_up_sessions(self, start: dt.date) -> list:
@@ -313,7 +319,7 @@ class BacktestEngine:
         context.session_date = session.date
         context.after_close = False
         context.visible_until = session.date
-        due = algorithm.schedule.due_on(session)
+        due = algorithm.schedule._due_on(session)
         before_open = [d for d in due if d.time < session.open]
         during = [d for d in due if session.open <= d.time <= session.close]
         after_close = [d for d in due if d.time > session.close]
@@ -349,7 +355,7 @@ class BacktestEngine:
             row = None if arrays is None else arrays.rows.get(session.date)
             if row is not None:
                 opens[pending.order.symbol] = float(arrays.values[row, 0])
-        portfolio.fill_pending(session.date, time, opens)
+        portfolio._fill_pending(session.date, time, opens)
 
     def _close(self, session: Any, overrides_on_data: bool) -> None:
         algorithm, context = self.algorithm, self.context
@@ -362,14 +368,14 @@ class BacktestEngine:
             o, h, lo, c, v = (float(x) for x in arrays.values[row])
             security = algorithm.securities.get(symbol)
             if security is not None:
-                security.set_bar(session.close, o, h, lo, c, v)
+                security._set_bar(session.close, o, h, lo, c, v)
                 bars[symbol] = TradeBar(symbol, start, session.close, o, h, lo, c, v)
         context.after_close = True
         context.visible_until = session.date + dt.timedelta(days=1)
         if overrides_on_data and bars:
             algorithm.on_data(Slice(session.close, bars))
         if not context.warming_up:
-            stamp = pd.Timestamp(session.date)
+            stamp = pd.Timestamp(session.close)
             self.equity[stamp] = algorithm.portfolio.total_portfolio_value
             if self._benchmark_closes is not None:
                 price = self._benchmark_closes.get(session.date)
@@ -383,7 +389,7 @@ class BacktestEngine:
         while len(self._scored) < len(insights):
             scored = _ScoredInsight(insights[len(self._scored)])
             self._scored.append(scored)
-            heapq.heappush(self._closing, (scored.insight.close_time, len(self._scored), scored))
+            heapq.heappush(self._closing, (scored.insight._close_time, len(self._scored), scored))
         while self._closing and self._closing[0][0] <= time:
             _, _, scored = heapq.heappop(self._closing)
             security = self.algorithm.securities.get(scored.insight.symbol)
@@ -401,13 +407,13 @@ class BacktestEngine:
         if context.warming_up:
             return
         now = context.time
-        pool = [i for i in self._active if i.close_time > now]
+        pool = [i for i in self._active if i._close_time > now]
         expired = len(pool) != len(self._active)
-        pool.extend(i for i in new_insights if i.close_time > now)
+        pool.extend(i for i in new_insights if i._close_time > now)
         self._active = latest_active_insights(pool, to_utc(now)) if new_insights else pool
         model = algorithm.portfolio_construction
         daily = (
-            getattr(model, "rebalance", None) is not None
+            getattr(model, "_rebalance", None) is not None
             and self._rebalanced_on != session.date
             and bool(self._targeted)
         )
@@ -430,16 +436,18 @@ class BacktestEngine:
         algorithm = self.algorithm
         portfolio = algorithm.portfolio
         equity = pd.Series(self.equity, dtype="float64", name="equity")
-        equity.index.name = "date"
+        equity.index.name = "time"
         benchmark = None
         if self.benchmark_prices:
             benchmark = pd.Series(self.benchmark_prices, dtype="float64", name="benchmark")
-            benchmark.index.name = "date"
-        end = equity.index[-1].date() if len(equity) else algorithm.start_date.date()
+            benchmark.index.name = "time"
+        end = algorithm.end_date.date()
+        if runtime_error is not None and len(equity):
+            end = equity.index[-1].date()  # partial results end where the algorithm stopped
         sections = {"time budget": self.budget.summary()}
         sections["simulation"] = {
             "data source": self.source.description,
-            "fee model": portfolio.fee_model.description,
+            "fee model": portfolio._fee_model.description,
             "sessions": self.sessions_run,
             "fills": "market orders fill at the open of the session in progress, or of the "
             "next session when placed after the close",
@@ -452,11 +460,11 @@ class BacktestEngine:
             equity=equity,
             benchmark=benchmark,
             benchmark_name=self.benchmark_symbol.value if benchmark is not None else None,
-            charts=algorithm.charts,
-            orders=[order.to_record() for order in portfolio.log.orders],
-            order_events=list(portfolio.log.events),
+            charts=algorithm._charts,
+            orders=[order.to_record() for order in portfolio._fill_log.orders],
+            order_events=list(portfolio._fill_log.events),
             insights=[_insight_record(s) for s in self._all_scored()],
-            logs=list(algorithm.logs),
+            logs=list(algorithm._logs),
             parameters=dict(algorithm._parameters),
             runtime_error=runtime_error,
             sections=sections,
@@ -482,8 +490,8 @@ def _insight_record(scored: _ScoredInsight) -> dict[str, Any]:
         insight.reference_value_final = final or 0.0
     return {
         "symbol": insight.symbol.value,
-        "generated_time": insight.generated_time.isoformat() if insight.generated_time else None,
-        "close_time": insight.close_time.isoformat() if insight.close_time else None,
+        "_generated_time": insight._generated_time,
+        "_close_time": insight._close_time,
         "direction": direction_word(insight.direction),
         "period": insight.period.total_seconds() if insight.period else None,
         "reference_price": reference,

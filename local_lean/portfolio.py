@@ -71,10 +71,10 @@ class Order:
         return {
             "id": self.id,
             "symbol": self.symbol.value,
-            "time": self.time.isoformat(),
+            "time": self.time,
             "quantity": self.quantity,
             "fill_price": self.fill_price,
-            "fill_time": None if self.fill_time is None else self.fill_time.isoformat(),
+            "fill_time": self.fill_time,
             "fee": self.fee,
             "status": self.status.name.lower(),
             "tag": self.tag,
@@ -149,7 +149,7 @@ class FillLog:
             {
                 "order_id": order.id,
                 "symbol": order.symbol.value,
-                "time": time.isoformat(),
+                "time": time,
                 "status": status.name.lower(),
                 "quantity": order.quantity,
                 **extra,
@@ -166,8 +166,8 @@ class SecurityPortfolioManager:
     def __init__(self, securities: SecurityManager, cash: float = 100_000.0) -> None:
         self._securities = securities
         self.cash = float(cash)
-        self.fee_model: Any = InteractiveBrokersFeeModel()
-        self.log = FillLog()
+        self._fee_model: Any = InteractiveBrokersFeeModel()
+        self._fill_log = FillLog()
         self._pending: list[_Pending] = []
 
     # -- what algorithms read --------------------------------------------------------------
@@ -230,11 +230,11 @@ class SecurityPortfolioManager:
 
     # -- orders ----------------------------------------------------------------------------
 
-    def open_quantity(self, symbol: Symbol) -> float:
+    def _open_quantity(self, symbol: Symbol) -> float:
         """Quantity in orders placed but not yet filled."""
         return sum(p.order.quantity for p in self._pending if p.order.symbol == symbol)
 
-    def submit_market_order(
+    def _submit_market_order(
         self,
         symbol: Any,
         quantity: float,
@@ -249,20 +249,20 @@ class SecurityPortfolioManager:
         """
         security = self._securities[symbol]
         order = Order(
-            id=len(self.log.orders) + 1,
+            id=len(self._fill_log.orders) + 1,
             symbol=security.symbol,
             quantity=float(quantity),
             time=now,
             tag=tag or "",
         )
-        self.log.orders.append(order)
+        self._fill_log.orders.append(order)
         problem = rejection or self._check(security, order.quantity)
         if problem:
             order.status = OrderStatus.INVALID
             order.message = problem
-            self.log.event(order, now, OrderStatus.INVALID, message=problem)
+            self._fill_log.event(order, now, OrderStatus.INVALID, message=problem)
         else:
-            self.log.event(order, now, OrderStatus.SUBMITTED)
+            self._fill_log.event(order, now, OrderStatus.SUBMITTED)
             self._pending.append(_Pending(order, fill_session))
         return OrderTicket(order)
 
@@ -275,16 +275,16 @@ class SecurityPortfolioManager:
                 f"{security.symbol.value} has no price yet (no daily bar before this time): "
                 "the order cannot be valued"
             )
-        current = security.holdings.quantity + self.open_quantity(security.symbol)
+        current = security.holdings.quantity + self._open_quantity(security.symbol)
         after = current + quantity
         if abs(after) <= abs(current):
             return ""  # reduces exposure: always allowed
         gross_after = abs(after) * price + sum(
-            abs(s.holdings.quantity + self.open_quantity(s.symbol)) * s.price
+            abs(s.holdings.quantity + self._open_quantity(s.symbol)) * s.price
             for s in self._securities.values()
             if s.symbol != security.symbol
         )
-        fee = self.fee_model.fee(quantity, price)
+        fee = self._fee_model.fee(quantity, price)
         value = self.total_portfolio_value - self._pending_fees() - fee
         if gross_after > value + 1e-9:
             return (
@@ -296,11 +296,11 @@ class SecurityPortfolioManager:
 
     def _pending_fees(self) -> float:
         return sum(
-            self.fee_model.fee(p.order.quantity, self._securities[p.order.symbol].price)
+            self._fee_model.fee(p.order.quantity, self._securities[p.order.symbol].price)
             for p in self._pending
         )
 
-    def fill_pending(self, session_date: dt.date, fill_time: dt.datetime, opens: dict) -> None:
+    def _fill_pending(self, session_date: dt.date, fill_time: dt.datetime, opens: dict) -> None:
         """Fill every pending order due by `session_date` whose security opened that session.
 
         `opens` maps Symbol -> that session's open price (absent: no bar, the order waits).
@@ -315,22 +315,22 @@ class SecurityPortfolioManager:
         self._pending = waiting
 
     def _fill(self, order: Order, price: float, time: dt.datetime) -> None:
-        fee = self.fee_model.fee(order.quantity, price)
+        fee = self._fee_model.fee(order.quantity, price)
         holding = self._securities[order.symbol].holdings
-        holding.apply_fill(order.quantity, price, fee)
+        holding._apply_fill(order.quantity, price, fee)
         self.cash -= order.quantity * price + fee
         order.status = OrderStatus.FILLED
         order.fill_price = price
         order.fill_time = time
         order.fee = fee
-        self.log.event(order, time, OrderStatus.FILLED, fill_price=price, fee=fee)
+        self._fill_log.event(order, time, OrderStatus.FILLED, fill_price=price, fee=fee)
 
-    def cancel_pending(self, time: dt.datetime, reason: str) -> None:
+    def _cancel_pending(self, time: dt.datetime, reason: str) -> None:
         """Cancel what is still waiting (the backtest ended)."""
         for pending in self._pending:
             pending.order.status = OrderStatus.CANCELED
             pending.order.message = reason
-            self.log.event(pending.order, time, OrderStatus.CANCELED, message=reason)
+            self._fill_log.event(pending.order, time, OrderStatus.CANCELED, message=reason)
         self._pending = []
 
 

@@ -52,7 +52,7 @@ class DateRule:
         self.name = name
         self._select = select
 
-    def dates(self, sessions: Sequence[Session]) -> set[dt.date]:
+    def _dates_for(self, sessions: Sequence[Session]) -> set[dt.date]:
         """The dates among `sessions` (complete calendar months/weeks) this rule fires on."""
         return self._select(sessions)
 
@@ -67,7 +67,7 @@ class TimeRule:
         self.name = name
         self._time_on = time_on
 
-    def time_on(self, session: Session) -> dt.datetime:
+    def _time_on_session(self, session: Session) -> dt.datetime:
         return self._time_on(session)
 
     def __repr__(self) -> str:
@@ -202,7 +202,7 @@ class TimeRules:
             raise NotSupportedError("extended_market_open=True", "daily data has no pre-market")
         delay = _minutes(minutes_after_open, "minutes_after_open")
         return TimeRule(
-            f"AfterMarketOpen{_symbol_label(symbol)}: {minutes_after_open} min",
+            f"AfterMarketOpen{_symbol_label(symbol)} +{minutes_after_open:g} min",
             lambda session: session.open + delay,
         )
 
@@ -219,7 +219,7 @@ class TimeRules:
             raise NotSupportedError("extended_market_close=True", "daily data has no after-hours")
         advance = _minutes(minutes_before_close, "minutes_before_close")
         return TimeRule(
-            f"BeforeMarketClose{_symbol_label(symbol)}: {minutes_before_close} min",
+            f"BeforeMarketClose{_symbol_label(symbol)} -{minutes_before_close:g} min",
             lambda session: session.close - advance,
         )
 
@@ -276,8 +276,9 @@ class ScheduleManager:
         if not callable(callback):
             raise TypeError(f"the scheduled callback must be callable, got {callback!r}")
         label = getattr(callback, "__name__", type(callback).__name__)
+        kind = "Train" if is_training else "Event"
         event = ScheduledEvent(
-            name=f"{date_rule.name} {time_rule.name} {label}",
+            name=f"{kind} {label} ({date_rule.name}; {time_rule.name})",
             date_rule=date_rule,
             time_rule=time_rule,
             callback=callback,
@@ -286,24 +287,24 @@ class ScheduleManager:
         )
         self._events.append(event)
         if self._sessions is not None:
-            self._dates[id(event)] = date_rule.dates(self._sessions)
+            self._dates[id(event)] = date_rule._dates_for(self._sessions)
         return event
 
     @property
     def events(self) -> list[ScheduledEvent]:
         return list(self._events)
 
-    def prepare(self, sessions: Sequence[Session]) -> None:
+    def _prepare(self, sessions: Sequence[Session]) -> None:
         """Evaluate every date rule once over `sessions` (whole months around the backtest)."""
         self._sessions = sessions
-        self._dates = {id(event): event.date_rule.dates(sessions) for event in self._events}
+        self._dates = {id(event): event.date_rule._dates_for(sessions) for event in self._events}
 
-    def due_on(self, session: Session) -> list[DueEvent]:
+    def _due_on(self, session: Session) -> list[DueEvent]:
         """The events that fire on `session`, in time order (registration order on ties)."""
         if self._sessions is None:
-            raise RuntimeError("ScheduleManager.prepare must run before due_on")
+            raise RuntimeError("ScheduleManager.prepare must run before _due_on")
         due = [
-            DueEvent(event.time_rule.time_on(session), event)
+            DueEvent(event.time_rule._time_on_session(session), event)
             for event in self._events
             if session.date in self._dates[id(event)]
         ]

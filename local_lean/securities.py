@@ -69,7 +69,7 @@ class SecurityHolding:
     def profit(self) -> float:
         return self.net_profit
 
-    def apply_fill(self, quantity: float, price: float, fee: float) -> None:
+    def _apply_fill(self, quantity: float, price: float, fee: float) -> None:
         """Update quantity, average price and realised profit for a fill."""
         old = self.quantity
         new = old + quantity
@@ -95,10 +95,10 @@ class SecurityHolding:
 class Security:
     """An equity added with ``add_equity``: its symbol, latest bar and holding."""
 
-    def __init__(self, symbol: Symbol, resolution: Any, has_source_data: bool) -> None:
+    def __init__(self, symbol: Symbol, resolution: Any, _has_source_data: bool) -> None:
         self.symbol = symbol
         self.resolution = resolution
-        self.has_source_data = has_source_data
+        self._has_source_data = _has_source_data
         self.holdings = SecurityHolding(self)
         self.open = self.high = self.low = self.close = 0.0
         self.volume = 0.0
@@ -120,7 +120,7 @@ class Security:
     def invested(self) -> bool:
         return self.holdings.invested
 
-    def set_bar(self, end_time: dt.datetime, o: float, h: float, lo: float, c: float, v: float):
+    def _set_bar(self, end_time: dt.datetime, o: float, h: float, lo: float, c: float, v: float):
         self.open, self.high, self.low, self.close, self.volume = o, h, lo, c, v
         self.local_time = end_time
 

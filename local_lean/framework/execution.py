@@ -29,7 +29,7 @@ class ImmediateExecutionModel(ExecutionModel):
         orders: list[tuple[bool, Any, float]] = []
         for target in targets:
             security = algorithm.securities[target.symbol]
-            held = security.holdings.quantity + portfolio.open_quantity(security.symbol)
+            held = security.holdings.quantity + portfolio._open_quantity(security.symbol)
             quantity = math.trunc(target.quantity - held)
             if quantity == 0:
                 continue

@@ -85,8 +85,8 @@ class Insight:
         self._period = period if isinstance(period, dt.timedelta) else None
         if isinstance(period, dt.timedelta) and period <= dt.timedelta(0):
             raise ValueError(f"an Insight's period must be positive, got {period}")
-        self.generated_time: dt.datetime | None = None  # naive New York time
-        self.close_time: dt.datetime | None = None
+        self._generated_time: dt.datetime | None = None  # naive New York time
+        self._close_time: dt.datetime | None = None
         self.reference_value = 0.0
         self.reference_value_final = 0.0
         self.estimated_value = 0.0
@@ -177,11 +177,11 @@ class Insight:
 
     @property
     def generated_time_utc(self) -> dt.datetime | None:
-        return None if self.generated_time is None else to_utc(self.generated_time)
+        return None if self._generated_time is None else to_utc(self._generated_time)
 
     @property
     def close_time_utc(self) -> dt.datetime | None:
-        return None if self.close_time is None else to_utc(self.close_time)
+        return None if self._close_time is None else to_utc(self._close_time)
 
     def is_active(self, utc_time: dt.datetime) -> bool:
         """True until the close time (LEAN compares UTC times)."""
@@ -208,16 +208,18 @@ class Insight:
 
     # -- timing (done by the engine when the insight is emitted) --------------------------------
 
-    def set_times(self, generated: dt.datetime, next_session: Callable[[dt.date], dt.date]) -> None:
+    def _set_times(
+        self, generated: dt.datetime, next_session: Callable[[dt.date], dt.date]
+    ) -> None:
         """Stamp the generated time and compute the close time (naive New York times)."""
-        self.generated_time = generated
-        self.close_time = close_time_for(self._period_spec, generated, next_session)
-        self._period = self.close_time - generated
+        self._generated_time = generated
+        self._close_time = close_time_for(self._period_spec, generated, next_session)
+        self._period = self._close_time - generated
 
     def __repr__(self) -> str:
         return (
             f"<Insight {self._symbol.value} {self._direction.name} "
-            f"{self.generated_time} -> {self.close_time}>"
+            f"{self._generated_time} -> {self._close_time}>"
         )
 
 

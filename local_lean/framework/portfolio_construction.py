@@ -67,7 +67,7 @@ class PortfolioConstructionModel:
 
     def __init__(self, rebalance: Any = Resolution.DAILY) -> None:
         if rebalance is None or isinstance(rebalance, Resolution | dt.timedelta):
-            self.rebalance = rebalance
+            self._rebalance = rebalance
         else:
             raise NotSupportedError(
                 f"rebalance={rebalance!r}",
@@ -101,11 +101,11 @@ class EqualWeightingPortfolioConstructionModel(PortfolioConstructionModel):
         portfolio_bias: PortfolioBias = PortfolioBias.LONG_SHORT,
     ) -> None:
         super().__init__(rebalance)
-        self.portfolio_bias = PortfolioBias(portfolio_bias)
+        self._portfolio_bias = PortfolioBias(portfolio_bias)
 
     def _respects_bias(self, insight: Insight) -> bool:
-        return self.portfolio_bias == PortfolioBias.LONG_SHORT or int(insight.direction) == int(
-            self.portfolio_bias
+        return self._portfolio_bias == PortfolioBias.LONG_SHORT or int(insight.direction) == int(
+            self._portfolio_bias
         )
 
     def determine_target_percent(self, active_insights: list[Insight]) -> dict[Insight, float]:
@@ -140,6 +140,6 @@ def latest_active_insights(insights: list[Insight], utc_time: dt.datetime) -> li
         if not insight.is_active(utc_time):
             continue
         kept = latest.get(insight.symbol)
-        if kept is None or (insight.generated_time, insight.id) >= (kept.generated_time, kept.id):
+        if kept is None or (insight._generated_time, insight.id) >= (kept._generated_time, kept.id):
             latest[insight.symbol] = insight
     return list(latest.values())

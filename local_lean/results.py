@@ -172,8 +172,8 @@ def summarize(record: BacktestRecord, folder: Path | None = None) -> str:
     insight_summary = summarize_insights(record.insights)
     lines = [f"Backtest {record.algorithm_name}: {record.start} to {record.end}"]
     if record.runtime_error:
-        first_line = record.runtime_error.strip().splitlines()[-1:] or ["(no message)"]
-        lines.append(f"STOPPED BY A RUNTIME ERROR (partial results): {first_line[0]}")
+        headline = _error_headline(record.runtime_error) or "(no message)"
+        lines.append(f"STOPPED BY A RUNTIME ERROR (partial results): {headline}")
     for key in (
         "Start Equity",
         "End Equity",
@@ -377,12 +377,11 @@ def _algorithm_configuration(record: BacktestRecord) -> dict[str, Any]:
 def _state(record: BacktestRecord, timestamp: datetime.datetime) -> dict[str, str]:
     """LEAN's "state" dictionary; "RuntimeError"/"StackTrace" hold the error when there is one."""
     error = record.runtime_error or ""
-    lines = error.strip().splitlines()
     return {
         "Name": record.algorithm_name,
         "Status": "RuntimeError" if record.runtime_error else "Completed",
         "StartTime": timestamp.strftime("%Y-%m-%d %H:%M:%S"),
-        "RuntimeError": lines[-1] if lines else "",
+        "RuntimeError": _error_headline(error),
         "StackTrace": error,
     }
 
@@ -391,7 +390,7 @@ def _order_json(order: Mapping) -> dict[str, Any]:
     """An order with LEAN's camelCase names; the fill price is LEAN's "price"."""
     names = {"fill_price": "price"}
     result = {names.get(str(k), _camel(str(k))): to_json_value(v) for k, v in order.items()}
-    if "quantity" in order and "price" in result:
+    if order.get("quantity") is not None and order.get("fill_price") is not None:
         result["value"] = _json_float(_finite(order["quantity"]) * _finite(order["fill_price"]))
     return result
 
@@ -423,8 +422,8 @@ def _insight_json(insight: Mapping) -> dict[str, Any]:
         "type": "price",
         "direction": direction_text,
         "period": to_json_value(insight.get("period")),
-        "generatedTime": _optional_seconds(insight.get("generated_time")),
-        "closeTime": _optional_seconds(insight.get("close_time")),
+        "generatedTime": _optional_seconds(_first_of(insight, "generated_time")),
+        "closeTime": _optional_seconds(_first_of(insight, "close_time")),
         "reference": to_json_value(insight.get("reference_price")),
         "referenceValueFinal": to_json_value(insight.get("close_price")),
         "scoreIsFinal": outcome != "open",
@@ -437,6 +436,8 @@ def _insight_json(insight: Mapping) -> dict[str, Any]:
         "period",
         "generated_time",
         "close_time",
+        "_generated_time",
+        "_close_time",
         "reference_price",
         "close_price",
         "outcome",
@@ -445,6 +446,19 @@ def _insight_json(insight: Mapping) -> dict[str, Any]:
         if key not in known:
             result[_camel(str(key))] = to_json_value(value)
     return result
+
+
+def _first_of(insight: Mapping, key: str) -> Any:
+    """``insight[key]``, or its private spelling ``_key`` when only that is present."""
+    return insight[key] if key in insight else insight.get(f"_{key}")
+
+
+def _error_headline(error: str) -> str:
+    """The line that names the error: the first, unless it only opens a traceback."""
+    lines = [line for line in error.strip().splitlines() if line.strip()]
+    if not lines:
+        return ""
+    return lines[-1] if lines[0].startswith("Traceback") else lines[0]
 
 
 def _chart_points(record: BacktestRecord) -> dict[str, dict[str, list[Point]]]:

@@ -180,8 +180,8 @@ def compute_statistics(
 
     ``equity``: total portfolio value at each session close (index: datetimes); ``benchmark``:
     the benchmark's price or value on the same dates, or None; ``orders``: mappings with at
-    least "fee" (float) and "status" ("quantity", "fill_price" and "time" also feed
-    "Portfolio Turnover" when present). ``risk_free_rate`` is an annual rate (0.02 for 2%).
+    least "fee" (float) and "status" ("quantity", "fill_price" and "fill_time" or "time" also
+    feed "Portfolio Turnover" when present). ``risk_free_rate`` is an annual rate (0.02 for 2%).
     The module docstring lists what follows LEAN and where this differs.
     """
     stats = compute_portfolio_statistics(
@@ -335,13 +335,15 @@ def _probabilistic_sharpe_ratio(returns: np.ndarray) -> float:
 def _portfolio_turnover(orders: Sequence[Mapping], equity: pd.Series) -> float:
     """Mean over sessions of traded value / portfolio value (LEAN samples it daily).
 
-    Uses orders with "time", "quantity" and "fill_price"; 0 when those are absent.
+    Uses orders with a "fill_price", a "quantity" and a "fill_time" (else "time"); 0 when
+    no order has them.
     """
     if len(equity) == 0:
         return 0.0
     traded_by_day: dict[datetime.date, float] = {}
     for order in orders:
-        time, quantity, price = order.get("time"), order.get("quantity"), order.get("fill_price")
+        time = order.get("fill_time") or order.get("time")
+        quantity, price = order.get("quantity"), order.get("fill_price")
         if time is None or quantity is None or price is None:
             continue
         day = pd.Timestamp(time).date()

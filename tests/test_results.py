@@ -368,3 +368,53 @@ def test_to_json_value_converts_numpy_pandas_and_time_types():
         "f": "2021-01-04",
         "g": "DOWN",
     }
+
+
+def test_runtime_error_headline_is_the_line_naming_the_error(tmp_path):
+    error = (
+        "Runtime Error: KeyError: 'SPY' at 2021-01-06 09:35:00 New York time\n"
+        'Traceback (most recent call last):\n  File "main.py", line 3, in on_data\n'
+        "KeyError: 'SPY'\n"
+    )
+    record = _record(runtime_error=error)
+    folder = write_results(record, tmp_path, timestamp=STAMP, draw_charts=False)
+    main, _ = _main_json(folder)
+    assert main["state"]["RuntimeError"] == error.splitlines()[0]
+    assert "2021-01-06 09:35:00 New York time" in summarize(record)
+
+
+def test_unfilled_orders_and_private_insight_time_keys(tmp_path):
+    record = _record()
+    record.orders.append(
+        {
+            "id": 3,
+            "symbol": "XLK",
+            "time": record.equity.index[5],
+            "quantity": 4,
+            "fill_price": None,
+            "fill_time": None,
+            "fee": 0.0,
+            "status": "canceled",
+            "tag": "",
+        }
+    )
+    record.insights = [
+        {
+            "symbol": "XLK",
+            "_generated_time": record.equity.index[0],
+            "_close_time": record.equity.index[1],
+            "direction": "up",
+            "period": 86400.0,
+            "reference_price": 130.0,
+            "close_price": 131.0,
+            "outcome": "correct",
+        }
+    ]
+    folder = write_results(record, tmp_path, timestamp=STAMP, draw_charts=False)
+    main, _ = _main_json(folder)
+    assert main["orders"]["3"]["price"] is None and "value" not in main["orders"]["3"]
+    assert main["statistics"]["Total Orders"] == "3"
+    (insight,) = main["insights"]["insights"]
+    assert insight["generatedTime"] == 1609794000
+    assert insight["closeTime"] == 1609794000 + 86400
+    assert insight["period"] == 86400.0

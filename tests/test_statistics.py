@@ -199,3 +199,22 @@ def test_probabilistic_sharpe_ratio_rises_with_the_mean_return():
         _curve_from_returns(noise + 0.002), None, [], initial_cash=CASH
     )
     assert 0 <= low.probabilistic_sharpe_ratio < high.probabilistic_sharpe_ratio <= 1
+
+
+def test_turnover_counts_an_order_on_its_fill_day():
+    index = pd.bdate_range("2021-01-04", periods=2) + pd.Timedelta(hours=16)
+    equity = pd.Series([CASH, CASH], index=index)
+    submitted_after_close = index[0] + pd.Timedelta(hours=1)
+    order = {
+        "fee": 1.0,
+        "status": "filled",
+        "time": submitted_after_close,
+        "fill_time": index[1] - pd.Timedelta(hours=6, minutes=30),
+        "quantity": 100,
+        "fill_price": 200.0,
+    }
+    # 20% of the portfolio traded on the second session only: mean 10%.
+    assert (
+        compute_statistics(equity, None, [order], initial_cash=CASH)["Portfolio Turnover"]
+        == "10.00%"
+    )

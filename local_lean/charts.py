@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import matplotlib.dates as mdates
@@ -21,7 +21,7 @@ Point = tuple[datetime.datetime, float]
 
 def draw_chart_png(
     chart_name: str,
-    series: dict[str, Sequence[Point]],
+    series: Mapping[str, Sequence[Point]],
     path: Path,
     *,
     units: dict[str, str] | None = None,
@@ -43,7 +43,9 @@ def draw_chart_png(
         if not times:
             continue
         marker = "o" if len(times) < 30 else None
-        axes.plot(times, values, label=name, linewidth=1.4, marker=marker, markersize=3)
+        axes.plot(
+            mdates.date2num(times), values, label=name, linewidth=1.4, marker=marker, markersize=3
+        )
         drawn += 1
     axes.set_title(chart_name, fontsize=14)
     axes.set_xlabel("Date")

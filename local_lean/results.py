@@ -35,7 +35,7 @@ import hashlib
 import json
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -86,7 +86,7 @@ class BacktestRecord:
     logs: list[str]  # log lines, already time-stamped
     parameters: dict[str, str]
     runtime_error: str | None = None  # traceback text + simulated time, when the algorithm raised
-    sections: dict[str, object] = field(default_factory=dict)  # extra JSON sections
+    sections: dict[str, Any] = field(default_factory=dict)  # extra JSON sections
 
 
 # --- public API -------------------------------------------------------------------------------
@@ -203,7 +203,7 @@ def summarize(record: BacktestRecord, folder: Path | None = None) -> str:
     return "\n".join(lines)
 
 
-def summarize_insights(insights: list[Mapping]) -> dict[str, Any]:
+def summarize_insights(insights: Sequence[Mapping]) -> dict[str, Any]:
     """Counts per outcome and the hit rate: correct / (correct + incorrect), None if neither.
 
     Flat insights (no direction to score) and open ones (not closed by the backtest's end) are

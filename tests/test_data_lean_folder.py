@@ -88,6 +88,7 @@ def test_a_missing_factor_file_gives_unadjusted_prices_and_a_warning(tmp_path):
         bars = source.daily_bars("ABC")
     assert bars["close"].tolist() == pytest.approx([100.0, 102.0, 103.0, 52.0, 52.5])
     assert source.unadjusted_tickers == {"ABC"}
+    assert source.description.endswith("(no factor file, prices not adjusted: ABC)")
 
 
 def test_a_missing_zip_names_the_path(lean_root):

@@ -78,3 +78,20 @@ def test_no_rows_gives_an_empty_frame_with_the_columns(bars):
 def test_negative_bar_count_is_refused(bars):
     with pytest.raises(ValueError, match="bar_count"):
         history_frame(bars, D(2020, 1, 2), -1)
+
+
+def test_rows_are_grouped_by_symbol_in_ticker_order(bars):
+    history = history_frame({TLT: bars[TLT], SPY: bars[SPY]}, D(2024, 12, 2), 3)
+    assert list(history.index.get_level_values("symbol")) == ["SPY"] * 3 + ["TLT"] * 3
+    assert history.index.is_monotonic_increasing
+    assert history.loc[("TLT", pd.Timestamp("2024-11-29 13:00")), "close"] == pytest.approx(
+        bars[TLT].loc["2024-11-29", "close"]
+    )
+
+
+def test_columns_in_another_order_are_read_by_name(bars):
+    shuffled = bars[SPY][["volume", "close", "low", "high", "open"]]
+    pd.testing.assert_frame_equal(
+        history_frame({SPY: shuffled}, D(2024, 12, 2), 4),
+        history_frame({SPY: bars[SPY]}, D(2024, 12, 2), 4),
+    )

@@ -11,8 +11,9 @@ Adjustment follows LEAN's `CorporateFactorProvider.GetPriceFactor`: walking the 
 the newest back, it keeps the row of the oldest date that is still on or after the bar's date, so
 a bar uses the FIRST factor row dated on or after its day, and a bar after the last row uses 1.
 The ADJUSTED price is raw x price_factor x split_factor of that row. Volume is divided by the same
-factor and rounded, as LEAN's `Normalize`/`Scale` do since LEAN PR #5525 ("Adjust Volume for
-Splits"), so that price x volume stays the traded value.
+factor and rounded: LEAN scales TradeBar volume by the inverse of the price factor it applies
+since PR #5525 ("Adjust Volume for Splits", fixing issue #5221), so that a pre-split day's volume
+is counted in post-split shares.
 
 A ticker without a factor file is served unadjusted (LEAN does the same: no factors means a
 factor of 1) with a warning. Map files (`<root>/equity/usa/map_files`) are not read: tickers are
@@ -47,9 +48,17 @@ class LeanDataFolder:
                 f"{self.daily_folder} does not exist: a LEAN data folder holds equity/usa/daily/"
                 "<ticker>.zip files; pass the folder that contains 'equity'"
             )
-        self.description = f"LEAN data folder {self.root}"
         self.unadjusted_tickers: set[str] = set()
         self._cache: dict[str, pd.DataFrame] = {}
+
+    @property
+    def description(self) -> str:
+        """The folder, and the tickers read so far without a factor file (not adjusted)."""
+        text = f"LEAN data folder {self.root}"
+        if self.unadjusted_tickers:
+            missing = ", ".join(sorted(self.unadjusted_tickers))
+            text += f" (no factor file, prices not adjusted: {missing})"
+        return text
 
     def has_ticker(self, ticker: str) -> bool:
         return self._zip_path(ticker).is_file()

@@ -472,10 +472,6 @@ class QCAlgorithm:
     def execution(self) -> Any:
         return self._execution
 
-    def set_universe_settings(self, universe_settings: UniverseSettings) -> None:
-        _check_daily(universe_settings.resolution, "universe_settings.resolution")
-        self.universe_settings = universe_settings
-
     def emit_insights(self, *insights: Any) -> None:
         """Record insights (timed now, closing after their period in exchange hours). While
         warming up they are dropped, as in LEAN."""

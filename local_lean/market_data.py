@@ -57,8 +57,8 @@ class TradeBar:
 class TradeBars(dict):
     """Bars by Symbol (a ticker string finds the same entry)."""
 
-    def contains_key(self, symbol: Any) -> bool:
-        return _key(symbol) in self
+    def contains_key(self, key: Any) -> bool:
+        return _key(key) in self
 
     def __contains__(self, symbol: object) -> bool:
         return dict.__contains__(self, _key(symbol))
@@ -71,8 +71,8 @@ class TradeBars(dict):
                 f"'{_key(symbol)}' has no bar in this slice: check data.bars.contains_key first"
             ) from None
 
-    def get(self, symbol: Any, default: Any = None) -> Any:
-        return dict.get(self, _key(symbol), default)
+    def get(self, key: Any, default_value: Any = None) -> Any:
+        return dict.get(self, _key(key), default_value)
 
     @property
     def count(self) -> int:
@@ -102,8 +102,8 @@ class Slice:
     def count(self) -> int:
         return len(self._bars)
 
-    def contains_key(self, symbol: Any) -> bool:
-        return self._bars.contains_key(symbol)
+    def contains_key(self, key: Any) -> bool:
+        return self._bars.contains_key(key)
 
     def __contains__(self, symbol: object) -> bool:
         return symbol in self._bars
@@ -111,8 +111,8 @@ class Slice:
     def __getitem__(self, symbol: Any) -> TradeBar:
         return self._bars[symbol]
 
-    def get(self, symbol: Any, default: Any = None) -> Any:
-        return self._bars.get(symbol, default)
+    def get(self, key: Any, default_value: Any = None) -> Any:
+        return self._bars.get(key, default_value)
 
     def __iter__(self) -> Iterator[Symbol]:
         return iter(self._bars)

@@ -178,8 +178,8 @@ class SecurityPortfolioManager:
     def __contains__(self, symbol: Any) -> bool:
         return symbol in self._securities
 
-    def contains_key(self, symbol: Any) -> bool:
-        return symbol in self._securities
+    def contains_key(self, key: Any) -> bool:
+        return key in self._securities
 
     def __iter__(self) -> Iterator[Symbol]:
         return iter(self._securities)

@@ -290,10 +290,6 @@ class ScheduleManager:
             self._dates[id(event)] = date_rule._dates_for(self._sessions)
         return event
 
-    @property
-    def events(self) -> list[ScheduledEvent]:
-        return list(self._events)
-
     def _prepare(self, sessions: Sequence[Session]) -> None:
         """Evaluate every date rule once over `sessions` (whole months around the backtest)."""
         self._sessions = sessions

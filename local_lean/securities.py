@@ -149,11 +149,11 @@ class SecurityManager:
     def __contains__(self, symbol: Any) -> bool:
         return _key(symbol) in self._by_symbol
 
-    def contains_key(self, symbol: Any) -> bool:
-        return symbol in self
+    def contains_key(self, key: Any) -> bool:
+        return key in self
 
-    def get(self, symbol: Any, default: Any = None) -> Any:
-        return self._by_symbol.get(_key(symbol), default)
+    def get(self, key: Any, default_value: Any = None) -> Any:
+        return self._by_symbol.get(_key(key), default_value)
 
     def __iter__(self) -> Iterator[Symbol]:
         return iter(self._by_symbol)

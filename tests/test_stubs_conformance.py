@@ -1,0 +1,314 @@
+"""Every public name the runner offers algorithms exists in LEAN, with LEAN's parameters.
+
+The truth is `quantconnect-stubs` (generated from LEAN's assemblies). The .pyi files are read
+with `ast`, never imported. For each class the runner gives algorithms, every public member it
+defines must be a member of the LEAN class (or its LEAN base classes), and every method's
+parameter names, in order, must match one of the stub's overloads (a method taking *args
+matches when its named parameters begin one overload).
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib.util
+import inspect
+from functools import lru_cache
+from pathlib import Path
+
+import pytest
+
+import local_lean.algorithm_imports as algorithm_imports
+from local_lean import enums
+from local_lean.algorithm import QCAlgorithm, UniverseSettings, _History
+from local_lean.framework import (
+    EqualWeightingPortfolioConstructionModel,
+    ExecutionModel,
+    ImmediateExecutionModel,
+    Insight,
+    LiquidETFUniverse,
+    NullPortfolioConstructionModel,
+    PortfolioConstructionModel,
+    PortfolioTarget,
+)
+from local_lean.framework.universe import Grouping
+from local_lean.market_data import Slice, TradeBar, TradeBars
+from local_lean.object_store import ObjectStore
+from local_lean.portfolio import OrderTicket, SecurityPortfolioManager
+from local_lean.quantbook import QuantBook
+from local_lean.scheduling import DateRules, ScheduleManager, TimeRules
+from local_lean.securities import Security, SecurityHolding, SecurityManager
+from local_lean.symbols import Symbol
+
+STUB_FILES = [
+    "__init__.pyi",
+    "Algorithm/__init__.pyi",
+    "Algorithm/Framework/Alphas/__init__.pyi",
+    "Algorithm/Framework/Alphas/Analysis/__init__.pyi",
+    "Algorithm/Framework/Portfolio/__init__.pyi",
+    "Algorithm/Framework/Execution/__init__.pyi",
+    "Algorithm/Framework/Selection/__init__.pyi",
+    "Scheduling/__init__.pyi",
+    "Storage/__init__.pyi",
+    "Research/__init__.pyi",
+    "Securities/__init__.pyi",
+    "Securities/Equity/__init__.pyi",
+    "Data/__init__.pyi",
+    "Data/Market/__init__.pyi",
+    "Data/UniverseSelection/__init__.pyi",
+    "Orders/__init__.pyi",
+    "Util/__init__.pyi",
+]
+
+# Our class -> the LEAN class (module-qualified) whose members it must stay within.
+CLASSES = [
+    (QCAlgorithm, "QuantConnect.Algorithm.QCAlgorithm"),
+    (_History, "QuantConnect.Algorithm._QCAlgorithm_History"),
+    (Insight, "QuantConnect.Algorithm.Framework.Alphas.Insight"),
+    (
+        EqualWeightingPortfolioConstructionModel,
+        "QuantConnect.Algorithm.Framework.Portfolio.EqualWeightingPortfolioConstructionModel",
+    ),
+    (
+        NullPortfolioConstructionModel,
+        "QuantConnect.Algorithm.Framework.Portfolio.NullPortfolioConstructionModel",
+    ),
+    (
+        PortfolioConstructionModel,
+        "QuantConnect.Algorithm.Framework.Portfolio.PortfolioConstructionModel",
+    ),
+    (PortfolioTarget, "QuantConnect.Algorithm.Framework.Portfolio.PortfolioTarget"),
+    (ImmediateExecutionModel, "QuantConnect.Algorithm.Framework.Execution.ImmediateExecutionModel"),
+    (ExecutionModel, "QuantConnect.Algorithm.Framework.Execution.ExecutionModel"),
+    (LiquidETFUniverse, "QuantConnect.Algorithm.Framework.Selection.LiquidETFUniverse"),
+    (Grouping, "QuantConnect.Algorithm.Framework.Selection.LiquidETFUniverse.Grouping"),
+    (DateRules, "QuantConnect.Scheduling.DateRules"),
+    (TimeRules, "QuantConnect.Scheduling.TimeRules"),
+    (ScheduleManager, "QuantConnect.Scheduling.ScheduleManager"),
+    (ObjectStore, "QuantConnect.Storage.ObjectStore"),
+    (QuantBook, "QuantConnect.Research.QuantBook"),
+    (Symbol, "QuantConnect.Symbol"),
+    (Security, "QuantConnect.Securities.Security"),
+    (SecurityHolding, "QuantConnect.Securities.SecurityHolding"),
+    (SecurityManager, "QuantConnect.Securities.SecurityManager"),
+    (SecurityPortfolioManager, "QuantConnect.Securities.SecurityPortfolioManager"),
+    (Slice, "QuantConnect.Data.Slice"),
+    (TradeBar, "QuantConnect.Data.Market.TradeBar"),
+    (TradeBars, "QuantConnect.Data.Market.TradeBars"),
+    (OrderTicket, "QuantConnect.Orders.OrderTicket"),
+    (UniverseSettings, "QuantConnect.Data.UniverseSelection.UniverseSettings"),
+]
+
+ENUMS = [
+    (enums.Resolution, "QuantConnect.Resolution"),
+    (enums.SecurityType, "QuantConnect.SecurityType"),
+    (enums.DataNormalizationMode, "QuantConnect.DataNormalizationMode"),
+    (enums.InsightDirection, "QuantConnect.Algorithm.Framework.Alphas.InsightDirection"),
+    (enums.InsightType, "QuantConnect.Algorithm.Framework.Alphas.InsightType"),
+    (enums.OrderStatus, "QuantConnect.Orders.OrderStatus"),
+    (enums.PortfolioBias, "QuantConnect.Algorithm.Framework.Portfolio.PortfolioBias"),
+]
+
+# Python's own protocol methods and what a Python base class (str, list, dict) brings along.
+PYTHON_BASES = (object, str, list, dict)
+
+
+def stubs_root() -> Path:
+    spec = importlib.util.find_spec("QuantConnect")
+    assert spec is not None and spec.submodule_search_locations, "quantconnect-stubs missing"
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+class StubClass:
+    def __init__(self, qualified: str, node: ast.ClassDef) -> None:
+        self.qualified = qualified
+        self.node = node
+        self.bases = [ast.unparse(base) for base in node.bases]
+        # name -> (parameter names, how many are required) of each overload
+        self.members: dict[str, list[tuple[list[str], int]]] = {}
+        self.values: set[str] = set()
+        self.property_types: dict[str, str] = {}  # property name -> its type's name
+        for item in node.body:
+            if isinstance(item, ast.FunctionDef):
+                decorators = {ast.unparse(d) for d in item.decorator_list}
+                if "property" in decorators and item.returns is not None:
+                    self.property_types[item.name] = ast.unparse(item.returns)
+                self.members.setdefault(item.name, []).append(_parameters(item))
+            elif isinstance(item, ast.ClassDef):
+                self.values.add(item.name)
+            elif isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name):
+                self.values.add(item.target.id)
+            elif isinstance(item, ast.Assign):
+                self.values.update(t.id for t in item.targets if isinstance(t, ast.Name))
+
+
+def _parameters(function: ast.FunctionDef) -> tuple[list[str], int]:
+    positional = function.args.posonlyargs + function.args.args
+    names = [a.arg for a in positional]
+    required = len(positional) - len(function.args.defaults)
+    if names and names[0] in ("self", "cls"):
+        names, required = names[1:], required - 1
+    if function.args.vararg:
+        names.append("*" + function.args.vararg.arg)
+    return names, required
+
+
+@lru_cache(maxsize=1)
+def stub_classes() -> dict[str, StubClass]:
+    root = stubs_root()
+    classes: dict[str, StubClass] = {}
+    for relative in STUB_FILES:
+        module = ".".join(["QuantConnect", *Path(relative).parent.parts])
+        tree = ast.parse((root / relative).read_text(encoding="utf-8"))
+        stack = [(module, node) for node in tree.body if isinstance(node, ast.ClassDef)]
+        while stack:
+            prefix, node = stack.pop()
+            qualified = f"{prefix}.{node.name}"
+            classes[qualified] = StubClass(qualified, node)
+            stack.extend((qualified, n) for n in node.body if isinstance(n, ast.ClassDef))
+    return classes
+
+
+def lineage(qualified: str) -> list[StubClass]:
+    """The stub class and its bases found in the parsed stub files."""
+    classes = stub_classes()
+    found, queue, seen = [], [qualified], set()
+    while queue:
+        name = queue.pop(0)
+        if name in seen or name not in classes:
+            continue
+        seen.add(name)
+        found.append(classes[name])
+        for base in classes[name].bases:
+            base = base.split("[")[0]
+            queue.append(base)
+    return found
+
+
+def our_members(cls: type) -> dict[str, object]:
+    """Public members `cls` and its own (non-Python) base classes define."""
+    members: dict[str, object] = {}
+    for klass in reversed(cls.__mro__):
+        if klass in PYTHON_BASES:
+            continue
+        for name, value in vars(klass).items():
+            if not name.startswith("_") or name == "__call__":
+                members[name] = value
+    return members
+
+
+def _signature_names(function: object) -> tuple[list[str], bool]:
+    signature = inspect.signature(function)  # type: ignore[arg-type]
+    names, variadic = [], False
+    for parameter in signature.parameters.values():
+        if parameter.name in ("self", "cls"):
+            continue
+        if parameter.kind is inspect.Parameter.VAR_POSITIONAL:
+            variadic = True
+            names.append("*" + parameter.name)
+            break
+        if parameter.kind is inspect.Parameter.VAR_KEYWORD:
+            break
+        names.append(parameter.name)
+    return names, variadic
+
+
+def matches_an_overload(
+    ours: list[str], variadic: bool, overloads: list[tuple[list[str], int]]
+) -> bool:
+    """Same names in the same order; or ours are the leading names of an overload and LEAN's
+    remaining parameters are optional; or ours end in *args after leading names of one."""
+    for theirs, required in overloads:
+        if ours == theirs:
+            return True
+        if not variadic and ours == theirs[: len(ours)] and len(ours) >= required:
+            return True
+        if variadic and ours[:-1] == theirs[: len(ours) - 1]:
+            return True
+    return False
+
+
+@pytest.mark.parametrize(("cls", "lean_name"), CLASSES, ids=[c.__name__ for c, _ in CLASSES])
+def test_every_public_member_is_a_lean_member_with_lean_parameters(cls, lean_name):
+    stubs = lineage(lean_name)
+    assert stubs, f"{lean_name} is not in quantconnect-stubs"
+    problems = []
+    for name, value in our_members(cls).items():
+        overloads = [o for stub in stubs for o in stub.members.get(name, [])]
+        # LEAN binds some methods as properties whose object is callable (self.history).
+        for stub in stubs:
+            if name in stub.property_types:
+                called = stub_classes().get(stub.property_types[name].split("[")[0])
+                if called is not None:
+                    overloads.extend(called.members.get("__call__", []))
+        is_value = any(name in stub.values for stub in stubs)
+        if not overloads and not is_value:
+            problems.append(f"{name}: not a member of LEAN's {lean_name}")
+            continue
+        function = value.__func__ if isinstance(value, staticmethod | classmethod) else value
+        if isinstance(function, property) or not callable(function) or isinstance(function, type):
+            continue
+        ours, variadic = _signature_names(function)
+        # Properties are stubbed as def name(self); nothing to compare for them.
+        if not matches_an_overload(ours, variadic, overloads):
+            problems.append(
+                f"{name}{tuple(ours)} matches none of LEAN's {[o for o, _ in overloads]}"
+            )
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize(("enum", "lean_name"), ENUMS, ids=[e.__name__ for e, _ in ENUMS])
+def test_enum_members_are_leans_with_leans_values(enum, lean_name):
+    stub = stub_classes()[lean_name]
+    values = {}
+    for item in stub.node.body:
+        if isinstance(item, ast.Assign) and isinstance(item.value, ast.Constant):
+            values[item.targets[0].id] = item.value.value
+        elif isinstance(item, ast.Assign) and isinstance(item.value, ast.UnaryOp):
+            values[item.targets[0].id] = -item.value.operand.value
+    for member in enum:
+        assert member.name in values, f"{enum.__name__}.{member.name} is not LEAN's"
+        assert values[member.name] == member.value, f"{enum.__name__}.{member.name}"
+
+
+def test_market_usa_is_leans():
+    assert "USA" in stub_classes()["QuantConnect.Market"].values
+    assert enums.Market.USA == "usa"
+
+
+def test_liquid_etf_groupings_are_leans():
+    stub = stub_classes()["QuantConnect.Algorithm.Framework.Selection.LiquidETFUniverse"]
+    groupings = {name for name in vars(LiquidETFUniverse) if name.isupper()}
+    assert groupings <= stub.values
+    assert groupings == {
+        "ENERGY",
+        "METALS",
+        "TECHNOLOGY",
+        "TREASURIES",
+        "VOLATILITY",
+        "SP_500_SECTORS",
+    }
+
+
+def test_algorithm_imports_offers_only_lean_or_python_names():
+    """Each LEAN type AlgorithmImports gives is a LEAN class of the same name."""
+    lean_names = {qualified.rsplit(".", 1)[-1] for qualified in stub_classes()}
+    lean_names |= {"QCAlgorithmFramework", "QCAlgorithmFrameworkBridge"}
+    python_names = {
+        "json",
+        "math",
+        "np",
+        "pd",
+        "plt",
+        "matplotlib",
+        "date",
+        "datetime",
+        "time",
+        "timedelta",
+        "Exception",
+    }
+    import typing
+
+    python_names |= set(typing.__all__)
+    offered = {n for n in dir(algorithm_imports) if not n.startswith("_")}
+    strange = sorted(offered - lean_names - python_names)
+    assert not strange, f"AlgorithmImports offers names LEAN does not have: {strange}"

@@ -32,7 +32,11 @@ __all__ = [
 class PriceSource(Protocol):
     """Where daily bars come from."""
 
-    description: str
+    @property
+    def description(self) -> str:
+        """What the prices are, for logs and reports: e.g. "LEAN data folder /path" or
+        "built-in synthetic market (seed 7)"."""
+        ...
 
     def daily_bars(self, ticker: str) -> pd.DataFrame:
         """All daily bars of `ticker` (case-insensitive): DatetimeIndex named "date" of session

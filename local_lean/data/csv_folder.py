@@ -27,13 +27,17 @@ class CsvFolder:
             raise MissingDataError(f"{self.root} is not a folder of <ticker>.csv files")
         self.description = f"CSV folder {self.root}"
         self._cache: dict[str, pd.DataFrame] = {}
+        self._files: dict[str, Path] | None = None
 
     def _files_by_ticker(self) -> dict[str, Path]:
-        return {
-            path.stem.upper(): path
-            for path in self.root.iterdir()
-            if path.suffix.lower() == ".csv" and path.is_file()
-        }
+        """Upper-case ticker -> file, listed once (the engine asks for every ticker each run)."""
+        if self._files is None:
+            self._files = {
+                path.stem.upper(): path
+                for path in self.root.iterdir()
+                if path.suffix.lower() == ".csv" and path.is_file()
+            }
+        return self._files
 
     def has_ticker(self, ticker: str) -> bool:
         return ticker.strip().upper() in self._files_by_ticker()

@@ -47,6 +47,7 @@ import pandas as pd
 from local_lean.charts import draw_chart_png
 from local_lean.statistics import (
     PortfolioStatistics,
+    closing_profit_loss,
     compute_portfolio_statistics,
     compute_statistics,
     format_percent,
@@ -126,7 +127,7 @@ def write_results(
             str(order.get("id", index)): _order_json(order)
             for index, order in enumerate(record.orders, start=1)
         },
-        "profitLoss": {},
+        "profitLoss": _profit_loss(record),
         "statistics": statistics,
         "runtimeStatistics": runtime_statistics,
         "totalPerformance": {"portfolioStatistics": _camel_statistics(raw)},
@@ -343,6 +344,21 @@ def _camel_statistics(raw: PortfolioStatistics) -> dict[str, Any]:
     return {names.get(key, _camel(key)): value for key, value in raw.to_dict().items()}
 
 
+def _profit_loss(record: BacktestRecord) -> dict[str, float]:
+    """LEAN's "profitLoss": closing fill time (UTC, ISO 8601) -> profit less fees; a repeated
+    time moves on by a millisecond, as LEAN's ``AddTransactionRecord`` does."""
+    result: dict[str, float] = {}
+    for time, profit in closing_profit_loss(record.orders):
+        stamp = pd.Timestamp(time)
+        if stamp.tzinfo is None:
+            stamp = stamp.tz_localize(ALGORITHM_TIME_ZONE)
+        stamp = stamp.tz_convert("UTC")
+        while (key := _iso_utc_with_milliseconds(stamp)) in result:
+            stamp += pd.Timedelta(milliseconds=1)
+        result[key] = profit
+    return result
+
+
 def _runtime_statistics(record: BacktestRecord, raw: PortfolioStatistics) -> dict[str, str]:
     """LEAN's "runtimeStatistics": money with thousands separators, "Return" as "1.23 %"."""
     volume = sum(
@@ -537,6 +553,13 @@ def _iso_utc(time: datetime.datetime | pd.Timestamp) -> str:
     if timestamp.tzinfo is None:
         timestamp = timestamp.tz_localize(ALGORITHM_TIME_ZONE)
     return timestamp.tz_convert("UTC").strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _iso_utc_with_milliseconds(stamp: pd.Timestamp) -> str:
+    text = stamp.strftime("%Y-%m-%dT%H:%M:%S")
+    if stamp.microsecond:
+        text += f".{stamp.microsecond // 1000:03d}"
+    return text + "Z"
 
 
 def _optional_seconds(time: Any) -> int | None:

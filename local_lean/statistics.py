@@ -35,8 +35,12 @@ Where this differs from LEAN:
 - Alpha, beta, tracking error and information ratio use the days where both the algorithm and
   the benchmark have a previous sample (the first day's benchmark return is unknown here, since
   the benchmark is not sampled at the start).
-- Trade statistics (win rate, average win/loss, expectancy, profit-loss ratio) need closed
-  round-trip trades, which the orders alone do not give: they are not reported.
+- Trade statistics ("Win Rate", "Loss Rate", "Average Win", "Average Loss", "Profit-Loss
+  Ratio", "Expectancy") come from the profit or loss of each closing fill, which LEAN's
+  ``SecurityPortfolioModel`` measures against the average holdings price, less twice the
+  closing order's fee; a win is a profit above 0; rates of return divide each by the running
+  capital (starting cash plus earlier closing profits). Here every filled order is taken as
+  one fill of its whole quantity at its "fill_price" (daily market orders fill whole).
 - "Benchmark Net Profit" is not a LEAN statistic: the benchmark's return over the same sessions.
 - Degenerate inputs (fewer than two samples, zero variance, zero capital) give 0, never NaN or
   infinity, as LEAN's guards do.
@@ -78,6 +82,12 @@ class PortfolioStatistics:
     information_ratio: float
     treynor_ratio: float
     benchmark_net_profit: float
+    win_rate: float
+    loss_rate: float
+    average_win_rate: float
+    average_loss_rate: float
+    profit_loss_ratio: float
+    expectancy: float
     total_orders: int
     total_fees: float
     portfolio_turnover: float
@@ -143,6 +153,7 @@ def compute_portfolio_statistics(
             information_ratio = _ratio(algo_annual - bench_annual, tracking_error)
 
     total_fees = float(sum(_finite(order.get("fee", 0.0)) for order in orders))
+    trades = _trade_statistics([pnl for _, pnl in closing_profit_loss(orders)], start_equity)
     return PortfolioStatistics(
         start_equity=start_equity,
         end_equity=end_equity,
@@ -161,6 +172,7 @@ def compute_portfolio_statistics(
         information_ratio=_finite(information_ratio),
         treynor_ratio=_finite(treynor),
         benchmark_net_profit=_finite(benchmark_net_profit),
+        **trades,
         total_orders=len(orders),
         total_fees=total_fees,
         portfolio_turnover=_portfolio_turnover(orders, equity),
@@ -194,14 +206,20 @@ def compute_statistics(
     )
     result = {
         "Total Orders": str(stats.total_orders),
+        "Average Win": format_percent(stats.average_win_rate, decimals=2),
+        "Average Loss": format_percent(stats.average_loss_rate, decimals=2),
         "Compounding Annual Return": format_percent(stats.compounding_annual_return),
         "Drawdown": format_percent(stats.drawdown),
+        "Expectancy": format_number(stats.expectancy),
         "Start Equity": format_number(stats.start_equity, 2),
         "End Equity": format_number(stats.end_equity, 2),
         "Net Profit": format_percent(stats.net_profit),
         "Sharpe Ratio": format_number(stats.sharpe_ratio),
         "Sortino Ratio": format_number(stats.sortino_ratio),
         "Probabilistic Sharpe Ratio": format_percent(stats.probabilistic_sharpe_ratio),
+        "Loss Rate": format_percent(stats.loss_rate, decimals=0),
+        "Win Rate": format_percent(stats.win_rate, decimals=0),
+        "Profit-Loss Ratio": format_number(stats.profit_loss_ratio, 2),
         "Alpha": format_number(stats.alpha),
         "Beta": format_number(stats.beta),
         "Annual Standard Deviation": format_number(stats.annual_standard_deviation),
@@ -215,6 +233,74 @@ def compute_statistics(
     if benchmark is not None:
         result["Benchmark Net Profit"] = format_percent(stats.benchmark_net_profit)
     return result
+
+
+def closing_profit_loss(orders: Sequence[Mapping]) -> list[tuple[datetime.datetime, float]]:
+    """Profit or loss of each fill that closes (part of) a position, as LEAN records it.
+
+    Follows ``SecurityPortfolioModel.ProcessFill``: per symbol, holdings keep an average price;
+    a fill against the position closes min(|fill|, |holdings|) shares with profit
+    (fill price - average price) x quantity closed, recorded less twice the order's fee; a fill
+    that passes through zero opens the rest at the fill price. Orders count when they have a
+    "fill_price", a non-zero "quantity" and a status other than canceled/invalid; they are
+    taken in fill order ("fill_time", else "time"). Returns (time, profit) pairs.
+    """
+    fills = [
+        order
+        for order in orders
+        if order.get("fill_price") is not None
+        and _finite(order.get("quantity")) != 0
+        and str(order.get("status", "filled")).lower() not in ("canceled", "cancelled", "invalid")
+    ]
+    fills.sort(key=lambda order: pd.Timestamp(order.get("fill_time") or order.get("time")))
+    holdings: dict[str, tuple[float, float]] = {}  # symbol -> (quantity, average price)
+    records: list[tuple[datetime.datetime, float]] = []
+    for order in fills:
+        symbol = str(order.get("symbol"))
+        fill_quantity, fill_price = _finite(order["quantity"]), _finite(order["fill_price"])
+        quantity, average = holdings.get(symbol, (0.0, 0.0))
+        closes = quantity * fill_quantity < 0
+        if closes:
+            closed = math.copysign(min(abs(fill_quantity), abs(quantity)), -fill_quantity)
+            profit = closed * fill_price - closed * average
+            time = pd.Timestamp(order.get("fill_time") or order.get("time")).to_pydatetime()
+            records.append((time, profit - 2 * _finite(order.get("fee"))))
+        new_quantity = quantity + fill_quantity
+        if quantity == 0 or (not closes):
+            average = (average * quantity + fill_price * fill_quantity) / new_quantity
+        elif new_quantity == 0:
+            average = 0.0
+        elif new_quantity * quantity < 0:  # passed through zero: the rest opens at the fill
+            average = fill_price
+        holdings[symbol] = (new_quantity, average)
+    return records
+
+
+def _trade_statistics(profits: list[float], starting_capital: float) -> dict[str, float]:
+    """LEAN's win/loss statistics from closing profits (``PortfolioStatistics``)."""
+    running_capital = starting_capital
+    total_profit = total_loss = 0.0
+    wins = losses = 0
+    for profit in profits:
+        rate = profit / running_capital if running_capital else 0.0
+        if profit > 0:
+            total_profit, wins = total_profit + rate, wins + 1
+        else:
+            total_loss, losses = total_loss + rate, losses + 1
+        running_capital += profit
+    average_win = total_profit / wins if wins else 0.0
+    average_loss = total_loss / losses if losses else 0.0
+    profit_loss_ratio = average_win / abs(average_loss) if average_loss else 0.0
+    win_rate = wins / len(profits) if profits else 0.0
+    loss_rate = losses / len(profits) if profits else 0.0
+    return {
+        "win_rate": win_rate,
+        "loss_rate": loss_rate,
+        "average_win_rate": _finite(average_win),
+        "average_loss_rate": _finite(average_loss),
+        "profit_loss_ratio": _finite(profit_loss_ratio),
+        "expectancy": _finite(win_rate * profit_loss_ratio - loss_rate),
+    }
 
 
 # --- formatting, as LEAN's ``ToStringInvariant`` of rounded values -----------------------------

@@ -418,3 +418,24 @@ def test_unfilled_orders_and_private_insight_time_keys(tmp_path):
     assert insight["generatedTime"] == 1609794000
     assert insight["closeTime"] == 1609794000 + 86400
     assert insight["period"] == 86400.0
+
+
+def test_profit_loss_lists_each_closing_fill_as_lean_does(tmp_path):
+    record = _record()
+    close_time = record.equity.index[3] - pd.Timedelta(hours=6, minutes=30)
+    record.orders.append(
+        {
+            "id": 3,
+            "symbol": "XLK",
+            "time": close_time,
+            "quantity": -10,
+            "fill_price": 131.5,
+            "fee": 1.0,
+            "status": "filled",
+            "tag": "",
+        }
+    )
+    folder = write_results(record, tmp_path, timestamp=STAMP, draw_charts=False)
+    main, _ = _main_json(folder)
+    assert main["profitLoss"] == {"2021-01-07T14:30:00Z": pytest.approx(8.0)}
+    assert main["statistics"]["Win Rate"] == "100%"

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from local_lean.statistics import (
+    closing_profit_loss,
     compute_portfolio_statistics,
     compute_statistics,
     format_dollars,
@@ -218,3 +219,52 @@ def test_turnover_counts_an_order_on_its_fill_day():
         compute_statistics(equity, None, [order], initial_cash=CASH)["Portfolio Turnover"]
         == "10.00%"
     )
+
+
+def test_closing_fills_are_measured_against_the_average_price_less_twice_the_fee():
+    days = pd.bdate_range("2021-01-04", periods=5) + pd.Timedelta(hours=9, minutes=31)
+    orders = [
+        {"symbol": "SPY", "quantity": 100, "fill_price": 10.0, "fee": 1.0, "status": "filled"},
+        {"symbol": "SPY", "quantity": 100, "fill_price": 12.0, "fee": 1.0, "status": "filled"},
+        {"symbol": "SPY", "quantity": -150, "fill_price": 13.0, "fee": 1.0, "status": "filled"},
+        # Sells through zero: closes 50 at the average 11, opens a 50-share short at 9.
+        {"symbol": "SPY", "quantity": -100, "fill_price": 9.0, "fee": 1.0, "status": "filled"},
+        {"symbol": "SPY", "quantity": 50, "fill_price": 8.0, "fee": 1.0, "status": "filled"},
+        {"symbol": "SPY", "quantity": 10, "fill_price": None, "fee": 0.0, "status": "canceled"},
+    ]
+    for order, day in zip(orders, [*days, days[-1]], strict=True):
+        order["time"] = day
+    profits = [profit for _, profit in closing_profit_loss(orders)]
+    assert profits == pytest.approx([(13 - 11) * 150 - 2, (9 - 11) * 50 - 2, (9 - 8) * 50 - 2])
+
+    equity = pd.Series([CASH] * 5, index=days)
+    raw = compute_portfolio_statistics(equity, None, orders, initial_cash=CASH)
+    rates = [298 / CASH, -102 / (CASH + 298), 48 / (CASH + 298 - 102)]
+    average_win, average_loss = (rates[0] + rates[2]) / 2, rates[1]
+    assert raw.win_rate == pytest.approx(2 / 3) and raw.loss_rate == pytest.approx(1 / 3)
+    assert raw.average_win_rate == pytest.approx(average_win)
+    assert raw.average_loss_rate == pytest.approx(average_loss)
+    assert raw.profit_loss_ratio == pytest.approx(average_win / abs(average_loss))
+    assert raw.expectancy == pytest.approx(2 / 3 * average_win / abs(average_loss) - 1 / 3)
+
+    result = compute_statistics(equity, None, orders, initial_cash=CASH)
+    assert result["Win Rate"] == "67%" and result["Loss Rate"] == "33%"
+    assert result["Average Win"] == format_percent(average_win, decimals=2)
+    assert result["Average Loss"] == "-0.10%"
+
+
+def test_no_closed_trades_give_zero_trade_statistics():
+    equity = pd.Series([CASH, CASH], index=pd.bdate_range("2021-01-04", periods=2))
+    orders = [
+        {
+            "symbol": "SPY",
+            "quantity": 10,
+            "fill_price": 100.0,
+            "fee": 1.0,
+            "status": "filled",
+            "time": equity.index[0],
+        }
+    ]
+    result = compute_statistics(equity, None, orders, initial_cash=CASH)
+    assert (result["Win Rate"], result["Average Win"], result["Expectancy"]) == ("0%", "0%", "0")
+    assert result["Profit-Loss Ratio"] == "0"

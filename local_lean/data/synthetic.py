@@ -5,7 +5,7 @@ but shaped like the real instruments:
 
 - One market factor with GARCH(1,1) volatility clustering (about 18% a year, drift about 7%)
   drives SPY; QQQ, IWM, AAPL and the nine sector SPDRs load on it with a beta and add their own
-  noise, so they move with SPY (correlation around 0.7-0.95).
+  noise, so they move with SPY (daily correlation 0.6-0.9).
 - One interest-rate factor, mildly positively correlated with the market's shocks, drives the
   Treasury ETFs: a fund's daily return is carry minus duration x yield change, so BIL/SHV barely
   move and TLT/SPTL swing about 1% a day, falling when rates rise, which is also when stocks tend
@@ -80,7 +80,8 @@ class LeveragedTreasury:
 D = datetime.date
 LONG_TREASURY_INDEX = Treasury(ORIGIN, 100.0, 17.0, 0.045, 0.0)  # what TMF/TBT/TBF/TMV track
 
-# First trading days (to within days; sources: fund sponsors' fact sheets).
+# First trading days, to within days. BIL, SPTS, GOVT and TBF were checked against the sponsors'
+# and fund-data pages; the others are the funds' well-known launch dates.
 LISTINGS: dict[str, Equity | Treasury | LeveragedTreasury] = {
     "SPY": Equity(D(1998, 1, 2), 97.0, 1.0, 0.0005, 0.0, 80e6),  # listed 1993-01-29
     "QQQ": Equity(D(1999, 3, 10), 50.0, 1.2, 0.006, 0.02, 50e6),
@@ -101,12 +102,12 @@ LISTINGS: dict[str, Equity | Treasury | LeveragedTreasury] = {
     "IEI": Treasury(D(2007, 1, 11), 100.0, 4.5, 0.03, 1e6),
     "TLH": Treasury(D(2007, 1, 11), 100.0, 13.0, 0.04, 5e5),
     "SHV": Treasury(D(2007, 1, 11), 110.0, 0.35, 0.02, 2e6),
-    "BIL": Treasury(D(2007, 5, 30), 91.0, 0.12, 0.018, 5e6),
-    "SPTL": Treasury(D(2007, 5, 30), 30.0, 16.0, 0.045, 2e6),
+    "BIL": Treasury(D(2007, 5, 25), 91.0, 0.12, 0.018, 5e6),
+    "SPTL": Treasury(D(2007, 5, 25), 30.0, 16.0, 0.045, 2e6),
     "SCHO": Treasury(D(2010, 8, 5), 50.0, 1.9, 0.022, 1e6),
     "SCHR": Treasury(D(2010, 8, 5), 50.0, 5.5, 0.03, 6e5),
     "SPTS": Treasury(D(2011, 11, 30), 30.0, 1.9, 0.022, 1e6),
-    "GOVT": Treasury(D(2012, 2, 24), 25.0, 6.0, 0.03, 4e6),
+    "GOVT": Treasury(D(2012, 2, 16), 25.0, 6.0, 0.03, 4e6),
     "TBT": LeveragedTreasury(D(2008, 5, 1), 300.0, -2.0, 3e6),
     "TMF": LeveragedTreasury(D(2009, 4, 16), 60.0, 3.0, 2e6),
     "TMV": LeveragedTreasury(D(2009, 4, 16), 600.0, -3.0, 1e6),

@@ -439,3 +439,12 @@ def test_profit_loss_lists_each_closing_fill_as_lean_does(tmp_path):
     main, _ = _main_json(folder)
     assert main["profitLoss"] == {"2021-01-07T14:30:00Z": pytest.approx(8.0)}
     assert main["statistics"]["Win Rate"] == "100%"
+
+
+def test_same_record_and_timestamp_give_identical_files(tmp_path):
+    first = write_results(_record(), tmp_path / "a", timestamp=STAMP, draw_charts=False)
+    second = write_results(_record(), tmp_path / "b", timestamp=STAMP, draw_charts=False)
+    names = sorted(path.name for path in first.iterdir())
+    assert names == sorted(path.name for path in second.iterdir())
+    for name in names:
+        assert (first / name).read_bytes() == (second / name).read_bytes(), name

@@ -268,3 +268,14 @@ def test_no_closed_trades_give_zero_trade_statistics():
     result = compute_statistics(equity, None, orders, initial_cash=CASH)
     assert (result["Win Rate"], result["Average Win"], result["Expectancy"]) == ("0%", "0%", "0")
     assert result["Profit-Loss Ratio"] == "0"
+
+
+def test_a_benchmark_missing_a_day_pairs_only_the_days_both_have():
+    rng = np.random.default_rng(11)
+    benchmark_returns = rng.normal(0.0005, 0.01, 60)
+    benchmark = _curve_from_returns(benchmark_returns) / CASH * 300
+    equity = _curve_from_returns(np.concatenate([[0.0], 2 * benchmark_returns[1:]]))
+    gappy = benchmark.drop(benchmark.index[30])
+    raw = compute_portfolio_statistics(equity, gappy, [], initial_cash=CASH)
+    assert raw.beta == pytest.approx(2.0)  # the two days around the gap are left out
+    assert raw.benchmark_net_profit == pytest.approx(benchmark.iloc[-1] / benchmark.iloc[0] - 1)

@@ -334,12 +334,21 @@ class BacktestEngine:
 
     def _step(self, time: dt.datetime, session: Any, action: Callable[[], None]) -> None:
         context = self.context
+        # Insights that close between two steps are acted on at their close time.
+        expiries = sorted({i._close_time for i in self._active if i._close_time < time})
+        for expiry in expiries:
+            if expiry >= context.time:
+                self._after_step(expiry, session)
         context.time = time
         self.budget.start_time_step(time)
         action()
+        self._after_step(time, session)
+
+    def _after_step(self, time: dt.datetime, session: Any) -> None:
+        self.context.time = time
         self._score_insights(time)
         self._framework(session)
-        if session.open <= time and not context.after_close:
+        if session.open <= time and not self.context.after_close:
             self._fill(session, time)  # orders placed during the session fill at its open
 
     def _event(self, due: Any) -> None:
@@ -490,8 +499,8 @@ def _insight_record(scored: _ScoredInsight) -> dict[str, Any]:
         insight.reference_value_final = final or 0.0
     return {
         "symbol": insight.symbol.value,
-        "_generated_time": insight._generated_time,
-        "_close_time": insight._close_time,
+        "generated_time": insight._generated_time,
+        "close_time": insight._close_time,
         "direction": direction_word(insight.direction),
         "period": insight.period.total_seconds() if insight.period else None,
         "reference_price": reference,

@@ -1,0 +1,17 @@
+"""Helpers for the runner's tests: run an algorithm class and keep the instance."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from local_lean.engine import BacktestEngine, BacktestOptions, BacktestOutcome
+
+
+def run_algorithm(algorithm_class: type, **options: Any) -> tuple[Any, BacktestOutcome]:
+    """Run `algorithm_class` on the synthetic market (unless data= is given), quietly, and
+    return the algorithm instance with the outcome."""
+    options.setdefault("log", lambda line: None)
+    options.setdefault("draw_charts", False)
+    algorithm = algorithm_class()
+    outcome = BacktestEngine(algorithm, BacktestOptions(**options)).run()
+    return algorithm, outcome

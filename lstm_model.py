@@ -397,7 +397,7 @@ class MyLSTM:
         model = self.create_model() if created_here else self.model_
         assert model is not None
         saved_weights = model.get_weights()
-        saved_optimizer = [np.array(v) for v in model.optimizer.variables]
+        saved_optimizer = [np.array(v.numpy()) for v in model.optimizer.variables]
 
         # Reseed before every fit: dropout masks and the shuffling order repeat exactly.
         keras.utils.set_random_seed(self.seed)

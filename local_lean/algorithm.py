@@ -85,6 +85,8 @@ class AlgorithmContext:
         self.bars: dict[Symbol, pd.DataFrame] = {}
         self.run_timed: Callable[[str, Callable[[], Any]], None] = lambda name, action: action()
         self.on_security_added: Callable[[Security], None] = lambda security: None
+        # Fills orders that can fill now (during the session: at its open, synchronously).
+        self.fill_now: Callable[[], None] = lambda: None
         self.framework_dirty = False
         self.overrides: dict[str, Any] = {}
 
@@ -523,7 +525,7 @@ class QCAlgorithm:
         elif context.initializing:
             rejection = "This operation is not allowed in initialize"
         quantity = float(math.trunc(quantity))
-        return self.portfolio._submit_market_order(
+        ticket = self.portfolio._submit_market_order(
             _security_key(symbol),
             quantity,
             context.time,
@@ -531,6 +533,8 @@ class QCAlgorithm:
             tag=tag or "",
             rejection=rejection,
         )
+        context.fill_now()
+        return ticket
 
     def set_holdings(
         self,

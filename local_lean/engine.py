@@ -111,6 +111,8 @@ class BacktestEngine:
         self.context = AlgorithmContext(self.calendar, self.source, self._emit_log)
         self.context.run_timed = self._run_timed
         self.context.on_security_added = self._security_added
+        self.context.fill_now = self._fill_now
+        self._session: Any = None
         self.budget = TimeBudget(options.time_limits, log=self._emit_log)
         self._arrays: dict[Symbol, _SecurityBars] = {}
         self._scored: list[_ScoredInsight] = []
@@ -288,9 +290,8 @@ class BacktestEngine:
         bars = self.context.load_bars(symbol)
         if bars is None:
             self._benchmark_closes = None
-            self._emit_log(
-                f"{self.algorithm.time:%Y-%m-%d %H:%M:%S} No benchmark: {symbol.value} is not in "
-                f"{self.source.description}"
+            self.algorithm._write_log(
+                f"No benchmark: {symbol.value} is not in {self.source.description}"
             )
             return
         self._benchmark_closes = dict(zip(bars.index.date, bars["close"].to_numpy(), strict=True))
@@ -317,6 +318,7 @@ class BacktestEngine:
     def _run_session(self, session: Any, overrides_on_data: bool) -> None:
         algorithm, context = self.algorithm, self.context
         context.session_date = session.date
+        self._session = session
         context.after_close = False
         context.visible_until = session.date
         due = algorithm.schedule._due_on(session)
@@ -353,6 +355,12 @@ class BacktestEngine:
 
     def _event(self, due: Any) -> None:
         self._run_timed(due.event.name, due.event.callback)
+
+    def _fill_now(self) -> None:
+        """Fill at once what an order placed now fills at: the session's open, if it is open."""
+        session, context = self._session, self.context
+        if session is not None and not context.after_close and session.open <= context.time:
+            self._fill(session, context.time)
 
     def _fill(self, session: Any, time: dt.datetime) -> None:
         portfolio = self.algorithm.portfolio

@@ -1,0 +1,138 @@
+"""The command line, run as users run it: ``python -m local_lean <algorithm.py> ...``."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from local_lean.cli import EXIT_USAGE, main
+
+ROOT = Path(__file__).resolve().parent.parent
+ALGORITHMS = ROOT / "tests" / "algorithms"
+
+
+def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "2"}
+    return subprocess.run(
+        [sys.executable, "-m", "local_lean", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def result_files(output: Path) -> tuple[Path, dict, dict]:
+    (folder,) = (output / "backtests").iterdir()
+    main_json = next(p for p in folder.glob("*.json") if p.stem.isdigit())
+    summary = next(folder.glob("*-summary.json"))
+    return folder, json.loads(main_json.read_text()), json.loads(summary.read_text())
+
+
+def test_a_sample_algorithm_runs_end_to_end(tmp_path):
+    result = run_cli(
+        str(ALGORITHMS / "trivial_insights.py"),
+        "--output", str(tmp_path),
+        "--end", "2021-02-26",
+        "--parameter", "lookback", "3",
+        "--no-progress", "--no-charts",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "Backtest TrivialInsightsAlgorithm: 2021-01-04 to 2021-02-26" in result.stdout
+    assert "Time budget:" in result.stdout
+    folder, main_json, summary = result_files(tmp_path)
+    assert (folder / "log.txt").read_text().count("fit number") == 3  # now + 2 month ends
+    assert main_json["algorithmConfiguration"]["parameters"]["lookback"] == "3"
+    assert main_json["orders"], "the framework traded"
+    assert len(main_json["insights"]) > 0
+    assert "Strategy Equity" in main_json["charts"] and "Signal" in main_json["charts"]
+    assert summary["statistics"]["Total Orders"] == str(len(main_json["orders"]))
+    assert "runtimeError" not in summary or not summary["runtimeError"]
+    assert (tmp_path / "storage" / "trivial" / "trainings.txt").read_text() == "3"
+    assert main_json["time budget"]["event_count"] > 0
+
+
+def test_a_runtime_error_exits_non_zero_with_time_and_partial_results(tmp_path):
+    result = run_cli(
+        str(ALGORITHMS / "raises_in_event.py"), "--output", str(tmp_path), "--no-progress",
+        "--no-charts",
+    )  # fmt: skip
+    assert result.returncode == 1
+    assert "ValueError: deliberate failure in trade" in result.stderr
+    assert "at 2021-02-01 09:35:00" in result.stderr
+    assert "Traceback" in result.stderr and "raises_in_event.py" in result.stderr
+    folder, main_json, summary = result_files(tmp_path)
+    assert "deliberate failure" in summary["runtimeError"]
+    assert main_json["orders"], "the trade before the failure is kept"
+    equity = main_json["charts"]["Strategy Equity"]["series"]["Equity"]["values"]
+    assert 15 <= len(equity) <= 20  # January's sessions only
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["--start", "2021-13-01"], "is not a date written YYYY-MM-DD"),
+        (["--start", "2021-03-01", "--end", "2021-02-01"], "is before --start"),
+        (["--data", "/no/such/folder"], "no such folder"),
+        (["--cash", "-5"], "cash must be a positive amount"),
+        (["--cash", "lots"], "is not an amount of dollars"),
+        (["--fee-bps", "-1"], "fee basis points must be >= 0"),
+        (["--parameter", "only-a-name"], "expected 2 arguments"),
+        (["--bucket-capacity", "-3"], "bucket-capacity"),
+    ],
+)
+def test_bad_options_exit_with_usage_errors(arguments, message, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main([str(ALGORITHMS / "buy_and_hold.py"), *arguments])
+    assert exit_info.value.code == EXIT_USAGE
+    assert message in capsys.readouterr().err
+
+
+def test_a_missing_algorithm_file_is_a_usage_error(capsys, tmp_path):
+    with pytest.raises(SystemExit) as exit_info:
+        main([str(tmp_path / "nope.py")])
+    assert exit_info.value.code == EXIT_USAGE
+    assert "does not exist" in capsys.readouterr().err
+
+
+def test_a_file_without_an_algorithm_is_a_usage_error(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main([str(ALGORITHMS / "not_an_algorithm.py")])
+    assert exit_info.value.code == EXIT_USAGE
+    assert "defines no QCAlgorithm subclass" in capsys.readouterr().err
+
+
+def test_a_data_folder_without_prices_is_a_usage_error(capsys, tmp_path):
+    with pytest.raises(SystemExit) as exit_info:
+        main([str(ALGORITHMS / "buy_and_hold.py"), "--data", str(tmp_path)])
+    assert exit_info.value.code == EXIT_USAGE
+    assert "--data" in capsys.readouterr().err
+
+
+def test_a_broken_config_json_is_a_usage_error(capsys, tmp_path):
+    algorithm = tmp_path / "cli_broken_config_algorithm.py"
+    algorithm.write_text((ALGORITHMS / "buy_and_hold.py").read_text())
+    (tmp_path / "config.json").write_text("{not json")
+    with pytest.raises(SystemExit) as exit_info:
+        main([str(algorithm)])
+    assert exit_info.value.code == EXIT_USAGE
+    assert "config.json is not valid JSON" in capsys.readouterr().err
+
+
+def test_config_json_parameters_reach_the_algorithm_and_options_override_them(tmp_path):
+    # Not main.py: loading registers the module by its name, and tests import the real main.py.
+    algorithm = tmp_path / "cli_project_algorithm.py"
+    algorithm.write_text((ALGORITHMS / "trivial_insights.py").read_text())
+    (tmp_path / "config.json").write_text(json.dumps({"parameters": {"lookback": "4"}}))
+    code = main([str(algorithm), "--end", "2021-01-15", "--no-progress", "--no-charts",
+                 "--quiet", "--cash", "25000"])  # fmt: skip
+    assert code == 0
+    _, main_json, summary = result_files(tmp_path)
+    assert main_json["algorithmConfiguration"]["parameters"] == {"lookback": "4"}
+    assert summary["statistics"]["Start Equity"] == "25000"

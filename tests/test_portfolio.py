@@ -1,0 +1,134 @@
+"""Fills, fees, cash and holdings, checked against numbers worked out by hand."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+from runner_helpers import run_algorithm
+
+from local_lean.algorithm import QCAlgorithm
+from local_lean.data import open_price_source
+from local_lean.portfolio import BasisPointsFeeModel, InteractiveBrokersFeeModel
+
+T = dt.datetime
+
+
+def test_interactive_brokers_fees():
+    fees = InteractiveBrokersFeeModel()
+    assert fees.fee(10, 300.0) == 1.0  # $0.05 by the share, raised to the $1 minimum
+    assert fees.fee(-1000, 50.0) == 5.0  # $0.005 a share
+    assert fees.fee(1, 10.0) == pytest.approx(0.05)  # capped at 0.5% of the order's value
+
+
+def test_basis_point_fees():
+    assert BasisPointsFeeModel(10).fee(-100, 50.0) == pytest.approx(5.0)
+    assert BasisPointsFeeModel(0).fee(100, 50.0) == 0.0
+    with pytest.raises(ValueError, match="basis points"):
+        BasisPointsFeeModel(-1)
+
+
+class TradesByHand(QCAlgorithm):
+    """Buys 10 SPY at 10:00 on 01-05, sells 4 at 08:00 on 01-06, buys 3 after the 01-06 close,
+    and tries to buy far more than it can pay for."""
+
+    def initialize(self) -> None:
+        self.set_start_date(2021, 1, 5)
+        self.set_end_date(2021, 1, 8)
+        self.set_cash(100_000)
+        self.spy = self.add_equity("SPY").symbol
+        self.schedule.on(self.date_rules.on(2021, 1, 5), self.time_rules.at(10, 0), self.buy)
+        self.schedule.on(self.date_rules.on(2021, 1, 6), self.time_rules.at(8, 0), self.sell)
+        self.tickets = []
+        self.cash_after_buy = None
+
+    def buy(self) -> None:
+        self.tickets.append(self.market_order(self.spy, 10))
+        self.cash_after_buy = self.portfolio.cash  # filled at once, at today's open
+        self.tickets.append(self.market_order(self.spy, 1_000_000))
+
+    def sell(self) -> None:
+        self.tickets.append(self.market_order(self.spy, -4))
+
+    def on_data(self, data) -> None:
+        if self.time.date() == dt.date(2021, 1, 6):
+            self.tickets.append(self.market_order(self.spy, 3))
+
+
+def test_fills_fees_and_cash_by_hand():
+    algorithm, outcome = run_algorithm(TradesByHand)
+    assert outcome.succeeded, outcome.runtime_error
+    bars = open_price_source(None).daily_bars("SPY")
+
+    def price(day: str, column: str) -> float:
+        return float(bars.loc[pd.Timestamp(day), column])
+
+    buy, too_big, sell, after_close = algorithm.tickets
+    assert buy.average_fill_price == price("2021-01-05", "open")
+    assert algorithm.cash_after_buy == pytest.approx(100_000 - 10 * price("2021-01-05", "open") - 1)
+    assert too_big.status.name == "INVALID"
+    assert "Insufficient buying power" in outcome.record.orders[1]["message"]
+    assert sell.average_fill_price == price("2021-01-06", "open")  # placed at 08:00
+    assert after_close.average_fill_price == price("2021-01-07", "open")  # placed at 16:00
+    orders = [o for o in outcome.record.orders if o["status"] == "filled"]
+    assert [o["fill_time"] for o in orders] == [
+        T(2021, 1, 5, 10, 0),
+        T(2021, 1, 6, 9, 30),
+        T(2021, 1, 7, 9, 30),
+    ]
+    assert [o["fee"] for o in orders] == [1.0, 1.0, 1.0]
+
+    cash = (
+        100_000
+        - 10 * price("2021-01-05", "open")
+        + 4 * price("2021-01-06", "open")
+        - 3 * price("2021-01-07", "open")
+        - 3.0
+    )
+    holding = algorithm.portfolio[algorithm.spy]
+    assert algorithm.portfolio.cash == pytest.approx(cash)
+    assert holding.quantity == 9
+    assert holding.average_price == pytest.approx(
+        (6 * price("2021-01-05", "open") + 3 * price("2021-01-07", "open")) / 9
+    )
+    assert holding.total_fees == 3.0
+    # Equity at each close: cash plus holdings at that close.
+    equity = outcome.record.equity
+    assert equity[pd.Timestamp("2021-01-08 16:00")] == pytest.approx(
+        cash + 9 * price("2021-01-08", "close")
+    )
+    assert equity[pd.Timestamp("2021-01-05 16:00")] == pytest.approx(
+        algorithm.cash_after_buy + 10 * price("2021-01-05", "close")
+    )
+    assert algorithm.portfolio.total_portfolio_value == pytest.approx(equity.iloc[-1])
+
+
+class SetsHoldings(QCAlgorithm):
+    def initialize(self) -> None:
+        self.set_start_date(2021, 1, 4)
+        self.set_end_date(2021, 1, 6)
+        self.set_cash(50_000)
+        self.spy = self.add_equity("SPY").symbol
+        self.schedule.on(self.date_rules.on(2021, 1, 4), self.time_rules.at(9, 35), self.enter)
+        self.schedule.on(self.date_rules.on(2021, 1, 6), self.time_rules.at(9, 35), self.leave)
+
+    def enter(self) -> None:
+        self.set_holdings(self.spy, 0.5)
+
+    def leave(self) -> None:
+        self.liquidate()
+
+
+def test_set_holdings_and_liquidate_with_basis_point_fees():
+    algorithm, outcome = run_algorithm(SetsHoldings, fee_bps=10)
+    assert outcome.succeeded, outcome.runtime_error
+    bars = open_price_source(None).daily_bars("SPY")
+    previous_close = float(bars.loc[pd.Timestamp("2020-12-31"), "close"])
+    entry, exit_ = outcome.record.orders
+    assert entry["quantity"] == int(0.5 * 50_000 * 0.9975 / previous_close)
+    fill = float(bars.loc[pd.Timestamp("2021-01-04"), "open"])
+    assert entry["fee"] == pytest.approx(entry["quantity"] * fill * 0.001)
+    assert exit_["quantity"] == -entry["quantity"] and exit_["tag"] == "Liquidated"
+    assert not algorithm.portfolio.invested
+    assert algorithm.portfolio.total_holdings_value == 0

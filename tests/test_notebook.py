@@ -238,6 +238,39 @@ def test_conclusion_states_the_computed_numbers(executed_notebook):
     assert not math.isnan(model["rmse"])
 
 
+LEAN_DATA = ROOT.parent / "shared" / "data" / "lean"
+
+
+@pytest.mark.skipif(not LEAN_DATA.is_dir(), reason=f"no LEAN data folder at {LEAN_DATA}")
+def test_notebook_loads_bars_from_a_lean_data_folder(tmp_path):
+    """The settings, setup and data cells only (no training): real SPY bars from LEAN files."""
+    from nbclient import NotebookClient
+
+    notebook = nbformat.read(NOTEBOOK, as_version=4)
+    (data_cell,) = tagged_cells(notebook, "load-data")
+    notebook.cells = notebook.cells[: notebook.cells.index(data_cell) + 1]
+    inject_parameters(notebook, {"data_folder": str(LEAN_DATA)})
+    notebook.cells.append(
+        nbformat.v4.new_code_cell(
+            'print("READ_BACK", len(closes), closes.index[-1].date(), float(closes.iloc[-1]))'
+        )
+    )
+    client = NotebookClient(
+        notebook,
+        km=python_kernel_manager(tmp_path),
+        timeout=300,
+        resources={"metadata": {"path": str(ROOT)}},
+    )
+    client.execute(env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"})
+    read_back = "".join(texts_of(notebook.cells[-1], "text/plain"))
+    (line,) = [x for x in read_back.splitlines() if x.startswith("READ_BACK ")]
+    _, count, last_day, last_close = line.split()
+    assert int(count) == 1280
+    assert last_day == "2021-03-31"  # the folder's last SPY bar
+    assert 300 < float(last_close) < 450  # SPY closed near 396 that day
+    assert f"of SPY from the data in {LEAN_DATA}" in "".join(texts_of(data_cell, "text/plain"))
+
+
 def test_kernel_runs_this_interpreter(tmp_path):
     manager = python_kernel_manager(tmp_path)
     assert manager.kernel_spec.argv[0] == sys.executable

@@ -29,6 +29,7 @@ import pandas as pd
 
 from local_lean.algorithm import AlgorithmContext, QCAlgorithm
 from local_lean.data import open_price_source
+from local_lean.enums import Resolution
 from local_lean.errors import AlgorithmError, LocalLeanError
 from local_lean.framework.insights import Insight, direction_word, insight_outcome, to_utc
 from local_lean.framework.portfolio_construction import PortfolioTarget, latest_active_insights
@@ -86,6 +87,7 @@ class BacktestOutcome:
 class _SecurityBars:
     """A security's bars as arrays, with a date -> row map for per-session lookups."""
 
+    security: Security
     rows: dict[dt.date, int]
     values: np.ndarray  # open high low close volume
 
@@ -99,13 +101,30 @@ class _ScoredInsight:
         self.closed = False
 
 
+class _CachedCalendar:
+    """The NYSE calendar with next_session remembered (asked once per insight)."""
+
+    def __init__(self, calendar: Any) -> None:
+        self._calendar = calendar
+        self._next: dict[dt.date, dt.date] = {}
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._calendar, name)
+
+    def next_session(self, day: dt.date) -> dt.date:
+        following = self._next.get(day)
+        if following is None:
+            following = self._next[day] = self._calendar.next_session(day)
+        return following
+
+
 class BacktestEngine:
     """Runs one algorithm instance over NYSE sessions."""
 
     def __init__(self, algorithm: QCAlgorithm, options: BacktestOptions) -> None:
         self.algorithm = algorithm
         self.options = options
-        self.calendar = nyse_calendar()
+        self.calendar = _CachedCalendar(nyse_calendar())
         self.source = open_price_source(options.data, seed=options.seed)
         self.log_lines: list[str] = []
         self.context = AlgorithmContext(self.calendar, self.source, self._emit_log)
@@ -120,7 +139,7 @@ class BacktestEngine:
         self._active: list[Insight] = []  # the latest active insight of each symbol
         self._insights_seen = 0
         self._targeted: set[Symbol] = set()  # symbols the framework holds non-zero targets for
-        self._rebalanced_on: dt.date | None = None
+        self._next_rebalance: dt.datetime | None = None
         self.equity: dict[pd.Timestamp, float] = {}
         self.benchmark_prices: dict[pd.Timestamp, float] = {}
         self.timings = {"initialize": 0.0, "loop": 0.0, "results": 0.0}
@@ -173,6 +192,7 @@ class BacktestEngine:
             return
         dates = bars.index.date
         self._arrays[security.symbol] = _SecurityBars(
+            security=security,
             rows={day: row for row, day in enumerate(dates)},
             values=bars[["open", "high", "low", "close", "volume"]].to_numpy(dtype="float64"),
         )
@@ -382,14 +402,13 @@ class BacktestEngine:
             row = arrays.rows.get(session.date)
             if row is None:
                 continue
-            o, h, lo, c, v = (float(x) for x in arrays.values[row])
-            security = algorithm.securities.get(symbol)
-            if security is not None:
-                security._set_bar(session.close, o, h, lo, c, v)
+            o, h, lo, c, v = arrays.values[row].tolist()
+            arrays.security._set_bar(session.close, o, h, lo, c, v)
+            if overrides_on_data:
                 bars[symbol] = TradeBar(symbol, start, session.close, o, h, lo, c, v)
         context.after_close = True
         context.visible_until = session.date + dt.timedelta(days=1)
-        if overrides_on_data and bars:
+        if bars:
             algorithm.on_data(Slice(session.close, bars))
         if not context.warming_up:
             stamp = pd.Timestamp(session.close)
@@ -429,14 +448,12 @@ class BacktestEngine:
         pool.extend(i for i in new_insights if i._close_time > now)
         self._active = latest_active_insights(pool, to_utc(now)) if new_insights else pool
         model = algorithm.portfolio_construction
-        daily = (
-            getattr(model, "_rebalance", None) is not None
-            and self._rebalanced_on != session.date
-            and bool(self._targeted)
-        )
-        if not (new_insights or expired or daily):
+        due = self._next_rebalance is not None and now >= self._next_rebalance
+        if not (new_insights or expired or (due and self._targeted)):
             return
-        self._rebalanced_on = session.date
+        # LEAN's rebalancing function: the next rebalance is one period after this one.
+        period = _rebalance_period(getattr(model, "_rebalance", None))
+        self._next_rebalance = None if period is None else now + period
         targets = list(model.create_targets(algorithm, list(self._active)))
         # A symbol whose insight expired or turned flat is targeted at zero (liquidated).
         targeted_now = {target.symbol for target in targets}
@@ -492,6 +509,19 @@ class BacktestEngine:
         while len(self._scored) < len(insights):
             self._scored.append(_ScoredInsight(insights[len(self._scored)]))
         return self._scored
+
+
+def _rebalance_period(rebalance: Any) -> dt.timedelta | None:
+    if rebalance is None:
+        return None
+    if isinstance(rebalance, dt.timedelta):
+        return rebalance
+    return {
+        Resolution.DAILY: dt.timedelta(days=1),
+        Resolution.HOUR: dt.timedelta(hours=1),
+        Resolution.MINUTE: dt.timedelta(minutes=1),
+        Resolution.SECOND: dt.timedelta(seconds=1),
+    }.get(rebalance)
 
 
 def _insight_record(scored: _ScoredInsight) -> dict[str, Any]:

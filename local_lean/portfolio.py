@@ -279,11 +279,15 @@ class SecurityPortfolioManager:
         after = current + quantity
         if abs(after) <= abs(current):
             return ""  # reduces exposure: always allowed
-        gross_after = abs(after) * price + sum(
-            abs(s.holdings.quantity + self._open_quantity(s.symbol)) * s.price
-            for s in self._securities.values()
-            if s.symbol != security.symbol
-        )
+        pending: dict[Symbol, float] = {}
+        for waiting in self._pending:
+            symbol = waiting.order.symbol
+            pending[symbol] = pending.get(symbol, 0.0) + waiting.order.quantity
+        gross_after = abs(after) * price
+        for other in self._securities.values():
+            held = other.holdings.quantity + pending.get(other.symbol, 0.0)
+            if held and other.symbol != security.symbol:
+                gross_after += abs(held) * other.price
         fee = self._fee_model.fee(quantity, price)
         value = self.total_portfolio_value - self._pending_fees() - fee
         if gross_after > value + 1e-9:

@@ -42,12 +42,8 @@ class PortfolioTarget:
         (LEAN sizes on total value less the free-value buffer, truncating toward zero)."""
         if not math.isfinite(percent):
             raise ValueError(f"target percent must be finite, got {percent!r}")
-        security = algorithm.securities[symbol]
-        price = security.price
-        if price <= 0:
-            return PortfolioTarget(security.symbol, 0.0, tag)
-        value = algorithm.portfolio.total_portfolio_value * (1 - FREE_PORTFOLIO_VALUE_PERCENTAGE)
-        return PortfolioTarget(security.symbol, math.trunc(percent * value / price), tag)
+        value = algorithm.portfolio.total_portfolio_value
+        return _percent_target(algorithm.securities[symbol], percent, value, tag)
 
     def __repr__(self) -> str:
         return f"<PortfolioTarget {self.symbol.value}: {self.quantity:g}>"
@@ -60,6 +56,15 @@ class PortfolioTarget:
         )
 
     __hash__ = None  # type: ignore[assignment]
+
+
+def _percent_target(security: Any, percent: float, portfolio_value: float, tag: str = ""):
+    """PortfolioTarget.percent with the portfolio's value computed once by the caller."""
+    price = security.price
+    if price <= 0:
+        return PortfolioTarget(security.symbol, 0.0, tag)
+    value = portfolio_value * (1 - FREE_PORTFOLIO_VALUE_PERCENTAGE)
+    return PortfolioTarget(security.symbol, math.trunc(percent * value / price), tag)
 
 
 class PortfolioConstructionModel:
@@ -127,8 +132,9 @@ class EqualWeightingPortfolioConstructionModel(PortfolioConstructionModel):
 
     def create_targets(self, algorithm: Any, insights: list[Insight]) -> list[PortfolioTarget]:
         percents = self.determine_target_percent(insights)
+        value = algorithm.portfolio.total_portfolio_value
         return [
-            PortfolioTarget.percent(algorithm, insight.symbol, percent)
+            _percent_target(algorithm.securities[insight.symbol], percent, value)
             for insight, percent in percents.items()
         ]
 

@@ -1,0 +1,204 @@
+"""Saving and loading MyLSTM: files, LEAN's ObjectStore (a folder-backed double), bad files."""
+
+import json
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from lstm_model import FORMAT_VERSION, ModelFileError, MyLSTM, NotFittedError
+
+PRICES = 100 * np.exp(np.cumsum(np.random.default_rng(7).normal(0, 0.01, 60)))
+
+
+class FolderObjectStore:
+    """The part of LEAN's ObjectStore the model uses, over a folder.
+
+    As in LEAN, get_file_path registers the key (and makes its folder) even before a file is
+    written, so contains_key is true for a key whose file may still be missing or empty.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.keys: set[str] = set()
+
+    def get_file_path(self, key: str) -> str:
+        path = self.root / key
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.keys.add(key)
+        return str(path)
+
+    def contains_key(self, key: str) -> bool:
+        return key in self.keys
+
+
+@pytest.fixture(scope="module", params=["minmax", "last_close"])
+def model(request):
+    lstm = MyLSTM(lookback=5, units=3, layers=2, epochs=2, seed=1, normalization=request.param)
+    features, labels, _, _ = lstm.process_data(PRICES, test_size=5)
+    lstm.fit_model(features, labels)
+    return lstm
+
+
+def test_save_and_load_round_trip_bit_for_bit(model, tmp_path):
+    path = tmp_path / "spy.keras"
+    model.save(path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["spy.json", "spy.keras"]
+    loaded = MyLSTM.load(path)
+    assert loaded.get_params() == model.get_params()
+    assert loaded.loss_history_ == model.loss_history_ and loaded.n_fits_ == model.n_fits_
+    assert loaded.is_fitted
+    np.testing.assert_array_equal(
+        loaded.predict_from_model(PRICES), model.predict_from_model(PRICES)
+    )
+    assert loaded.predict_next(PRICES) == model.predict_next(PRICES)
+    sidecar = json.loads((tmp_path / "spy.json").read_text())
+    assert sidecar["format_version"] == FORMAT_VERSION
+    assert sidecar["config"]["normalization"] == model.normalization
+    if model.normalization == "minmax":
+        assert sidecar["normalization_state"]["min_"] == list(model.scaler_.min_)
+        assert sidecar["normalization_state"]["scale_"] == list(model.scaler_.scale_)
+
+
+def test_a_loaded_model_can_keep_training(model, tmp_path):
+    model.save(tmp_path / "m.keras")
+    loaded = MyLSTM.load(tmp_path / "m.keras")
+    features, labels, _, _ = loaded.process_data(PRICES, test_size=5)
+    losses = loaded.fit_model(features, labels, epochs=1)
+    assert np.isfinite(losses["loss"][0]) and loaded.n_fits_ == model.n_fits_ + 1
+
+
+def test_copy_is_independent(model):
+    twin = model.copy()
+    np.testing.assert_array_equal(twin.predict_from_model(PRICES), model.predict_from_model(PRICES))
+    before = model.predict_from_model(PRICES)
+    features, labels, _, _ = twin.process_data(PRICES * 1.5, test_size=0)
+    twin.fit_model(features, labels, epochs=1)
+    np.testing.assert_array_equal(model.predict_from_model(PRICES), before)
+
+
+def test_object_store_round_trip(model, tmp_path):
+    store = FolderObjectStore(tmp_path)
+    model.save_to_object_store(store, "models/macro-spy.keras")
+    assert (tmp_path / "models" / "macro-spy.keras").stat().st_size > 0
+    assert (tmp_path / "models" / "macro-spy.json").is_file()
+    loaded = MyLSTM.load_from_object_store(store, "models/macro-spy.keras")
+    np.testing.assert_array_equal(
+        loaded.predict_from_model(PRICES), model.predict_from_model(PRICES)
+    )
+
+
+def test_object_store_without_the_model_gives_none(tmp_path):
+    store = FolderObjectStore(tmp_path)
+    assert MyLSTM.load_from_object_store(store, "absent.keras") is None
+    store.get_file_path("registered.keras")  # registered, no file
+    assert MyLSTM.load_from_object_store(store, "registered.keras") is None
+    (tmp_path / "empty.keras").write_bytes(b"")
+    store.keys.add("empty.keras")
+    assert MyLSTM.load_from_object_store(store, "empty.keras") is None
+
+
+def test_object_store_keys_must_end_in_keras(model, tmp_path):
+    with pytest.raises(ValueError, match=r"\.keras"):
+        model.save_to_object_store(FolderObjectStore(tmp_path), "spy.h5")
+
+
+def test_save_needs_a_keras_path_and_a_fitted_model(model, tmp_path):
+    with pytest.raises(ValueError, match=r"\.keras"):
+        model.save(tmp_path / "spy.h5")
+    with pytest.raises(NotFittedError):
+        MyLSTM().save(tmp_path / "spy.keras")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_failed_save_leaves_the_previous_files_whole(model, tmp_path, monkeypatch):
+    path = tmp_path / "spy.keras"
+    model.save(path)
+    before = path.read_bytes(), path.with_suffix(".json").read_bytes()
+
+    def broken_save(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(model.model_, "save", broken_save)
+    with pytest.raises(OSError, match="disk full"):
+        model.save(path)
+    assert (path.read_bytes(), path.with_suffix(".json").read_bytes()) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["spy.json", "spy.keras"]
+
+
+def test_missing_files_raise_model_file_error(model, tmp_path):
+    with pytest.raises(ModelFileError, match="No stored model"):
+        MyLSTM.load(tmp_path / "none.keras")
+    model.save(tmp_path / "m.keras")
+    (tmp_path / "m.json").unlink()
+    with pytest.raises(ModelFileError, match="sidecar"):
+        MyLSTM.load(tmp_path / "m.keras")
+
+
+def test_a_truncated_model_file_raises_model_file_error(model, tmp_path):
+    path = tmp_path / "m.keras"
+    model.save(path)
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+    with pytest.raises(ModelFileError, match="truncated or corrupt"):
+        MyLSTM.load(path)
+
+
+def test_a_corrupt_archive_raises_model_file_error(model, tmp_path):
+    path = tmp_path / "m.keras"
+    model.save(path)
+    with zipfile.ZipFile(path, "w") as archive:  # a valid zip without a Keras model inside
+        archive.writestr("nothing.txt", "no model here")
+    with pytest.raises(ModelFileError, match="Cannot load"):
+        MyLSTM.load(path)
+
+
+def test_an_other_format_version_raises_model_file_error(model, tmp_path):
+    path = tmp_path / "m.keras"
+    model.save(path)
+    sidecar = json.loads(path.with_suffix(".json").read_text())
+    sidecar["format_version"] = FORMAT_VERSION + 1
+    path.with_suffix(".json").write_text(json.dumps(sidecar))
+    with pytest.raises(ModelFileError, match="format version"):
+        MyLSTM.load(path)
+    path.with_suffix(".json").write_text("{not json")
+    with pytest.raises(ModelFileError, match="unreadable"):
+        MyLSTM.load(path)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [({"lookback": 7}, "lookback=7"), ({"units": 9}, "units=9"), ({"layers": 3}, "layers=3")],
+)
+def test_a_sidecar_that_does_not_match_the_model_raises(model, tmp_path, change, message):
+    path = tmp_path / "m.keras"
+    model.save(path)
+    sidecar = json.loads(path.with_suffix(".json").read_text())
+    sidecar["config"].update(change)
+    path.with_suffix(".json").write_text(json.dumps(sidecar))
+    with pytest.raises(ModelFileError, match=message):
+        MyLSTM.load(path)
+
+
+def test_an_invalid_stored_configuration_raises(model, tmp_path):
+    path = tmp_path / "m.keras"
+    model.save(path)
+    sidecar = json.loads(path.with_suffix(".json").read_text())
+    sidecar["config"]["normalization"] = "zscore"
+    path.with_suffix(".json").write_text(json.dumps(sidecar))
+    with pytest.raises(ModelFileError, match="normalization"):
+        MyLSTM.load(path)
+
+
+def test_a_missing_scaler_state_raises(tmp_path, model):
+    path = tmp_path / "m.keras"
+    model.save(path)
+    sidecar = json.loads(path.with_suffix(".json").read_text())
+    if model.normalization != "minmax":  # scale-free: nothing to store
+        assert sidecar["normalization_state"] is None
+        return
+    del sidecar["normalization_state"]["scale_"]
+    path.with_suffix(".json").write_text(json.dumps(sidecar))
+    with pytest.raises(ModelFileError, match="scaler"):
+        MyLSTM.load(path)

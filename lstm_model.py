@@ -99,26 +99,26 @@ def as_prices(prices: Any, name: str = "prices") -> np.ndarray:
             )
         prices = prices.iloc[:, 0]
     if isinstance(prices, pd.Series):
-        values = prices.to_numpy(dtype=object, na_value=np.nan)
+        if pd.api.types.is_bool_dtype(prices.dtype):
+            raise TypeError(f"{name} must hold numbers, not booleans")
+        if pd.api.types.is_numeric_dtype(prices.dtype):
+            values = prices.to_numpy(dtype=np.float64, na_value=np.nan)
+        else:
+            values = prices.to_numpy(dtype=object, na_value=np.nan)
     else:
         try:
             values = np.asarray(prices)
         except (TypeError, ValueError) as error:
             raise TypeError(f"{name} must be a sequence of numbers: {error}") from error
-    if values.dtype.kind == "b" or any(isinstance(v, (bool, np.bool_)) for v in values.flat):
-        raise TypeError(f"{name} must hold numbers, not booleans")
     if values.dtype.kind == "O":
         # Missing values (None, pd.NA) become NaN and are reported by position below.
-        values = np.array(
-            [np.nan if v is None or v is pd.NA else v for v in values.flat], dtype=object
-        ).reshape(values.shape)
+        elements = [np.nan if v is None or v is pd.NA else v for v in values.flat]
+        if not all(isinstance(v, numbers.Real) and not isinstance(v, bool) for v in elements):
+            kinds = sorted({type(v).__name__ for v in elements if not isinstance(v, numbers.Real)})
+            raise TypeError(f"{name} must hold numbers only; found {', '.join(kinds) or 'bool'}")
+        values = np.array(elements, dtype=np.float64).reshape(values.shape)
     if values.dtype.kind not in "iuf":
-        try:
-            values = values.astype(np.float64)
-        except (TypeError, ValueError) as error:
-            raise TypeError(
-                f"{name} must hold numbers only; found non-numeric values ({error})"
-            ) from error
+        raise TypeError(f"{name} must hold real numbers, got values of dtype {values.dtype}")
     values = values.astype(np.float64, copy=True)
     if values.ndim == 2 and 1 in values.shape:
         values = values.reshape(-1)

@@ -132,7 +132,7 @@ class BacktestEngine:
         self.context.on_security_added = self._security_added
         self.context.fill_now = self._fill_now
         self._session: Any = None
-        self.budget = TimeBudget(options.time_limits, log=self._emit_log)
+        self.budget = TimeBudget(options.time_limits, log=self._runner_log)
         self._arrays: dict[Symbol, _SecurityBars] = {}
         self._scored: list[_ScoredInsight] = []
         self._closing: list[tuple[dt.datetime, int, _ScoredInsight]] = []
@@ -185,6 +185,11 @@ class BacktestEngine:
             self._progress.write(line)
         else:
             self.options.log(line)
+
+    def _runner_log(self, line: str) -> None:
+        """The runner's own messages (time-limit warnings) go to the log like LEAN's."""
+        self.algorithm._logs.append(line)
+        self._emit_log(line)
 
     def _security_added(self, security: Security) -> None:
         bars = self.context.bars.get(security.symbol)

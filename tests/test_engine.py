@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import time
 from pathlib import Path
 
 import numpy as np
@@ -14,6 +15,7 @@ from runner_helpers import run_algorithm
 from local_lean.algorithm import QCAlgorithm
 from local_lean.engine import BacktestSetupError, run_backtest
 from local_lean.enums import Resolution
+from local_lean.time_budget import TimeLimitSettings
 
 ROOT = Path(__file__).resolve().parent.parent
 ALGORITHMS = ROOT / "tests" / "algorithms"
@@ -159,3 +161,30 @@ def test_hooks_run_in_order_with_warm_up_by_timedelta():
     assert names.index("warm-up done") == 4
     assert names[-1] == "end" and names.count("data") == 9
     assert outcome.sessions == 5 and len(outcome.record.equity) == 5
+
+
+class SlowTraining(QCAlgorithm):
+    def initialize(self) -> None:
+        self.set_start_date(2021, 1, 4)
+        self.set_end_date(2021, 1, 8)
+        self.add_equity("SPY")
+        self.train(self.date_rules.every_day(), self.time_rules.at(8, 0), self.slow_fit)
+
+    def slow_fit(self) -> None:
+        time.sleep(0.2)
+
+
+def test_time_limits_apply_to_scheduled_training(tmp_path):
+    strict = TimeLimitSettings(time_loop_maximum_minutes=0.001, enforce=True)
+    _, outcome = run_algorithm(SlowTraining, time_limits=strict, output=tmp_path)
+    assert "TimeLimitExceeded" in outcome.runtime_error
+    assert "2021-01-04 08:00:00" in outcome.runtime_error
+    assert outcome.results_path is not None
+    budget = outcome.record.sections["time budget"]
+    assert budget["lean_would_stop"] and budget["event_count"] == 1
+    # Without enforcement the runner warns and goes on.
+    warning = TimeLimitSettings(time_loop_maximum_minutes=0.001)
+    _, outcome = run_algorithm(SlowTraining, time_limits=warning)
+    assert outcome.succeeded and outcome.record.sections["time budget"]["event_count"] == 5
+    assert outcome.record.sections["time budget"]["lean_would_stop"]
+    assert any("2021-01-04" in line and "slow_fit" in line for line in outcome.record.logs)

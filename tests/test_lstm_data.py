@@ -150,7 +150,18 @@ def test_bad_prices_are_rejected_with_their_positions(prices, message):
         MyLSTM(lookback=5).process_data(prices, test_size=0)
 
 
-@pytest.mark.parametrize("prices", [["1.0", "x", "3"] + ["4"] * 12, "123456", [True] * 15])
+@pytest.mark.parametrize(
+    "prices",
+    [
+        ["1.0", "x", "3"] + ["4"] * 12,
+        ["1.5"] * 15,
+        pd.Series(["1.5", None] * 8),
+        [1.0, "2"] * 8,
+        "123456",
+        [True] * 15,
+        pd.Series([True] * 15),
+    ],
+)
 def test_non_numeric_prices_raise_type_error(prices):
     with pytest.raises(TypeError, match="prices must"):
         MyLSTM(lookback=5).process_data(prices, test_size=0)

@@ -74,21 +74,21 @@ class TrivialDailyAlgorithm(QCAlgorithm):
         history = self.history(self.tickers, HISTORY_BARS, Resolution.DAILY)
         self.history_seconds += time.perf_counter() - started
         closes = history["close"].unstack(level=0)
-        up = closes.iloc[-1] > closes.mean()
+        up = (closes.iloc[-1] > closes.mean()).to_dict()  # only ETFs listed by now
         if self.use_insights:
             self.emit_insights(
                 [
                     Insight.price(
                         symbol,
                         dt.timedelta(days=1),
-                        InsightDirection.UP if up[symbol] else InsightDirection.FLAT,
+                        InsightDirection.UP if rising else InsightDirection.FLAT,
                     )
-                    for symbol in self.tickers
+                    for symbol, rising in up.items()
                 ]
             )
         else:
-            chosen = [symbol for symbol in self.tickers if up[symbol]]
-            for symbol in self.tickers:
+            chosen = [symbol for symbol, rising in up.items() if rising]
+            for symbol in up:
                 self.set_holdings(symbol, 1 / len(chosen) if symbol in chosen else 0)
 
 

@@ -112,7 +112,8 @@ class AlgorithmContext:
 
 def _date_from(value: Any, *more: int) -> dt.datetime:
     if more:
-        return dt.datetime(int(value), *map(int, more))
+        month, day = (int(part) for part in more)
+        return dt.datetime(int(value), month, day)
     if isinstance(value, dt.datetime):
         return value.replace(hour=0, minute=0, second=0, microsecond=0)
     if isinstance(value, dt.date):

@@ -439,7 +439,8 @@ class BacktestEngine:
 
     def _framework(self, session: Any) -> None:
         """Run portfolio construction and execution when insights were emitted or expired, and
-        once a session while the framework holds positions (LEAN's daily rebalance)."""
+        one rebalance period (a day) after the last rebalance while the framework holds
+        positions (LEAN's rebalancing function)."""
         algorithm, context = self.algorithm, self.context
         insights = algorithm.insights
         new_insights = insights[self._insights_seen :]

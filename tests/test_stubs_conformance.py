@@ -19,7 +19,7 @@ import pytest
 
 import local_lean.algorithm_imports as algorithm_imports
 from local_lean import enums
-from local_lean.algorithm import QCAlgorithm, UniverseSettings, _History
+from local_lean.algorithm import InsightManager, QCAlgorithm, UniverseSettings, _History
 from local_lean.framework import (
     EqualWeightingPortfolioConstructionModel,
     ExecutionModel,
@@ -64,6 +64,7 @@ CLASSES = [
     (QCAlgorithm, "QuantConnect.Algorithm.QCAlgorithm"),
     (_History, "QuantConnect.Algorithm._QCAlgorithm_History"),
     (Insight, "QuantConnect.Algorithm.Framework.Alphas.Insight"),
+    (InsightManager, "QuantConnect.Algorithm.Framework.Alphas.Analysis.InsightManager"),
     (
         EqualWeightingPortfolioConstructionModel,
         "QuantConnect.Algorithm.Framework.Portfolio.EqualWeightingPortfolioConstructionModel",

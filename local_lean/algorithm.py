@@ -558,7 +558,17 @@ class QCAlgorithm:
                     tickets.extend(self.liquidate(other, tag=tag))
         security = self.securities[target]
         if security.price <= 0:
-            tickets.append(self.market_order(target, 0, tag=tag))
+            # Recorded as LEAN records it: an invalid order that says why.
+            tickets.append(
+                self.portfolio._submit_market_order(
+                    security.symbol,
+                    0,
+                    self._ctx.time,
+                    self._ctx.fill_session(),
+                    tag=tag or "",
+                    rejection=f"set_holdings: {security.symbol.value} has no price yet",
+                )
+            )
             return tickets
         value = self.portfolio.total_portfolio_value * (1 - FREE_PORTFOLIO_VALUE_PERCENTAGE)
         wanted = math.trunc(percentage * value / security.price)

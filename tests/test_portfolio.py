@@ -132,3 +132,21 @@ def test_set_holdings_and_liquidate_with_basis_point_fees():
     assert exit_["quantity"] == -entry["quantity"] and exit_["tag"] == "Liquidated"
     assert not algorithm.portfolio.invested
     assert algorithm.portfolio.total_holdings_value == 0
+
+
+class SetsHoldingsWithoutPrice(QCAlgorithm):
+    def initialize(self) -> None:
+        self.set_start_date(2021, 1, 4)
+        self.set_end_date(2021, 1, 5)
+        self.add_equity("NOSUCHTICKER")
+        self.schedule.on(self.date_rules.on(2021, 1, 4), self.time_rules.at(10, 0), self.enter)
+
+    def enter(self) -> None:
+        self.set_holdings("NOSUCHTICKER", 0.5)
+
+
+def test_set_holdings_without_a_price_is_an_invalid_order_that_says_why():
+    _, outcome = run_algorithm(SetsHoldingsWithoutPrice)
+    (order,) = outcome.record.orders
+    assert order["status"] == "invalid"
+    assert "NOSUCHTICKER has no price yet" in order["message"]

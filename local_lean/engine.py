@@ -21,6 +21,7 @@ import tempfile
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -351,18 +352,18 @@ class BacktestEngine:
         during = [d for d in due if session.open <= d.time <= session.close]
         after_close = [d for d in due if d.time > session.close]
         for item in before_open:
-            self._step(item.time, session, lambda item=item: self._event(item))
-        self._step(session.open, session, lambda: self._fill(session, session.open))
+            self._step(item.time, session, partial(self._event, item))
+        self._step(session.open, session, partial(self._fill, session, session.open))
         for item in during:
-            self._step(item.time, session, lambda item=item: self._event(item))
-        self._step(session.close, session, lambda: self._close(session, overrides_on_data))
+            self._step(item.time, session, partial(self._event, item))
+        self._step(session.close, session, partial(self._close, session, overrides_on_data))
         for item in after_close:
-            self._step(item.time, session, lambda item=item: self._event(item))
+            self._step(item.time, session, partial(self._event, item))
 
     def _step(self, time: dt.datetime, session: Any, action: Callable[[], None]) -> None:
         context = self.context
         # Insights that close between two steps are acted on at their close time.
-        expiries = sorted({i._close_time for i in self._active if i._close_time < time})
+        expiries = sorted({i._closes_at() for i in self._active if i._closes_at() < time})
         for expiry in expiries:
             if expiry >= context.time:
                 self._after_step(expiry, session)
@@ -394,7 +395,9 @@ class BacktestEngine:
         opens = {}
         for pending in portfolio._pending:
             arrays = self._arrays.get(pending.order.symbol)
-            row = None if arrays is None else arrays.rows.get(session.date)
+            if arrays is None:
+                continue
+            row = arrays.rows.get(session.date)
             if row is not None:
                 opens[pending.order.symbol] = float(arrays.values[row, 0])
         portfolio._fill_pending(session.date, time, opens)
@@ -430,7 +433,7 @@ class BacktestEngine:
         while len(self._scored) < len(insights):
             scored = _ScoredInsight(insights[len(self._scored)])
             self._scored.append(scored)
-            heapq.heappush(self._closing, (scored.insight._close_time, len(self._scored), scored))
+            heapq.heappush(self._closing, (scored.insight._closes_at(), len(self._scored), scored))
         while self._closing and self._closing[0][0] <= time:
             _, _, scored = heapq.heappop(self._closing)
             security = self.algorithm.securities.get(scored.insight.symbol)
@@ -449,9 +452,9 @@ class BacktestEngine:
         if context.warming_up:
             return
         now = context.time
-        pool = [i for i in self._active if i._close_time > now]
+        pool = [i for i in self._active if i._closes_at() > now]
         expired = len(pool) != len(self._active)
-        pool.extend(i for i in new_insights if i._close_time > now)
+        pool.extend(i for i in new_insights if i._closes_at() > now)
         self._active = latest_active_insights(pool, to_utc(now)) if new_insights else pool
         model = algorithm.portfolio_construction
         due = self._next_rebalance is not None and now >= self._next_rebalance

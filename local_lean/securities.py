@@ -175,7 +175,7 @@ class SecurityManager:
         return len(self._by_symbol)
 
 
-def _key(symbol: Any) -> str:
+def _key(symbol: Any) -> Any:
     """A Security or a ticker becomes the key that finds its Symbol (tickers are upper case)."""
     if isinstance(symbol, Security):
         return symbol.symbol

@@ -216,6 +216,12 @@ class Insight:
         self._close_time = close_time_for(self._period_spec, generated, next_session)
         self._period = self._close_time - generated
 
+    def _closes_at(self) -> dt.datetime:
+        """The close time of an emitted insight."""
+        if self._close_time is None:
+            raise RuntimeError(f"{self!r} was not emitted: it has no close time yet")
+        return self._close_time
+
     def __repr__(self) -> str:
         return (
             f"<Insight {self._symbol.value} {self._direction.name} "

@@ -233,3 +233,63 @@ class ChangesStartLate(QCAlgorithm):
 def test_set_start_date_outside_initialize_is_refused():
     _, outcome = run_algorithm(ChangesStartLate)
     assert "set_start_date can only be called in initialize" in outcome.runtime_error
+
+
+class HistoryWindows(QCAlgorithm):
+    def initialize(self) -> None:
+        self.set_start_date(2021, 7, 12)
+        self.set_end_date(2021, 7, 12)
+        self.spy = self.add_equity("SPY").symbol
+        self.schedule.on(self.date_rules.every_day(), self.time_rules.at(10, 0), self.look)
+
+    def look(self) -> None:
+        self.by_span = self.history(self.spy, dt.timedelta(days=7))
+        self.by_dates = self.history(["SPY"], dt.date(2021, 7, 1), dt.date(2021, 7, 31))
+        self.none_before_listing = self.history(["SPY"], dt.date(1990, 1, 1), dt.date(1990, 2, 1))
+
+
+def test_history_by_timespan_and_by_dates_stops_before_today():
+    algorithm, outcome = run_algorithm(HistoryWindows)
+    assert outcome.succeeded, outcome.runtime_error
+    span_days = [t.date() for t in algorithm.by_span.loc["SPY"].index]
+    assert span_days == [D(2021, 7, 6), D(2021, 7, 7), D(2021, 7, 8), D(2021, 7, 9)]
+    date_days = [t.date() for t in algorithm.by_dates.loc["SPY"].index]
+    assert date_days[0] == D(2021, 7, 1) and date_days[-1] == D(2021, 7, 9)  # not 07-12
+    assert algorithm.none_before_listing.empty
+
+
+class TradesAndLiquidates(QCAlgorithm):
+    def initialize(self) -> None:
+        self.set_start_date(2021, 7, 1)
+        self.set_end_date(2021, 7, 8)
+        self.symbols = [self.add_equity(t).symbol for t in ("SPY", "QQQ")]
+        self.schedule.on(self.date_rules.on(2021, 7, 1), self.time_rules.at(10, 0), self.buy)
+        self.schedule.on(
+            self.date_rules.on(dt.datetime(2021, 7, 7)), self.time_rules.at(10, 0), self.sell
+        )
+        self.bars_seen: list[tuple[dt.datetime, list[str], float]] = []
+
+    def buy(self) -> None:
+        for symbol in self.symbols:
+            self.set_holdings(symbol, 0.25)
+
+    def sell(self) -> None:
+        self.liquidate()
+
+    def on_data(self, data) -> None:
+        self.bars_seen.append((data.time, sorted(map(str, data.keys())), data["SPY"].close))
+
+
+def test_liquidate_sells_everything_and_on_data_gets_each_sessions_bars():
+    algorithm, outcome = run_algorithm(TradesAndLiquidates)
+    assert outcome.succeeded, outcome.runtime_error
+    assert not algorithm.portfolio.invested
+    sells = [o for o in outcome.record.orders if o["quantity"] < 0]
+    assert {o["symbol"] for o in sells} == {"SPY", "QQQ"}
+    assert all(o["tag"] == "Liquidated" and o["time"] == T(2021, 7, 7, 10, 0) for o in sells)
+    closes = open_price_source(None).daily_bars("SPY")["close"]
+    assert [t for t, _, _ in algorithm.bars_seen] == [T(2021, 7, d, 16, 0) for d in (1, 2, 6, 7, 8)]
+    assert all(keys == ["QQQ", "SPY"] for _, keys, _ in algorithm.bars_seen)
+    assert [c for _, _, c in algorithm.bars_seen] == [
+        pytest.approx(closes[pd.Timestamp(t.date())]) for t, _, _ in algorithm.bars_seen
+    ]

@@ -227,7 +227,6 @@ class BacktestEngine:
 
         algorithm, context = self.algorithm, self.context
         error: str | None = None
-        sessions: list = []
         started = _now()
         try:
             try:

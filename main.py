@@ -78,7 +78,7 @@ class LstmMacroAlgorithm(QCAlgorithm):
         if closes is None or len(closes) < needed:
             given = 0 if closes is None else len(closes)
             self._log_skip(
-                f"train-short-{key}-{given}",
+                f"train-short-{key}",
                 f"Not training {key} ({symbol.value}) at {self.time}: {given} daily closes, "
                 f"{needed} needed (lookback {settings.lookback} + test size "
                 f"{settings.test_size} + 1)",

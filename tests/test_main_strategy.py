@@ -1,0 +1,167 @@
+"""main.py end to end through local_lean, with a tiny model over the first quarter of 2020."""
+
+import datetime as dt
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from local_lean.data import SyntheticMarket
+from local_lean.engine import run_backtest
+from local_lean.market_calendar import nyse_calendar
+from local_lean.object_store import ObjectStore
+from lstm_model import MyLSTM
+
+ROOT = Path(__file__).resolve().parent.parent
+MAIN = ROOT / "main.py"
+
+TINY_MODEL = {
+    "history-bars": "200",
+    "test-size": "10",
+    "lookback": "10",
+    "units": "4",
+    "layers": "1",
+    "epochs": "2",
+    "retrain-epochs": "1",
+    "batch-size": "32",
+}
+SECTORS = {"XLB", "XLE", "XLF", "XLI", "XLK", "XLP", "XLU", "XLV", "XLY"}
+LONG_TREASURIES = {"IEF", "SHY", "TLT", "IEI", "TLH", "BIL", "SPTL", "TMF", "SCHO", "SCHR"}
+LONG_TREASURIES |= {"SPTS", "GOVT"}
+INVERSE_TREASURIES = {"TBT", "TBF", "TMV"}  # SHV is a bill fund, not an inverse one
+
+
+def backtest(tmp_path, start, end, **parameters):
+    return run_backtest(
+        MAIN,
+        start=start,
+        end=end,
+        parameters={**TINY_MODEL, **parameters},
+        output=tmp_path,
+        draw_charts=False,
+        log=lambda line: None,
+    )
+
+
+def log_times(record, text):
+    """Simulated times of the log lines that contain `text`."""
+    times = []
+    for line in record.logs:
+        if text in line:
+            times.append(dt.datetime.strptime(line[:19], "%Y-%m-%d %H:%M:%S"))
+    return times
+
+
+@pytest.fixture(scope="module")
+def quarter(tmp_path_factory):
+    output = tmp_path_factory.mktemp("quarter")
+    outcome = backtest(output, dt.date(2020, 1, 1), dt.date(2020, 3, 31))
+    assert outcome.succeeded, outcome.runtime_error
+    return outcome, output
+
+
+def test_a_model_is_trained_at_the_start_and_at_each_month_end(quarter):
+    outcome, _ = quarter
+    trained = log_times(outcome.record, "Trained Bull (SPY)")
+    assert trained[0] < dt.datetime(2020, 1, 2, 9, 35), "no model before the first prediction"
+    month_ends = [dt.datetime(2020, m, d, 8, 0) for m, d in ((1, 31), (2, 28), (3, 31))]
+    assert trained[1:] == month_ends
+    assert "warm start, 1 epochs" in next(
+        line for line in outcome.record.logs if "2020-01-31 08:00:00 Trained" in line
+    )
+
+
+def test_every_session_has_a_forecast_and_an_actual_close(quarter):
+    outcome, _ = quarter
+    chart = outcome.record.charts["Prediction Plot"]
+    sessions = [s.date for s in nyse_calendar().sessions(dt.date(2020, 1, 1), dt.date(2020, 3, 31))]
+    predicted_days = [time.date() for time, _ in chart["Predicted Bull"]]
+    actual_days = [time.date() for time, _ in chart["Actual Bull"]]
+    assert predicted_days == sessions
+    assert actual_days == sessions
+    assert all(time.time() == dt.time(9, 35) for time, _ in chart["Predicted Bull"])
+    # The actual series is the day's real close, so the two series line up day by day.
+    spy = SyntheticMarket(seed=0).daily_bars("SPY")["close"]
+    actual_values = [value for _, value in chart["Actual Bull"]]
+    assert np.allclose(actual_values, spy.loc["2020-01-02":"2020-03-31"].to_numpy())
+
+
+def test_insight_directions_follow_the_forecast(quarter):
+    outcome, _ = quarter
+    spy = SyntheticMarket(seed=0).daily_bars("SPY")["close"]
+    forecasts = dict(outcome.record.charts["Prediction Plot"]["Predicted Bull"])
+    by_day = defaultdict(dict)
+    for insight in outcome.record.insights:
+        by_day[insight["generated_time"]][insight["symbol"]] = insight["direction"]
+    assert len(by_day) == len(forecasts)
+    for generated, directions in by_day.items():
+        forecast = forecasts[generated]
+        previous_close = spy.loc[: generated.date() - dt.timedelta(days=1)].iloc[-1]
+        risk_on, risk_off = ("up", "flat") if forecast > previous_close else ("flat", "up")
+        assert set(directions) == SECTORS | LONG_TREASURIES | INVERSE_TREASURIES, generated
+        for symbol, direction in directions.items():
+            expected = risk_off if symbol in LONG_TREASURIES else risk_on
+            assert direction == expected, (generated, symbol, forecast, previous_close)
+
+
+def test_insights_trade(quarter):
+    outcome, _ = quarter
+    filled = [order for order in outcome.record.orders if order["status"] == "filled"]
+    assert filled
+    assert {order["symbol"] for order in filled} <= SECTORS | LONG_TREASURIES | INVERSE_TREASURIES
+
+
+def test_stored_models_reload_to_the_same_forecasts(quarter):
+    outcome, output = quarter
+    store = ObjectStore(output / "storage")
+    model = MyLSTM.load_from_object_store(store, "lstm-macro/bull-spy.keras")
+    assert model is not None
+    spy = SyntheticMarket(seed=0).daily_bars("SPY")["close"]
+    # The last forecast (2020-03-31 09:35) came from the model stored at the end, trained at
+    # 08:00 that day on closes through 2020-03-30.
+    closes = spy.loc[:"2020-03-30"].to_numpy()[-model.lookback :]
+    last_forecast = outcome.record.charts["Prediction Plot"]["Predicted Bull"][-1][1]
+    assert model.predict_next(closes) == pytest.approx(last_forecast, rel=1e-6)
+
+
+def test_too_little_history_skips_training_and_prediction_until_there_is_enough(tmp_path):
+    # The synthetic SPY starts on 1998-01-02: on 1998-01-05 there is one close.
+    outcome = backtest(
+        tmp_path,
+        dt.date(1998, 1, 5),
+        dt.date(1998, 2, 6),
+        **{"history-bars": "16", "test-size": "2"},
+    )
+    assert outcome.succeeded, outcome.runtime_error
+    record = outcome.record
+    assert len(log_times(record, "Not training Bull")) == 1
+    assert len(log_times(record, "No trained model for Bull yet")) == 1
+    assert log_times(record, "Trained Bull")[0] == dt.datetime(1998, 1, 30, 8, 0)
+    first_forecast = record.charts["Prediction Plot"]["Predicted Bull"][0][0]
+    assert first_forecast == dt.datetime(1998, 1, 30, 9, 35)
+    # No ETF was listed yet, so no insight was emitted and nothing traded.
+    assert record.insights == [] and record.orders == []
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("epochs", "many", "Parameter 'epochs' must be a whole number"),
+        ("dropout", "1.5", "Parameter 'dropout' must be at most"),
+        ("macro-symbols", "SPY", "Parameter 'macro-symbols' must list 'key: TICKER' pairs"),
+        ("start-date", "2020-13-01", "Parameter 'start-date' must be a date"),
+        ("history-bars", "15", "Parameter 'history-bars' (15) must be at least"),
+        ("normalization", "zscore", "normalization"),
+    ],
+)
+def test_an_unusable_parameter_stops_initialize_naming_it(tmp_path, name, value, message):
+    outcome = run_backtest(
+        MAIN,
+        parameters={**TINY_MODEL, name: value},
+        output=tmp_path,
+        draw_charts=False,
+        log=lambda line: None,
+    )
+    assert not outcome.succeeded
+    assert message in outcome.runtime_error

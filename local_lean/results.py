@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import datetime
 import enum
+import functools
 import hashlib
 import json
 import math
@@ -112,14 +113,16 @@ def write_results(
     folder = _new_folder(Path(output_dir) / "backtests", timestamp.strftime("%Y-%m-%d_%H-%M-%S"))
     algorithm_id = backtest_id(record, timestamp)
 
+    # Every part below is made strictly JSON-serialisable here, once, so that the files can be
+    # written without another pass over the (large) orders, order events and insights.
     raw = _raw_statistics(record, risk_free_rate)
-    statistics = _statistics(record, risk_free_rate)
-    charts = build_charts(record)
+    statistics = to_json_value(_statistics(record, risk_free_rate))
+    charts = to_json_value(build_charts(record))
     insights = [_insight_json(insight) for insight in record.insights]
-    insight_summary = summarize_insights(record.insights)
-    runtime_statistics = _runtime_statistics(record, raw)
-    configuration = _algorithm_configuration(record)
-    state = _state(record, timestamp)
+    insight_summary = to_json_value(summarize_insights(record.insights))
+    runtime_statistics = to_json_value(_runtime_statistics(record, raw))
+    configuration = to_json_value(_algorithm_configuration(record))
+    state = to_json_value(_state(record, timestamp))
 
     main: dict[str, Any] = {
         "charts": charts,
@@ -127,19 +130,19 @@ def write_results(
             str(order.get("id", index)): _order_json(order)
             for index, order in enumerate(record.orders, start=1)
         },
-        "profitLoss": _profit_loss(record),
+        "profitLoss": to_json_value(_profit_loss(record)),
         "statistics": statistics,
         "runtimeStatistics": runtime_statistics,
         "totalPerformance": {"portfolioStatistics": _camel_statistics(raw)},
         "algorithmConfiguration": configuration,
         "state": state,
         "insights": {"summary": insight_summary, "insights": insights},
-        "logs": list(record.logs),
+        "logs": to_json_value(list(record.logs)),
     }
     if record.runtime_error:
-        main["runtimeError"] = record.runtime_error
+        main["runtimeError"] = to_json_value(record.runtime_error)
     for name, section in record.sections.items():
-        main[name] = section
+        main[str(name)] = to_json_value(section)
     summary: dict[str, Any] = {
         "statistics": statistics,
         "runtimeStatistics": runtime_statistics,
@@ -148,7 +151,7 @@ def write_results(
         "insights": insight_summary,
     }
     if record.runtime_error:
-        summary["runtimeError"] = record.runtime_error
+        summary["runtimeError"] = to_json_value(record.runtime_error)
 
     _write_json(folder / f"{algorithm_id}.json", main)
     _write_json(folder / f"{algorithm_id}-summary.json", summary)
@@ -280,6 +283,15 @@ def build_charts(record: BacktestRecord) -> dict[str, Any]:
 
 def unix_seconds(time: datetime.datetime | datetime.date | pd.Timestamp) -> int:
     """Unix seconds of ``time``; naive datetimes are New York time (LEAN's algorithm zone)."""
+    # A backtest repeats the same few times (one or two a session) many thousand times, and a
+    # pandas time-zone conversion costs tens of microseconds: convert each distinct time once.
+    # A repeated wall time (fold=1) compares equal to its first occurrence, so it is not cached.
+    if getattr(time, "fold", 0):
+        return _unix_seconds(time)
+    return _cached_unix_seconds(time)
+
+
+def _unix_seconds(time: datetime.datetime | datetime.date | pd.Timestamp) -> int:
     timestamp = pd.Timestamp(time)
     if timestamp.tzinfo is None:
         timestamp = timestamp.tz_localize(ALGORITHM_TIME_ZONE)
@@ -289,6 +301,11 @@ def unix_seconds(time: datetime.datetime | datetime.date | pd.Timestamp) -> int:
 def to_json_value(value: Any) -> Any:
     """``value`` made strictly JSON-serialisable: NaN/inf -> None, datetimes -> ISO 8601 UTC,
     timedeltas -> seconds, numpy/pandas scalars -> Python numbers, enums -> their names."""
+    # The common exact types first, by one dictionary look-up (the general checks below give
+    # the same answers for them, more slowly).
+    convert = _EXACT_TYPE_CONVERTERS.get(type(value))
+    if convert is not None:
+        return convert(value)
     if value is None or isinstance(value, bool | str):
         return value
     if isinstance(value, enum.Enum):
@@ -314,6 +331,39 @@ def to_json_value(value: Any) -> Any:
     if hasattr(value, "to_json") and callable(value.to_json):
         return to_json_value(value.to_json())
     return str(value)
+
+
+def _identity(value: Any) -> Any:
+    return value
+
+
+def _dict_json(value: dict) -> dict[str, Any]:
+    return {str(key): to_json_value(item) for key, item in value.items()}
+
+
+def _list_json(value: list | tuple) -> list[Any]:
+    return [to_json_value(item) for item in value]
+
+
+def _iso_utc_cached(time: datetime.datetime | pd.Timestamp) -> str:
+    if getattr(time, "fold", 0):
+        return _iso_utc(time)
+    return _cached_iso_utc(time)
+
+
+_EXACT_TYPE_CONVERTERS: dict[type, Any] = {
+    type(None): _identity,
+    bool: _identity,
+    str: _identity,
+    int: _identity,
+    float: lambda value: _json_float(value),
+    datetime.datetime: _iso_utc_cached,
+    pd.Timestamp: _iso_utc_cached,
+    datetime.date: datetime.date.isoformat,
+    dict: _dict_json,
+    list: _list_json,
+    tuple: _list_json,
+}
 
 
 # --- sections ---------------------------------------------------------------------------------
@@ -529,8 +579,9 @@ def _new_folder(parent: Path, name: str) -> Path:
 
 
 def _write_json(path: Path, content: Any) -> None:
-    text = json.dumps(to_json_value(content), indent=2, allow_nan=False, ensure_ascii=False)
-    path.write_text(text + "\n", encoding="utf-8")
+    """Write ``content``, already JSON-safe (see :func:`to_json_value`), as
+    ``json.dumps(content, indent=2, allow_nan=False, ensure_ascii=False)`` writes it."""
+    path.write_text(dumps_indented(content) + "\n", encoding="utf-8")
 
 
 def _json_float(value: Any) -> float | None:
@@ -562,6 +613,11 @@ def _iso_utc_with_milliseconds(stamp: pd.Timestamp) -> str:
     return text + "Z"
 
 
+# Bounded caches of the time conversions (a long backtest has a few thousand distinct times).
+_cached_unix_seconds = functools.lru_cache(maxsize=1 << 16)(_unix_seconds)
+_cached_iso_utc = functools.lru_cache(maxsize=1 << 16)(_iso_utc)
+
+
 def _optional_seconds(time: Any) -> int | None:
     return None if time is None else unix_seconds(time)
 
@@ -575,6 +631,7 @@ def _money(value: float) -> str:
     return f"{sign}${abs(value):,.2f}"
 
 
+@functools.lru_cache(maxsize=4096)
 def _camel(name: str) -> str:
     head, *rest = name.split("_")
     return head + "".join(part[:1].upper() + part[1:] for part in rest)
@@ -584,10 +641,112 @@ def _file_name(chart_name: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "-", chart_name).strip("-") or "chart"
 
 
+# --- JSON text ----------------------------------------------------------------------------------
+# ``json.dumps(..., indent=2)`` runs the standard library's pure-Python encoder (its C encoder
+# only writes unindented text), which takes seconds for a long backtest's orders and insights.
+# The same text, byte for byte, comes from the C encoder when each container whose items are
+# all scalars is encoded in one call, with the item separator carrying the newline and the
+# indentation of its depth. A list of such containers (the orders, events and insights) is
+# encoded in one call too: encoded strings never hold a raw newline, and a scalar never ends
+# with "}" or "]", so "}" or "]" followed by the separator only occurs between two items.
+
+_INDENT = "  "
+_CONTAINERS = (dict, list, tuple)
+
+
+@functools.lru_cache(maxsize=64)
+def _flat_encoder(depth: int) -> json.JSONEncoder:
+    """The C encoder writing a flat container's items at ``depth`` (newline + indentation)."""
+    return json.JSONEncoder(
+        ensure_ascii=False,
+        allow_nan=False,
+        check_circular=False,
+        separators=(",\n" + _INDENT * depth, ": "),
+    )
+
+
+def dumps_indented(value: Any) -> str:
+    """``json.dumps(value, indent=2, allow_nan=False, ensure_ascii=False)``, faster.
+
+    Raises as ``json.dumps`` does for NaN, infinities and values JSON cannot hold.
+    """
+    parts: list[str] = []
+    _encode_indented(value, 0, parts)
+    return "".join(parts)
+
+
+def _is_flat(container: Any) -> bool:
+    items = container.values() if isinstance(container, dict) else container
+    return not any(isinstance(item, _CONTAINERS) for item in items)
+
+
+def _encode_indented(value: Any, depth: int, parts: list[str]) -> None:
+    if not isinstance(value, _CONTAINERS):
+        parts.append(_flat_encoder(0).encode(value))
+        return
+    is_dict = isinstance(value, dict)
+    if not value:
+        parts.append("{}" if is_dict else "[]")
+        return
+    opening, closing = ("{", "}") if is_dict else ("[", "]")
+    outer = "\n" + _INDENT * depth
+    inner = "\n" + _INDENT * (depth + 1)
+    if _is_flat(value):
+        text = _flat_encoder(depth + 1).encode(value)
+        parts.append(opening + inner + text[1:-1] + outer + closing)
+        return
+    if not is_dict and _is_list_of_flat(value):
+        parts.append(_encode_list_of_flat(value, depth))
+        return
+    parts.append(opening)
+    separator = inner
+    if is_dict:
+        for key, item in value.items():
+            parts.append(separator + _flat_encoder(0).encode(_json_key(key)) + ": ")
+            _encode_indented(item, depth + 1, parts)
+            separator = "," + inner
+    else:
+        for item in value:
+            parts.append(separator)
+            _encode_indented(item, depth + 1, parts)
+            separator = "," + inner
+    parts.append(outer + closing)
+
+
+def _is_list_of_flat(items: list | tuple) -> bool:
+    """All items non-empty flat containers of one kind (all dicts, or all lists/tuples)."""
+    kind = dict if isinstance(items[0], dict) else (list, tuple)
+    return all(isinstance(item, kind) and item and _is_flat(item) for item in items)
+
+
+def _encode_list_of_flat(items: list | tuple, depth: int) -> str:
+    opening, closing = ("{", "}") if isinstance(items[0], dict) else ("[", "]")
+    outer = "\n" + _INDENT * depth
+    middle = "\n" + _INDENT * (depth + 1)
+    inner = "\n" + _INDENT * (depth + 2)
+    text = _flat_encoder(depth + 2).encode(items)  # "[{a,<inner>b},<inner>{c,<inner>d}]"
+    body = text[2:-2].replace(
+        closing + "," + inner + opening,
+        middle + closing + "," + middle + opening + inner,
+    )
+    return "[" + middle + opening + inner + body + middle + closing + outer + "]"
+
+
+def _json_key(key: Any) -> str:
+    """A dictionary key as ``json`` writes it: strings as they are, numbers and constants as
+    their JSON text; other keys raise TypeError, as in ``json.dumps``."""
+    if isinstance(key, str):
+        return key
+    if key is None or isinstance(key, bool | int | float):
+        return _flat_encoder(0).encode(key)
+    raise TypeError(f"keys must be str, int, float, bool or None, not {type(key).__name__}")
+
+
 __all__ = [
     "BacktestRecord",
     "backtest_id",
     "build_charts",
+    "dumps_indented",
     "summarize",
     "summarize_insights",
     "to_json_value",

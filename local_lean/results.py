@@ -52,6 +52,7 @@ from local_lean.statistics import (
     compute_portfolio_statistics,
     compute_statistics,
     format_percent,
+    format_statistics,
 )
 
 #: LEAN's default algorithm time zone; naive datetimes are read in it.
@@ -116,7 +117,7 @@ def write_results(
     # Every part below is made strictly JSON-serialisable here, once, so that the files can be
     # written without another pass over the (large) orders, order events and insights.
     raw = _raw_statistics(record, risk_free_rate)
-    statistics = to_json_value(_statistics(record, risk_free_rate))
+    statistics = to_json_value(format_statistics(raw, with_benchmark=record.benchmark is not None))
     charts = to_json_value(build_charts(record))
     insights = [_insight_json(insight) for insight in record.insights]
     insight_summary = to_json_value(summarize_insights(record.insights))
@@ -333,39 +334,6 @@ def to_json_value(value: Any) -> Any:
     return str(value)
 
 
-def _identity(value: Any) -> Any:
-    return value
-
-
-def _dict_json(value: dict) -> dict[str, Any]:
-    return {str(key): to_json_value(item) for key, item in value.items()}
-
-
-def _list_json(value: list | tuple) -> list[Any]:
-    return [to_json_value(item) for item in value]
-
-
-def _iso_utc_cached(time: datetime.datetime | pd.Timestamp) -> str:
-    if getattr(time, "fold", 0):
-        return _iso_utc(time)
-    return _cached_iso_utc(time)
-
-
-_EXACT_TYPE_CONVERTERS: dict[type, Any] = {
-    type(None): _identity,
-    bool: _identity,
-    str: _identity,
-    int: _identity,
-    float: lambda value: _json_float(value),
-    datetime.datetime: _iso_utc_cached,
-    pd.Timestamp: _iso_utc_cached,
-    datetime.date: datetime.date.isoformat,
-    dict: _dict_json,
-    list: _list_json,
-    tuple: _list_json,
-}
-
-
 # --- sections ---------------------------------------------------------------------------------
 
 
@@ -399,14 +367,28 @@ def _profit_loss(record: BacktestRecord) -> dict[str, float]:
     time moves on by a millisecond, as LEAN's ``AddTransactionRecord`` does."""
     result: dict[str, float] = {}
     for time, profit in closing_profit_loss(record.orders):
-        stamp = pd.Timestamp(time)
-        if stamp.tzinfo is None:
-            stamp = stamp.tz_localize(ALGORITHM_TIME_ZONE)
-        stamp = stamp.tz_convert("UTC")
-        while (key := _iso_utc_with_milliseconds(stamp)) in result:
-            stamp += pd.Timedelta(milliseconds=1)
+        stamp = _utc_timestamp(time)
+        while (key := _cached_iso_utc_with_milliseconds(stamp)) in result:
+            stamp += _ONE_MILLISECOND
         result[key] = profit
     return result
+
+
+def _utc_timestamp(time: Any) -> pd.Timestamp:
+    """``time`` as a UTC pd.Timestamp; naive times are New York time."""
+    if getattr(time, "fold", 0):
+        return _to_utc_timestamp(time)
+    return _cached_utc_timestamp(time)
+
+
+def _to_utc_timestamp(time: Any) -> pd.Timestamp:
+    stamp = pd.Timestamp(time)
+    if stamp.tzinfo is None:
+        stamp = stamp.tz_localize(ALGORITHM_TIME_ZONE)
+    return stamp.tz_convert("UTC")
+
+
+_ONE_MILLISECOND = pd.Timedelta(milliseconds=1)
 
 
 def _runtime_statistics(record: BacktestRecord, raw: PortfolioStatistics) -> dict[str, str]:
@@ -454,11 +436,15 @@ def _state(record: BacktestRecord, timestamp: datetime.datetime) -> dict[str, st
 
 def _order_json(order: Mapping) -> dict[str, Any]:
     """An order with LEAN's camelCase names; the fill price is LEAN's "price"."""
-    names = {"fill_price": "price"}
-    result = {names.get(str(k), _camel(str(k))): to_json_value(v) for k, v in order.items()}
+    result = {_order_key(str(k)): to_json_value(v) for k, v in order.items()}
     if order.get("quantity") is not None and order.get("fill_price") is not None:
         result["value"] = _json_float(_finite(order["quantity"]) * _finite(order["fill_price"]))
     return result
+
+
+@functools.lru_cache(maxsize=1024)
+def _order_key(name: str) -> str:
+    return "price" if name == "fill_price" else _camel(name)
 
 
 def _order_event_json(event: Mapping, algorithm_id: str) -> dict[str, Any]:
@@ -493,10 +479,19 @@ def _insight_json(insight: Mapping) -> dict[str, Any]:
         "reference": to_json_value(insight.get("reference_price")),
         "referenceValueFinal": to_json_value(insight.get("close_price")),
         "scoreIsFinal": outcome != "open",
-        "scoreDirection": {"correct": 1.0, "incorrect": 0.0}.get(outcome),
+        "scoreDirection": _SCORE_DIRECTIONS.get(outcome),
         "outcome": outcome,
     }
-    known = {
+    for key, value in insight.items():
+        if key not in _INSIGHT_FIELDS:
+            result[_camel(str(key))] = to_json_value(value)
+    return result
+
+
+_SCORE_DIRECTIONS = {"correct": 1.0, "incorrect": 0.0}
+# The insight fields _insight_json writes under LEAN's names; others keep their own (camelCase).
+_INSIGHT_FIELDS = frozenset(
+    {
         "symbol",
         "direction",
         "period",
@@ -508,10 +503,7 @@ def _insight_json(insight: Mapping) -> dict[str, Any]:
         "close_price",
         "outcome",
     }
-    for key, value in insight.items():
-        if key not in known:
-            result[_camel(str(key))] = to_json_value(value)
-    return result
+)
 
 
 def _first_of(insight: Mapping, key: str) -> Any:
@@ -616,6 +608,8 @@ def _iso_utc_with_milliseconds(stamp: pd.Timestamp) -> str:
 # Bounded caches of the time conversions (a long backtest has a few thousand distinct times).
 _cached_unix_seconds = functools.lru_cache(maxsize=1 << 16)(_unix_seconds)
 _cached_iso_utc = functools.lru_cache(maxsize=1 << 16)(_iso_utc)
+_cached_utc_timestamp = functools.lru_cache(maxsize=1 << 16)(_to_utc_timestamp)
+_cached_iso_utc_with_milliseconds = functools.lru_cache(maxsize=1 << 16)(_iso_utc_with_milliseconds)
 
 
 def _optional_seconds(time: Any) -> int | None:
@@ -641,6 +635,42 @@ def _file_name(chart_name: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "-", chart_name).strip("-") or "chart"
 
 
+# --- conversion of exact types (see to_json_value) ------------------------------------------
+
+
+def _identity(value: Any) -> Any:
+    return value
+
+
+def _dict_json(value: dict) -> dict[str, Any]:
+    return {str(key): to_json_value(item) for key, item in value.items()}
+
+
+def _list_json(value: list | tuple) -> list[Any]:
+    return [to_json_value(item) for item in value]
+
+
+def _iso_utc_cached(time: datetime.datetime | pd.Timestamp) -> str:
+    if getattr(time, "fold", 0):
+        return _iso_utc(time)
+    return _cached_iso_utc(time)
+
+
+_EXACT_TYPE_CONVERTERS: dict[type, Any] = {
+    type(None): _identity,
+    bool: _identity,
+    str: _identity,
+    int: _identity,
+    float: _json_float,
+    datetime.datetime: _iso_utc_cached,
+    pd.Timestamp: _iso_utc_cached,
+    datetime.date: datetime.date.isoformat,
+    dict: _dict_json,
+    list: _list_json,
+    tuple: _list_json,
+}
+
+
 # --- JSON text ----------------------------------------------------------------------------------
 # ``json.dumps(..., indent=2)`` runs the standard library's pure-Python encoder (its C encoder
 # only writes unindented text), which takes seconds for a long backtest's orders and insights.
@@ -652,6 +682,7 @@ def _file_name(chart_name: str) -> str:
 
 _INDENT = "  "
 _CONTAINERS = (dict, list, tuple)
+_PLAIN_SCALARS = frozenset({str, int, float, bool, type(None)})
 
 
 @functools.lru_cache(maxsize=64)
@@ -677,6 +708,9 @@ def dumps_indented(value: Any) -> str:
 
 def _is_flat(container: Any) -> bool:
     items = container.values() if isinstance(container, dict) else container
+    # The common case (plain scalars only) is decided by one C-level pass over the types.
+    if _PLAIN_SCALARS.issuperset(map(type, items)):
+        return True
     return not any(isinstance(item, _CONTAINERS) for item in items)
 
 
@@ -695,8 +729,11 @@ def _encode_indented(value: Any, depth: int, parts: list[str]) -> None:
         text = _flat_encoder(depth + 1).encode(value)
         parts.append(opening + inner + text[1:-1] + outer + closing)
         return
-    if not is_dict and _is_list_of_flat(value):
-        parts.append(_encode_list_of_flat(value, depth))
+    if _is_list_of_flat(list(value.values()) if is_dict else value):
+        if is_dict:
+            parts.append(_encode_dict_of_flat(value, depth))
+        else:
+            parts.append(_encode_list_of_flat(value, depth))
         return
     parts.append(opening)
     separator = inner
@@ -730,6 +767,23 @@ def _encode_list_of_flat(items: list | tuple, depth: int) -> str:
         middle + closing + "," + middle + opening + inner,
     )
     return "[" + middle + opening + inner + body + middle + closing + outer + "]"
+
+
+def _encode_dict_of_flat(items: dict, depth: int) -> str:
+    """A dictionary of non-empty flat containers of one kind, its values in one encoder call."""
+    values = list(items.values())
+    opening, closing = ("{", "}") if isinstance(values[0], dict) else ("[", "]")
+    outer = "\n" + _INDENT * depth
+    middle = "\n" + _INDENT * (depth + 1)
+    inner = "\n" + _INDENT * (depth + 2)
+    text = _flat_encoder(depth + 2).encode(values)  # "[{a,<inner>b},<inner>{c,<inner>d}]"
+    bodies = text[2:-2].split(closing + "," + inner + opening)
+    key_encoder = _flat_encoder(0)
+    entries = [
+        f"{key_encoder.encode(_json_key(key))}: {opening}{inner}{body}{middle}{closing}"
+        for key, body in zip(items, bodies, strict=True)
+    ]
+    return "{" + middle + ("," + middle).join(entries) + outer + "}"
 
 
 def _json_key(key: Any) -> str:

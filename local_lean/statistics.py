@@ -49,9 +49,11 @@ Where this differs from LEAN:
 from __future__ import annotations
 
 import datetime
+import functools
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -204,6 +206,12 @@ def compute_statistics(
         risk_free_rate=risk_free_rate,
         trading_days_per_year=trading_days_per_year,
     )
+    return format_statistics(stats, with_benchmark=benchmark is not None)
+
+
+def format_statistics(stats: PortfolioStatistics, *, with_benchmark: bool) -> dict[str, str]:
+    """``stats`` as :func:`compute_statistics` formats them ("Benchmark Net Profit" only
+    ``with_benchmark``)."""
     result = {
         "Total Orders": str(stats.total_orders),
         "Average Win": format_percent(stats.average_win_rate, decimals=2),
@@ -230,7 +238,7 @@ def compute_statistics(
         "Total Fees": format_dollars(stats.total_fees),
         "Portfolio Turnover": format_percent(stats.portfolio_turnover, decimals=2),
     }
-    if benchmark is not None:
+    if with_benchmark:
         result["Benchmark Net Profit"] = format_percent(stats.benchmark_net_profit)
     return result
 
@@ -252,7 +260,7 @@ def closing_profit_loss(orders: Sequence[Mapping]) -> list[tuple[datetime.dateti
         and _finite(order.get("quantity")) != 0
         and str(order.get("status", "filled")).lower() not in ("canceled", "cancelled", "invalid")
     ]
-    fills.sort(key=lambda order: pd.Timestamp(order.get("fill_time") or order.get("time")))
+    fills.sort(key=lambda order: _timestamp(order.get("fill_time") or order.get("time")))
     holdings: dict[str, tuple[float, float]] = {}  # symbol -> (quantity, average price)
     records: list[tuple[datetime.datetime, float]] = []
     for order in fills:
@@ -263,7 +271,7 @@ def closing_profit_loss(orders: Sequence[Mapping]) -> list[tuple[datetime.dateti
         if closes:
             closed = math.copysign(min(abs(fill_quantity), abs(quantity)), -fill_quantity)
             profit = closed * fill_price - closed * average
-            time = pd.Timestamp(order.get("fill_time") or order.get("time")).to_pydatetime()
+            time = _timestamp(order.get("fill_time") or order.get("time")).to_pydatetime()
             records.append((time, profit - 2 * _finite(order.get("fee"))))
         new_quantity = quantity + fill_quantity
         if quantity == 0 or (not closes):
@@ -327,6 +335,17 @@ def format_dollars(value: float) -> str:
 
 
 # --- the pieces -------------------------------------------------------------------------------
+
+
+def _timestamp(time: Any) -> pd.Timestamp:
+    """``pd.Timestamp(time)``, each distinct time built once: orders share a few times a day."""
+    # A repeated wall time (fold=1) compares equal to its first occurrence: not cached.
+    if getattr(time, "fold", 0):
+        return pd.Timestamp(time)
+    return _cached_timestamp(time)
+
+
+_cached_timestamp = functools.lru_cache(maxsize=1 << 16)(pd.Timestamp)
 
 
 def _clean_series(series: pd.Series, name: str) -> pd.Series:
@@ -432,12 +451,12 @@ def _portfolio_turnover(orders: Sequence[Mapping], equity: pd.Series) -> float:
         quantity, price = order.get("quantity"), order.get("fill_price")
         if time is None or quantity is None or price is None:
             continue
-        day = pd.Timestamp(time).date()
+        day = _timestamp(time).date()
         traded_by_day[day] = traded_by_day.get(day, 0.0) + abs(_finite(quantity) * _finite(price))
     if not traded_by_day:
         return 0.0
     turnovers = [
-        traded_by_day.get(pd.Timestamp(time).date(), 0.0) / value
+        traded_by_day.get(_timestamp(time).date(), 0.0) / value
         for time, value in equity.items()
         if value and math.isfinite(value)
     ]

@@ -12,6 +12,7 @@ from local_lean.enums import InsightDirection
 from local_lean.results import (
     BacktestRecord,
     build_charts,
+    dumps_indented,
     summarize,
     summarize_insights,
     to_json_value,
@@ -448,3 +449,48 @@ def test_same_record_and_timestamp_give_identical_files(tmp_path):
     assert names == sorted(path.name for path in second.iterdir())
     for name in names:
         assert (first / name).read_bytes() == (second / name).read_bytes(), name
+
+
+def test_every_json_file_is_written_as_json_dumps_with_indent_2_writes_it(tmp_path):
+    folder = write_results(_record(sections={"extra": {"a": [1, {"b": None}]}}), tmp_path)
+    for path in folder.glob("*.json"):
+        text = path.read_text(encoding="utf-8")
+        expected = json.dumps(json.loads(text), indent=2, allow_nan=False, ensure_ascii=False)
+        assert text == expected + "\n", path.name
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        None,
+        "text",
+        1.5,
+        [],
+        {},
+        [[], {}],
+        {"a": {}, "b": []},
+        [1, [2, [3]]],
+        [[1, 2.5], [3, None]],
+        [{"a": 1, "b": "},\n    {"}, {"c": "\u00e9 ]\n["}],
+        {"1": {"tag": "},\n      {"}, "2": {"tag": "x"}},
+        {"1": [1, 2], "2": [3, True]},
+        [[1], {"a": 1}],
+        {1: "one", 2.5: [1, {"x": 1}], False: {"f": 1}, None: [None]},
+        ([1, 2], (3, 4)),
+        {"deep": {"er": {"est": [{"x": [1, {"y": "z"}]}]}}},
+    ],
+)
+def test_dumps_indented_writes_the_same_text_as_json_dumps(value):
+    expected = json.dumps(value, indent=2, allow_nan=False, ensure_ascii=False)
+    assert dumps_indented(value) == expected
+
+
+@pytest.mark.parametrize("value", [[float("nan")], {"a": [{"b": float("inf")}]}])
+def test_dumps_indented_refuses_nan_and_infinity_as_json_dumps_does(value):
+    with pytest.raises(ValueError, match="JSON compliant"):
+        dumps_indented(value)
+
+
+def test_dumps_indented_refuses_values_json_cannot_hold():
+    with pytest.raises(TypeError, match="not JSON serializable"):
+        dumps_indented([{"a": object()}])

@@ -14,6 +14,7 @@ from local_lean.statistics import (
     format_dollars,
     format_number,
     format_percent,
+    format_statistics,
 )
 
 CASH = 100_000.0
@@ -279,3 +280,19 @@ def test_a_benchmark_missing_a_day_pairs_only_the_days_both_have():
     raw = compute_portfolio_statistics(equity, gappy, [], initial_cash=CASH)
     assert raw.beta == pytest.approx(2.0)  # the two days around the gap are left out
     assert raw.benchmark_net_profit == pytest.approx(benchmark.iloc[-1] / benchmark.iloc[0] - 1)
+
+
+@pytest.mark.parametrize("with_benchmark", [True, False])
+def test_format_statistics_gives_what_compute_statistics_gives(with_benchmark):
+    equity = _curve_from_returns([0.01, -0.02, 0.015, 0.003])
+    benchmark = equity / CASH * 300 if with_benchmark else None
+    orders = [{"fee": 1.5, "status": "filled"}]
+
+    raw = compute_portfolio_statistics(equity, benchmark, orders, initial_cash=CASH)
+
+    assert format_statistics(raw, with_benchmark=with_benchmark) == compute_statistics(
+        equity, benchmark, orders, initial_cash=CASH
+    )
+    assert ("Benchmark Net Profit" in format_statistics(raw, with_benchmark=with_benchmark)) is (
+        with_benchmark
+    )

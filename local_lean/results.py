@@ -715,39 +715,52 @@ def _is_flat(container: Any) -> bool:
 
 
 def _encode_indented(value: Any, depth: int, parts: list[str]) -> None:
-    if not isinstance(value, _CONTAINERS):
+    if isinstance(value, dict):
+        _encode_dict(value, depth, parts)
+    elif isinstance(value, list | tuple):
+        _encode_list(value, depth, parts)
+    else:
         parts.append(_flat_encoder(0).encode(value))
-        return
-    is_dict = isinstance(value, dict)
+
+
+def _encode_dict(value: dict, depth: int, parts: list[str]) -> None:
     if not value:
-        parts.append("{}" if is_dict else "[]")
-        return
-    opening, closing = ("{", "}") if is_dict else ("[", "]")
-    outer = "\n" + _INDENT * depth
-    inner = "\n" + _INDENT * (depth + 1)
-    if _is_flat(value):
-        text = _flat_encoder(depth + 1).encode(value)
-        parts.append(opening + inner + text[1:-1] + outer + closing)
-        return
-    if _is_list_of_flat(list(value.values()) if is_dict else value):
-        if is_dict:
-            parts.append(_encode_dict_of_flat(value, depth))
-        else:
-            parts.append(_encode_list_of_flat(value, depth))
-        return
-    parts.append(opening)
-    separator = inner
-    if is_dict:
+        parts.append("{}")
+    elif _is_flat(value):
+        parts.append(_wrap_flat(_flat_encoder(depth + 1).encode(value), depth))
+    elif _is_list_of_flat(list(value.values())):
+        parts.append(_encode_dict_of_flat(value, depth))
+    else:
+        inner = "\n" + _INDENT * (depth + 1)
+        separator = "{" + inner
         for key, item in value.items():
             parts.append(separator + _flat_encoder(0).encode(_json_key(key)) + ": ")
             _encode_indented(item, depth + 1, parts)
             separator = "," + inner
+        parts.append("\n" + _INDENT * depth + "}")
+
+
+def _encode_list(value: list | tuple, depth: int, parts: list[str]) -> None:
+    if not value:
+        parts.append("[]")
+    elif _is_flat(value):
+        parts.append(_wrap_flat(_flat_encoder(depth + 1).encode(value), depth))
+    elif _is_list_of_flat(value):
+        parts.append(_encode_list_of_flat(value, depth))
     else:
+        inner = "\n" + _INDENT * (depth + 1)
+        separator = "[" + inner
         for item in value:
             parts.append(separator)
             _encode_indented(item, depth + 1, parts)
             separator = "," + inner
-    parts.append(outer + closing)
+        parts.append("\n" + _INDENT * depth + "]")
+
+
+def _wrap_flat(text: str, depth: int) -> str:
+    """A flat container encoded with its items' separators: its first item and its closing
+    bracket on lines of their own."""
+    return text[0] + "\n" + _INDENT * (depth + 1) + text[1:-1] + "\n" + _INDENT * depth + text[-1]
 
 
 def _is_list_of_flat(items: list | tuple) -> bool:

@@ -339,8 +339,10 @@ def format_dollars(value: float) -> str:
 
 def _timestamp(time: Any) -> pd.Timestamp:
     """``pd.Timestamp(time)``, each distinct time built once: orders share a few times a day."""
-    # A repeated wall time (fold=1) compares equal to its first occurrence: not cached.
-    if getattr(time, "fold", 0):
+    # Only naive times are cached: a repeated wall time (fold=1) compares equal to its first
+    # occurrence, and aware times in two zones compare equal when they name the same instant,
+    # though their dates may differ.
+    if getattr(time, "fold", 0) or getattr(time, "tzinfo", None) is not None:
         return pd.Timestamp(time)
     return _cached_timestamp(time)
 

@@ -296,3 +296,18 @@ def test_format_statistics_gives_what_compute_statistics_gives(with_benchmark):
     assert ("Benchmark Net Profit" in format_statistics(raw, with_benchmark=with_benchmark)) is (
         with_benchmark
     )
+
+
+def test_turnover_days_follow_each_fill_times_own_zone():
+    """The same instant in two zones can fall on two dates: each order counts on its own."""
+    equity = pd.Series([CASH], index=[pd.Timestamp("2021-01-04 16:00")])
+    utc_late = pd.Timestamp("2021-01-05 01:00", tz="UTC")  # 2021-01-04 20:00 in New York
+    new_york = utc_late.tz_convert("America/New_York")
+    order = {"fee": 0.0, "status": "filled", "quantity": 10.0, "fill_price": 100.0}
+    first = [{**order, "fill_time": new_york}, {**order, "fill_time": utc_late}]
+    second = [{**order, "fill_time": utc_late}, {**order, "fill_time": new_york}]
+
+    for orders in (first, second):
+        raw = compute_portfolio_statistics(equity, None, orders, initial_cash=CASH)
+        # 1,000 traded on 2021-01-04 (New York) and 1,000 on 2021-01-05 (UTC), not sampled.
+        assert raw.portfolio_turnover == pytest.approx(0.01)

@@ -7,7 +7,7 @@ later blocks continue from the previous weights for a few epochs (as the strateg
 retraining does). Every normalisation sees the same prices in the same run, against the naive
 forecast ("tomorrow's close = today's close") and, for direction, "always up".
 
-    python bench/normalisation.py            # SPY, four regimes, the post's model (~20-30 min)
+    python bench/normalisation.py            # SPY, 4 regimes, the post's model: ~40 min on 2 cores
     python bench/normalisation.py --quick    # a tiny model, one regime, seconds
     python bench/normalisation.py --tickers SPY QQQ IWM
 
@@ -89,16 +89,31 @@ def time_forecast_calls(model: MyLSTM, closes: np.ndarray, repeats: int) -> dict
     return timings
 
 
+def cpu_model() -> str:
+    """The CPU's model name (Linux), else what the platform module reports."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
 def machine() -> dict[str, object]:
+    import importlib
+
     import sklearn
 
+    backend = keras.backend.backend()
     return {
         "platform": platform.platform(),
-        "processor": platform.processor() or platform.machine(),
+        "processor": cpu_model(),
         "cpu_count": os.cpu_count(),
         "python": platform.python_version(),
         "keras": keras.__version__,
-        "backend": keras.backend.backend(),
+        "backend": backend,
+        "backend_version": importlib.import_module(backend).__version__,
         "numpy": np.__version__,
         "pandas": pd.__version__,
         "scikit-learn": sklearn.__version__,

@@ -276,7 +276,7 @@ class StrategySettings:
         self.retrain_epochs = self._number("retrain-epochs", "5", int, minimum=0)
         self.batch_size = self._number("batch-size", "32", int, minimum=1)
         self.learning_rate = self._number("learning-rate", "0.001", float, minimum=1e-12)
-        self.normalization = self._text("normalization", "minmax")
+        self.normalization = self._text("normalization", "last_close")
         self.seed = self._number("seed", "0", int, minimum=0)
         if self.history_bars < self.lookback + self.test_size + 1:
             raise ValueError(

@@ -92,6 +92,11 @@ class LstmMacroAlgorithm(QCAlgorithm):
         epochs = settings.retrain_epochs if warm_start else settings.epochs
         try:
             features, labels, _, test_closes = candidate.process_data(closes, settings.test_size)
+            if warm_start and settings.retrain_windows > 0:
+                # Fine-tuning on the latest windows costs a fraction of a pass over all of them
+                # and forecasts as well (bench/training_budget.py).
+                features = features[-settings.retrain_windows :]
+                labels = labels[-settings.retrain_windows :]
             candidate.fit_model(features, labels, epochs=epochs)
             check = candidate.predict_next(closes[-settings.lookback :])
             if not math.isfinite(check):
@@ -103,7 +108,11 @@ class LstmMacroAlgorithm(QCAlgorithm):
             return
 
         self.models[key] = candidate
-        mode = f"warm start, {epochs} epochs" if warm_start else f"from scratch, {epochs} epochs"
+        mode = (
+            f"warm start, {epochs} epochs on the latest {len(features)} windows"
+            if warm_start
+            else f"from scratch, {epochs} epochs"
+        )
         self.log(
             f"Trained {key} ({symbol.value}) at {self.time} on {len(closes)} closes ({mode})"
             + self._held_out_report(candidate, closes, test_closes)
@@ -274,6 +283,7 @@ class StrategySettings:
         self.dropout = self._number("dropout", "0.2", float, minimum=0, maximum=0.99)
         self.epochs = self._number("epochs", "50", int, minimum=1)
         self.retrain_epochs = self._number("retrain-epochs", "5", int, minimum=0)
+        self.retrain_windows = self._number("retrain-windows", "250", int, minimum=0)
         self.batch_size = self._number("batch-size", "32", int, minimum=1)
         self.learning_rate = self._number("learning-rate", "0.001", float, minimum=1e-12)
         self.normalization = self._text("normalization", "last_close")

@@ -70,7 +70,7 @@ def test_test_size_zero_uses_every_price_for_training():
 
 
 def test_minmax_scaler_is_fitted_on_the_training_part_only():
-    model = MyLSTM(lookback=5)
+    model = MyLSTM(lookback=5, normalization="minmax")
     prices = rising_prices(30)
     model.process_data(prices, test_size=10)
     assert model.scaler_.data_min_[0] == prices[0]

@@ -67,7 +67,7 @@ def test_a_model_is_trained_at_the_start_and_at_each_month_end(quarter):
     assert trained[0] < dt.datetime(2020, 1, 2, 9, 35), "no model before the first prediction"
     month_ends = [dt.datetime(2020, m, d, 8, 0) for m, d in ((1, 31), (2, 28), (3, 31))]
     assert trained[1:] == month_ends
-    assert "warm start, 1 epochs" in next(
+    assert "warm start, 1 epochs on the latest" in next(
         line for line in outcome.record.logs if "2020-01-31 08:00:00 Trained" in line
     )
 

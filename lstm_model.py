@@ -8,12 +8,12 @@ Normalisation ("normalization" below) decides what the network sees and learns:
 - "minmax": the post's way. Closes are scaled to [0, 1] by a MinMaxScaler fitted on the training
   closes only; the target is the scaled next close. Prices that leave the training range give
   inputs outside [0, 1], which the network never saw.
-- "last_close" (the default): scale-free. Each window is divided by its own last close, minus 1, in percent;
-  the target is the next close over the last close, minus 1, in percent; a forecast is turned
-  back into a price by multiplying the last close by (1 + forecast / 100). Multiplying every price
-  by a constant multiplies every forecast by the same constant. On real SPY closes over four
-  regimes it forecasts with 1.03 times the naive forecast's RMSE, against 1.86 times for
-  "minmax" (bench/normalisation.py, README.md).
+- "last_close" (the default): scale-free. Each window is divided by its own last close, minus
+  1, in percent; the target is the next close over the last close, minus 1, in percent; a
+  forecast is turned back into a price by multiplying the last close by (1 + forecast / 100).
+  Multiplying every price by a constant multiplies every forecast by the same constant. On
+  real SPY closes over four regimes it forecasts with 1.03 times the naive forecast's RMSE,
+  against 1.86 times for "minmax" (bench/normalisation.py, README.md).
 
 `walk_forward` measures one-step forecasts against the naive forecast ("tomorrow's close =
 today's close") the way the strategy uses the model: train, forecast a block of days, move on.
@@ -24,6 +24,7 @@ scikit-learn, Keras 3 (any backend) and the standard library.
 
 from __future__ import annotations
 
+import copy
 import json
 import math
 import numbers
@@ -595,12 +596,40 @@ class MyLSTM:
         return cls._load_files(model_path, Path(object_store.get_file_path(sidecar_key)))
 
     def copy(self) -> MyLSTM:
-        """An independent copy (weights, optimizer state, scaler, histories)."""
+        """An independent copy (weights, optimizer state, scaler, histories).
+
+        The copy is a new Keras model, whose first fit traces its training step again (about
+        two seconds for the post's model): to undo a failed retrain of this model, take
+        learned_state() before it and restore_state() after, which costs nothing like that.
+        """
         self._check_fitted()
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / "copy.keras"
             self.save(path)
             return type(self).load(path)
+
+    def learned_state(self) -> dict[str, Any]:
+        """A copy of everything training and process_data change, for restore_state()."""
+        model = self._check_fitted()
+        return {
+            "weights": model.get_weights(),
+            "optimizer": [np.array(variable.numpy()) for variable in model.optimizer.variables],
+            "scaler": copy.deepcopy(self.scaler_),
+            "loss_history": list(self.loss_history_),
+            "val_loss_history": list(self.val_loss_history_),
+            "n_fits": self.n_fits_,
+        }
+
+    def restore_state(self, state: dict[str, Any]) -> None:
+        """Put back what learned_state() returned: the same forecasts as when it was taken."""
+        model = self._check_fitted()
+        model.set_weights(state["weights"])
+        for variable, value in zip(model.optimizer.variables, state["optimizer"], strict=False):
+            variable.assign(value)
+        self.scaler_ = copy.deepcopy(state["scaler"])
+        self.loss_history_ = list(state["loss_history"])
+        self.val_loss_history_ = list(state["val_loss_history"])
+        self.n_fits_ = state["n_fits"]
 
 
 # ----- helpers for the model -------------------------------------------------------------------

@@ -87,9 +87,17 @@ class LstmMacroAlgorithm(QCAlgorithm):
 
         previous = self.models.get(key)
         warm_start = previous is not None and settings.retrain_epochs > 0
-        # Train a copy, so that a failed fit leaves the model in use untouched.
-        candidate = previous.copy() if warm_start and previous is not None else settings.new_model()
         epochs = settings.retrain_epochs if warm_start else settings.epochs
+        undo = None
+        if previous is None or not warm_start:
+            candidate = settings.new_model()
+        elif self.live_mode:
+            # Live training runs beside the daily predictions: train a copy, then swap it in.
+            candidate = previous.copy()
+        else:
+            # A backtest waits for training: fine-tune in place (a copy would trace its training
+            # step again, doubling the cost) and undo a failed fit from the saved state.
+            candidate, undo = previous, previous.learned_state()
         try:
             features, labels, _, test_closes = candidate.process_data(closes, settings.test_size)
             if warm_start and settings.retrain_windows > 0:
@@ -104,6 +112,8 @@ class LstmMacroAlgorithm(QCAlgorithm):
         # builtins.Exception: LEAN's `from System import *` can shadow the name Exception with
         # System.Exception, which does not catch Python errors.
         except builtins.Exception as error:  # keep the previous model; the log says why
+            if undo is not None:
+                candidate.restore_state(undo)
             self.error(f"Training {key} ({symbol.value}) failed at {self.time}: {error}")
             return
 

@@ -214,3 +214,19 @@ def test_scale_free_forecasts_follow_prices_out_of_the_training_range():
         else:
             # The post's scaling: forecasts stay far below the prices they follow.
             assert np.all(forecasts < 0.8 * later[5:])
+
+
+@pytest.mark.parametrize("normalization", ["minmax", "last_close"])
+def test_restore_state_undoes_process_data_and_a_fit(normalization):
+    prices = noisy_walk(60)
+    model = fitted(prices, normalization=normalization)
+    state = model.learned_state()
+    before = model.predict_from_model(prices)
+    # A retrain on higher prices refits the minmax scaler and moves the weights...
+    features, labels, _, _ = model.process_data(prices * 1.5, test_size=0)
+    model.fit_model(features, labels, epochs=3)
+    assert not np.array_equal(model.predict_from_model(prices), before)
+    # ...and restoring the saved state gives back the same forecasts, bit for bit.
+    model.restore_state(state)
+    np.testing.assert_array_equal(model.predict_from_model(prices), before)
+    assert model.n_fits_ == 1 and len(model.loss_history_) == TINY["epochs"]

@@ -165,3 +165,14 @@ def test_an_unusable_parameter_stops_initialize_naming_it(tmp_path, name, value,
     )
     assert not outcome.succeeded
     assert message in outcome.runtime_error
+
+
+def test_a_failed_training_is_logged_and_the_algorithm_goes_on(tmp_path):
+    # An absurd learning rate drives the loss to infinity: MyLSTM refuses the fit.
+    outcome = backtest(
+        tmp_path, dt.date(2020, 1, 1), dt.date(2020, 1, 10), **{"learning-rate": "1e30"}
+    )
+    assert outcome.succeeded, outcome.runtime_error
+    assert log_times(outcome.record, "Training Bull (SPY) failed")
+    assert len(log_times(outcome.record, "No trained model for Bull yet")) == 1
+    assert outcome.record.insights == []

@@ -8,8 +8,9 @@ QuantConnect/Research/__init__.pyi; QuantBook inherits `add_equity`, `history`, 
     spy = qb.add_equity("SPY").symbol
     history = qb.history(spy, 1280, Resolution.DAILY)   # same frame as an algorithm's history
 
-Research sees everything up to "now": the last session with data, or `end_date` if given, whose
-bar is included (in QuantConnect research "now" is the current time, after today's close).
+Research sees everything up to "now": `end_date` if given, whose bar is included; otherwise the
+bars dated before today, as in QuantConnect's research (the synthetic market runs past today,
+and must not show research a future).
 Only daily US equities with adjusted prices exist locally; other options raise NotSupportedError.
 """
 
@@ -146,7 +147,8 @@ class QuantBook:
         if self._end_date is not None:
             return self._end_date + datetime.timedelta(days=1)
         last_days = [frame.index[-1].date() for frame in frames if len(frame)]
-        return max(last_days, default=datetime.date(1900, 1, 1)) + datetime.timedelta(days=1)
+        after_last_bar = max(last_days, default=datetime.date(1900, 1, 1))
+        return min(after_last_bar + datetime.timedelta(days=1), datetime.date.today())
 
 
 def _as_list(tickers: Symbol | str | Iterable[Symbol | str]) -> list[Symbol | str]:

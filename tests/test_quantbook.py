@@ -43,17 +43,33 @@ def test_public_names_and_parameters_are_leans():
     assert stub_parameter_lists("QCAlgorithm", "securities")
 
 
-def test_history_matches_the_algorithm_frame_and_ends_at_the_last_bar():
+def test_history_matches_the_algorithm_frame_and_ends_before_today():
     qb = QuantBook(seed=4)
     spy = qb.add_equity("SPY").symbol
     assert isinstance(spy, Symbol) and spy == "SPY"
     history = qb.history(spy, 1280, Resolution.DAILY)
     market = SyntheticMarket(seed=4)
     bars = market.daily_bars("SPY")
-    expected = history_frame({spy: bars}, bars.index[-1].date() + datetime.timedelta(days=1), 1280)
+    # The synthetic market runs years past today; research sees only what exists by now.
+    today = datetime.date.today()
+    assert bars.index[-1].date() > today
+    expected = history_frame({spy: bars}, today, 1280)
     pd.testing.assert_frame_equal(history, expected)
     assert len(history.loc["SPY"]) == 1280
-    assert history.loc["SPY"].index[-1].date() == bars.index[-1].date()
+    assert history.loc["SPY"].index[-1].date() < today
+
+
+def test_history_ends_at_the_last_bar_of_data_that_ends_earlier(tmp_path):
+    prices = "date,open,high,low,close,volume\n" + "".join(
+        f"2021-03-{day:02d},10,11,9,10.5,1000\n" for day in (29, 30, 31)
+    )
+    (tmp_path / "abc.csv").write_text(prices)
+    qb = QuantBook(data=tmp_path)
+    abc = qb.add_equity("ABC").symbol
+    history = qb.history(abc, 10, Resolution.DAILY)
+    assert [time.date() for time in history.loc[abc].index] == [
+        datetime.date(2021, 3, day) for day in (29, 30, 31)
+    ]
 
 
 def test_several_symbols_tickers_and_lists():

@@ -19,8 +19,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import sys
 import time
 from pathlib import Path
@@ -31,7 +29,8 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-import keras  # noqa: E402
+
+from machine_info import describe_machine  # noqa: E402  (beside this script)
 
 from local_lean.data.lean_folder import LeanDataFolder  # noqa: E402
 from lstm_model import NORMALIZATIONS, MyLSTM, walk_forward  # noqa: E402
@@ -87,37 +86,6 @@ def time_forecast_calls(model: MyLSTM, closes: np.ndarray, repeats: int) -> dict
             samples.append(time.perf_counter() - began)
         timings[name] = 1000 * float(np.median(samples))
     return timings
-
-
-def cpu_model() -> str:
-    """The CPU's model name (Linux), else what the platform module reports."""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
-
-
-def machine() -> dict[str, object]:
-    import importlib
-
-    import sklearn
-
-    backend = keras.backend.backend()
-    return {
-        "platform": platform.platform(),
-        "processor": cpu_model(),
-        "cpu_count": os.cpu_count(),
-        "python": platform.python_version(),
-        "keras": keras.__version__,
-        "backend": backend,
-        "backend_version": importlib.import_module(backend).__version__,
-        "numpy": np.__version__,
-        "pandas": pd.__version__,
-        "scikit-learn": sklearn.__version__,
-    }
 
 
 def main() -> None:
@@ -243,7 +211,7 @@ def main() -> None:
     arguments.output.write_text(
         json.dumps(
             {
-                "machine": machine(),
+                "machine": describe_machine("keras", "numpy", "pandas", "sklearn"),
                 "settings": {
                     "quick": arguments.quick,
                     "model": model_params,

@@ -19,8 +19,6 @@ import argparse
 import cProfile
 import datetime as dt
 import json
-import os
-import platform
 import pstats
 import sys
 import tempfile
@@ -30,8 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
+from machine_info import describe_machine  # noqa: E402  (beside this script)
 
 from local_lean.algorithm import QCAlgorithm  # noqa: E402
 from local_lean.data.synthetic import SyntheticMarket  # noqa: E402
@@ -156,17 +153,6 @@ def _top_functions(profiler: cProfile.Profile, count: int = 12) -> list[dict]:
     ]
 
 
-def machine() -> dict:
-    return {
-        "platform": platform.platform(),
-        "processor": platform.processor() or platform.machine(),
-        "cpu_count": os.cpu_count(),
-        "python": platform.python_version(),
-        "numpy": np.__version__,
-        "pandas": pd.__version__,
-    }
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--years", type=int, default=10, help="backtest length (default 10)")
@@ -207,7 +193,7 @@ def main() -> None:
     results = ROOT / "bench" / "results"
     results.mkdir(parents=True, exist_ok=True)
     report = {
-        "machine": machine(),
+        "machine": describe_machine("numpy", "pandas"),
         "years": args.years,
         "tickers": len(SyntheticMarket.tickers()),
         "history_bars": HISTORY_BARS,

@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import statistics
 import sys
 import time
@@ -28,7 +26,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-import keras  # noqa: E402
+
+from machine_info import describe_machine  # noqa: E402  (beside this script)
 
 from local_lean.data import open_price_source  # noqa: E402
 from lstm_model import MyLSTM  # noqa: E402
@@ -146,18 +145,6 @@ def forecast_latency_ms(model: MyLSTM, window: np.ndarray, calls: int = 50) -> d
     return {"predict_next_ms": predict_next_ms, "predict_from_model_ms": predict_from_model_ms}
 
 
-def machine_description() -> dict:
-    return {
-        "platform": platform.platform(),
-        "processor": platform.processor() or platform.machine(),
-        "cpu_count": os.cpu_count(),
-        "python": platform.python_version(),
-        "keras": keras.__version__,
-        "keras_backend": keras.backend.backend(),
-        "numpy": np.__version__,
-    }
-
-
 def print_table(results: list[dict]) -> None:
     post = next((r for r in results if r["strategy"] == "post"), results[0])
     post_seconds = sum(post["retrain_seconds"])
@@ -240,7 +227,7 @@ def main() -> None:
     output = Path(args.output)
     output.parent.mkdir(parents=True, exist_ok=True)
     report = {
-        "machine": machine_description(),
+        "machine": describe_machine("keras", "numpy"),
         "settings": {**vars(args), "model": model_settings},
         "goal": {"retrains_in_ten_years": RETRAINS_IN_TEN_YEARS, "minutes": TRAINING_GOAL_MINUTES},
         "results": results,

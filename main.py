@@ -36,12 +36,9 @@ class LstmMacroAlgorithm(QCAlgorithm):
         }
         self.sector_etfs = self._add_etfs(LiquidETFUniverse.SP_500_SECTORS.long)
         self.long_treasuries = self._add_etfs(LiquidETFUniverse.TREASURIES.long)
+        inverse = LiquidETFUniverse.TREASURIES.inverse
         self.inverse_treasuries = self._add_etfs(
-            [
-                s
-                for s in LiquidETFUniverse.TREASURIES.inverse
-                if s.value not in NOT_INVERSE_TREASURIES
-            ]
+            [symbol for symbol in inverse if symbol.value not in NOT_INVERSE_TREASURIES]
         )
 
         # Without a portfolio construction model, LEAN records insights and trades nothing.

@@ -95,11 +95,11 @@ def test_prices_after_the_training_part_change_nothing(normalization):
         assert first.scaler_.scale_ == second.scaler_.scale_
 
 
-def test_last_close_windows_are_relative_to_their_last_close_in_percent():
+def test_last_close_windows_are_relative_to_their_last_close():
     model = MyLSTM(lookback=3, normalization="last_close")
     features, labels, _, _ = model.process_data([100.0, 110.0, 125.0, 150.0], test_size=0)
-    np.testing.assert_allclose(features[0, :, 0], [-20.0, -12.0, 0.0], rtol=1e-6)
-    np.testing.assert_allclose(labels[0], 20.0, rtol=1e-6)
+    np.testing.assert_allclose(features[0, :, 0], [-0.2, -0.12, 0.0], rtol=1e-6)
+    np.testing.assert_allclose(labels[0], 0.2, rtol=1e-6)
 
 
 def test_last_close_windows_do_not_depend_on_the_price_level():

@@ -50,7 +50,6 @@ from local_lean.statistics import (
     PortfolioStatistics,
     closing_profit_loss,
     compute_portfolio_statistics,
-    compute_statistics,
     format_percent,
     format_statistics,
 )
@@ -348,13 +347,8 @@ def _raw_statistics(record: BacktestRecord, risk_free_rate: float) -> PortfolioS
 
 
 def _statistics(record: BacktestRecord, risk_free_rate: float) -> dict[str, str]:
-    return compute_statistics(
-        record.equity,
-        record.benchmark,
-        record.orders,
-        initial_cash=record.initial_cash,
-        risk_free_rate=risk_free_rate,
-    )
+    raw = _raw_statistics(record, risk_free_rate)
+    return format_statistics(raw, with_benchmark=record.benchmark is not None)
 
 
 def _camel_statistics(raw: PortfolioStatistics) -> dict[str, Any]:

@@ -18,23 +18,48 @@ from typing import Any
 
 import pandas as pd
 
+from local_lean.buying_power import zero_price_message
 from local_lean.enums import DataNormalizationMode, InsightDirection, Resolution, SecurityType
 from local_lean.errors import NotSupportedError
 from local_lean.framework.execution import ImmediateExecutionModel
 from local_lean.framework.insights import Insight, to_utc
+from local_lean.framework.pipeline import process_insights
 from local_lean.framework.portfolio_construction import (
-    FREE_PORTFOLIO_VALUE_PERCENTAGE,
     NullPortfolioConstructionModel,
     PortfolioConstructionModel,
+    PortfolioTarget,
 )
 from local_lean.history import empty_history, history_frame
-from local_lean.portfolio import OrderTicket, SecurityPortfolioManager
+from local_lean.orders import (
+    OrderResponse,
+    OrderResponseErrorCode,
+    OrderTicket,
+    OrderType,
+    SubmitOrderRequest,
+)
+from local_lean.portfolio import SecurityPortfolioManager
 from local_lean.scheduling import DateRule, DateRules, ScheduleManager, TimeRule, TimeRules
 from local_lean.securities import Security, SecurityManager
 from local_lean.symbols import Symbol, equity_symbol
+from local_lean.transactions import SecurityTransactionManager, TransactionHandler
 
 DEFAULT_START = dt.datetime(1998, 1, 1)
 DEFAULT_CASH = 100_000.0
+
+# LEAN's MarketOnCloseOrder.SubmissionTimeBuffer.
+MARKET_ON_CLOSE_SUBMISSION_BUFFER = dt.timedelta(minutes=15.5)
+
+# LEAN's debug messages, logged once, when it converts a market order in a backtest.
+MARKET_ORDER_WHILE_CLOSED_WARNING = (
+    "Warning: market orders submitted while the market is closed are automatically converted "
+    "into MarketOnOpen orders to fill at the next market open."
+)
+DAILY_MARKET_ORDER_WARNING = (
+    "Warning: market orders on daily resolution data sent during market hours are "
+    "automatically converted into MarketOnClose orders (or MarketOnOpen near the close) to "
+    "avoid filling at the stale previous close. Note: in live trading this conversion is not "
+    "applied, as the order fills at the current market price."
+)
 
 
 class UniverseSettings:
@@ -49,13 +74,37 @@ class UniverseSettings:
 
 
 class InsightManager(list):
-    """Every insight emitted so far, oldest first (LEAN's ``self.insights``)."""
+    """Every insight emitted so far, oldest first (LEAN's ``self.insights``).
+
+    Portfolio construction takes expired insights out of the active collection
+    (``remove_expired_insights``); they stay in this list, which the results record.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._collection: list[Insight] = []  # emitted and not yet removed
+
+    def _add(self, insight: Insight) -> None:
+        self.append(insight)
+        self._collection.append(insight)
 
     def get_active_insights(self, utc_time: dt.datetime) -> list[Insight]:
-        return [insight for insight in self if insight.is_active(utc_time)]
+        return [insight for insight in self._collection if insight.is_active(utc_time)]
 
     def has_active_insights(self, symbol: Any, utc_time: dt.datetime) -> bool:
-        return any(i.symbol == symbol and i.is_active(utc_time) for i in self)
+        return any(i.symbol == symbol and i.is_active(utc_time) for i in self._collection)
+
+    def remove_expired_insights(self, utc_time: dt.datetime) -> list[Insight]:
+        """Take the insights that expired by `utc_time` out of the collection; returns them."""
+        expired = [insight for insight in self._collection if insight.is_expired(utc_time)]
+        if expired:
+            self._collection = [i for i in self._collection if not i.is_expired(utc_time)]
+        return expired
+
+    def get_next_expiry_time(self) -> dt.datetime | None:
+        """The earliest close time (UTC) of the insights still in the collection."""
+        times = [insight.close_time_utc for insight in self._collection]
+        return min((time for time in times if time is not None), default=None)
 
     def get_insights(self, filter: Callable[[Insight], bool] | None = None) -> list[Insight]:
         return [insight for insight in self if filter is None or filter(insight)]
@@ -85,9 +134,8 @@ class AlgorithmContext:
         self.bars: dict[Symbol, pd.DataFrame] = {}
         self.run_timed: Callable[[str, Callable[[], Any]], None] = lambda name, action: action()
         self.on_security_added: Callable[[Security], None] = lambda security: None
-        # Fills orders that can fill now (during the session: at its open, synchronously).
-        self.fill_now: Callable[[], None] = lambda: None
-        self.framework_dirty = False
+        # The engine's transaction handler: it owns orders, fills and order events.
+        self.transactions: TransactionHandler | None = None
         self.overrides: dict[str, Any] = {}
 
     def load_bars(self, symbol: Symbol) -> pd.DataFrame | None:
@@ -100,14 +148,6 @@ class AlgorithmContext:
         if frame is not None:
             self.bars[symbol] = frame
         return frame
-
-    def fill_session(self) -> dt.date:
-        """The session whose open fills a market order placed now."""
-        if self.session_date is None:
-            return self.calendar.next_session(self.time.date() - dt.timedelta(days=1))
-        if self.after_close:
-            return self.calendar.next_session(self.session_date)
-        return self.session_date
 
 
 def _date_from(value: Any, *more: int) -> dt.datetime:
@@ -145,6 +185,7 @@ class QCAlgorithm:
         self._portfolio_construction: PortfolioConstructionModel = NullPortfolioConstructionModel()
         self._execution: Any = ImmediateExecutionModel()
         self._warned_parameters: set[str] = set()
+        self._warned: dict[str, bool] = {}  # LEAN's one-time warnings already logged
 
     # ----- engine hooks -------------------------------------------------------------------
 
@@ -278,7 +319,7 @@ class QCAlgorithm:
         resolution: Any = None,
         market: str | None = None,
         fill_forward: bool = True,
-        leverage: float = 1.0,
+        leverage: float = 0.0,
         extended_market_hours: bool = False,
         data_normalization_mode: Any = None,
     ) -> Security:
@@ -293,14 +334,23 @@ class QCAlgorithm:
         if extended_market_hours:
             raise NotSupportedError("extended_market_hours=True", "daily bars have none")
         _check_normalization(data_normalization_mode)
-        if leverage not in (1, 1.0) and not (isinstance(leverage, float) and math.isnan(leverage)):
-            raise NotSupportedError(f"leverage={leverage}", "the runner trades without leverage")
+        # LEAN's Security.NULL_LEVERAGE (0) means the brokerage model's default (2).
+        if isinstance(leverage, bool) or not isinstance(leverage, int | float):
+            raise TypeError(f"leverage must be a number, got {leverage!r}")
+        if math.isnan(leverage):
+            leverage = 0.0
+        if leverage < 0 or math.isinf(leverage):
+            raise ValueError(
+                f"leverage must be a finite number > 0 (or 0: the default), got {leverage}"
+            )
         symbol = _to_symbol(ticker)
         if symbol in self.securities:
             return self.securities[symbol]
         context = self._ctx
         bars = context.load_bars(symbol)
         security = Security(symbol, Resolution.DAILY, bars is not None)
+        if leverage > 0:
+            security.leverage = float(leverage)
         if bars is None:
             self.log(
                 f"Warning: no data for {symbol.value} in {context.source.description}: it is added "
@@ -501,11 +551,24 @@ class QCAlgorithm:
                 )
             insight._set_times(context.time, context.calendar.next_session)
             insight.reference_value = security.price
-            self.insights.append(insight)
-        if flat:
-            context.framework_dirty = True
+            self.insights._add(insight)
+        process_insights(self, flat)
 
     # ----- orders ------------------------------------------------------------------------------
+    # As LEAN's QCAlgorithm.Trading.cs: an order method builds a request, the pre-order checks
+    # may refuse it (an Invalid ticket, no order id, an error in the log), and the transaction
+    # handler takes the rest (transactions.py).
+
+    @property
+    def transactions(self) -> SecurityTransactionManager:
+        """LEAN's ``self.transactions``: orders, tickets and cancellations."""
+        handler = self._ctx.transactions
+        if handler is None:
+            raise RuntimeError("this algorithm has no transaction handler: run it in a backtest")
+        return SecurityTransactionManager(handler)
+
+    def on_order_event(self, order_event: Any) -> None:
+        """Called with every order event: submitted, filled, canceled, invalid (override)."""
 
     def market_order(
         self,
@@ -515,66 +578,97 @@ class QCAlgorithm:
         tag: str = "",
         order_properties: Any = None,
     ) -> OrderTicket:
-        """Buy (quantity > 0) or sell at the market: fills at the open of the session in
-        progress, or the next one after the close (README.md, "Market simulation")."""
-        context = self._ctx
-        if isinstance(quantity, bool) or not isinstance(quantity, int | float):
-            raise TypeError(f"market_order needs a number of shares, got {quantity!r}")
-        rejection = None
-        if context.warming_up:
-            rejection = "This operation is not allowed during warm up"
-        elif context.initializing:
-            rejection = "This operation is not allowed in initialize"
-        quantity = float(math.trunc(quantity))
-        ticket = self.portfolio._submit_market_order(
-            _security_key(symbol),
-            quantity,
-            context.time,
-            context.fill_session(),
-            tag=tag or "",
-            rejection=rejection,
-        )
-        context.fill_now()
+        """Buy (quantity > 0) or sell at the market. On daily data a backtest converts it, as
+        LEAN does: while the market is closed into a MarketOnOpen order (the next open), while
+        it is open into a MarketOnClose order (today's close), or MarketOnOpen within the
+        MarketOnClose submission buffer (15.5 minutes before the close)."""
+        security = self._security_for_order(symbol)
+        calendar = self._ctx.calendar
+        if not calendar.is_open(self.time):
+            ticket = self.market_on_open_order(security.symbol, quantity, asynchronous, tag)
+            if not self._warned.get("closed market order") and _succeeded(ticket):
+                self._warned["closed market order"] = True
+                self.debug(MARKET_ORDER_WHILE_CLOSED_WARNING)
+            return ticket
+        if self._within_market_on_close_buffer():
+            ticket = self.market_on_open_order(security.symbol, quantity, asynchronous, tag)
+        else:
+            ticket = self.market_on_close_order(security.symbol, quantity, asynchronous, tag)
+        if not self._warned.get("daily market order") and _succeeded(ticket):
+            self._warned["daily market order"] = True
+            self.debug(DAILY_MARKET_ORDER_WARNING)
         return ticket
+
+    def market_on_open_order(
+        self,
+        symbol: Any,
+        quantity: float,
+        asynchronous: bool = False,
+        tag: str = "",
+        order_properties: Any = None,
+    ) -> OrderTicket:
+        """An order filled at the next market open."""
+        security = self._security_for_order(symbol)
+        return self._submit(OrderType.MARKET_ON_OPEN, security, quantity, tag)
+
+    def market_on_close_order(
+        self,
+        symbol: Any,
+        quantity: float,
+        asynchronous: bool = False,
+        tag: str = "",
+        order_properties: Any = None,
+    ) -> OrderTicket:
+        """An order filled at the next market close; refused within 15.5 minutes of it."""
+        security = self._security_for_order(symbol)
+        return self._submit(OrderType.MARKET_ON_CLOSE, security, quantity, tag)
+
+    def order(self, symbol: Any, quantity: float, asynchronous: bool = False, tag: str = "",
+              order_properties: Any = None) -> OrderTicket:  # fmt: skip
+        """LEAN's ``order``: a market order."""
+        return self.market_order(symbol, quantity, asynchronous, tag, order_properties)
+
+    def calculate_order_quantity(self, symbol: Any, target: float) -> float:
+        """Shares to order so that `symbol` becomes `target` of the portfolio's value."""
+        target_ = PortfolioTarget.percent(self, symbol, float(target), return_delta_quantity=True)
+        return 0.0 if target_ is None else target_.quantity
 
     def set_holdings(
         self,
         symbol: Any,
-        percentage: float,
+        percentage: float = 0.0,
         liquidate_existing_holdings: bool = False,
         asynchronous: bool = False,
         tag: str = "",
         order_properties: Any = None,
     ) -> list[OrderTicket]:
-        """Order enough whole shares for `symbol` to be `percentage` of the portfolio value
-        (less LEAN's 0.25% free-value buffer), at the latest known price."""
+        """Order the whole shares that make `symbol` `percentage` of the portfolio value (LEAN's
+        sizing: the value less the 0.25% free buffer, fees included), less open market and
+        market-on-open orders; a list of PortfolioTarget sets several at once."""
         if isinstance(symbol, list):
-            raise NotSupportedError("set_holdings(list of PortfolioTarget)", "one symbol a call")
-        tickets: list[OrderTicket] = []
-        target = _security_key(symbol)
-        if liquidate_existing_holdings:
-            for other in list(self.securities.keys()):
-                if other != target:
-                    tickets.extend(self.liquidate(other, tag=tag))
-        security = self.securities[target]
-        if security.price <= 0:
-            # Recorded as LEAN records it: an invalid order that says why.
-            tickets.append(
-                self.portfolio._submit_market_order(
-                    security.symbol,
-                    0,
-                    self._ctx.time,
-                    self._ctx.fill_session(),
-                    tag=tag or "",
-                    rejection=f"set_holdings: {security.symbol.value} has no price yet",
-                )
-            )
+            tickets: list[OrderTicket] = []
+            if liquidate_existing_holdings:
+                keep = {PortfolioTarget(t.symbol, 0).symbol for t in symbol}
+                tickets.extend(self._liquidate_all_but(keep, tag))
+            for target in symbol:
+                tickets.extend(self.set_holdings(target.symbol, target.quantity, False, tag=tag))
             return tickets
-        value = self.portfolio.total_portfolio_value * (1 - FREE_PORTFOLIO_VALUE_PERCENTAGE)
-        wanted = math.trunc(percentage * value / security.price)
-        held = security.holdings.quantity + self.portfolio._open_quantity(security.symbol)
-        if wanted - held != 0:
-            tickets.append(self.market_order(target, wanted - held, tag=tag))
+        security = self._security_for_order(symbol)
+        tickets = []
+        if liquidate_existing_holdings:
+            tickets.extend(self._liquidate_all_but({security.symbol}, tag))
+        quantity = self.calculate_order_quantity(security.symbol, percentage)
+        open_quantity = sum(
+            ticket.quantity_remaining
+            for ticket in self.transactions.get_open_order_tickets(security.symbol)
+            if ticket.order_type in (OrderType.MARKET, OrderType.MARKET_ON_OPEN)
+        )
+        quantity -= open_quantity
+        if abs(quantity) > 0:
+            if self._ctx.calendar.is_open(self.time):
+                tickets.append(self.market_order(security.symbol, quantity, asynchronous, tag))
+            else:
+                tickets.append(self.market_on_open_order(security.symbol, quantity, False, tag))
         return tickets
 
     def liquidate(
@@ -584,15 +678,126 @@ class QCAlgorithm:
         tag: str = "Liquidated",
         order_properties: Any = None,
     ) -> list[OrderTicket]:
-        """Sell (or cover) everything held in `symbol`, or in every security with no symbol."""
-        symbols = list(self.securities.keys()) if symbol is None else _as_list(symbol)
-        tickets = []
+        """Cancel the open orders of `symbol` (every security when None) and sell or cover
+        what is held, at the market."""
+        if symbol is None:
+            symbols = sorted(self.portfolio.keys(), key=lambda s: s.value)
+        else:
+            symbols = [_to_symbol(each) for each in _as_list(symbol)]
+        tag = tag or "Liquidated"
+        tickets: list[OrderTicket] = []
         for each in symbols:
-            security = self.securities[_security_key(each)]
-            held = security.holdings.quantity + self.portfolio._open_quantity(security.symbol)
+            if each not in self.securities:
+                if not self._warned.get("liquidate"):
+                    self._warned["liquidate"] = True
+                    self.debug(
+                        f"Warning: liquidate ignored symbol '{each.value}' because it has not "
+                        "been added to the algorithm. Add the security before liquidating it."
+                    )
+                continue
+            open_orders = self.transactions.get_open_orders(each)
+            held = self.portfolio[each].quantity
+            if (
+                len(open_orders) == 1
+                and held != 0
+                and open_orders[0].quantity == -held
+                and open_orders[0].type == OrderType.MARKET
+            ):
+                continue
+            pending_market = 0.0
+            for order in open_orders:
+                if order.type == OrderType.MARKET:
+                    pending_market += self.transactions.get_order_ticket(
+                        order.id
+                    ).quantity_remaining
+                else:
+                    self.transactions.cancel_order(order.id, tag)
             if held != 0:
-                tickets.append(self.market_order(security.symbol, -held, tag=tag or "Liquidated"))
+                tickets.append(self.market_order(each, -held - pending_market, asynchronous, tag))
         return tickets
+
+    def _liquidate_all_but(self, keep: set[Symbol], tag: str) -> list[OrderTicket]:
+        others = [s for s in sorted(self.portfolio.keys(), key=lambda s: s.value) if s not in keep]
+        return self.liquidate(others, tag=tag) if others else []
+
+    def _security_for_order(self, symbol: Any) -> Security:
+        return self.securities[_security_key(symbol)]
+
+    def _within_market_on_close_buffer(self) -> bool:
+        """True when a MarketOnClose order placed now would be too late for the next close."""
+        next_close = self._ctx.calendar.next_close_after(self.time)
+        return self.time > next_close - MARKET_ON_CLOSE_SUBMISSION_BUFFER
+
+    def _submit(
+        self, order_type: OrderType, security: Security, quantity: Any, tag: str
+    ) -> OrderTicket:
+        """Run LEAN's pre-order checks, then hand the order to the transaction handler."""
+        if isinstance(quantity, bool) or not isinstance(quantity, int | float):
+            raise TypeError(f"an order needs a number of shares, got {quantity!r}")
+        if not math.isfinite(quantity):
+            raise ValueError(f"an order needs a finite number of shares, got {quantity!r}")
+        request = SubmitOrderRequest(
+            order_type=order_type,
+            symbol=security.symbol,
+            quantity=float(math.trunc(quantity)),  # rounded toward zero to whole shares
+            time=self.time,
+            tag=tag or "",
+        )
+        problem = self._pre_order_check(request, security)
+        if problem is not None:
+            request.response = problem
+            self.error(problem.error_message)
+            return OrderTicket(request, None)
+        handler = self._ctx.transactions
+        if handler is None:
+            raise RuntimeError("orders need a backtest: run the algorithm with local_lean")
+        return handler.submit(request)
+
+    def _pre_order_check(
+        self, request: SubmitOrderRequest, security: Security
+    ) -> OrderResponse | None:
+        """LEAN's ``PreOrderChecksImpl``, for the cases US equities on daily data meet."""
+        codes = OrderResponseErrorCode
+        if self.is_warming_up or self._ctx.initializing:
+            return OrderResponse(
+                0,
+                codes.ALGORITHM_WARMING_UP,
+                "This operation is not allowed in Initialize or during warm up: "
+                "OrderRequest.Submit. Please move this code to the OnWarmupFinished() method.",
+            )
+        if request.quantity == 0:
+            return OrderResponse(
+                0,
+                codes.ORDER_QUANTITY_ZERO,
+                "Unable to submit order with id 0 that has zero quantity.",
+            )
+        if not security.is_tradable:
+            return OrderResponse(
+                0,
+                codes.NON_TRADABLE_SECURITY,
+                f"The security with symbol '{security.symbol.value}' is marked as non-tradable.",
+            )
+        if security.price == 0:
+            return OrderResponse(0, codes.SECURITY_PRICE_ZERO, zero_price_message(security.symbol))
+        if not security.has_data:
+            return OrderResponse(
+                0,
+                codes.SECURITY_HAS_NO_DATA,
+                "There is no data for this symbol yet, please check the security.HasData flag "
+                "to ensure there is at least one data point.",
+            )
+        if (
+            request.order_type == OrderType.MARKET_ON_CLOSE
+            and self._within_market_on_close_buffer()
+        ):
+            return OrderResponse(
+                0,
+                codes.MARKET_ON_CLOSE_ORDER_TOO_LATE,
+                "MarketOnClose orders must be placed within 00:15:30 before market close. "
+                "Override this TimeSpan buffer by setting "
+                "Orders.MarketOnCloseOrder.SubmissionTimeBuffer in QCAlgorithm.Initialize().",
+            )
+        return None
 
     # ----- names LEAN has that this runner does not ------------------------------------------
 
@@ -648,6 +853,11 @@ def _to_symbol(value: Any) -> Symbol:
             raise ValueError("a ticker cannot be empty")
         return equity_symbol(value)
     raise TypeError(f"expected a ticker string or a Symbol, got {value!r}")
+
+
+def _succeeded(ticket: OrderTicket) -> bool:
+    response = ticket.submit_request.response
+    return response is not None and response.is_success
 
 
 def _security_key(value: Any) -> Any:

@@ -47,7 +47,16 @@ from local_lean.framework import (
 )
 from local_lean.market_data import Slice, TradeBar, TradeBars
 from local_lean.object_store import ObjectStore
-from local_lean.portfolio import OrderTicket, SecurityPortfolioManager
+from local_lean.orders import (
+    Order,
+    OrderDirection,
+    OrderEvent,
+    OrderResponse,
+    OrderResponseErrorCode,
+    OrderTicket,
+    OrderType,
+)
+from local_lean.portfolio import SecurityPortfolioManager
 from local_lean.quantbook import QuantBook
 from local_lean.scheduling import DateRules, TimeRules
 from local_lean.securities import Security, SecurityHolding, SecurityManager

@@ -1,16 +1,16 @@
 """The backtest loop: NYSE sessions, scheduled events, daily bars, fills, insights, results.
 
-For each session T (README.md, "Market simulation"):
+For each session T (local_lean/README.md, "Time semantics"):
 
-1. time steps in order: scheduled events before the open; the open (09:30: orders placed
-   before it fill at T's open); events during the session (orders they place fill at T's
-   open at once); events at the close time; the close (T's bars arrive: prices update,
-   ``on_data`` runs, equity is recorded); events after the close (their orders fill at the
-   next session's open);
-2. after each time step: insights that reached their close time are scored, and the
-   portfolio construction model runs if insights were emitted or expired (and once a day).
+1. scheduled events before the open, during the session, then at the close time, each at its
+   own time (orders they place are queued by the transaction handler);
+2. the close: T's daily bars arrive. Prices update, the transaction handler fills what those
+   bars fill (MarketOnClose orders at T's close, MarketOnOpen orders at T's open), ``on_data``
+   runs, the framework rebalances if due (LEAN's ``OnFrameworkData``), equity is recorded;
+3. events after the close.
 
-Every scheduled event and every ``train`` call runs through TimeBudget.run (`_run_timed`).
+Insights whose close time passed are scored after each time step. Every scheduled event and
+every ``train`` call runs through TimeBudget.run (`_run_timed`).
 """
 
 from __future__ import annotations
@@ -30,10 +30,10 @@ import pandas as pd
 
 from local_lean.algorithm import AlgorithmContext, QCAlgorithm
 from local_lean.data import open_price_source
-from local_lean.enums import Resolution
 from local_lean.errors import AlgorithmError, LocalLeanError
-from local_lean.framework.insights import Insight, direction_word, insight_outcome, to_utc
-from local_lean.framework.portfolio_construction import PortfolioTarget, latest_active_insights
+from local_lean.fills import DailyBar
+from local_lean.framework.insights import Insight, direction_word, insight_outcome
+from local_lean.framework.pipeline import process_insights
 from local_lean.market_calendar import nyse_calendar
 from local_lean.market_data import Slice, TradeBar, TradeBars
 from local_lean.object_store import ObjectStore
@@ -41,6 +41,7 @@ from local_lean.portfolio import BasisPointsFeeModel, InteractiveBrokersFeeModel
 from local_lean.securities import Security
 from local_lean.symbols import Symbol, equity_symbol
 from local_lean.time_budget import TimeBudget, TimeLimitSettings
+from local_lean.transactions import TransactionHandler
 
 DEFAULT_BENCHMARK = "SPY"
 
@@ -131,16 +132,19 @@ class BacktestEngine:
         self.context = AlgorithmContext(self.calendar, self.source, self._emit_log)
         self.context.run_timed = self._run_timed
         self.context.on_security_added = self._security_added
-        self.context.fill_now = self._fill_now
-        self._session: Any = None
+        self.transactions = TransactionHandler(
+            algorithm.securities,
+            algorithm.portfolio,
+            clock=lambda: self.context.time,
+            next_close_after=self.calendar.next_close_after,
+            on_order_event=self._order_event,
+            log_error=algorithm.error,
+        )
+        self.context.transactions = self.transactions
         self.budget = TimeBudget(options.time_limits, log=self._runner_log)
         self._arrays: dict[Symbol, _SecurityBars] = {}
         self._scored: list[_ScoredInsight] = []
         self._closing: list[tuple[dt.datetime, int, _ScoredInsight]] = []
-        self._active: list[Insight] = []  # the latest active insight of each symbol
-        self._insights_seen = 0
-        self._targeted: set[Symbol] = set()  # symbols the framework holds non-zero targets for
-        self._next_rebalance: dt.datetime | None = None
         self.equity: dict[pd.Timestamp, float] = {}
         self.benchmark_prices: dict[pd.Timestamp, float] = {}
         self.timings = {"initialize": 0.0, "loop": 0.0, "results": 0.0}
@@ -164,9 +168,9 @@ class BacktestEngine:
             algorithm._initial_cash = float(options.cash)
             algorithm.portfolio.cash = float(options.cash)
         if options.fee_bps is not None:
-            algorithm.portfolio._fee_model = BasisPointsFeeModel(options.fee_bps)
+            algorithm.portfolio.fee_model = BasisPointsFeeModel(options.fee_bps)
         else:
-            algorithm.portfolio._fee_model = InteractiveBrokersFeeModel()
+            algorithm.portfolio.fee_model = InteractiveBrokersFeeModel()
         if options.storage is not None:
             storage = Path(options.storage)
         elif options.output is not None:
@@ -255,7 +259,6 @@ class BacktestEngine:
                 algorithm.on_end_of_algorithm()
             except Exception as exc:  # noqa: BLE001 - reported as LEAN's runtime error
                 error = _runtime_error_text(exc, context.time)
-        self.algorithm.portfolio._cancel_pending(context.time, "the backtest ended")
         self.budget_line = self.budget.budget_line()
         algorithm._logs.append(self.budget_line)
         results_started = _now()
@@ -343,67 +346,34 @@ class BacktestEngine:
     def _run_session(self, session: Any, overrides_on_data: bool) -> None:
         algorithm, context = self.algorithm, self.context
         context.session_date = session.date
-        self._session = session
         context.after_close = False
         context.visible_until = session.date
         due = algorithm.schedule._due_on(session)
-        before_open = [d for d in due if d.time < session.open]
-        during = [d for d in due if session.open <= d.time <= session.close]
+        until_close = [d for d in due if d.time <= session.close]
         after_close = [d for d in due if d.time > session.close]
-        for item in before_open:
-            self._step(item.time, session, partial(self._event, item))
-        self._step(session.open, session, partial(self._fill, session, session.open))
-        for item in during:
-            self._step(item.time, session, partial(self._event, item))
-        self._step(session.close, session, partial(self._close, session, overrides_on_data))
+        for item in until_close:
+            self._step(item.time, partial(self._event, item))
+        self._step(session.close, partial(self._close, session, overrides_on_data))
         for item in after_close:
-            self._step(item.time, session, partial(self._event, item))
+            self._step(item.time, partial(self._event, item))
 
-    def _step(self, time: dt.datetime, session: Any, action: Callable[[], None]) -> None:
-        context = self.context
-        # Insights that close between two steps are acted on at their close time.
-        expiries = sorted({i._closes_at() for i in self._active if i._closes_at() < time})
-        for expiry in expiries:
-            if expiry >= context.time:
-                self._after_step(expiry, session)
-        context.time = time
+    def _step(self, time: dt.datetime, action: Callable[[], None]) -> None:
+        self.context.time = time
         self.budget.start_time_step(time)
         action()
-        self._after_step(time, session)
-
-    def _after_step(self, time: dt.datetime, session: Any) -> None:
-        self.context.time = time
         self._score_insights(time)
-        self._framework(session)
-        if session.open <= time and not self.context.after_close:
-            self._fill(session, time)  # orders placed during the session fill at its open
 
     def _event(self, due: Any) -> None:
         self._run_timed(due.event.name, due.event.callback)
 
-    def _fill_now(self) -> None:
-        """Fill at once what an order placed now fills at: the session's open, if it is open."""
-        session, context = self._session, self.context
-        if session is not None and not context.after_close and session.open <= context.time:
-            self._fill(session, context.time)
-
-    def _fill(self, session: Any, time: dt.datetime) -> None:
-        portfolio = self.algorithm.portfolio
-        if not portfolio._pending:
-            return
-        opens = {}
-        for pending in portfolio._pending:
-            arrays = self._arrays.get(pending.order.symbol)
-            if arrays is None:
-                continue
-            row = arrays.rows.get(session.date)
-            if row is not None:
-                opens[pending.order.symbol] = float(arrays.values[row, 0])
-        portfolio._fill_pending(session.date, time, opens)
+    def _order_event(self, event: Any) -> None:
+        self.algorithm.on_order_event(event)
 
     def _close(self, session: Any, overrides_on_data: bool) -> None:
+        """T's daily bars arrive: prices, fills, ``on_data``, the framework, equity."""
         algorithm, context = self.algorithm, self.context
         bars = TradeBars()
+        daily_bars: dict[Symbol, DailyBar] = {}
         start = dt.datetime.combine(session.date, dt.time())
         for symbol, arrays in self._arrays.items():
             row = arrays.rows.get(session.date)
@@ -411,13 +381,17 @@ class BacktestEngine:
                 continue
             o, h, lo, c, v = arrays.values[row].tolist()
             arrays.security._set_bar(session.close, o, h, lo, c, v)
+            daily_bars[symbol] = DailyBar(session.open, session.close, o, h, lo, c, v)
             if overrides_on_data:
                 bars[symbol] = TradeBar(symbol, start, session.close, o, h, lo, c, v)
         context.after_close = True
         context.visible_until = session.date + dt.timedelta(days=1)
+        self.transactions.process_fills(daily_bars)
         if bars:
             algorithm.on_data(Slice(session.close, bars))
         if not context.warming_up:
+            if daily_bars:
+                process_insights(algorithm, [])
             stamp = pd.Timestamp(session.close)
             self.equity[stamp] = algorithm.portfolio.total_portfolio_value
             if self._benchmark_closes is not None:
@@ -439,37 +413,6 @@ class BacktestEngine:
             scored.final_price = None if security is None else security.price
             scored.closed = True
 
-    def _framework(self, session: Any) -> None:
-        """Run portfolio construction and execution when insights were emitted or expired, and
-        one rebalance period (a day) after the last rebalance while the framework holds
-        positions (LEAN's rebalancing function)."""
-        algorithm, context = self.algorithm, self.context
-        insights = algorithm.insights
-        new_insights = insights[self._insights_seen :]
-        self._insights_seen = len(insights)
-        context.framework_dirty = False
-        if context.warming_up:
-            return
-        now = context.time
-        pool = [i for i in self._active if i._closes_at() > now]
-        expired = len(pool) != len(self._active)
-        pool.extend(i for i in new_insights if i._closes_at() > now)
-        self._active = latest_active_insights(pool, to_utc(now)) if new_insights else pool
-        model = algorithm.portfolio_construction
-        due = self._next_rebalance is not None and now >= self._next_rebalance
-        if not (new_insights or expired or (due and self._targeted)):
-            return
-        # LEAN's rebalancing function: the next rebalance is one period after this one.
-        period = _rebalance_period(getattr(model, "_rebalance", None))
-        self._next_rebalance = None if period is None else now + period
-        targets = list(model.create_targets(algorithm, list(self._active)))
-        # A symbol whose insight expired or turned flat is targeted at zero (liquidated).
-        targeted_now = {target.symbol for target in targets}
-        targets.extend(PortfolioTarget(s, 0) for s in sorted(self._targeted - targeted_now))
-        if targets:
-            algorithm.execution.execute(algorithm, targets)
-        self._targeted = {target.symbol for target in targets if target.quantity != 0}
-
     # ----- results -------------------------------------------------------------------------------
 
     def build_record(self, runtime_error: str | None) -> Any:
@@ -489,10 +432,11 @@ class BacktestEngine:
         sections = {"time budget": self.budget.summary()}
         sections["simulation"] = {
             "data source": self.source.description,
-            "fee model": portfolio._fee_model.description,
+            "fee model": portfolio.fee_model.description,
             "sessions": self.sessions_run,
-            "fills": "market orders fill at the open of the session in progress, or of the "
-            "next session when placed after the close",
+            "fills": "as LEAN on daily data: market orders placed while the market is open "
+            "fill at that session's close (MarketOnClose), within 15.5 minutes of the close or "
+            "while it is closed at the next open (MarketOnOpen)",
         }
         return BacktestRecord(
             algorithm_name=type(algorithm).__name__,
@@ -503,8 +447,8 @@ class BacktestEngine:
             benchmark=benchmark,
             benchmark_name=self.benchmark_symbol.value if benchmark is not None else None,
             charts=algorithm._charts,
-            orders=[order.to_record() for order in portfolio._fill_log.orders],
-            order_events=list(portfolio._fill_log.events),
+            orders=self.transactions.order_records(),
+            order_events=list(self.transactions.event_records),
             insights=[_insight_record(s) for s in self._all_scored()],
             logs=list(algorithm._logs),
             parameters=dict(algorithm._parameters),
@@ -517,19 +461,6 @@ class BacktestEngine:
         while len(self._scored) < len(insights):
             self._scored.append(_ScoredInsight(insights[len(self._scored)]))
         return self._scored
-
-
-def _rebalance_period(rebalance: Any) -> dt.timedelta | None:
-    if rebalance is None:
-        return None
-    if isinstance(rebalance, dt.timedelta):
-        return rebalance
-    return {
-        Resolution.DAILY: dt.timedelta(days=1),
-        Resolution.HOUR: dt.timedelta(hours=1),
-        Resolution.MINUTE: dt.timedelta(minutes=1),
-        Resolution.SECOND: dt.timedelta(seconds=1),
-    }.get(rebalance)
 
 
 def _insight_record(scored: _ScoredInsight) -> dict[str, Any]:

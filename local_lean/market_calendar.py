@@ -92,6 +92,29 @@ class NyseCalendar:
             raise ValueError(f"no NYSE session after {day} within the calendar's span")
         return self._dates[index]
 
+    # -- exchange hours at a moment (LEAN's SecurityExchangeHours) --------------------------------
+
+    def session_on(self, day: datetime.date) -> TradingSession | None:
+        """The session on `day`, or None when the exchange does not trade that day."""
+        self._check_covered(day)
+        index = bisect.bisect_left(self._dates, _as_date(day))
+        if index < len(self._dates) and self._dates[index] == _as_date(day):
+            return self._sessions[index]
+        return None
+
+    def is_open(self, time: datetime.datetime) -> bool:
+        """True from a session's open up to (not including) its close."""
+        session = self.session_on(time.date())
+        return session is not None and session.open <= time < session.close
+
+    def next_close_after(self, time: datetime.datetime) -> datetime.datetime:
+        """The first market close strictly after `time`."""
+        session = self.session_on(time.date())
+        if session is not None and time < session.close:
+            return session.close
+        following = self.next_session(time.date())
+        return self._sessions[bisect.bisect_left(self._dates, following)].close
+
 
 def _as_date(day: datetime.date) -> datetime.date:
     return day.date() if isinstance(day, datetime.datetime) else day

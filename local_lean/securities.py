@@ -104,7 +104,8 @@ class Security:
         self.volume = 0.0
         self.local_time: dt.datetime | None = None  # end time of the latest bar
         self.is_tradable = True
-        self.leverage = 1.0
+        # LEAN's default brokerage model: US equities in a margin account get leverage 2.
+        self.leverage = 2.0
 
     @property
     def price(self) -> float:

@@ -183,8 +183,16 @@ def test_a_ticker_without_data_is_added_without_prices_and_cannot_trade():
     assert any("no data for NOSUCHTICKER" in line for line in outcome.record.logs)
     assert not algorithm.ghost.has_data and set(algorithm.prices) == {0.0}
     assert algorithm.frame.empty
-    assert all(order["status"] == "invalid" for order in outcome.record.orders)
-    assert "no price" in outcome.record.orders[0]["message"]
+    # LEAN's pre-order checks refuse it: an invalid ticket, no order, the reason in the log.
+    assert algorithm.ticket.status.name == "INVALID"
+    assert algorithm.ticket.get_most_recent_order_response().error_code.name == (
+        "SECURITY_PRICE_ZERO"
+    )
+    assert outcome.record.orders == []
+    assert any(
+        "NOSUCHTICKER: The security does not have an accurate price" in line
+        for line in outcome.record.logs
+    )
 
 
 class PlotsAndLogs(QCAlgorithm):
@@ -216,7 +224,11 @@ def test_plot_log_and_warm_up():
     points = outcome.record.charts["Custom"]["Price"]
     assert [t for t, _ in points][0] == T(2021, 1, 4, 12, 0) and len(points) == 5
     assert "2021-01-04 12:00:00 noon" in outcome.record.logs
-    assert {o["status"] for o in outcome.record.orders} == {"invalid"}
+    # Orders while warming up are refused before they become orders (LEAN's pre-order checks).
+    assert outcome.record.orders == []
+    assert any(
+        "not allowed in Initialize or during warm up" in line for line in outcome.record.logs
+    )
     assert outcome.record.equity.index[0] == pd.Timestamp("2021-01-04 16:00")
 
 

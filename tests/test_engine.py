@@ -76,7 +76,9 @@ def test_a_backtest_on_leans_own_data_files():
 
     bars = open_price_source(LEAN_DATA).daily_bars("SPY")
     (order,) = record.orders
-    assert order["fill_price"] == bars.loc[pd.Timestamp("2020-03-02"), "open"]
+    # Placed at 09:35 on daily data: a MarketOnClose order, filled at that session's close.
+    assert order["type"] == "market_on_close"
+    assert order["fill_price"] == bars.loc[pd.Timestamp("2020-03-02"), "close"]
     # Fully invested: equity moves with SPY from the first close on.
     equity_returns = record.equity.pct_change().dropna().to_numpy()
     spy_returns = record.benchmark.pct_change().dropna().to_numpy()

@@ -158,16 +158,26 @@ def test_equal_weighting_buys_then_liquidates_expired_insights():
         prior_close = bars[order["symbol"]].loc[pd.Timestamp("2021-06-30"), "close"]
         expected = int(0.5 * 100_000 * 0.9975 / prior_close)
         assert order["quantity"] == expected
-        assert order["fill_price"] == bars[order["symbol"]].loc[pd.Timestamp("2021-07-01"), "open"]
-    day_one = algorithm.quantities[D(2021, 7, 1)]
-    assert day_one["SPY"] > 0 and day_one["QQQ"] > 0 and day_one["IWM"] == 0
-    # The insights close on 2021-07-02 at 09:35: the positions are sold at that day's open.
-    assert algorithm.quantities[D(2021, 7, 2)] == {"SPY": 0, "QQQ": 0, "IWM": 0}
+        # Emitted at 09:35: the orders are MarketOnClose, filled at that session's close.
+        assert order["type"] == "market_on_close"
+        assert order["fill_price"] == bars[order["symbol"]].loc[pd.Timestamp("2021-07-01"), "close"]
+        assert order["fill_time"] == T(2021, 7, 1, 16, 0)
+    # 15:00 snapshots: nothing is held on the first day before its close.
+    assert algorithm.quantities[D(2021, 7, 1)] == {"SPY": 0, "QQQ": 0, "IWM": 0}
+    day_two = algorithm.quantities[D(2021, 7, 2)]
+    assert day_two["SPY"] > 0 and day_two["QQQ"] > 0 and day_two["IWM"] == 0
+    # The insights close on 2021-07-02 at 09:35; the framework sees it with that day's bar
+    # (16:00), when the market is closed: MarketOnOpen orders, filled at the next open
+    # (07-06, after the 07-05 holiday).
     sells = outcome.record.orders[2:]
     assert {o["symbol"]: o["quantity"] for o in sells} == {
         o["symbol"]: -o["quantity"] for o in first
     }
-    assert all(o["time"] == T(2021, 7, 2, 9, 35) for o in sells)
+    assert all(o["time"] == T(2021, 7, 2, 16, 0) for o in sells)
+    assert all(o["type"] == "market_on_open" for o in sells)
+    for order in sells:
+        assert order["fill_price"] == bars[order["symbol"]].loc[pd.Timestamp("2021-07-06"), "open"]
+    assert algorithm.quantities[D(2021, 7, 7)] == {"SPY": 0, "QQQ": 0, "IWM": 0}
     assert len(outcome.record.orders) == 4
     outcomes = {i["symbol"]: i for i in outcome.record.insights}
     assert outcomes["IWM"]["outcome"] == "flat"
@@ -220,6 +230,12 @@ def test_daily_insights_hold_positions_and_flat_liquidates():
     qqq_orders = [o for o in orders if o["symbol"] == "QQQ"]
     assert qqq_orders[-1]["time"] == T(2021, 7, 7, 9, 35)
     assert algorithm.portfolio["QQQ"].quantity == 0
-    # SPY goes from half to the whole portfolio on 07-07; small drifts are not traded.
+    # SPY goes from half to the whole portfolio on 07-07. Daily rebalances trade only drifts
+    # whose margin (half the order's value at leverage 2) is at least 0.1% of the portfolio.
     assert algorithm.portfolio["SPY"].quantity > 0
-    assert len(orders) <= 6
+    equity = outcome.record.equity
+    for order in orders[2:]:
+        previous_close = open_price_source(None).daily_bars(order["symbol"])["close"]
+        price = previous_close[previous_close.index < pd.Timestamp(order["time"].date())].iloc[-1]
+        portfolio_value = equity[equity.index < pd.Timestamp(order["time"])].iloc[-1]
+        assert abs(order["quantity"]) * price / 2 >= 0.001 * portfolio_value

@@ -42,10 +42,11 @@ class TradesByHand(QCAlgorithm):
         self.schedule.on(self.date_rules.on(2021, 1, 6), self.time_rules.at(8, 0), self.sell)
         self.tickets = []
         self.cash_after_buy = None
+        self.events = []
 
     def buy(self) -> None:
         self.tickets.append(self.market_order(self.spy, 10))
-        self.cash_after_buy = self.portfolio.cash  # filled at once, at today's open
+        self.cash_after_buy = self.portfolio.cash  # nothing filled yet: it fills at the close
         self.tickets.append(self.market_order(self.spy, 1_000_000))
 
     def sell(self) -> None:
@@ -54,6 +55,9 @@ class TradesByHand(QCAlgorithm):
     def on_data(self, data) -> None:
         if self.time.date() == dt.date(2021, 1, 6):
             self.tickets.append(self.market_order(self.spy, 3))
+
+    def on_order_event(self, order_event) -> None:
+        self.events.append((order_event.order_id, order_event.status.name, order_event.utc_time))
 
 
 def test_fills_fees_and_cash_by_hand():
@@ -65,23 +69,38 @@ def test_fills_fees_and_cash_by_hand():
         return float(bars.loc[pd.Timestamp(day), column])
 
     buy, too_big, sell, after_close = algorithm.tickets
-    assert buy.average_fill_price == price("2021-01-05", "open")
-    assert algorithm.cash_after_buy == pytest.approx(100_000 - 10 * price("2021-01-05", "open") - 1)
+    # During the session: converted to MarketOnClose, filled at that day's close.
+    assert buy.order_type.name == "MARKET_ON_CLOSE"
+    assert buy.average_fill_price == price("2021-01-05", "close")
+    assert algorithm.cash_after_buy == 100_000
     assert too_big.status.name == "INVALID"
     assert "Insufficient buying power" in outcome.record.orders[1]["message"]
+    # Before the open and after the close: MarketOnOpen, filled at the next open.
+    assert sell.order_type.name == after_close.order_type.name == "MARKET_ON_OPEN"
     assert sell.average_fill_price == price("2021-01-06", "open")  # placed at 08:00
     assert after_close.average_fill_price == price("2021-01-07", "open")  # placed at 16:00
     orders = [o for o in outcome.record.orders if o["status"] == "filled"]
+    # Fills are stamped when the bar that fills them arrives: the session's close.
     assert [o["fill_time"] for o in orders] == [
-        T(2021, 1, 5, 10, 0),
-        T(2021, 1, 6, 9, 30),
-        T(2021, 1, 7, 9, 30),
+        T(2021, 1, 5, 16, 0),
+        T(2021, 1, 6, 16, 0),
+        T(2021, 1, 7, 16, 0),
     ]
     assert [o["fee"] for o in orders] == [1.0, 1.0, 1.0]
+    statuses = [(order_id, status) for order_id, status, _ in algorithm.events]
+    assert statuses == [
+        (1, "SUBMITTED"),
+        (2, "INVALID"),
+        (1, "FILLED"),
+        (3, "SUBMITTED"),
+        (3, "FILLED"),
+        (4, "SUBMITTED"),
+        (4, "FILLED"),
+    ]
 
     cash = (
         100_000
-        - 10 * price("2021-01-05", "open")
+        - 10 * price("2021-01-05", "close")
         + 4 * price("2021-01-06", "open")
         - 3 * price("2021-01-07", "open")
         - 3.0
@@ -90,7 +109,7 @@ def test_fills_fees_and_cash_by_hand():
     assert algorithm.portfolio.cash == pytest.approx(cash)
     assert holding.quantity == 9
     assert holding.average_price == pytest.approx(
-        (6 * price("2021-01-05", "open") + 3 * price("2021-01-07", "open")) / 9
+        (6 * price("2021-01-05", "close") + 3 * price("2021-01-07", "open")) / 9
     )
     assert holding.total_fees == 3.0
     # Equity at each close: cash plus holdings at that close.
@@ -98,9 +117,7 @@ def test_fills_fees_and_cash_by_hand():
     assert equity[pd.Timestamp("2021-01-08 16:00")] == pytest.approx(
         cash + 9 * price("2021-01-08", "close")
     )
-    assert equity[pd.Timestamp("2021-01-05 16:00")] == pytest.approx(
-        algorithm.cash_after_buy + 10 * price("2021-01-05", "close")
-    )
+    assert equity[pd.Timestamp("2021-01-05 16:00")] == pytest.approx(100_000 - 1.0)
     assert algorithm.portfolio.total_portfolio_value == pytest.approx(equity.iloc[-1])
 
 
@@ -126,10 +143,20 @@ def test_set_holdings_and_liquidate_with_basis_point_fees():
     bars = open_price_source(None).daily_bars("SPY")
     previous_close = float(bars.loc[pd.Timestamp("2020-12-31"), "close"])
     entry, exit_ = outcome.record.orders
-    assert entry["quantity"] == int(0.5 * 50_000 * 0.9975 / previous_close)
-    fill = float(bars.loc[pd.Timestamp("2021-01-04"), "open"])
+    # LEAN's sizing: the most whole shares whose value, at the last known price, stays within
+    # half of the value less the 0.25% buffer, once the order's own fee is paid.
+    quantity = entry["quantity"]
+
+    def budget(shares: float) -> float:
+        return 0.5 * 0.9975 * (50_000 - shares * previous_close * 0.001)
+
+    assert quantity * previous_close <= budget(quantity)
+    assert (quantity + 1) * previous_close > budget(quantity + 1)
+    fill = float(bars.loc[pd.Timestamp("2021-01-04"), "close"])
+    assert entry["fill_price"] == fill
     assert entry["fee"] == pytest.approx(entry["quantity"] * fill * 0.001)
     assert exit_["quantity"] == -entry["quantity"] and exit_["tag"] == "Liquidated"
+    assert exit_["fill_price"] == float(bars.loc[pd.Timestamp("2021-01-06"), "close"])
     assert not algorithm.portfolio.invested
     assert algorithm.portfolio.total_holdings_value == 0
 
@@ -145,8 +172,11 @@ class SetsHoldingsWithoutPrice(QCAlgorithm):
         self.set_holdings("NOSUCHTICKER", 0.5)
 
 
-def test_set_holdings_without_a_price_is_an_invalid_order_that_says_why():
+def test_set_holdings_without_a_price_places_no_order_and_logs_why():
     _, outcome = run_algorithm(SetsHoldingsWithoutPrice)
-    (order,) = outcome.record.orders
-    assert order["status"] == "invalid"
-    assert "NOSUCHTICKER has no price yet" in order["message"]
+    assert outcome.succeeded, outcome.runtime_error
+    assert outcome.record.orders == []
+    assert any(
+        "ERROR: NOSUCHTICKER: The security does not have an accurate price" in line
+        for line in outcome.record.logs
+    )

@@ -33,11 +33,21 @@ from local_lean.framework import (
 from local_lean.framework.universe import Grouping
 from local_lean.market_data import Slice, TradeBar, TradeBars
 from local_lean.object_store import ObjectStore
-from local_lean.portfolio import OrderTicket, SecurityPortfolioManager
+from local_lean.orders import (
+    Order,
+    OrderDirection,
+    OrderEvent,
+    OrderResponse,
+    OrderResponseErrorCode,
+    OrderTicket,
+    OrderType,
+)
+from local_lean.portfolio import SecurityPortfolioManager
 from local_lean.quantbook import QuantBook
 from local_lean.scheduling import DateRules, ScheduleManager, TimeRules
 from local_lean.securities import Security, SecurityHolding, SecurityManager
 from local_lean.symbols import Symbol
+from local_lean.transactions import SecurityTransactionManager
 
 STUB_FILES = [
     "__init__.pyi",
@@ -96,6 +106,10 @@ CLASSES = [
     (TradeBar, "QuantConnect.Data.Market.TradeBar"),
     (TradeBars, "QuantConnect.Data.Market.TradeBars"),
     (OrderTicket, "QuantConnect.Orders.OrderTicket"),
+    (Order, "QuantConnect.Orders.Order"),
+    (OrderEvent, "QuantConnect.Orders.OrderEvent"),
+    (OrderResponse, "QuantConnect.Orders.OrderResponse"),
+    (SecurityTransactionManager, "QuantConnect.Securities.SecurityTransactionManager"),
     (UniverseSettings, "QuantConnect.Data.UniverseSelection.UniverseSettings"),
 ]
 
@@ -106,6 +120,9 @@ ENUMS = [
     (enums.InsightDirection, "QuantConnect.Algorithm.Framework.Alphas.InsightDirection"),
     (enums.InsightType, "QuantConnect.Algorithm.Framework.Alphas.InsightType"),
     (enums.OrderStatus, "QuantConnect.Orders.OrderStatus"),
+    (OrderType, "QuantConnect.Orders.OrderType"),
+    (OrderDirection, "QuantConnect.Orders.OrderDirection"),
+    (OrderResponseErrorCode, "QuantConnect.Orders.OrderResponseErrorCode"),
     (enums.PortfolioBias, "QuantConnect.Algorithm.Framework.Portfolio.PortfolioBias"),
 ]
 

@@ -1,15 +1,20 @@
-"""Execution: turn portfolio targets into market orders."""
+"""Execution: turn portfolio targets into orders (LEAN's ``ImmediateExecutionModel``).
+
+Targets are kept, one per symbol, until holdings plus open orders reach them. Each call orders
+what is still missing for every kept target, positions being reduced first and then the
+largest orders, skipping orders whose margin is under 0.1% of the portfolio (LEAN's
+``MinimumOrderMarginPortfolioPercentage``, so daily rebalancing does not churn), and forgets
+the targets that are fulfilled.
+"""
 
 from __future__ import annotations
 
 import math
 from typing import Any
 
+from local_lean.buying_power import above_minimum_order_margin, initial_margin
 from local_lean.framework.portfolio_construction import PortfolioTarget
-
-# LEAN's Settings.MinimumOrderMarginPortfolioPercentage: orders worth less than this share of
-# the portfolio are skipped (unless they close a position), so daily rebalancing does not churn.
-MINIMUM_ORDER_PORTFOLIO_PERCENTAGE = 0.001
+from local_lean.symbols import Symbol
 
 
 class ExecutionModel:
@@ -20,25 +25,53 @@ class ExecutionModel:
 
 
 class ImmediateExecutionModel(ExecutionModel):
-    """Orders the difference between each target and what is held or already ordered, at
-    once, as whole shares; orders that reduce positions go first (LEAN: by margin impact)."""
+    """Market orders for the unordered part of each target, at once."""
+
+    def __init__(self, asynchronous: bool = True) -> None:
+        self.asynchronous = asynchronous
+        self._targets: dict[Symbol, PortfolioTarget] = {}
 
     def execute(self, algorithm: Any, targets: list[PortfolioTarget]) -> None:
-        portfolio = algorithm.portfolio
-        minimum_value = portfolio.total_portfolio_value * MINIMUM_ORDER_PORTFOLIO_PERCENTAGE
-        orders: list[tuple[bool, Any, float]] = []
         for target in targets:
+            self._targets[target.symbol] = target
+        if not self._targets or algorithm.is_warming_up:
+            return
+        for target in _by_margin_impact(algorithm, list(self._targets.values())):
             security = algorithm.securities[target.symbol]
-            held = security.holdings.quantity + portfolio._open_quantity(security.symbol)
-            quantity = math.trunc(target.quantity - held)
+            quantity = unordered_quantity(algorithm, target)
             if quantity == 0:
                 continue
-            closes_position = target.quantity == 0
-            if not closes_position and abs(quantity) * security.price < minimum_value:
-                continue
-            adds_exposure = abs(held + quantity) > abs(held)
-            orders.append((adds_exposure, security.symbol, quantity))
-        # Orders that free cash go first; the sort is stable, so targets keep their order.
-        orders.sort(key=lambda item: item[0])
-        for _, symbol, quantity in orders:
-            algorithm.market_order(symbol, quantity)
+            margin = initial_margin(security, quantity)
+            if above_minimum_order_margin(algorithm.portfolio, margin):
+                algorithm.market_order(security.symbol, quantity, self.asynchronous, target.tag)
+        for symbol, target in list(self._targets.items()):
+            if unordered_quantity(algorithm, target) == 0:
+                del self._targets[symbol]
+
+
+def projected_quantity(algorithm: Any, symbol: Symbol) -> float:
+    """Holdings plus what open orders will still add (LEAN's projected holdings)."""
+    held = algorithm.securities[symbol].holdings.quantity
+    return held + algorithm.transactions.get_open_orders_remaining_quantity(symbol)
+
+
+def unordered_quantity(algorithm: Any, target: PortfolioTarget) -> float:
+    """Whole shares still to order to reach `target` (LEAN's ``OrderSizing``)."""
+    return float(math.trunc(target.quantity - projected_quantity(algorithm, target.symbol)))
+
+
+def _by_margin_impact(algorithm: Any, targets: list[PortfolioTarget]) -> list[PortfolioTarget]:
+    """Targets that reduce a position first, then by order value, largest first; only for
+    securities that have data and need at least one share."""
+    ranked = []
+    for target in targets:
+        security = algorithm.securities[target.symbol]
+        wanted = float(math.trunc(target.quantity))
+        existing = projected_quantity(algorithm, target.symbol)
+        if not security.has_data or not security.is_tradable or abs(wanted - existing) < 1:
+            continue
+        reduces = existing != 0 and abs(wanted) < abs(existing)
+        value = abs((wanted - existing) * security.price)
+        ranked.append((not reduces, -value, target))
+    ranked.sort(key=lambda item: (item[0], item[1]))
+    return [target for _, _, target in ranked]

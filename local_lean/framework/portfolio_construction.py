@@ -1,13 +1,16 @@
-"""Portfolio construction: turn active insights into target holdings.
+"""Portfolio construction: turn active insights into target holdings (LEAN's
+``PortfolioConstructionModel``, ``Algorithm/Portfolio/PortfolioConstructionModel.cs``).
+
+``create_targets(algorithm, insights)`` is called with the insights just emitted (from
+``emit_insights``) and with none at each daily bar (LEAN's ``OnFrameworkData``). It makes targets
+only when a rebalance is due: new insights, an insight that expired since the last call, or
+the rebalancing period (a day by default) elapsed since the last rebalance. Then each symbol's
+latest active insight gets a target from ``determine_target_percent``, and symbols whose
+insights all expired get a target of zero, which liquidates them.
 
 - NullPortfolioConstructionModel (LEAN's default): no targets; emitted insights trade nothing.
-- EqualWeightingPortfolioConstructionModel: each symbol with an active non-flat insight (the
-  latest one per symbol) gets an equal share of the portfolio's value, signed by its direction
-  (filtered by the portfolio bias); symbols whose insights turned flat or expired get a target
-  of zero, which liquidates them.
-
-The engine asks for targets when insights are emitted, when one expires, and once a day at the
-first time step of each session (LEAN's default daily rebalance).
+- EqualWeightingPortfolioConstructionModel: the non-flat insights share the portfolio's value
+  equally, signed by direction and filtered by the portfolio bias.
 """
 
 from __future__ import annotations
@@ -16,14 +19,11 @@ import datetime as dt
 import math
 from typing import Any
 
+from local_lean.buying_power import target_order_quantity
 from local_lean.enums import InsightDirection, PortfolioBias, Resolution
 from local_lean.errors import NotSupportedError
-from local_lean.framework.insights import Insight, _as_symbol
+from local_lean.framework.insights import Insight, _as_symbol, to_utc
 from local_lean.symbols import Symbol
-
-# LEAN's Settings.FreePortfolioValuePercentage: value left in cash so fills at a different
-# price than the one used to size the order still fit.
-FREE_PORTFOLIO_VALUE_PERCENTAGE = 0.0025
 
 
 class PortfolioTarget:
@@ -37,16 +37,27 @@ class PortfolioTarget:
         self.tag = tag or ""
 
     @staticmethod
-    def percent(algorithm: Any, symbol: Any, percent: float, tag: str = "") -> PortfolioTarget:
-        """The whole-share quantity worth `percent` of the portfolio at the latest price
-        (LEAN sizes on total value less the free-value buffer, truncating toward zero)."""
+    def percent(
+        algorithm: Any, symbol: Any, percent: float, return_delta_quantity: bool = False
+    ) -> PortfolioTarget | None:
+        """The whole-share target worth `percent` of the portfolio (LEAN's sizing: the value
+        less the free buffer, under the target once fees are paid); None when the security has
+        no price (an error is logged, as LEAN does)."""
         if not math.isfinite(percent):
             raise ValueError(f"target percent must be finite, got {percent!r}")
-        value = algorithm.portfolio.total_portfolio_value
-        return _percent_target(algorithm.securities[symbol], percent, value, tag)
+        security = algorithm.securities[symbol]
+        delta, problem = target_order_quantity(algorithm.portfolio, security, percent)
+        if problem:
+            algorithm.error(problem)
+            return None
+        quantity = delta if return_delta_quantity else delta + security.holdings.quantity
+        return PortfolioTarget(security.symbol, quantity)
 
     def __repr__(self) -> str:
         return f"<PortfolioTarget {self.symbol.value}: {self.quantity:g}>"
+
+    def __str__(self) -> str:
+        return f"{self.symbol.value}: {self.quantity:g}"
 
     def __eq__(self, other: object) -> bool:
         return (
@@ -58,30 +69,99 @@ class PortfolioTarget:
     __hash__ = None  # type: ignore[assignment]
 
 
-def _percent_target(security: Any, percent: float, portfolio_value: float, tag: str = ""):
-    """PortfolioTarget.percent with the portfolio's value computed once by the caller."""
-    price = security.price
-    if price <= 0:
-        return PortfolioTarget(security.symbol, 0.0, tag)
-    value = portfolio_value * (1 - FREE_PORTFOLIO_VALUE_PERCENTAGE)
-    return PortfolioTarget(security.symbol, math.trunc(percent * value / price), tag)
+def _rebalancing_function(rebalance: Any) -> Any:
+    """LEAN turns a Resolution or a timedelta into "the next rebalance is that much later"."""
+    if rebalance is None:
+        return None
+    if isinstance(rebalance, Resolution):
+        span = {
+            Resolution.DAILY: dt.timedelta(days=1),
+            Resolution.HOUR: dt.timedelta(hours=1),
+            Resolution.MINUTE: dt.timedelta(minutes=1),
+            Resolution.SECOND: dt.timedelta(seconds=1),
+        }.get(rebalance)
+        if span is None:
+            raise NotSupportedError(f"rebalance=Resolution.{rebalance.name}")
+        rebalance = span
+    if isinstance(rebalance, dt.timedelta):
+        return lambda utc_time: utc_time + rebalance
+    raise NotSupportedError(
+        f"rebalance={rebalance!r}",
+        "use a Resolution, a timedelta or None (rebalance on insight changes only)",
+    )
 
 
 class PortfolioConstructionModel:
-    """Base: the latest active insight per symbol; targets as fractions of the portfolio."""
+    """Base: decides when to rebalance and which insights count; subclasses say how much."""
+
+    rebalance_on_insight_changes = True
+    rebalance_on_security_changes = True
 
     def __init__(self, rebalance: Any = Resolution.DAILY) -> None:
-        if rebalance is None or isinstance(rebalance, Resolution | dt.timedelta):
-            self._rebalance = rebalance
-        else:
-            raise NotSupportedError(
-                f"rebalance={rebalance!r}",
-                "use a Resolution, a timedelta or None (rebalance on insight changes only)",
-            )
+        self._rebalancing_function = _rebalancing_function(rebalance)
+        self._rebalancing_time: dt.datetime | None = None
+        self._algorithm: Any = None  # the algorithm of the latest create_targets call
 
     def create_targets(self, algorithm: Any, insights: list[Insight]) -> list[PortfolioTarget]:
-        """Targets for `insights`, the latest active insight of each symbol."""
-        raise NotImplementedError
+        """Targets for the latest active insight of each symbol, when a rebalance is due, and
+        zero targets for symbols whose insights all expired."""
+        self._algorithm = algorithm
+        utc_time = to_utc(algorithm.time)
+        if not self.is_rebalance_due(insights, utc_time):
+            return []
+        targets: list[PortfolioTarget] = []
+        failed: set[Symbol] = set()
+        target_insights = self.get_target_insights()
+        percents = self.determine_target_percent(target_insights)
+        for insight in target_insights:
+            if insight not in percents:
+                continue
+            target = PortfolioTarget.percent(algorithm, insight.symbol, percents[insight])
+            if target is None:
+                failed.add(insight.symbol)
+            else:
+                targets.append(target)
+        expired = algorithm.insights.remove_expired_insights(utc_time)
+        flattened: list[Symbol] = []
+        for insight in expired:
+            symbol = insight.symbol
+            if symbol in failed or symbol in flattened:
+                continue
+            if not algorithm.insights.has_active_insights(symbol, utc_time):
+                flattened.append(symbol)
+        targets.extend(PortfolioTarget(symbol, 0) for symbol in flattened)
+        return targets
+
+    def is_rebalance_due(self, insights: list[Insight], algorithm_utc: dt.datetime) -> bool:
+        """LEAN's ``IsRebalanceDue``: on new insights, on an expiry, or when the period passed."""
+        utc_time = algorithm_utc
+        if self._rebalancing_function is None:
+            return True
+        next_expiry = self._algorithm.insights.get_next_expiry_time()
+        if self._rebalancing_time is None:
+            self._rebalancing_time = self._rebalancing_function(utc_time)
+            if self._rebalancing_time is not None and self._rebalancing_time <= utc_time:
+                self._rebalancing_time = None
+                return True
+        due = self._rebalancing_time is not None and self._rebalancing_time <= utc_time
+        changed = self.rebalance_on_insight_changes and (
+            len(insights) > 0 or (next_expiry is not None and next_expiry < utc_time)
+        )
+        if due or changed:
+            self._rebalancing_time = self._rebalancing_function(utc_time)
+            return True
+        return False
+
+    def get_target_insights(self) -> list[Insight]:
+        """The most recently generated active insight of each symbol."""
+        utc_time = to_utc(self._algorithm.time)
+        active = self._algorithm.insights.get_active_insights(utc_time)
+        return latest_active_insights(
+            [i for i in active if self.should_create_target_for_insight(i)], utc_time
+        )
+
+    def should_create_target_for_insight(self, insight: Insight) -> bool:
+        return True
 
     def determine_target_percent(self, active_insights: list[Insight]) -> dict[Insight, float]:
         raise NotImplementedError
@@ -130,14 +210,6 @@ class EqualWeightingPortfolioConstructionModel(PortfolioConstructionModel):
             for insight in active_insights
         }
 
-    def create_targets(self, algorithm: Any, insights: list[Insight]) -> list[PortfolioTarget]:
-        percents = self.determine_target_percent(insights)
-        value = algorithm.portfolio.total_portfolio_value
-        return [
-            _percent_target(algorithm.securities[insight.symbol], percent, value)
-            for insight, percent in percents.items()
-        ]
-
 
 def latest_active_insights(insights: list[Insight], utc_time: dt.datetime) -> list[Insight]:
     """The most recently generated active insight of each symbol (LEAN's active insights)."""
@@ -146,6 +218,9 @@ def latest_active_insights(insights: list[Insight], utc_time: dt.datetime) -> li
         if not insight.is_active(utc_time):
             continue
         kept = latest.get(insight.symbol)
-        if kept is None or (insight._generated_time, insight.id) >= (kept._generated_time, kept.id):
+        if kept is None or (insight.generated_time_utc, insight.id) >= (
+            kept.generated_time_utc,
+            kept.id,
+        ):
             latest[insight.symbol] = insight
     return list(latest.values())

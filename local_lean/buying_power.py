@@ -1,0 +1,151 @@
+"""Buying power as LEAN's ``SecurityMarginModel`` computes it for US equities.
+
+LEAN's default brokerage model trades US equities in a margin account with leverage 2:
+
+- an order that adds exposure needs an initial margin of its value over the leverage plus its
+  fee, out of the margin remaining (total value less the margin of every holding; a position
+  being reversed frees its own margin first). Orders that only reduce a position always pass.
+  Open orders reserve nothing, as in LEAN;
+- ``target_order_quantity`` sizes ``set_holdings`` and ``PortfolioTarget.percent``: the whole
+  shares that bring a holding to a percentage of the value less the free buffer, stepped down
+  until the order's own fee fits (``GetMaximumOrderQuantityForTargetBuyingPower``);
+- orders whose margin is under 0.1% of the portfolio are skipped by sizing and execution
+  (``MinimumOrderMarginPortfolioPercentage``).
+"""
+
+from __future__ import annotations
+
+import math
+
+from local_lean.orders import Order, OrderDirection
+from local_lean.portfolio import FREE_PORTFOLIO_VALUE_PERCENTAGE, SecurityPortfolioManager
+from local_lean.securities import Security
+from local_lean.symbols import Symbol
+
+# LEAN's Settings.MinimumOrderMarginPortfolioPercentage.
+MINIMUM_ORDER_MARGIN_PORTFOLIO_PERCENTAGE = 0.001
+
+
+def initial_margin(security: Security, quantity: float) -> float:
+    """The margin `quantity` shares need at the security's current price (signed)."""
+    return security.price * quantity / security.leverage
+
+
+def insufficient_buying_power(
+    portfolio: SecurityPortfolioManager, security: Security, order: Order
+) -> str:
+    """'' when `order` may be placed now, else LEAN's reason ("Id: 1, Initial Margin: ...")."""
+    held = security.holdings.quantity
+    if order.quantity == 0 or (held * order.quantity < 0 and abs(held) >= abs(order.quantity)):
+        return ""  # closes or reduces a position: always allowed
+    free_margin = _margin_remaining_for(portfolio, security, order.direction)
+    margin = initial_margin(security, order.quantity)
+    fee = portfolio.fee_model.fee(order.quantity, security.price)
+    required = margin + math.copysign(fee, margin) if margin else 0.0
+    if abs(required) > free_margin:
+        return (
+            f"Id: {order.id}, Initial Margin: {_normalized(required)}, "
+            f"Free Margin: {_normalized(free_margin)}"
+        )
+    return ""
+
+
+def _margin_remaining_for(
+    portfolio: SecurityPortfolioManager, security: Security, direction: OrderDirection
+) -> float:
+    total = portfolio.total_portfolio_value
+    remaining = portfolio.get_margin_remaining(total)
+    holding = security.holdings
+    reverses = (holding.is_long and direction == OrderDirection.SELL) or (
+        holding.is_short and direction == OrderDirection.BUY
+    )
+    if reverses:
+        # The margin of the position being closed, and that of a new one of the same size.
+        remaining += holding.absolute_holdings_value / security.leverage
+        remaining += abs(initial_margin(security, holding.absolute_quantity))
+    return max(remaining, 0.0)
+
+
+def target_order_quantity(
+    portfolio: SecurityPortfolioManager, security: Security, percent: float
+) -> tuple[float, str]:
+    """Shares to order so that `security` is `percent` of the portfolio, as LEAN's
+    ``PortfolioTarget.Percent`` sizes the delta. Returns (quantity, reason); reason is ''
+    unless no order can be sized (the security has no price)."""
+    price = security.price
+    if price <= 0:
+        return 0.0, zero_price_message(security.symbol)
+    total = portfolio.total_portfolio_value
+    if total <= 0:
+        return 0.0, ""
+    adjusted = percent * (total - total * FREE_PORTFOLIO_VALUE_PERCENTAGE) / total
+    target_buying_power = adjusted / security.leverage
+    target_margin = target_buying_power * total
+    held = security.holdings.quantity
+    if target_margin == 0:
+        return -held, ""
+    current_margin = initial_margin(security, held)
+    unit_margin = abs(initial_margin(security, 1))
+    if not above_minimum_order_margin(portfolio, abs(target_margin - current_margin)):
+        return 0.0, ""
+    last_quantity: float | None = None
+    while True:
+        quantity = _amount_to_order(held, target_margin, unit_margin)
+        if quantity == 0:
+            return 0.0, ""
+        final_margin = (quantity + held) * unit_margin
+        fee = portfolio.fee_model.fee(quantity, price)
+        target_margin = (total - fee) * target_buying_power
+        if last_quantity == quantity or abs(final_margin) <= abs(target_margin):
+            return quantity, ""
+        last_quantity = quantity
+
+
+def above_minimum_order_margin(portfolio: SecurityPortfolioManager, margin: float) -> bool:
+    """LEAN's ``AboveMinimumOrderMarginPortfolioPercentage``: orders worth less margin than
+    0.1% of the portfolio are skipped, unless the margin remaining is not positive."""
+    total = portfolio.total_portfolio_value
+    minimum = total * MINIMUM_ORDER_MARGIN_PORTFOLIO_PERCENTAGE
+    return not (minimum > abs(margin) and portfolio.get_margin_remaining(total) > 0)
+
+
+def zero_price_message(symbol: Symbol) -> str:
+    """LEAN's ``GetZeroPriceMessage``: why an order for a security without a price is refused."""
+    return (
+        f"{symbol.value}: The security does not have an accurate price as it has not yet "
+        "received a bar of data. Before placing a trade (or using SetHoldings) warm up your "
+        "algorithm with SetWarmup, or use slice.Contains(symbol) to confirm the Slice object "
+        "has price before using the data. Data does not necessarily all arrive at the same "
+        "time so your algorithm should confirm the data is ready before using it. In live "
+        "trading this can mean you do not have an active subscription to the asset class "
+        "you're trying to trade. If using custom data make sure you've set the 'Value' "
+        "property."
+    )
+
+
+def _amount_to_order(held: float, target_margin: float, unit_margin: float) -> float:
+    """Whole shares that take the holding to at most `target_margin` (LEAN's
+    ``GetAmountToOrder``: rounded toward zero exposure, then stepped back under the target)."""
+    size = -held + target_margin / unit_margin
+    size = math.floor(size) if target_margin > 0 else math.ceil(size)
+    difference = (size + held) * unit_margin - target_margin
+    while (target_margin < 0 and difference < 0) or (target_margin > 0 and difference > 0):
+        size += 1 if target_margin < 0 else -1
+        difference = (size + held) * unit_margin - target_margin
+    return float(size)
+
+
+def _normalized(value: float) -> str:
+    """A decimal as .NET's ``Normalize()`` prints it: no trailing zeros."""
+    text = f"{value:.10f}".rstrip("0").rstrip(".")
+    return "0" if text in ("", "-0") else text
+
+
+__all__ = [
+    "MINIMUM_ORDER_MARGIN_PORTFOLIO_PERCENTAGE",
+    "above_minimum_order_margin",
+    "initial_margin",
+    "insufficient_buying_power",
+    "target_order_quantity",
+    "zero_price_message",
+]

@@ -1,0 +1,339 @@
+"""The transaction handler: it owns the orders, fills them and reports what happened.
+
+As LEAN's ``BacktestingTransactionHandler`` with its backtesting brokerage:
+
+1. ``submit`` takes an order request that passed the algorithm's pre-order checks, gives it
+   the next order id, checks buying power (an order that fails becomes Invalid, with LEAN's
+   "Insufficient buying power" message and an error in the log) and otherwise marks it
+   Submitted.
+2. ``process_fills`` runs when a session's daily bars arrive (its close): each open order asks
+   the fill model whether that bar fills it; a fill is applied to the portfolio and the order
+   becomes Filled.
+3. Every change of state is an ``OrderEvent``, recorded for the results and passed to the
+   algorithm's ``on_order_event``.
+
+``SecurityTransactionManager`` is the algorithm's view of it (``self.transactions``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from local_lean.buying_power import insufficient_buying_power
+from local_lean.enums import OrderStatus
+from local_lean.fills import DailyBar, EquityFillModel
+from local_lean.orders import (
+    CLOSED_STATUSES,
+    CashAmount,
+    Order,
+    OrderEvent,
+    OrderFee,
+    OrderResponse,
+    OrderResponseErrorCode,
+    OrderTicket,
+    SubmitOrderRequest,
+    order_type_name,
+)
+from local_lean.portfolio import SecurityPortfolioManager
+from local_lean.securities import SecurityManager
+from local_lean.symbols import Symbol
+
+OPEN_STATUSES = (OrderStatus.NEW, OrderStatus.SUBMITTED, OrderStatus.PARTIALLY_FILLED)
+
+
+class TransactionHandler:
+    """Owns every order of a backtest, its ticket and its events."""
+
+    def __init__(
+        self,
+        securities: SecurityManager,
+        portfolio: SecurityPortfolioManager,
+        clock: Callable[[], dt.datetime],
+        next_close_after: Callable[[dt.datetime], dt.datetime],
+        on_order_event: Callable[[OrderEvent], None],
+        log_error: Callable[[str], None],
+        fill_model: EquityFillModel | None = None,
+    ) -> None:
+        self._securities = securities
+        self._portfolio = portfolio
+        self._clock = clock
+        self._next_close_after = next_close_after
+        self._on_order_event = on_order_event
+        self._log_error = log_error
+        self.fill_model = fill_model or EquityFillModel()
+        self.orders: dict[int, Order] = {}
+        self.tickets: dict[int, OrderTicket] = {}
+        self.event_records: list[dict[str, Any]] = []  # every order event, for the results
+        self._events: dict[int, list[OrderEvent]] = {}
+        self._fees: dict[int, float] = {}
+        self._messages: dict[int, str] = {}  # why an order is invalid or canceled
+
+    # -- requests --------------------------------------------------------------------------------
+
+    def submit(self, request: SubmitOrderRequest) -> OrderTicket:
+        """Place an order that passed the pre-order checks; returns its ticket."""
+        security = self._securities[request.symbol]
+        order = Order(
+            id=len(self.orders) + 1,
+            symbol=security.symbol,
+            quantity=float(request.quantity),
+            type=request.order_type,
+            time=request.time,
+            tag=request.tag,
+            price=security.price,
+        )
+        request.order_id = order.id
+        ticket = OrderTicket(request, self, order)
+        self.orders[order.id] = order
+        self.tickets[order.id] = ticket
+        reason = insufficient_buying_power(self._portfolio, security, order)
+        if reason:
+            message = (
+                f"Order Error: ids: [{order.id}], Insufficient buying power to complete orders "
+                f"(Value:[{_smart_round(order.value)}]), Reason: {reason}."
+            )
+            self._log_error(message)
+            order.status = OrderStatus.INVALID
+            self._messages[order.id] = message
+            request.response = OrderResponse(
+                order.id, OrderResponseErrorCode.INSUFFICIENT_BUYING_POWER, message
+            )
+            self._emit(order, request.time, message=message)
+            return ticket
+        request.response = OrderResponse(order.id)
+        order.status = OrderStatus.SUBMITTED
+        self._emit(order, request.time)
+        return ticket
+
+    def cancel_order(self, order_id: int, tag: str | None = None) -> OrderResponse:
+        """Cancel an open order now (LEAN's ``CancelOrderRequest``)."""
+        time = self._clock()
+        order = self.orders.get(order_id)
+        if order is None:
+            return OrderResponse(
+                order_id,
+                OrderResponseErrorCode.UNABLE_TO_FIND_ORDER,
+                f"Unable to locate order with id {order_id}.",
+            )
+        if order.status in CLOSED_STATUSES:
+            message = (
+                f"Unable to cancel order with id {order_id} and status {_word(order.status)} "
+                "because it is already closed."
+            )
+            return OrderResponse(order_id, OrderResponseErrorCode.INVALID_ORDER_STATUS, message)
+        if tag is not None:
+            order.tag = tag
+        order.status = OrderStatus.CANCELED
+        order.canceled_time = time
+        self._messages[order.id] = "Canceled by the algorithm"
+        self._emit(order, time, message="Canceled by the algorithm")
+        return OrderResponse(order_id)
+
+    # -- fills -----------------------------------------------------------------------------------
+
+    def events_of(self, order_id: int) -> list[OrderEvent]:
+        """The events of one order, oldest first."""
+        return list(self._events.get(order_id, []))
+
+    def has_open_orders(self) -> bool:
+        return any(order.status in OPEN_STATUSES for order in self.orders.values())
+
+    def process_fills(self, bars: dict[Symbol, DailyBar]) -> None:
+        """Fill the open orders that the session's bars (just arrived) fill, oldest first."""
+        for order in list(self.orders.values()):
+            if order.status not in OPEN_STATUSES:
+                continue
+            bar = bars.get(order.symbol)
+            if bar is None:
+                continue  # no data this session: the order waits for the security's next bar
+            fill = self.fill_model.fill(order, bar, self._next_close_after(order.time))
+            if fill is None:
+                continue
+            fee = self._portfolio.fee_model.fee(order.quantity, fill.price)
+            order.status = OrderStatus.FILLED
+            order.price = fill.price
+            order.last_fill_time = fill.time
+            self._fees[order.id] = fee
+            event = self._emit(
+                order, fill.time, fill_price=fill.price, fill_quantity=order.quantity, fee=fee
+            )
+            self._portfolio.process_fills([event])
+            self._on_order_event(event)
+
+    # -- events ----------------------------------------------------------------------------------
+
+    def _emit(
+        self,
+        order: Order,
+        time: dt.datetime,
+        *,
+        fill_price: float = 0.0,
+        fill_quantity: float = 0.0,
+        fee: float = 0.0,
+        message: str = "",
+    ) -> OrderEvent:
+        """Record an order event; every event but a fill goes to the algorithm at once (a fill
+        goes once the portfolio has applied it)."""
+        events = self._events.setdefault(order.id, [])
+        count = len(events) + 1
+        ticket = self.tickets[order.id]
+        event = OrderEvent(
+            order_id=order.id,
+            symbol=order.symbol,
+            utc_time=_to_utc(time),
+            status=order.status,
+            quantity=order.quantity,
+            fill_price=fill_price,
+            fill_quantity=fill_quantity,
+            order_fee=OrderFee(CashAmount(fee)),
+            message=message,
+            id=count,
+            ticket=ticket,
+        )
+        events.append(event)
+        record: dict[str, Any] = {
+            "order_id": order.id,
+            "event_id": count,
+            "symbol": order.symbol.value,
+            "time": time,
+            "status": order.status.name.lower(),
+            "quantity": order.quantity,
+        }
+        if order.status == OrderStatus.FILLED:
+            record.update(fill_price=fill_price, fill_quantity=fill_quantity, fee=fee)
+        if message:
+            record["message"] = message
+        self.event_records.append(record)
+        if order.status != OrderStatus.FILLED:
+            self._on_order_event(event)
+        return event
+
+    # -- results ---------------------------------------------------------------------------------
+
+    def order_records(self) -> list[dict[str, Any]]:
+        """Every order as the results files record it."""
+        return [
+            {
+                "id": order.id,
+                "symbol": order.symbol.value,
+                "type": order_type_name(order.type),
+                "time": order.time,
+                "quantity": order.quantity,
+                "fill_price": order.price if order.status == OrderStatus.FILLED else 0.0,
+                "fill_time": order.last_fill_time,
+                "fee": self._fees.get(order.id, 0.0),
+                "status": order.status.name.lower(),
+                "tag": order.tag,
+                "message": self._messages.get(order.id, ""),
+            }
+            for order in self.orders.values()
+        ]
+
+
+class SecurityTransactionManager:
+    """LEAN's ``self.transactions``: the algorithm's queries and cancellations of its orders."""
+
+    def __init__(self, handler: TransactionHandler) -> None:
+        self._handler = handler
+
+    @property
+    def orders_count(self) -> int:
+        return len(self._handler.orders)
+
+    @property
+    def last_order_id(self) -> int:
+        return len(self._handler.orders)
+
+    def get_order_by_id(self, order_id: int) -> Order | None:
+        return self._handler.orders.get(order_id)
+
+    def get_order_ticket(self, order_id: int) -> OrderTicket | None:
+        return self._handler.tickets.get(order_id)
+
+    def get_orders(self, filter: Callable[[Order], bool] | None = None) -> list[Order]:
+        return [order for order in self._handler.orders.values() if filter is None or filter(order)]
+
+    def get_open_orders(self, filter: Any = None) -> list[Order]:
+        """Open orders, of one symbol (a Symbol or ticker) or matching a predicate."""
+        predicate = _order_predicate(filter)
+        return [
+            order
+            for order in self._handler.orders.values()
+            if order.status in OPEN_STATUSES and predicate(order)
+        ]
+
+    def get_order_tickets(self, filter: Callable[[OrderTicket], bool] | None = None):
+        return [t for t in self._handler.tickets.values() if filter is None or filter(t)]
+
+    def get_open_order_tickets(self, filter: Any = None) -> list[OrderTicket]:
+        """Tickets of open orders, of one symbol or matching a predicate on the ticket."""
+        if filter is None or callable(filter):
+            matches = filter or (lambda ticket: True)
+        else:
+            wanted = _symbol_value(filter)
+            matches = lambda ticket: ticket.symbol.value == wanted  # noqa: E731
+        return [
+            ticket
+            for ticket in self._handler.tickets.values()
+            if ticket.status in OPEN_STATUSES and matches(ticket)
+        ]
+
+    def get_open_orders_remaining_quantity(self, filter: Any = None) -> float:
+        """Unfilled quantity of the open orders, of one symbol or matching a ticket predicate."""
+        return sum(t.quantity_remaining for t in self.get_open_order_tickets(filter))
+
+    def cancel_order(self, order_id: int, order_tag: str | None = None) -> OrderResponse:
+        return self._handler.cancel_order(order_id, order_tag)
+
+    def cancel_open_orders(self, symbol: Any = None, tag: str | None = None) -> list[OrderTicket]:
+        """Cancel every open order (of one symbol); returns their tickets."""
+        tickets = self.get_open_order_tickets(symbol)
+        for ticket in tickets:
+            self._handler.cancel_order(ticket.order_id, tag)
+        return tickets
+
+    def wait_for_order(self, order_id: int) -> bool:
+        """Orders are processed synchronously here: True when the order exists."""
+        return order_id in self._handler.orders
+
+
+def _order_predicate(selector: Any) -> Callable[[Order], bool]:
+    if selector is None:
+        return lambda order: True
+    if callable(selector) and not isinstance(selector, Symbol | str):
+        return selector
+    wanted = _symbol_value(selector)
+    return lambda order: order.symbol.value == wanted
+
+
+def _symbol_value(value: Any) -> str:
+    if isinstance(value, Symbol):
+        return value.value
+    if isinstance(value, str):
+        return value.strip().upper()
+    symbol = getattr(value, "symbol", None)
+    if isinstance(symbol, Symbol):
+        return symbol.value
+    raise TypeError(f"expected a Symbol, a ticker or a predicate, got {value!r}")
+
+
+def _to_utc(time: dt.datetime) -> dt.datetime:
+    from local_lean.framework.insights import to_utc
+
+    return to_utc(time)
+
+
+def _word(status: OrderStatus) -> str:
+    return "".join(part.capitalize() for part in status.name.split("_"))
+
+
+def _smart_round(value: float) -> str:
+    """LEAN's ``SmartRounding`` of an order value: 2 decimals above 1, else 6 significant."""
+    text = f"{round(value, 2):.2f}" if abs(value) >= 1 else f"{float(f'{value:.6g}'):f}"
+    text = text.rstrip("0").rstrip(".")
+    return text or "0"
+
+
+__all__ = ["SecurityTransactionManager", "TransactionHandler"]

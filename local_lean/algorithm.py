@@ -12,6 +12,7 @@ import ast
 import datetime as dt
 import math
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -114,6 +115,26 @@ class InsightManager(list):
         return len(self)
 
 
+@dataclass
+class AlgorithmSetup:
+    """What ``initialize`` set, or the command line overrode: the engine reads it from here."""
+
+    start: dt.datetime = DEFAULT_START
+    end: dt.datetime | None = None
+    cash: float = DEFAULT_CASH
+    warm_up: int | dt.timedelta | None = None
+    benchmark: Symbol | None = None
+    parameters: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class AlgorithmOutput:
+    """What the algorithm writes for the results: log lines and its own charts."""
+
+    logs: list[str] = field(default_factory=list)
+    charts: dict[str, dict[str, list[tuple[dt.datetime, float]]]] = field(default_factory=dict)
+
+
 class AlgorithmContext:
     """What the engine tells the algorithm: the clock, the data and the services.
 
@@ -136,6 +157,9 @@ class AlgorithmContext:
         self.on_security_added: Callable[[Security], None] = lambda security: None
         # The engine's transaction handler: it owns orders, fills and order events.
         self.transactions: TransactionHandler | None = None
+        # Shared with the algorithm by bind_algorithm: its settings and what it wrote.
+        self.setup = AlgorithmSetup()
+        self.output = AlgorithmOutput()
         self.overrides: dict[str, Any] = {}
 
     def load_bars(self, symbol: Symbol) -> pd.DataFrame | None:
@@ -166,12 +190,8 @@ class QCAlgorithm:
 
     def __init__(self) -> None:
         self._context: AlgorithmContext | None = None
-        self._start_date = DEFAULT_START
-        self._end_date: dt.datetime | None = None
-        self._initial_cash = DEFAULT_CASH
-        self._parameters: dict[str, str] = {}
-        self._benchmark: Symbol | None = None
-        self._warm_up: int | dt.timedelta | None = None
+        self._setup = AlgorithmSetup()
+        self._output = AlgorithmOutput()
         self.securities = SecurityManager()
         self.portfolio = SecurityPortfolioManager(self.securities, DEFAULT_CASH)
         self.schedule = ScheduleManager()
@@ -180,18 +200,12 @@ class QCAlgorithm:
         self.universe_settings = UniverseSettings()
         self.insights = InsightManager()
         self.object_store: Any = None
-        self._charts: dict[str, dict[str, list[tuple[dt.datetime, float]]]] = {}
-        self._logs: list[str] = []
         self._portfolio_construction: PortfolioConstructionModel = NullPortfolioConstructionModel()
         self._execution: Any = ImmediateExecutionModel()
         self._warned_parameters: set[str] = set()
         self._warned: dict[str, bool] = {}  # LEAN's one-time warnings already logged
 
     # ----- engine hooks -------------------------------------------------------------------
-
-    def _bind(self, context: AlgorithmContext, parameters: dict[str, str]) -> None:
-        self._context = context
-        self._parameters = dict(parameters)
 
     @property
     def _ctx(self) -> AlgorithmContext:
@@ -229,12 +243,12 @@ class QCAlgorithm:
 
     @property
     def start_date(self) -> dt.datetime:
-        return self._start_date
+        return self._setup.start
 
     @property
     def end_date(self) -> dt.datetime:
-        if self._end_date is not None:
-            return self._end_date
+        if self._setup.end is not None:
+            return self._setup.end
         today = dt.datetime.combine(dt.date.today(), dt.time())
         return today - dt.timedelta(days=1)
 
@@ -258,7 +272,7 @@ class QCAlgorithm:
         if "start" in self._ctx.overrides if self._context else False:
             self.log(f"Start date {start:%Y-%m-%d} is overridden by the command line")
             return
-        self._start_date = start
+        self._setup.start = start
         if self._context is not None:
             # Initialize runs at the start date: history sees the bars before it.
             self._context.time = start
@@ -271,7 +285,7 @@ class QCAlgorithm:
         if "end" in self._ctx.overrides if self._context else False:
             self.log(f"End date {end:%Y-%m-%d} is overridden by the command line")
             return
-        self._end_date = end
+        self._setup.end = end
 
     def set_cash(self, starting_cash: Any, *more: Any) -> None:
         """Starting cash in US dollars (``set_cash(100000)``)."""
@@ -287,7 +301,7 @@ class QCAlgorithm:
         if "cash" in self._ctx.overrides if self._context else False:
             self.log(f"Cash {starting_cash:,} is overridden by the command line")
             return
-        self._initial_cash = float(starting_cash)
+        self._setup.cash = float(starting_cash)
         self.portfolio.cash = float(starting_cash)
 
     def set_warm_up(self, time_span: Any, resolution: Any = None) -> None:
@@ -303,13 +317,13 @@ class QCAlgorithm:
                 raise ValueError(f"set_warm_up needs a bar count >= 0, got {time_span}")
         else:
             raise TypeError(f"set_warm_up takes a bar count or a timedelta, got {time_span!r}")
-        self._warm_up = time_span
+        self._setup.warm_up = time_span
 
     def set_benchmark(self, symbol: Any) -> None:
         """Compare the equity curve with this ticker's prices (default SPY, as LEAN)."""
         if callable(symbol) and not isinstance(symbol, str):
             raise NotSupportedError("set_benchmark(function)", "pass a ticker or a Symbol")
-        self._benchmark = _to_symbol(symbol)
+        self._setup.benchmark = _to_symbol(symbol)
 
     # ----- securities and data -------------------------------------------------------------
 
@@ -452,7 +466,7 @@ class QCAlgorithm:
         """The parameter's string value (config.json / --parameter), or `default_value`. With an
         int or float default the value is converted; an unparsable value gives the default, as
         in LEAN (and a warning in the log)."""
-        value = self._parameters.get(name)
+        value = self._setup.parameters.get(name)
         if value is None:
             return default_value
         if isinstance(default_value, bool) or not isinstance(default_value, int | float):
@@ -470,15 +484,15 @@ class QCAlgorithm:
             return default_value
 
     def get_parameters(self) -> dict[str, str]:
-        return dict(self._parameters)
+        return dict(self._setup.parameters)
 
     def set_parameters(self, parameters: dict[str, str]) -> None:
-        self._parameters = {str(k): str(v) for k, v in parameters.items()}
+        self._setup.parameters = {str(k): str(v) for k, v in parameters.items()}
 
     def _write_log(self, message: Any) -> None:
         time = self._context.time if self._context is not None else DEFAULT_START
         line = f"{time:%Y-%m-%d %H:%M:%S} {message}"
-        self._logs.append(line)
+        self._output.logs.append(line)
         if self._context is not None:
             self._context.emit_log(line)
 
@@ -502,7 +516,7 @@ class QCAlgorithm:
                 value = float(value)
             except (TypeError, ValueError):
                 raise TypeError(f"plot needs a number, got {value!r}") from None
-        points = self._charts.setdefault(str(chart), {}).setdefault(str(series), [])
+        points = self._output.charts.setdefault(str(chart), {}).setdefault(str(series), [])
         points.append((self.time, float(value)))
 
     # ----- framework ---------------------------------------------------------------------------
@@ -811,6 +825,17 @@ class QCAlgorithm:
         raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
 
 
+def bind_algorithm(
+    algorithm: QCAlgorithm, context: AlgorithmContext, parameters: dict[str, str]
+) -> None:
+    """Attach an algorithm to the engine's context: the one handshake between the two. The
+    context then shares the algorithm's setup and output, which the engine reads."""
+    algorithm._context = context
+    algorithm._setup.parameters = dict(parameters)
+    context.setup = algorithm._setup
+    context.output = algorithm._output
+
+
 class _History:
     """The callable ``self.history``: LEAN binds it as an object with __call__ overloads."""
 
@@ -913,4 +938,12 @@ def lean_qcalgorithm_names() -> frozenset[str]:
     return frozenset()
 
 
-__all__ = ["AlgorithmContext", "InsightDirection", "QCAlgorithm", "lean_qcalgorithm_names"]
+__all__ = [
+    "AlgorithmContext",
+    "AlgorithmOutput",
+    "AlgorithmSetup",
+    "InsightDirection",
+    "QCAlgorithm",
+    "bind_algorithm",
+    "lean_qcalgorithm_names",
+]

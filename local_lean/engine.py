@@ -28,17 +28,23 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from local_lean.algorithm import AlgorithmContext, QCAlgorithm
+from local_lean.algorithm import AlgorithmContext, QCAlgorithm, bind_algorithm
 from local_lean.data import open_price_source
 from local_lean.errors import AlgorithmError, LocalLeanError
 from local_lean.fills import DailyBar
-from local_lean.framework.insights import Insight, direction_word, insight_outcome
+from local_lean.framework.insights import (
+    Insight,
+    direction_word,
+    emitted_times,
+    insight_outcome,
+)
 from local_lean.framework.pipeline import process_insights
 from local_lean.market_calendar import nyse_calendar
 from local_lean.market_data import Slice, TradeBar, TradeBars
 from local_lean.object_store import ObjectStore
 from local_lean.portfolio import BasisPointsFeeModel, InteractiveBrokersFeeModel
-from local_lean.securities import Security
+from local_lean.scheduling import events_due, prepare_schedule
+from local_lean.securities import Security, update_price
 from local_lean.symbols import Symbol, equity_symbol
 from local_lean.time_budget import TimeBudget, TimeLimitSettings
 from local_lean.transactions import TransactionHandler
@@ -156,16 +162,16 @@ class BacktestEngine:
 
     def _overrides_on_algorithm(self) -> None:
         options, algorithm, context = self.options, self.algorithm, self.context
-        algorithm._bind(context, options.parameters)
+        bind_algorithm(algorithm, context, options.parameters)
         if options.start is not None:
             context.overrides["start"] = options.start
-            algorithm._start_date = dt.datetime.combine(options.start, dt.time())
+            context.setup.start = dt.datetime.combine(options.start, dt.time())
         if options.end is not None:
             context.overrides["end"] = options.end
-            algorithm._end_date = dt.datetime.combine(options.end, dt.time())
+            context.setup.end = dt.datetime.combine(options.end, dt.time())
         if options.cash is not None:
             context.overrides["cash"] = options.cash
-            algorithm._initial_cash = float(options.cash)
+            context.setup.cash = float(options.cash)
             algorithm.portfolio.cash = float(options.cash)
         if options.fee_bps is not None:
             algorithm.portfolio.fee_model = BasisPointsFeeModel(options.fee_bps)
@@ -178,7 +184,7 @@ class BacktestEngine:
         else:  # nowhere to keep it: a fresh folder, so runs never share models by accident
             storage = Path(tempfile.mkdtemp(prefix="local-lean-storage-"))
         algorithm.object_store = ObjectStore(storage)
-        self._set_clock(algorithm._start_date, algorithm._start_date.date())
+        self._set_clock(context.setup.start, context.setup.start.date())
 
     def _set_clock(self, time: dt.datetime, visible_until: dt.date) -> None:
         self.context.time = time
@@ -193,7 +199,7 @@ class BacktestEngine:
 
     def _runner_log(self, line: str) -> None:
         """The runner's own messages (time-limit warnings) go to the log like LEAN's."""
-        self.algorithm._logs.append(line)
+        self.context.output.logs.append(line)
         self._emit_log(line)
 
     def _security_added(self, security: Security) -> None:
@@ -211,7 +217,7 @@ class BacktestEngine:
         if known > 0:
             day = dates[known - 1]
             o, h, lo, c, v = (float(x) for x in self._arrays[security.symbol].values[known - 1])
-            security._set_bar(self._close_of(day), o, h, lo, c, v)
+            update_price(security, self._close_of(day), o, h, lo, c, v)
 
     def _close_of(self, day: dt.date) -> dt.datetime:
         if self.calendar.first_day <= day <= self.calendar.last_day and self.calendar.is_session(
@@ -260,7 +266,7 @@ class BacktestEngine:
             except Exception as exc:  # noqa: BLE001 - reported as LEAN's runtime error
                 error = _runtime_error_text(exc, context.time)
         self.budget_line = self.budget.budget_line()
-        algorithm._logs.append(self.budget_line)
+        context.output.logs.append(self.budget_line)
         results_started = _now()
         record = self.build_record(error)
         path = None
@@ -294,11 +300,11 @@ class BacktestEngine:
         span_start = max(first, everything[0].date.replace(day=1) - dt.timedelta(days=7))
         month_after = (end.replace(day=1) + dt.timedelta(days=40)).replace(day=1)
         span_end = min(last, month_after + dt.timedelta(days=7))
-        algorithm.schedule._prepare(self.calendar.sessions(span_start, span_end))
+        prepare_schedule(algorithm.schedule, self.calendar.sessions(span_start, span_end))
         return everything, len(warm_up)
 
     def _warm_up_sessions(self, start: dt.date) -> list:
-        period = self.algorithm._warm_up
+        period = self.context.setup.warm_up
         if not period:
             return []
         if isinstance(period, dt.timedelta):
@@ -313,14 +319,12 @@ class BacktestEngine:
         return self.calendar.sessions(dates[-1], dates[0]) if dates else []
 
     def _prepare_benchmark(self) -> None:
-        symbol = self.algorithm._benchmark or equity_symbol(DEFAULT_BENCHMARK)
+        symbol = self.context.setup.benchmark or equity_symbol(DEFAULT_BENCHMARK)
         self.benchmark_symbol = symbol
         bars = self.context.load_bars(symbol)
         if bars is None:
             self._benchmark_closes = None
-            self.algorithm._write_log(
-                f"No benchmark: {symbol.value} is not in {self.source.description}"
-            )
+            self.algorithm.log(f"No benchmark: {symbol.value} is not in {self.source.description}")
             return
         self._benchmark_closes = dict(zip(bars.index.date, bars["close"].to_numpy(), strict=True))
 
@@ -348,7 +352,7 @@ class BacktestEngine:
         context.session_date = session.date
         context.after_close = False
         context.visible_until = session.date
-        due = algorithm.schedule._due_on(session)
+        due = events_due(algorithm.schedule, session)
         until_close = [d for d in due if d.time <= session.close]
         after_close = [d for d in due if d.time > session.close]
         for item in until_close:
@@ -380,7 +384,7 @@ class BacktestEngine:
             if row is None:
                 continue
             o, h, lo, c, v = arrays.values[row].tolist()
-            arrays.security._set_bar(session.close, o, h, lo, c, v)
+            update_price(arrays.security, session.close, o, h, lo, c, v)
             daily_bars[symbol] = DailyBar(session.open, session.close, o, h, lo, c, v)
             if overrides_on_data:
                 bars[symbol] = TradeBar(symbol, start, session.close, o, h, lo, c, v)
@@ -406,7 +410,8 @@ class BacktestEngine:
         while len(self._scored) < len(insights):
             scored = _ScoredInsight(insights[len(self._scored)])
             self._scored.append(scored)
-            heapq.heappush(self._closing, (scored.insight._closes_at(), len(self._scored), scored))
+            _, closes = emitted_times(scored.insight)
+            heapq.heappush(self._closing, (closes, len(self._scored), scored))
         while self._closing and self._closing[0][0] <= time:
             _, _, scored = heapq.heappop(self._closing)
             security = self.algorithm.securities.get(scored.insight.symbol)
@@ -442,16 +447,16 @@ class BacktestEngine:
             algorithm_name=type(algorithm).__name__,
             start=algorithm.start_date.date(),
             end=end,
-            initial_cash=algorithm._initial_cash,
+            initial_cash=self.context.setup.cash,
             equity=equity,
             benchmark=benchmark,
             benchmark_name=self.benchmark_symbol.value if benchmark is not None else None,
-            charts=algorithm._charts,
+            charts=self.context.output.charts,
             orders=self.transactions.order_records(),
             order_events=list(self.transactions.event_records),
             insights=[_insight_record(s) for s in self._all_scored()],
-            logs=list(algorithm._logs),
-            parameters=dict(algorithm._parameters),
+            logs=list(self.context.output.logs),
+            parameters=dict(self.context.setup.parameters),
             runtime_error=runtime_error,
             sections=sections,
         )
@@ -465,6 +470,7 @@ class BacktestEngine:
 
 def _insight_record(scored: _ScoredInsight) -> dict[str, Any]:
     insight = scored.insight
+    generated, closes = emitted_times(insight)
     reference = insight.reference_value
     final = scored.final_price
     outcome = (
@@ -476,8 +482,8 @@ def _insight_record(scored: _ScoredInsight) -> dict[str, Any]:
         insight.reference_value_final = final or 0.0
     return {
         "symbol": insight.symbol.value,
-        "generated_time": insight._generated_time,
-        "close_time": insight._close_time,
+        "generated_time": generated,
+        "close_time": closes,
         "direction": direction_word(insight.direction),
         "period": insight.period.total_seconds() if insight.period else None,
         "reference_price": reference,

@@ -298,7 +298,7 @@ class ScheduleManager:
     def _due_on(self, session: Session) -> list[DueEvent]:
         """The events that fire on `session`, in time order (registration order on ties)."""
         if self._sessions is None:
-            raise RuntimeError("ScheduleManager.prepare must run before _due_on")
+            raise RuntimeError("prepare_schedule must run before events_due")
         due = [
             DueEvent(event.time_rule._time_on_session(session), event)
             for event in self._events
@@ -306,3 +306,13 @@ class ScheduleManager:
         ]
         due.sort(key=lambda item: (item.time, item.event.order))
         return due
+
+
+def prepare_schedule(schedule: ScheduleManager, sessions: Sequence[Session]) -> None:
+    """Evaluate the schedule's date rules over `sessions` before the backtest runs."""
+    schedule._prepare(sessions)
+
+
+def events_due(schedule: ScheduleManager, session: Session) -> list[DueEvent]:
+    """The scheduled events that fire on `session`, in time order."""
+    return schedule._due_on(session)

@@ -176,6 +176,13 @@ class SecurityManager:
         return len(self._by_symbol)
 
 
+def update_price(
+    security: Security, end_time: dt.datetime, o: float, h: float, lo: float, c: float, v: float
+) -> None:
+    """A new daily bar for `security`, which reached the algorithm at `end_time`."""
+    security._set_bar(end_time, o, h, lo, c, v)
+
+
 def _key(symbol: Any) -> Any:
     """A Security or a ticker becomes the key that finds its Symbol (tickers are upper case)."""
     if isinstance(symbol, Security):

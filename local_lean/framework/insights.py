@@ -229,6 +229,13 @@ class Insight:
         )
 
 
+def emitted_times(insight: Insight) -> tuple[dt.datetime, dt.datetime]:
+    """An emitted insight's generated and close times, in naive New York time."""
+    close = insight._closes_at()
+    assert insight._generated_time is not None
+    return insight._generated_time, close
+
+
 def close_time_for(
     spec: Any, generated: dt.datetime, next_session: Callable[[dt.date], dt.date]
 ) -> dt.datetime:
@@ -284,4 +291,11 @@ def insight_outcome(direction: InsightDirection, reference: float, final: float)
     return "correct" if moved * int(direction) > 0 else "incorrect"
 
 
-__all__ = ["Insight", "InsightDirection", "InsightType", "close_time_for", "insight_outcome"]
+__all__ = [
+    "Insight",
+    "InsightDirection",
+    "InsightType",
+    "close_time_for",
+    "emitted_times",
+    "insight_outcome",
+]

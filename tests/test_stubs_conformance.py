@@ -37,7 +37,7 @@ from local_lean.portfolio import OrderTicket, SecurityPortfolioManager
 from local_lean.quantbook import QuantBook
 from local_lean.scheduling import DateRules, ScheduleManager, TimeRules
 from local_lean.securities import Security, SecurityHolding, SecurityManager
-from local_lean.symbols import Symbol
+from local_lean.symbols import SecurityIdentifier, Symbol
 
 STUB_FILES = [
     "__init__.pyi",
@@ -88,6 +88,7 @@ CLASSES = [
     (ObjectStore, "QuantConnect.Storage.ObjectStore"),
     (QuantBook, "QuantConnect.Research.QuantBook"),
     (Symbol, "QuantConnect.Symbol"),
+    (SecurityIdentifier, "QuantConnect.SecurityIdentifier"),
     (Security, "QuantConnect.Securities.Security"),
     (SecurityHolding, "QuantConnect.Securities.SecurityHolding"),
     (SecurityManager, "QuantConnect.Securities.SecurityManager"),

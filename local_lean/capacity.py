@@ -28,8 +28,10 @@ backtests, so LEAN's loop also steps through each session's hours (10:00 ... the
 benchmark has hour data, as it does on QuantConnect and in LEAN's repository: a snapshot due on
 a session is then taken at 10:00, before that session's fills, with the portfolio valued at the
 previous close. `hourly_benchmark=False` models a loop with daily steps only (snapshots at the
-close, after that session's fills). At the end LEAN processes the last step once more, so a
-fill on the last session counts its bar twice; this port does the same.
+close, after that session's fills). At the end LEAN processes the last step twice more, each
+time forcing a snapshot (when the algorithm ends, and when the results handler exits), so the
+last estimate is weighted in twice and a fill on the last session counts its bar three times;
+this port does the same.
 
 Not ported (LEAN does these at other resolutions or for other assets): minute, second and tick
 bars (their timeouts from the average dollar volume and scale factors 0.20 and 0.50), hourly
@@ -63,6 +65,7 @@ CAPACITY_EFFECT_PERIOD = datetime.timedelta(days=30)
 LONGEST_SNAPSHOT_PERIOD_DAYS = 7
 NEW_ESTIMATE_WEIGHT = 0.33
 PREVIOUS_ESTIMATE_WEIGHT = 0.66
+FORCED_FINAL_PASSES = 2
 # LEAN's first hourly bar of a session ends at 10:00 (it covers 09:30-10:00).
 FIRST_HOURLY_STEP = datetime.time(10, 0)
 
@@ -155,8 +158,10 @@ def estimate_capacity(
         estimate.update(_to_utc(close), todays_bars, value, holdings, prices)
         previous_value = value
     if steps:
-        # LEAN processes the last time step once more, forcing a snapshot.
-        estimate.update(_to_utc(steps[-1]), todays_bars, value, holdings, prices, force=True)
+        # After the last step LEAN forces a snapshot twice, with the last step's data: once when
+        # the algorithm ends (AlgorithmManager) and once when the results handler exits.
+        for _ in range(FORCED_FINAL_PASSES):
+            estimate.update(_to_utc(steps[-1]), todays_bars, value, holdings, prices, force=True)
     if estimate.lowest_capacity_asset is None:
         return CapacityStatistics(format_capacity(estimate.capacity, currency_symbol), "")
     return CapacityStatistics(

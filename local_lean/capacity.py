@@ -54,7 +54,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 
 NEW_YORK = ZoneInfo("America/New_York")
-UTC = datetime.timezone.utc
+UTC = datetime.UTC
 
 # LEAN's constants (SymbolCapacity.cs, CapacityEstimate.cs).
 HOUR_RESOLUTION_SCALE_FACTOR = 0.05  # daily equity bars count as hour bars (see the docstring)

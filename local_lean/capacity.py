@@ -22,6 +22,9 @@ fed as `Engine/Results/BacktestingResultHandler.cs` and `Engine/AlgorithmManager
   (half to even) and printed with 2 decimals: `$1200000000.00`; `$0` and an empty asset when
   nothing traded.
 
+`estimate_capacity` gives the two statistics; `capacity_over_time` the estimate after each
+snapshot, for LEAN's "Capacity" chart ("Strategy Capacity" series).
+
 LEAN's time steps: fills of daily-data orders happen at a session's close (the step where that
 session's daily bar arrives). LEAN's default benchmark, SPY, is subscribed at hour resolution in
 backtests, so LEAN's loop also steps through each session's hours (10:00 ... the close) when the
@@ -135,8 +138,54 @@ def estimate_capacity(
     orders on daily data). Raises ValueError naming the fill or ticker when a fill lies after
     the last close, a traded ticker has no bars or no identifier, or the inputs are malformed.
     """
+    _check_identifiers(fills, identifiers)
+    estimate = _simulate(
+        fills, daily_bars, portfolio_values, start_date, end_date, hourly_benchmark
+    )
+    printed = format_capacity(estimate.capacity, currency_symbol)
+    if estimate.lowest_capacity_asset is None:
+        return CapacityStatistics(printed, "")
+    return CapacityStatistics(printed, identifiers[estimate.lowest_capacity_asset])
+
+
+def capacity_over_time(
+    fills: Sequence[Fill],
+    daily_bars: Mapping[str, pd.DataFrame],
+    portfolio_values: pd.Series,
+    *,
+    start_date: datetime.date,
+    end_date: datetime.date,
+    hourly_benchmark: bool = True,
+) -> pd.Series:
+    """The estimate after each snapshot, rounded to 1,000 as LEAN's "Capacity" chart shows it
+    (`CapacityEstimate.Capacity`), indexed by the snapshot's naive New York time (the last
+    close for the two snapshots at the end). LEAN samples the chart at each daily sample: its
+    value then is the last snapshot's before that time (0 before the first). Same arguments
+    and errors as `estimate_capacity`."""
+    estimate = _simulate(
+        fills, daily_bars, portfolio_values, start_date, end_date, hourly_benchmark
+    )
+    times = [time.astimezone(NEW_YORK).replace(tzinfo=None) for time, _ in estimate.history]
+    rounded = [_round_to_thousands(capacity) for _, capacity in estimate.history]
+    return pd.Series(
+        [float(value) for value in rounded],
+        index=pd.DatetimeIndex(times, name="time"),
+        dtype="float64",
+        name="Strategy Capacity",
+    )
+
+
+def _simulate(
+    fills: Sequence[Fill],
+    daily_bars: Mapping[str, pd.DataFrame],
+    portfolio_values: pd.Series,
+    start_date: datetime.date,
+    end_date: datetime.date,
+    hourly_benchmark: bool,
+) -> _CapacityEstimate:
+    """Feed LEAN's estimate the backtest's time steps, fills and bars, as LEAN's engine does."""
     steps = _session_closes(portfolio_values)
-    _check_inputs(fills, daily_bars, identifiers, steps, start_date, end_date)
+    _check_inputs(fills, daily_bars, steps, start_date, end_date)
     fills_by_step = _fills_by_step(fills, steps)
     bars = {ticker: _BarLookup(ticker, daily_bars[ticker]) for ticker in fills_by_step.tickers}
     estimate = _CapacityEstimate(start_date, end_date)
@@ -162,24 +211,24 @@ def estimate_capacity(
         # the algorithm ends (AlgorithmManager) and once when the results handler exits.
         for _ in range(FORCED_FINAL_PASSES):
             estimate.update(_to_utc(steps[-1]), todays_bars, value, holdings, prices, force=True)
-    if estimate.lowest_capacity_asset is None:
-        return CapacityStatistics(format_capacity(estimate.capacity, currency_symbol), "")
-    return CapacityStatistics(
-        format_capacity(estimate.capacity, currency_symbol),
-        identifiers[estimate.lowest_capacity_asset],
-    )
+    return estimate
 
 
 def format_capacity(capacity: float, currency_symbol: str = "$") -> str:
     """LEAN's printed capacity: rounded to 1,000 away from zero (`CapacityEstimate.Capacity`),
     then to 2 significant digits, half to even (`RoundToSignificantDigits`), 2 decimals; a
     capacity that rounds to zero prints as "0"."""
-    rounded = (Decimal(capacity) / 1000).quantize(Decimal(1), rounding=ROUND_HALF_UP) * 1000
+    rounded = _round_to_thousands(capacity)
     if rounded == 0:
         return f"{currency_symbol}0"
     scale = Decimal(10) ** (math.floor(math.log10(abs(rounded))) + 1)
     significant = (rounded / scale).quantize(Decimal("0.01"), rounding=ROUND_HALF_EVEN)
     return f"{currency_symbol}{scale * significant:.2f}"
+
+
+def _round_to_thousands(capacity: float) -> Decimal:
+    """LEAN's `DiscretelyRoundBy(1000)`: the nearest multiple of 1,000, halves away from zero."""
+    return (Decimal(capacity) / 1000).quantize(Decimal(1), rounding=ROUND_HALF_UP) * 1000
 
 
 # --- LEAN's per-security and portfolio estimates ------------------------------------------------
@@ -249,6 +298,7 @@ class _CapacityEstimate:
         self._watched: set[str] = set()
         self.capacity = 0.0
         self.lowest_capacity_asset: str | None = None
+        self.history: list[tuple[datetime.datetime, float]] = []  # (UTC time, estimate)
 
     def on_fill(self, ticker: str, time: datetime.datetime, price: float, quantity: float) -> None:
         capacity = self._by_symbol.get(ticker)
@@ -306,6 +356,7 @@ class _CapacityEstimate:
                 self.capacity
             )
         self.capacity = new_capacity
+        self.history.append((now, new_capacity))
         for capacity in list(capacities):
             if capacity.should_leave(now, holdings.get(capacity.ticker, 0.0) != 0):
                 self._by_symbol.remove(capacity.ticker)
@@ -434,10 +485,18 @@ def _session_closes(portfolio_values: pd.Series) -> list[datetime.datetime]:
     return [time.to_pydatetime() for time in index]
 
 
+def _check_identifiers(fills: Sequence[Fill], identifiers: Mapping[str, str]) -> None:
+    for fill in fills:
+        if fill.symbol not in identifiers:
+            raise ValueError(
+                f"{fill.symbol} was traded (order {fill.order_id}) but identifiers has no "
+                "SecurityIdentifier for it; pass str(symbol.id) of every traded ticker"
+            )
+
+
 def _check_inputs(
     fills: Sequence[Fill],
     daily_bars: Mapping[str, pd.DataFrame],
-    identifiers: Mapping[str, str],
     steps: list[datetime.datetime],
     start_date: datetime.date,
     end_date: datetime.date,
@@ -449,11 +508,6 @@ def _check_inputs(
             raise ValueError(
                 f"{fill.symbol} was traded (order {fill.order_id}) but daily_bars has no bars "
                 "for it; pass the daily bars of every traded ticker"
-            )
-        if fill.symbol not in identifiers:
-            raise ValueError(
-                f"{fill.symbol} was traded (order {fill.order_id}) but identifiers has no "
-                "SecurityIdentifier for it; pass str(symbol.id) of every traded ticker"
             )
         if not (math.isfinite(fill.price) and fill.price > 0 and math.isfinite(fill.quantity)):
             raise ValueError(f"fill of order {fill.order_id} has a bad price or quantity: {fill}")

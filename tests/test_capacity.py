@@ -14,6 +14,7 @@ from local_lean.algorithm import QCAlgorithm
 from local_lean.capacity import (
     CapacityStatistics,
     Fill,
+    capacity_over_time,
     estimate_capacity,
     fills_from_orders,
     format_capacity,
@@ -104,6 +105,17 @@ def test_one_fill_hand_computed():
     last = per_trade / (10 * 100.0 / 10_000.0)  # no sales since: 10% of the portfolio
     assert leans_final(friday, last) == pytest.approx(29_568_000.0)
     assert result == CapacityStatistics("$30000000.00", "AAA 2T")
+
+
+def test_the_capacity_chart_has_each_snapshot_rounded_to_thousands():
+    # The one-fill case above: Friday 10:00 (hourly step), then the two forced at the close.
+    daily = {"AAA": bars([100.0] * 5, [1e6] * 5)}
+    chart = capacity_over_time(
+        [fill("2024-01-09", 10)], daily, values(), start_date=START, end_date=END
+    )
+    friday = pd.Timestamp("2024-01-12")
+    assert list(chart.index) == [friday + pd.Timedelta(hours=h) for h in (10, 16, 16)]
+    assert list(chart) == [5_000_000.0, 19_800_000.0, 29_568_000.0]
 
 
 def test_nothing_traded_prints_zero_and_no_asset():

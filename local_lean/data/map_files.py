@@ -54,7 +54,7 @@ def read_map_file(path: Path) -> MapFile:
             continue
         fields = line.strip().split(",")
         try:
-            day = datetime.datetime.strptime(fields[0], "%Y%m%d").date()
+            day = _parse_yyyymmdd(fields[0])
             ticker = fields[1].strip().upper()
         except (ValueError, IndexError) as error:
             raise MalformedDataError(
@@ -67,6 +67,13 @@ def read_map_file(path: Path) -> MapFile:
     if not rows:
         raise MalformedDataError(f"{path} has no rows; a map file lists yyyymmdd,ticker rows")
     return MapFile(path.stem.upper(), tuple(sorted(rows)))
+
+
+def _parse_yyyymmdd(text: str) -> datetime.date:
+    # Several times faster than strptime, which matters for folders of ~20,000 map files.
+    if len(text) != 8 or not text.isdigit():
+        raise ValueError(f"{text!r} is not a yyyymmdd date")
+    return datetime.date(int(text[:4]), int(text[4:6]), int(text[6:]))
 
 
 class MapFileResolver:

@@ -40,10 +40,9 @@ Not ported (LEAN does these at other resolutions or for other assets): minute, s
 bars (their timeouts from the average dollar volume and scale factors 0.20 and 0.50), hourly
 data subscribed by the algorithm (factor 0.05 with the same hour rule), quote bars (forex and
 CFD volumes from fixed constants), daily bars without precise end times
-(`settings.daily_precise_end_time = False`: LEAN's daily rule, factor 0.02, counting the fill's
-bar and the next day's), currency conversion and contract multipliers (1 for US equities in US
-dollars), and fill-forward bars (for daily data they never change the result:
-the fill's own session always has a real bar).
+(`settings.daily_precise_end_time = False`: LEAN's daily rule and factor 0.02), currency
+conversion and contract multipliers (1 for US equities in US dollars), and fill-forward bars
+(for daily data they never change the result: the fill's own session always has a real bar).
 """
 
 from __future__ import annotations

@@ -118,6 +118,17 @@ def test_the_capacity_chart_has_each_snapshot_rounded_to_thousands():
     assert list(chart) == [5_000_000.0, 19_800_000.0, 29_568_000.0]
 
 
+def test_a_fill_counts_at_its_sessions_close_whether_stamped_at_the_open_or_the_close():
+    # LEAN fills daily-data orders when the session's bar arrives, at its close: a fill stamped
+    # 09:30 (filled at the open) and one stamped 16:00 (LEAN's stamp) are the same event.
+    daily = {"AAA": bars([100.0] * 5, [1e6, 1e6, 3e6, 1e6, 1e6])}
+    at_open = fill("2024-01-09", 10)
+    at_close = Fill("AAA", datetime.datetime(2024, 1, 9, 16), 10, 100.0, 1)
+    assert estimate([at_open], daily) == estimate([at_close], daily)
+    one_day_later = Fill("AAA", datetime.datetime(2024, 1, 9, 16, 1), 10, 100.0, 1)
+    assert estimate([one_day_later], daily) != estimate([at_close], daily)
+
+
 def test_nothing_traded_prints_zero_and_no_asset():
     assert estimate([], {"AAA": bars([100.0] * 5, [1e6] * 5)}) == ("$0", "")
 

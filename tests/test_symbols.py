@@ -18,6 +18,7 @@ from local_lean.data import (
 )
 from local_lean.enums import SecurityType
 from local_lean.errors import MalformedDataError, NotSupportedError
+from local_lean.quantbook import QuantBook
 from local_lean.symbols import (
     DEFAULT_DATE,
     SecurityIdentifier,
@@ -241,3 +242,9 @@ def test_add_equity_on_the_synthetic_market_gets_the_default_date():
     algorithm, outcome = run_algorithm(AddsSpy)
     assert outcome.succeeded
     assert str(algorithm.spy.id) == "SPY 2T"
+
+
+@needs_shared_data
+def test_quantbook_add_equity_gives_the_identifier_from_the_data_folder(tmp_path):
+    qb = QuantBook(data=SHARED_LEAN_DATA, storage=tmp_path)
+    assert str(qb.add_equity("GOOG").symbol.id) == "GOOCV VP83T1ZUHROL"

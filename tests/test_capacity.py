@@ -350,7 +350,18 @@ class MacdTrend(QCAlgorithm):
         if quantity <= 0 and delta > 0.0025:
             self.set_holdings("SPY", 1.0)
         elif quantity >= 0 and delta < -0.0025:
-            self.liquidate("SPY")
+            self.sell_signal()
+
+    def sell_signal(self):
+        self.liquidate("SPY")
+
+
+class MacdLongShort(MacdTrend):
+    """LEAN's ConvertToFrameworkAlgorithm as far as orders go: the same MACD, but short instead
+    of flat (its insights go to the null portfolio model and trade nothing); 85 fills."""
+
+    def sell_signal(self):
+        self.set_holdings("SPY", -1.0)
 
 
 class DisplacedRibbon(QCAlgorithm):
@@ -384,6 +395,7 @@ class DisplacedRibbon(QCAlgorithm):
         (BasicTemplateDaily, "$1200000000.00"),
         (HundredSpyShares, "$5300000000.00"),
         (MacdTrend, "$950000000.00"),
+        (MacdLongShort, "$1400000000.00"),
         (DisplacedRibbon, "$1100000000.00"),
     ],
 )

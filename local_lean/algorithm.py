@@ -20,6 +20,7 @@ from typing import Any
 import pandas as pd
 
 from local_lean.buying_power import zero_price_message
+from local_lean.data import map_file_provider
 from local_lean.enums import DataNormalizationMode, InsightDirection, Resolution, SecurityType
 from local_lean.errors import NotSupportedError
 from local_lean.framework.execution import ImmediateExecutionModel
@@ -361,6 +362,8 @@ class QCAlgorithm:
         if symbol in self.securities:
             return self.securities[symbol]
         context = self._ctx
+        # LEAN's identifier: the security's first ticker and date, from the data's map files.
+        symbol = equity_symbol(symbol.value, map_file_provider(context.source))
         bars = context.load_bars(symbol)
         security = Security(symbol, Resolution.DAILY, bars is not None)
         if leverage > 0:

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from local_lean.data import PriceSource, open_price_source
+from local_lean.data import PriceSource, map_file_provider, open_price_source
 from local_lean.enums import DataNormalizationMode, Market, Resolution
 from local_lean.errors import MissingDataError, NotSupportedError, UnknownSymbolError
 from local_lean.history import history_frame
@@ -93,7 +93,7 @@ class QuantBook:
                 f"data_normalization_mode {DataNormalizationMode(data_normalization_mode).name}",
                 "local prices are adjusted (DataNormalizationMode.ADJUSTED)",
             )
-        symbol = equity_symbol(ticker)
+        symbol = equity_symbol(ticker, map_file_provider(self._source))
         if not self._source.has_ticker(symbol.value):
             self._source.daily_bars(symbol.value)  # raises MissingDataError saying where it looked
             raise MissingDataError(

@@ -46,7 +46,7 @@ from local_lean.portfolio import SecurityPortfolioManager
 from local_lean.quantbook import QuantBook
 from local_lean.scheduling import DateRules, ScheduleManager, TimeRules
 from local_lean.securities import Security, SecurityHolding, SecurityManager
-from local_lean.symbols import Symbol
+from local_lean.symbols import SecurityIdentifier, Symbol
 from local_lean.transactions import SecurityTransactionManager
 
 STUB_FILES = [
@@ -98,6 +98,7 @@ CLASSES = [
     (ObjectStore, "QuantConnect.Storage.ObjectStore"),
     (QuantBook, "QuantConnect.Research.QuantBook"),
     (Symbol, "QuantConnect.Symbol"),
+    (SecurityIdentifier, "QuantConnect.SecurityIdentifier"),
     (Security, "QuantConnect.Securities.Security"),
     (SecurityHolding, "QuantConnect.Securities.SecurityHolding"),
     (SecurityManager, "QuantConnect.Securities.SecurityManager"),

@@ -15,6 +15,7 @@ import pandas as pd
 from local_lean.data.bars import BAR_COLUMNS
 from local_lean.data.csv_folder import CsvFolder
 from local_lean.data.lean_folder import LeanDataFolder
+from local_lean.data.map_files import MapFileResolver
 from local_lean.data.synthetic import SyntheticMarket
 from local_lean.errors import DataError
 
@@ -22,8 +23,10 @@ __all__ = [
     "BAR_COLUMNS",
     "CsvFolder",
     "LeanDataFolder",
+    "MapFileResolver",
     "PriceSource",
     "SyntheticMarket",
+    "map_file_provider",
     "open_price_source",
 ]
 
@@ -66,3 +69,12 @@ def open_price_source(data: str | Path | None, seed: int = 0) -> PriceSource:
         "<ticker>.zip, as `lean init` creates) or a folder of <ticker>.csv files with columns "
         "date,open,high,low,close,volume; or leave the data option out for the synthetic market"
     )
+
+
+def map_file_provider(source: PriceSource) -> MapFileResolver | None:
+    """The map files that give `source`'s equities their first ticker and date (LEAN's
+    SecurityIdentifier): a LEAN data folder's; None for sources without map files (the CSV
+    folder, the synthetic market), whose equities get LEAN's default date, as in LEAN."""
+    if isinstance(source, LeanDataFolder):
+        return source.map_file_resolver
+    return None

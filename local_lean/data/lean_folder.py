@@ -16,8 +16,9 @@ since PR #5525 ("Adjust Volume for Splits", fixing issue #5221), so that a pre-s
 is counted in post-split shares.
 
 A ticker without a factor file is served unadjusted (LEAN does the same: no factors means a
-factor of 1) with a warning. Map files (`<root>/equity/usa/map_files`) are not read: tickers are
-taken as the data files name them, so a renamed security must be asked for by its file's name.
+factor of 1) with a warning. Map files (`<root>/equity/usa/map_files`) give securities their
+LEAN identifiers (`map_file_resolver`, see `map_files.py`) but do not redirect prices: tickers
+are taken as the data files name them, so a renamed security must be asked for by its file's name.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from local_lean.data.bars import BAR_COLUMNS, PRICE_COLUMNS, check_bar_frame, make_bar_frame
+from local_lean.data.map_files import MapFileResolver
 from local_lean.errors import MalformedDataError, MissingDataError
 
 PRICE_SCALE = 10_000.0
@@ -48,8 +50,10 @@ class LeanDataFolder:
                 f"{self.daily_folder} does not exist: a LEAN data folder holds equity/usa/daily/"
                 "<ticker>.zip files; pass the folder that contains 'equity'"
             )
+        self.map_folder = self.root / "equity" / "usa" / "map_files"
         self.unadjusted_tickers: set[str] = set()
         self._cache: dict[str, pd.DataFrame] = {}
+        self._map_file_resolver: MapFileResolver | None = None
 
     @property
     def description(self) -> str:
@@ -62,6 +66,13 @@ class LeanDataFolder:
 
     def has_ticker(self, ticker: str) -> bool:
         return self._zip_path(ticker).is_file()
+
+    @property
+    def map_file_resolver(self) -> MapFileResolver:
+        """The folder's map files, read once on first use (none when the folder has none)."""
+        if self._map_file_resolver is None:
+            self._map_file_resolver = MapFileResolver.from_folder(self.map_folder)
+        return self._map_file_resolver
 
     def daily_bars(self, ticker: str) -> pd.DataFrame:
         """All daily bars of `ticker`, adjusted for splits and dividends (see the module doc)."""

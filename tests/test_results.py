@@ -189,22 +189,39 @@ def test_main_json_has_leans_sections_and_statistics(tmp_path):
         assert key in main, key
     assert "runtimeError" not in main
     statistics = main["statistics"]
-    for name in (
+    # LEAN's StatisticsBuilder.GetSummary: these names, in this order, all strings.
+    assert list(statistics) == [
         "Total Orders",
+        "Average Win",
+        "Average Loss",
         "Compounding Annual Return",
         "Drawdown",
-        "Sharpe Ratio",
-        "Sortino Ratio",
-        "Net Profit",
-        "Total Fees",
+        "Expectancy",
         "Start Equity",
         "End Equity",
+        "Net Profit",
+        "Sharpe Ratio",
+        "Sortino Ratio",
+        "Probabilistic Sharpe Ratio",
+        "Loss Rate",
+        "Win Rate",
+        "Profit-Loss Ratio",
         "Alpha",
         "Beta",
         "Annual Standard Deviation",
-        "Benchmark Net Profit",
-    ):
-        assert isinstance(statistics[name], str), name
+        "Annual Variance",
+        "Information Ratio",
+        "Tracking Error",
+        "Treynor Ratio",
+        "Total Fees",
+        "Estimated Strategy Capacity",
+        "Lowest Capacity Asset",
+        "Portfolio Turnover",
+        "Drawdown Recovery",
+    ]
+    assert all(isinstance(value, str) for value in statistics.values())
+    assert statistics["Estimated Strategy Capacity"] == "$0"  # no capacity estimate given
+    assert statistics["Lowest Capacity Asset"] == ""
     assert statistics["Net Profit"] == "4.000%"
     assert statistics["Total Orders"] == "2"
     assert statistics["Total Fees"] == "$2.00"

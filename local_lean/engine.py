@@ -510,7 +510,17 @@ class BacktestEngine:
             parameters=dict(algorithm._parameters),
             runtime_error=runtime_error,
             sections=sections,
+            benchmark_before_start=self._benchmark_before_start(),
         )
+
+    # --- statistics inputs (LEAN seeds its benchmark with the bar before the start) -----------
+
+    def _benchmark_before_start(self) -> float | None:
+        if not self._benchmark_closes:
+            return None
+        start = self.algorithm.start_date.date()
+        earlier = [day for day in self._benchmark_closes if day < start]
+        return float(self._benchmark_closes[max(earlier)]) if earlier else None
 
     def _all_scored(self) -> list[_ScoredInsight]:
         insights = self.algorithm.insights

@@ -106,6 +106,8 @@ class BacktestRecord:
     sections: dict[str, Any] = field(default_factory=dict)  # extra JSON sections
     # The two capacity statistics, filled from the capacity model's estimate.
     capacity: CapacityStatistics = field(default_factory=CapacityStatistics)
+    # The benchmark's last close before the start: LEAN's benchmark sample at the start.
+    benchmark_before_start: float | None = None
 
 
 # --- public API -------------------------------------------------------------------------------
@@ -361,6 +363,7 @@ def portfolio_statistics(record: BacktestRecord) -> PortfolioStatistics:
         initial_cash=record.initial_cash,
         start=record.start,
         end=record.end,
+        benchmark_before_start=record.benchmark_before_start,
     )
 
 

@@ -117,6 +117,7 @@ def lean_samples(
     initial_cash: float,
     start: datetime.date,
     end: datetime.date,
+    benchmark_before_start: float | None = None,
 ) -> LeanSamples:
     """LEAN's daily samples of a backtest from the engine's record.
 
@@ -124,7 +125,10 @@ def lean_samples(
     (naive New York time); ``benchmark``: the benchmark's price at the same times (None: no
     benchmark, sampled as 0, as LEAN samples a benchmark without data); ``orders``: fills with
     "quantity", "fill_price" and "fill_time" (the fill's session is the date of "fill_time");
-    ``start``/``end``: the backtest's dates.
+    ``start``/``end``: the backtest's dates; ``benchmark_before_start``: the benchmark's last
+    close before the start (LEAN seeds its benchmark with it; without it the benchmark is 0
+    until the first close, which changes the first counted benchmark change when the first
+    session comes after the start date's next midnight).
     """
     equity = _clean_series(equity, "equity")
     closes = [pd.Timestamp(time).to_pydatetime() for time in equity.index]
@@ -141,7 +145,8 @@ def lean_samples(
     resample = datetime.timedelta(minutes=_resample_minutes(start, end))
     samples = _SampleBook(_decimal(initial_cash))
     midnight = datetime.datetime(start.year, start.month, start.day)
-    portfolio_value, benchmark_price, traded = _decimal(initial_cash), _ZERO, _ZERO
+    portfolio_value, traded = _decimal(initial_cash), _ZERO
+    benchmark_price = _smart_rounding(benchmark_before_start or 0.0)
     next_equity_point: datetime.datetime | None = None
     for close, value, price in zip(closes, values, prices, strict=True):
         while midnight < close:  # the midnights the clock passed before this close
@@ -266,6 +271,7 @@ def compute_portfolio_statistics(
     initial_cash: float,
     start: datetime.date | None = None,
     end: datetime.date | None = None,
+    benchmark_before_start: float | None = None,
     risk_free_rate: RiskFreeRateModel | None = None,
     trading_days_per_year: int = TRADING_DAYS_PER_YEAR,
 ) -> PortfolioStatistics:
@@ -280,7 +286,13 @@ def compute_portfolio_statistics(
     if end is None:
         end = equity.index[-1].date() if len(equity) else start
     samples = lean_samples(
-        equity, benchmark, orders, initial_cash=initial_cash, start=start, end=end
+        equity,
+        benchmark,
+        orders,
+        initial_cash=initial_cash,
+        start=start,
+        end=end,
+        benchmark_before_start=benchmark_before_start,
     )
     with localcontext(_DOTNET_DECIMAL):
         # StatisticsBuilder: the performance list skips day 0 and day 1 (orders placed on the
@@ -411,6 +423,7 @@ def compute_statistics(
     initial_cash: float,
     start: datetime.date | None = None,
     end: datetime.date | None = None,
+    benchmark_before_start: float | None = None,
     risk_free_rate: RiskFreeRateModel | None = None,
 ) -> dict[str, str]:
     """LEAN's "statistics" dictionary of a backtest (inputs as :func:`lean_samples`), with no
@@ -422,6 +435,7 @@ def compute_statistics(
         initial_cash=initial_cash,
         start=start,
         end=end,
+        benchmark_before_start=benchmark_before_start,
         risk_free_rate=risk_free_rate,
     )
     return format_statistics(stats, total_orders=len(orders), total_fees=total_fees(orders))

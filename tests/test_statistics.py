@@ -349,6 +349,32 @@ def test_turnover_is_sampled_from_the_second_sample_on_with_the_value_traded_sin
     assert [str(v) for _, v in samples.portfolio_turnover] == ["0", "0.4", "0"]
 
 
+def test_closes_within_the_resample_period_add_no_equity_point():
+    # Twelve years: LEAN spaces equity points by the span / 4000 (26.3 hours here), so a close
+    # a day after the last point gets none; the midnight samples still carry its value.
+    equity = _closes(
+        ("2004-01-02", 100_000),
+        ("2004-01-05", 100_100),
+        ("2004-01-06", 100_200),
+        ("2004-01-07", 100_300),
+    )
+
+    samples = lean_samples(
+        equity,
+        None,
+        [],
+        initial_cash=100_000,
+        start=datetime.date(2004, 1, 1),
+        end=datetime.date(2016, 1, 1),
+    )
+
+    times = {pd.Timestamp(time).tz_convert("America/New_York") for time, _ in samples.equity}
+    closes = [pd.Timestamp(f"2004-01-0{day} 16:00", tz="America/New_York") for day in (5, 6, 7)]
+    assert closes[0] in times and closes[1] not in times and closes[2] in times
+    midnight = pd.Timestamp("2004-01-07 00:00", tz="America/New_York")
+    assert dict(samples.equity)[midnight.tz_convert("UTC").to_pydatetime()] == Decimal("100200")
+
+
 # --- the whole chain and the printed strings --------------------------------------------------
 
 

@@ -3,10 +3,11 @@
 ``write_results`` makes ``<output>/backtests/<yyyy-mm-dd_hh-mm-ss>/`` holding:
 
 - ``<id>.json``: the full result, LEAN's backtest result packet shape with LEAN's camelCase key
-  names: "charts", "orders" (by id), "profitLoss", "statistics", "runtimeStatistics",
-  "totalPerformance", "algorithmConfiguration", "state", "logs"; plus "insights" (every
-  insight with its outcome, and a hit-rate summary), "runtimeError" when the algorithm raised,
-  and each entry of ``BacktestRecord.sections`` under its own key.
+  names: "charts", "orders" (by id), "profitLoss", "statistics" (LEAN's statistics dictionary,
+  see :mod:`local_lean.statistics`; the capacity entries come from ``BacktestRecord.capacity``),
+  "runtimeStatistics", "totalPerformance", "algorithmConfiguration", "state", "logs"; plus
+  "insights" (every insight with its outcome, and a hit-rate summary), "runtimeError" when the
+  algorithm raised, and each entry of ``BacktestRecord.sections`` under its own key.
 - ``<id>-summary.json``: "statistics", "runtimeStatistics", "algorithmConfiguration", "state",
   "insights" summary, "runtimeError" (what ``lean backtest`` prints comes from here).
 - ``<id>-order-events.json``: the order events, LEAN's camelCase fields, times as unix seconds.

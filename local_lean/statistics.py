@@ -11,8 +11,10 @@ The samples (:func:`lean_samples`):
 - A "Daily Sampling" event runs at midnight (New York) every calendar day, weekends and holidays
   included, from the start date; it fires when the clock passes it, so a midnight sample holds
   the equity and the benchmark price of the last close before it. The first one (day 0, at the
-  start date's midnight) holds the starting cash. After the last bar a final sample is taken at
-  the last close. Each sample records the equity, the benchmark price (rounded to 7 significant
+  start date's midnight) holds the starting cash; the benchmark's day-0 price is its last close
+  before the start (LEAN seeds it). After the last bar the clock stops: midnights after it (a
+  backtest ending on a weekend) are never sampled, and a final sample is taken at the last
+  close. Each sample records the equity, the benchmark price (rounded to 7 significant
   digits, LEAN's ``SmartRounding``), the daily performance (percent change from the previous
   sample, rounded to 10 decimals) and, from the second sample on, the portfolio turnover
   (value traded since the previous sample / equity).
@@ -53,9 +55,10 @@ What still differs from LEAN:
   :func:`format_statistics`); "OrderListHash" (a hash of LEAN's own order JSON) is not produced.
 - Prices are the runner's floats, taken at their shortest decimal form; LEAN's adjusted prices
   are decimal products, so a result can differ in its last printed digit in rare cases.
-- Midnights after the last bar (a backtest ending on a weekend) are not sampled, and a
-  dividend's own time slice (which can move LEAN's next equity point in backtests sampled less
-  than daily) is not modelled.
+- A dividend's own time slice (which can move LEAN's next equity point in backtests sampled
+  less than daily) is not modelled.
+- After a warm-up, LEAN re-captures the starting value when the warm-up ends; the runner's
+  day-0 sample is the starting cash, which is the same unless the warm-up traded.
 """
 
 from __future__ import annotations
@@ -176,7 +179,7 @@ class _SampleBook:
     def equity_point(self, time: datetime.datetime, value: Decimal) -> None:
         # A series only takes points later than its last one.
         if not self._equity or time > self._equity[-1][0]:
-            self._equity.append((time, value.quantize(Decimal("0.0001"), ROUND_HALF_EVEN)))
+            self._equity.append((time, _dotnet_round(value, 4)))
 
     def sample(
         self, time: datetime.datetime, value: Decimal, benchmark: Decimal, traded: Decimal

@@ -37,6 +37,7 @@ KNOWN_DIFFERENCES = {
     "named_arguments": [NO_CAPACITY_YET],
     "displaced_moving_average_ribbon": [NO_CAPACITY_YET, FEE_AWARE_SIZING],
     "convert_to_framework": [NO_CAPACITY_YET, FEE_AWARE_SIZING],
+    "custom_shortable_provider": [],
     "macd_trend": [NO_CAPACITY_YET, FEE_AWARE_SIZING, "LEAN counts 85 orders, the runner 84"],
 }
 
@@ -99,7 +100,9 @@ def test_every_published_statistic_string_for_string(name, tmp_path):
     assert _differences(published, produced) == {}
 
 
-@pytest.mark.parametrize("name", ["basic_template_daily", "named_arguments"])
+@pytest.mark.parametrize(
+    "name", ["basic_template_daily", "custom_shortable_provider", "named_arguments"]
+)
 def test_scenarios_trading_as_lean_give_every_statistic_but_capacity(name, tmp_path):
     published = {k: v for k, v in _published(name).items() if k not in CAPACITY}
 

@@ -143,6 +143,7 @@ class BacktestEngine:
         self._next_rebalance: dt.datetime | None = None
         self.equity: dict[pd.Timestamp, float] = {}
         self.benchmark_prices: dict[pd.Timestamp, float] = {}
+        self._benchmark_closes: dict[dt.date, float] | None = None  # set by _prepare_benchmark
         self.timings = {"initialize": 0.0, "loop": 0.0, "results": 0.0}
         self.sessions_run = 0
         self._progress: Any = None

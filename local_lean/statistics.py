@@ -158,7 +158,7 @@ def lean_samples(
         portfolio_value, benchmark_price = value, price
         traded += traded_by_day.get(close.date(), _ZERO)
         if next_equity_point is None or close > next_equity_point:
-            samples.equity_point(_to_utc(close), portfolio_value)
+            samples.equity_point(_to_utc(close), portfolio_value, after_fills=traded > 0)
             next_equity_point = close + resample
     if closes:
         samples.sample(_to_utc(closes[-1]), portfolio_value, benchmark_price, traded)
@@ -176,10 +176,16 @@ class _SampleBook:
         self._benchmark: list[tuple[datetime.datetime, Decimal]] = []
         self._turnover: list[tuple[datetime.datetime, Decimal]] = []
 
-    def equity_point(self, time: datetime.datetime, value: Decimal) -> None:
+    def equity_point(self, time: datetime.datetime, value: Decimal, *, after_fills: bool) -> None:
+        """``Math.Round(TotalPortfolioValue, 4)``. LEAN reads prices as integers x 0.0001, so
+        once anything has filled the value has at least 4 decimals and rounds to exactly 4;
+        before that it is the cash as set ("100000")."""
         # A series only takes points later than its last one.
         if not self._equity or time > self._equity[-1][0]:
-            self._equity.append((time, _dotnet_round(value, 4)))
+            rounded = _dotnet_round(value, 4)
+            if after_fills:
+                rounded = rounded.quantize(Decimal("0.0001"))
+            self._equity.append((time, rounded))
 
     def sample(
         self, time: datetime.datetime, value: Decimal, benchmark: Decimal, traded: Decimal
@@ -189,7 +195,7 @@ class _SampleBook:
             if self._daily_value != 0:
                 change = (value - self._daily_value) * _HUNDRED / self._daily_value
                 performance = _dotnet_round(change, 10)
-            self.equity_point(time, value)
+            self.equity_point(time, value, after_fills=traded > 0)
             if not self._benchmark or time > self._benchmark[-1][0]:
                 self._benchmark.append((time, benchmark))
                 self._performance.append((time, performance))

@@ -153,6 +153,7 @@ class BacktestEngine:
         self._closing: list[tuple[dt.datetime, int, _ScoredInsight]] = []
         self.equity: dict[pd.Timestamp, float] = {}
         self.benchmark_prices: dict[pd.Timestamp, float] = {}
+        self._benchmark_closes: dict[dt.date, float] | None = None  # set by _prepare_benchmark
         self.timings = {"initialize": 0.0, "loop": 0.0, "results": 0.0}
         self.sessions_run = 0
         self._progress: Any = None
@@ -459,7 +460,17 @@ class BacktestEngine:
             parameters=dict(self.context.setup.parameters),
             runtime_error=runtime_error,
             sections=sections,
+            benchmark_before_start=self._benchmark_before_start(),
         )
+
+    # --- statistics inputs (LEAN seeds its benchmark with the bar before the start) -----------
+
+    def _benchmark_before_start(self) -> float | None:
+        if not self._benchmark_closes:
+            return None
+        start = self.algorithm.start_date.date()
+        earlier = [day for day in self._benchmark_closes if day < start]
+        return float(self._benchmark_closes[max(earlier)]) if earlier else None
 
     def _all_scored(self) -> list[_ScoredInsight]:
         insights = self.algorithm.insights

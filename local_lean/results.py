@@ -3,10 +3,11 @@
 ``write_results`` makes ``<output>/backtests/<yyyy-mm-dd_hh-mm-ss>/`` holding:
 
 - ``<id>.json``: the full result, LEAN's backtest result packet shape with LEAN's camelCase key
-  names: "charts", "orders" (by id), "profitLoss", "statistics", "runtimeStatistics",
-  "totalPerformance", "algorithmConfiguration", "state", "logs"; plus "insights" (every
-  insight with its outcome, and a hit-rate summary), "runtimeError" when the algorithm raised,
-  and each entry of ``BacktestRecord.sections`` under its own key.
+  names: "charts", "orders" (by id), "profitLoss", "statistics" (LEAN's statistics dictionary,
+  see :mod:`local_lean.statistics`; the capacity entries come from ``BacktestRecord.capacity``),
+  "runtimeStatistics", "totalPerformance", "algorithmConfiguration", "state", "logs"; plus
+  "insights" (every insight with its outcome, and a hit-rate summary), "runtimeError" when the
+  algorithm raised, and each entry of ``BacktestRecord.sections`` under its own key.
 - ``<id>-summary.json``: "statistics", "runtimeStatistics", "algorithmConfiguration", "state",
   "insights" summary, "runtimeError" (what ``lean backtest`` prints comes from here).
 - ``<id>-order-events.json``: the order events, LEAN's camelCase fields, times as unix seconds.
@@ -38,6 +39,7 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -47,11 +49,13 @@ import pandas as pd
 
 from local_lean.charts import draw_chart_png
 from local_lean.statistics import (
+    NO_CAPACITY,
+    NO_LOWEST_CAPACITY_ASSET,
     PortfolioStatistics,
     closing_profit_loss,
     compute_portfolio_statistics,
-    format_percent,
     format_statistics,
+    total_fees,
 )
 
 #: LEAN's default algorithm time zone; naive datetimes are read in it.
@@ -67,6 +71,18 @@ BENCHMARK = "Benchmark"
 DRAWDOWN = "Drawdown"
 
 Point = tuple[datetime.datetime, float]
+
+
+@dataclass(frozen=True)
+class CapacityStatistics:
+    """LEAN's "Estimated Strategy Capacity" and "Lowest Capacity Asset", as printed.
+
+    The capacity model (``local_lean.capacity.estimate_capacity``) supplies both strings; the
+    defaults are what LEAN prints when it has no estimate (no trades).
+    """
+
+    estimated_strategy_capacity: str = NO_CAPACITY
+    lowest_capacity_asset: str = NO_LOWEST_CAPACITY_ASSET
 
 
 @dataclass
@@ -89,6 +105,10 @@ class BacktestRecord:
     parameters: dict[str, str]
     runtime_error: str | None = None  # traceback text + simulated time, when the algorithm raised
     sections: dict[str, Any] = field(default_factory=dict)  # extra JSON sections
+    # The two capacity statistics, filled from the capacity model's estimate.
+    capacity: CapacityStatistics = field(default_factory=CapacityStatistics)
+    # The benchmark's last close before the start: LEAN's benchmark sample at the start.
+    benchmark_before_start: float | None = None
 
 
 # --- public API -------------------------------------------------------------------------------
@@ -100,7 +120,6 @@ def write_results(
     *,
     timestamp: datetime.datetime | None = None,
     draw_charts: bool = True,
-    risk_free_rate: float = 0.0,
 ) -> Path:
     """Write ``<output_dir>/backtests/<yyyy-mm-dd_hh-mm-ss>/`` in the lean CLI's layout.
 
@@ -115,8 +134,8 @@ def write_results(
 
     # Every part below is made strictly JSON-serialisable here, once, so that the files can be
     # written without another pass over the (large) orders, order events and insights.
-    raw = _raw_statistics(record, risk_free_rate)
-    statistics = to_json_value(format_statistics(raw, with_benchmark=record.benchmark is not None))
+    raw = portfolio_statistics(record)
+    statistics = to_json_value(_format(record, raw))
     charts = to_json_value(build_charts(record))
     insights = [_insight_json(insight) for insight in record.insights]
     insight_summary = to_json_value(summarize_insights(record.insights))
@@ -172,7 +191,8 @@ def write_results(
 
 def summarize(record: BacktestRecord, folder: Path | None = None) -> str:
     """A short text for the command line: key statistics, insight hit rate, where results went."""
-    statistics = _statistics(record, 0.0)
+    raw = portfolio_statistics(record)
+    statistics = _format(record, raw)
     insight_summary = summarize_insights(record.insights)
     lines = [f"Backtest {record.algorithm_name}: {record.start} to {record.end}"]
     if record.runtime_error:
@@ -192,15 +212,13 @@ def summarize(record: BacktestRecord, folder: Path | None = None) -> str:
         lines.append(f"  {key:<26} {statistics[key]}")
     if record.benchmark is not None:
         name = record.benchmark_name or "benchmark"
-        lines.append(
-            f"  {'Benchmark Net Profit':<26} {statistics['Benchmark Net Profit']} ({name})"
-        )
+        lines.append(f"  {'Benchmark Net Profit':<26} {_benchmark_net_profit(record)} ({name})")
     hit_rate = insight_summary["hitRate"]
     lines.append(
         f"  {'Insights':<26} {insight_summary['total']} "
         f"(correct {insight_summary['correct']}, incorrect {insight_summary['incorrect']}, "
         f"flat {insight_summary['flat']}, open {insight_summary['open']}); hit rate "
-        + ("n/a" if hit_rate is None else format_percent(hit_rate, decimals=1))
+        + ("n/a" if hit_rate is None else f"{hit_rate * 100:.1f}%")
     )
     if folder is not None:
         lines.append(f"Results: {folder}")
@@ -300,7 +318,8 @@ def _unix_seconds(time: datetime.datetime | datetime.date | pd.Timestamp) -> int
 
 def to_json_value(value: Any) -> Any:
     """``value`` made strictly JSON-serialisable: NaN/inf -> None, datetimes -> ISO 8601 UTC,
-    timedeltas -> seconds, numpy/pandas scalars -> Python numbers, enums -> their names."""
+    timedeltas -> seconds, numpy/pandas scalars and decimals -> Python numbers, enums -> their
+    names."""
     # The common exact types first, by one dictionary look-up (the general checks below give
     # the same answers for them, more slowly).
     convert = _EXACT_TYPE_CONVERTERS.get(type(value))
@@ -312,7 +331,7 @@ def to_json_value(value: Any) -> Any:
         return value.name
     if isinstance(value, int | np.integer):
         return int(value)
-    if isinstance(value, float | np.floating):
+    if isinstance(value, float | np.floating | Decimal):
         return _json_float(value)
     if isinstance(value, datetime.datetime | pd.Timestamp):
         return _iso_utc(value)
@@ -336,24 +355,48 @@ def to_json_value(value: Any) -> Any:
 # --- sections ---------------------------------------------------------------------------------
 
 
-def _raw_statistics(record: BacktestRecord, risk_free_rate: float) -> PortfolioStatistics:
+def portfolio_statistics(record: BacktestRecord) -> PortfolioStatistics:
+    """LEAN's portfolio statistics of ``record`` (the samples LEAN would have taken)."""
     return compute_portfolio_statistics(
         record.equity,
         record.benchmark,
         record.orders,
         initial_cash=record.initial_cash,
-        risk_free_rate=risk_free_rate,
+        start=record.start,
+        end=record.end,
+        benchmark_before_start=record.benchmark_before_start,
     )
 
 
-def _statistics(record: BacktestRecord, risk_free_rate: float) -> dict[str, str]:
-    raw = _raw_statistics(record, risk_free_rate)
-    return format_statistics(raw, with_benchmark=record.benchmark is not None)
+def lean_statistics(record: BacktestRecord) -> dict[str, str]:
+    """LEAN's "statistics" dictionary of ``record``: its names, order and strings."""
+    return _format(record, portfolio_statistics(record))
+
+
+def _format(record: BacktestRecord, raw: PortfolioStatistics) -> dict[str, str]:
+    return format_statistics(
+        raw,
+        total_orders=len(record.orders),
+        total_fees=total_fees(record.orders),
+        estimated_strategy_capacity=record.capacity.estimated_strategy_capacity,
+        lowest_capacity_asset=record.capacity.lowest_capacity_asset,
+    )
+
+
+def _benchmark_net_profit(record: BacktestRecord) -> str:
+    """The benchmark's change over the backtest's sessions (not a LEAN statistic)."""
+    prices = record.benchmark.reindex(record.equity.index).dropna()
+    if len(prices) < 2 or not prices.iloc[0]:
+        return "n/a"
+    return f"{(prices.iloc[-1] / prices.iloc[0] - 1) * 100:.3f}%"
 
 
 def _camel_statistics(raw: PortfolioStatistics) -> dict[str, Any]:
-    names = {"net_profit": "totalNetProfit"}
-    return {names.get(key, _camel(key)): value for key, value in raw.to_dict().items()}
+    """``totalPerformance.portfolioStatistics``: LEAN's camelCase names, numbers as numbers."""
+    return {
+        _camel(key): value if isinstance(value, int) else _json_float(value)
+        for key, value in raw.to_dict().items()
+    }
 
 
 def _profit_loss(record: BacktestRecord) -> dict[str, float]:
@@ -391,13 +434,15 @@ def _runtime_statistics(record: BacktestRecord, raw: PortfolioStatistics) -> dic
         abs(_finite(order.get("quantity")) * _finite(order.get("fill_price")))
         for order in record.orders
     )
-    profit = raw.end_equity - raw.start_equity
+    end_equity = float(raw.end_equity)
+    start_equity = float(raw.start_equity)
+    net_return = end_equity / start_equity - 1 if start_equity else 0.0
     return {
-        "Equity": _money(raw.end_equity),
-        "Fees": _money(-raw.total_fees),
-        "Net Profit": _money(profit),
-        "Probabilistic Sharpe Ratio": format_percent(raw.probabilistic_sharpe_ratio),
-        "Return": f"{raw.net_profit * 100:.2f} %",
+        "Equity": _money(end_equity),
+        "Fees": _money(-float(total_fees(record.orders))),
+        "Net Profit": _money(end_equity - start_equity),
+        "Probabilistic Sharpe Ratio": f"{float(raw.probabilistic_sharpe_ratio) * 100:.3f}%",
+        "Return": f"{net_return * 100:.2f} %",
         "Volume": _money(volume),
     }
 
@@ -656,6 +701,7 @@ _EXACT_TYPE_CONVERTERS: dict[type, Any] = {
     str: _identity,
     int: _identity,
     float: _json_float,
+    Decimal: _json_float,
     datetime.datetime: _iso_utc_cached,
     pd.Timestamp: _iso_utc_cached,
     datetime.date: datetime.date.isoformat,
@@ -806,8 +852,11 @@ def _json_key(key: Any) -> str:
 __all__ = [
     "BacktestRecord",
     "backtest_id",
+    "CapacityStatistics",
     "build_charts",
     "dumps_indented",
+    "lean_statistics",
+    "portfolio_statistics",
     "summarize",
     "summarize_insights",
     "to_json_value",

@@ -1,100 +1,274 @@
-"""Backtest statistics as LEAN computes and formats them.
+"""Backtest statistics as LEAN computes, rounds and prints them.
 
-What follows LEAN (``Common/Statistics/PortfolioStatistics.cs``, ``Statistics.cs`` and
-``StatisticsBuilder.cs`` in QuantConnect/Lean):
+LEAN's statistics (``Common/Statistics/StatisticsBuilder.cs``, ``PortfolioStatistics.cs``,
+``Statistics.cs``) are computed from the charts its results handler samples
+(``Engine/Results/BaseResultsHandler.cs``, ``BacktestingResultHandler.cs``); this module derives
+those samples from what the engine records (the equity after each session's close) and then
+follows LEAN step by step.
 
-- Daily returns are the changes of the daily equity samples, rounded to 12 decimals as LEAN
-  rounds them. LEAN samples the starting cash at the start of the backtest, so the first daily
-  return is measured from ``initial_cash``.
-- "Net Profit": end equity / starting capital - 1.
-- "Compounding Annual Return": (end / start) ** (1 / years) - 1 with years = calendar days
-  between the first and the last equity sample / 365.
-- "Drawdown": the largest fall from a running high of the equity samples (starting cash
-  included), rounded to 3 decimals as a fraction, as LEAN does.
-- Annual performance: (mean daily return + 1) ** trading_days_per_year - 1 (LEAN's
-  arithmetic-mean annualisation, not the CAGR).
-- "Annual Variance": sample variance (n - 1) of daily returns x trading days;
-  "Annual Standard Deviation" its square root.
-- "Sharpe Ratio": (annual performance - risk-free rate) / annual standard deviation.
-- "Sortino Ratio": the same numerator over the annualised sample standard deviation of the
-  daily returns below 0 only (LEAN's ``AnnualDownsideStandardDeviation``).
-- "Probabilistic Sharpe Ratio": the probability that the daily (not annualised) Sharpe ratio
-  exceeds 1 / sqrt(252), from the returns' skewness and excess kurtosis (bias-corrected sample
-  estimators, as MathNet's).
-- "Beta": cov(algorithm, benchmark) / var(benchmark) of daily returns; "Alpha": annual
-  performance - (rf + beta x (benchmark annual performance - rf)); "Tracking Error" and
-  "Information Ratio", "Treynor Ratio" as LEAN.
-- Formatting: percentages rounded to 3 decimals with a "%" ("12.345%", zero is "0%"), ratios
-  rounded to 3 decimals without trailing zeros ("1.5", "0"), "Total Fees" as "$12.34",
-  "Start Equity"/"End Equity" rounded to 2 decimals without trailing zeros ("100000").
+The samples (:func:`lean_samples`):
 
-Where this differs from LEAN:
+- A "Daily Sampling" event runs at midnight (New York) every calendar day, weekends and holidays
+  included, from the start date; it fires when the clock passes it, so a midnight sample holds
+  the equity and the benchmark price of the last close before it. The first one (day 0, at the
+  start date's midnight) holds the starting cash; the benchmark's day-0 price is its last close
+  before the start (LEAN seeds it). After the last bar the clock stops: midnights after it (a
+  backtest ending on a weekend) are never sampled, and a final sample is taken at the last
+  close. Each sample records the equity, the benchmark price (rounded to 7 significant
+  digits, LEAN's ``SmartRounding``), the daily performance (percent change from the previous
+  sample, rounded to 10 decimals) and, from the second sample on, the portfolio turnover
+  (value traded since the previous sample / equity).
+- The "Strategy Equity" series also gets a point at each session close whenever more than the
+  resample period (4 minutes, or the backtest's span / 4000 when longer) has passed since the
+  last such point. Equity points are rounded to 4 decimals.
 
-- The risk-free rate is a constant annual rate (LEAN averages its interest-rate model over the
-  backtest's dates; its default model is the US primary credit rate).
-- Alpha, beta, tracking error and information ratio use the days where both the algorithm and
-  the benchmark have a previous sample (the first day's benchmark return is unknown here, since
-  the benchmark is not sampled at the start).
-- Trade statistics ("Win Rate", "Loss Rate", "Average Win", "Average Loss", "Profit-Loss
-  Ratio", "Expectancy") come from the profit or loss of each closing fill, which LEAN's
-  ``SecurityPortfolioModel`` measures against the average holdings price, less twice the
-  closing order's fee; a win is a profit above 0; rates of return divide each by the running
-  capital (starting cash plus earlier closing profits). Here every filled order is taken as
-  one fill of its whole quantity at its "fill_price" (daily market orders fill whole).
-- "Benchmark Net Profit" is not a LEAN statistic: the benchmark's return over the same sessions.
-- Degenerate inputs (fewer than two samples, zero variance, zero capital) give 0, never NaN or
-  infinity, as LEAN's guards do.
+The statistics (:func:`compute_portfolio_statistics`):
+
+- The performance list skips the first two samples (day 0 and day 1); the benchmark list is
+  the change between consecutive benchmark samples, less the first change. With fewer than two
+  of either (or no starting cash), only start equity, end equity and turnover are set.
+- "Net Profit": last equity point / starting cash - 1. "Compounding Annual Return": over the
+  days from the first to the last equity point (UTC) / 365.
+- Annual performance: (mean daily performance + 1) ** 252 - 1. "Annual Variance": the sample
+  variance x 252. "Sharpe Ratio": (annual performance - risk-free rate) / annual standard
+  deviation; "Sortino Ratio" the same over the annualised deviation of the negative days.
+- The risk-free rate: LEAN's default ``InterestRateProvider``, the US primary credit rate,
+  averaged over the dates (UTC) of all equity points (:mod:`local_lean.risk_free_rate`).
+- "Probabilistic Sharpe Ratio": the probability that the daily Sharpe ratio (excess over the
+  daily risk-free rate) exceeds 1 / sqrt(252), from the sample skewness and excess kurtosis.
+- "Beta": sample covariance with the benchmark / the benchmark's sample variance; "Alpha",
+  "Tracking Error", "Information Ratio", "Treynor Ratio" as ``PortfolioStatistics``.
+- "Drawdown" and "Drawdown Recovery" (the longest time in days, truncated, from a peak to the
+  point that regains it) over the equity points.
+- Trade statistics from each fill that closes (part of) a position: profit against the average
+  holdings price, less twice that fill's fee (``SecurityPortfolioModel``); a win is a profit
+  above 0; average win and loss are rates of the running capital.
+- "Portfolio Turnover": the mean of the turnover samples. "Total Fees": the sum of the fees.
+- Numbers are .NET decimals where LEAN uses decimals (``decimal.Decimal`` here, rounded half to
+  even by ``Math.Round`` and printed with their scale: "0.800%") and doubles where LEAN casts to
+  double (rounded as ``Math.Round(double, 3)`` and printed in the shortest form: "0.02", "-19",
+  "-0"). A double becomes a decimal with 15 significant digits, as .NET converts it.
+
+What still differs from LEAN:
+
+- "Estimated Strategy Capacity" and "Lowest Capacity Asset" come from outside (see
+  :func:`format_statistics`); "OrderListHash" (a hash of LEAN's own order JSON) is not produced.
+- Prices are the runner's floats, taken at their shortest decimal form; LEAN's adjusted prices
+  are decimal products, so a result can differ in its last printed digit in rare cases.
+- A dividend's own time slice (which can move LEAN's next equity point in backtests sampled
+  less than daily) is not modelled.
+- After a warm-up, LEAN re-captures the starting value when the warm-up ends; the runner's
+  day-0 sample is the starting cash, which is the same unless the warm-up traded.
 """
 
 from __future__ import annotations
 
 import datetime
-import functools
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
-from typing import Any
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal, localcontext
+from statistics import NormalDist
+from typing import Any, Protocol
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
 
-#: The daily Sharpe ratio LEAN compares against in the probabilistic Sharpe ratio: an annual
-#: Sharpe ratio of 1, de-annualised.
-_PSR_BENCHMARK_DAILY_SHARPE = 1.0 / math.sqrt(252)
+from local_lean.risk_free_rate import primary_credit_rate
+
+#: LEAN's default algorithm time zone; the engine's naive times are read in it.
+NEW_YORK = ZoneInfo("America/New_York")
+UTC = datetime.UTC
+
+#: LEAN's ``AlgorithmSettings.TradingDaysPerYear`` for equities.
+TRADING_DAYS_PER_YEAR = 252
+
+#: What LEAN prints for the capacity statistics when no capacity was estimated.
+NO_CAPACITY = "$0"
+NO_LOWEST_CAPACITY_ASSET = ""
+
+# .NET's decimal holds 28-29 significant digits.
+_DOTNET_DECIMAL = Context(prec=28, rounding=ROUND_HALF_EVEN)
+_ZERO = Decimal(0)
+_MAX_DECIMAL_SCALE = 28
+_HUNDRED = Decimal(100)
+
+# BacktestingResultHandler: about 4000 equity points a backtest, at least 4 minutes apart.
+_EQUITY_POINTS_PER_BACKTEST = 4000
+_MINIMUM_RESAMPLE_MINUTES = 4
+
+
+# --- LEAN's samples -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LeanSamples:
+    """The series LEAN's results handler samples; times are UTC, values .NET decimals."""
+
+    equity: list[tuple[datetime.datetime, Decimal]]  # "Strategy Equity" points
+    performance: list[tuple[datetime.datetime, Decimal]]  # daily change, percent
+    benchmark: list[tuple[datetime.datetime, Decimal]]  # benchmark price
+    portfolio_turnover: list[tuple[datetime.datetime, Decimal]]  # fraction
+
+
+def lean_samples(
+    equity: pd.Series,
+    benchmark: pd.Series | None,
+    orders: Sequence[Mapping],
+    *,
+    initial_cash: float,
+    start: datetime.date,
+    end: datetime.date,
+    benchmark_before_start: float | None = None,
+) -> LeanSamples:
+    """LEAN's daily samples of a backtest from the engine's record.
+
+    ``equity``: total portfolio value after each session's close, indexed by the close time
+    (naive New York time); ``benchmark``: the benchmark's price at the same times (None: no
+    benchmark, sampled as 0, as LEAN samples a benchmark without data); ``orders``: fills with
+    "quantity", "fill_price" and "fill_time" (the fill's session is the date of "fill_time");
+    ``start``/``end``: the backtest's dates; ``benchmark_before_start``: the benchmark's last
+    close before the start (LEAN seeds its benchmark with it; without it the benchmark is 0
+    until the first close, which changes the first counted benchmark change when the first
+    session comes after the start date's next midnight).
+    """
+    equity = _clean_series(equity, "equity")
+    closes = [pd.Timestamp(time).to_pydatetime() for time in equity.index]
+    values = [_decimal(value) for value in equity.to_numpy()]
+    if benchmark is None:
+        prices = [_ZERO] * len(closes)
+    else:
+        # A benchmark without a price yet is sampled as 0, as LEAN samples it.
+        benchmark = _clean_series(benchmark, "benchmark", missing_allowed=True)
+        benchmark = benchmark.reindex(equity.index).ffill()
+        prices = [_smart_rounding(price) for price in benchmark.to_numpy()]
+    traded_by_day = _traded_value_by_day(orders)
+
+    resample = datetime.timedelta(minutes=_resample_minutes(start, end))
+    samples = _SampleBook(_decimal(initial_cash))
+    midnight = datetime.datetime(start.year, start.month, start.day)
+    portfolio_value, traded = _decimal(initial_cash), _ZERO
+    benchmark_price = _smart_rounding(benchmark_before_start or 0.0)
+    next_equity_point: datetime.datetime | None = None
+    for close, value, price in zip(closes, values, prices, strict=True):
+        while midnight < close:  # the midnights the clock passed before this close
+            samples.sample(_to_utc(midnight), portfolio_value, benchmark_price, traded)
+            midnight += datetime.timedelta(days=1)
+        portfolio_value, benchmark_price = value, price
+        traded += traded_by_day.get(close.date(), _ZERO)
+        if next_equity_point is None or close > next_equity_point:
+            samples.equity_point(_to_utc(close), portfolio_value, after_fills=traded > 0)
+            next_equity_point = close + resample
+    if closes:
+        samples.sample(_to_utc(closes[-1]), portfolio_value, benchmark_price, traded)
+    return samples.result()
+
+
+class _SampleBook:
+    """``BaseResultsHandler.Sample`` and ``SampleEquity``: the charts as LEAN fills them."""
+
+    def __init__(self, starting_value: Decimal) -> None:
+        self._daily_value = starting_value  # the value at the previous daily sample
+        self._traded_at_previous_sample = _ZERO
+        self._equity: list[tuple[datetime.datetime, Decimal]] = []
+        self._performance: list[tuple[datetime.datetime, Decimal]] = []
+        self._benchmark: list[tuple[datetime.datetime, Decimal]] = []
+        self._turnover: list[tuple[datetime.datetime, Decimal]] = []
+
+    def equity_point(self, time: datetime.datetime, value: Decimal, *, after_fills: bool) -> None:
+        """``Math.Round(TotalPortfolioValue, 4)``. LEAN reads prices as integers x 0.0001, so
+        once anything has filled the value has at least 4 decimals and rounds to exactly 4;
+        before that it is the cash as set ("100000")."""
+        # A series only takes points later than its last one.
+        if not self._equity or time > self._equity[-1][0]:
+            rounded = _dotnet_round(value, 4)
+            if after_fills:
+                rounded = rounded.quantize(Decimal("0.0001"))
+            self._equity.append((time, rounded))
+
+    def sample(
+        self, time: datetime.datetime, value: Decimal, benchmark: Decimal, traded: Decimal
+    ) -> None:
+        with localcontext(_DOTNET_DECIMAL):
+            performance = _ZERO
+            if self._daily_value != 0:
+                change = (value - self._daily_value) * _HUNDRED / self._daily_value
+                performance = _dotnet_round(change, 10)
+            self.equity_point(time, value, after_fills=traded > 0)
+            if not self._benchmark or time > self._benchmark[-1][0]:
+                self._benchmark.append((time, benchmark))
+                self._performance.append((time, performance))
+            # No turnover at day 0: LEAN samples it after a full day.
+            if self._performance[0][0] != time and value != 0:
+                turnover = (traded - self._traded_at_previous_sample) / value
+                self._turnover.append((time, turnover))
+                self._traded_at_previous_sample = traded
+        self._daily_value = value
+
+    def result(self) -> LeanSamples:
+        return LeanSamples(self._equity, self._performance, self._benchmark, self._turnover)
+
+
+def _resample_minutes(start: datetime.date, end: datetime.date) -> float:
+    """``BacktestingResultHandler``'s equity resample period; the end date ends at midnight."""
+    span = datetime.datetime.combine(end, datetime.time()) + datetime.timedelta(days=1)
+    minutes = (span - datetime.datetime.combine(start, datetime.time())).total_seconds() / 60
+    if minutes < _MINIMUM_RESAMPLE_MINUTES * _EQUITY_POINTS_PER_BACKTEST:
+        return _MINIMUM_RESAMPLE_MINUTES
+    return minutes / _EQUITY_POINTS_PER_BACKTEST
+
+
+def _traded_value_by_day(orders: Sequence[Mapping]) -> dict[datetime.date, Decimal]:
+    """Absolute filled value per fill date (LEAN's ``TotalSaleVolume`` grows at each fill)."""
+    traded: dict[datetime.date, Decimal] = {}
+    for order in _fills(orders):
+        day = pd.Timestamp(order.get("fill_time") or order.get("time")).date()
+        value = abs(_decimal(order["quantity"]) * _decimal(order["fill_price"]))
+        traded[day] = traded.get(day, _ZERO) + value
+    return traded
+
+
+# --- the statistics ---------------------------------------------------------------------------
+
+
+class RiskFreeRateModel(Protocol):
+    """LEAN's ``IRiskFreeInterestRateModel``, as the statistics use it."""
+
+    def average_rate(self, days: Iterable[datetime.date]) -> Decimal: ...
 
 
 @dataclass(frozen=True)
 class PortfolioStatistics:
-    """The raw numbers behind :func:`compute_statistics` (fractions, not percentages)."""
+    """LEAN's ``PortfolioStatistics`` (fractions, not percentages; .NET decimals)."""
 
-    start_equity: float
-    end_equity: float
-    net_profit: float
-    compounding_annual_return: float
-    drawdown: float
-    annual_performance: float
-    annual_variance: float
-    annual_standard_deviation: float
-    sharpe_ratio: float
-    sortino_ratio: float
-    probabilistic_sharpe_ratio: float
-    alpha: float
-    beta: float
-    tracking_error: float
-    information_ratio: float
-    treynor_ratio: float
-    benchmark_net_profit: float
-    win_rate: float
-    loss_rate: float
-    average_win_rate: float
-    average_loss_rate: float
-    profit_loss_ratio: float
-    expectancy: float
-    total_orders: int
-    total_fees: float
-    portfolio_turnover: float
+    average_win_rate: Decimal = _ZERO
+    average_loss_rate: Decimal = _ZERO
+    profit_loss_ratio: Decimal = _ZERO
+    win_rate: Decimal = _ZERO
+    loss_rate: Decimal = _ZERO
+    expectancy: Decimal = _ZERO
+    start_equity: Decimal = _ZERO
+    end_equity: Decimal = _ZERO
+    compounding_annual_return: Decimal = _ZERO
+    drawdown: Decimal = _ZERO
+    total_net_profit: Decimal = _ZERO
+    sharpe_ratio: Decimal = _ZERO
+    probabilistic_sharpe_ratio: Decimal = _ZERO
+    sortino_ratio: Decimal = _ZERO
+    alpha: Decimal = _ZERO
+    beta: Decimal = _ZERO
+    annual_standard_deviation: Decimal = _ZERO
+    annual_variance: Decimal = _ZERO
+    information_ratio: Decimal = _ZERO
+    tracking_error: Decimal = _ZERO
+    treynor_ratio: Decimal = _ZERO
+    portfolio_turnover: Decimal = _ZERO
+    value_at_risk_99: Decimal = _ZERO
+    value_at_risk_95: Decimal = _ZERO
+    drawdown_recovery: int = 0
 
-    def to_dict(self) -> dict[str, float]:
+    def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
@@ -104,81 +278,150 @@ def compute_portfolio_statistics(
     orders: Sequence[Mapping],
     *,
     initial_cash: float,
-    risk_free_rate: float = 0.0,
-    trading_days_per_year: int = 252,
+    start: datetime.date | None = None,
+    end: datetime.date | None = None,
+    benchmark_before_start: float | None = None,
+    risk_free_rate: RiskFreeRateModel | None = None,
+    trading_days_per_year: int = TRADING_DAYS_PER_YEAR,
 ) -> PortfolioStatistics:
-    """The raw floats of :func:`compute_statistics` (same inputs); every value is finite."""
+    """LEAN's statistics of a backtest (see :func:`lean_samples` for the inputs).
+
+    ``start``/``end`` default to the dates of the first and last close; ``risk_free_rate``
+    defaults to the primary credit rate shipped with the runner.
+    """
     equity = _clean_series(equity, "equity")
-    values = equity.to_numpy(dtype=float)
-    # LEAN's start sample (the starting cash) precedes the first session's close.
-    with_start = np.concatenate([[float(initial_cash)], values])
-    returns = _returns(with_start)
+    if start is None:
+        start = equity.index[0].date() if len(equity) else datetime.date(1998, 1, 1)
+    if end is None:
+        end = equity.index[-1].date() if len(equity) else start
+    samples = lean_samples(
+        equity,
+        benchmark,
+        orders,
+        initial_cash=initial_cash,
+        start=start,
+        end=end,
+        benchmark_before_start=benchmark_before_start,
+    )
+    with localcontext(_DOTNET_DECIMAL):
+        # StatisticsBuilder: the performance list skips day 0 and day 1 (orders placed on the
+        # first day fill the next morning); the benchmark list its first change.
+        performance = [float(value / _HUNDRED) for _, value in samples.performance[2:]]
+        benchmark_changes = _benchmark_changes([value for _, value in samples.benchmark])
+    return portfolio_statistics(
+        profit_loss=closing_profit_loss(orders),
+        equity=samples.equity,
+        portfolio_turnover=samples.portfolio_turnover,
+        performance=performance,
+        benchmark=benchmark_changes,
+        starting_capital=_decimal(initial_cash),
+        risk_free_rate=risk_free_rate or primary_credit_rate(),
+        trading_days_per_year=trading_days_per_year,
+    )
 
-    start_equity = float(initial_cash)
-    end_equity = float(values[-1]) if len(values) else start_equity
-    net_profit = end_equity / start_equity - 1 if start_equity else 0.0
 
-    years = _years_between(equity.index[0], equity.index[-1]) if len(equity) >= 2 else 0.0
-    cagr = _compounding_annual_return(start_equity, end_equity, years)
-    drawdown = round(_max_drawdown(with_start), 3)
+def portfolio_statistics(
+    *,
+    profit_loss: Sequence[tuple[datetime.datetime, Decimal]],
+    equity: Sequence[tuple[datetime.datetime, Decimal]],
+    portfolio_turnover: Sequence[tuple[datetime.datetime, Decimal]],
+    performance: list[float],
+    benchmark: list[float],
+    starting_capital: Decimal,
+    risk_free_rate: RiskFreeRateModel,
+    trading_days_per_year: int = TRADING_DAYS_PER_YEAR,
+    win_count: int | None = None,
+    loss_count: int | None = None,
+) -> PortfolioStatistics:
+    """``PortfolioStatistics``' constructor: closing profits in time order, the equity points
+    (UTC times), the turnover samples, the daily performance and benchmark changes (fractions)
+    and the starting capital. ``win_count``/``loss_count`` replace the counts of profits above
+    and at or below zero when both are given (LEAN counts some option assignments as wins)."""
+    with localcontext(_DOTNET_DECIMAL):
+        return _portfolio_statistics(
+            profit_loss,
+            equity,
+            portfolio_turnover,
+            performance,
+            benchmark,
+            starting_capital,
+            risk_free_rate,
+            trading_days_per_year,
+            win_count,
+            loss_count,
+        )
 
-    annual_variance = _annual_variance(returns, trading_days_per_year)
-    annual_std = math.sqrt(annual_variance)
-    annual_performance = _annual_performance(returns, trading_days_per_year)
-    sharpe = _ratio(annual_performance - risk_free_rate, annual_std)
-    downside_std = math.sqrt(_annual_variance(returns[returns < 0], trading_days_per_year))
-    sortino = _ratio(annual_performance - risk_free_rate, downside_std)
-    psr = _probabilistic_sharpe_ratio(returns)
 
-    alpha = beta = tracking_error = information_ratio = treynor = benchmark_net_profit = 0.0
-    if benchmark is not None:
-        benchmark = _clean_series(benchmark, "benchmark")
-        bench_values = benchmark.reindex(equity.index).to_numpy(dtype=float)
-        if len(bench_values) and np.isfinite(bench_values[[0, -1]]).all() and bench_values[0]:
-            benchmark_net_profit = bench_values[-1] / bench_values[0] - 1
-        algo_daily = _returns(values)
-        bench_daily = _returns(bench_values)
-        both = np.isfinite(algo_daily) & np.isfinite(bench_daily)
-        algo_daily, bench_daily = algo_daily[both], bench_daily[both]
-        if len(bench_daily) >= 2:
-            bench_variance = float(np.var(bench_daily, ddof=1))
-            if bench_variance > 0 and math.isfinite(bench_variance):
-                beta = float(np.cov(algo_daily, bench_daily, ddof=1)[0, 1]) / bench_variance
-            algo_annual = _annual_performance(algo_daily, trading_days_per_year)
-            bench_annual = _annual_performance(bench_daily, trading_days_per_year)
-            if beta:
-                alpha = algo_annual - (risk_free_rate + beta * (bench_annual - risk_free_rate))
-                treynor = (algo_annual - risk_free_rate) / beta
-            tracking_error = math.sqrt(
-                _annual_variance(algo_daily - bench_daily, trading_days_per_year)
-            )
-            information_ratio = _ratio(algo_annual - bench_annual, tracking_error)
+def _portfolio_statistics(
+    profit_loss: Sequence[tuple[datetime.datetime, Decimal]],
+    equity: Sequence[tuple[datetime.datetime, Decimal]],
+    portfolio_turnover: Sequence[tuple[datetime.datetime, Decimal]],
+    performance: list[float],
+    benchmark: list[float],
+    starting_capital: Decimal,
+    risk_free_rate: RiskFreeRateModel,
+    days_per_year: int,
+    win_count: int | None,
+    loss_count: int | None,
+) -> PortfolioStatistics:
+    result: dict[str, Any] = {"start_equity": starting_capital}
+    result["end_equity"] = equity[-1][1] if equity else _ZERO
+    if portfolio_turnover:
+        turnovers = [value for _, value in portfolio_turnover]
+        result["portfolio_turnover"] = sum(turnovers, _ZERO) / len(turnovers)
+    # Below two samples there is no variance: LEAN leaves the rest at zero.
+    if starting_capital == 0 or len(benchmark) < 2 or len(performance) < 2:
+        return PortfolioStatistics(**result)
 
-    total_fees = float(sum(_finite(order.get("fee", 0.0)) for order in orders))
-    trades = _trade_statistics([pnl for _, pnl in closing_profit_loss(orders)], start_equity)
-    return PortfolioStatistics(
-        start_equity=start_equity,
-        end_equity=end_equity,
-        net_profit=_finite(net_profit),
-        compounding_annual_return=cagr,
-        drawdown=drawdown,
-        annual_performance=_finite(annual_performance),
+    profits = [profit for _, profit in profit_loss]
+    result.update(_trade_statistics(profits, starting_capital, win_count, loss_count))
+    end_value = equity[-1][1] if equity else _ZERO
+    result["total_net_profit"] = end_value / starting_capital - 1
+    days = (equity[-1][0] - equity[0][0]) / datetime.timedelta(days=1) if equity else 0.0
+    result["compounding_annual_return"] = _compounding_annual_return(
+        starting_capital, end_value, decimal_from_double(days) / 365
+    )
+
+    annual_variance = decimal_from_double(_annual_variance(performance, days_per_year))
+    annual_std = decimal_from_double(math.sqrt(annual_variance))
+    algorithm_annual = decimal_from_double(annual_performance(performance, days_per_year))
+    benchmark_performance = decimal_from_double(annual_performance(benchmark, days_per_year))
+    rate = risk_free_rate.average_rate(time.date() for time, _ in equity)
+    downside = decimal_from_double(
+        math.sqrt(_annual_variance([r for r in performance if r < 0], days_per_year))
+    )
+    benchmark_variance = _variance(benchmark)
+    beta = _ZERO
+    if benchmark_variance and not math.isnan(benchmark_variance):
+        beta = decimal_from_double(_covariance(performance, benchmark) / benchmark_variance)
+    deviation_from_benchmark = tracking_error(performance, benchmark, days_per_year)
+    tracking = decimal_from_double(deviation_from_benchmark)
+    excess_over_benchmark = float(algorithm_annual) - float(benchmark_performance)
+    excess_over_rate = float(algorithm_annual) - float(rate)
+    result.update(
         annual_variance=annual_variance,
         annual_standard_deviation=annual_std,
-        sharpe_ratio=sharpe,
-        sortino_ratio=sortino,
-        probabilistic_sharpe_ratio=psr,
-        alpha=_finite(alpha),
-        beta=_finite(beta),
-        tracking_error=_finite(tracking_error),
-        information_ratio=_finite(information_ratio),
-        treynor_ratio=_finite(treynor),
-        benchmark_net_profit=_finite(benchmark_net_profit),
-        **trades,
-        total_orders=len(orders),
-        total_fees=total_fees,
-        portfolio_turnover=_portfolio_turnover(orders, equity),
+        sharpe_ratio=_sharpe_ratio(algorithm_annual, annual_std, rate),
+        sortino_ratio=_sharpe_ratio(algorithm_annual, downside, rate),
+        beta=beta,
+        alpha=(
+            algorithm_annual - (rate + beta * (benchmark_performance - rate)) if beta else _ZERO
+        ),
+        tracking_error=tracking,
+        information_ratio=(
+            decimal_from_double(excess_over_benchmark) / tracking if tracking else _ZERO
+        ),
+        treynor_ratio=decimal_from_double(excess_over_rate) / beta if beta else _ZERO,
+        probabilistic_sharpe_ratio=decimal_from_double(
+            probabilistic_sharpe_ratio(
+                performance, 1 / math.sqrt(days_per_year), float(rate) / days_per_year
+            )
+        ),
+        value_at_risk_99=_value_at_risk(performance, days_per_year, 0.99),
+        value_at_risk_95=_value_at_risk(performance, days_per_year, 0.95),
     )
+    result["drawdown"], result["drawdown_recovery"] = drawdown_metrics(equity)
+    return PortfolioStatistics(**result)
 
 
 def compute_statistics(
@@ -187,279 +430,419 @@ def compute_statistics(
     orders: Sequence[Mapping],
     *,
     initial_cash: float,
-    risk_free_rate: float = 0.0,
-    trading_days_per_year: int = 252,
+    start: datetime.date | None = None,
+    end: datetime.date | None = None,
+    benchmark_before_start: float | None = None,
+    risk_free_rate: RiskFreeRateModel | None = None,
 ) -> dict[str, str]:
-    """LEAN-style statistics, formatted as LEAN's "statistics" section of a backtest result.
-
-    ``equity``: total portfolio value at each session close (index: datetimes); ``benchmark``:
-    the benchmark's price or value on the same dates, or None; ``orders``: mappings with at
-    least "fee" (float) and "status" ("quantity", "fill_price" and "fill_time" or "time" also
-    feed "Portfolio Turnover" when present). ``risk_free_rate`` is an annual rate (0.02 for 2%).
-    The module docstring lists what follows LEAN and where this differs.
-    """
+    """LEAN's "statistics" dictionary of a backtest (inputs as :func:`lean_samples`), with no
+    capacity estimate."""
     stats = compute_portfolio_statistics(
         equity,
         benchmark,
         orders,
         initial_cash=initial_cash,
+        start=start,
+        end=end,
+        benchmark_before_start=benchmark_before_start,
         risk_free_rate=risk_free_rate,
-        trading_days_per_year=trading_days_per_year,
     )
-    return format_statistics(stats, with_benchmark=benchmark is not None)
+    return format_statistics(stats, total_orders=len(orders), total_fees=total_fees(orders))
 
 
-def format_statistics(stats: PortfolioStatistics, *, with_benchmark: bool) -> dict[str, str]:
-    """``stats`` as :func:`compute_statistics` formats them ("Benchmark Net Profit" only
-    ``with_benchmark``)."""
-    result = {
-        "Total Orders": str(stats.total_orders),
-        "Average Win": format_percent(stats.average_win_rate, decimals=2),
-        "Average Loss": format_percent(stats.average_loss_rate, decimals=2),
-        "Compounding Annual Return": format_percent(stats.compounding_annual_return),
-        "Drawdown": format_percent(stats.drawdown),
-        "Expectancy": format_number(stats.expectancy),
-        "Start Equity": format_number(stats.start_equity, 2),
-        "End Equity": format_number(stats.end_equity, 2),
-        "Net Profit": format_percent(stats.net_profit),
-        "Sharpe Ratio": format_number(stats.sharpe_ratio),
-        "Sortino Ratio": format_number(stats.sortino_ratio),
-        "Probabilistic Sharpe Ratio": format_percent(stats.probabilistic_sharpe_ratio),
-        "Loss Rate": format_percent(stats.loss_rate, decimals=0),
-        "Win Rate": format_percent(stats.win_rate, decimals=0),
-        "Profit-Loss Ratio": format_number(stats.profit_loss_ratio, 2),
-        "Alpha": format_number(stats.alpha),
-        "Beta": format_number(stats.beta),
-        "Annual Standard Deviation": format_number(stats.annual_standard_deviation),
-        "Annual Variance": format_number(stats.annual_variance),
-        "Information Ratio": format_number(stats.information_ratio),
-        "Tracking Error": format_number(stats.tracking_error),
-        "Treynor Ratio": format_number(stats.treynor_ratio),
-        "Total Fees": format_dollars(stats.total_fees),
-        "Portfolio Turnover": format_percent(stats.portfolio_turnover, decimals=2),
+def total_fees(orders: Sequence[Mapping]) -> Decimal:
+    """The sum of the orders' fees (LEAN's ``Portfolio.TotalFees``)."""
+    with localcontext(_DOTNET_DECIMAL):
+        return sum((_decimal(order.get("fee") or 0) for order in orders), _ZERO)
+
+
+def format_statistics(
+    stats: PortfolioStatistics,
+    *,
+    total_orders: int,
+    total_fees: Decimal,
+    estimated_strategy_capacity: str = NO_CAPACITY,
+    lowest_capacity_asset: str = NO_LOWEST_CAPACITY_ASSET,
+    currency_symbol: str = "$",
+) -> dict[str, str]:
+    """``StatisticsBuilder.GetSummary``: LEAN's names, order, rounding and printing.
+
+    The capacity statistics come formatted from the capacity model; their defaults are what
+    LEAN prints when there is no estimate.
+    """
+    return {
+        "Total Orders": str(total_orders),
+        "Average Win": _percent(stats.average_win_rate, 2),
+        "Average Loss": _percent(stats.average_loss_rate, 2),
+        "Compounding Annual Return": _percent(stats.compounding_annual_return, 3),
+        "Drawdown": _percent(stats.drawdown, 3),
+        "Expectancy": format_decimal(_dotnet_round(stats.expectancy, 3)),
+        "Start Equity": format_decimal(_dotnet_round(stats.start_equity, 2)),
+        "End Equity": format_decimal(_dotnet_round(stats.end_equity, 2)),
+        "Net Profit": _percent(stats.total_net_profit, 3),
+        "Sharpe Ratio": _double(stats.sharpe_ratio),
+        "Sortino Ratio": _double(stats.sortino_ratio),
+        "Probabilistic Sharpe Ratio": _percent(stats.probabilistic_sharpe_ratio, 3),
+        "Loss Rate": _percent(stats.loss_rate, 0),
+        "Win Rate": _percent(stats.win_rate, 0),
+        "Profit-Loss Ratio": format_decimal(_dotnet_round(stats.profit_loss_ratio, 2)),
+        "Alpha": _double(stats.alpha),
+        "Beta": _double(stats.beta),
+        "Annual Standard Deviation": _double(stats.annual_standard_deviation),
+        "Annual Variance": _double(stats.annual_variance),
+        "Information Ratio": _double(stats.information_ratio),
+        "Tracking Error": _double(stats.tracking_error),
+        "Treynor Ratio": _double(stats.treynor_ratio),
+        "Total Fees": currency_symbol + format_money(total_fees),
+        "Estimated Strategy Capacity": estimated_strategy_capacity,
+        "Lowest Capacity Asset": lowest_capacity_asset,
+        "Portfolio Turnover": _percent(stats.portfolio_turnover, 2),
+        "Drawdown Recovery": str(stats.drawdown_recovery),
     }
-    if with_benchmark:
-        result["Benchmark Net Profit"] = format_percent(stats.benchmark_net_profit)
-    return result
 
 
-def closing_profit_loss(orders: Sequence[Mapping]) -> list[tuple[datetime.datetime, float]]:
+def closing_profit_loss(orders: Sequence[Mapping]) -> list[tuple[datetime.datetime, Decimal]]:
     """Profit or loss of each fill that closes (part of) a position, as LEAN records it.
 
     Follows ``SecurityPortfolioModel.ProcessFill``: per symbol, holdings keep an average price;
     a fill against the position closes min(|fill|, |holdings|) shares with profit
-    (fill price - average price) x quantity closed, recorded less twice the order's fee; a fill
-    that passes through zero opens the rest at the fill price. Orders count when they have a
-    "fill_price", a non-zero "quantity" and a status other than canceled/invalid; they are
-    taken in fill order ("fill_time", else "time"). Returns (time, profit) pairs.
+    (fill price - average price) x quantity closed, recorded less twice the fill's fee; a fill
+    that passes through zero opens the rest at the fill price. Fills are orders with a
+    "fill_price" and a non-zero "quantity" whose status is not canceled/invalid, in fill order
+    ("fill_time", else "time"). Returns (time, profit) pairs.
     """
+    holdings: dict[str, tuple[Decimal, Decimal]] = {}  # symbol -> (quantity, average price)
+    records: list[tuple[datetime.datetime, Decimal]] = []
+    with localcontext(_DOTNET_DECIMAL):
+        for order in _fills(orders):
+            symbol = str(order.get("symbol"))
+            fill_quantity, fill_price = _decimal(order["quantity"]), _decimal(order["fill_price"])
+            quantity, average = holdings.get(symbol, (_ZERO, _ZERO))
+            closes = quantity * fill_quantity < 0
+            if closes:
+                closed = min(abs(fill_quantity), abs(quantity)).copy_sign(-fill_quantity)
+                profit = closed * fill_price - closed * average
+                time = pd.Timestamp(order.get("fill_time") or order.get("time")).to_pydatetime()
+                records.append((time, profit - 2 * _decimal(order.get("fee") or 0)))
+            new_quantity = quantity + fill_quantity
+            if quantity == 0:
+                average = fill_price
+            elif not closes:
+                average = (average * quantity + fill_price * fill_quantity) / new_quantity
+            elif new_quantity == 0:
+                average = _ZERO
+            elif new_quantity * quantity < 0:  # passed through zero: the rest opens at the fill
+                average = fill_price
+            holdings[symbol] = (new_quantity, average)
+    return records
+
+
+def drawdown_metrics(equity: Sequence[tuple[datetime.datetime, Decimal]]) -> tuple[Decimal, int]:
+    """``Statistics.CalculateDrawdownMetrics(equity, 3)``: the largest fall from a running
+    high (a fraction, rounded to 3 decimals) and the longest recovery, in whole days, from the
+    last point at the high to the first point back at it."""
+    if len(equity) < 2:
+        return _ZERO, 0
+    with localcontext(_DOTNET_DECIMAL):
+        peak_time, peak = equity[0]
+        largest, longest_recovery = _ZERO, 0.0
+        drawdown_start: datetime.datetime | None = None
+        for time, value in equity:
+            if value >= peak:
+                if drawdown_start is not None:
+                    recovery = (time - drawdown_start) / datetime.timedelta(days=1)
+                    longest_recovery = max(longest_recovery, recovery)
+                    drawdown_start = None
+                peak, peak_time = value, time
+            current = value / peak - 1 if peak else _ZERO
+            if current < 0:
+                largest = min(largest, current)
+                if drawdown_start is None:
+                    drawdown_start = peak_time
+        return _dotnet_round(abs(largest), 3), int(longest_recovery)
+
+
+# --- .NET numbers -----------------------------------------------------------------------------
+
+
+def decimal_from_double(value: float) -> Decimal:
+    """``(decimal)value`` in .NET: the double scaled by a power of ten to a 15-digit integer
+    (in double arithmetic), rounded half to even, trailing zeros dropped (``VarDecFromR8``)."""
+    value = float(value)
+    if not math.isfinite(value):
+        raise ValueError(f"cannot convert {value} to a decimal (LEAN's SafeDecimalCast)")
+    if value == 0:
+        return _ZERO
+    scaled = abs(value)
+    binary_exponent = math.frexp(scaled)[1]  # .NET's exponent bias is 1022, as frexp's
+    power = 14 - ((binary_exponent * 19728) >> 16)  # 19728 / 2**16 ~ log10(2)
+    if power >= 0:
+        power = min(power, _MAX_DECIMAL_SCALE)
+        scaled *= float(f"1e{power}")
+    elif power != -1 or scaled >= 1e15:
+        scaled /= float(f"1e{-power}")
+    else:
+        power = 0
+    if scaled < 1e14 and power < _MAX_DECIMAL_SCALE:
+        scaled *= 10
+        power += 1
+    mantissa = int(scaled)
+    remainder = scaled - mantissa
+    if remainder > 0.5 or (remainder == 0.5 and mantissa % 2):
+        mantissa += 1
+    if mantissa == 0:
+        return _ZERO
+    while power > 0 and mantissa % 10 == 0:
+        mantissa //= 10
+        power -= 1
+    return Decimal(-mantissa if value < 0 else mantissa).scaleb(-power)
+
+
+def format_decimal(value: Decimal) -> str:
+    """A decimal as .NET prints it: every digit of its scale, never an exponent ("0.800")."""
+    text = format(value, "f")
+    return text.lstrip("-") if value == 0 else text
+
+
+def format_double(value: float) -> str:
+    """A double as .NET prints it: the shortest form that reads back ("0.02", "-19", "-0")."""
+    if value == 0:
+        return "-0" if math.copysign(1, value) < 0 else "0"
+    if abs(value) >= 1e15 or abs(value) < 1e-5:
+        mantissa, exponent = f"{value:.17e}".split("e")
+        shortest = repr(value).split("e")[0]
+        digits = shortest if "e" in repr(value) else mantissa.rstrip("0").rstrip(".")
+        return f"{digits}E{int(exponent):+03d}"
+    text = repr(value)
+    return text[:-2] if text.endswith(".0") else text
+
+
+def format_money(value: Decimal) -> str:
+    """``ToString("0.00")`` of a decimal: two decimals, halves rounded away from zero."""
+    return format_decimal(value.quantize(Decimal("0.01"), ROUND_HALF_UP))
+
+
+def _dotnet_round(value: Decimal, decimals: int) -> Decimal:
+    """``Math.Round(decimal, decimals)``: half to even, a smaller scale is kept as it is."""
+    if value.as_tuple().exponent >= -decimals:  # type: ignore[operator]
+        return value
+    return value.quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_EVEN)
+
+
+def _round_double(value: float, decimals: int) -> float:
+    """``Math.Round(double, decimals)``: scaled, rounded half to even, scaled back."""
+    power = 10.0**decimals
+    return round(value * power) / power
+
+
+def _percent(value: Decimal, decimals: int) -> str:
+    with localcontext(_DOTNET_DECIMAL):
+        return format_decimal(_dotnet_round(value * _HUNDRED, decimals)) + "%"
+
+
+def _double(value: Decimal) -> str:
+    return format_double(_round_double(float(value), 3))
+
+
+def _decimal(value: object) -> Decimal:
+    """A runner number (float or int) as the decimal it stands for (its shortest form)."""
+    if isinstance(value, Decimal):
+        return value
+    number = float(value)  # type: ignore[arg-type]
+    if not math.isfinite(number):
+        raise ValueError(f"a backtest amount must be finite, got {value!r}")
+    return Decimal(int(number)) if number.is_integer() else Decimal(repr(number))
+
+
+def _smart_rounding(price: float) -> Decimal:
+    """``SmartRounding``: 7 significant digits, trailing zeros dropped."""
+    if not math.isfinite(price) or price == 0:
+        return _ZERO
+    value = _decimal(price)
+    exponent = value.adjusted() - 6
+    rounded = value.quantize(Decimal(1).scaleb(exponent), ROUND_HALF_EVEN)
+    return rounded.normalize() if rounded != rounded.to_integral() else rounded.quantize(1)
+
+
+def _to_utc(time: datetime.datetime) -> datetime.datetime:
+    return time.replace(tzinfo=NEW_YORK).astimezone(UTC)
+
+
+# --- MathNet and LEAN's Statistics, on doubles ------------------------------------------------
+
+
+def _benchmark_changes(values: list[Decimal]) -> list[float]:
+    """``CreateBenchmarkDifferences``: changes between samples, the first one dropped."""
+    changes = []
+    for previous, value in zip(values, values[1:], strict=False):
+        changes.append(float((value - previous) / previous) if previous != 0 else 0.0)
+    return changes[1:]
+
+
+def _variance(values: list[float]) -> float:
+    """MathNet's ``Variance``: the sample variance (n - 1), NaN below two values."""
+    return float(np.var(values, ddof=1)) if len(values) >= 2 else math.nan
+
+
+def _covariance(first: list[float], second: list[float]) -> float:
+    return float(np.cov(first, second, ddof=1)[0, 1])
+
+
+def _annual_variance(values: list[float], days_per_year: int) -> float:
+    variance = _variance(values)
+    return 0.0 if math.isnan(variance) or variance == 0 else variance * days_per_year
+
+
+def annual_performance(values: list[float], days_per_year: int) -> float:
+    """``Statistics.AnnualPerformance``: (mean + 1) ** days_per_year - 1."""
+    return (sum(values) / len(values) + 1) ** days_per_year - 1
+
+
+def tracking_error(algorithm: list[float], benchmark: list[float], days_per_year: int) -> float:
+    """``Statistics.TrackingError``: the annualised deviation of the daily differences."""
+    if len(algorithm) != len(benchmark):
+        return 0.0
+    differences = [a - b for a, b in zip(algorithm, benchmark, strict=True)]
+    return math.sqrt(_annual_variance(differences, days_per_year))
+
+
+def _sharpe_ratio(annual_performance: Decimal, deviation: Decimal, rate: Decimal) -> Decimal:
+    if deviation == 0:
+        return _ZERO
+    return decimal_from_double((float(annual_performance) - float(rate)) / float(deviation))
+
+
+def _compounding_annual_return(start: Decimal, end: Decimal, years: Decimal) -> Decimal:
+    if years == 0 or start == 0:
+        return _ZERO
+    try:
+        result = (float(end) / float(start)) ** (1 / float(years)) - 1
+    except (OverflowError, ZeroDivisionError):
+        return _ZERO
+    if isinstance(result, complex) or not math.isfinite(result):
+        return _ZERO
+    return decimal_from_double(result)
+
+
+def observed_sharpe_ratio(values: list[float], rate: float = 0.0) -> float:
+    """``Statistics.ObservedSharpeRatio``: the mean excess over ``rate`` per sample standard
+    deviation, not annualised (0 when the deviation is 0 or undefined)."""
+    std = math.sqrt(_variance(values)) if len(values) >= 2 else math.nan
+    if math.isnan(std) or std == 0:
+        return 0.0
+    return (sum(values) / len(values) - rate) / std
+
+
+def probabilistic_sharpe_ratio(values: list[float], benchmark: float, rate: float = 0.0) -> float:
+    """``Statistics.ProbabilisticSharpeRatio``: the probability that the observed Sharpe ratio
+    (excess over ``rate``, a per-sample rate) exceeds ``benchmark``, from MathNet's sample
+    skewness and excess kurtosis."""
+    observed = observed_sharpe_ratio(values, rate)
+    series = pd.Series(values, dtype=float)
+    skewness, kurtosis = float(series.skew()), float(series.kurt())
+    variance = (1 - skewness * observed + (kurtosis - 1) / 4 * observed**2) / (len(values) - 1)
+    if math.isnan(variance) or variance < 0:
+        return 0.0  # .NET's Math.Pow(negative, 0.5) is NaN, which LEAN turns into 0
+    deviation = math.sqrt(variance)
+    z = 0.0 if deviation == 0 else (observed - benchmark) / deviation
+    return NormalDist().cdf(z)
+
+
+def _value_at_risk(values: list[float], lookback: int, confidence: float) -> Decimal:
+    recent = values[-lookback:]
+    mean = sum(recent) / len(recent)
+    std = math.sqrt(_variance(recent))
+    value = mean if std == 0 else NormalDist(mean, std).inv_cdf(1 - confidence)
+    return _dotnet_round(decimal_from_double(value), 3)
+
+
+def _trade_statistics(
+    profits: list[Decimal],
+    starting_capital: Decimal,
+    win_count: int | None,
+    loss_count: int | None,
+) -> dict[str, Decimal]:
+    """``PortfolioStatistics``' win/loss statistics from closing profits."""
+    running_capital = starting_capital
+    total_profit = total_loss = _ZERO
+    wins = losses = 0
+    for profit in profits:
+        if profit > 0:
+            total_profit += profit / running_capital
+            wins += 1
+        else:
+            total_loss += profit / running_capital
+            losses += 1
+        running_capital += profit
+    average_win = total_profit / wins if wins else _ZERO
+    average_loss = total_loss / losses if losses else _ZERO
+    profit_loss_ratio = average_win / abs(average_loss) if average_loss else _ZERO
+    if win_count is not None and loss_count is not None:
+        wins, losses = win_count, loss_count
+    trades = wins + losses
+    win_rate = Decimal(wins) / trades if trades else _ZERO
+    loss_rate = Decimal(losses) / trades if trades else _ZERO
+    return {
+        "average_win_rate": average_win,
+        "average_loss_rate": average_loss,
+        "profit_loss_ratio": profit_loss_ratio,
+        "win_rate": win_rate,
+        "loss_rate": loss_rate,
+        "expectancy": win_rate * profit_loss_ratio - loss_rate,
+    }
+
+
+# --- inputs -----------------------------------------------------------------------------------
+
+
+def _fills(orders: Sequence[Mapping]) -> list[Mapping]:
+    """Filled orders in fill order."""
     fills = [
         order
         for order in orders
         if order.get("fill_price") is not None
-        and _finite(order.get("quantity")) != 0
+        and order.get("quantity")
         and str(order.get("status", "filled")).lower() not in ("canceled", "cancelled", "invalid")
     ]
-    fills.sort(key=lambda order: _timestamp(order.get("fill_time") or order.get("time")))
-    holdings: dict[str, tuple[float, float]] = {}  # symbol -> (quantity, average price)
-    records: list[tuple[datetime.datetime, float]] = []
-    for order in fills:
-        symbol = str(order.get("symbol"))
-        fill_quantity, fill_price = _finite(order["quantity"]), _finite(order["fill_price"])
-        quantity, average = holdings.get(symbol, (0.0, 0.0))
-        closes = quantity * fill_quantity < 0
-        if closes:
-            closed = math.copysign(min(abs(fill_quantity), abs(quantity)), -fill_quantity)
-            profit = closed * fill_price - closed * average
-            time = _timestamp(order.get("fill_time") or order.get("time")).to_pydatetime()
-            records.append((time, profit - 2 * _finite(order.get("fee"))))
-        new_quantity = quantity + fill_quantity
-        if quantity == 0 or (not closes):
-            average = (average * quantity + fill_price * fill_quantity) / new_quantity
-        elif new_quantity == 0:
-            average = 0.0
-        elif new_quantity * quantity < 0:  # passed through zero: the rest opens at the fill
-            average = fill_price
-        holdings[symbol] = (new_quantity, average)
-    return records
+    fills.sort(key=lambda order: pd.Timestamp(order.get("fill_time") or order.get("time")))
+    return fills
 
 
-def _trade_statistics(profits: list[float], starting_capital: float) -> dict[str, float]:
-    """LEAN's win/loss statistics from closing profits (``PortfolioStatistics``)."""
-    running_capital = starting_capital
-    total_profit = total_loss = 0.0
-    wins = losses = 0
-    for profit in profits:
-        rate = profit / running_capital if running_capital else 0.0
-        if profit > 0:
-            total_profit, wins = total_profit + rate, wins + 1
-        else:
-            total_loss, losses = total_loss + rate, losses + 1
-        running_capital += profit
-    average_win = total_profit / wins if wins else 0.0
-    average_loss = total_loss / losses if losses else 0.0
-    profit_loss_ratio = average_win / abs(average_loss) if average_loss else 0.0
-    win_rate = wins / len(profits) if profits else 0.0
-    loss_rate = losses / len(profits) if profits else 0.0
-    return {
-        "win_rate": win_rate,
-        "loss_rate": loss_rate,
-        "average_win_rate": _finite(average_win),
-        "average_loss_rate": _finite(average_loss),
-        "profit_loss_ratio": _finite(profit_loss_ratio),
-        "expectancy": _finite(win_rate * profit_loss_ratio - loss_rate),
-    }
-
-
-# --- formatting, as LEAN's ``ToStringInvariant`` of rounded values -----------------------------
-
-
-def format_number(value: float, decimals: int = 3) -> str:
-    """``value`` rounded to ``decimals`` without trailing zeros ("1.5", "0", "-0.123")."""
-    value = _finite(value)
-    text = f"{round(value, decimals):.{decimals}f}".rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
-
-
-def format_percent(fraction: float, decimals: int = 3) -> str:
-    """A fraction as LEAN's percentage statistics: 0.12345 -> "12.345%", 0 -> "0%"."""
-    percent = round(_finite(fraction) * 100, decimals)
-    if percent == 0:
-        return "0%"
-    return f"{percent:.{decimals}f}%"
-
-
-def format_dollars(value: float) -> str:
-    """Money as LEAN's "Total Fees": "$12.34"."""
-    return f"${_finite(value):.2f}"
-
-
-# --- the pieces -------------------------------------------------------------------------------
-
-
-def _timestamp(time: Any) -> pd.Timestamp:
-    """``pd.Timestamp(time)``, each distinct time built once: orders share a few times a day."""
-    # Only naive times are cached: a repeated wall time (fold=1) compares equal to its first
-    # occurrence, and aware times in two zones compare equal when they name the same instant,
-    # though their dates may differ.
-    if getattr(time, "fold", 0) or getattr(time, "tzinfo", None) is not None:
-        return pd.Timestamp(time)
-    return _cached_timestamp(time)
-
-
-_cached_timestamp = functools.lru_cache(maxsize=1 << 16)(pd.Timestamp)
-
-
-def _clean_series(series: pd.Series, name: str) -> pd.Series:
+def _clean_series(series: pd.Series, name: str, *, missing_allowed: bool = False) -> pd.Series:
     if not isinstance(series, pd.Series):
         raise TypeError(f"{name} must be a pandas Series indexed by datetimes, got {type(series)}")
     if not series.index.is_monotonic_increasing:
         series = series.sort_index()
-    return series.astype(float)
+    values = series.astype(float)
+    if not missing_allowed and len(values) and not np.isfinite(values.to_numpy()).all():
+        bad = values[~np.isfinite(values.to_numpy())].index[0]
+        raise ValueError(
+            f"{name} has a value that is not a finite number at {bad}: record the total "
+            "portfolio value (and the benchmark's price) after every session's close"
+        )
+    return values
 
 
-def _finite(value: object) -> float:
-    try:
-        number = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return 0.0
-    return number if math.isfinite(number) else 0.0
-
-
-def _ratio(numerator: float, denominator: float) -> float:
-    if not denominator or not math.isfinite(denominator) or not math.isfinite(numerator):
-        return 0.0
-    return _finite(numerator / denominator)
-
-
-def _returns(values: np.ndarray) -> np.ndarray:
-    """Day-over-day changes; a change from a zero or missing value is NaN.
-
-    Rounded to 12 decimals as LEAN rounds its daily performance samples (10 decimals of a
-    percentage), which also makes a constant daily return exactly constant (zero variance).
-    """
-    if len(values) < 2:
-        return np.array([], dtype=float)
-    previous, current = values[:-1], values[1:]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        changes = np.where(previous != 0, current / previous - 1, np.nan)
-    return np.round(changes.astype(float), 12)
-
-
-def _years_between(first: object, last: object) -> float:
-    delta = pd.Timestamp(last) - pd.Timestamp(first)  # type: ignore[arg-type]
-    return delta / datetime.timedelta(days=365)
-
-
-def _compounding_annual_return(start: float, end: float, years: float) -> float:
-    if start <= 0 or years <= 0 or end < 0:
-        return 0.0
-    return _finite((end / start) ** (1 / years) - 1)
-
-
-def _max_drawdown(values: np.ndarray) -> float:
-    values = values[np.isfinite(values)]
-    if len(values) == 0:
-        return 0.0
-    highs = np.maximum.accumulate(values)
-    positive = highs > 0
-    if not positive.any():
-        return 0.0
-    return _finite(abs(min(0.0, float((values[positive] / highs[positive] - 1).min()))))
-
-
-def _annual_variance(returns: np.ndarray, trading_days_per_year: int) -> float:
-    returns = returns[np.isfinite(returns)]
-    if len(returns) < 2:
-        return 0.0
-    return _finite(float(np.var(returns, ddof=1)) * trading_days_per_year)
-
-
-def _annual_performance(returns: np.ndarray, trading_days_per_year: int) -> float:
-    returns = returns[np.isfinite(returns)]
-    if len(returns) == 0:
-        return 0.0
-    return _finite((float(returns.mean()) + 1) ** trading_days_per_year - 1)
-
-
-def _probabilistic_sharpe_ratio(returns: np.ndarray) -> float:
-    returns = returns[np.isfinite(returns)]
-    if len(returns) < 4:  # the bias-corrected kurtosis needs four samples
-        return 0.0
-    std = float(np.std(returns, ddof=1))
-    if std == 0:
-        return 0.0
-    observed = float(returns.mean()) / std
-    sample = pd.Series(returns)
-    skewness, kurtosis = _finite(sample.skew()), _finite(sample.kurt())
-    variance = (1 - skewness * observed + (kurtosis - 1) / 4 * observed**2) / (len(returns) - 1)
-    if not variance > 0:
-        return 0.0
-    z = (observed - _PSR_BENCHMARK_DAILY_SHARPE) / math.sqrt(variance)
-    return _finite(0.5 * (1 + math.erf(z / math.sqrt(2))))
-
-
-def _portfolio_turnover(orders: Sequence[Mapping], equity: pd.Series) -> float:
-    """Mean over sessions of traded value / portfolio value (LEAN samples it daily).
-
-    Uses orders with a "fill_price", a "quantity" and a "fill_time" (else "time"); 0 when
-    no order has them.
-    """
-    if len(equity) == 0:
-        return 0.0
-    traded_by_day: dict[datetime.date, float] = {}
-    for order in orders:
-        time = order.get("fill_time") or order.get("time")
-        quantity, price = order.get("quantity"), order.get("fill_price")
-        if time is None or quantity is None or price is None:
-            continue
-        day = _timestamp(time).date()
-        traded_by_day[day] = traded_by_day.get(day, 0.0) + abs(_finite(quantity) * _finite(price))
-    if not traded_by_day:
-        return 0.0
-    turnovers = [
-        traded_by_day.get(_timestamp(time).date(), 0.0) / value
-        for time, value in equity.items()
-        if value and math.isfinite(value)
-    ]
-    return _finite(float(np.mean(turnovers))) if turnovers else 0.0
+__all__ = [
+    "NO_CAPACITY",
+    "NO_LOWEST_CAPACITY_ASSET",
+    "LeanSamples",
+    "PortfolioStatistics",
+    "RiskFreeRateModel",
+    "annual_performance",
+    "closing_profit_loss",
+    "compute_portfolio_statistics",
+    "compute_statistics",
+    "decimal_from_double",
+    "drawdown_metrics",
+    "format_decimal",
+    "format_double",
+    "format_money",
+    "format_statistics",
+    "lean_samples",
+    "observed_sharpe_ratio",
+    "portfolio_statistics",
+    "probabilistic_sharpe_ratio",
+    "total_fees",
+    "tracking_error",
+]

@@ -11,8 +11,10 @@ import pytest
 from local_lean.enums import InsightDirection
 from local_lean.results import (
     BacktestRecord,
+    CapacityStatistics,
     build_charts,
     dumps_indented,
+    lean_statistics,
     summarize,
     summarize_insights,
     to_json_value,
@@ -189,22 +191,39 @@ def test_main_json_has_leans_sections_and_statistics(tmp_path):
         assert key in main, key
     assert "runtimeError" not in main
     statistics = main["statistics"]
-    for name in (
+    # LEAN's StatisticsBuilder.GetSummary: these names, in this order, all strings.
+    assert list(statistics) == [
         "Total Orders",
+        "Average Win",
+        "Average Loss",
         "Compounding Annual Return",
         "Drawdown",
-        "Sharpe Ratio",
-        "Sortino Ratio",
-        "Net Profit",
-        "Total Fees",
+        "Expectancy",
         "Start Equity",
         "End Equity",
+        "Net Profit",
+        "Sharpe Ratio",
+        "Sortino Ratio",
+        "Probabilistic Sharpe Ratio",
+        "Loss Rate",
+        "Win Rate",
+        "Profit-Loss Ratio",
         "Alpha",
         "Beta",
         "Annual Standard Deviation",
-        "Benchmark Net Profit",
-    ):
-        assert isinstance(statistics[name], str), name
+        "Annual Variance",
+        "Information Ratio",
+        "Tracking Error",
+        "Treynor Ratio",
+        "Total Fees",
+        "Estimated Strategy Capacity",
+        "Lowest Capacity Asset",
+        "Portfolio Turnover",
+        "Drawdown Recovery",
+    ]
+    assert all(isinstance(value, str) for value in statistics.values())
+    assert statistics["Estimated Strategy Capacity"] == "$0"  # no capacity estimate given
+    assert statistics["Lowest Capacity Asset"] == ""
     assert statistics["Net Profit"] == "4.000%"
     assert statistics["Total Orders"] == "2"
     assert statistics["Total Fees"] == "$2.00"
@@ -494,3 +513,31 @@ def test_dumps_indented_refuses_nan_and_infinity_as_json_dumps_does(value):
 def test_dumps_indented_refuses_values_json_cannot_hold():
     with pytest.raises(TypeError, match="not JSON serializable"):
         dumps_indented([{"a": object()}])
+
+
+def test_the_capacity_models_strings_go_into_the_statistics(tmp_path):
+    record = _record()
+    record.capacity = CapacityStatistics(
+        estimated_strategy_capacity="$1200000000.00", lowest_capacity_asset="SPY R735QTJ8XC9X"
+    )
+
+    folder = write_results(record, tmp_path, timestamp=STAMP, draw_charts=False)
+
+    statistics = _main_json(folder)[0]["statistics"]
+    assert statistics["Estimated Strategy Capacity"] == "$1200000000.00"
+    assert statistics["Lowest Capacity Asset"] == "SPY R735QTJ8XC9X"
+    assert lean_statistics(record) == statistics
+
+
+def test_the_benchmark_before_the_start_is_its_first_sample():
+    # Starting on a Saturday: LEAN's first counted benchmark change is Monday's, measured from
+    # the close before the start, which only the seeded price provides.
+    record = _record()
+    record.start = datetime.date(2021, 1, 2)
+    without_seed = lean_statistics(record)
+    record.benchmark_before_start = 360.0
+
+    with_seed = lean_statistics(record)
+
+    assert with_seed["Beta"] != without_seed["Beta"]
+    assert with_seed["Sharpe Ratio"] == without_seed["Sharpe Ratio"]

@@ -1,313 +1,546 @@
-"""LEAN-style statistics on equity curves whose answers are worked out by hand."""
+"""LEAN's statistics: the samples its results handler takes, its formulas checked against the
+numbers of LEAN's own statistics tests (Tests/Common/Statistics), and .NET's rounding and
+printing."""
 
+import datetime
 import math
-import statistics as pystats
+import random
+import zipfile
+from decimal import Decimal
+from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pytest
 
 from local_lean.statistics import (
+    annual_performance,
     closing_profit_loss,
     compute_portfolio_statistics,
     compute_statistics,
-    format_dollars,
-    format_number,
-    format_percent,
-    format_statistics,
+    decimal_from_double,
+    drawdown_metrics,
+    format_decimal,
+    format_double,
+    format_money,
+    lean_samples,
+    observed_sharpe_ratio,
+    portfolio_statistics,
+    probabilistic_sharpe_ratio,
+    tracking_error,
 )
 
-CASH = 100_000.0
+LEAN_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "lean"
+needs_lean_data = pytest.mark.skipif(
+    not (LEAN_DATA / "equity" / "usa" / "daily" / "spy.zip").exists(),
+    reason="LEAN's sample data folder is absent",
+)
+
+UTC = datetime.UTC
 
 
-def _curve_from_returns(returns, start="2021-01-04"):
-    """Equity at each session close, compounding ``returns`` from the starting cash."""
-    index = pd.bdate_range(start, periods=len(returns)) + pd.Timedelta(hours=16)
-    return pd.Series(CASH * np.cumprod(1 + np.asarray(returns, dtype=float)), index=index)
+class ConstantRate:
+    """A constant risk-free rate (LEAN's ``ConstantRiskFreeRateInterestRateModel``)."""
+
+    def __init__(self, rate: str) -> None:
+        self.rate = Decimal(rate)
+
+    def average_rate(self, days):
+        return self.rate
 
 
-def test_doubling_over_exactly_one_year_is_a_100_percent_cagr():
-    # 252 sessions whose first and last closes are exactly 365 days apart.
-    index = pd.date_range("2021-01-04 16:00", "2022-01-04 16:00", periods=252)
-    growth = 2 ** (1 / 252)
-    equity = pd.Series(CASH * growth ** np.arange(1, 253), index=index)
-
-    result = compute_statistics(equity, None, [], initial_cash=CASH)
-    raw = compute_portfolio_statistics(equity, None, [], initial_cash=CASH)
-
-    assert raw.compounding_annual_return == pytest.approx(1.0, abs=1e-12)
-    assert result["Compounding Annual Return"] == "100.000%"
-    assert result["Net Profit"] == "100.000%"
-    assert result["Start Equity"] == "100000"
-    assert result["End Equity"] == "200000"
-    assert result["Drawdown"] == "0%"
+def _same_decimal(actual: Decimal, expected: str, digits: int = 25) -> bool:
+    """Equal to ``digits`` significant digits: .NET's decimal keeps up to 29 significant digits
+    (a 96-bit integer), this context 28, so the last digits of a long quotient can differ."""
+    expected_value = Decimal(expected)
+    scale = Decimal(1).scaleb(expected_value.adjusted() - digits)
+    return abs(actual - expected_value) <= scale
 
 
-def test_cagr_of_half_a_year_compounds_to_a_full_year():
-    index = pd.DatetimeIndex(["2021-01-04 16:00", "2021-07-05 16:00"])  # 182 days apart
-    equity = pd.Series([CASH, CASH * 1.1], index=index)
-    raw = compute_portfolio_statistics(equity, None, [], initial_cash=CASH)
-    assert raw.compounding_annual_return == pytest.approx(1.1 ** (365 / 182) - 1)
+# --- PortfolioStatisticsTests ---------------------------------------------------------------
+
+# An option bought for 8000 expires worthless, then SPY gains 10800 (LEAN's test trades).
+_OPTION_TRADES = [
+    (datetime.datetime(2015, 8, 6, 15, 50), Decimal(-8000)),
+    (datetime.datetime(2015, 8, 6, 16, 0), Decimal(10800)),
+]
 
 
-def test_sharpe_and_sortino_match_leans_formulas_worked_by_hand():
-    pattern = [0.02, -0.01, 0.005, -0.03]
-    returns = pattern * 25
-    equity = _curve_from_returns(returns)
-    risk_free = 0.02
-
-    mean = sum(returns) / len(returns)
-    sample_std = math.sqrt(sum((r - mean) ** 2 for r in returns) / (len(returns) - 1))
-    annual_performance = (1 + mean) ** 252 - 1
-    annual_std = sample_std * math.sqrt(252)
-    expected_sharpe = (annual_performance - risk_free) / annual_std
-    downside = [r for r in returns if r < 0]
-    downside_std = pystats.stdev(downside) * math.sqrt(252)
-    expected_sortino = (annual_performance - risk_free) / downside_std
-
-    raw = compute_portfolio_statistics(
-        equity, None, [], initial_cash=CASH, risk_free_rate=risk_free
-    )
-    result = compute_statistics(equity, None, [], initial_cash=CASH, risk_free_rate=risk_free)
-
-    assert raw.annual_standard_deviation == pytest.approx(annual_std)
-    assert raw.annual_variance == pytest.approx(sample_std**2 * 252)
-    assert raw.sharpe_ratio == pytest.approx(expected_sharpe)
-    assert raw.sortino_ratio == pytest.approx(expected_sortino)
-    assert result["Sharpe Ratio"] == format_number(expected_sharpe)
-    assert result["Sortino Ratio"] == format_number(expected_sortino)
-    assert result["Annual Standard Deviation"] == format_number(annual_std)
-
-
-def test_a_constant_daily_return_has_zero_volatility_so_sharpe_is_zero_as_in_lean():
-    equity = _curve_from_returns([0.001] * 50)
-    result = compute_statistics(equity, None, [], initial_cash=CASH)
-    assert result["Annual Standard Deviation"] == "0"
-    assert result["Sharpe Ratio"] == "0"
-    assert result["Sortino Ratio"] == "0"
-    assert result["Net Profit"] == format_percent(1.001**50 - 1)
-
-
-def test_known_drawdown_of_25_percent():
-    index = pd.bdate_range("2021-01-04", periods=5)
-    equity = pd.Series([110_000, 120_000, 100_000, 90_000, 130_000], index=index, dtype=float)
-    result = compute_statistics(equity, None, [], initial_cash=CASH)
-    assert result["Drawdown"] == "25.000%"
-    assert result["Net Profit"] == "30.000%"
-
-
-def test_first_day_is_measured_from_the_starting_cash():
-    # The curve never falls after its first close, but that close is 10% below the cash.
-    index = pd.bdate_range("2021-01-04", periods=3)
-    equity = pd.Series([90_000, 95_000, 99_000], index=index, dtype=float)
-    raw = compute_portfolio_statistics(equity, None, [], initial_cash=CASH)
-    assert raw.drawdown == pytest.approx(0.1)
-    assert raw.net_profit == pytest.approx(-0.01)
-
-
-def test_beta_alpha_and_benchmark_return_against_a_benchmark_moved_by_half():
-    rng = np.random.default_rng(7)
-    benchmark_returns = rng.normal(0.0005, 0.01, 120)
-    benchmark = _curve_from_returns(benchmark_returns) / CASH * 300  # a price near 300
-    algorithm_daily = 2 * benchmark_returns[1:]
-    equity = pd.Series(
-        CASH * np.concatenate([[1.0], np.cumprod(1 + algorithm_daily)]), index=benchmark.index
+def _option_assignment_statistics(performance, benchmark, days_per_year=252, win=True):
+    return portfolio_statistics(
+        profit_loss=_OPTION_TRADES,
+        equity=[],
+        portfolio_turnover=[],
+        performance=performance,
+        benchmark=benchmark,
+        starting_capital=Decimal(100000),
+        risk_free_rate=ConstantRate("0"),  # no equity dates: LEAN averages no rates to 0
+        trading_days_per_year=days_per_year,
+        win_count=2 if win else 1,
+        loss_count=0 if win else 1,
     )
 
-    raw = compute_portfolio_statistics(equity, benchmark, [], initial_cash=CASH)
-    result = compute_statistics(equity, benchmark, [], initial_cash=CASH)
 
-    algorithm_annual = (1 + algorithm_daily.mean()) ** 252 - 1
-    benchmark_annual = (1 + benchmark_returns[1:].mean()) ** 252 - 1
-    assert raw.beta == pytest.approx(2.0)
-    assert raw.alpha == pytest.approx(algorithm_annual - 2.0 * benchmark_annual)
-    assert raw.tracking_error == pytest.approx(np.std(benchmark_returns[1:], ddof=1) * 252**0.5)
-    assert raw.benchmark_net_profit == pytest.approx(benchmark.iloc[-1] / benchmark.iloc[0] - 1)
-    assert result["Beta"] == "2"
-    assert result["Benchmark Net Profit"] == format_percent(raw.benchmark_net_profit)
+@pytest.mark.parametrize("win", [True, False])
+def test_win_and_loss_rates_as_leans_option_assignment_test(win):
+    stats = _option_assignment_statistics([0.0, 0.0], [0.0, 0.0], win=win)
 
-
-def test_orders_give_total_orders_fees_and_turnover():
-    index = pd.bdate_range("2021-01-04", periods=4)
-    equity = pd.Series([CASH] * 4, index=index)
-    orders = [
-        {"fee": 1.25, "status": "filled", "time": index[0], "quantity": 100, "fill_price": 100.0},
-        {"fee": 2.25, "status": "filled", "time": index[2], "quantity": -50, "fill_price": 100.0},
-        {"fee": 0.0, "status": "canceled"},
-    ]
-    result = compute_statistics(equity, None, orders, initial_cash=CASH)
-    assert result["Total Orders"] == "3"
-    assert result["Total Fees"] == "$3.50"
-    # Day 1 trades 10% of the portfolio, day 3 5%, days 2 and 4 nothing: mean 3.75%.
-    assert result["Portfolio Turnover"] == "3.75%"
+    assert stats.win_rate == (Decimal(1) if win else Decimal("0.5"))
+    assert stats.loss_rate == (Decimal(0) if win else Decimal("0.5"))
+    assert _same_decimal(stats.average_win_rate, "0.1173913043478260869565217391")
+    assert stats.average_loss_rate == Decimal("-0.08")
+    assert _same_decimal(stats.profit_loss_ratio, "1.4673913043478260869565217388")
 
 
 @pytest.mark.parametrize(
-    "values",
+    ("days_per_year", "variance", "deviation", "sharpe", "tracking", "psr"),
     [
-        [CASH],  # one point
-        [CASH] * 30,  # flat
-        [CASH, 0.0, 0.0],  # wiped out: returns from zero are undefined
-        [CASH, float("nan"), CASH * 1.01],  # a missing value
+        (202, "0.00589787137120101", "0.0767976000354244", "-3.0952570635188",
+         "0.167632655086644", "0.252197874915608"),
+        (252, "0.00735774052248839", "0.0857772727620108", "-3.3486737318423",
+         "0.187233350684845", "0.257146306116665"),
+        (365, "0.0106570448043979", "0.103232963748978", "-3.75507953923657",
+         "0.225335372429895", "0.264390639112978"),
     ],
-    ids=["one-point", "flat", "zero-equity", "missing-value"],
-)
-def test_degenerate_curves_give_finite_statistics(values):
-    index = pd.bdate_range("2021-01-04", periods=len(values))
-    equity = pd.Series(values, index=index, dtype=float)
-    flat_benchmark = pd.Series([300.0] * len(values), index=index)
+)  # fmt: skip
+def test_portfolio_statistics_equal_leans_for_each_trading_days_per_year(
+    days_per_year, variance, deviation, sharpe, tracking, psr
+):
+    performance = [-0.009025132, 0.003653969, 0, 0]
+    benchmark = [
+        -0.011587791300935783,
+        0.00054375782787618543,
+        0.022165997700413956,
+        0.006263266301918822,
+    ]
+    stats = _option_assignment_statistics(performance, benchmark, days_per_year)
 
-    for benchmark in (None, flat_benchmark):
-        result = compute_statistics(equity, benchmark, [], initial_cash=CASH)
-        raw = compute_portfolio_statistics(equity, benchmark, [], initial_cash=CASH)
-        assert all(math.isfinite(v) for v in raw.to_dict().values())
-        for name, text in result.items():
-            assert "nan" not in text.lower() and "inf" not in text.lower(), (name, text)
-        if len(set(values)) == 1:
-            assert result["Sharpe Ratio"] == "0"
-            assert result["Drawdown"] == "0%"
-
-
-def test_zero_starting_cash_and_empty_curve_give_zeros():
-    empty = pd.Series([], index=pd.DatetimeIndex([]), dtype=float)
-    result = compute_statistics(empty, None, [], initial_cash=0.0)
-    assert result["Net Profit"] == "0%"
-    assert result["Compounding Annual Return"] == "0%"
-    assert result["End Equity"] == "0"
+    # The doubles became decimals with 15 significant digits, so these are exact.
+    assert stats.annual_variance == Decimal(variance)
+    assert stats.annual_standard_deviation == Decimal(deviation)
+    assert stats.sharpe_ratio == Decimal(sharpe)
+    assert stats.tracking_error == Decimal(tracking)
+    assert stats.probabilistic_sharpe_ratio == Decimal(psr)
 
 
-def test_equity_must_be_a_series():
-    with pytest.raises(TypeError, match="equity must be a pandas Series"):
-        compute_statistics([1.0, 2.0], None, [], initial_cash=CASH)  # type: ignore[arg-type]
-
-
-def test_formatting_follows_leans_strings():
-    assert format_percent(0.12345) == "12.345%"
-    assert format_percent(0.022) == "2.200%"
-    assert format_percent(0.0) == "0%"
-    assert format_percent(float("nan")) == "0%"
-    assert format_number(1.5) == "1.5"
-    assert format_number(-0.0001) == "0"
-    assert format_number(2.0) == "2"
-    assert format_number(101691.9234, 2) == "101691.92"
-    assert format_dollars(3.4) == "$3.40"
-
-
-def test_probabilistic_sharpe_ratio_rises_with_the_mean_return():
-    rng = np.random.default_rng(3)
-    noise = rng.normal(0, 0.01, 250)
-    low = compute_portfolio_statistics(_curve_from_returns(noise), None, [], initial_cash=CASH)
-    high = compute_portfolio_statistics(
-        _curve_from_returns(noise + 0.002), None, [], initial_cash=CASH
+def test_below_two_samples_only_equity_and_turnover_are_set():
+    time = datetime.datetime(2021, 1, 4, 21, tzinfo=UTC)
+    stats = portfolio_statistics(
+        profit_loss=_OPTION_TRADES,
+        equity=[(time, Decimal(100)), (time + datetime.timedelta(days=1), Decimal(90))],
+        portfolio_turnover=[(time, Decimal("0.5")), (time, Decimal("0.25"))],
+        performance=[0.01],
+        benchmark=[0.01, 0.02],
+        starting_capital=Decimal(100),
+        risk_free_rate=ConstantRate("0.01"),
     )
-    assert 0 <= low.probabilistic_sharpe_ratio < high.probabilistic_sharpe_ratio <= 1
+
+    assert (stats.start_equity, stats.end_equity) == (Decimal(100), Decimal(90))
+    assert stats.portfolio_turnover == Decimal("0.375")
+    assert stats.total_net_profit == stats.drawdown == stats.sharpe_ratio == stats.win_rate == 0
 
 
-def test_turnover_counts_an_order_on_its_fill_day():
-    index = pd.bdate_range("2021-01-04", periods=2) + pd.Timedelta(hours=16)
-    equity = pd.Series([CASH, CASH], index=index)
-    submitted_after_close = index[0] + pd.Timedelta(hours=1)
+def test_a_risk_free_rate_above_the_return_turns_sharpe_and_psr_down():
+    # LEAN's SharpeRatioAndProbabilisticSharpeRatioStayConsistent, with a fixed series.
+    draws = random.Random(42)
+    performance = [0.00018 + 0.00016 * draws.gauss() for _ in range(500)]
+    start = datetime.datetime(2023, 1, 1, tzinfo=UTC)
+    equity = [(start + datetime.timedelta(days=day), Decimal(1_000_000)) for day in range(500)]
+
+    def build(rate):
+        return portfolio_statistics(
+            profit_loss=[],
+            equity=equity,
+            portfolio_turnover=[],
+            performance=performance,
+            benchmark=performance,
+            starting_capital=Decimal(1_000_000),
+            risk_free_rate=ConstantRate(rate),
+        )
+
+    gross, excess = build("0"), build("0.068")
+    assert gross.sharpe_ratio > 0 and gross.probabilistic_sharpe_ratio > Decimal("0.5")
+    assert excess.sharpe_ratio < 0 and excess.probabilistic_sharpe_ratio < Decimal("0.1")
+
+
+# --- DrawdownRecoveryTests --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("values", "recovery"),
+    [
+        ([100, 90, 100], 2),
+        ([100, 90, 95, 100], 3),
+        ([100, 90, 100, 90, 100], 2),
+        ([100, 90, 100, 90, 80, 100], 3),
+        ([100, 90, 95, 90, 100], 4),
+        ([100, 90, 80, 70], 0),
+        ([100, 90, 95, 90], 0),
+        ([50, 100, 98, 99, 100], 3),
+        ([100, 100, 100], 0),
+        ([100], 0),
+        ([], 0),
+        ([100, 98, 100, 101, 100, 99], 2),
+        ([100, 97, 99, 97, 100], 4),
+    ],
+)
+def test_drawdown_recovery_equals_leans_cases(values, recovery):
+    start = datetime.datetime(2025, 1, 1)
+    equity = [(start + datetime.timedelta(days=i), Decimal(v)) for i, v in enumerate(values)]
+
+    assert drawdown_metrics(equity)[1] == recovery
+
+
+def test_drawdown_is_rounded_to_three_decimals_of_a_fraction_and_keeps_its_scale():
+    start = datetime.datetime(2025, 1, 1)
+    equity = [(start, Decimal(100000)), (start + datetime.timedelta(days=1), Decimal(99200))]
+
+    drawdown, recovery = drawdown_metrics(equity)
+
+    assert format_decimal(drawdown) == "0.008" and recovery == 0
+
+
+def test_recovery_counts_whole_days_between_exact_sample_times():
+    # Peak at midnight, back at the high at 16:00 three days later: 3.67 days, printed as 3.
+    start = datetime.datetime(2025, 1, 1)
+    equity = [
+        (start, Decimal(100)),
+        (start + datetime.timedelta(hours=16), Decimal(95)),
+        (start + datetime.timedelta(days=3, hours=16), Decimal(100)),
+    ]
+
+    assert drawdown_metrics(equity)[1] == 3
+
+
+# --- ProbabilisticSharpeRatioTests, TrackingErrorTests, AnnualPerformanceTests ---------------
+
+
+def test_probabilistic_sharpe_ratio_equals_leans_cases():
+    good = [0.01, 0.02, 0.01, 0, 0, 3]
+    bad = [0, 0, 0, -0.1, 0, 0.01, 0]
+
+    assert probabilistic_sharpe_ratio(good, observed_sharpe_ratio(good)) == pytest.approx(0.5)
+    beats = probabilistic_sharpe_ratio(good, observed_sharpe_ratio(bad))
+    loses = probabilistic_sharpe_ratio(bad, observed_sharpe_ratio(good))
+    assert beats == pytest.approx(1, abs=1e-3) and loses == pytest.approx(0, abs=1e-3)
+    assert probabilistic_sharpe_ratio([0, 0, 0], observed_sharpe_ratio([0, 0, 0])) == 0
+    gross = probabilistic_sharpe_ratio(good, 1 / math.sqrt(252))
+    excess = probabilistic_sharpe_ratio(good, 1 / math.sqrt(252), 0.6)
+    assert gross > 0.5 > excess
+    assert observed_sharpe_ratio([0.02, 0.04], 0.03) == pytest.approx(0, abs=1e-12)
+
+
+def test_tracking_error_equals_leans_cases():
+    assert tracking_error([0.5] * 252, [0.5] * 252, 252) == 0
+    assert tracking_error([-350.0] * 252, [-175.0] * 252, 252) == 0
+    assert tracking_error([0.0] * 252, [0.0] * 252, 252) == 0
+    assert tracking_error([0.1, 0.2], [0.1], 252) == 0  # unequal lengths
+
+
+def test_annual_performance_equals_leans_cases():
+    assert annual_performance([0.5] * 176 + [1.5] * 176, 4) == 15.0
+    assert annual_performance([0.0] * 252, 252) == 0.0
+
+
+def _daily_closes(ticker: str) -> list[tuple[datetime.date, Decimal]]:
+    """Raw closes of LEAN's daily zip (prices are integers scaled by 10,000)."""
+    with zipfile.ZipFile(LEAN_DATA / "equity" / "usa" / "daily" / f"{ticker}.zip") as archive:
+        text = archive.read(f"{ticker}.csv").decode()
+    rows = [line.split(",") for line in text.splitlines() if line.strip()]
+    return [
+        (datetime.datetime.strptime(row[0], "%Y%m%d %H:%M").date(), Decimal(row[4]) / 10000)
+        for row in rows
+    ]
+
+
+def _daily_changes(closes, start=None, end=None):
+    """Close-to-close changes of the bars whose end (the next midnight, as LEAN's test parses
+    them) lies between ``start`` and ``end``."""
+    changes = []
+    for (_, previous), (day, close) in zip(closes, closes[1:], strict=False):
+        bar_end = day + datetime.timedelta(days=1)
+        if (start and bar_end < start) or (end and bar_end > end):
+            continue
+        changes.append(float(close / previous - 1))
+    return changes
+
+
+@needs_lean_data
+def test_annual_performance_of_spy_equals_leans_test():
+    spy = _daily_closes("spy")
+
+    assert annual_performance(_daily_changes(spy), 252) == pytest.approx(0.082859685889996371)
+    bear = _daily_changes(spy, datetime.date(2008, 5, 1), datetime.date(2009, 1, 1))
+    assert annual_performance(bear, 252) == pytest.approx(-0.41546561808009674)
+    bull = _daily_changes(spy, datetime.date(2017, 1, 1), datetime.date(2018, 1, 1))
+    assert annual_performance(bull, 252) == pytest.approx(0.19741738320179447)
+
+
+@needs_lean_data
+def test_tracking_error_of_aapl_against_spy_equals_leans_test():
+    spy, aapl = _daily_changes(_daily_closes("spy")), _daily_changes(_daily_closes("aapl"))
+
+    assert tracking_error(aapl[:252], spy[:252], 252) == pytest.approx(0.52780899407691173)
+
+
+# --- LEAN's samples ---------------------------------------------------------------------------
+
+
+def _closes(*days_and_values):
+    index = pd.DatetimeIndex(
+        [pd.Timestamp(day) + pd.Timedelta(hours=16) for day, _ in days_and_values]
+    )
+    return pd.Series([value for _, value in days_and_values], index=index, dtype=float)
+
+
+def test_samples_are_taken_every_calendar_midnight_and_at_the_last_close():
+    # Thursday to Tuesday: the weekend's midnights repeat Friday's close.
+    equity = _closes(("2021-01-07", 100_500), ("2021-01-08", 101_000), ("2021-01-11", 99_990))
+    benchmark = _closes(("2021-01-07", 380), ("2021-01-08", 381.5), ("2021-01-11", 379.123456))
+
+    samples = lean_samples(
+        equity,
+        benchmark,
+        [],
+        initial_cash=100_000,
+        start=datetime.date(2021, 1, 7),
+        end=datetime.date(2021, 1, 11),
+    )
+
+    new_york_midnights = ["2021-01-07", "2021-01-08", "2021-01-09", "2021-01-10", "2021-01-11"]
+    times = [pd.Timestamp(day, tz="America/New_York") for day in new_york_midnights]
+    times.append(pd.Timestamp("2021-01-11 16:00", tz="America/New_York"))
+    assert [pd.Timestamp(t) for t, _ in samples.performance] == times
+    assert [str(v) for _, v in samples.benchmark] == [
+        "0",
+        "380",
+        "381.5",
+        "381.5",
+        "381.5",
+        "379.1235",
+    ]
+    # Percent change from the previous sample, rounded to 10 decimals; day 0 is 0.
+    assert [str(v) for _, v in samples.performance] == ["0", "0.5", "0.4975124378", "0", "0", "-1"]
+    # The equity series also has a point at each close.
+    assert len(samples.equity) == 5 + 3 and samples.equity[-1][1] == Decimal("99990.0000")
+
+
+def test_turnover_is_sampled_from_the_second_sample_on_with_the_value_traded_since():
+    equity = _closes(("2021-01-04", 100_000), ("2021-01-05", 100_000), ("2021-01-06", 100_000))
     order = {
+        "id": 1,
+        "symbol": "SPY",
+        "quantity": 100,
+        "fill_price": 400.0,
+        "fill_time": datetime.datetime(2021, 1, 5, 16),
         "fee": 1.0,
         "status": "filled",
-        "time": submitted_after_close,
-        "fill_time": index[1] - pd.Timedelta(hours=6, minutes=30),
-        "quantity": 100,
-        "fill_price": 200.0,
     }
-    # 20% of the portfolio traded on the second session only: mean 10%.
-    assert (
-        compute_statistics(equity, None, [order], initial_cash=CASH)["Portfolio Turnover"]
-        == "10.00%"
+
+    samples = lean_samples(
+        equity,
+        None,
+        [order],
+        initial_cash=100_000,
+        start=datetime.date(2021, 1, 4),
+        end=datetime.date(2021, 1, 6),
     )
+
+    # Midnights of the 5th and 6th, then the last close; the fill shows at the 6th's midnight.
+    assert [str(v) for _, v in samples.portfolio_turnover] == ["0", "0.4", "0"]
+
+
+def test_closes_within_the_resample_period_add_no_equity_point():
+    # Twelve years: LEAN spaces equity points by the span / 4000 (26.3 hours here), so a close
+    # a day after the last point gets none; the midnight samples still carry its value.
+    equity = _closes(
+        ("2004-01-02", 100_000),
+        ("2004-01-05", 100_100),
+        ("2004-01-06", 100_200),
+        ("2004-01-07", 100_300),
+    )
+
+    samples = lean_samples(
+        equity,
+        None,
+        [],
+        initial_cash=100_000,
+        start=datetime.date(2004, 1, 1),
+        end=datetime.date(2016, 1, 1),
+    )
+
+    times = {pd.Timestamp(time).tz_convert("America/New_York") for time, _ in samples.equity}
+    closes = [pd.Timestamp(f"2004-01-0{day} 16:00", tz="America/New_York") for day in (5, 6, 7)]
+    assert closes[0] in times and closes[1] not in times and closes[2] in times
+    midnight = pd.Timestamp("2004-01-07 00:00", tz="America/New_York")
+    assert dict(samples.equity)[midnight.tz_convert("UTC").to_pydatetime()] == Decimal("100200")
+
+
+# --- the whole chain and the printed strings --------------------------------------------------
+
+
+def test_basic_template_daily_curve_gives_leans_published_statistics():
+    # LEAN's BasicTemplateDailyAlgorithm: 697 SPY bought at the 2013-10-09 open, equity and SPY
+    # closes as the runner records them.
+    days = ["2013-10-08", "2013-10-09", "2013-10-10", "2013-10-11", "2013-10-14", "2013-10-15",
+            "2013-10-16", "2013-10-17"]  # fmt: skip
+    values = [100000.0, 99845.853815, 102057.560011, 102696.363436, 103142.320544,
+              102346.829487, 103750.991731, 104486.218314]  # fmt: skip
+    spy = [143.07841, 143.156226, 146.329406, 147.24591, 147.885734, 146.744427, 148.759007,
+           149.813851]  # fmt: skip
+    order = {
+        "id": 1,
+        "symbol": "SPY",
+        "time": datetime.datetime(2013, 10, 8, 16),
+        "quantity": 697.0,
+        "fill_price": 143.372382812,
+        "fill_time": datetime.datetime(2013, 10, 9, 16),
+        "fee": 3.485,
+        "status": "filled",
+    }
+
+    statistics = compute_statistics(
+        _closes(*zip(days, values, strict=True)),
+        _closes(*zip(days, spy, strict=True)),
+        [order],
+        initial_cash=100000,
+        start=datetime.date(2013, 10, 8),
+        end=datetime.date(2013, 10, 17),
+    )
+
+    assert statistics == {
+        "Total Orders": "1",
+        "Average Win": "0%",
+        "Average Loss": "0%",
+        "Compounding Annual Return": "424.375%",
+        "Drawdown": "0.800%",
+        "Expectancy": "0",
+        "Start Equity": "100000",
+        "End Equity": "104486.22",
+        "Net Profit": "4.486%",
+        "Sharpe Ratio": "17.304",
+        "Sortino Ratio": "35.217",
+        "Probabilistic Sharpe Ratio": "96.710%",
+        "Loss Rate": "0%",
+        "Win Rate": "0%",
+        "Profit-Loss Ratio": "0",
+        "Alpha": "-0.249",
+        "Beta": "1.015",
+        "Annual Standard Deviation": "0.141",
+        "Annual Variance": "0.02",
+        "Information Ratio": "-19",
+        "Tracking Error": "0.011",
+        "Treynor Ratio": "2.403",
+        "Total Fees": "$3.49",
+        "Estimated Strategy Capacity": "$0",
+        "Lowest Capacity Asset": "",
+        "Portfolio Turnover": "10.01%",
+        "Drawdown Recovery": "1",
+    }
+
+
+def test_a_round_trip_gives_trade_statistics_as_lean():
+    equity = _closes(("2021-01-04", 100_000), ("2021-01-05", 100_990), ("2021-01-06", 100_980))
+    buy = {"id": 1, "symbol": "SPY", "quantity": 100, "fill_price": 400.0, "fee": 1.0,
+           "fill_time": datetime.datetime(2021, 1, 4, 16), "status": "filled"}  # fmt: skip
+    sell = {"id": 2, "symbol": "SPY", "quantity": -100, "fill_price": 410.0, "fee": 1.0,
+            "fill_time": datetime.datetime(2021, 1, 5, 16), "status": "filled"}  # fmt: skip
+
+    statistics = compute_statistics(equity, None, [buy, sell], initial_cash=100_000)
+
+    # One closing fill: (410 - 400) x 100 less twice its $1 fee = 998, a win of 0.998%.
+    assert closing_profit_loss([buy, sell])[0][1] == Decimal("998.0")
+    assert statistics["Win Rate"] == "100%" and statistics["Loss Rate"] == "0%"
+    assert statistics["Average Win"] == "1.00%" and statistics["Average Loss"] == "0%"
+    assert statistics["Profit-Loss Ratio"] == "0" and statistics["Expectancy"] == "0"
+    assert statistics["Total Fees"] == "$2.00" and statistics["Total Orders"] == "2"
 
 
 def test_closing_fills_are_measured_against_the_average_price_less_twice_the_fee():
-    days = pd.bdate_range("2021-01-04", periods=5) + pd.Timedelta(hours=9, minutes=31)
-    orders = [
-        {"symbol": "SPY", "quantity": 100, "fill_price": 10.0, "fee": 1.0, "status": "filled"},
-        {"symbol": "SPY", "quantity": 100, "fill_price": 12.0, "fee": 1.0, "status": "filled"},
-        {"symbol": "SPY", "quantity": -150, "fill_price": 13.0, "fee": 1.0, "status": "filled"},
-        # Sells through zero: closes 50 at the average 11, opens a 50-share short at 9.
-        {"symbol": "SPY", "quantity": -100, "fill_price": 9.0, "fee": 1.0, "status": "filled"},
-        {"symbol": "SPY", "quantity": 50, "fill_price": 8.0, "fee": 1.0, "status": "filled"},
-        {"symbol": "SPY", "quantity": 10, "fill_price": None, "fee": 0.0, "status": "canceled"},
-    ]
-    for order, day in zip(orders, [*days, days[-1]], strict=True):
-        order["time"] = day
+    def fill(quantity, price, hour):
+        return {"symbol": "SPY", "quantity": quantity, "fill_price": price, "fee": 1.0,
+                "fill_time": datetime.datetime(2021, 1, 4, hour), "status": "filled"}  # fmt: skip
+
+    # Buy 10 at 100 and 10 at 110 (average 105); sell 15 at 120; sell 10 at 90 (5 close, 5 open
+    # short at 90); buy 5 at 80 closes the short.
+    orders = [fill(10, 100.0, 9), fill(10, 110.0, 10), fill(-15, 120.0, 11),
+              fill(-10, 90.0, 12), fill(5, 80.0, 13)]  # fmt: skip
+
     profits = [profit for _, profit in closing_profit_loss(orders)]
-    assert profits == pytest.approx([(13 - 11) * 150 - 2, (9 - 11) * 50 - 2, (9 - 8) * 50 - 2])
 
-    equity = pd.Series([CASH] * 5, index=days)
-    raw = compute_portfolio_statistics(equity, None, orders, initial_cash=CASH)
-    rates = [298 / CASH, -102 / (CASH + 298), 48 / (CASH + 298 - 102)]
-    average_win, average_loss = (rates[0] + rates[2]) / 2, rates[1]
-    assert raw.win_rate == pytest.approx(2 / 3) and raw.loss_rate == pytest.approx(1 / 3)
-    assert raw.average_win_rate == pytest.approx(average_win)
-    assert raw.average_loss_rate == pytest.approx(average_loss)
-    assert raw.profit_loss_ratio == pytest.approx(average_win / abs(average_loss))
-    assert raw.expectancy == pytest.approx(2 / 3 * average_win / abs(average_loss) - 1 / 3)
-
-    result = compute_statistics(equity, None, orders, initial_cash=CASH)
-    assert result["Win Rate"] == "67%" and result["Loss Rate"] == "33%"
-    assert result["Average Win"] == format_percent(average_win, decimals=2)
-    assert result["Average Loss"] == "-0.10%"
+    assert profits == [Decimal(15 * 15 - 2), Decimal(-15 * 5 - 2), Decimal(10 * 5 - 2)]
 
 
-def test_no_closed_trades_give_zero_trade_statistics():
-    equity = pd.Series([CASH, CASH], index=pd.bdate_range("2021-01-04", periods=2))
-    orders = [
-        {
-            "symbol": "SPY",
-            "quantity": 10,
-            "fill_price": 100.0,
-            "fee": 1.0,
-            "status": "filled",
-            "time": equity.index[0],
-        }
-    ]
-    result = compute_statistics(equity, None, orders, initial_cash=CASH)
-    assert (result["Win Rate"], result["Average Win"], result["Expectancy"]) == ("0%", "0%", "0")
-    assert result["Profit-Loss Ratio"] == "0"
+def test_equity_keeps_the_cash_scale_until_something_fills():
+    # LEAN's prices have at least 4 decimals, so after a fill the equity points have exactly 4;
+    # before any fill the equity is the cash as set.
+    equity = _closes(("2021-01-04", 100_000), ("2021-01-05", 104_000), ("2021-01-06", 104_000))
+    fill = {"id": 1, "symbol": "SPY", "quantity": 10, "fill_price": 400.0, "fee": 1.0,
+            "fill_time": datetime.datetime(2021, 1, 5, 16), "status": "filled"}  # fmt: skip
+
+    traded = compute_statistics(equity, None, [fill], initial_cash=100_000)
+    untraded = compute_statistics(equity, None, [], initial_cash=100_000)
+
+    assert traded["End Equity"] == "104000.00" and traded["Net Profit"] == "4.000%"
+    assert untraded["End Equity"] == "104000" and untraded["Net Profit"] == "4.00%"
 
 
-def test_a_benchmark_missing_a_day_pairs_only_the_days_both_have():
-    rng = np.random.default_rng(11)
-    benchmark_returns = rng.normal(0.0005, 0.01, 60)
-    benchmark = _curve_from_returns(benchmark_returns) / CASH * 300
-    equity = _curve_from_returns(np.concatenate([[0.0], 2 * benchmark_returns[1:]]))
-    gappy = benchmark.drop(benchmark.index[30])
-    raw = compute_portfolio_statistics(equity, gappy, [], initial_cash=CASH)
-    assert raw.beta == pytest.approx(2.0)  # the two days around the gap are left out
-    assert raw.benchmark_net_profit == pytest.approx(benchmark.iloc[-1] / benchmark.iloc[0] - 1)
+def test_rejected_and_canceled_orders_count_as_orders_but_not_as_fills():
+    equity = _closes(("2021-01-04", 100_000), ("2021-01-05", 100_000), ("2021-01-06", 100_000))
+    rejected = {"id": 1, "symbol": "SPY", "quantity": 1000, "fill_price": None, "fee": 0.0,
+                "status": "invalid"}  # fmt: skip
+
+    statistics = compute_statistics(equity, None, [rejected], initial_cash=100_000)
+
+    assert statistics["Total Orders"] == "1" and statistics["Portfolio Turnover"] == "0%"
 
 
-@pytest.mark.parametrize("with_benchmark", [True, False])
-def test_format_statistics_gives_what_compute_statistics_gives(with_benchmark):
-    equity = _curve_from_returns([0.01, -0.02, 0.015, 0.003])
-    benchmark = equity / CASH * 300 if with_benchmark else None
-    orders = [{"fee": 1.5, "status": "filled"}]
-
-    raw = compute_portfolio_statistics(equity, benchmark, orders, initial_cash=CASH)
-
-    assert format_statistics(raw, with_benchmark=with_benchmark) == compute_statistics(
-        equity, benchmark, orders, initial_cash=CASH
-    )
-    assert ("Benchmark Net Profit" in format_statistics(raw, with_benchmark=with_benchmark)) is (
-        with_benchmark
-    )
+# --- .NET numbers -----------------------------------------------------------------------------
 
 
-def test_turnover_days_follow_each_fill_times_own_zone():
-    """The same instant in two zones can fall on two dates: each order counts on its own."""
-    equity = pd.Series([CASH], index=[pd.Timestamp("2021-01-04 16:00")])
-    utc_late = pd.Timestamp("2021-01-05 01:00", tz="UTC")  # 2021-01-04 20:00 in New York
-    new_york = utc_late.tz_convert("America/New_York")
-    order = {"fee": 0.0, "status": "filled", "quantity": 10.0, "fill_price": 100.0}
-    first = [{**order, "fill_time": new_york}, {**order, "fill_time": utc_late}]
-    second = [{**order, "fill_time": utc_late}, {**order, "fill_time": new_york}]
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [(17.304, "17.304"), (-19.0, "-19"), (0.02, "0.02"), (-0.0, "-0"), (0.0, "0"),
+     (1e15, "1E+15"), (1.5e-6, "1.5E-06")],
+)  # fmt: skip
+def test_doubles_print_as_dotnet_prints_them(value, text):
+    assert format_double(value) == text
 
-    for orders in (first, second):
-        raw = compute_portfolio_statistics(equity, None, orders, initial_cash=CASH)
-        # 1,000 traded on 2021-01-04 (New York) and 1,000 on 2021-01-05 (UTC), not sampled.
-        assert raw.portfolio_turnover == pytest.approx(0.01)
+
+def test_decimals_keep_their_scale_and_money_rounds_halves_away_from_zero():
+    assert format_decimal(Decimal("0.800")) == "0.800"
+    assert format_decimal(Decimal("-0.000")) == "0.000"
+    assert format_decimal(Decimal("1E+5")) == "100000"
+    assert format_money(Decimal("3.485")) == "3.49"
+    assert format_money(Decimal("2.5")) == "2.50"
+
+
+def test_a_double_becomes_a_decimal_of_15_significant_digits():
+    assert decimal_from_double(4.243749827732919) == Decimal("4.24374982773292")
+    assert decimal_from_double(0.1) == Decimal("0.1")
+    assert decimal_from_double(100.0) == Decimal("100")
+    with pytest.raises(ValueError, match="decimal"):
+        decimal_from_double(math.nan)
+
+
+# --- bad input --------------------------------------------------------------------------------
+
+
+def test_equity_must_be_a_series():
+    with pytest.raises(TypeError, match="pandas Series"):
+        compute_portfolio_statistics([1.0, 2.0], None, [], initial_cash=1.0)
+
+
+def test_a_missing_equity_value_is_named_with_its_time():
+    equity = _closes(("2021-01-04", 100_000), ("2021-01-05", math.nan))
+
+    with pytest.raises(
+        ValueError, match="equity has a value that is not a finite number at 2021-01-05"
+    ):
+        compute_statistics(equity, None, [], initial_cash=100_000)
+
+
+def test_an_empty_curve_gives_zeros_and_the_starting_cash():
+    statistics = compute_statistics(pd.Series([], dtype=float), None, [], initial_cash=50_000)
+
+    assert statistics["Start Equity"] == "50000" and statistics["End Equity"] == "0"
+    assert statistics["Sharpe Ratio"] == "0" and statistics["Net Profit"] == "0%"

@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from local_lean.algorithm import AlgorithmContext, QCAlgorithm, bind_algorithm
+from local_lean.capacity import CapacityStatistics, estimate_capacity, fills_from_orders
 from local_lean.data import open_price_source
 from local_lean.errors import AlgorithmError, LocalLeanError
 from local_lean.fills import DailyBar
@@ -461,6 +462,25 @@ class BacktestEngine:
             runtime_error=runtime_error,
             sections=sections,
             benchmark_before_start=self._benchmark_before_start(),
+            capacity=self._capacity(equity, end),
+        )
+
+    def _capacity(self, equity: pd.Series, end: dt.date) -> CapacityStatistics:
+        """LEAN's capacity estimate from the fills and the traded securities' daily bars."""
+        from local_lean.results import no_capacity_estimate
+
+        fills = fills_from_orders(self.transactions.order_records())
+        if not fills or equity.empty:
+            return no_capacity_estimate()
+        traded = {fill.symbol for fill in fills}
+        securities = self.algorithm.securities
+        return estimate_capacity(
+            fills,
+            {s.value: bars for s, bars in self.context.bars.items() if s.value in traded},
+            equity,
+            start_date=self.algorithm.start_date.date(),
+            end_date=end,
+            identifiers={symbol.value: str(symbol.id) for symbol in securities},
         )
 
     # --- statistics inputs (LEAN seeds its benchmark with the bar before the start) -----------

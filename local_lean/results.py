@@ -47,6 +47,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pandas as pd
 
+from local_lean.capacity import CapacityStatistics
 from local_lean.charts import draw_chart_png
 from local_lean.statistics import (
     NO_CAPACITY,
@@ -73,16 +74,9 @@ DRAWDOWN = "Drawdown"
 Point = tuple[datetime.datetime, float]
 
 
-@dataclass(frozen=True)
-class CapacityStatistics:
-    """LEAN's "Estimated Strategy Capacity" and "Lowest Capacity Asset", as printed.
-
-    The capacity model (``local_lean.capacity.estimate_capacity``) supplies both strings; the
-    defaults are what LEAN prints when it has no estimate (no trades).
-    """
-
-    estimated_strategy_capacity: str = NO_CAPACITY
-    lowest_capacity_asset: str = NO_LOWEST_CAPACITY_ASSET
+def no_capacity_estimate() -> CapacityStatistics:
+    """What LEAN prints when it has no capacity estimate (no trades)."""
+    return CapacityStatistics(NO_CAPACITY, NO_LOWEST_CAPACITY_ASSET)
 
 
 @dataclass
@@ -106,7 +100,7 @@ class BacktestRecord:
     runtime_error: str | None = None  # traceback text + simulated time, when the algorithm raised
     sections: dict[str, Any] = field(default_factory=dict)  # extra JSON sections
     # The two capacity statistics, filled from the capacity model's estimate.
-    capacity: CapacityStatistics = field(default_factory=CapacityStatistics)
+    capacity: CapacityStatistics = field(default_factory=no_capacity_estimate)
     # The benchmark's last close before the start: LEAN's benchmark sample at the start.
     benchmark_before_start: float | None = None
 

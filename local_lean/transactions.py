@@ -40,8 +40,6 @@ from local_lean.portfolio import SecurityPortfolioManager
 from local_lean.securities import SecurityManager
 from local_lean.symbols import Symbol
 
-OPEN_STATUSES = (OrderStatus.NEW, OrderStatus.SUBMITTED, OrderStatus.PARTIALLY_FILLED)
-
 
 class TransactionHandler:
     """Owns every order of a backtest, its ticket and its events."""
@@ -64,6 +62,7 @@ class TransactionHandler:
         self._log_error = log_error
         self.fill_model = fill_model or EquityFillModel()
         self.orders: dict[int, Order] = {}
+        self._open: dict[int, Order] = {}  # the orders still open, oldest first
         self.tickets: dict[int, OrderTicket] = {}
         self.event_records: list[dict[str, Any]] = []  # every order event, for the results
         self._events: dict[int, list[OrderEvent]] = {}
@@ -104,6 +103,7 @@ class TransactionHandler:
             return ticket
         request.response = OrderResponse(order.id)
         order.status = OrderStatus.SUBMITTED
+        self._open[order.id] = order
         self._emit(order, request.time)
         return ticket
 
@@ -127,6 +127,7 @@ class TransactionHandler:
             order.tag = tag
         order.status = OrderStatus.CANCELED
         order.canceled_time = time
+        self._open.pop(order.id, None)
         self._messages[order.id] = "Canceled by the algorithm"
         self._emit(order, time, message="Canceled by the algorithm")
         return OrderResponse(order_id)
@@ -138,13 +139,15 @@ class TransactionHandler:
         return list(self._events.get(order_id, []))
 
     def has_open_orders(self) -> bool:
-        return any(order.status in OPEN_STATUSES for order in self.orders.values())
+        return bool(self._open)
+
+    def open_orders(self) -> list[Order]:
+        """The orders still open, oldest first."""
+        return list(self._open.values())
 
     def process_fills(self, bars: dict[Symbol, DailyBar]) -> None:
         """Fill the open orders that the session's bars (just arrived) fill, oldest first."""
-        for order in list(self.orders.values()):
-            if order.status not in OPEN_STATUSES:
-                continue
+        for order in list(self._open.values()):
             bar = bars.get(order.symbol)
             if bar is None:
                 continue  # no data this session: the order waits for the security's next bar
@@ -153,6 +156,7 @@ class TransactionHandler:
                 continue
             fee = self._portfolio.fee_model.fee(order.quantity, fill.price)
             order.status = OrderStatus.FILLED
+            del self._open[order.id]
             order.price = fill.price
             order.last_fill_time = fill.time
             self._fees[order.id] = fee
@@ -258,11 +262,7 @@ class SecurityTransactionManager:
     def get_open_orders(self, filter: Any = None) -> list[Order]:
         """Open orders, of one symbol (a Symbol or ticker) or matching a predicate."""
         predicate = _order_predicate(filter)
-        return [
-            order
-            for order in self._handler.orders.values()
-            if order.status in OPEN_STATUSES and predicate(order)
-        ]
+        return [order for order in self._handler.open_orders() if predicate(order)]
 
     def get_order_tickets(self, filter: Callable[[OrderTicket], bool] | None = None):
         return [t for t in self._handler.tickets.values() if filter is None or filter(t)]
@@ -276,8 +276,8 @@ class SecurityTransactionManager:
             matches = lambda ticket: ticket.symbol.value == wanted  # noqa: E731
         return [
             ticket
-            for ticket in self._handler.tickets.values()
-            if ticket.status in OPEN_STATUSES and matches(ticket)
+            for ticket in (self._handler.tickets[o.id] for o in self._handler.open_orders())
+            if matches(ticket)
         ]
 
     def get_open_orders_remaining_quantity(self, filter: Any = None) -> float:

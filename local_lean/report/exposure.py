@@ -2,9 +2,10 @@
 
 The results hold no daily positions, so they are replayed: each fill changes a security's
 quantity and the cash (less its fee). Each holding is valued at the last price the results
-record for that security at or before the day (fill prices, and the insights' prices at
-emission and at close); the value of the rebuilt portfolio is compared with LEAN's equity
-curve, and the report prints the largest difference so that a reader can judge the rebuild.
+record for that security at or before the day (fill prices, the insights' prices at emission
+and at close, the benchmark chart for the benchmark's ticker); the rebuilt portfolio's value
+is compared with LEAN's equity curve, and the report prints the largest difference so that a
+reader can judge the rebuild.
 """
 
 from __future__ import annotations
@@ -84,10 +85,15 @@ def fills_from_orders(orders: Mapping[str, Mapping[str, Any]]) -> list[Fill]:
 
 
 def recorded_prices(
-    fills: Iterable[Fill], insights: Iterable[Mapping[str, Any]]
+    fills: Iterable[Fill],
+    insights: Iterable[Mapping[str, Any]],
+    daily: Mapping[str, pd.Series] | None = None,
 ) -> dict[str, pd.Series]:
-    """Every price the results record, per ticker, in time order."""
+    """Every price the results record, per ticker, in time order: fills, insights, and
+    ``daily`` series (the benchmark chart holds its ticker's price at every sample)."""
     points: dict[str, list[tuple[pd.Timestamp, float]]] = {}
+    for symbol, series in (daily or {}).items():
+        points.setdefault(symbol, []).extend(zip(series.index, series.to_numpy(), strict=True))
     for fill in fills:
         points.setdefault(fill.symbol, []).append((fill.time, fill.price))
     for insight in insights:

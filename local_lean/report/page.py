@@ -316,9 +316,9 @@ class _Report:
         section = Section(
             "exposure",
             "Exposure",
-            f"{COMPUTED} the fills (order events) and the prices the results record (fill "
-            "prices, insight prices): the results hold no daily positions, so each holding is "
-            "valued at its last recorded price.",
+            f"{COMPUTED} the fills (order events) and the prices the results record (fills, "
+            "insights, the benchmark chart): the results hold no daily positions, so each "
+            "holding is valued at its last recorded price.",
         )
         if not self._has_equity(section):
             return section
@@ -332,9 +332,9 @@ class _Report:
             section.missing.append("No order was filled: the portfolio held only cash.")
             return section
         capital = self.starting_capital or float(self.equity_chart.iloc[0])
-        rebuilt = rebuild_exposure(
-            fills, recorded_prices(fills, self._insights()), self.equity_chart, capital
-        )
+        daily = {self.benchmark_name: self.benchmark} if self.benchmark is not None else {}
+        prices = recorded_prices(fills, self._insights(), daily)
+        rebuilt = rebuild_exposure(fills, prices, self.equity_chart, capital)
         frame = rebuilt.by_security
         section.figures.append(("", figures.exposure(frame, rebuilt.long, rebuilt.short)))
         section.extra["check"] = _percent(rebuilt.largest_equity_difference)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import io
 import itertools
+import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 
@@ -174,7 +175,7 @@ def forecast_ratios(labels: Sequence[str], ratios: Sequence[float]) -> str:
     low, high = min(ratios), max(ratios)
     margin = max(0.01, (high - low) * 0.3, abs(1 - low) * 0.3, abs(high - 1) * 0.3)
     axes.set_ylim(min(low, 1.0) - margin, max(high, 1.0) + margin)
-    step = max(1, len(labels) // 12)
+    step = max(1, math.ceil(len(labels) / 8))  # at most eight labels: they stay apart
     axes.set_xticks(range(0, len(labels), step), list(labels)[::step])
     axes.set_ylabel("RMSE / naive RMSE")
     return _svg(figure, axes, dates=False)

@@ -2,8 +2,8 @@
 
 Each insight in the results carries its outcome ("correct", "incorrect", "flat", "open") and
 its prices at emission ("reference") and at close ("referenceValueFinal"). The bar a
-directional forecast must clear is the rule that predicts "up" every time: on the same scored
-insights, the share whose price rose.
+directional forecast must clear is the rule that predicts "up" every time: over every closed
+insight of a symbol, flat ones included, the share whose price rose.
 """
 
 from __future__ import annotations
@@ -25,7 +25,8 @@ class InsightScore:
     correct: int = 0
     incorrect: int = 0
     still_open: int = 0
-    rose: int = 0  # scored insights whose price rose: what "always up" gets right
+    closed: int = 0  # insights with a price at emission and at close
+    rose: int = 0  # closed insights whose price rose: what "always up" gets right
     directions: dict[str, int] = field(default_factory=dict)
 
     @property
@@ -38,7 +39,7 @@ class InsightScore:
 
     @property
     def always_up_rate(self) -> float | None:
-        return self.rose / self.scored if self.scored else None
+        return self.rose / self.closed if self.closed else None
 
     def add(self, insight: Mapping[str, Any]) -> None:
         self.total += 1
@@ -56,10 +57,14 @@ class InsightScore:
             self.incorrect += 1
         elif outcome == "open":
             self.still_open += 1
-        if outcome in ("correct", "incorrect"):
-            start, end = insight.get("reference"), insight.get("referenceValueFinal")
-            if isinstance(start, int | float) and isinstance(end, int | float) and end > start:
-                self.rose += 1
+        start, end = insight.get("reference"), insight.get("referenceValueFinal")
+        if outcome != "open" and _is_price(start) and _is_price(end):
+            self.closed += 1
+            self.rose += end > start
+
+
+def _is_price(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def score_insights(

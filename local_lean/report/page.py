@@ -213,7 +213,7 @@ class _Report:
             section.tables.append(
                 {
                     "caption": "Worst drawdown periods",
-                    "head": ("#", "Depth", "Peak", "Trough", "Recovered", "Days"),
+                    "head": ("#", "Depth", "Peak", "Trough", "Recovered", "Days under water"),
                     "rows": rows,
                 }
             )
@@ -438,8 +438,9 @@ class _Report:
             "insights",
             "Insights",
             "Outcomes from the results' insights; the hit rate is correct / (correct + "
-            'incorrect). "Always up" is computed by this report: the hit rate of a forecast '
-            "of up every time, on the same scored insights.",
+            'incorrect), over the insights with a direction. "Always up" is computed by this '
+            "report: the hit rate a forecast of up every time would have had, over all the "
+            "symbol's closed insights (flat ones included).",
         )
         insights = self._insights()
         if not insights:

@@ -81,7 +81,6 @@ def render_report(results: ResultsFolder) -> str:
         header=view.header(),
         problems=results.problems,
         sections=view.sections(),
-        percent=_percent,
     )
 
 

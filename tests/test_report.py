@@ -320,3 +320,26 @@ def test_a_runtime_error_is_shown_above_the_partial_results(tmp_path):
     html = (folder / "report.html").read_text()
     assert 'id="runtime-error"' in html and "deliberate failure in trade" in html
     assert read_page(folder).sections == SECTIONS
+
+
+def test_results_in_leans_own_shapes_are_drawn(tmp_path, buy_and_hold_folder):
+    """LEAN writes symbols as objects and order statuses as numbers, and `lean backtest`
+    writes no insights file: the same backtest in those shapes gives the same page."""
+    folder = copy_results(buy_and_hold_folder, tmp_path / "lean")
+    for side_file in ("*-order-events.json", "*-insights.json"):
+        next(folder.glob(side_file)).unlink()
+    (path,) = (p for p in folder.glob("*.json") if p.stem.isdigit())
+    result = json.loads(path.read_text())
+    for order in result["orders"].values():
+        ticker = order["symbol"]
+        order["symbol"] = {"value": ticker, "id": f"{ticker} R735QTJ8XC9X", "permtick": ticker}
+        order["status"] = 3  # OrderStatus.Filled
+    path.write_text(json.dumps(result))
+    write_report(folder)
+    html = (folder / "report.html").read_text()
+    page = read_page(folder)
+    assert page.sections == SECTIONS
+    assert list(page.statistics["statistics"].items()) == list(result["statistics"].items())
+    assert "fills come from the orders" in html
+    assert "within 0.00% of LEAN's equity curve" in html, "SPY priced by the benchmark chart"
+    assert "<td>SPY</td>" in html, "the order list shows the ticker"

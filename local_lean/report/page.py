@@ -587,7 +587,8 @@ class _Report:
             )
         elif points < 2:
             section.missing.append(
-                f"The equity curve has {points} daily sample: this needs at least two."
+                f"The equity curve has {points} daily sample{'' if points == 1 else 's'}: "
+                "this needs at least two."
             )
         return points >= 2
 

@@ -173,7 +173,9 @@ def test_worst_drawdowns_are_the_deepest_periods_first():
     assert [round(period.depth, 3) for period in worst] == [0.2, 0.1, 0.05]
     deepest = worst[0]
     assert (deepest.peak, deepest.trough, deepest.recovery) == (days[3], days[4], days[6])
+    assert deepest.days == 3
     assert worst[2].recovery is None, "the last one is still under water"
+    assert (worst[2].end, worst[2].days) == (days[-1], 2)
 
 
 def test_monthly_returns_compound_from_month_end_to_month_end():

@@ -48,9 +48,16 @@ class PageVisit:
         return urls
 
     def screenshot(self, path: Path, *, height: int | None = None) -> Path:
-        """A PNG of the whole page (or of its top ``height`` CSS pixels)."""
+        """A PNG of the whole page, or of its top down to the last section that ends within
+        ``height`` CSS pixels."""
         metrics = self.driver.execute_cdp_cmd("Page.getLayoutMetrics", {})
         size = metrics["cssContentSize"]
+        if height:
+            bottoms = self.driver.execute_script(
+                "return [...document.querySelectorAll('section')]"
+                ".map(s => s.getBoundingClientRect().bottom + window.scrollY)"
+            )
+            height = max([bottom + 16 for bottom in bottoms if bottom + 16 <= height] or [height])
         clip = {
             "x": 0,
             "y": 0,
@@ -121,7 +128,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("report", type=Path, help="a report.html")
     parser.add_argument("png", type=Path, help="where to write the picture")
-    parser.add_argument("--height", type=int, default=2200, help="CSS pixels from the top")
+    parser.add_argument(
+        "--height", type=int, default=2400, help="at most this many CSS pixels from the top"
+    )
     args = parser.parse_args(argv)
     if not args.report.is_file():
         parser.error(f"{args.report} does not exist: give a report.html")

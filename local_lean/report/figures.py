@@ -73,9 +73,8 @@ def drawdown(underwater: pd.Series, worst: Sequence[DrawdownPeriod]) -> str:
     figure, axes = _figure(2.6)
     axes.fill_between(underwater.index, underwater.to_numpy(), 0, color=LOSS, alpha=0.35, lw=0)
     axes.plot(underwater.index, underwater.to_numpy(), color=LOSS, linewidth=0.9)
-    end = underwater.index[-1]
     for rank, period in enumerate(worst, start=1):
-        axes.axvspan(period.peak, period.recovery or end, color="#f59e0b", alpha=0.13, lw=0)
+        axes.axvspan(period.peak, period.end, color="#f59e0b", alpha=0.13, lw=0)
         axes.annotate(
             str(rank),
             (period.trough, -period.depth),

@@ -35,11 +35,12 @@ class DrawdownPeriod:
     trough: pd.Timestamp
     recovery: pd.Timestamp | None  # None: not regained by the end of the backtest
     depth: float  # fraction below the peak at the trough, positive
+    end: pd.Timestamp  # the recovery, or the backtest's last day
 
     @property
     def days(self) -> int:
-        """Calendar days from peak to recovery (or to the trough when never regained)."""
-        return ((self.recovery or self.trough) - self.peak).days
+        """Calendar days under water: from the peak to the recovery or the backtest's end."""
+        return (self.end - self.peak).days
 
 
 def chart_series(charts: Any, chart_name: str, series_name: str) -> pd.Series | None:
@@ -109,12 +110,12 @@ def worst_drawdowns(equity: pd.Series, count: int = WORST_DRAWDOWNS) -> list[Dra
     for time, value in below.items():
         if value >= 0:
             if trough is not None:
-                periods.append(DrawdownPeriod(peak, trough, time, -depth))
+                periods.append(DrawdownPeriod(peak, trough, time, -depth, time))
             peak, trough, depth = time, None, 0.0
         elif value < depth:
             trough, depth = time, value
     if trough is not None:
-        periods.append(DrawdownPeriod(peak, trough, None, -depth))
+        periods.append(DrawdownPeriod(peak, trough, None, -depth, below.index[-1]))
     return sorted(periods, key=lambda period: period.depth, reverse=True)[:count]
 
 

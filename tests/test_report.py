@@ -336,11 +336,19 @@ def test_results_in_leans_own_shapes_are_drawn(tmp_path, buy_and_hold_folder):
         ticker = order["symbol"]
         order["symbol"] = {"value": ticker, "id": f"{ticker} R735QTJ8XC9X", "permtick": ticker}
         order["status"] = 3  # OrderStatus.Filled
+    # LEAN's own "Capacity" chart, sampled with the equity.
+    times = [
+        point[0] for point in result["charts"]["Strategy Equity"]["series"]["Equity"]["values"]
+    ]
+    capacity = {"name": "Strategy Capacity", "unit": "$", "index": 0, "seriesType": 0,
+                "values": [[time, 1.5e9] for time in times]}  # fmt: skip
+    result["charts"]["Capacity"] = {"name": "Capacity", "series": {"Strategy Capacity": capacity}}
     path.write_text(json.dumps(result))
     write_report(folder)
     html = (folder / "report.html").read_text()
     page = read_page(folder)
-    assert page.sections == SECTIONS
+    assert page.sections == SECTIONS[:8] + ["lean-charts"] + SECTIONS[8:]
+    assert "<figcaption>Capacity</figcaption>" in html
     assert list(page.statistics["statistics"].items()) == list(result["statistics"].items())
     assert "fills come from the orders" in html
     assert "within 0.00% of LEAN's equity curve" in html, "SPY priced by the benchmark chart"

@@ -42,11 +42,10 @@ from local_lean.report.performance import (
 from local_lean.report.results_folder import ResultsFolder
 
 TEMPLATE = Path(__file__).with_name("report.html.j2")
-# Charts that LEAN's engine draws itself; every other chart is the algorithm's own.
-LEAN_CHARTS = {
-    "Strategy Equity",
-    "Benchmark",
-    "Drawdown",
+# LEAN's charts that the report redraws in its own sections.
+REDRAWN_CHARTS = {"Strategy Equity", "Benchmark", "Drawdown"}
+# Charts that LEAN's engine adds by itself; every chart not named here is the algorithm's own.
+LEAN_CHARTS = REDRAWN_CHARTS | {
     "Capacity",
     "Portfolio Turnover",
     "Exposure",
@@ -142,9 +141,8 @@ class _Report:
             self.exposure(),
             self.algorithm_charts(),
         ]
-        forecasts = self.forecasts()
-        if forecasts is not None:
-            sections.append(forecasts)
+        # Sections that only some results have data for.
+        sections += [section for section in (self.lean_charts(), self.forecasts()) if section]
         sections += [self.insights(), self.orders(), self.time_budget(), self.log()]
         return sections
 
@@ -369,9 +367,23 @@ class _Report:
             "The algorithm's charts",
             "The algorithm's own plots (self.plot), from the results' charts.",
         )
-        for chart_name, chart in self.charts.items():
-            if chart_name in LEAN_CHARTS or not isinstance(chart, dict):
-                continue
+        self._draw_charts(section, [name for name in self.charts if name not in LEAN_CHARTS])
+        if not section.figures and not section.missing:
+            section.missing.append("The algorithm plotted no charts of its own.")
+        return section
+
+    def lean_charts(self) -> Section | None:
+        """LEAN's charts that no other section draws (capacity, turnover, ...), if any."""
+        names = [name for name in self.charts if name in LEAN_CHARTS - REDRAWN_CHARTS]
+        if not names:
+            return None
+        section = Section("lean-charts", "LEAN's other charts", "From the results' charts.")
+        self._draw_charts(section, names)
+        return section
+
+    def _draw_charts(self, section: Section, chart_names: list[str]) -> None:
+        for chart_name in chart_names:
+            chart = _mapping(self.charts.get(chart_name))
             series = {}
             for series_name, details in _mapping(chart.get("series")).items():
                 values = chart_series(self.charts, chart_name, series_name)
@@ -387,9 +399,6 @@ class _Report:
                 section.figures.append((chart_name, figures.algorithm_chart(series)))
             else:
                 section.missing.append(f'The chart "{chart_name}" has no points.')
-        if not section.figures and not section.missing:
-            section.missing.append("The algorithm plotted no charts of its own.")
-        return section
 
     def forecasts(self) -> Section | None:
         reports = held_out_reports(self.results.log_lines or [])

@@ -148,8 +148,9 @@ def _optimize(argv: list[str]) -> int:
     return optimize.main(argv)
 
 
-def _write_report(folder) -> None:
-    """The report after a backtest; a problem with it is reported, never fatal."""
+def _write_report(folder: Path) -> None:
+    """The report after a backtest; results it cannot read are reported, not fatal: the
+    backtest's own exit status stands."""
     from local_lean.report import ReportInputError, write_report
 
     try:

@@ -310,6 +310,8 @@ def test_a_one_day_backtest_says_what_it_lacks(tmp_path):
         page.missing.count(one_sample) == 6
     )  # returns, drawdown, months, years, rolling, exposure
     assert page.statistics["statistics"] == main_result(folder)["statistics"]
+    html = (folder / "report.html").read_text()
+    assert "<h3>1 order</h3>" in html and "<td>Largest</td><td>none</td>" in html
 
 
 def test_a_runtime_error_is_shown_above_the_partial_results(tmp_path):

@@ -511,7 +511,7 @@ class _Report:
             )
         section.tables.append(
             {
-                "caption": f"{len(rows)} orders",
+                "caption": f"{len(rows)} order{'' if len(rows) == 1 else 's'}",
                 "head": ORDER_COLUMNS,
                 "rows": rows,
                 "scroll": True,
@@ -544,7 +544,12 @@ class _Report:
         facts = [
             ("Scheduled events and trainings", _text(budget.get("event_count"))),
             ("Seconds inside them", _text(budget.get("total_event_seconds"))),
-            ("Largest", f"{_text(largest.get('name'))}: {_text(largest.get('seconds'))} s"),
+            (
+                "Largest",
+                f"{largest['name']}: {_text(largest.get('seconds'))} s"
+                if largest.get("name")
+                else "none",
+            ),
             (
                 "Bucket, lowest level",
                 f"{_text(bucket.get('lowest_minutes'))} of {_text(bucket.get('capacity_minutes'))}"

@@ -1,5 +1,9 @@
 """The command line: ``python -m local_lean <algorithm.py> [options]``.
 
+The same as the ``local-lean`` console script, whose subcommands are ``backtest`` (the default:
+``python -m local_lean main.py`` is ``local-lean backtest main.py``), ``optimize`` (the
+``local_lean.optimize`` package, when installed) and ``report`` (``local_lean.report``).
+
 Exit status: 0 when the backtest ran to the end; 1 when the algorithm raised (LEAN's runtime
 error: the traceback and the simulated time are printed, partial results are written); 2 for a
 bad command line (argparse's convention), with a message naming the option and the fix.
@@ -54,6 +58,9 @@ def build_parser() -> argparse.ArgumentParser:
         prog="python -m local_lean",
         description="Backtest a LEAN Python algorithm offline (daily US equities), with no "
         "Docker, .NET or QuantConnect account.",
+        epilog="Other commands: `python -m local_lean report <backtest folder>` writes a "
+        "backtest's report.html; `python -m local_lean optimize ...` searches parameters. "
+        "The local-lean console script takes the same commands (local-lean backtest main.py).",
     )
     parser.add_argument("algorithm", type=Path, help="the algorithm file, e.g. main.py")
     parser.add_argument(
@@ -100,13 +107,62 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--seed", type=int, default=0, help="seed of the synthetic market")
     parser.add_argument("--no-charts", action="store_true", help="skip the PNG charts")
+    parser.add_argument("--no-report", action="store_true", help="skip report.html")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     parser.add_argument("--quiet", action="store_true", help="don't echo the algorithm's log")
     add_time_limit_arguments(parser)
     return parser
 
 
+# --- subcommands -------------------------------------------------------------------------------
+SUBCOMMANDS = ("backtest", "optimize", "report")
+
+
 def main(argv: list[str] | None = None) -> int:
+    """``[backtest|optimize|report] ...``; without a subcommand, ``backtest``."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    command = argv[0] if argv and argv[0] in SUBCOMMANDS else "backtest"
+    arguments = argv[1:] if argv and argv[0] in SUBCOMMANDS else argv
+    if command == "report":
+        from local_lean.report.command import main as report_main
+
+        return report_main(arguments)
+    if command == "optimize":
+        return _optimize(arguments)
+    return backtest(arguments)
+
+
+def _optimize(argv: list[str]) -> int:
+    """Dispatch to ``local_lean.optimize.main`` when that package is installed."""
+    import importlib.util
+
+    if importlib.util.find_spec("local_lean.optimize") is None:
+        print(
+            "python -m local_lean optimize: the optimiser (local_lean.optimize) is not "
+            "installed in this version; run backtests with --parameter NAME VALUE instead",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    from local_lean import optimize
+
+    return optimize.main(argv)
+
+
+def _write_report(folder: Path) -> None:
+    """The report after a backtest; results it cannot read are reported, not fatal: the
+    backtest's own exit status stands."""
+    from local_lean.report import ReportInputError, write_report
+
+    try:
+        print(f"Report: {write_report(folder)}")
+    except ReportInputError as error:
+        print(f"No report: {error}", file=sys.stderr)
+
+
+# --- backtest ----------------------------------------------------------------------------------
+
+
+def backtest(argv: list[str] | None = None) -> int:
     from local_lean.engine import BacktestEngine, BacktestOptions, BacktestSetupError
     from local_lean.loader import (
         AlgorithmLoadError,
@@ -175,6 +231,8 @@ def main(argv: list[str] | None = None) -> int:
     print(outcome.budget_line)
     if outcome.results_path is not None:
         print(f"Results: {outcome.results_path}")
+        if not args.no_report:
+            _write_report(outcome.results_path)
     if outcome.runtime_error is not None:
         print(outcome.runtime_error, file=sys.stderr)
         return EXIT_RUNTIME_ERROR

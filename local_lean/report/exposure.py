@@ -92,8 +92,6 @@ def recorded_prices(
     """Every price the results record, per ticker, in time order: fills, insights, and
     ``daily`` series (the benchmark chart holds its ticker's price at every sample)."""
     points: dict[str, list[tuple[pd.Timestamp, float]]] = {}
-    for symbol, series in (daily or {}).items():
-        points.setdefault(symbol, []).extend(zip(series.index, series.to_numpy(), strict=True))
     for fill in fills:
         points.setdefault(fill.symbol, []).append((fill.time, fill.price))
     for insight in insights:
@@ -107,6 +105,10 @@ def recorded_prices(
             time, price = _number(insight.get(time_key)), _number(insight.get(price_key))
             if time is not None and price is not None and price > 0:
                 points.setdefault(symbol, []).append((_from_unix(time), price))
+    # Last, so that it wins a tie: on daily data LEAN stamps a fill at the close of the session
+    # whose bar fills it, when the price is that close, not the fill's (open) price.
+    for symbol, series in (daily or {}).items():
+        points.setdefault(symbol, []).extend(zip(series.index, series.to_numpy(), strict=True))
     prices = {}
     for symbol, pairs in points.items():
         series = pd.Series([p for _, p in pairs], index=pd.DatetimeIndex([t for t, _ in pairs]))

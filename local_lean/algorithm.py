@@ -145,6 +145,7 @@ class QCAlgorithm:
         self._portfolio_construction: PortfolioConstructionModel = NullPortfolioConstructionModel()
         self._execution: Any = ImmediateExecutionModel()
         self._warned_parameters: set[str] = set()
+        self._parameters_read: set[str] = set()  # names asked for, to flag misspelt parameters
 
     # ----- engine hooks -------------------------------------------------------------------
 
@@ -402,6 +403,7 @@ class QCAlgorithm:
         """The parameter's string value (config.json / --parameter), or `default_value`. With an
         int or float default the value is converted; an unparsable value gives the default, as
         in LEAN (and a warning in the log)."""
+        self._parameters_read.add(name)
         value = self._parameters.get(name)
         if value is None:
             return default_value
@@ -420,7 +422,12 @@ class QCAlgorithm:
             return default_value
 
     def get_parameters(self) -> dict[str, str]:
+        self._parameters_read.update(self._parameters)  # the algorithm sees every name
         return dict(self._parameters)
+
+    def _unread_parameters(self) -> list[str]:
+        """Parameters given (config.json, --parameter) that the algorithm never asked for."""
+        return sorted(set(self._parameters) - self._parameters_read)
 
     def set_parameters(self, parameters: dict[str, str]) -> None:
         self._parameters = {str(k): str(v) for k, v in parameters.items()}

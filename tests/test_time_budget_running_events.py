@@ -53,8 +53,10 @@ def test_an_event_that_swallows_exceptions_is_stopped_all_the_same():
             spin_until(lambda: False, 60)
 
     budget = TimeBudget(TimeLimitSettings(**SHORT_LOOP, enforce=True), log=lambda _: None)
+    started = time.perf_counter()
     with pytest.raises(TimeLimitExceeded):
         budget.run("stubborn", TRAIN_TIME, stubborn)
+    assert time.perf_counter() - started < 10, "stopped at the limit, not when it returned"
 
 
 def test_without_enforcement_the_warning_comes_while_the_event_runs():

@@ -11,6 +11,11 @@ For each session T (README.md, "Market simulation"):
    portfolio construction model runs if insights were emitted or expired (and once a day).
 
 Every scheduled event and every ``train`` call runs through TimeBudget.run (`_run_timed`).
+
+Bad dates and data that ends before the backtest are refused when ``initialize`` first trains
+(`_check_before_training`), so they cost no training. Ctrl-C and SIGTERM end the run as a runtime
+error does: results up to the last completed session, and where it stopped (local_lean/
+interrupts.py).
 """
 
 from __future__ import annotations

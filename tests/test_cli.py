@@ -218,3 +218,19 @@ def test_data_that_ends_during_the_backtest_is_a_warning(tmp_path, capsys):
     assert code == 0
     out = capsys.readouterr().out
     assert "WARNING: the data of SPY ends on 2021-01-12, before the backtest's last session " in out
+
+
+def test_a_benchmark_whose_data_ends_before_the_backtest_is_named_in_the_log(tmp_path, capsys):
+    data = tmp_path / "csv"
+    data.mkdir()
+    header = "date,open,high,low,close,volume\n"
+    (data / "spy.csv").write_text(header + "2020-12-30,100,101,99,100,1000\n")
+    rows = "".join(f"2021-01-{day:02d},100,101,99,100,1000\n" for day in (4, 5, 6, 7, 8))
+    (data / "qqq.csv").write_text(header + rows)
+    algorithm = tmp_path / "cli_qqq_algorithm.py"
+    algorithm.write_text((ALGORITHMS / "buy_and_hold.py").read_text().replace('"SPY"', '"QQQ"'))
+    code = main([str(algorithm), "--data", str(data), "--output", str(tmp_path),
+                 "--end", "2021-01-08", "--no-progress", "--no-charts"])  # fmt: skip
+    assert code == 0
+    out = capsys.readouterr().out
+    assert "No benchmark: the data of SPY (2020-12-30..2020-12-30) has no close between " in out

@@ -32,7 +32,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from local_lean.data.bars import BAR_COLUMNS, PRICE_COLUMNS
+from local_lean.data.bars import PRICE_COLUMNS
 from local_lean.data.rows import EIGHT_DIGIT_DATE, bars_from_rows, decode_text, numbered_lines
 from local_lean.errors import MalformedDataError, MissingDataError
 
@@ -128,10 +128,8 @@ def parse_daily_csv(raw: bytes, where: str) -> pd.DataFrame:
     lines = numbered_lines(decode_text(raw, where))
     if not lines:
         raise MalformedDataError(f"{where} is empty: it holds no rows of {LEAN_ROW_FORMAT}")
-    dates: list[str] = []
-    columns: list[list[str]] = [[] for _ in BAR_COLUMNS]
-    for number, line in lines:
-        fields = line.strip().split(",")
+    rows = [line.strip().split(",") for _, line in lines]
+    for (number, line), fields in zip(lines, rows, strict=True):
         time = LEAN_TIME.fullmatch(fields[0].strip())
         if len(fields) != 6 or time is None:
             problem = (
@@ -143,9 +141,8 @@ def parse_daily_csv(raw: bytes, where: str) -> pd.DataFrame:
                 f"{where}, line {number}: {problem} in {line.strip()[:80]!r}; expected "
                 f"{LEAN_ROW_FORMAT}"
             )
-        dates.append(time.group(1))
-        for column, field in zip(columns, fields[1:], strict=True):
-            column.append(field)
+    times, *columns = (list(column) for column in zip(*rows, strict=True))
+    dates = [time.strip()[:8] for time in times]
     return bars_from_rows(
         where, [number for number, _ in lines], dates, columns, LEAN_ROW_FORMAT, PRICE_SCALE
     )
@@ -160,7 +157,7 @@ def read_factor_file(path: Path) -> pd.DataFrame:
         try:
             if not EIGHT_DIGIT_DATE.fullmatch(fields[0]):
                 raise ValueError(f"{fields[0]!r} is not yyyymmdd")
-            day = pd.Timestamp(pd.to_datetime(fields[0], format="%Y%m%d"))
+            day = pd.Timestamp(int(fields[0][:4]), int(fields[0][4:6]), int(fields[0][6:]))
             scale = float(fields[1]) * float(fields[2])
         except (ValueError, IndexError) as error:
             raise MalformedDataError(

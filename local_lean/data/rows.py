@@ -53,15 +53,14 @@ def bars_from_rows(
     for row, text in enumerate(dates):
         if not EIGHT_DIGIT_DATE.fullmatch(text):
             refuse(row, f"a date that is not yyyyMMdd: {text!r}")
-    days = pd.to_datetime(pd.Series(dates, dtype=object), format="%Y%m%d", errors="coerce")
+    days = pd.to_datetime(dates, format="%Y%m%d", errors="coerce")
     if days.isna().any():
-        row = int(days.isna().to_numpy().argmax())
+        row = int(np.argmax(days.isna()))
         refuse(row, f"a date that is not a calendar day of 1678..2261: {dates[row]!r}")
 
     values = np.empty((len(dates), len(BAR_COLUMNS)), dtype="float64")
     for index, (name, texts) in enumerate(zip(BAR_COLUMNS, columns, strict=True)):
-        numbers = pd.to_numeric(pd.Series(texts, dtype=object).str.strip(), errors="coerce")
-        numbers = numbers.to_numpy(dtype="float64", na_value=np.nan)
+        numbers = _numbers(texts)
         usable = np.isfinite(numbers) & ((numbers >= 0) if name == "volume" else (numbers > 0))
         if not usable.all():
             row = int(np.argmin(usable))
@@ -81,3 +80,12 @@ def bars_from_rows(
             f"{line_numbers[first]}); keep one row",
         )
     return check_bar_frame(make_bar_frame(index, values), where)
+
+
+def _numbers(texts: list[str]) -> np.ndarray:
+    """The fields as float64, NaN where a field is not a number."""
+    try:
+        return np.array(texts, dtype="float64")  # one C loop in the usual case
+    except ValueError:
+        numbers = pd.to_numeric(pd.Series(texts, dtype=object).str.strip(), errors="coerce")
+        return numbers.to_numpy(dtype="float64", na_value=np.nan)

@@ -2,7 +2,9 @@
 
 import hashlib
 import json
+import os
 import threading
+import time
 import zipfile
 from pathlib import Path
 
@@ -273,3 +275,34 @@ def test_readers_beside_a_writer_always_see_a_whole_pair(tmp_path):
         stop.set()
         writer.join()
     assert len(seen) == 25
+
+
+def test_a_reader_between_the_two_renames_gets_the_whole_new_pair(tmp_path, monkeypatch):
+    # The writer pauses after moving the new model into place and before its sidecar: a reader
+    # that looks then must not pair the new model with the old sidecar.
+    path = tmp_path / "m.keras"
+    old, new = (
+        MyLSTM(lookback=5, units=3, layers=1, epochs=1, normalization=normalization)
+        for normalization in ("last_close", "minmax")
+    )
+    for lstm in (old, new):
+        features, labels, _, _ = lstm.process_data(PRICES, test_size=5)
+        lstm.fit_model(features, labels)
+    old.save(path)
+    loaded = []
+    real_replace = os.replace
+
+    def replace_and_let_a_reader_in(source, target):
+        real_replace(source, target)
+        if str(target).endswith(".keras") and not loaded:
+            reader = threading.Thread(target=lambda: loaded.append(MyLSTM.load(path)))
+            reader.start()
+            time.sleep(0.3)  # the reader looks now, between the two renames
+            loaded.append(reader)
+
+    monkeypatch.setattr(os, "replace", replace_and_let_a_reader_in)
+    new.save(path)
+    loaded[0].join()
+    reader_result = loaded[1]
+    assert reader_result.normalization == "minmax"
+    assert reader_result.predict_next(PRICES) == new.predict_next(PRICES)

@@ -5,9 +5,13 @@ stopped, the object store holds no half-written file, and the exit status is the
 from __future__ import annotations
 
 import json
+import os
+import signal
+import time
 
 import pytest
 
+from local_lean.interrupts import BacktestInterrupted, signals_as_interrupts
 from tests.test_cli import ALGORITHMS, run_cli
 
 
@@ -34,3 +38,15 @@ def test_a_signal_during_training_keeps_the_results_so_far(tmp_path, signal_name
     storage = tmp_path / "storage"
     assert [p.name for p in storage.rglob("*") if p.is_file()] == ["fits.txt"]
     assert (storage / "interrupted" / "fits.txt").read_text() == "2020-07-31"
+
+
+def test_the_first_signal_interrupts_and_later_ones_wait_for_the_results():
+    before = signal.getsignal(signal.SIGTERM)
+    with signals_as_interrupts():
+        with pytest.raises(BacktestInterrupted) as raised:
+            os.kill(os.getpid(), signal.SIGTERM)
+            time.sleep(5)  # the handler runs at once and interrupts this
+        assert raised.value.exit_status == 143 and raised.value.signal_name == "SIGTERM"
+        os.kill(os.getpid(), signal.SIGINT)  # while results are written: ignored
+        time.sleep(0.1)
+    assert signal.getsignal(signal.SIGTERM) is before

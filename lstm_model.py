@@ -26,11 +26,12 @@ scikit-learn, Keras 3 (any backend) and the standard library.
 from __future__ import annotations
 
 import copy
+import hashlib
+import io
 import json
 import math
 import numbers
 import os
-import shutil
 import tempfile
 import time
 import zipfile
@@ -50,6 +51,7 @@ __all__ = [
     "NORMALIZATIONS",
     "InsufficientDataError",
     "InvalidPricesError",
+    "MAX_SEED",
     "ModelFileError",
     "MyLSTM",
     "NotFittedError",
@@ -62,8 +64,9 @@ __all__ = [
 ]
 
 # Version of the saved-model layout (the .keras file plus its .json sidecar).
-FORMAT_VERSION = 2  # 2: "last_close" holds plain ratios (1: in percent)
+FORMAT_VERSION = 3  # 3: the sidecar holds the model file's SHA-256; 2: "last_close" in ratios
 NORMALIZATIONS = ("minmax", "last_close")
+MAX_SEED = 2**32 - 1  # the largest seed numpy (and so keras.utils.set_random_seed) accepts
 
 
 class InsufficientDataError(ValueError):
@@ -154,12 +157,15 @@ def _require_length(values: np.ndarray, needed: int, what: str) -> None:
         )
 
 
-def _check_int(name: str, value: Any, minimum: int) -> int:
+def _check_int(name: str, value: Any, minimum: int, maximum: int | None = None) -> int:
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise ValueError(f"{name} must be an integer, got {value!r}")
-    if value < minimum:
-        raise ValueError(f"{name} must be at least {minimum}, got {value}")
-    return int(value)
+    number = int(value)
+    if number < minimum:
+        raise ValueError(f"{name} must be at least {minimum}, got {number}")
+    if maximum is not None and number > maximum:
+        raise ValueError(f"{name} must be at most {maximum}, got {number}")
+    return number
 
 
 def _check_fraction(name: str, value: Any, low_open: bool = False) -> float:
@@ -212,7 +218,8 @@ class MyLSTM:
         ):
             raise ValueError(f"learning_rate must be a positive number, got {learning_rate!r}")
         self.learning_rate = float(learning_rate)
-        self.seed = _check_int("seed", seed, 0)
+        # keras.utils.set_random_seed seeds numpy, whose seeds stop at 2**32 - 1.
+        self.seed = _check_int("seed", seed, 0, MAX_SEED)
         if normalization not in NORMALIZATIONS:
             raise ValueError(
                 f"normalization must be one of {', '.join(NORMALIZATIONS)}; got {normalization!r}"
@@ -480,11 +487,13 @@ class MyLSTM:
 
     # ----- persistence -----------------------------------------------------------------------
 
-    def _sidecar(self) -> dict[str, Any]:
+    def _sidecar(self, model_sha256: str) -> dict[str, Any]:
         state: dict[str, Any] = {
             "format_version": FORMAT_VERSION,
             "class": "MyLSTM",
             "config": self.get_params(),
+            # Binds the sidecar to the one model file saved with it (checked on load).
+            "model_sha256": model_sha256,
             "normalization_state": None,
             "loss_history": self.loss_history_,
             "val_loss_history": self.val_loss_history_,
@@ -505,7 +514,8 @@ class MyLSTM:
         """Write the model to `path` (ending in .keras) and its sidecar (same path, .json).
 
         Both files are written to temporary files first and moved into place, so a failure
-        leaves no half-written model.
+        leaves no half-written model. The sidecar records the model file's SHA-256: `load`
+        accepts only the pair written together.
         """
         path = Path(path)
         if path.suffix != ".keras":
@@ -514,14 +524,16 @@ class MyLSTM:
 
     def _save_files(self, model_path: Path, sidecar_path: Path) -> None:
         model = self._check_fitted()
-        sidecar = json.dumps(self._sidecar(), indent=1)
         model_path.parent.mkdir(parents=True, exist_ok=True)
         sidecar_path.parent.mkdir(parents=True, exist_ok=True)
         temporary_model = _temporary_path(model_path, ".keras")
         temporary_sidecar = _temporary_path(sidecar_path, ".json")
         try:
             model.save(str(temporary_model))
-            temporary_sidecar.write_text(sidecar, encoding="utf-8")
+            sidecar = self._sidecar(_sha256(temporary_model.read_bytes()))
+            temporary_sidecar.write_text(json.dumps(sidecar, indent=1), encoding="utf-8")
+            # Two renames are not one atomic step: a reader between them sees the new model
+            # with the old sidecar, notices the digest differ and reads again (_read_pair).
             os.replace(temporary_model, model_path)
             os.replace(temporary_sidecar, sidecar_path)
         finally:
@@ -537,36 +549,32 @@ class MyLSTM:
 
     @classmethod
     def _load_files(cls, model_path: Path, sidecar_path: Path) -> MyLSTM:
-        if not model_path.is_file() or model_path.stat().st_size == 0:
-            raise ModelFileError(f"No stored model at {model_path} (missing or empty file)")
-        if not sidecar_path.is_file():
-            raise ModelFileError(
-                f"The model at {model_path} has no sidecar {sidecar_path}: save it again"
-            )
-        try:
-            state = json.loads(sidecar_path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-            raise ModelFileError(f"The sidecar {sidecar_path} is unreadable: {error}") from error
-        if not isinstance(state, dict) or state.get("format_version") != FORMAT_VERSION:
-            version = state.get("format_version") if isinstance(state, dict) else None
-            raise ModelFileError(
-                f"{sidecar_path} has format version {version!r}; this code reads version "
-                f"{FORMAT_VERSION}: retrain and save the model again"
-            )
-        try:
-            instance = cls(**state["config"])
-        except (KeyError, TypeError, ValueError) as error:
-            raise ModelFileError(
-                f"{sidecar_path} holds an unusable configuration: {error}"
-            ) from error
-        if instance.normalization == "minmax":
-            instance.scaler_ = _scaler_from_state(state.get("normalization_state"), sidecar_path)
-        model = _load_keras_file(model_path)
+        with tempfile.TemporaryDirectory() as folder:
+            # The model is loaded from a private copy: the file it was checked against.
+            model_copy = Path(folder) / "model.keras"
+            state = _read_pair(model_path, sidecar_path, model_copy)
+            try:
+                instance = cls(**state["config"])
+            except (KeyError, TypeError, ValueError) as error:
+                raise ModelFileError(
+                    f"{sidecar_path} holds an unusable configuration: {error}"
+                ) from error
+            if instance.normalization == "minmax":
+                instance.scaler_ = _scaler_from_state(
+                    state.get("normalization_state"), sidecar_path
+                )
+            model = _load_keras_file(model_copy, model_path)
         _check_architecture(model, instance, model_path)
         instance._set_model(model)
-        instance.loss_history_ = [float(v) for v in state.get("loss_history", [])]
-        instance.val_loss_history_ = [float(v) for v in state.get("val_loss_history", [])]
-        instance.n_fits_ = max(1, int(state.get("n_fits", 1)))
+        instance.loss_history_ = _losses(state, "loss_history", sidecar_path)
+        instance.val_loss_history_ = _losses(state, "val_loss_history", sidecar_path)
+        n_fits = state.get("n_fits", 1)
+        if isinstance(n_fits, bool) or not isinstance(n_fits, int) or n_fits < 1:
+            raise ModelFileError(
+                f"{sidecar_path}: n_fits must be a whole number of at least 1, got {n_fits!r}; "
+                "save the model again"
+            )
+        instance.n_fits_ = n_fits
         return instance
 
     def save_to_object_store(self, object_store, key: str) -> None:
@@ -666,23 +674,93 @@ def _store_keys(key: str) -> tuple[str, str]:
     return key, key[: -len(".keras")] + ".json"
 
 
-def _load_keras_file(model_path: Path) -> keras.Model:
-    if not zipfile.is_zipfile(model_path):
+def _sha256(contents: bytes) -> str:
+    return hashlib.sha256(contents).hexdigest()
+
+
+# A writer replaces the model file, then its sidecar: a reader that falls between the two renames
+# reads again after a pause. Far longer than the gap between two renames.
+PAIR_READ_ATTEMPTS = 20
+PAIR_READ_PAUSE_SECONDS = 0.05
+
+
+def _read_pair(model_path: Path, sidecar_path: Path, model_copy: Path) -> dict[str, Any]:
+    """The sidecar's state, with the model file it was saved with copied to `model_copy`.
+
+    Raises ModelFileError when a file is missing or unreadable, or when the model file is not
+    the one the sidecar was written with (another save's file, or a pair a writer left halfway).
+    """
+    for attempt in range(PAIR_READ_ATTEMPTS):
+        state = _read_sidecar(model_path, sidecar_path)
+        try:
+            contents = model_path.read_bytes()
+        except FileNotFoundError:
+            contents = b""
+        if not contents:
+            raise ModelFileError(f"No stored model at {model_path} (missing or empty file)")
+        if _sha256(contents) == state["model_sha256"]:
+            model_copy.write_bytes(contents)
+            return state
+        if attempt + 1 < PAIR_READ_ATTEMPTS:
+            time.sleep(PAIR_READ_PAUSE_SECONDS)
+    if not zipfile.is_zipfile(io.BytesIO(contents)):
         raise ModelFileError(
             f"{model_path} is not a .keras archive (truncated or corrupt): retrain the model"
         )
-    with tempfile.TemporaryDirectory() as folder:
-        # Keras reads only files named *.keras; object-store paths may be named otherwise.
-        readable = model_path
-        if model_path.suffix != ".keras":
-            readable = Path(folder) / "model.keras"
-            shutil.copyfile(model_path, readable)
-        try:
-            return keras.models.load_model(str(readable), compile=True)
-        except Exception as error:  # Keras raises many types for a bad archive
-            raise ModelFileError(
-                f"Cannot load the Keras model at {model_path}: {type(error).__name__}: {error}"
-            ) from error
+    raise ModelFileError(
+        f"The model at {model_path} is not the one its sidecar {sidecar_path} was saved with "
+        "(its SHA-256 differs: a file from another save, or a changed file): save the model again"
+    )
+
+
+def _read_sidecar(model_path: Path, sidecar_path: Path) -> dict[str, Any]:
+    if not model_path.is_file() or model_path.stat().st_size == 0:
+        raise ModelFileError(f"No stored model at {model_path} (missing or empty file)")
+    if not sidecar_path.is_file():
+        raise ModelFileError(
+            f"The model at {model_path} has no sidecar {sidecar_path}: save it again"
+        )
+    try:
+        state = json.loads(sidecar_path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise ModelFileError(f"The sidecar {sidecar_path} is unreadable: {error}") from error
+    if not isinstance(state, dict) or state.get("format_version") != FORMAT_VERSION:
+        version = state.get("format_version") if isinstance(state, dict) else None
+        raise ModelFileError(
+            f"{sidecar_path} has format version {version!r}; this code reads version "
+            f"{FORMAT_VERSION}: retrain and save the model again"
+        )
+    if not isinstance(state.get("model_sha256"), str) or not isinstance(state.get("config"), dict):
+        raise ModelFileError(
+            f"{sidecar_path} lacks the model's digest or configuration: save the model again"
+        )
+    return state
+
+
+def _losses(state: dict[str, Any], name: str, sidecar_path: Path) -> list[float]:
+    values = state.get(name, [])
+    if not isinstance(values, list) or not all(
+        isinstance(value, int | float) and not isinstance(value, bool) for value in values
+    ):
+        raise ModelFileError(
+            f"{sidecar_path}: {name} must be a list of numbers, got {values!r}; save the model "
+            "again"
+        )
+    return [float(value) for value in values]
+
+
+def _load_keras_file(readable: Path, model_path: Path) -> keras.Model:
+    """Load the .keras archive at `readable`, a copy of `model_path` (named in errors)."""
+    if not zipfile.is_zipfile(readable):
+        raise ModelFileError(
+            f"{model_path} is not a .keras archive (truncated or corrupt): retrain the model"
+        )
+    try:
+        return keras.models.load_model(str(readable), compile=True)
+    except Exception as error:  # Keras raises many types for a bad archive
+        raise ModelFileError(
+            f"Cannot load the Keras model at {model_path}: {type(error).__name__}: {error}"
+        ) from error
 
 
 def _check_architecture(model: keras.Model, instance: MyLSTM, model_path: Path) -> None:

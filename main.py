@@ -7,11 +7,12 @@ Runs unchanged on QuantConnect's cloud, under `lean backtest`, and offline with
 
 import builtins
 import math
+import re
 from datetime import datetime, timedelta
 
 from AlgorithmImports import *
 
-from lstm_model import MyLSTM
+from lstm_model import MAX_SEED, MyLSTM
 
 # SHV holds Treasury bills of under a year: it is not an inverse fund, although LEAN's
 # LiquidETFUniverse files it under TREASURIES.inverse. Buying it when the macro forecast says
@@ -19,6 +20,11 @@ from lstm_model import MyLSTM
 NOT_INVERSE_TREASURIES = {"SHV"}
 
 MODEL_KEY_PREFIX = "lstm-macro"
+
+# A macro key names its stored model ("lstm-macro/<key>-<ticker>.keras"), so it keeps to the
+# characters every object store accepts in a file name; a ticker is letters, digits and dots.
+MACRO_KEY_PATTERN = re.compile(r"[A-Za-z0-9_]+(?:[ -][A-Za-z0-9_]+)*")
+TICKER_PATTERN = re.compile(r"[A-Z0-9]+(?:\.[A-Z0-9]+)*")
 
 
 class LstmMacroAlgorithm(QCAlgorithm):
@@ -106,12 +112,26 @@ class LstmMacroAlgorithm(QCAlgorithm):
             check = candidate.predict_next(closes[-settings.lookback :])
             if not math.isfinite(check):
                 raise ValueError(f"the trained model forecasts {check}")
+            held_out = _held_out_errors(candidate, closes, test_closes)
+            # A finite loss can still be an absurd model (e.g. a huge learning rate): one far
+            # worse than repeating the last close must not trade.
+            if held_out is not None and held_out[0] > settings.max_error_ratio * held_out[1]:
+                raise ValueError(
+                    f"its held-out RMSE {held_out[0]:.4g} is {held_out[0] / held_out[1]:.4g} "
+                    f"times the naive forecast's {held_out[1]:.4g}, above 'max-error-ratio' "
+                    f"{settings.max_error_ratio:g}"
+                )
         # builtins.Exception: LEAN's `from System import *` can shadow the name Exception with
         # System.Exception, which does not catch Python errors.
         except builtins.Exception as error:  # keep the previous model; the log says why
             if undo is not None:
                 candidate.restore_state(undo)
-            self.error(f"Training {key} ({symbol.value}) failed at {self.time}: {error}")
+            kept = (
+                "the previous model is kept"
+                if previous is not None
+                else "no model yet, so no forecasts until a fit succeeds"
+            )
+            self.error(f"Training {key} ({symbol.value}) failed at {self.time}: {error}; {kept}")
             return
 
         self.models[key] = candidate
@@ -122,27 +142,10 @@ class LstmMacroAlgorithm(QCAlgorithm):
         )
         self.log(
             f"Trained {key} ({symbol.value}) at {self.time} on {len(closes)} closes ({mode})"
-            + self._held_out_report(candidate, closes, test_closes)
+            + _held_out_report(held_out, len(test_closes))
         )
         if self.live_mode:
             self._store_model(key, candidate)
-
-    def _held_out_report(self, model: MyLSTM, closes: list[float], test_closes) -> str:
-        """Error on the held-out last `test_size` closes against the naive forecast."""
-        test_size = len(test_closes)
-        if test_size == 0:
-            return ""
-        inputs = closes[-(test_size + model.lookback) : -1]
-        forecasts = model.predict_from_model(inputs)
-        previous = closes[-(test_size + 1) : -1]
-        model_rmse = _rmse(forecasts, test_closes)
-        naive_rmse = _rmse(previous, test_closes)
-        return (
-            f"; held-out {test_size} days RMSE {model_rmse:.4f} vs naive {naive_rmse:.4f}"
-            f" (ratio {model_rmse / naive_rmse:.3f})"
-            if naive_rmse > 0
-            else ""
-        )
 
     # ----- prediction and insights ------------------------------------------------------------
 
@@ -211,7 +214,8 @@ class LstmMacroAlgorithm(QCAlgorithm):
                 self._store_model(key, model)
 
     def _model_key(self, key: str) -> str:
-        ticker = self.macro_symbols[key].value
+        # Object stores allow one dot in a file name, before its extension (LEAN's key rule).
+        ticker = self.macro_symbols[key].value.replace(".", "_")
         return f"{MODEL_KEY_PREFIX}/{key.lower()}-{ticker.lower()}.keras"
 
     def _store_model(self, key: str, model: MyLSTM) -> None:
@@ -258,6 +262,28 @@ class LstmMacroAlgorithm(QCAlgorithm):
             self.log(message)
 
 
+def _held_out_errors(model: MyLSTM, closes: list[float], test_closes) -> tuple[float, float] | None:
+    """(model RMSE, naive RMSE) on the held-out last closes; None without a usable comparison."""
+    test_size = len(test_closes)
+    if test_size == 0:
+        return None
+    inputs = closes[-(test_size + model.lookback) : -1]
+    forecasts = model.predict_from_model(inputs)
+    previous = closes[-(test_size + 1) : -1]
+    naive_rmse = _rmse(previous, test_closes)
+    return (_rmse(forecasts, test_closes), naive_rmse) if naive_rmse > 0 else None
+
+
+def _held_out_report(held_out: tuple[float, float] | None, test_size: int) -> str:
+    if held_out is None:
+        return ""
+    model_rmse, naive_rmse = held_out
+    return (
+        f"; held-out {test_size} days RMSE {model_rmse:.4f} vs naive {naive_rmse:.4f}"
+        f" (ratio {model_rmse / naive_rmse:.3f})"
+    )
+
+
 def _rmse(forecasts, actuals) -> float:
     errors = [(float(f) - float(a)) ** 2 for f, a in zip(forecasts, actuals, strict=True)]
     return math.sqrt(sum(errors) / len(errors))
@@ -294,7 +320,8 @@ class StrategySettings:
         self.batch_size = self._number("batch-size", "32", int, minimum=1)
         self.learning_rate = self._number("learning-rate", "0.001", float, minimum=1e-12)
         self.normalization = self._text("normalization", "last_close")
-        self.seed = self._number("seed", "0", int, minimum=0)
+        self.max_error_ratio = self._number("max-error-ratio", "10", float, minimum=1e-12)
+        self.seed = self._number("seed", "0", int, minimum=0, maximum=MAX_SEED)
         if self.history_bars < self.lookback + self.test_size + 1:
             raise ValueError(
                 f"Parameter 'history-bars' ({self.history_bars}) must be at least lookback + "
@@ -357,10 +384,16 @@ class StrategySettings:
         for entry in value.split(","):
             key, separator, ticker = entry.partition(":")
             key, ticker = key.strip(), ticker.strip().upper()
-            if not separator or not key or not ticker or key in tickers:
+            if (
+                not separator
+                or not MACRO_KEY_PATTERN.fullmatch(key)
+                or not TICKER_PATTERN.fullmatch(ticker)
+                or key in tickers
+            ):
                 raise ValueError(
                     f"Parameter '{name}' must list 'key: TICKER' pairs separated by commas with "
-                    f"distinct keys, e.g. 'Bull: SPY', got '{value}'"
+                    "distinct keys of letters, digits, '_' and inner spaces or '-' (a key names "
+                    f"a stored model), e.g. 'Bull: SPY', got '{value}'"
                 )
             tickers[key] = ticker
         return tickers

@@ -126,6 +126,12 @@ class AlgorithmSetup:
     warm_up: int | dt.timedelta | None = None
     benchmark: Symbol | None = None
     parameters: dict[str, str] = field(default_factory=dict)
+    # Names the algorithm asked for, so that misspelt parameters can be flagged.
+    parameters_read: set[str] = field(default_factory=set)
+
+    def unread_parameters(self) -> list[str]:
+        """Parameters given (config.json, --parameter) that the algorithm never asked for."""
+        return sorted(set(self.parameters) - self.parameters_read)
 
 
 @dataclass
@@ -469,6 +475,7 @@ class QCAlgorithm:
         """The parameter's string value (config.json / --parameter), or `default_value`. With an
         int or float default the value is converted; an unparsable value gives the default, as
         in LEAN (and a warning in the log)."""
+        self._setup.parameters_read.add(name)
         value = self._setup.parameters.get(name)
         if value is None:
             return default_value
@@ -487,6 +494,7 @@ class QCAlgorithm:
             return default_value
 
     def get_parameters(self) -> dict[str, str]:
+        self._setup.parameters_read.update(self._setup.parameters)  # it sees every name
         return dict(self._setup.parameters)
 
     def set_parameters(self, parameters: dict[str, str]) -> None:

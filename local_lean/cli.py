@@ -6,7 +6,8 @@ The same as the ``local-lean`` console script, whose subcommands are ``backtest`
 
 Exit status: 0 when the backtest ran to the end; 1 when the algorithm raised (LEAN's runtime
 error: the traceback and the simulated time are printed, partial results are written); 2 for a
-bad command line (argparse's convention), with a message naming the option and the fix.
+bad command line (argparse's convention), with a message naming the option and the fix; 130 or
+143 when Ctrl-C or SIGTERM stopped it (partial results are written, as for a runtime error).
 """
 
 from __future__ import annotations
@@ -14,11 +15,13 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import math
+import signal
 import sys
 import traceback
 from pathlib import Path
 
 from local_lean.errors import DataError, LocalLeanError
+from local_lean.interrupts import BacktestInterrupted, signals_as_interrupts
 from local_lean.time_budget import add_time_limit_arguments, settings_from_arguments
 
 EXIT_OK = 0
@@ -163,6 +166,20 @@ def _write_report(folder: Path) -> None:
 
 
 def backtest(argv: list[str] | None = None) -> int:
+    """Run a backtest from the command line; returns the exit status."""
+    with signals_as_interrupts():
+        try:
+            return _run(argv)
+        except BacktestInterrupted as interrupted:  # before or after the backtest itself
+            print(
+                f"Interrupted by {interrupted.signal_name} outside the simulation (while loading "
+                "or reporting)",
+                file=sys.stderr,
+            )
+            return interrupted.exit_status
+
+
+def _run(argv: list[str] | None) -> int:
     from local_lean.engine import BacktestEngine, BacktestOptions, BacktestSetupError
     from local_lean.loader import (
         AlgorithmLoadError,
@@ -231,8 +248,11 @@ def backtest(argv: list[str] | None = None) -> int:
     print(outcome.budget_line)
     if outcome.results_path is not None:
         print(f"Results: {outcome.results_path}")
-        if not args.no_report:
-            _write_report(outcome.results_path)
+    if outcome.interrupted_by is not None:  # stop promptly: no report
+        print(outcome.runtime_error, file=sys.stderr)
+        return BacktestInterrupted(getattr(signal, outcome.interrupted_by)).exit_status
+    if outcome.results_path is not None and not args.no_report:
+        _write_report(outcome.results_path)
     if outcome.runtime_error is not None:
         print(outcome.runtime_error, file=sys.stderr)
         return EXIT_RUNTIME_ERROR

@@ -11,6 +11,11 @@ For each session T (local_lean/README.md, "Time semantics"):
 
 Insights whose close time passed are scored after each time step. Every scheduled event and
 every ``train`` call runs through TimeBudget.run (`_run_timed`).
+
+Bad dates and data that ends before the backtest are refused when ``initialize`` first trains
+(`_check_before_training`), so they cost no training. Ctrl-C and SIGTERM end the run as a runtime
+error does: results up to the last completed session, and where it stopped (local_lean/
+interrupts.py).
 """
 
 from __future__ import annotations
@@ -40,6 +45,7 @@ from local_lean.framework.insights import (
     insight_outcome,
 )
 from local_lean.framework.pipeline import process_insights
+from local_lean.interrupts import BacktestInterrupted
 from local_lean.market_calendar import nyse_calendar
 from local_lean.market_data import Slice, TradeBar, TradeBars
 from local_lean.object_store import ObjectStore
@@ -86,6 +92,7 @@ class BacktestOutcome:
     sessions: int
     timings: dict[str, float]
     budget_line: str
+    interrupted_by: str | None = None  # "SIGINT" or "SIGTERM" when a signal stopped the run
 
     @property
     def succeeded(self) -> bool:
@@ -158,6 +165,7 @@ class BacktestEngine:
         self.timings = {"initialize": 0.0, "loop": 0.0, "results": 0.0}
         self.sessions_run = 0
         self._progress: Any = None
+        self._checked_before_training = False
         self._overrides_on_algorithm()
 
     # ----- setup ---------------------------------------------------------------------------------
@@ -230,6 +238,8 @@ class BacktestEngine:
 
     def _run_timed(self, name: str, action: Callable[[], Any]) -> None:
         """The one place scheduled events and training run: timed against LEAN's limits."""
+        if self.context.initializing:
+            self._check_before_training()
         self.budget.run(name, self.context.time, action)
 
     # ----- the run -------------------------------------------------------------------------------
@@ -239,6 +249,7 @@ class BacktestEngine:
 
         algorithm, context = self.algorithm, self.context
         error: str | None = None
+        interrupted: BacktestInterrupted | None = None
         started = _now()
         try:
             try:
@@ -246,15 +257,20 @@ class BacktestEngine:
             finally:
                 context.initializing = False
                 self.timings["initialize"] = _now() - started
+            self._warn_unread_parameters()
             sessions, warm_up = self._plan_sessions()
+            self._check_data_covers_dates(sessions, final=True)
             self._prepare_benchmark()
             loop_started = _now()
             self._loop(sessions, warm_up)
             self.timings["loop"] = _now() - loop_started
         except BacktestSetupError:
             raise
+        except KeyboardInterrupt as exc:  # Ctrl-C or SIGTERM: keep what was simulated
+            interrupted = _as_interruption(exc)
+            error = self._interruption_text(interrupted)
         except BaseException as exc:  # the algorithm's runtime error: keep what was simulated
-            if isinstance(exc, KeyboardInterrupt | SystemExit):
+            if isinstance(exc, SystemExit):
                 raise
             error = _runtime_error_text(exc, context.time)
         finally:
@@ -265,6 +281,9 @@ class BacktestEngine:
         if error is None:
             try:
                 algorithm.on_end_of_algorithm()
+            except KeyboardInterrupt as exc:
+                interrupted = _as_interruption(exc)
+                error = self._interruption_text(interrupted)
             except Exception as exc:  # noqa: BLE001 - reported as LEAN's runtime error
                 error = _runtime_error_text(exc, context.time)
         self.budget_line = self.budget.budget_line()
@@ -276,10 +295,19 @@ class BacktestEngine:
             path = write_results(record, self.options.output, draw_charts=self.options.draw_charts)
         self.timings["results"] = _now() - results_started
         return BacktestOutcome(
-            record, path, error, self.sessions_run, self.timings, self.budget_line
+            record,
+            path,
+            error,
+            self.sessions_run,
+            self.timings,
+            self.budget_line,
+            interrupted_by=None if interrupted is None else interrupted.signal_name,
         )
 
-    def _plan_sessions(self) -> tuple[list, int]:
+    # ----- checks before any work: bad dates and data fail before the first training --------
+
+    def _session_span(self) -> list:
+        """The NYSE sessions from the algorithm's start to its end; BacktestSetupError if none."""
         algorithm = self.algorithm
         start = algorithm.start_date.date()
         end = algorithm.end_date.date()
@@ -295,8 +323,72 @@ class BacktestEngine:
             )
         sessions = self.calendar.sessions(start, end)
         if not sessions:
-            raise BacktestSetupError(f"there is no NYSE session between {start} and {end}")
-        warm_up = self._warm_up_sessions(start)
+            raise BacktestSetupError(
+                f"there is no NYSE session between {start} and {end} (weekends and holidays "
+                "only): widen the dates"
+            )
+        return sessions
+
+    def _check_before_training(self) -> None:
+        """Run once, when initialize first trains or runs an event: the dates and data known so
+        far must make a backtest, so that a mistake costs no training time."""
+        if self._checked_before_training:
+            return
+        self._checked_before_training = True
+        self._check_data_covers_dates(self._session_span(), final=False)
+
+    def _check_data_covers_dates(self, sessions: list, final: bool) -> None:
+        """Refuse a backtest whose securities' data all end before it starts; with `final`, log
+        a warning for each security whose data ends before the backtest does."""
+        first_session, last_session = sessions[0].date, sessions[-1].date
+        last_bars = {
+            symbol.value: frame.index[-1].date()
+            for symbol, frame in self.context.bars.items()
+            if len(frame)
+        }
+        ended = {ticker: day for ticker, day in last_bars.items() if day < first_session}
+        if last_bars and len(ended) == len(last_bars):
+            listed = ", ".join(f"{ticker} on {day}" for ticker, day in sorted(ended.items()))
+            raise BacktestSetupError(
+                f"the data ends before the backtest starts on {first_session}: {listed} "
+                f"({self.source.description}). Choose dates within the data, or add newer data"
+            )
+        if not final:
+            return
+        for ticker, day in sorted(last_bars.items()):
+            if day < last_session:
+                self.algorithm.log(
+                    f"WARNING: the data of {ticker} ends on {day}, before the backtest's last "
+                    f"session {last_session}: {ticker} has no prices after {day}"
+                )
+
+    def _warn_unread_parameters(self) -> None:
+        unread = self.context.setup.unread_parameters()
+        if unread:
+            names = ", ".join(f"'{name}'" for name in unread)
+            self.algorithm.log(
+                f"WARNING: parameter(s) {names} (config.json or --parameter) were never read by "
+                "the algorithm's initialize: check the spelling against its get_parameter names"
+            )
+
+    def _interruption_text(self, interrupted: BacktestInterrupted) -> str:
+        stopped = self.context.time
+        covered = (
+            f"the results cover the sessions up to {max(self.equity).date()}"
+            if self.equity
+            else "no session had completed"
+        )
+        return (
+            f"Interrupted by {interrupted.signal_name} at simulated time "
+            f"{stopped:%Y-%m-%d %H:%M:%S} New York time; {covered}"
+        )
+
+    def _plan_sessions(self) -> tuple[list, int]:
+        algorithm = self.algorithm
+        sessions = self._session_span()
+        first, last = self.calendar.first_day, self.calendar.last_day
+        end = algorithm.end_date.date()
+        warm_up = self._warm_up_sessions(algorithm.start_date.date())
         everything = warm_up + sessions
         # Date rules see whole months around the backtest (month_end needs the month's end).
         span_start = max(first, everything[0].date.replace(day=1) - dt.timedelta(days=7))
@@ -324,9 +416,17 @@ class BacktestEngine:
         symbol = self.context.setup.benchmark or equity_symbol(DEFAULT_BENCHMARK)
         self.benchmark_symbol = symbol
         bars = self.context.load_bars(symbol)
+        self._benchmark_closes = None
         if bars is None:
-            self._benchmark_closes = None
             self.algorithm.log(f"No benchmark: {symbol.value} is not in {self.source.description}")
+            return
+        start, end = self.algorithm.start_date.date(), self.algorithm.end_date.date()
+        if not len(bars) or bars.index[-1].date() < start or bars.index[0].date() > end:
+            span = f"{bars.index[0].date()}..{bars.index[-1].date()}" if len(bars) else "no bars"
+            self.algorithm.log(
+                f"No benchmark: the data of {symbol.value} ({span}) has no close between "
+                f"{start} and {end}"
+            )
             return
         self._benchmark_closes = dict(zip(bars.index.date, bars["close"].to_numpy(), strict=True))
 
@@ -522,6 +622,11 @@ def _insight_record(scored: _ScoredInsight) -> dict[str, Any]:
         "outcome": outcome,
         "tag": insight.tag,
     }
+
+
+def _as_interruption(exc: KeyboardInterrupt) -> BacktestInterrupted:
+    # A plain KeyboardInterrupt (no handler installed, e.g. in a notebook) is a Ctrl-C.
+    return exc if isinstance(exc, BacktestInterrupted) else BacktestInterrupted()
 
 
 def _runtime_error_text(exc: BaseException, simulated_time: dt.datetime) -> str:

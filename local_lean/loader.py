@@ -48,14 +48,23 @@ def read_project_parameters(algorithm_path: Path) -> dict[str, str]:
     parameters = content.get("parameters", {})
     if not isinstance(parameters, dict):
         raise ConfigError(f'{config}: "parameters" must be an object of name: "value" pairs')
-    return {str(name): _as_text(value) for name, value in parameters.items()}
+    return {str(name): _as_text(config, str(name), value) for name, value in parameters.items()}
 
 
-def _as_text(value: object) -> str:
-    # The lean CLI passes every parameter to LEAN as a string.
+def _as_text(config: Path, name: str, value: object) -> str:
+    # The lean CLI passes every parameter to LEAN as a string; a list, object or null has no
+    # string form an algorithm could parse back, so it is refused rather than mangled.
     if isinstance(value, bool):
         return "true" if value else "false"
-    return value if isinstance(value, str) else json.dumps(value)
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int | float):
+        return json.dumps(value)
+    kind = "null" if value is None else ("a list" if isinstance(value, list) else "an object")
+    raise ConfigError(
+        f'{config}: parameter "{name}" is {kind}; parameter values are strings (numbers and '
+        f'booleans are read as strings too), e.g. "{name}": "value"'
+    )
 
 
 def load_algorithm_class(algorithm_path: str | Path) -> type:

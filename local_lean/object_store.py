@@ -11,14 +11,34 @@ Behaviour follows LEAN's LocalObjectStore:
 - Writes go to a temporary file first and are moved into place with os.replace, so a crash never
   leaves half a file behind.
 
-A key that is absolute or climbs out of the root with '..' is refused with ValueError.
+Keys follow LEAN's rules (Engine/Storage/LocalObjectStore.cs):
+
+- A key is normalised as LEAN's NormalizePath does: leading dots, then leading slashes, are
+  dropped and backslashes become slashes ("./models\\spy.keras" is "models/spy.keras").
+- A key that is saved (save, save_bytes, get_file_path) must match LEAN's pattern: an optional
+  leading dot, then letters, digits, spaces and / \\ _ # - $ =, then at most one dot and an
+  extension of letters and digits; and hold at most 100 slashes. Otherwise ValueError, as LEAN
+  refuses it ("path is not supported"): "a:b.txt" and "x.tar.gz" are refused on every system.
+
+Beyond LEAN, for a clear error instead of a file-system one, every operation refuses with
+ValueError a key that is empty after normalisation (".", "/"), ends with a slash (a folder),
+holds a ".." folder, or has a file or folder name longer than 255 bytes; "a//b" and "a/./b"
+are the key "a/b". The file must stay inside the store's folder (a symbolic link pointing
+outside is refused).
 """
 
 from __future__ import annotations
 
 import os
+import re
 import tempfile
-from pathlib import Path, PurePosixPath
+from pathlib import Path
+
+# LEAN's SaveBytes rule (Engine/Storage/LocalObjectStore.cs, _pathRegex and the slash count).
+LEAN_KEY_PATTERN = re.compile(r"\.?[a-zA-Z0-9\\/_#\-$= ]+\.?[a-zA-Z0-9]*")
+LEAN_MAX_SLASHES = 100
+# The longest file or folder name common file systems (ext4, APFS, NTFS) accept, in bytes.
+MAX_NAME_BYTES = 255
 
 
 class ObjectStore:
@@ -46,7 +66,7 @@ class ObjectStore:
 
     def get_file_path(self, path: str) -> str:
         """The absolute file path of a key, for libraries that write files (model.save(path))."""
-        key = self._key(path)
+        key = self._saved_key(path)
         file = self._file(key)
         file.parent.mkdir(parents=True, exist_ok=True)
         self._registered.add(key)
@@ -56,7 +76,7 @@ class ObjectStore:
         """Store `text` (UTF-8) under the key. With no text, LEAN's `save(path)`: keep the file
         already written at get_file_path(path); true when that file exists."""
         if text is None:
-            key = self._key(path)
+            key = self._saved_key(path)
             self._registered.add(key)
             return self._file(key).is_file()
         return self.save_bytes(path, text.encode("utf-8"))
@@ -67,7 +87,7 @@ class ObjectStore:
 
     def save_bytes(self, path: str, contents: bytes | bytearray | list[int]) -> bool:
         """Store bytes under the key, atomically."""
-        key = self._key(path)
+        key = self._saved_key(path)
         file = self._file(key)
         file.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(prefix=".tmp-", dir=file.parent)
@@ -112,20 +132,61 @@ class ObjectStore:
         return existed
 
     def _key(self, path: str) -> str:
+        """The normalised key, refused with ValueError when no file can stand for it."""
         if not isinstance(path, str) or not path.strip():
             raise ValueError(f"an object store key must be a non-empty string, got {path!r}")
-        key = PurePosixPath(path.strip().replace("\\", "/"))
-        if key.is_absolute() or (len(path) > 1 and path[1] == ":"):
+        if path.count("/") > LEAN_MAX_SLASHES or path.count("\\") > LEAN_MAX_SLASHES:
             raise ValueError(
-                f"object store key {path!r} is an absolute path; use a path relative to the "
-                "store, such as 'models/spy.keras'"
+                f"object store key {_shown(path)} is more than {LEAN_MAX_SLASHES} folders deep "
+                "(LEAN's limit): use a shorter path"
             )
-        if ".." in key.parts:
-            raise ValueError(f"object store key {path!r} may not contain '..'")
-        return key.as_posix()
+        key = path.lstrip(".").lstrip("/\\").replace("\\", "/")  # LEAN's NormalizePath
+        if not key:
+            raise ValueError(
+                f"object store key {path!r} names the store itself, not an object: use a file "
+                "name such as 'models/spy.keras'"
+            )
+        if key.endswith("/"):
+            raise ValueError(
+                f"object store key {_shown(path)} ends with '/', so it names a folder: add a file "
+                "name"
+            )
+        # "a//b" and "a/./b" are the file "a/b": one key for one file.
+        names = [name for name in key.split("/") if name not in ("", ".")]
+        key = "/".join(names)
+        if ".." in names:
+            raise ValueError(f"object store key {_shown(path)} may not contain '..'")
+        longest = max(names, key=lambda name: len(name.encode("utf-8")))
+        if len(longest.encode("utf-8")) > MAX_NAME_BYTES:
+            raise ValueError(
+                f"object store key {_shown(path)} has a name of {len(longest.encode('utf-8'))} "
+                f"bytes; file systems allow {MAX_NAME_BYTES}: shorten it"
+            )
+        return key
+
+    def _saved_key(self, path: str) -> str:
+        """The normalised key of an object to write, which must also follow LEAN's pattern."""
+        key = self._key(path)
+        if not LEAN_KEY_PATTERN.fullmatch(path):
+            raise ValueError(
+                f"object store key {_shown(path)} is not supported (LEAN refuses it too): use "
+                "letters, digits, spaces and / _ # - $ =, with one dot before an extension of "
+                "letters and digits, e.g. 'models/spy.keras'"
+            )
+        return key
 
     def _file(self, key: str) -> Path:
-        file = (self._root / key).resolve()
+        try:
+            file = (self._root / key).resolve()
+        except (OSError, RuntimeError) as error:  # e.g. a loop of symbolic links
+            raise ValueError(
+                f"object store key {_shown(key)} cannot be resolved: {error}"
+            ) from None
         if not file.is_relative_to(self._root):  # a symbolic link pointing outside
-            raise ValueError(f"object store key {key!r} leads outside {self._root}")
+            raise ValueError(f"object store key {_shown(key)} leads outside {self._root}")
         return file
+
+
+def _shown(key: str, limit: int = 80) -> str:
+    """A key for a message: quoted, and cut short when very long."""
+    return repr(key) if len(key) <= limit else f"{key[:limit]!r}... ({len(key)} characters)"

@@ -48,6 +48,17 @@ The documentation ("Training Models") says a time slice must finish within 10 mi
 QuantConnect Cloud's error messages show; the engine's own default, used here, is 20. Cloud
 training quotas also depend on the node: set the options to match yours.
 
+Stopping a running event: LEAN's isolator watches the algorithm from another thread and stops it
+the moment the limit is reached, even inside a fit that would run for days. ``TimeBudget.run``
+does the same: before the action starts it works out when, on the wall clock, LEAN would stop it
+if it kept running (the next minute the bucket cannot pay, or the end of the time loop's
+allowance), and a timer thread acts then. With ``enforce`` it raises an exception inside the
+running thread (CPython's ``PyThreadState_SetAsyncExc``, delivered between two Python
+instructions, so between two training batches of a Keras fit), which becomes
+:class:`TimeLimitExceeded` with LEAN's message; without, it logs the warning at that moment. The
+algorithm needs no cooperation: main.py imports nothing from local_lean and runs unchanged on
+QuantConnect, where LEAN's own isolator does this job.
+
 Time steps: the engine calls :meth:`TimeBudget.start_time_step` as it starts each slice (and
 :meth:`TimeBudget.end_time_step` after the last); the events it runs in between share that step's
 allowance, and time spent outside events (data handlers) counts too, as in LEAN. If it never calls
@@ -57,9 +68,12 @@ them, each event is treated as its own time step: only the events themselves are
 from __future__ import annotations
 
 import argparse
+import copy
+import ctypes
 import dataclasses
 import datetime
 import math
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -78,6 +92,11 @@ BUCKET_INTERVAL_KEY = "scheduled-event-leaky-bucket-time-interval-minutes"
 # Why LEAN stops: the loop outlived its allowance, or the bucket could not pay for a minute.
 REASON_TIME_LOOP = "time_loop"
 REASON_BUCKET_EMPTY = "bucket_empty"
+
+# How far ahead a running event is watched (minutes); LEAN's bucket never lasts longer.
+MAX_WATCHED_MINUTES = 100_000
+# The watch acts this long after the computed deadline, so the accounting sees the overrun.
+WATCH_MARGIN_SECONDS = 0.05
 
 # Only this many violations are logged one by one; the summary counts them all.
 MAX_LOGGED_VIOLATIONS = 10
@@ -369,10 +388,16 @@ class TimeBudget:
         *,
         clock: Callable[[], float] = time.perf_counter,
         log: Callable[[str], None] = print,
+        watch_running_events: bool | None = None,
     ) -> None:
         self.settings = settings
         self._clock = clock
         self._log = log
+        # The timer that stops a running event waits in wall-clock seconds: it needs the real
+        # clock (tests that drive a fake clock replay durations instead).
+        self._watch = (
+            clock is time.perf_counter if watch_running_events is None else (watch_running_events)
+        )
         self._created = clock()
         self._bucket = _LeakyBucket(
             capacity=int(settings.bucket_capacity_minutes),
@@ -414,19 +439,52 @@ class TimeBudget:
     def run(
         self, event_name: str, simulated_time: datetime.datetime, action: Callable[[], None]
     ) -> None:
-        """Times `action` (a scheduled event or a train call) with the wall clock, charges it as
-        LEAN does, and: if LEAN would have stopped the algorithm here, logs a warning with the
-        simulated time and the bucket state and continues (default), or raises TimeLimitExceeded
-        after the action returns when settings.enforce. Exceptions from `action` propagate
+        """Times `action` (a scheduled event or a train call) with the wall clock and charges it
+        as LEAN does. Where LEAN would stop the algorithm: with settings.enforce, the action is
+        stopped at that moment (even mid-fit) and TimeLimitExceeded raised; otherwise a warning
+        is logged at that moment and the action goes on. Exceptions from `action` propagate
         unchanged (after accounting the time spent)."""
         start = self._clock()
+        watch = self._start_watch(event_name, simulated_time, start)
         try:
-            action()
+            try:
+                action()
+            finally:
+                if watch is not None:
+                    watch.finish()
+        except _EventStopped:
+            violation = self._account(event_name, simulated_time, start, self._clock())
+            raise TimeLimitExceeded(
+                violation or self._stopped_violation(event_name, simulated_time, start)
+            ) from None
         except BaseException:
             self._account(event_name, simulated_time, start, self._clock())
             raise
         violation = self._account(event_name, simulated_time, start, self._clock())
         self._raise_if_enforced(violation)
+
+    def seconds_until_stop(self, start: float) -> float | None:
+        """Seconds into an event starting at clock reading `start` after which LEAN would stop
+        the algorithm if the event kept running; None if it never would (or already did in this
+        time step). Replays the purchases of `_simulate_event` on copies: nothing is charged."""
+        step = self._step
+        if step is None or not step.explicit:
+            step = _TimeStep(simulated_time=None, start=start)
+        if step.checked:
+            return None
+        offset = max(start - step.start, step.event_seconds) / SECONDS_PER_MINUTE
+        bucket = copy.copy(self._bucket)
+        bought = step.bought_minutes
+        purchase_at = self.settings.free_minutes_per_event
+        for _ in range(MAX_WATCHED_MINUTES):
+            allowance = self.settings.time_loop_maximum_minutes + bought
+            if offset + purchase_at > allowance:
+                return max(0.0, allowance - offset) * SECONDS_PER_MINUTE
+            if not bucket.try_consume(start + purchase_at * SECONDS_PER_MINUTE):
+                return purchase_at * SECONDS_PER_MINUTE
+            bought += 1
+            purchase_at += 1
+        return None
 
     def charge(self, event_name: str, simulated_time: datetime.datetime, seconds: float) -> None:
         """The accounting of :meth:`run` for an event that has just taken ``seconds``.
@@ -516,6 +574,36 @@ class TimeBudget:
         return line
 
     # -- internals ------------------------------------------------------------------------------
+
+    def _start_watch(
+        self, event_name: str, simulated_time: datetime.datetime, start: float
+    ) -> _Watch | None:
+        if not self._watch:
+            return None
+        seconds = self.seconds_until_stop(start)
+        if seconds is None:
+            return None
+        if self.settings.enforce:
+            return _Watch(seconds, stop_thread=threading.get_ident())
+
+        def warn() -> None:
+            minutes = (self._clock() - start) / SECONDS_PER_MINUTE
+            self._log(
+                f"WARNING: '{event_name}' (simulated time {simulated_time:%Y-%m-%d %H:%M}) has "
+                f"run {minutes:.1f} minutes: LEAN would stop the algorithm now. It goes on "
+                "because time limits are not enforced (--enforce-time-limits stops it here)"
+            )
+
+        return _Watch(seconds, on_time=warn)
+
+    def _stopped_violation(
+        self, event_name: str, simulated_time: datetime.datetime, start: float
+    ) -> TimeLimitViolation:
+        """The violation of an event stopped at its deadline whose replay, a hair short of it on
+        the clock, found none: the same facts, at the deadline."""
+        step = self._step or _TimeStep(simulated_time=simulated_time, start=start)
+        elapsed = (self._clock() - step.start) / SECONDS_PER_MINUTE
+        return self._violation(event_name, simulated_time, REASON_TIME_LOOP, step, elapsed)
 
     def _total_event_seconds(self) -> float:
         return sum(stats.total_seconds for stats in self._stats.values())
@@ -649,6 +737,60 @@ class TimeBudget:
         if self._bucket.available < self._lowest_level:
             self._lowest_level = self._bucket.available
             self._lowest_at = simulated_time
+
+
+class _EventStopped(BaseException):  # noqa: N818 - raised inside the event, never escapes run
+    """Raised inside a running event where LEAN would stop it. A BaseException, so that the
+    algorithm's `except Exception` cannot swallow it."""
+
+
+class _Watch:
+    """A timer that, after `seconds`, calls `on_time` or raises _EventStopped in the thread
+    `stop_thread`, unless finish() came first."""
+
+    def __init__(
+        self,
+        seconds: float,
+        *,
+        stop_thread: int | None = None,
+        on_time: Callable[[], None] | None = None,
+    ) -> None:
+        self._stop_thread = stop_thread
+        self._on_time = on_time
+        self._lock = threading.Lock()
+        self._finished = False
+        self._fired = False
+        # A little past the deadline, so that the replay of the event finds the violation.
+        self._timer = threading.Timer(seconds + WATCH_MARGIN_SECONDS, self._fire)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def _fire(self) -> None:
+        with self._lock:
+            if self._finished:
+                return
+            self._fired = True
+            if self._stop_thread is not None:
+                _raise_in_thread(self._stop_thread, _EventStopped)
+        if self._on_time is not None:
+            self._on_time()
+
+    def finish(self) -> None:
+        """The event is over: cancel the timer, and withdraw an exception not yet delivered."""
+        with self._lock:
+            self._finished = True
+            self._timer.cancel()
+            if self._fired and self._stop_thread is not None:
+                _raise_in_thread(self._stop_thread, None)
+
+
+def _raise_in_thread(thread_id: int, exception: type[BaseException] | None) -> None:
+    """Raise `exception` in the thread at its next Python instruction (None withdraws a pending
+    one). CPython's documented C API: the only way to stop a thread that is busy in a loop it
+    does not control (a Keras fit) without its cooperation."""
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(
+        ctypes.c_ulong(thread_id), ctypes.py_object(exception) if exception else None
+    )
 
 
 def _reason_words(reason: str) -> str:

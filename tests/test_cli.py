@@ -136,3 +136,101 @@ def test_config_json_parameters_reach_the_algorithm_and_options_override_them(tm
     _, main_json, summary = result_files(tmp_path)
     assert main_json["algorithmConfiguration"]["parameters"] == {"lookback": "4"}
     assert summary["statistics"]["Start Equity"] == "25000"
+
+
+SHARED_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "lean"
+needs_shared_data = pytest.mark.skipif(
+    not SHARED_DATA.is_dir(), reason="the sample LEAN data folder is absent"
+)
+
+
+def project_with_config(tmp_path: Path, name: str, parameters: dict) -> Path:
+    """A copy of trivial_insights.py (it reads 'lookback') with a config.json beside it."""
+    algorithm = tmp_path / f"{name}.py"
+    algorithm.write_text((ALGORITHMS / "trivial_insights.py").read_text())
+    (tmp_path / "config.json").write_text(json.dumps({"parameters": parameters}))
+    return algorithm
+
+
+def test_a_config_parameter_the_algorithm_never_reads_is_flagged(tmp_path, capsys):
+    algorithm = project_with_config(
+        tmp_path, "cli_misspelt_parameter", {"lookback": "4", "epoch": "2"}
+    )
+    code = main([str(algorithm), "--end", "2021-01-15", "--no-progress", "--no-charts"])
+    assert code == 0
+    warning = "WARNING: parameter(s) 'epoch' (config.json or --parameter) were never read"
+    assert warning in capsys.readouterr().out
+    folder, _, _ = result_files(tmp_path)
+    assert warning in (folder / "log.txt").read_text()
+
+
+@pytest.mark.parametrize(
+    ("value", "kind"), [({"Bull": "SPY"}, "an object"), (["SPY"], "a list"), (None, "null")]
+)
+def test_a_config_value_that_is_not_a_string_number_or_boolean_is_refused(
+    tmp_path, capsys, value, kind
+):
+    algorithm = project_with_config(tmp_path, "cli_object_parameter", {"lookback": value})
+    with pytest.raises(SystemExit) as exit_info:
+        main([str(algorithm), "--no-progress"])
+    assert exit_info.value.code == EXIT_USAGE
+    assert f'parameter "lookback" is {kind}; parameter values are strings' in (
+        capsys.readouterr().err
+    )
+    assert not (tmp_path / "backtests").exists()
+
+
+@needs_shared_data
+def test_dates_after_the_data_are_a_usage_error_naming_tickers_and_dates(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main([str(ALGORITHMS / "buy_and_hold.py"), "--data", str(SHARED_DATA),
+              "--start", "2025-01-02", "--end", "2025-01-31", "--no-progress"])  # fmt: skip
+    assert exit_info.value.code == EXIT_USAGE
+    error = capsys.readouterr().err
+    assert "the data ends before the backtest starts on 2025-01-02: SPY on 2021-03-31" in error
+
+
+@needs_shared_data
+def test_main_py_on_dates_after_the_data_stops_before_training(tmp_path, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main([str(ROOT / "main.py"), "--data", str(SHARED_DATA), "--output", str(tmp_path),
+              "--start", "2025-01-02", "--end", "2025-01-31", "--no-progress",
+              "--parameter", "epochs", "2", "--parameter", "units", "4",
+              "--parameter", "layers", "1", "--parameter", "history-bars", "200",
+              "--parameter", "lookback", "10"])  # fmt: skip
+    assert exit_info.value.code == EXIT_USAGE
+    captured = capsys.readouterr()
+    assert "the data ends before the backtest starts on 2025-01-02: SPY on 2021-03-31" in (
+        captured.err
+    )
+    assert "Trained" not in captured.out
+
+
+def test_data_that_ends_during_the_backtest_is_a_warning(tmp_path, capsys):
+    # SPY ends in mid-January: the log says so, and there is no benchmark after that date.
+    data = tmp_path / "csv"
+    data.mkdir()
+    days = [f"2021-01-{day:02d}" for day in (4, 5, 6, 7, 8, 11, 12)]
+    rows = "".join(f"{day},100,101,99,100,1000\n" for day in days)
+    (data / "spy.csv").write_text("date,open,high,low,close,volume\n" + rows)
+    code = main([str(ALGORITHMS / "buy_and_hold.py"), "--data", str(data), "--output",
+                 str(tmp_path), "--no-progress", "--no-charts"])  # fmt: skip
+    assert code == 0
+    out = capsys.readouterr().out
+    assert "WARNING: the data of SPY ends on 2021-01-12, before the backtest's last session " in out
+
+
+def test_a_benchmark_whose_data_ends_before_the_backtest_is_named_in_the_log(tmp_path, capsys):
+    data = tmp_path / "csv"
+    data.mkdir()
+    header = "date,open,high,low,close,volume\n"
+    (data / "spy.csv").write_text(header + "2020-12-30,100,101,99,100,1000\n")
+    rows = "".join(f"2021-01-{day:02d},100,101,99,100,1000\n" for day in (4, 5, 6, 7, 8))
+    (data / "qqq.csv").write_text(header + rows)
+    algorithm = tmp_path / "cli_qqq_algorithm.py"
+    algorithm.write_text((ALGORITHMS / "buy_and_hold.py").read_text().replace('"SPY"', '"QQQ"'))
+    code = main([str(algorithm), "--data", str(data), "--output", str(tmp_path),
+                 "--end", "2021-01-08", "--no-progress", "--no-charts"])  # fmt: skip
+    assert code == 0
+    out = capsys.readouterr().out
+    assert "No benchmark: the data of SPY (2020-12-30..2020-12-30) has no close between " in out

@@ -63,7 +63,7 @@ def test_duplicate_dates_and_non_positive_prices_are_refused(tmp_path):
     (tmp_path / "neg.csv").write_text(GOOD + "2024-01-04,10.5,12,10,-1,200\n")
     with pytest.raises(MalformedDataError, match="2024-01-03 appears more than once"):
         CsvFolder(tmp_path).daily_bars("DUP")
-    with pytest.raises(MalformedDataError, match="2024-01-04.*non-positive"):
+    with pytest.raises(MalformedDataError, match="neg.csv, line 4: a close that is not a positive"):
         CsvFolder(tmp_path).daily_bars("NEG")
 
 

@@ -1,6 +1,10 @@
 """Saving and loading MyLSTM: files, LEAN's ObjectStore (a folder-backed double), bad files."""
 
+import hashlib
 import json
+import os
+import threading
+import time
 import zipfile
 from pathlib import Path
 
@@ -150,6 +154,12 @@ def test_a_corrupt_archive_raises_model_file_error(model, tmp_path):
     model.save(path)
     with zipfile.ZipFile(path, "w") as archive:  # a valid zip without a Keras model inside
         archive.writestr("nothing.txt", "no model here")
+    with pytest.raises(ModelFileError, match="is not the one its sidecar"):
+        MyLSTM.load(path)
+    # The same archive with a sidecar that names it: Keras itself refuses it.
+    sidecar = json.loads(path.with_suffix(".json").read_text())
+    sidecar["model_sha256"] = hashlib.sha256(path.read_bytes()).hexdigest()
+    path.with_suffix(".json").write_text(json.dumps(sidecar))
     with pytest.raises(ModelFileError, match="Cannot load"):
         MyLSTM.load(path)
 
@@ -202,3 +212,97 @@ def test_a_missing_scaler_state_raises(tmp_path, model):
     path.with_suffix(".json").write_text(json.dumps(sidecar))
     with pytest.raises(ModelFileError, match="scaler"):
         MyLSTM.load(path)
+
+
+def test_a_sidecar_from_another_save_is_refused(tmp_path):
+    # A last_close model beside a minmax sidecar of the same shape once loaded silently and
+    # forecast with the wrong normalisation.
+    models = {}
+    for normalization in ("last_close", "minmax"):
+        lstm = MyLSTM(lookback=5, units=3, layers=1, epochs=1, normalization=normalization)
+        features, labels, _, _ = lstm.process_data(PRICES, test_size=5)
+        lstm.fit_model(features, labels)
+        lstm.save(tmp_path / f"{normalization}.keras")
+        models[normalization] = lstm
+    (tmp_path / "last_close.json").write_bytes((tmp_path / "minmax.json").read_bytes())
+    with pytest.raises(ModelFileError, match="another save"):
+        MyLSTM.load(tmp_path / "last_close.keras")
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("n_fits", "x"), ("n_fits", 0), ("loss_history", 5), ("loss_history", ["a"])],
+)
+def test_a_sidecar_field_of_the_wrong_type_raises_model_file_error(model, tmp_path, field, value):
+    path = tmp_path / "m.keras"
+    model.save(path)
+    sidecar = json.loads(path.with_suffix(".json").read_text())
+    sidecar[field] = value
+    path.with_suffix(".json").write_text(json.dumps(sidecar))
+    with pytest.raises(ModelFileError, match=field):
+        MyLSTM.load(path)
+
+
+def test_readers_beside_a_writer_always_see_a_whole_pair(tmp_path):
+    # Two models of the same shape, one per normalisation, saved in turn under one path while
+    # another thread loads it: every load must be one of the two, never a mix.
+    path = tmp_path / "m.keras"
+    saved = []
+    for normalization in ("last_close", "minmax"):
+        lstm = MyLSTM(lookback=5, units=3, layers=1, epochs=1, normalization=normalization)
+        features, labels, _, _ = lstm.process_data(PRICES, test_size=5)
+        lstm.fit_model(features, labels)
+        saved.append(lstm)
+    expected = {lstm.normalization: lstm.predict_next(PRICES) for lstm in saved}
+    saved[0].save(path)
+    stop = threading.Event()
+
+    def write_in_turn():
+        turn = 0
+        while not stop.is_set():
+            turn += 1
+            saved[turn % 2].save(path)
+
+    writer = threading.Thread(target=write_in_turn)
+    writer.start()
+    try:
+        seen = []
+        for _ in range(25):
+            loaded = MyLSTM.load(path)
+            assert loaded.predict_next(PRICES) == expected[loaded.normalization]
+            seen.append(loaded.normalization)
+    finally:
+        stop.set()
+        writer.join()
+    assert len(seen) == 25
+
+
+def test_a_reader_between_the_two_renames_gets_the_whole_new_pair(tmp_path, monkeypatch):
+    # The writer pauses after moving the new model into place and before its sidecar: a reader
+    # that looks then must not pair the new model with the old sidecar.
+    path = tmp_path / "m.keras"
+    old, new = (
+        MyLSTM(lookback=5, units=3, layers=1, epochs=1, normalization=normalization)
+        for normalization in ("last_close", "minmax")
+    )
+    for lstm in (old, new):
+        features, labels, _, _ = lstm.process_data(PRICES, test_size=5)
+        lstm.fit_model(features, labels)
+    old.save(path)
+    loaded = []
+    real_replace = os.replace
+
+    def replace_and_let_a_reader_in(source, target):
+        real_replace(source, target)
+        if str(target).endswith(".keras") and not loaded:
+            reader = threading.Thread(target=lambda: loaded.append(MyLSTM.load(path)))
+            reader.start()
+            time.sleep(0.3)  # the reader looks now, between the two renames
+            loaded.append(reader)
+
+    monkeypatch.setattr(os, "replace", replace_and_let_a_reader_in)
+    new.save(path)
+    loaded[0].join()
+    reader_result = loaded[1]
+    assert reader_result.normalization == "minmax"
+    assert reader_result.predict_next(PRICES) == new.predict_next(PRICES)

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from lstm_model import MyLSTM, NotFittedError, TrainingError
+from lstm_model import MAX_SEED, MyLSTM, NotFittedError, TrainingError
 
 TINY = dict(lookback=6, units=4, layers=1, epochs=2, batch_size=16, seed=3)
 
@@ -230,3 +230,10 @@ def test_restore_state_undoes_process_data_and_a_fit(normalization):
     model.restore_state(state)
     np.testing.assert_array_equal(model.predict_from_model(prices), before)
     assert model.n_fits_ == 1 and len(model.loss_history_) == TINY["epochs"]
+
+
+def test_the_largest_seed_trains_and_one_more_is_refused_before_training():
+    # keras.utils.set_random_seed seeds numpy, which takes seeds below 2**32 only.
+    assert fitted(PRICES, seed=MAX_SEED, epochs=1).is_fitted
+    with pytest.raises(ValueError, match="seed must be at most 4294967295"):
+        MyLSTM(**(TINY | {"seed": MAX_SEED + 1}))

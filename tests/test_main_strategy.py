@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from local_lean.data import SyntheticMarket
-from local_lean.engine import run_backtest
+from local_lean.engine import BacktestSetupError, run_backtest
 from local_lean.market_calendar import nyse_calendar
 from local_lean.object_store import ObjectStore
 from lstm_model import MyLSTM
@@ -153,6 +153,10 @@ def test_too_little_history_skips_training_and_prediction_until_there_is_enough(
         ("start-date", "2020-13-01", "Parameter 'start-date' must be a date"),
         ("history-bars", "15", "Parameter 'history-bars' (15) must be at least"),
         ("normalization", "zscore", "normalization"),
+        ("seed", "4294967296", "Parameter 'seed' must be at most 4294967295"),
+        ("macro-symbols", "Bull/..: SPY", "Parameter 'macro-symbols' must list"),
+        ("macro-symbols", '{"Bull": "SPY"}', "Parameter 'macro-symbols' must list"),
+        ("max-error-ratio", "0", "Parameter 'max-error-ratio' must be at least"),
     ],
 )
 def test_an_unusable_parameter_stops_initialize_naming_it(tmp_path, name, value, message):
@@ -176,3 +180,57 @@ def test_a_failed_training_is_logged_and_the_algorithm_goes_on(tmp_path):
     assert log_times(outcome.record, "Training Bull (SPY) failed")
     assert len(log_times(outcome.record, "No trained model for Bull yet")) == 1
     assert outcome.record.insights == []
+
+
+def test_bad_macro_keys_and_empty_date_spans_fail_before_any_training(tmp_path):
+    # Both once failed late: the key only when the models were stored at the end, the span
+    # only after the first training.
+    lines: list[str] = []
+    outcome = run_backtest(
+        MAIN,
+        parameters={**TINY_MODEL, "macro-symbols": "Bull/..: SPY"},
+        output=tmp_path,
+        draw_charts=False,
+        log=lines.append,
+    )
+    assert "Parameter 'macro-symbols' must list" in outcome.runtime_error
+    with pytest.raises(BacktestSetupError, match="no NYSE session between 2020-01-04"):
+        run_backtest(
+            MAIN,
+            parameters={**TINY_MODEL, "start-date": "2020-01-04", "end-date": "2020-01-05"},
+            output=tmp_path,
+            draw_charts=False,
+            log=lines.append,
+        )
+    assert not [line for line in lines if "Trained" in line or "Training" in line]
+
+
+def test_a_fit_far_worse_than_the_naive_forecast_does_not_trade(tmp_path):
+    # With a limit no model can meet, every fit is refused: no model, no insights, and the log
+    # says why. (A learning rate of 1e6 gave finite losses and a held-out error 1e8 times the
+    # naive forecast's, and traded.)
+    outcome = backtest(
+        tmp_path, dt.date(2020, 1, 1), dt.date(2020, 2, 10), **{"max-error-ratio": "1e-6"}
+    )
+    assert outcome.succeeded, outcome.runtime_error
+    refusals = [line for line in outcome.record.logs if "Training Bull (SPY) failed" in line]
+    assert len(refusals) == 2  # the first fit and the January month end
+    assert "times the naive forecast's" in refusals[0] and "'max-error-ratio' 1e-06" in refusals[0]
+    assert "no model yet" in refusals[0]
+    assert outcome.record.insights == []
+
+
+def test_a_refused_retrain_keeps_the_previous_model(tmp_path):
+    outcome = backtest(
+        tmp_path,
+        dt.date(2020, 1, 1),
+        dt.date(2020, 2, 10),
+        **{"learning-rate": "1e6", "epochs": "2", "retrain-epochs": "1"},
+    )
+    assert outcome.succeeded, outcome.runtime_error
+    failed = [line for line in outcome.record.logs if "Training Bull (SPY) failed" in line]
+    trained = [line for line in outcome.record.logs if "Trained Bull (SPY)" in line]
+    assert failed, "a learning rate of 1e6 gives no usable model"
+    for line in trained:  # whatever was accepted is within the limit
+        ratio = float(line.rsplit("ratio ", 1)[1].rstrip(")"))
+        assert ratio <= 10

@@ -1,6 +1,7 @@
 """The local ObjectStore: LEAN's names, key rules, atomic writes and a Keras model round trip."""
 
 import ast
+import contextlib
 import inspect
 import os
 import site
@@ -8,6 +9,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from local_lean.object_store import ObjectStore
 
@@ -87,7 +90,7 @@ def test_delete(tmp_path):
     assert store.delete("b.keras") and not store.contains_key("b.keras")
 
 
-@pytest.mark.parametrize("bad_key", ["/etc/passwd", "../outside.txt", "a/../../b", "", "  "])
+@pytest.mark.parametrize("bad_key", ["../outside.txt", "a/../../b", "", "  ", "..", "."])
 def test_keys_may_not_escape_the_root(tmp_path, bad_key):
     store = ObjectStore(tmp_path / "storage")
     with pytest.raises(ValueError):
@@ -119,3 +122,85 @@ def test_a_keras_model_round_trips_through_get_file_path(tmp_path):
     loaded = keras.models.load_model(store.get_file_path(key))
     window = np.linspace(0, 1, 3).reshape(1, 3, 1)
     np.testing.assert_allclose(loaded.predict(window, verbose=0), model.predict(window, verbose=0))
+
+
+def test_a_leading_slash_or_dot_is_dropped_as_lean_normalises_keys(tmp_path):
+    store = ObjectStore(tmp_path / "storage")
+    store.save("/etc/passwd", "inside")
+    store.save("./models\\spy.txt", "spy")
+    assert store.read("etc/passwd") == "inside" and store.read("models/spy.txt") == "spy"
+    assert store.keys == ["etc/passwd", "models/spy.txt"]
+    assert not (tmp_path / "passwd").exists()
+
+
+@pytest.mark.parametrize("key", [".", "/", "./", "\\"])
+def test_a_key_that_names_the_store_itself_is_refused_and_leaves_nothing(tmp_path, key):
+    store = ObjectStore(tmp_path / "storage")
+    for write in (store.get_file_path, store.save, lambda k: store.save(k, "x")):
+        with pytest.raises(ValueError, match="names the store itself"):
+            write(key)
+    assert store.keys == []
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["storage"]
+
+
+def test_a_name_longer_than_file_systems_allow_is_refused_before_it_is_registered(tmp_path):
+    store = ObjectStore(tmp_path)
+    key = "m" * 300 + ".keras"
+    with pytest.raises(ValueError, match="has a name of 306 bytes; file systems allow 255"):
+        store.get_file_path(key)
+    with pytest.raises(ValueError, match="306 bytes"):
+        store.contains_key(key)
+    assert store.keys == []
+
+
+def test_more_than_100_folders_is_refused_as_lean_does(tmp_path):
+    store = ObjectStore(tmp_path)
+    with pytest.raises(ValueError, match="more than 100 folders deep"):
+        store.save("a/" * 2000 + "b.txt", "x")
+    with pytest.raises(ValueError, match="more than 100 folders deep"):
+        store.contains_key("a/" * 2000 + "b.txt")
+    store.save("a/" * 100 + "b.txt", "deep")  # LEAN's limit itself is fine
+    assert store.read("a/" * 100 + "b.txt") == "deep"
+
+
+@pytest.mark.parametrize("key", ["a:b.txt", "x.tar.gz", "a b/c?.txt", "trailing.txt ", "a/"])
+def test_keys_lean_does_not_support_are_refused_with_the_rule(tmp_path, key):
+    store = ObjectStore(tmp_path)
+    with pytest.raises(ValueError, match="not supported|names a folder"):
+        store.save(key, "x")
+    with pytest.raises(ValueError, match="not supported|names a folder"):
+        store.get_file_path(key)
+    assert store.keys == [] and list(tmp_path.iterdir()) == []
+
+
+# ----- properties of the key rules -----------------------------------------------------------
+
+KEY_CHARACTERS = st.sampled_from(list("ab/\\._-: #$=?*\x00é") + ["..", "/..", "\n"])
+KEYS = st.one_of(st.text(max_size=40), st.lists(KEY_CHARACTERS, max_size=20).map("".join))
+
+
+@settings(
+    max_examples=100,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(KEYS)
+def test_any_key_is_stored_inside_the_root_or_refused_with_value_error(tmp_path_factory, key):
+    base = tmp_path_factory.mktemp("store")
+    store = ObjectStore(base / "storage")
+    try:
+        store.save(key, "value")
+    except ValueError as error:
+        assert "key" in str(error)
+        assert store.keys == []
+    else:
+        assert store.contains_key(key) and store.read(key) == "value"
+        (stored,) = store.keys
+        assert (base / "storage" / stored).read_text() == "value"
+        assert store.delete(key) and not store.contains_key(key)
+    for operation in (store.contains_key, store.delete, store.get_file_path, store.read):
+        with contextlib.suppress(ValueError, KeyError):  # the two errors a key may give
+            operation(key)
+    outside = [p for p in base.rglob("*") if not p.is_relative_to(base / "storage")]
+    assert outside == [], "nothing is written outside the store"

@@ -19,7 +19,7 @@ def make_bar_frame(dates: pd.DatetimeIndex, values: np.ndarray) -> pd.DataFrame:
 
 
 def check_bar_frame(frame: pd.DataFrame, where: str) -> pd.DataFrame:
-    """Sort by date and reject duplicate dates, NaN and non-positive prices, negative volume.
+    """Sort by date; reject duplicate dates, NaN, infinite and non-positive prices, negative volume.
 
     `where` names the file the rows came from, for the error message.
     """
@@ -29,18 +29,19 @@ def check_bar_frame(frame: pd.DataFrame, where: str) -> pd.DataFrame:
         day = frame.index[duplicated][0].date()
         raise MalformedDataError(f"{where}: the date {day} appears more than once; keep one row")
     prices = frame[PRICE_COLUMNS].to_numpy()
-    bad = ~(prices > 0)  # also catches NaN
+    bad = ~((prices > 0) & np.isfinite(prices))  # also catches NaN
     if bad.any():
         row = int(np.argmax(bad.any(axis=1)))
         raise MalformedDataError(
-            f"{where}: the bar of {frame.index[row].date()} has a missing or non-positive price "
-            f"({dict(frame.iloc[row][PRICE_COLUMNS])}); fix or remove that row"
+            f"{where}: the bar of {frame.index[row].date()} has a missing, infinite or "
+            f"non-positive price ({dict(frame.iloc[row][PRICE_COLUMNS])}); fix or remove that row"
         )
     volume = frame["volume"].to_numpy()
-    if (~(volume >= 0)).any():
-        row = int(np.argmax(~(volume >= 0)))
+    bad_volume = ~((volume >= 0) & np.isfinite(volume))
+    if bad_volume.any():
+        row = int(np.argmax(bad_volume))
         raise MalformedDataError(
-            f"{where}: the bar of {frame.index[row].date()} has a missing or negative volume; "
-            "fix or remove that row"
+            f"{where}: the bar of {frame.index[row].date()} has a missing, infinite or negative "
+            "volume; fix or remove that row"
         )
     return frame

@@ -8,11 +8,14 @@ splits and dividends, as LEAN's default ADJUSTED mode would present them.
 
 from __future__ import annotations
 
+import csv
+import io
 from pathlib import Path
 
 import pandas as pd
 
-from local_lean.data.bars import BAR_COLUMNS, check_bar_frame, make_bar_frame
+from local_lean.data.bars import BAR_COLUMNS
+from local_lean.data.rows import bars_from_rows, decode_text
 from local_lean.errors import MalformedDataError, MissingDataError
 
 REQUIRED_COLUMNS = ["date", *BAR_COLUMNS]
@@ -56,46 +59,49 @@ class CsvFolder:
         return self._cache[key]
 
 
+CSV_ROW_FORMAT = "a row of date (YYYY-MM-DD or yyyyMMdd),open,high,low,close,volume"
+
+
 def read_bar_csv(path: Path) -> pd.DataFrame:
     """Read one `date,open,high,low,close,volume` file; errors name the file and line."""
     try:
-        table = pd.read_csv(path, dtype={"date": str}, skip_blank_lines=True)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as error:
-        raise MalformedDataError(f"{path}: cannot be read as CSV ({error})") from error
-    table.columns = [str(column).strip().lower() for column in table.columns]
-    missing = [column for column in REQUIRED_COLUMNS if column not in table.columns]
+        raw = path.read_bytes()
+    except OSError as error:
+        raise MalformedDataError(f"{path}: cannot be read ({error})") from error
+    return parse_bar_csv(raw, str(path))
+
+
+def parse_bar_csv(raw: bytes, where: str) -> pd.DataFrame:
+    """Bars from the bytes of a CSV file with a header row; errors name `where` and the line."""
+    text = decode_text(raw, where)
+    reader = csv.reader(io.StringIO(text), strict=True)
+    try:
+        rows = [(reader.line_num, row) for row in reader if any(field.strip() for field in row)]
+    except csv.Error as error:
+        raise MalformedDataError(f"{where}, line {reader.line_num}: {error}") from None
+    if not rows:
+        raise MalformedDataError(
+            f"{where} is empty: the first row must name the columns date,open,high,low,close,volume"
+        )
+    header_line, header = rows[0]
+    names = [field.strip().lower().lstrip("\ufeff") for field in header]
+    missing = [column for column in REQUIRED_COLUMNS if column not in names]
     if missing:
         raise MalformedDataError(
-            f"{path}: the header lacks {', '.join(missing)}; the first row must name the columns "
-            "date,open,high,low,close,volume"
+            f"{where}, line {header_line}: the header lacks {', '.join(missing)}; the first row "
+            "must name the columns date,open,high,low,close,volume"
         )
-    text = table["date"].astype(str).str.strip().str.replace("-", "", regex=False)
-    dates = pd.to_datetime(text, format="%Y%m%d", errors="coerce")
-    _reject_first(dates.isna(), path, table, "a date that is not YYYY-MM-DD or yyyyMMdd")
-    for column in BAR_COLUMNS:
-        numbers = pd.to_numeric(table[column], errors="coerce")
-        _reject_first(numbers.isna(), path, table, f"a {column} that is not a number")
-        table[column] = numbers
-    frame = make_bar_frame(pd.DatetimeIndex(dates), table[BAR_COLUMNS].to_numpy())
-    return check_bar_frame(frame, str(path))
-
-
-def _reject_first(bad: pd.Series, path: Path, table: pd.DataFrame, problem: str) -> None:
-    if not bad.any():
-        return
-    row = int(bad.to_numpy().argmax())
-    # pandas drops blank lines; count lines in the file to report the true line number.
-    line_number = _data_line_number(path, row)
-    values = ",".join(str(value) for value in table.iloc[row].tolist())
-    raise MalformedDataError(f"{path}, line {line_number}: {problem}: {values!r}")
-
-
-def _data_line_number(path: Path, row: int) -> int:
-    seen = -1
-    lines = path.read_text().splitlines()
-    for number, line in enumerate(lines[1:], start=2):
-        if line.strip():
-            seen += 1
-            if seen == row:
-                return number
-    return row + 2
+    if not rows[1:]:
+        raise MalformedDataError(f"{where} has a header but no rows of prices")
+    positions = [names.index(column) for column in REQUIRED_COLUMNS]
+    for number, row in rows[1:]:
+        if len(row) < len(names):
+            raise MalformedDataError(
+                f"{where}, line {number}: {len(row)} fields, but the header names {len(names)}; "
+                f"expected {CSV_ROW_FORMAT}"
+            )
+    fields = [[row[position] for _, row in rows[1:]] for position in positions]
+    dates = [text.strip().replace("-", "") for text in fields[0]]
+    return bars_from_rows(
+        where, [number for number, _ in rows[1:]], dates, fields[1:], CSV_ROW_FORMAT
+    )

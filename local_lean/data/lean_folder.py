@@ -23,16 +23,19 @@ are taken as the data files name them, so a renamed security must be asked for b
 
 from __future__ import annotations
 
-import io
+import math
+import re
 import warnings
 import zipfile
+import zlib
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from local_lean.data.bars import BAR_COLUMNS, PRICE_COLUMNS, check_bar_frame, make_bar_frame
+from local_lean.data.bars import PRICE_COLUMNS
 from local_lean.data.map_files import MapFileResolver
+from local_lean.data.rows import EIGHT_DIGIT_DATE, bars_from_rows, decode_text, numbered_lines
 from local_lean.errors import MalformedDataError, MissingDataError
 
 PRICE_SCALE = 10_000.0
@@ -51,6 +54,11 @@ class LeanDataFolder:
                 "<ticker>.zip files; pass the folder that contains 'equity'"
             )
         self.map_folder = self.root / "equity" / "usa" / "map_files"
+        if not any(path.suffix.lower() == ".zip" for path in self.daily_folder.iterdir()):
+            raise MissingDataError(
+                f"{self.daily_folder} holds no <ticker>.zip files: download data with "
+                "`lean data download`, or pass another data folder"
+            )
         self.unadjusted_tickers: set[str] = set()
         self._cache: dict[str, pd.DataFrame] = {}
         self._map_file_resolver: MapFileResolver | None = None
@@ -97,6 +105,12 @@ class LeanDataFolder:
         return self.daily_folder / f"{ticker.strip().lower()}.zip"
 
 
+LEAN_ROW_FORMAT = "yyyyMMdd HH:mm,open,high,low,close,volume with prices x10000"
+LEAN_TIME = re.compile(r"(\d{8})(?: \d{2}:\d{2})?")
+# What a damaged zip can raise while it is opened or read.
+ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, OSError)
+
+
 def read_daily_zip(path: Path, ticker: str) -> pd.DataFrame:
     """The raw (unadjusted) bars of one LEAN daily zip, prices divided by 10,000."""
     if not path.is_file():
@@ -111,80 +125,57 @@ def read_daily_zip(path: Path, ticker: str) -> pd.DataFrame:
                 raise MalformedDataError(
                     f"{path} holds no .csv file; expected {ticker.lower()}.csv"
                 )
-            text = archive.read(members[0]).decode("utf-8")
-    except zipfile.BadZipFile as error:
-        raise MalformedDataError(f"{path} is not a readable zip file ({error})") from error
-    where = f"{path}:{members[0]}"
-    rows = _parse_rows(text, where)
-    dates = pd.to_datetime(rows["time"].str.slice(0, 8), format="%Y%m%d", errors="coerce")
-    _reject_bad_rows(dates.isna().to_numpy(), where, text, "a date that is not yyyyMMdd HH:mm")
-    values = rows[BAR_COLUMNS].to_numpy(dtype="float64")
-    values[:, :4] /= PRICE_SCALE
-    frame = make_bar_frame(pd.DatetimeIndex(dates), values)
-    return check_bar_frame(frame, where)
-
-
-def _parse_rows(text: str, where: str) -> pd.DataFrame:
-    try:
-        rows = pd.read_csv(
-            io.StringIO(text),
-            header=None,
-            names=["time", *BAR_COLUMNS],
-            dtype={"time": str},
-            on_bad_lines="error",
-            skip_blank_lines=True,
-        )
-    except pd.errors.ParserError as error:
+            raw = archive.read(members[0])
+    except (*ZIP_ERRORS, NotImplementedError, RuntimeError) as error:  # e.g. encrypted
         raise MalformedDataError(
-            f"{where}: {error}; each row must be yyyyMMdd HH:mm,open,high,low,close,volume"
+            f"{path} is not a readable zip file ({type(error).__name__}: {error}); download it "
+            "again"
         ) from error
-    for column in BAR_COLUMNS:
-        numbers = pd.to_numeric(rows[column], errors="coerce")
-        _reject_bad_rows(numbers.isna().to_numpy(), where, text, f"a {column} that is not a number")
-        rows[column] = numbers
-    return rows
+    return parse_daily_csv(raw, f"{path}:{members[0]}")
 
 
-def _reject_bad_rows(bad: np.ndarray, where: str, text: str, problem: str) -> None:
-    if not bad.any():
-        return
-    row = int(np.argmax(bad))
-    lines = [line for line in text.splitlines() if line.strip()]
-    line_number = _line_number_of_row(text, row)
-    raise MalformedDataError(
-        f"{where}, line {line_number}: {problem}: {lines[row]!r}; expected "
-        "yyyyMMdd HH:mm,open,high,low,close,volume with prices x10000"
+def parse_daily_csv(raw: bytes, where: str) -> pd.DataFrame:
+    """Bars from the bytes of a LEAN daily CSV; errors name `where` and the line."""
+    lines = numbered_lines(decode_text(raw, where))
+    if not lines:
+        raise MalformedDataError(f"{where} is empty: it holds no rows of {LEAN_ROW_FORMAT}")
+    rows = [line.strip().split(",") for _, line in lines]
+    for (number, line), fields in zip(lines, rows, strict=True):
+        time = LEAN_TIME.fullmatch(fields[0].strip())
+        if len(fields) != 6 or time is None:
+            problem = (
+                f"{len(fields)} fields instead of 6"
+                if len(fields) != 6
+                else f"a date that is not yyyyMMdd HH:mm: {fields[0]!r}"
+            )
+            raise MalformedDataError(
+                f"{where}, line {number}: {problem} in {line.strip()[:80]!r}; expected "
+                f"{LEAN_ROW_FORMAT}"
+            )
+    times, *columns = (list(column) for column in zip(*rows, strict=True))
+    dates = [time.strip()[:8] for time in times]
+    return bars_from_rows(
+        where, [number for number, _ in lines], dates, columns, LEAN_ROW_FORMAT, PRICE_SCALE
     )
-
-
-def _line_number_of_row(text: str, row: int) -> int:
-    """The 1-based line number of the `row`-th non-blank line."""
-    seen = -1
-    for number, line in enumerate(text.splitlines(), start=1):
-        if line.strip():
-            seen += 1
-            if seen == row:
-                return number
-    return seen + 1
 
 
 def read_factor_file(path: Path) -> pd.DataFrame:
     """Factor rows as a frame indexed by date with one column, `scale` = price x split factor."""
     dates: list[pd.Timestamp] = []
     scales: list[float] = []
-    for number, line in enumerate(path.read_text().splitlines(), start=1):
-        if not line.strip():
-            continue
+    for number, line in numbered_lines(decode_text(path.read_bytes(), str(path))):
         fields = line.strip().split(",")
         try:
-            day = pd.Timestamp(pd.to_datetime(fields[0], format="%Y%m%d"))
+            if not EIGHT_DIGIT_DATE.fullmatch(fields[0]):
+                raise ValueError(f"{fields[0]!r} is not yyyymmdd")
+            day = pd.Timestamp(int(fields[0][:4]), int(fields[0][4:6]), int(fields[0][6:]))
             scale = float(fields[1]) * float(fields[2])
         except (ValueError, IndexError) as error:
             raise MalformedDataError(
                 f"{path}, line {number}: {line!r} is not "
                 "yyyymmdd,price_factor,split_factor,reference_price"
             ) from error
-        if not scale > 0:
+        if not (math.isfinite(scale) and scale > 0):
             raise MalformedDataError(f"{path}, line {number}: factors must be positive: {line!r}")
         dates.append(day)
         scales.append(scale)

@@ -45,6 +45,38 @@ from local_lean.framework import (
     PortfolioConstructionModel,
     PortfolioTarget,
 )
+from local_lean.indicators import (
+    AverageTrueRange,
+    BarIndicator,
+    BollingerBands,
+    CompositeIndicator,
+    ConstantIndicator,
+    ExponentialMovingAverage,
+    Identity,
+    Indicator,
+    IndicatorBase,
+    IndicatorDataPoint,
+    IndicatorExtensions,
+    IndicatorResult,
+    IndicatorStatus,
+    LinearWeightedMovingAverage,
+    Maximum,
+    Minimum,
+    Momentum,
+    MovingAverageConvergenceDivergence,
+    MovingAverageType,
+    RateOfChange,
+    RelativeStrengthIndex,
+    RollingWindow,
+    SimpleMovingAverage,
+    StandardDeviation,
+    Sum,
+    TradeBarIndicator,
+    TrueRange,
+    Variance,
+    WilderMovingAverage,
+    WindowIndicator,
+)
 from local_lean.market_data import Slice, TradeBar, TradeBars
 from local_lean.object_store import ObjectStore
 from local_lean.orders import (

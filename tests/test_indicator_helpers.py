@@ -1,0 +1,259 @@
+"""QCAlgorithm's indicator helpers inside real backtests on LEAN's sample SPY data.
+
+Each daily bar updates the registered indicators before ``on_data`` sees it, with LEAN's
+default selectors; the values equal those of the same indicator fed the bars directly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from local_lean.algorithm import QCAlgorithm
+from local_lean.data.lean_folder import LeanDataFolder
+from local_lean.enums import Resolution
+from local_lean.indicators import (
+    AverageTrueRange,
+    BollingerBands,
+    ExponentialMovingAverage,
+    Maximum,
+    Minimum,
+    MovingAverageConvergenceDivergence,
+    MovingAverageType,
+    RelativeStrengthIndex,
+    SimpleMovingAverage,
+)
+from local_lean.market_data import TradeBar
+from local_lean.symbols import equity_symbol
+from tests.runner_helpers import run_algorithm
+
+SHARED_LEAN_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "lean"
+pytestmark = pytest.mark.skipif(
+    not (SHARED_LEAN_DATA / "equity" / "usa" / "daily" / "spy.zip").is_file(),
+    reason="LEAN's sample data folder is not available",
+)
+
+START, END = dt.date(2013, 10, 7), dt.date(2013, 12, 31)
+
+
+def spy_bars(first: dt.date, last: dt.date) -> list[TradeBar]:
+    """SPY's daily bars from the data folder, as the runner adjusts them."""
+    frame = LeanDataFolder(SHARED_LEAN_DATA).daily_bars("SPY")
+    frame = frame[(frame.index >= pd.Timestamp(first)) & (frame.index <= pd.Timestamp(last))]
+    spy = equity_symbol("SPY")
+    return [
+        TradeBar(spy, day, day + dt.timedelta(hours=16), *row)
+        for day, row in zip(
+            frame.index.to_pydatetime(),
+            frame[["open", "high", "low", "close", "volume"]].itertuples(index=False),
+            strict=True,
+        )
+    ]
+
+
+class HelpersAlgorithm(QCAlgorithm):
+    """Creates each helper and records, in on_data, what the indicators hold."""
+
+    def initialize(self):
+        self.set_start_date(START)
+        self.set_end_date(END)
+        self.spy = self.add_equity("SPY", Resolution.DAILY).symbol
+        self.indicators = {
+            "sma": self.sma(self.spy, 10),
+            "ema": self.ema("SPY", 10),
+            "macd": self.macd(self.spy, 5, 12, 4),
+            "bb": self.bb(self.spy, 10, 2),
+            "rsi": self.rsi(self.spy, 7),
+            "atr": self.atr(self.spy, 7),
+            "max": self.max(self.spy, 5),
+            "min": self.min(self.spy, 5),
+            "roc": self.roc(self.spy, 5),
+            "mom": self.mom(self.spy, 5),
+            "std": self.std(self.spy, 5),
+            "lwma": self.lwma(self.spy, 5),
+            "high_sma": self.sma(self.spy, 3, selector=lambda bar: bar.high),
+        }
+        self.seen = []
+
+    def on_data(self, slice):
+        bar = slice[self.spy]
+        self.seen.append(
+            {
+                "time": slice.time,
+                "close": bar.close,
+                **{name: (ind.current.value, ind.current.time, ind.is_ready, ind.samples)
+                   for name, ind in self.indicators.items()},
+            }
+        )  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def helpers_run():
+    algorithm, outcome = run_algorithm(HelpersAlgorithm, data=SHARED_LEAN_DATA)
+    assert outcome.succeeded, outcome.runtime_error
+    return algorithm
+
+
+def direct(indicator, bars, selector=None):
+    """Feed `indicator` the bars directly; its value after each bar."""
+    values = []
+    for bar in bars:
+        if selector is None:
+            indicator.update(bar)
+        else:
+            indicator.update(bar.end_time, selector(bar))
+        values.append(indicator.current.value)
+    return values
+
+
+def test_each_bar_updates_the_indicators_before_on_data(helpers_run):
+    seen = helpers_run.seen
+    assert len(seen) == len(spy_bars(START, END))
+    for number, row in enumerate(seen, start=1):
+        value, time, ready, samples = row["sma"]
+        assert time == row["time"]  # stamped with the bar on_data receives
+        assert samples == number
+        assert ready == (number >= 10)
+
+
+@pytest.mark.parametrize(
+    ("name", "make", "selector"),
+    [
+        ("sma", lambda: SimpleMovingAverage(10), None),
+        ("ema", lambda: ExponentialMovingAverage(10), None),
+        ("macd", lambda: MovingAverageConvergenceDivergence(5, 12, 4), None),
+        ("bb", lambda: BollingerBands(10, 2), None),
+        ("rsi", lambda: RelativeStrengthIndex(7), None),
+        ("atr", lambda: AverageTrueRange(7, MovingAverageType.SIMPLE), None),  # LEAN's helper
+        ("max", lambda: Maximum(5), lambda bar: bar.high),  # LEAN's helper: the highs
+        ("min", lambda: Minimum(5), lambda bar: bar.low),
+        ("high_sma", lambda: SimpleMovingAverage(3), lambda bar: bar.high),
+    ],
+)
+def test_helper_values_equal_the_indicator_fed_directly(helpers_run, name, make, selector):
+    expected = direct(make(), spy_bars(START, END), selector)
+    recorded = [row[name][0] for row in helpers_run.seen]
+    assert recorded == pytest.approx(expected, abs=1e-9)
+
+
+def test_helpers_are_named_as_lean_names_them(helpers_run):
+    names = {key: ind.name for key, ind in helpers_run.indicators.items()}
+    assert names["sma"] == "SMA(10,SPY_day)"
+    assert names["macd"] == "MACD(5,12,4,SPY_day)"
+    assert names["rsi"] == "RSI(7,Wilders,SPY_day)"
+    assert names["bb"] == "BB(10,2,SPY_day)"
+
+
+class WarmUpAlgorithm(QCAlgorithm):
+    """warm_up_indicator in initialize; set_warm_up feeds helpers before the start."""
+
+    def initialize(self):
+        self.set_start_date(START)
+        self.set_end_date(START + dt.timedelta(days=10))
+        spy = self.add_equity("SPY").symbol
+        self.manual = SimpleMovingAverage(10)
+        self.warm_up_indicator(spy, self.manual)
+        self.ready_after_initialize = self.manual.is_ready
+        self.value_after_initialize = self.manual.current.value
+        self.history_frame = self.indicator_history(
+            MovingAverageConvergenceDivergence(5, 12, 4), spy, 20
+        )
+        self.set_warm_up(30)
+        self.warmed = self.rsi(spy, 14)
+        self.ready_at_start = None
+
+    def on_warmup_finished(self):
+        self.ready_at_start = self.warmed.is_ready
+
+
+@pytest.fixture(scope="module")
+def warm_up_run():
+    algorithm, outcome = run_algorithm(WarmUpAlgorithm, data=SHARED_LEAN_DATA)
+    assert outcome.succeeded, outcome.runtime_error
+    return algorithm
+
+
+def test_warm_up_indicator_feeds_the_bars_before_the_start(warm_up_run):
+    before_start = spy_bars(dt.date(2013, 9, 1), START - dt.timedelta(days=1))[-10:]
+    assert warm_up_run.ready_after_initialize
+    mean = sum(bar.close for bar in before_start) / 10
+    assert warm_up_run.value_after_initialize == pytest.approx(mean)
+
+
+def test_set_warm_up_readies_helpers_before_the_start(warm_up_run):
+    assert warm_up_run.ready_at_start is True
+
+
+def test_indicator_history_returns_the_last_period_values_as_lean_frames_them(warm_up_run):
+    history = warm_up_run.history_frame
+    frame = history.data_frame
+    assert len(frame) == 20 and history.count == 20
+    assert list(frame.columns) == ["current", "fast", "histogram", "signal", "slow"]
+    # LEAN fetches period + warm_up_period - 1 bars: exactly `period` ready values.
+    bars = spy_bars(dt.date(2013, 6, 1), START - dt.timedelta(days=1))[-(20 + 15 - 1) :]
+    expected = direct(MovingAverageConvergenceDivergence(5, 12, 4), bars)[-20:]
+    assert frame["current"].tolist() == pytest.approx(expected)
+    assert frame.index[-1] == bars[-1].end_time
+    assert [p.value for p in history["signal"]] == pytest.approx(frame["signal"].tolist())
+
+
+class PlotAndRegisterAlgorithm(QCAlgorithm):
+    def initialize(self):
+        self.set_start_date(START)
+        self.set_end_date(START + dt.timedelta(days=14))
+        self.spy = self.add_equity("SPY").symbol
+        self.custom = SimpleMovingAverage("custom", 3)
+        self.register_indicator(self.spy, self.custom, Resolution.DAILY, lambda bar: bar.open)
+        self.plot_indicator("Indicators", True, self.custom)
+        self.dropped = SimpleMovingAverage(3)
+        self.register_indicator(self.spy, self.dropped)
+        self.unregister_indicator(self.dropped)
+
+
+def test_register_plot_and_unregister():
+    algorithm, outcome = run_algorithm(PlotAndRegisterAlgorithm, data=SHARED_LEAN_DATA)
+    assert outcome.succeeded, outcome.runtime_error
+    bars = spy_bars(START, START + dt.timedelta(days=14))
+    assert algorithm.custom.current.value == pytest.approx(sum(bar.open for bar in bars[-3:]) / 3)
+    points = outcome.record.charts["Indicators"]["custom"]
+    assert len(points) == len(bars) - 2  # plotted once ready
+    assert algorithm.dropped.samples == 0
+
+
+# ----- bad input ----------------------------------------------------------------------------------
+
+
+def _failing(body):
+    class Failing(QCAlgorithm):
+        def initialize(self):
+            self.set_start_date(START)
+            self.set_end_date(START + dt.timedelta(days=3))
+            self.spy = self.add_equity("SPY").symbol
+            body(self)
+
+    _, outcome = run_algorithm(Failing, data=SHARED_LEAN_DATA)
+    assert not outcome.succeeded
+    return outcome.runtime_error
+
+
+def test_a_resolution_other_than_daily_is_not_supported():
+    error = _failing(lambda self: self.sma(self.spy, 10, Resolution.MINUTE))
+    assert "NotSupportedError" in error and "Resolution.MINUTE" in error
+
+
+def test_a_symbol_never_added_is_named():
+    error = _failing(lambda self: self.ema("QQQ", 10))
+    assert "add_equity('QQQ')" in error
+
+
+def test_a_bad_period_is_named():
+    error = _failing(lambda self: self.rsi(self.spy, 0))
+    assert "integer >= 1" in error
+
+
+def test_register_indicator_needs_an_indicator():
+    error = _failing(lambda self: self.register_indicator(self.spy, 14))
+    assert "register_indicator needs an indicator" in error

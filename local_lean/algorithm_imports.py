@@ -51,6 +51,7 @@ from local_lean.indicators import (
     BollingerBands,
     CompositeIndicator,
     ConstantIndicator,
+    Delay,
     ExponentialMovingAverage,
     Identity,
     Indicator,

@@ -198,6 +198,9 @@ def test_indicator_history_returns_the_last_period_values_as_lean_frames_them(wa
     assert frame["current"].tolist() == pytest.approx(expected)
     assert frame.index[-1] == bars[-1].end_time
     assert [p.value for p in history["signal"]] == pytest.approx(frame["signal"].tolist())
+    last = list(history)[-1]
+    assert last.current.value == last["current"].value == frame["current"].iloc[-1]
+    assert last.signal is last["signal"] and last == last.current.value
 
 
 class PlotAndRegisterAlgorithm(QCAlgorithm):

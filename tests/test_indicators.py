@@ -21,6 +21,7 @@ from local_lean.indicators import (
     AverageTrueRange,
     BollingerBands,
     CompositeIndicator,
+    Delay,
     ExponentialMovingAverage,
     Identity,
     IndicatorDataPoint,
@@ -240,6 +241,13 @@ def test_momentum_is_the_change_over_the_period_and_ready_after_period_plus_one(
     feed(momentum, [6], T0 + dt.timedelta(days=5))
     assert momentum.is_ready and momentum.current.value == 5
     assert momentum.warm_up_period == 6
+
+
+def test_delay_gives_the_input_period_updates_ago():
+    delay = feed(Delay(2), [1, 2])
+    assert delay.current.value == 1 and not delay.is_ready
+    feed(delay, [3, 4], T0 + dt.timedelta(days=2))
+    assert delay.current.value == 2 and delay.is_ready and delay.warm_up_period == 3
 
 
 def test_simple_moving_average_is_a_partial_mean_before_ready():

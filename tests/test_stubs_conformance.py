@@ -37,6 +37,7 @@ from local_lean.indicators import (
     BollingerBands,
     CompositeIndicator,
     ConstantIndicator,
+    Delay,
     ExponentialMovingAverage,
     Identity,
     Indicator,
@@ -63,6 +64,7 @@ from local_lean.indicators import (
     WilderMovingAverage,
     WindowIndicator,
 )
+from local_lean.indicators.helpers import IndicatorDataPoints, IndicatorHistory
 from local_lean.market_data import Slice, TradeBar, TradeBars
 from local_lean.object_store import ObjectStore
 from local_lean.orders import (
@@ -167,6 +169,9 @@ CLASSES = [
     (WilderMovingAverage, "QuantConnect.Indicators.WilderMovingAverage"),
     (LinearWeightedMovingAverage, "QuantConnect.Indicators.LinearWeightedMovingAverage"),
     (Momentum, "QuantConnect.Indicators.Momentum"),
+    (Delay, "QuantConnect.Indicators.Delay"),
+    (IndicatorDataPoints, "QuantConnect.Indicators.IndicatorDataPoints"),
+    (IndicatorHistory, "QuantConnect.Data.IndicatorHistory"),
     (RateOfChange, "QuantConnect.Indicators.RateOfChange"),
     (Maximum, "QuantConnect.Indicators.Maximum"),
     (Minimum, "QuantConnect.Indicators.Minimum"),

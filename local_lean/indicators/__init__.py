@@ -35,6 +35,7 @@ from local_lean.indicators.moving_averages import (
     WilderMovingAverage,
 )
 from local_lean.indicators.oscillators import (
+    Delay,
     Maximum,
     Minimum,
     Momentum,
@@ -57,6 +58,7 @@ __all__ = [
     "BollingerBands",
     "CompositeIndicator",
     "ConstantIndicator",
+    "Delay",
     "ExponentialMovingAverage",
     "Identity",
     "Indicator",

@@ -146,16 +146,63 @@ _NOT_HISTORY = {
 }
 
 
+class IndicatorDataPoints:
+    """One time of an indicator history: the indicator's values then, by name
+    (``points["middle_band"]``, ``points.upper_band``, ``points.current``)."""
+
+    def __init__(self, points: dict[str, IndicatorDataPoint]) -> None:
+        self._points = points
+
+    @property
+    def current(self) -> IndicatorDataPoint:
+        return self._points["current"]
+
+    @property
+    def value(self) -> float:
+        return self.current.value
+
+    @property
+    def time(self) -> dt.datetime:
+        return self.current.time
+
+    @property
+    def end_time(self) -> dt.datetime:
+        return self.current.end_time
+
+    def __getitem__(self, name: str) -> IndicatorDataPoint | None:
+        return self._points.get(_column(name))
+
+    def __getattr__(self, name: str) -> IndicatorDataPoint:
+        if not name.startswith("_") and _column(name) in self._points:
+            return self._points[_column(name)]
+        raise AttributeError(f"no indicator value named {name!r}: use one of {list(self._points)}")
+
+    def __float__(self) -> float:
+        return self.value
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, int | float) and not isinstance(other, bool):
+            return self.value == other
+        return self is other
+
+    __hash__ = object.__hash__
+
+    def __str__(self) -> str:
+        points = sorted(self._points.items())
+        values = ", ".join(f"{name}: {point.value:g}" for name, point in points)
+        return f"{self.end_time} {values}"
+
+
 class IndicatorHistory:
     """What ``indicator_history`` returns: the indicator's values at each time it was ready.
 
     ``data_frame`` has one column per indicator value (``current``, and e.g. ``fast``,
     ``signal``... named as LEAN's pandas columns: the property name lower-cased without
     underscores), indexed by the values' end times; ``current`` and ``["signal"]`` are lists of
-    IndicatorDataPoint; iterating gives one dict of points per time.
+    IndicatorDataPoint; iterating gives an IndicatorDataPoints per time.
     """
 
-    def __init__(self, rows: list[dict[str, Any]], frame: pd.DataFrame) -> None:
+    def __init__(self, rows: list[IndicatorDataPoints], frame: pd.DataFrame) -> None:
         self._rows = rows
         self._frame = frame
 
@@ -164,7 +211,7 @@ class IndicatorHistory:
         return self._frame
 
     @property
-    def data(self) -> list[dict[str, Any]]:
+    def data(self) -> list[IndicatorDataPoints]:
         return list(self._rows)
 
     @property
@@ -173,19 +220,21 @@ class IndicatorHistory:
 
     @property
     def current(self) -> list[IndicatorDataPoint]:
-        return [row["current"] for row in self._rows]
+        return [row.current for row in self._rows]
 
     def __getitem__(self, name: str) -> list[IndicatorDataPoint]:
-        key = _column(name)
-        if not self._rows or key not in self._rows[0]:
+        if self._rows and self._rows[0][name] is None:
             raise KeyError(f"no indicator values named {name!r}: use one of {list(self._frame)}")
-        return [row[key] for row in self._rows]
+        return [row[name] for row in self._rows]
 
     def __iter__(self) -> Any:
         return iter(self._rows)
 
     def __len__(self) -> int:
         return len(self._rows)
+
+    def __str__(self) -> str:
+        return f"{self.count} indicator values"
 
 
 def _column(name: str) -> str:
@@ -205,12 +254,12 @@ def run_indicator_history(indicator: IndicatorBase, inputs: Iterable[Any]) -> In
     """Reset `indicator`, feed it `inputs` and collect its values each time it is ready."""
     indicator.reset()
     members = _history_members(indicator)
-    rows: list[dict[str, Any]] = []
+    rows: list[IndicatorDataPoints] = []
     other_values: dict[str, list[tuple[dt.datetime, Any]]] = {}
     series: dict[str, dict[dt.datetime, float]] = {"current": {}}
 
     def record(sender: Any, updated: IndicatorDataPoint) -> None:
-        if not indicator.is_ready or (rows and rows[-1]["current"].time == updated.time):
+        if not indicator.is_ready or (rows and rows[-1].time == updated.time):
             return
         row = {"current": updated}
         series["current"][updated.end_time] = updated.value
@@ -225,7 +274,7 @@ def run_indicator_history(indicator: IndicatorBase, inputs: Iterable[Any]) -> In
             else:
                 text = _lean_type_name(value) if isinstance(value, MovingAverageType) else value
                 other_values.setdefault(column, []).append((updated.end_time, text))
-        rows.append(row)
+        rows.append(IndicatorDataPoints(row))
 
     indicator.updated += record
     try:

@@ -2,6 +2,7 @@
 
 - ``Momentum(period)``: x - x[period ago]; ``RateOfChange(period)``: (x - x0) / x0, 0 when
   x0 is 0. Both are ready after period + 1 inputs and use the oldest input held before that.
+- ``Delay(period)``: the input `period` updates ago (the oldest one held before that).
 - ``Maximum(period)`` / ``Minimum(period)``: the extreme of the last `period` inputs, with
   ``periods_since_maximum`` / ``periods_since_minimum``.
 - ``RelativeStrengthIndex(period, moving_average_type=WILDERS)``: 100 - 100 / (1 + gain/loss),
@@ -51,6 +52,26 @@ class Momentum(WindowIndicator):
 
     def _compute_from_window(self, window: RollingWindow, input: IndicatorDataPoint) -> float:
         return input.value - _oldest_input(window).value
+
+
+class Delay(WindowIndicator):
+    """The input `period` updates ago; ready after period + 1 inputs."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        name, values = bind_overload("Delay", args, kwargs, ("period",))
+        period = values["period"]
+        super().__init__(name or f"DELAY({period})", period)
+
+    @property
+    def is_ready(self) -> bool:
+        return self.samples > self.period
+
+    @property
+    def warm_up_period(self) -> int:
+        return self.period + 1
+
+    def _compute_from_window(self, window: RollingWindow, input: IndicatorDataPoint) -> float:
+        return _oldest_input(window).value
 
 
 class RateOfChange(WindowIndicator):

@@ -66,6 +66,7 @@ from local_lean.indicators import (
     Momentum,
     MovingAverageConvergenceDivergence,
     MovingAverageType,
+    PythonIndicator,
     RateOfChange,
     RelativeStrengthIndex,
     RollingWindow,

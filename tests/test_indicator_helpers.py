@@ -23,6 +23,7 @@ from local_lean.indicators import (
     Minimum,
     MovingAverageConvergenceDivergence,
     MovingAverageType,
+    PythonIndicator,
     RelativeStrengthIndex,
     SimpleMovingAverage,
 )
@@ -224,6 +225,45 @@ def test_register_plot_and_unregister():
     points = outcome.record.charts["Indicators"]["custom"]
     assert len(points) == len(bars) - 2  # plotted once ready
     assert algorithm.dropped.samples == 0
+
+
+class CustomAverage(PythonIndicator):
+    """A custom indicator as LEAN's documentation writes one: the mean of the last closes."""
+
+    def __init__(self, name, period):
+        super().__init__()
+        self.name = name
+        self.value = 0
+        self.closes = []
+        self.period = period
+        self.warm_up_period = period
+
+    def update(self, input):
+        self.closes = ([input.close] + self.closes)[: self.period]
+        self.value = sum(self.closes) / len(self.closes)
+        return len(self.closes) == self.period
+
+
+class CustomIndicatorAlgorithm(QCAlgorithm):
+    def initialize(self):
+        self.set_start_date(START)
+        self.set_end_date(START + dt.timedelta(days=14))
+        self.spy = self.add_equity("SPY").symbol
+        self.custom = CustomAverage("custom", 5)
+        self.register_indicator(self.spy, self.custom, Resolution.DAILY)
+        self.warm_up_indicator(self.spy, self.custom, Resolution.DAILY)
+        self.ready_in_initialize = self.custom.is_ready
+        self.reference = self.sma(self.spy, 5)
+        self.warm_up_indicator(self.spy, self.reference)
+
+
+def test_python_indicators_register_and_warm_up_as_leans():
+    algorithm, outcome = run_algorithm(CustomIndicatorAlgorithm, data=SHARED_LEAN_DATA)
+    assert outcome.succeeded, outcome.runtime_error
+    assert algorithm.ready_in_initialize
+    assert algorithm.custom.samples == algorithm.reference.samples
+    assert algorithm.custom.current.value == pytest.approx(algorithm.reference.current.value)
+    assert algorithm.custom.current.time == algorithm.reference.current.time
 
 
 # ----- bad input ----------------------------------------------------------------------------------

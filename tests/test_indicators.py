@@ -32,6 +32,7 @@ from local_lean.indicators import (
     Momentum,
     MovingAverageConvergenceDivergence,
     MovingAverageType,
+    PythonIndicator,
     RateOfChange,
     RelativeStrengthIndex,
     RollingWindow,
@@ -405,6 +406,53 @@ def test_ema_max_min_and_weighted_by_extensions():
     assert ema.current.value == 2
     assert weighted.current.value == pytest.approx((1 * 1 + 3 * 3) / 4)
     assert isinstance(weighted, CompositeIndicator)
+
+
+# ----- PythonIndicator ---------------------------------------------------------------------------
+
+
+class Range(PythonIndicator):
+    """An algorithm's own indicator, written as LEAN's docs write them (no super().__init__)."""
+
+    def __init__(self, name):
+        self.name = name
+        self.value = 0
+        self.warm_up_period = 2
+        self.seen = 0
+
+    def update(self, input):
+        self.seen += 1
+        self.value = input.high - input.low
+        return self.seen >= 2
+
+
+def test_python_indicators_run_through_leans_update_machinery_when_fed():
+    from local_lean.indicators.base import feed
+
+    custom = Range("range")
+    smoothed = IndicatorExtensions.sma(custom, 2)
+    for day, (high, low) in enumerate([(3, 1), (5, 1), (9, 3)]):
+        time = T0 + dt.timedelta(days=day)
+        feed(custom, TradeBar(SPY, time, time, low, high, low, high, 0))
+    assert custom.samples == 3 and custom.is_ready and custom.current.value == 6
+    assert custom.warm_up_period == 2 and custom.name == "range"
+    assert smoothed.current.value == 5  # fed from the second value, once custom was ready
+
+
+def test_a_python_indicator_calls_its_own_update_directly():
+    custom = Range("range")
+    assert custom.update(TradeBar(SPY, T0, T0, 1, 3, 1, 2, 0)) is False
+    assert custom.value == 2 and custom.samples == 0  # no machinery, as in LEAN
+
+
+def test_a_python_indicator_without_update_is_named():
+    class Incomplete(PythonIndicator):
+        pass
+
+    from local_lean.indicators.base import feed
+
+    with pytest.raises(NotImplementedError, match="update must be implemented"):
+        feed(Incomplete(), IndicatorDataPoint(T0, 1.0))
 
 
 # ----- RollingWindow -------------------------------------------------------------------------

@@ -5,6 +5,7 @@
   BarIndicator/TradeBarIndicator for bars, WindowIndicator over the last `period` inputs).
 - ``composition``: Identity, ConstantIndicator, CompositeIndicator, IndicatorExtensions.
 - ``moving_averages``, ``oscillators``, ``volatility``: the indicators themselves.
+- ``python_indicator``: PythonIndicator, the base of indicators written in Python.
 - ``helpers``: what QCAlgorithm adds (``self.sma(...)``, ``register_indicator``,
   ``warm_up_indicator``, ``indicator_history``, ``plot_indicator``) and the registry the
   engine feeds with each daily bar before ``on_data``.
@@ -43,6 +44,7 @@ from local_lean.indicators.oscillators import (
     RateOfChange,
     RelativeStrengthIndex,
 )
+from local_lean.indicators.python_indicator import PythonIndicator
 from local_lean.indicators.rolling_window import RollingWindow
 from local_lean.indicators.volatility import (
     AverageTrueRange,
@@ -73,6 +75,7 @@ __all__ = [
     "Momentum",
     "MovingAverageConvergenceDivergence",
     "MovingAverageType",
+    "PythonIndicator",
     "RateOfChange",
     "RelativeStrengthIndex",
     "RollingWindow",

@@ -149,6 +149,8 @@ class IndicatorBase:
 
     # True for indicators computed from bars (high, low, close...), False for numbers.
     _takes_bars = False
+    # True for indicators that take any input as it is (PythonIndicator).
+    _passes_input_through = False
 
     def __init__(self, name: str = "") -> None:
         self._name = name
@@ -251,6 +253,8 @@ class IndicatorBase:
         if len(args) != 1:
             raise TypeError("update takes one bar or data point, or (time, value)")
         data = args[0]
+        if self._passes_input_through:
+            return data
         if self._takes_bars:
             if isinstance(data, IndicatorDataPoint) or not hasattr(data, "high"):
                 raise TypeError(
@@ -379,6 +383,12 @@ class WindowIndicator(IndicatorBase):
 
 
 # ----- helpers shared by the indicator modules -------------------------------------------------
+
+
+def feed(indicator: IndicatorBase, input: Any) -> bool:
+    """Update `indicator` through LEAN's machinery (samples, current, updated handlers), even
+    when it is a PythonIndicator whose own ``update`` is the algorithm's computation."""
+    return IndicatorBase.update(indicator, input)
 
 
 def check_period(period: Any, owner: str, what: str = "period") -> int:

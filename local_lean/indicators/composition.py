@@ -19,6 +19,7 @@ from local_lean.indicators.base import (
     IndicatorDataPoint,
     IndicatorResult,
     IndicatorStatus,
+    feed,
 )
 from local_lean.indicators.moving_averages import ExponentialMovingAverage, SimpleMovingAverage
 from local_lean.indicators.rolling_window import RollingWindow
@@ -168,7 +169,7 @@ class _Of:
 
         def forward(sender: Any, updated: IndicatorDataPoint) -> None:
             if not wait_for_first_to_ready or first.is_ready:
-                second.update(updated)
+                feed(second, updated)
 
         first.updated += forward
         return second

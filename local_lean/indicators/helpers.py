@@ -26,7 +26,7 @@ import pandas as pd
 
 from local_lean.enums import Resolution
 from local_lean.errors import NotSupportedError
-from local_lean.indicators.base import MIN_TIME, IndicatorBase, IndicatorDataPoint
+from local_lean.indicators.base import MIN_TIME, IndicatorBase, IndicatorDataPoint, feed
 from local_lean.indicators.moving_averages import (
     ExponentialMovingAverage,
     LinearWeightedMovingAverage,
@@ -67,7 +67,7 @@ class _Registration:
         self.selector = selector
 
     def update(self, bar: TradeBar) -> None:
-        self.indicator.update(indicator_input(self.indicator, bar, self.selector))
+        feed(self.indicator, indicator_input(self.indicator, bar, self.selector))
 
 
 class IndicatorRegistry:
@@ -279,7 +279,7 @@ def run_indicator_history(indicator: IndicatorBase, inputs: Iterable[Any]) -> In
     indicator.updated += record
     try:
         for item in inputs:
-            indicator.update(item)
+            feed(indicator, item)
     finally:
         indicator.updated -= record
     columns = {name: pd.Series(values, dtype="float64") for name, values in series.items()}
@@ -466,7 +466,7 @@ class QCAlgorithmIndicators:
         symbols = self._indicator_symbols(symbol)
         bars = self._daily_bars(symbols, period)
         for bar in bars:
-            indicator.update(indicator_input(indicator, bar, selector))
+            feed(indicator, indicator_input(indicator, bar, selector))
 
     def indicator_history(
         self, indicator: Any, symbol: Any, *args: Any, **kwargs: Any

@@ -204,6 +204,32 @@ def test_indicator_history_returns_the_last_period_values_as_lean_frames_them(wa
     assert last.signal is last["signal"] and last == last.current.value
 
 
+class HistoryOverloadsAlgorithm(QCAlgorithm):
+    def initialize(self):
+        self.set_start_date(START)
+        self.set_end_date(START + dt.timedelta(days=3))
+        spy = self.add_equity("SPY").symbol
+        self.qqq = self.add_equity("QQQ").symbol
+        self.by_span = self.indicator_history(SimpleMovingAverage(5), spy, dt.timedelta(days=30))
+        self.by_dates = self.indicator_history(
+            SimpleMovingAverage(5), spy, dt.datetime(2013, 9, 3), dt.datetime(2013, 10, 1)
+        )
+        self.both = SimpleMovingAverage(4)
+        self.warm_up_indicator([spy, self.qqq], self.both)
+
+
+def test_indicator_history_spans_and_dates_and_warm_up_of_several_symbols():
+    algorithm, outcome = run_algorithm(HistoryOverloadsAlgorithm, data=SHARED_LEAN_DATA)
+    assert outcome.succeeded, outcome.runtime_error
+    closes = [bar.close for bar in spy_bars(dt.date(2013, 9, 3), dt.date(2013, 9, 30))]
+    frame = algorithm.by_dates.data_frame
+    assert len(frame) == len(closes) - 4
+    assert frame["current"].iloc[-1] == pytest.approx(sum(closes[-5:]) / 5)
+    assert algorithm.by_span.count > 10
+    # Both symbols' bars, in time order: 4 bars each, the mean of the last 2 days' closes.
+    assert algorithm.both.samples == 8 and algorithm.both.is_ready
+
+
 class PlotAndRegisterAlgorithm(QCAlgorithm):
     def initialize(self):
         self.set_start_date(START)
@@ -295,6 +321,18 @@ def test_a_symbol_never_added_is_named():
 def test_a_bad_period_is_named():
     error = _failing(lambda self: self.rsi(self.spy, 0))
     assert "integer >= 1" in error
+
+
+def test_a_period_other_than_a_day_is_not_supported():
+    error = _failing(
+        lambda self: self.warm_up_indicator(self.spy, SimpleMovingAverage(3), dt.timedelta(hours=1))
+    )
+    assert "NotSupportedError" in error and "does not consolidate" in error
+
+
+def test_indicator_history_needs_a_positive_bar_count():
+    error = _failing(lambda self: self.indicator_history(SimpleMovingAverage(3), self.spy, 0))
+    assert "bar count >= 1" in error
 
 
 def test_register_indicator_needs_an_indicator():

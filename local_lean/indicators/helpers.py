@@ -519,7 +519,18 @@ class QCAlgorithmIndicators:
         self, indicator: IndicatorBase, symbol: Any, resolution: Any, selector: Selector
     ) -> Any:
         self.register_indicator(symbol, indicator, resolution, selector)
+        if self._automatic_indicator_warm_up():
+            self.warm_up_indicator(symbol, indicator, resolution, selector)
         return indicator
+
+    def _automatic_indicator_warm_up(self) -> bool:
+        """LEAN's ``settings.automatic_indicator_warm_up`` (False by default), where the
+        algorithm has settings."""
+        try:
+            settings = self.settings
+        except (AttributeError, NotSupportedError):
+            return False
+        return bool(getattr(settings, "automatic_indicator_warm_up", False))
 
     def _indicator_name(self, symbol: Any, kind: str, resolution: Any) -> str:
         """LEAN's CreateIndicatorName: 'SMA(14)' for SPY daily is 'SMA(14,SPY_day)'."""

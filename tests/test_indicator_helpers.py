@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from types import SimpleNamespace
 
 import pandas as pd
 import pytest
@@ -226,8 +227,23 @@ def test_indicator_history_spans_and_dates_and_warm_up_of_several_symbols():
     assert len(frame) == len(closes) - 4
     assert frame["current"].iloc[-1] == pytest.approx(sum(closes[-5:]) / 5)
     assert algorithm.by_span.count > 10
-    # Both symbols' bars, in time order: 4 bars each, the mean of the last 2 days' closes.
+    # warm_up_period bars of each symbol, interleaved in time order.
     assert algorithm.both.samples == 8 and algorithm.both.is_ready
+
+
+class AutomaticWarmUpAlgorithm(QCAlgorithm):
+    def initialize(self):
+        self.set_start_date(START)
+        self.set_end_date(START + dt.timedelta(days=3))
+        self.settings = SimpleNamespace(automatic_indicator_warm_up=True)  # LEAN's setting
+        self.average = self.sma(self.add_equity("SPY").symbol, 5)
+        self.ready_in_initialize = self.average.is_ready
+
+
+def test_helpers_warm_up_automatically_when_the_settings_ask():
+    algorithm, outcome = run_algorithm(AutomaticWarmUpAlgorithm, data=SHARED_LEAN_DATA)
+    assert outcome.succeeded, outcome.runtime_error
+    assert algorithm.ready_in_initialize
 
 
 class PlotAndRegisterAlgorithm(QCAlgorithm):

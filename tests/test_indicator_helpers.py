@@ -77,6 +77,8 @@ class HelpersAlgorithm(QCAlgorithm):
             "std": self.std(self.spy, 5),
             "lwma": self.lwma(self.spy, 5),
             "high_sma": self.sma(self.spy, 3, selector=lambda bar: bar.high),
+            "identity": self.identity(self.spy),
+            "volume": self.identity(self.spy, Resolution.DAILY, lambda bar: bar.volume, "volume"),
         }
         self.seen = []
 
@@ -147,6 +149,13 @@ def test_helpers_are_named_as_lean_names_them(helpers_run):
     assert names["macd"] == "MACD(5,12,4,SPY_day)"
     assert names["rsi"] == "RSI(7,Wilders,SPY_day)"
     assert names["bb"] == "BB(10,2,SPY_day)"
+    assert names["identity"] == "close(SPY_day)" and names["volume"] == "volume(SPY_day)"
+
+
+def test_identity_gives_the_selected_value_of_each_bar(helpers_run):
+    bars = spy_bars(START, END)
+    assert [row["identity"][0] for row in helpers_run.seen] == [bar.close for bar in bars]
+    assert [row["volume"][0] for row in helpers_run.seen] == [bar.volume for bar in bars]
 
 
 class WarmUpAlgorithm(QCAlgorithm):

@@ -27,6 +27,7 @@ import pandas as pd
 from local_lean.enums import Resolution
 from local_lean.errors import NotSupportedError
 from local_lean.indicators.base import MIN_TIME, IndicatorBase, IndicatorDataPoint, feed
+from local_lean.indicators.composition import Identity
 from local_lean.indicators.moving_averages import (
     ExponentialMovingAverage,
     LinearWeightedMovingAverage,
@@ -425,6 +426,21 @@ class QCAlgorithmIndicators:
     ) -> Sum:
         name = self._indicator_name(symbol, f"SUM({period})", resolution)
         return self._initialize(Sum(name, period), symbol, resolution, selector)
+
+    def identity(self, symbol: Any, *args: Any, **kwargs: Any) -> Identity:
+        """``identity(symbol, [resolution,] selector=None, field_name=None)``: the selected
+        value of each bar (the close by default), named after `field_name`."""
+        args = list(args)
+        resolution = kwargs.pop("resolution", None)
+        if resolution is None and args and isinstance(args[0], Resolution | dt.timedelta):
+            resolution = args.pop(0)
+        names = ["selector", "field_name"]
+        if len(args) > len(names) or set(kwargs) - set(names):
+            raise TypeError("identity takes (symbol, [resolution,] selector, field_name)")
+        values = {**dict(zip(names, args, strict=False)), **kwargs}
+        field_name = values.get("field_name") or "close"
+        name = self._indicator_name(symbol, field_name, resolution)
+        return self._initialize(Identity(name), symbol, resolution, values.get("selector"))
 
     # ----- registration, warm-up, history, plotting ------------------------------------------
 

@@ -20,6 +20,7 @@ from local_lean.indicators import (
     AverageTrueRange,
     BollingerBands,
     ExponentialMovingAverage,
+    IndicatorExtensions,
     Maximum,
     Minimum,
     MovingAverageConvergenceDivergence,
@@ -263,6 +264,8 @@ class PlotAndRegisterAlgorithm(QCAlgorithm):
         self.custom = SimpleMovingAverage("custom", 3)
         self.register_indicator(self.spy, self.custom, Resolution.DAILY, lambda bar: bar.open)
         self.plot_indicator("Indicators", True, self.custom)
+        self.composite = IndicatorExtensions.plus(SimpleMovingAverage(2), 1)
+        self.warm_up_indicator(self.spy, self.composite)  # no warm_up_period: a warning only
         self.dropped = SimpleMovingAverage(3)
         self.register_indicator(self.spy, self.dropped)
         self.unregister_indicator(self.dropped)
@@ -276,6 +279,8 @@ def test_register_plot_and_unregister():
     points = outcome.record.charts["Indicators"]["custom"]
     assert len(points) == len(bars) - 2  # plotted once ready
     assert algorithm.dropped.samples == 0
+    assert algorithm.composite.samples == 0
+    assert any("will not be warmed up" in line for line in outcome.record.logs)
 
 
 class CustomAverage(PythonIndicator):

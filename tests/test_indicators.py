@@ -470,6 +470,14 @@ def test_rolling_window_keeps_the_newest_first():
     assert window.count == 0 and window.samples == 0
 
 
+def test_an_indicator_window_keeps_more_values_when_resized():
+    sma = SimpleMovingAverage(1)
+    sma.window.size = 4
+    feed(sma, [1, 2, 3, 4, 5])
+    assert [point.value for point in sma.window] == [5, 4, 3, 2]
+    assert sma[3].value == 2 and sma.previous.value == 4
+
+
 def test_rolling_window_grows_when_indexed_past_its_size():
     window = RollingWindow(2)
     window.add(1)

@@ -32,6 +32,7 @@ from local_lean.framework.portfolio_construction import (
     PortfolioTarget,
 )
 from local_lean.history import empty_history, history_frame
+from local_lean.indicators.helpers import QCAlgorithmIndicators
 from local_lean.orders import (
     OrderResponse,
     OrderResponseErrorCode,
@@ -192,8 +193,11 @@ def _date_from(value: Any, *more: int) -> dt.datetime:
     raise TypeError(f"expected a date or (year, month, day), got {value!r}")
 
 
-class QCAlgorithm:
-    """Base class of algorithms: subclass it and write ``initialize``."""
+class QCAlgorithm(QCAlgorithmIndicators):
+    """Base class of algorithms: subclass it and write ``initialize``.
+
+    The indicator helpers (``self.sma``, ``register_indicator``...) come from
+    local_lean/indicators/helpers.py."""
 
     def __init__(self) -> None:
         self._context: AlgorithmContext | None = None

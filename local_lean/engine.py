@@ -45,6 +45,7 @@ from local_lean.framework.insights import (
     insight_outcome,
 )
 from local_lean.framework.pipeline import process_insights
+from local_lean.indicators.helpers import feed_registered_indicators
 from local_lean.interrupts import BacktestInterrupted
 from local_lean.market_calendar import nyse_calendar
 from local_lean.market_data import Slice, TradeBar, TradeBars
@@ -493,6 +494,8 @@ class BacktestEngine:
         context.after_close = True
         context.visible_until = session.date + dt.timedelta(days=1)
         self.transactions.process_fills(daily_bars)
+        # LEAN updates the indicators registered for automatic updates before on_data.
+        feed_registered_indicators(algorithm, daily_bars)
         if bars:
             algorithm.on_data(Slice(session.close, bars))
         if not context.warming_up:

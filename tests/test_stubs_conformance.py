@@ -31,6 +31,41 @@ from local_lean.framework import (
     PortfolioTarget,
 )
 from local_lean.framework.universe import Grouping
+from local_lean.indicators import (
+    AverageTrueRange,
+    BarIndicator,
+    BollingerBands,
+    CompositeIndicator,
+    ConstantIndicator,
+    Delay,
+    ExponentialMovingAverage,
+    Identity,
+    Indicator,
+    IndicatorBase,
+    IndicatorDataPoint,
+    IndicatorExtensions,
+    IndicatorResult,
+    IndicatorStatus,
+    LinearWeightedMovingAverage,
+    Maximum,
+    Minimum,
+    Momentum,
+    MovingAverageConvergenceDivergence,
+    MovingAverageType,
+    PythonIndicator,
+    RateOfChange,
+    RelativeStrengthIndex,
+    RollingWindow,
+    SimpleMovingAverage,
+    StandardDeviation,
+    Sum,
+    TradeBarIndicator,
+    TrueRange,
+    Variance,
+    WilderMovingAverage,
+    WindowIndicator,
+)
+from local_lean.indicators.helpers import IndicatorDataPoints, IndicatorHistory
 from local_lean.market_data import Slice, TradeBar, TradeBars
 from local_lean.object_store import ObjectStore
 from local_lean.orders import (
@@ -67,7 +102,12 @@ STUB_FILES = [
     "Data/UniverseSelection/__init__.pyi",
     "Orders/__init__.pyi",
     "Util/__init__.pyi",
+    "Indicators/__init__.pyi",
 ]
+
+# The stubs write the non-generic IndicatorBase (a WindowBase, with current, previous, window)
+# as an alias of typing.Any; follow it to WindowBase.
+STUB_ALIASES = {"QuantConnect_Indicators_IndicatorBase": "QuantConnect.Indicators.WindowBase"}
 
 # Our class -> the LEAN class (module-qualified) whose members it must stay within.
 CLASSES = [
@@ -112,6 +152,41 @@ CLASSES = [
     (OrderResponse, "QuantConnect.Orders.OrderResponse"),
     (SecurityTransactionManager, "QuantConnect.Securities.SecurityTransactionManager"),
     (UniverseSettings, "QuantConnect.Data.UniverseSelection.UniverseSettings"),
+    (IndicatorDataPoint, "QuantConnect.Indicators.IndicatorDataPoint"),
+    (IndicatorResult, "QuantConnect.Indicators.IndicatorResult"),
+    (RollingWindow, "QuantConnect.Indicators.RollingWindow"),
+    (IndicatorBase, "QuantConnect.Indicators.IndicatorBase"),
+    (Indicator, "QuantConnect.Indicators.Indicator"),
+    (BarIndicator, "QuantConnect.Indicators.BarIndicator"),
+    (TradeBarIndicator, "QuantConnect.Indicators.TradeBarIndicator"),
+    (WindowIndicator, "QuantConnect.Indicators.WindowIndicator"),
+    (Identity, "QuantConnect.Indicators.Identity"),
+    (ConstantIndicator, "QuantConnect.Indicators.ConstantIndicator"),
+    (CompositeIndicator, "QuantConnect.Indicators.CompositeIndicator"),
+    (IndicatorExtensions, "QuantConnect.Indicators.IndicatorExtensions"),
+    (Sum, "QuantConnect.Indicators.Sum"),
+    (SimpleMovingAverage, "QuantConnect.Indicators.SimpleMovingAverage"),
+    (ExponentialMovingAverage, "QuantConnect.Indicators.ExponentialMovingAverage"),
+    (WilderMovingAverage, "QuantConnect.Indicators.WilderMovingAverage"),
+    (LinearWeightedMovingAverage, "QuantConnect.Indicators.LinearWeightedMovingAverage"),
+    (Momentum, "QuantConnect.Indicators.Momentum"),
+    (Delay, "QuantConnect.Indicators.Delay"),
+    (PythonIndicator, "QuantConnect.Indicators.PythonIndicator"),
+    (IndicatorDataPoints, "QuantConnect.Indicators.IndicatorDataPoints"),
+    (IndicatorHistory, "QuantConnect.Data.IndicatorHistory"),
+    (RateOfChange, "QuantConnect.Indicators.RateOfChange"),
+    (Maximum, "QuantConnect.Indicators.Maximum"),
+    (Minimum, "QuantConnect.Indicators.Minimum"),
+    (RelativeStrengthIndex, "QuantConnect.Indicators.RelativeStrengthIndex"),
+    (
+        MovingAverageConvergenceDivergence,
+        "QuantConnect.Indicators.MovingAverageConvergenceDivergence",
+    ),
+    (Variance, "QuantConnect.Indicators.Variance"),
+    (StandardDeviation, "QuantConnect.Indicators.StandardDeviation"),
+    (BollingerBands, "QuantConnect.Indicators.BollingerBands"),
+    (TrueRange, "QuantConnect.Indicators.TrueRange"),
+    (AverageTrueRange, "QuantConnect.Indicators.AverageTrueRange"),
 ]
 
 ENUMS = [
@@ -125,6 +200,8 @@ ENUMS = [
     (OrderDirection, "QuantConnect.Orders.OrderDirection"),
     (OrderResponseErrorCode, "QuantConnect.Orders.OrderResponseErrorCode"),
     (enums.PortfolioBias, "QuantConnect.Algorithm.Framework.Portfolio.PortfolioBias"),
+    (MovingAverageType, "QuantConnect.Indicators.MovingAverageType"),
+    (IndicatorStatus, "QuantConnect.Indicators.IndicatorStatus"),
 ]
 
 # Python's own protocol methods and what a Python base class (str, list, dict) brings along.
@@ -156,6 +233,8 @@ class StubClass:
                 self.values.add(item.name)
             elif isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name):
                 self.values.add(item.target.id)
+                # A callable object (IndicatorExtensions.of): checked like a property's.
+                self.property_types[item.target.id] = ast.unparse(item.annotation)
             elif isinstance(item, ast.Assign):
                 self.values.update(t.id for t in item.targets if isinstance(t, ast.Name))
 
@@ -199,7 +278,7 @@ def lineage(qualified: str) -> list[StubClass]:
         found.append(classes[name])
         for base in classes[name].bases:
             base = base.split("[")[0]
-            queue.append(base)
+            queue.append(STUB_ALIASES.get(base, base))
     return found
 
 

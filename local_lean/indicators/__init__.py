@@ -1,0 +1,90 @@
+"""LEAN's technical indicators for local_lean, with LEAN's names and update semantics.
+
+- ``rolling_window``: RollingWindow (index 0 is the newest item).
+- ``base``: IndicatorDataPoint, IndicatorBase and its kinds (Indicator for numbers,
+  BarIndicator/TradeBarIndicator for bars, WindowIndicator over the last `period` inputs).
+- ``composition``: Identity, ConstantIndicator, CompositeIndicator, IndicatorExtensions.
+- ``moving_averages``, ``oscillators``, ``volatility``: the indicators themselves.
+- ``python_indicator``: PythonIndicator, the base of indicators written in Python.
+- ``helpers``: what QCAlgorithm adds (``self.sma(...)``, ``register_indicator``,
+  ``warm_up_indicator``, ``indicator_history``, ``plot_indicator``) and the registry the
+  engine feeds with each daily bar before ``on_data``.
+"""
+
+from local_lean.indicators.base import (
+    BarIndicator,
+    Indicator,
+    IndicatorBase,
+    IndicatorDataPoint,
+    IndicatorResult,
+    IndicatorStatus,
+    TradeBarIndicator,
+    WindowIndicator,
+)
+from local_lean.indicators.composition import (
+    CompositeIndicator,
+    ConstantIndicator,
+    Identity,
+    IndicatorExtensions,
+)
+from local_lean.indicators.moving_averages import (
+    ExponentialMovingAverage,
+    LinearWeightedMovingAverage,
+    MovingAverageType,
+    SimpleMovingAverage,
+    Sum,
+    WilderMovingAverage,
+)
+from local_lean.indicators.oscillators import (
+    Delay,
+    Maximum,
+    Minimum,
+    Momentum,
+    MovingAverageConvergenceDivergence,
+    RateOfChange,
+    RelativeStrengthIndex,
+)
+from local_lean.indicators.python_indicator import PythonIndicator
+from local_lean.indicators.rolling_window import RollingWindow
+from local_lean.indicators.volatility import (
+    AverageTrueRange,
+    BollingerBands,
+    StandardDeviation,
+    TrueRange,
+    Variance,
+)
+
+__all__ = [
+    "AverageTrueRange",
+    "BarIndicator",
+    "BollingerBands",
+    "CompositeIndicator",
+    "ConstantIndicator",
+    "Delay",
+    "ExponentialMovingAverage",
+    "Identity",
+    "Indicator",
+    "IndicatorBase",
+    "IndicatorDataPoint",
+    "IndicatorExtensions",
+    "IndicatorResult",
+    "IndicatorStatus",
+    "LinearWeightedMovingAverage",
+    "Maximum",
+    "Minimum",
+    "Momentum",
+    "MovingAverageConvergenceDivergence",
+    "MovingAverageType",
+    "PythonIndicator",
+    "RateOfChange",
+    "RelativeStrengthIndex",
+    "RollingWindow",
+    "SimpleMovingAverage",
+    "StandardDeviation",
+    "Sum",
+    "TradeBarIndicator",
+    "TrueRange",
+    "Variance",
+    "WilderMovingAverage",
+    "WindowIndicator",
+]

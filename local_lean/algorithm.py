@@ -43,6 +43,7 @@ from local_lean.orders import (
 from local_lean.portfolio import SecurityPortfolioManager
 from local_lean.scheduling import DateRule, DateRules, ScheduleManager, TimeRule, TimeRules
 from local_lean.securities import Security, SecurityManager
+from local_lean.settings import AlgorithmSettings
 from local_lean.symbols import Symbol, equity_symbol
 from local_lean.transactions import SecurityTransactionManager, TransactionHandler
 
@@ -165,6 +166,8 @@ class AlgorithmContext:
         self.on_security_added: Callable[[Security], None] = lambda security: None
         # The engine's transaction handler: it owns orders, fills and order events.
         self.transactions: TransactionHandler | None = None
+        self.current_slice: Any = None  # the latest Slice, set when a session's bars arrive
+        self.quit_requested = False  # the algorithm called quit(): stop after this time step
         # Shared with the algorithm by bind_algorithm: its settings and what it wrote.
         self.setup = AlgorithmSetup()
         self.output = AlgorithmOutput()
@@ -204,7 +207,8 @@ class QCAlgorithm(QCAlgorithmIndicators):
         self._setup = AlgorithmSetup()
         self._output = AlgorithmOutput()
         self.securities = SecurityManager()
-        self.portfolio = SecurityPortfolioManager(self.securities, DEFAULT_CASH)
+        self.settings = AlgorithmSettings()
+        self.portfolio = SecurityPortfolioManager(self.securities, DEFAULT_CASH, self.settings)
         self.schedule = ScheduleManager()
         self.date_rules = DateRules()
         self.time_rules = TimeRules()
@@ -271,6 +275,17 @@ class QCAlgorithm(QCAlgorithmIndicators):
     @property
     def is_warming_up(self) -> bool:
         return self._context is not None and self._context.warming_up
+
+    @property
+    def current_slice(self) -> Any:
+        """The latest slice of data: the last session's bars (None before the first close)."""
+        return self._ctx.current_slice
+
+    def quit(self, message: str = "") -> None:
+        """Stop the algorithm after the current time step (LEAN's ``Quit``); the backtest
+        ends there, ``on_end_of_algorithm`` runs and the results are written."""
+        self.debug(f"Quit(): {message}")
+        self._ctx.quit_requested = True
 
     def _require_initializing(self, what: str) -> None:
         if self._context is not None and not self._context.initializing:
@@ -354,6 +369,13 @@ class QCAlgorithm(QCAlgorithmIndicators):
         adds a security whose data files are missing.
         """
         _check_daily(resolution, "add_equity")
+        if resolution is None and not self._warned.get("default resolution"):
+            self._warned["default resolution"] = True
+            self.debug(
+                "Note: add_equity without a resolution subscribes to minute data in LEAN; "
+                "local_lean has daily bars only, so this run uses daily bars. Pass "
+                "Resolution.DAILY to get the same data in LEAN."
+            )
         if market not in (None, "usa"):
             raise NotSupportedError(f"add_equity(market={market!r})", "only US equities ('usa')")
         if extended_market_hours:
@@ -709,6 +731,12 @@ class QCAlgorithm(QCAlgorithmIndicators):
     ) -> list[OrderTicket]:
         """Cancel the open orders of `symbol` (every security when None) and sell or cover
         what is held, at the market."""
+        if not self.settings.liquidate_enabled:
+            self.debug(
+                "Liquidate() is currently disabled by settings. To re-enable please set "
+                "'Settings.LiquidateEnabled' to true"
+            )
+            return []
         if symbol is None:
             symbols = sorted(self.portfolio.keys(), key=lambda s: s.value)
         else:
@@ -869,7 +897,9 @@ def _check_daily(resolution: Any, where: str) -> None:
         return
     if isinstance(resolution, Resolution):
         raise NotSupportedError(
-            f"{where} with Resolution.{resolution.name}", "local_lean has daily data only"
+            f"{where} with Resolution.{resolution.name}",
+            "local_lean has daily data only: pass Resolution.DAILY (or run the algorithm with "
+            "`lean backtest` for intraday data)",
         )
     raise TypeError(f"{where}: expected a Resolution, got {resolution!r}")
 

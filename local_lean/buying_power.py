@@ -9,8 +9,8 @@ LEAN's default brokerage model trades US equities in a margin account with lever
 - ``target_order_quantity`` sizes ``set_holdings`` and ``PortfolioTarget.percent``: the whole
   shares that bring a holding to a percentage of the value less the free buffer, stepped down
   until the order's own fee fits (``GetMaximumOrderQuantityForTargetBuyingPower``);
-- orders whose margin is under 0.1% of the portfolio are skipped by sizing and execution
-  (``MinimumOrderMarginPortfolioPercentage``).
+- orders whose margin is under ``settings.minimum_order_margin_portfolio_percentage`` of the
+  portfolio (0.1%) are skipped by sizing and execution.
 """
 
 from __future__ import annotations
@@ -18,12 +18,9 @@ from __future__ import annotations
 import math
 
 from local_lean.orders import Order, OrderDirection
-from local_lean.portfolio import FREE_PORTFOLIO_VALUE_PERCENTAGE, SecurityPortfolioManager
+from local_lean.portfolio import SecurityPortfolioManager
 from local_lean.securities import Security
 from local_lean.symbols import Symbol
-
-# LEAN's Settings.MinimumOrderMarginPortfolioPercentage.
-MINIMUM_ORDER_MARGIN_PORTFOLIO_PERCENTAGE = 0.001
 
 
 def initial_margin(security: Security, quantity: float) -> float:
@@ -67,7 +64,10 @@ def _margin_remaining_for(
 
 
 def target_order_quantity(
-    portfolio: SecurityPortfolioManager, security: Security, percent: float
+    portfolio: SecurityPortfolioManager,
+    security: Security,
+    percent: float,
+    minimum_order_margin_percentage: float,
 ) -> tuple[float, str]:
     """Shares to order so that `security` is `percent` of the portfolio, as LEAN's
     ``PortfolioTarget.Percent`` sizes the delta. Returns (quantity, reason); reason is ''
@@ -78,7 +78,7 @@ def target_order_quantity(
     total = portfolio.total_portfolio_value
     if total <= 0:
         return 0.0, ""
-    adjusted = percent * (total - total * FREE_PORTFOLIO_VALUE_PERCENTAGE) / total
+    adjusted = percent * portfolio.total_portfolio_value_less_free_buffer / total
     target_buying_power = adjusted / security.leverage
     target_margin = target_buying_power * total
     held = security.holdings.quantity
@@ -86,7 +86,8 @@ def target_order_quantity(
         return -held, ""
     current_margin = initial_margin(security, held)
     unit_margin = abs(initial_margin(security, 1))
-    if not above_minimum_order_margin(portfolio, abs(target_margin - current_margin)):
+    change = abs(target_margin - current_margin)
+    if not above_minimum_order_margin(portfolio, change, minimum_order_margin_percentage):
         return 0.0, ""
     last_quantity: float | None = None
     while True:
@@ -101,11 +102,16 @@ def target_order_quantity(
         last_quantity = quantity
 
 
-def above_minimum_order_margin(portfolio: SecurityPortfolioManager, margin: float) -> bool:
+def above_minimum_order_margin(
+    portfolio: SecurityPortfolioManager, margin: float, minimum_percentage: float
+) -> bool:
     """LEAN's ``AboveMinimumOrderMarginPortfolioPercentage``: orders worth less margin than
-    0.1% of the portfolio are skipped, unless the margin remaining is not positive."""
+    that share of the portfolio (0.1% by default) are skipped, unless the margin remaining is
+    not positive."""
+    if minimum_percentage == 0:
+        return True
     total = portfolio.total_portfolio_value
-    minimum = total * MINIMUM_ORDER_MARGIN_PORTFOLIO_PERCENTAGE
+    minimum = total * minimum_percentage
     return not (minimum > abs(margin) and portfolio.get_margin_remaining(total) > 0)
 
 
@@ -142,7 +148,6 @@ def _normalized(value: float) -> str:
 
 
 __all__ = [
-    "MINIMUM_ORDER_MARGIN_PORTFOLIO_PERCENTAGE",
     "above_minimum_order_margin",
     "initial_margin",
     "insufficient_buying_power",

@@ -449,6 +449,8 @@ class BacktestEngine:
                 self.sessions_run += 1
                 if self._progress is not None:
                     self._progress.update(1)
+            if context.quit_requested:
+                break
 
     def _run_session(self, session: Any, overrides_on_data: bool) -> None:
         algorithm, context = self.algorithm, self.context
@@ -458,11 +460,13 @@ class BacktestEngine:
         due = events_due(algorithm.schedule, session)
         until_close = [d for d in due if d.time <= session.close]
         after_close = [d for d in due if d.time > session.close]
-        for item in until_close:
-            self._step(item.time, partial(self._event, item))
-        self._step(session.close, partial(self._close, session, overrides_on_data))
-        for item in after_close:
-            self._step(item.time, partial(self._event, item))
+        steps = [(item.time, partial(self._event, item)) for item in until_close]
+        steps.append((session.close, partial(self._close, session, overrides_on_data)))
+        steps.extend((item.time, partial(self._event, item)) for item in after_close)
+        for time, action in steps:
+            self._step(time, action)
+            if context.quit_requested:  # LEAN stops after the time step in which quit() ran
+                return
 
     def _step(self, time: dt.datetime, action: Callable[[], None]) -> None:
         self.context.time = time
@@ -489,15 +493,16 @@ class BacktestEngine:
             o, h, lo, c, v = arrays.values[row].tolist()
             update_price(arrays.security, session.close, o, h, lo, c, v)
             daily_bars[symbol] = DailyBar(session.open, session.close, o, h, lo, c, v)
-            if overrides_on_data:
-                bars[symbol] = TradeBar(symbol, start, session.close, o, h, lo, c, v)
+            bars[symbol] = TradeBar(symbol, start, session.close, o, h, lo, c, v)
         context.after_close = True
         context.visible_until = session.date + dt.timedelta(days=1)
         self.transactions.process_fills(daily_bars)
         # LEAN updates the indicators registered for automatic updates before on_data.
         feed_registered_indicators(algorithm, daily_bars)
         if bars:
-            algorithm.on_data(Slice(session.close, bars))
+            context.current_slice = Slice(session.close, bars)
+            if overrides_on_data:
+                algorithm.on_data(context.current_slice)
         if not context.warming_up:
             if daily_bars:
                 process_insights(algorithm, [])

@@ -18,12 +18,8 @@ from typing import Any
 
 from local_lean.orders import OrderEvent
 from local_lean.securities import SecurityHolding, SecurityManager
+from local_lean.settings import AlgorithmSettings, free_portfolio_value
 from local_lean.symbols import Symbol
-
-# LEAN's Settings.FreePortfolioValuePercentage: value set_holdings and PortfolioTarget.percent
-# leave aside, so fills at another price than the one used to size the order still fit.
-FREE_PORTFOLIO_VALUE_PERCENTAGE = 0.0025
-
 
 # ----- fee models ---------------------------------------------------------------------------
 
@@ -58,8 +54,14 @@ class BasisPointsFeeModel:
 class SecurityPortfolioManager:
     """LEAN's ``self.portfolio``: cash plus holdings, with LEAN's buying-power rules."""
 
-    def __init__(self, securities: SecurityManager, cash: float = 100_000.0) -> None:
+    def __init__(
+        self,
+        securities: SecurityManager,
+        cash: float = 100_000.0,
+        algorithm_settings: AlgorithmSettings | None = None,
+    ) -> None:
         self._securities = securities
+        self._settings = algorithm_settings or AlgorithmSettings()
         self.cash = float(cash)
         self.fee_model: Any = InteractiveBrokersFeeModel()
 
@@ -101,8 +103,9 @@ class SecurityPortfolioManager:
 
     @property
     def total_portfolio_value_less_free_buffer(self) -> float:
+        # LEAN keeps a buffer aside so fills at another price than the sizing price still fit.
         value = self.total_portfolio_value
-        return value - value * FREE_PORTFOLIO_VALUE_PERCENTAGE
+        return value - free_portfolio_value(self._settings, value)
 
     @property
     def total_unrealized_profit(self) -> float:

@@ -200,3 +200,53 @@ def test_transactions_list_and_cancel_open_orders():
     assert order["status"] == "canceled" and order["fill_time"] is None
     assert not algorithm.portfolio.invested
     assert algorithm.transactions.orders_count == 1
+
+
+class QuitsAndReadsSettings(QCAlgorithm):
+    """Lowers the minimum order margin, disables liquidate, reads the current slice, quits."""
+
+    def initialize(self) -> None:
+        self.set_start_date(2021, 3, 1)
+        self.set_end_date(2021, 3, 31)
+        self.spy = self.add_equity("SPY").symbol  # no resolution: LEAN would use minute data
+        self.settings.liquidate_enabled = False
+        self.closes = []
+        self.schedule.on(self.date_rules.every_day(), self.time_rules.at(10, 0), self.morning)
+
+    def morning(self) -> None:
+        if self.current_slice is None:  # the first morning: no bar has arrived yet
+            return
+        self.closes.append(self.current_slice.bars[self.spy].close)
+        if len(self.closes) == 1:
+            self.set_holdings(self.spy, 0.5)
+        if len(self.closes) == 2:
+            self.liquidate()  # disabled: nothing happens
+        if len(self.closes) == 3:
+            self.quit("three mornings are enough")
+
+
+def test_settings_current_slice_and_quit():
+    algorithm, outcome = run_algorithm(QuitsAndReadsSettings)
+    assert outcome.succeeded, outcome.runtime_error
+    logs = outcome.record.logs
+    assert any(
+        "add_equity without a resolution subscribes to minute data in LEAN" in line for line in logs
+    )
+    # From the second morning on, each sees the previous session's bar.
+    assert algorithm.closes == [
+        synthetic_price("SPY", day, "close") for day in ("2021-03-01", "2021-03-02", "2021-03-03")
+    ]
+    assert any("Liquidate() is currently disabled by settings" in line for line in logs)
+    assert len(outcome.record.orders) == 1 and algorithm.portfolio.invested
+    assert any("Quit(): three mornings are enough" in line for line in logs)
+    # The backtest ends with the time step that quit (2021-03-04 10:00): no close after it.
+    assert outcome.record.equity.index[-1] == pd.Timestamp("2021-03-03 16:00")
+
+
+def test_minute_data_is_refused_with_the_fix():
+    class WantsMinutes(QCAlgorithm):
+        def initialize(self) -> None:
+            self.add_equity("SPY", Resolution.MINUTE)
+
+    _, outcome = run_algorithm(WantsMinutes)
+    assert "pass Resolution.DAILY" in outcome.runtime_error

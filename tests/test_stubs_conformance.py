@@ -81,6 +81,7 @@ from local_lean.portfolio import SecurityPortfolioManager
 from local_lean.quantbook import QuantBook
 from local_lean.scheduling import DateRules, ScheduleManager, TimeRules
 from local_lean.securities import Security, SecurityHolding, SecurityManager
+from local_lean.settings import AlgorithmSettings
 from local_lean.symbols import SecurityIdentifier, Symbol
 from local_lean.transactions import SecurityTransactionManager
 
@@ -151,6 +152,7 @@ CLASSES = [
     (OrderEvent, "QuantConnect.Orders.OrderEvent"),
     (OrderResponse, "QuantConnect.Orders.OrderResponse"),
     (SecurityTransactionManager, "QuantConnect.Securities.SecurityTransactionManager"),
+    (AlgorithmSettings, "QuantConnect.AlgorithmSettings"),
     (UniverseSettings, "QuantConnect.Data.UniverseSelection.UniverseSettings"),
     (IndicatorDataPoint, "QuantConnect.Indicators.IndicatorDataPoint"),
     (IndicatorResult, "QuantConnect.Indicators.IndicatorResult"),

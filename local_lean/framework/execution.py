@@ -42,7 +42,8 @@ class ImmediateExecutionModel(ExecutionModel):
             if quantity == 0:
                 continue
             margin = initial_margin(security, quantity)
-            if above_minimum_order_margin(algorithm.portfolio, margin):
+            minimum = algorithm.settings.minimum_order_margin_portfolio_percentage
+            if above_minimum_order_margin(algorithm.portfolio, margin, minimum):
                 algorithm.market_order(security.symbol, quantity, self.asynchronous, target.tag)
         for symbol, target in list(self._targets.items()):
             if unordered_quantity(algorithm, target) == 0:

@@ -46,7 +46,8 @@ class PortfolioTarget:
         if not math.isfinite(percent):
             raise ValueError(f"target percent must be finite, got {percent!r}")
         security = algorithm.securities[symbol]
-        delta, problem = target_order_quantity(algorithm.portfolio, security, percent)
+        minimum = algorithm.settings.minimum_order_margin_portfolio_percentage
+        delta, problem = target_order_quantity(algorithm.portfolio, security, percent, minimum)
         if problem:
             algorithm.error(problem)
             return None
@@ -93,9 +94,6 @@ def _rebalancing_function(rebalance: Any) -> Any:
 
 class PortfolioConstructionModel:
     """Base: decides when to rebalance and which insights count; subclasses say how much."""
-
-    rebalance_on_insight_changes = True
-    rebalance_on_security_changes = True
 
     def __init__(self, rebalance: Any = Resolution.DAILY) -> None:
         self._rebalancing_function = _rebalancing_function(rebalance)
@@ -144,7 +142,7 @@ class PortfolioConstructionModel:
                 self._rebalancing_time = None
                 return True
         due = self._rebalancing_time is not None and self._rebalancing_time <= utc_time
-        changed = self.rebalance_on_insight_changes and (
+        changed = self._algorithm.settings.rebalance_portfolio_on_insight_changes and (
             len(insights) > 0 or (next_expiry is not None and next_expiry < utc_time)
         )
         if due or changed:

@@ -1,0 +1,55 @@
+"""LEAN's ``self.settings`` (``AlgorithmSettings``): the options daily-equity algorithms set.
+
+Defaults are LEAN's. The ones this runner acts on: ``free_portfolio_value`` and
+``free_portfolio_value_percentage`` (the buffer ``set_holdings`` and ``PortfolioTarget.percent``
+leave aside), ``minimum_order_margin_portfolio_percentage`` (orders too small to place),
+``rebalance_portfolio_on_insight_changes`` and ``rebalance_portfolio_on_security_changes``
+(portfolio construction), ``liquidate_enabled``, ``automatic_indicator_warm_up``. The others
+are kept for algorithms that read them; changing them changes nothing here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from local_lean.enums import Resolution
+
+
+class AlgorithmSettings:
+    """The algorithm's settings, with LEAN's names and defaults."""
+
+    def __init__(self) -> None:
+        self.automatic_indicator_warm_up = False
+        self.daily_precise_end_time = True
+        self.daily_consolidation_use_extended_market_hours = False
+        self.data_subscription_limit = 2**31 - 1
+        self.free_portfolio_value: float | None = None
+        self.free_portfolio_value_percentage = 0.0025
+        self.liquidate_enabled = True
+        self.max_absolute_portfolio_target_percentage = 1_000_000_000.0
+        self.min_absolute_portfolio_target_percentage = 0.000_000_000_1
+        self.minimum_order_margin_portfolio_percentage = 0.001
+        self.rebalance_portfolio_on_insight_changes = True
+        self.rebalance_portfolio_on_security_changes = True
+        self.seed_initial_prices = False
+        self.stale_price_time_span = dt.timedelta(hours=1)
+        self.trading_days_per_year = 252
+        self.warmup_resolution: Resolution | None = None
+
+    @property
+    def warm_up_resolution(self) -> Resolution | None:
+        return self.warmup_resolution
+
+    @warm_up_resolution.setter
+    def warm_up_resolution(self, value: Resolution | None) -> None:
+        self.warmup_resolution = value
+
+
+def free_portfolio_value(settings: AlgorithmSettings, total_portfolio_value: float) -> float:
+    """The value kept aside: ``free_portfolio_value`` when set, else the percentage of it."""
+    if settings.free_portfolio_value is not None:
+        return float(settings.free_portfolio_value)
+    return total_portfolio_value * settings.free_portfolio_value_percentage
+
+
+__all__ = ["AlgorithmSettings", "free_portfolio_value"]

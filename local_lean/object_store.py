@@ -32,13 +32,22 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import NamedTuple
 
 # LEAN's SaveBytes rule (Engine/Storage/LocalObjectStore.cs, _pathRegex and the slash count).
 LEAN_KEY_PATTERN = re.compile(r"\.?[a-zA-Z0-9\\/_#\-$= ]+\.?[a-zA-Z0-9]*")
 LEAN_MAX_SLASHES = 100
 # The longest file or folder name common file systems (ext4, APFS, NTFS) accept, in bytes.
 MAX_NAME_BYTES = 255
+
+
+class KeyValuePair(NamedTuple):
+    """A stored key and its contents (.NET's ``KeyValuePair``, as LEAN's store yields it)."""
+
+    key: str
+    value: bytes
 
 
 class ObjectStore:
@@ -58,6 +67,14 @@ class ObjectStore:
             if file.is_file() and not file.name.startswith(".tmp-")
         }
         return sorted(on_disk | self._registered)
+
+    def __iter__(self) -> Iterator[KeyValuePair]:
+        """Every stored key with its contents (LEAN's store is a collection of key/bytes
+        pairs: ``for kvp in self.object_store: kvp.key, kvp.value``)."""
+        for key in self.keys:
+            file = self._file(key)
+            if file.is_file():
+                yield KeyValuePair(key, file.read_bytes())
 
     def contains_key(self, path: str) -> bool:
         """True when the key was saved or registered with get_file_path."""

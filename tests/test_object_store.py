@@ -204,3 +204,12 @@ def test_any_key_is_stored_inside_the_root_or_refused_with_value_error(tmp_path_
             operation(key)
     outside = [p for p in base.rglob("*") if not p.is_relative_to(base / "storage")]
     assert outside == [], "nothing is written outside the store"
+
+
+def test_iterating_the_store_yields_each_key_with_its_bytes(tmp_path):
+    store = ObjectStore(tmp_path / "store")
+    store.save("a/model.json", "{}")
+    store.save_bytes("b.bin", b"\x00\x01")
+    store.get_file_path("registered-only.keras")  # registered, no file yet: not yielded
+    pairs = {pair.key: pair.value for pair in store}
+    assert pairs == {"a/model.json": b"{}", "b.bin": b"\x00\x01"}

@@ -107,6 +107,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    arguments = sys.argv[1:] if argv is None else argv
+    if arguments[:1] == ["optimize"]:  # python -m local_lean optimize ... (local_lean/optimize)
+        from local_lean.optimize.cli import main as optimize_main
+
+        return optimize_main(arguments[1:])
     from local_lean.engine import BacktestEngine, BacktestOptions, BacktestSetupError
     from local_lean.loader import (
         AlgorithmLoadError,
@@ -179,3 +184,9 @@ def main(argv: list[str] | None = None) -> int:
         print(outcome.runtime_error, file=sys.stderr)
         return EXIT_RUNTIME_ERROR
     return EXIT_OK
+
+
+# The argument types `python -m local_lean optimize` shares with this command.
+date_argument = _date
+cash_argument = _cash
+basis_points_argument = _basis_points

@@ -1,0 +1,201 @@
+"""Backtests on Ray: one task per parameter set, at most N at a time, results to the driver.
+
+- A local Ray instance by default, one CPU per worker (workers = cores), or an existing
+  cluster (``address``). Each worker runs TensorFlow on one thread (intra- and inter-op), so
+  that two workers on two cores do not fight over them.
+- A task runs ``local_lean.run_backtest`` in its worker, into a scratch folder, and returns the
+  files it wrote; the driver alone writes the optimisation folder, so the same code works when
+  the workers are other machines.
+- A backtest that raises is a failed set (its error comes back); a worker process that dies
+  mid-backtest (killed, out of memory) makes Ray run the set once more (``max_retries=1``),
+  and a second death reports the set failed. The other sets go on either way.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from local_lean.optimize.strategies import ParameterSet
+
+#: Environment of every worker: one TensorFlow thread, quiet TensorFlow start-up.
+WORKER_ENVIRONMENT = {
+    "TF_NUM_INTRAOP_THREADS": "1",
+    "TF_NUM_INTEROP_THREADS": "1",
+    "OMP_NUM_THREADS": "1",
+    "TF_CPP_MIN_LOG_LEVEL": "2",
+}
+#: Ray's own notices that say nothing about the optimisation (a local instance has no metrics
+#: agent; no accelerators are used).
+RAY_QUIET = {
+    "RAY_enable_metrics_collection": "0",
+    "RAY_ACCEL_ENV_VAR_OVERRIDE_ON_ZERO": "0",
+    "RAY_USAGE_STATS_ENABLED": "0",
+}
+#: What a cluster's workers do not need from the project folder.
+UPLOAD_EXCLUDES = ["backtests", "storage", "optimizations", ".git", "__pycache__", "*.pyc"]
+
+
+@dataclass(frozen=True)
+class BacktestJob:
+    """What every set's backtest shares: the algorithm and ``run_backtest``'s options."""
+
+    algorithm: str  # the path the worker opens
+    fixed_parameters: dict[str, str] = field(default_factory=dict)  # over config.json's
+    options: dict[str, Any] = field(default_factory=dict)  # run_backtest's other options
+
+
+@dataclass
+class TaskOutcome:
+    """A finished task: the files the backtest wrote (name -> bytes), or why there are none."""
+
+    parameter_set: ParameterSet
+    files: dict[str, bytes]
+    error: str | None
+    seconds: float
+    attempts_failed: bool = False  # the worker died on every attempt
+
+
+def run_backtest_files(job: BacktestJob, values: dict[str, str]) -> dict[str, Any]:
+    """Run one backtest and return its files; never raises for the backtest's own errors."""
+    import tempfile
+
+    _one_tensorflow_thread()
+    from local_lean.engine import run_backtest
+
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="local-lean-set-") as scratch:
+        try:
+            outcome = run_backtest(
+                job.algorithm,
+                parameters={**job.fixed_parameters, **values},
+                output=Path(scratch) / "output",
+                storage=Path(scratch) / "storage",
+                progress=False,
+                log=lambda line: None,
+                **job.options,
+            )
+        except Exception as error:  # noqa: BLE001 - setup errors fail this set only
+            return {
+                "files": {},
+                "error": f"{type(error).__name__}: {error}\n{traceback.format_exc()}",
+                "seconds": time.perf_counter() - started,
+            }
+        files: dict[str, bytes] = {}
+        if outcome.results_path is not None:
+            files = {p.name: p.read_bytes() for p in Path(outcome.results_path).iterdir()}
+        return {
+            "files": files,
+            "error": outcome.runtime_error,
+            "seconds": time.perf_counter() - started,
+        }
+
+
+def _one_tensorflow_thread() -> None:
+    for name, value in WORKER_ENVIRONMENT.items():
+        os.environ.setdefault(name, value)
+    try:
+        import tensorflow as tf
+    except ImportError:  # an algorithm without TensorFlow
+        return
+    try:
+        tf.config.threading.set_intra_op_parallelism_threads(1)
+        tf.config.threading.set_inter_op_parallelism_threads(1)
+    except RuntimeError:  # already initialised in this worker by an earlier set
+        pass
+
+
+class RayExecutor:
+    """Runs parameter sets on Ray, keeping at most ``max_concurrent`` in flight."""
+
+    def __init__(
+        self,
+        job: BacktestJob,
+        *,
+        address: str | None = None,
+        workers: int | None = None,
+        max_concurrent: int | None = None,
+        project_folder: Path | None = None,
+    ) -> None:
+        for name, value in RAY_QUIET.items():
+            os.environ.setdefault(name, value)
+        import ray
+
+        self._ray = ray
+        self.started_ray = False
+        if not ray.is_initialized():
+            quiet = {"log_to_driver": False, "logging_level": logging.WARNING}
+            if address:
+                ray.init(address=address, **quiet)
+            else:
+                cpus = workers or os.cpu_count() or 1
+                ray.init(num_cpus=cpus, include_dashboard=False, **quiet)
+            self.started_ray = True
+        cpus = int(ray.cluster_resources().get("CPU", 1))
+        self.max_concurrent = max(1, min(max_concurrent or cpus, cpus))
+        environment = dict(WORKER_ENVIRONMENT)
+        runtime_env: dict[str, Any] = {"env_vars": environment}
+        if address and project_folder is not None:
+            # Workers on other machines get the project (algorithm, local_lean) uploaded.
+            runtime_env["working_dir"] = str(project_folder)
+            runtime_env["excludes"] = UPLOAD_EXCLUDES
+        else:
+            package_root = str(Path(__file__).resolve().parent.parent.parent)
+            paths = [package_root, os.environ.get("PYTHONPATH", "")]
+            environment["PYTHONPATH"] = os.pathsep.join(p for p in paths if p)
+        self._task = ray.remote(num_cpus=1, max_retries=1)(run_backtest_files).options(
+            runtime_env=runtime_env
+        )
+        self._job_ref = ray.put(job)
+
+    def run(
+        self,
+        next_set: Callable[[int], ParameterSet | None],
+        on_outcome: Callable[[TaskOutcome], None],
+        should_stop: Callable[[], bool] = lambda: False,
+    ) -> None:
+        """Pull sets from ``next_set(in_flight)`` while a slot is free; hand each finished one
+        to ``on_outcome`` as it finishes. Returns when ``next_set`` has none left and nothing is
+        in flight, or after ``should_stop()``, once the sets in flight have finished."""
+        ray = self._ray
+        in_flight: dict[Any, tuple[ParameterSet, float]] = {}
+        while True:
+            while len(in_flight) < self.max_concurrent and not should_stop():
+                parameter_set = next_set(len(in_flight))
+                if parameter_set is None:
+                    break
+                reference = self._task.remote(self._job_ref, parameter_set.values)
+                in_flight[reference] = (parameter_set, time.perf_counter())
+            if not in_flight:  # nothing to run now, and nothing running that could add more
+                return
+            done, _ = ray.wait(list(in_flight), num_returns=1)
+            parameter_set, started = in_flight.pop(done[0])
+            on_outcome(self._collect(done[0], parameter_set, started))
+
+    def _collect(self, reference: Any, parameter_set: ParameterSet, started: float) -> TaskOutcome:
+        ray = self._ray
+        try:
+            result = ray.get(reference)
+        except ray.exceptions.RayError as error:
+            died = isinstance(
+                error, ray.exceptions.WorkerCrashedError | ray.exceptions.NodeDiedError
+            )
+            reason = (
+                "the worker process running it died on both attempts (killed, or out of memory)"
+                if died
+                else f"{type(error).__name__}: {error}"
+            )
+            return TaskOutcome(
+                parameter_set, {}, reason, time.perf_counter() - started, attempts_failed=died
+            )
+        return TaskOutcome(parameter_set, result["files"], result["error"], result["seconds"])
+
+    def shutdown(self) -> None:
+        if self.started_ray:
+            self._ray.shutdown()

@@ -18,11 +18,12 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
+from statistics import NormalDist
 
 import numpy as np
-from scipy import stats
 
 EULER_MASCHERONI = 0.5772156649015329
+STANDARD_NORMAL = NormalDist()
 TRADING_DAYS_PER_YEAR = 252
 
 
@@ -58,7 +59,7 @@ def expected_maximum_sharpe(trials: int, variance: float) -> float:
     """SR0: the Sharpe ratio the best of ``trials`` skill-less trials is expected to reach."""
     if trials < 2 or variance <= 0:
         return 0.0
-    quantile = stats.norm.ppf
+    quantile = STANDARD_NORMAL.inv_cdf
     return math.sqrt(variance) * (
         (1 - EULER_MASCHERONI) * quantile(1 - 1 / trials)
         + EULER_MASCHERONI * quantile(1 - 1 / (trials * math.e))
@@ -87,8 +88,7 @@ def deflated_sharpe(
     if returns.size < 3:
         note = "fewer than three daily returns"
         return DeflatedSharpe(**{**asdict(empty), "note": note})
-    skewness = float(stats.skew(returns))
-    kurtosis = float(stats.kurtosis(returns, fisher=False))
+    skewness, kurtosis = _moments(returns)
     threshold = expected_maximum_sharpe(trials, variance or 0.0)
     spread = 1 - skewness * sharpe + (kurtosis - 1) / 4 * sharpe**2
     if spread <= 0:
@@ -96,7 +96,7 @@ def deflated_sharpe(
         note = "the returns' skewness and kurtosis leave no valid standard error"
     else:
         z = (sharpe - threshold) * math.sqrt(returns.size - 1) / math.sqrt(spread)
-        value = float(stats.norm.cdf(z))
+        value = STANDARD_NORMAL.cdf(z)
         note = f"{trials} trials" + ("" if variance else "; their Sharpe ratios do not vary")
     return DeflatedSharpe(
         value=value,
@@ -109,4 +109,14 @@ def deflated_sharpe(
         skewness=skewness,
         kurtosis=kurtosis,
         note=note,
+    )
+
+
+def _moments(returns: np.ndarray) -> tuple[float, float]:
+    """Skewness and kurtosis (not excess: 3 for a normal distribution), population moments."""
+    centred = returns - returns.mean()
+    variance = float(np.mean(centred**2))
+    return (
+        float(np.mean(centred**3) / variance**1.5),
+        float(np.mean(centred**4) / variance**2),
     )

@@ -11,24 +11,27 @@
   CLI's ``parse_constraints``), operators ``< <= > >= == !=``.
 - A later result replaces the best only when strictly better (LEAN's ``Extremum.Better``).
 
-Names are checked before anything runs against what the results file holds: the statistics
-of ``local_lean.statistics`` (both their formatted and their raw form).
+Names are checked before anything runs against what a results file holds (one written for a
+three-day backtest): the "statistics" section and "totalPerformance.portfolioStatistics".
 """
 
 from __future__ import annotations
 
-import dataclasses
+import functools
+import json
 import operator
 import re
+import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from local_lean.optimize.space import OptimizationInputError
-from local_lean.statistics import PortfolioStatistics, compute_statistics
+from local_lean.results import BacktestRecord, write_results
 
 OPERATORS: dict[str, tuple[str, Callable[[Decimal, Decimal], bool]]] = {
     "<": ("less", operator.lt),
@@ -89,38 +92,67 @@ def statistic_path(name: str) -> str:
     return "TotalPerformance.PortfolioStatistics." + spaced.title().replace(" ", "")
 
 
-def known_statistics() -> dict[str, list[str]]:
-    """The statistic names a results file holds, by section: the raw portfolio statistics
-    (camelCase, as "totalPerformance.portfolioStatistics") and the formatted ones."""
-    raw = [_camel(field.name) for field in dataclasses.fields(PortfolioStatistics)]
-    # The formatted names are whatever compute_statistics returns for a small series.
+@functools.cache
+def known_statistics() -> dict[str, tuple[str, ...]]:
+    """The statistic names a results file holds, by section, read from a results file written
+    for a three-day backtest: "TotalPerformance.PortfolioStatistics" (raw numbers, camelCase)
+    and "Statistics" (LEAN's formatted strings)."""
     days = pd.date_range("2020-01-02", periods=3, freq="D")
-    equity = pd.Series([100.0, 101.0, 100.5], index=days)
-    formatted = list(compute_statistics(equity, equity, [], initial_cash=100.0))
-    return {"TotalPerformance.PortfolioStatistics": raw, "Statistics": formatted}
+    record = BacktestRecord(
+        algorithm_name="statistics",
+        start=days[0].date(),
+        end=days[-1].date(),
+        initial_cash=100.0,
+        equity=pd.Series([100.0, 101.0, 100.5], index=days),
+        benchmark=pd.Series([100.0, 100.5, 101.0], index=days),
+        benchmark_name="SPY",
+        charts={},
+        orders=[],
+        order_events=[],
+        insights=[],
+        logs=[],
+        parameters={},
+    )
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = write_results(record, Path(scratch), draw_charts=False)
+        result = json.loads(next(p for p in folder.glob("*.json") if p.stem.isdigit()).read_text())
+    return {
+        "TotalPerformance.PortfolioStatistics": tuple(
+            result["totalPerformance"]["portfolioStatistics"]
+        ),
+        "Statistics": tuple(result["statistics"]),
+    }
 
 
-def check_statistic(path: str, what: str) -> None:
-    """Raise when ``path`` names no statistic the results file holds."""
+def resolve_statistic(name: str, what: str) -> str:
+    """The path of a statistic named as lean optimize names it, checked against the results
+    file. A name without a dot that LEAN's portfolio statistics lack ("Net Profit" is
+    "totalNetProfit" there; lean optimize would never find it) is read from "Statistics"."""
+    path = statistic_path(name)
+    if _exists(path):
+        return path
+    if "." not in name and _exists(f"Statistics.{name.strip()}"):
+        return f"Statistics.{name.strip()}"
     sections = known_statistics()
-    section, _, name = path.rpartition(".")
-    for known_section, names in sections.items():
-        if section.lower() == known_section.lower():
-            if name.lower() in (known.lower() for known in names):
-                return
-            break
-    examples = ", ".join(f'"{name}"' for name in sections["Statistics"])
+    examples = ", ".join(f'"{known}"' for known in sections["Statistics"])
     raise OptimizationInputError(
-        f"{what} '{path}' is not a statistic of the results; name one of LEAN's statistics "
+        f"{what} '{name}' is not a statistic of the results; name one of LEAN's statistics "
         f"({examples}), or a path such as TotalPerformance.PortfolioStatistics.SharpeRatio"
     )
+
+
+def _exists(path: str) -> bool:
+    section, _, name = path.rpartition(".")
+    for known_section, names in known_statistics().items():
+        if section.lower() == known_section.lower():
+            return name.lower() in (known.lower() for known in names)
+    return False
 
 
 def parse_target(name: str, direction: str, target_value: Any = None) -> Target:
     if not name or not name.strip():
         raise OptimizationInputError('--target is empty; name a statistic, e.g. "Sharpe Ratio"')
-    path = statistic_path(name)
-    check_statistic(path, "--target")
+    path = resolve_statistic(name, "--target")
     direction = str(direction).strip().lower()
     if direction not in ("min", "max"):
         raise OptimizationInputError(f"--target-direction must be min or max, got '{direction}'")
@@ -141,8 +173,7 @@ def parse_constraint(text: str) -> Constraint:
             f"{' '.join(OPERATORS)} (with spaces around it)"
         )
     value = _decimal(value_text, f"--constraint '{text}': the value")
-    path = statistic_path(name)
-    check_statistic(path, f"--constraint '{text}':")
+    path = resolve_statistic(name, f"--constraint '{text}':")
     return Constraint(path, symbol, value)
 
 
@@ -160,8 +191,7 @@ def constraint_from_config(entry: Mapping[str, Any]) -> Constraint:
         )
     if "target-value" not in keys:
         raise OptimizationInputError(f'constraint {dict(entry)}: "target-value" is missing')
-    path = target if "." in target else f"Statistics.{target}"
-    check_statistic(path, "constraint")
+    path = resolve_statistic(target if "." in target else f"Statistics.{target}", "constraint")
     return Constraint(path, symbol, _decimal(keys["target-value"], "constraint target-value"))
 
 
@@ -171,7 +201,7 @@ def target_from_config(criterion: Mapping[str, Any]) -> Target:
     if not target:
         raise OptimizationInputError('"optimization-criterion" has no "target"')
     path = target if "." in target else f"Statistics.{target}"
-    check_statistic(path, "optimization-criterion target")
+    path = resolve_statistic(path, "optimization-criterion target")
     direction = str(keys.get("extremum", "max")).lower()
     if direction not in ("min", "max"):
         raise OptimizationInputError(f'"extremum" must be "min" or "max", got "{direction}"')
@@ -211,8 +241,3 @@ def _decimal(value: Any, what: str) -> Decimal:
     if not number.is_finite():
         raise OptimizationInputError(f"{what} '{value}' is not a finite number")
     return number
-
-
-def _camel(snake: str) -> str:
-    head, *rest = snake.split("_")
-    return head + "".join(part.title() for part in rest)

@@ -198,18 +198,31 @@ def test_bayesian_search_tries_the_stated_number_of_sets(ray_instance, tmp_path)
     assert all(r.parameter_set.values["weight"] in ("0", "0.25", "1") for r in outcome.results)
 
 
-def _kill_paused_worker(folder: Path, kills: int, finished: threading.Event) -> list[int]:
-    """Kill each process that writes its id to ``folder``, ``kills`` times; returns the ids."""
+def _kill_paused_worker(
+    folder: Path, kills: int, finished: threading.Event, summary: Path
+) -> tuple[list[int], list[str]]:
+    """Kill each process that writes its id to ``folder``, ``kills`` times. Returns the ids, and
+    the weights the summary file listed as completed just before the first kill."""
     killed: list[int] = []
+    completed_before: list[str] = []
     deadline = time.monotonic() + 240
     while len(killed) < kills and time.monotonic() < deadline and not finished.is_set():
         marker = folder / f"pid-{len(killed)}"
-        if marker.is_file() and marker.read_text():
+        ready = marker.is_file() and marker.read_text()
+        if ready and not killed:  # the other two sets finish while this one waits
+            sets = json.loads(summary.read_text())["sets"] if summary.is_file() else []
+            completed_before = sorted(
+                s["parameters"]["weight"] for s in sets if s["status"] == "completed"
+            )
+            if len(completed_before) < 2:
+                time.sleep(0.2)
+                continue
+        if ready:
             pid = int(marker.read_text())
             os.kill(pid, signal.SIGKILL)
             killed.append(pid)
         time.sleep(0.2)
-    return killed
+    return killed, completed_before
 
 
 def _optimise_with_kills(tmp_path: Path, attempts: int):
@@ -232,9 +245,13 @@ def _optimise_with_kills(tmp_path: Path, attempts: int):
 
     thread = threading.Thread(target=optimise)
     thread.start()
-    killed = _kill_paused_worker(pauses, attempts, finished)
+    killed, completed_before = _kill_paused_worker(
+        pauses, attempts, finished, settings.output / SUMMARY_JSON
+    )
     thread.join(timeout=300)
     assert len(killed) == attempts
+    # The sets that finished before the kill were already on disk, in the summary.
+    assert completed_before == ["0", "1"]
     return outcome[0], settings.output
 
 

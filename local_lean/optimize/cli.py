@@ -296,7 +296,8 @@ def settings_from(args: argparse.Namespace) -> OptimizationSettings:
             "results are overwritten"
         )
     options: dict[str, Any] = {
-        "data": args.data,
+        # Workers run in other folders (or machines): the data folder's absolute path.
+        "data": None if args.data is None else str(Path(args.data).expanduser().resolve()),
         "start": args.start,
         "end": args.end,
         "cash": args.cash,

@@ -59,7 +59,6 @@ class TaskOutcome:
     files: dict[str, bytes]
     error: str | None
     seconds: float
-    attempts_failed: bool = False  # the worker died on every attempt
 
 
 def run_backtest_files(job: BacktestJob, values: dict[str, str]) -> dict[str, Any]:
@@ -191,9 +190,7 @@ class RayExecutor:
                 if died
                 else f"{type(error).__name__}: {error}"
             )
-            return TaskOutcome(
-                parameter_set, {}, reason, time.perf_counter() - started, attempts_failed=died
-            )
+            return TaskOutcome(parameter_set, {}, reason, time.perf_counter() - started)
         return TaskOutcome(parameter_set, result["files"], result["error"], result["seconds"])
 
     def shutdown(self) -> None:

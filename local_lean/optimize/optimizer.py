@@ -133,7 +133,8 @@ def run_optimization(
     strategy = _make_strategy(settings)
     executor = RayExecutor(
         BacktestJob(
-            str(settings.algorithm.resolve()),
+            # A cluster's workers run in the uploaded project folder; local ones read it here.
+            settings.algorithm.name if settings.address else str(settings.algorithm.resolve()),
             settings.fixed_parameters,
             settings.backtest_options,
         ),

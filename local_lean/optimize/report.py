@@ -145,7 +145,9 @@ def draw_heatmap(
     for i in range(len(rows)):
         for j in range(len(columns)):
             if not math.isnan(grid[i, j]):
-                axis.text(j, i, f"{grid[i, j]:.3g}", ha="center", va="center", color="white")
+                # Dark text on the bright end of the colour map, light text elsewhere.
+                colour = "black" if image.norm(grid[i, j]) > 0.6 else "white"
+                axis.text(j, i, f"{grid[i, j]:.3g}", ha="center", va="center", color=colour)
     figure.colorbar(image, ax=axis, label=label)
     figure.tight_layout()
     figure.savefig(path, dpi=100)

@@ -121,6 +121,15 @@ def test_the_optimisation_folder_has_leans_layout_and_a_summary(lstm_grid):
     assert [s["id"] for s in summary["sets"]] == [1, 2, 3, 4]
     best = max(lstm_grid.results, key=lambda r: (r.target, -r.id))
     assert summary["best"]["id"] == best.id
+    # No monthly retrain falls in the span, so retrain-epochs changes nothing: the set with the
+    # winner's lookback and the other retrain-epochs ties with it, and the summary says so.
+    twin = next(
+        r
+        for r in lstm_grid.results
+        if r.parameter_set.values["lookback"] == best.parameter_set.values["lookback"]
+        and r is not best
+    )
+    assert summary["best"]["tiedWith"] == [twin.id]
     assert summary["deflatedSharpe"]["trials"] == 4
     assert 0 <= summary["deflatedSharpe"]["value"] <= 1
     assert all(s["timeBudget"]["leanWouldStop"] is False for s in summary["sets"])

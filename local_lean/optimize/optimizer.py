@@ -183,7 +183,7 @@ def run_optimization(
         bar.close()
         best = best_now()
         summary["elapsedSeconds"] = round(time.perf_counter() - started, 3)
-        summary["best"] = _best_json(best, output)
+        summary["best"] = _best_json(best, results, output)
         summary["deflatedSharpe"] = _deflated_sharpe_json(best, results)
         seed_results: list[SetResult] = []
         if best is not None and settings.seeds > 0:
@@ -317,9 +317,13 @@ def _summary_header(settings: OptimizationSettings, concurrent: int) -> dict[str
     }
 
 
-def _best_json(best: SetResult | None, output: Path) -> dict[str, Any] | None:
+def _best_json(
+    best: SetResult | None, results: Sequence[SetResult], output: Path
+) -> dict[str, Any] | None:
     if best is None:
         return None
+    # Sets with the winner's very target: the winner is then only the first of them.
+    tied = [r.id for r in results if r.counts and r.target == best.target and r is not best]
     return {
         "id": best.id,
         "parameters": best.parameter_set.values,
@@ -327,16 +331,21 @@ def _best_json(best: SetResult | None, output: Path) -> dict[str, Any] | None:
         "folder": str(best.folder.relative_to(output)) if best.folder else None,
         "target": float(best.target) if best.target is not None else None,
         "statistics": best.statistics,
+        "tiedWith": sorted(tied),
     }
 
 
 def _winner_text(best: SetResult | None, summary: dict[str, Any]) -> str:
     if best is None:
         return "No parameter set completed within the constraints: there is no winner."
-    lines = [
-        f"Best parameter set {best.id}: ({best.parameter_set})",
-        statistics_table(best.statistics),
-    ]
+    lines = [f"Best parameter set {best.id}: ({best.parameter_set})"]
+    tied = (summary.get("best") or {}).get("tiedWith") or []
+    if tied:
+        lines.append(
+            f"{len(tied)} other set(s) reached the same target ({float(best.target):.6g}): this "
+            "one wins only by coming first, so the search does not tell them apart"
+        )
+    lines.append(statistics_table(best.statistics))
     dsr = summary.get("deflatedSharpe") or {}
     if dsr.get("value") is not None:
         lines.append(

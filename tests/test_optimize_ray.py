@@ -284,3 +284,55 @@ def test_a_set_whose_worker_dies_twice_fails_and_the_finished_sets_are_kept(ray_
         assert (result.folder / f"{result.backtest_id}.json").is_file()
     summary = json.loads((output / SUMMARY_JSON).read_text())
     assert sorted(s["status"] for s in summary["sets"]) == ["completed", "completed", "failed"]
+
+
+@needs_lean_data
+def test_python_m_local_lean_optimize_reads_a_lean_optimizer_config(ray_instance, tmp_path):
+    from local_lean.cli import main as local_lean_main
+
+    config = tmp_path / "optimizer.json"
+    config.write_text(
+        json.dumps(
+            {
+                "optimization-strategy": "QuantConnect.Optimizer.Strategies."
+                "EulerSearchOptimizationStrategy",
+                "optimization-strategy-settings": {"default-segment-amount": 2},
+                "optimization-criterion": {"target": "Drawdown", "extremum": "min"},
+                "parameters": [
+                    {"name": "weight", "min": 0, "max": 1, "step": 0.5, "min-step": 0.25}
+                ],
+                "constraints": [
+                    {"target": "Total Orders", "operator": "lessOrEqual", "target-value": 1}
+                ],
+            }
+        )
+    )
+    output = tmp_path / "o"
+    arguments = ["optimize", str(FAST_ALGORITHM), "--optimizer-config", str(config)]
+    arguments += ["--data", str(LEAN_DATA), "--output", str(output), "--no-progress"]
+    assert local_lean_main(arguments) == 0
+    summary = json.loads((output / SUMMARY_JSON).read_text())
+    assert [s["parameters"]["weight"] for s in summary["sets"]] == ["0", "0.5", "1", "0", "0.25"]
+    assert summary["target"]["path"] == "Statistics.Drawdown"
+    assert summary["best"]["parameters"] == {"weight": "0"}
+
+
+@needs_lean_data
+def test_the_command_exits_1_when_a_set_failed(ray_instance, tmp_path, capsys):
+    from local_lean.cli import main as local_lean_main
+
+    arguments = ["optimize", str(FAST_ALGORITHM), "--strategy", "Grid Search"]
+    arguments += ["--target", "Sharpe Ratio", "--target-direction", "max"]
+    arguments += [
+        "--parameter",
+        "weight",
+        "0.5",
+        "1",
+        "0.5",
+        "--parameter",
+        "fail-when-weight",
+        "1",
+    ]
+    arguments += ["--data", str(LEAN_DATA), "--output", str(tmp_path / "o"), "--no-progress"]
+    assert local_lean_main(arguments) == 1
+    assert "1 parameter set(s) failed (2)" in capsys.readouterr().err

@@ -26,6 +26,7 @@ from local_lean.cli import (
     date_argument,
 )
 from local_lean.errors import LocalLeanError
+from local_lean.optimize.execution import RayUnavailableError
 from local_lean.optimize.objectives import (
     constraint_from_config,
     parse_constraint,
@@ -191,7 +192,11 @@ def main(argv: list[str] | None = None) -> int:
     except (OptimizationInputError, LocalLeanError, ValueError) as error:
         print(f"{parser.prog}: error: {error}", file=sys.stderr)
         return EXIT_USAGE
-    outcome = run_optimization(settings, progress=not args.no_progress)
+    try:
+        outcome = run_optimization(settings, progress=not args.no_progress)
+    except RayUnavailableError as error:
+        print(f"{parser.prog}: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
     failed = [r for r in outcome.results if r.status != "completed"]
     if failed:
         ids = ", ".join(str(r.id) for r in failed)

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from local_lean.errors import LocalLeanError
 from local_lean.optimize.strategies import ParameterSet
 
 #: Environment of every worker: one TensorFlow thread, quiet TensorFlow start-up.
@@ -40,6 +41,10 @@ RAY_QUIET = {
 }
 #: What a cluster's workers do not need from the project folder.
 UPLOAD_EXCLUDES = ["backtests", "storage", "optimizations", ".git", "__pycache__", "*.pyc"]
+
+
+class RayUnavailableError(LocalLeanError):
+    """Ray could not be started or reached: nothing ran."""
 
 
 @dataclass(frozen=True)
@@ -128,30 +133,41 @@ class RayExecutor:
 
         self._ray = ray
         self.started_ray = False
-        if not ray.is_initialized():
-            quiet = {"log_to_driver": False, "logging_level": logging.WARNING}
-            if address:
-                ray.init(address=address, **quiet)
-            else:
-                cpus = workers or os.cpu_count() or 1
-                ray.init(num_cpus=cpus, include_dashboard=False, **quiet)
-            self.started_ray = True
+        environment = dict(WORKER_ENVIRONMENT)
+        package = Path(__file__).resolve().parent.parent  # local_lean itself
+        task_options: dict[str, Any] = {"num_cpus": 1, "max_retries": 1}
+        if address:
+            # A cluster's workers get the algorithm's folder and local_lean uploaded; Ray takes
+            # folders to upload only when the job connects.
+            cluster_env = {"env_vars": environment, "py_modules": [str(package)]}
+            if project_folder is not None:
+                cluster_env["working_dir"] = str(project_folder)
+                cluster_env["excludes"] = UPLOAD_EXCLUDES
+            self._start(address=address, runtime_env=cluster_env)
+        else:
+            paths = [str(package.parent), os.environ.get("PYTHONPATH", "")]
+            environment["PYTHONPATH"] = os.pathsep.join(p for p in paths if p)
+            task_options["runtime_env"] = {"env_vars": environment}
+            self._start(num_cpus=workers or os.cpu_count() or 1, include_dashboard=False)
         cpus = int(ray.cluster_resources().get("CPU", 1))
         self.max_concurrent = max(1, min(max_concurrent or cpus, cpus))
-        environment = dict(WORKER_ENVIRONMENT)
-        runtime_env: dict[str, Any] = {"env_vars": environment}
-        if address and project_folder is not None:
-            # Workers on other machines get the project (algorithm, local_lean) uploaded.
-            runtime_env["working_dir"] = str(project_folder)
-            runtime_env["excludes"] = UPLOAD_EXCLUDES
-        else:
-            package_root = str(Path(__file__).resolve().parent.parent.parent)
-            paths = [package_root, os.environ.get("PYTHONPATH", "")]
-            environment["PYTHONPATH"] = os.pathsep.join(p for p in paths if p)
-        self._task = ray.remote(num_cpus=1, max_retries=1)(run_backtest_files).options(
-            runtime_env=runtime_env
-        )
+        self._task = ray.remote(run_backtest_files).options(**task_options)
         self._job_ref = ray.put(job)
+
+    def _start(self, **arguments: Any) -> None:
+        """Start (or join) Ray unless this process already did (a caller's own instance)."""
+        ray = self._ray
+        if ray.is_initialized():
+            return
+        try:
+            ray.init(log_to_driver=False, logging_level=logging.WARNING, **arguments)
+        except (ConnectionError, TimeoutError, ValueError) as error:
+            where = arguments.get("address", "a local instance")
+            raise RayUnavailableError(
+                f"cannot start or reach Ray ({where}): {error}; check --address, or leave it "
+                "out for a local instance"
+            ) from error
+        self.started_ray = True
 
     def run(
         self,

@@ -119,9 +119,6 @@ def run_optimization(
     say: Callable[[str], None] = print,
 ) -> OptimizationOutcome:
     output = settings.output
-    output.mkdir(parents=True, exist_ok=True)
-    _write_lean_config(settings)
-    _copy_code(settings.algorithm, output / "code")
     log_lines: list[str] = []
 
     def log(line: str) -> None:
@@ -143,6 +140,10 @@ def run_optimization(
         max_concurrent=settings.max_concurrent,
         project_folder=settings.algorithm.resolve().parent,
     )
+    # Ray is up: from here on the optimisation writes its folder.
+    output.mkdir(parents=True, exist_ok=True)
+    _write_lean_config(settings)
+    _copy_code(settings.algorithm, output / "code")
     bar = _Progress(progress, say, strategy.planned)
     results: list[SetResult] = []
     started = time.perf_counter()

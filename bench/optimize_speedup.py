@@ -95,7 +95,7 @@ def main() -> None:
     import ray
 
     started = time.perf_counter()
-    ray.init(num_cpus=args.workers, include_dashboard=False, log_to_driver=False)
+    ray.init(address="local", num_cpus=args.workers, include_dashboard=False, log_to_driver=False)
     ray_start_seconds = time.perf_counter() - started
     runs = []
     for name in ("cold", "warm"):  # cold: workers start and import TensorFlow; warm: reused

@@ -42,7 +42,7 @@ SPAN = {"start": datetime.date(2020, 1, 2), "end": datetime.date(2020, 1, 17)}
 def ray_instance():
     """One local Ray instance with two workers for every test here."""
     os.environ.setdefault("RAY_ACCEL_ENV_VAR_OVERRIDE_ON_ZERO", "0")  # a notice about GPUs
-    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    ray.init(address="local", num_cpus=2, include_dashboard=False, log_to_driver=False)
     yield
     ray.shutdown()
 
@@ -336,3 +336,26 @@ def test_the_command_exits_1_when_a_set_failed(ray_instance, tmp_path, capsys):
     arguments += ["--data", str(LEAN_DATA), "--output", str(tmp_path / "o"), "--no-progress"]
     assert local_lean_main(arguments) == 1
     assert "1 parameter set(s) failed (2)" in capsys.readouterr().err
+
+
+@needs_lean_data
+def test_each_set_carries_leans_time_budget_verdict(ray_instance, tmp_path):
+    from local_lean.optimize.report import ranking_table
+    from local_lean.time_budget import TimeLimitSettings
+
+    # A 1.5 s event against a 0.6 s time loop: LEAN would stop the algorithm there.
+    limits = TimeLimitSettings(time_loop_maximum_minutes=0.01, free_minutes_per_event=0.01)
+    outcome = quiet(
+        settings=fast_settings(
+            tmp_path / "o",
+            parameters=[step_parameter("event-seconds", "0", "1.5", "1.5")],
+            backtest_options={"data": str(LEAN_DATA), "draw_charts": False, "time_limits": limits},
+        )
+    )
+    by_seconds = {r.parameter_set.values["event-seconds"]: r for r in outcome.results}
+    assert by_seconds["0"].lean_would_stop is False
+    assert by_seconds["1.5"].lean_would_stop is True
+    assert by_seconds["1.5"].time_budget_note.startswith("LEAN would stop it at 2021-01-04T10:00")
+    assert "LEAN stops it" in ranking_table(
+        outcome.results, parse_target("Net Profit", "max"), "Net Profit"
+    )

@@ -148,7 +148,9 @@ class RayExecutor:
             paths = [str(package.parent), os.environ.get("PYTHONPATH", "")]
             environment["PYTHONPATH"] = os.pathsep.join(p for p in paths if p)
             task_options["runtime_env"] = {"env_vars": environment}
-            self._start(num_cpus=workers or os.cpu_count() or 1, include_dashboard=False)
+            # "local": a new instance here, even where `ray start` left a cluster to join.
+            cpus = workers or os.cpu_count() or 1
+            self._start(address="local", num_cpus=cpus, include_dashboard=False)
         cpus = int(ray.cluster_resources().get("CPU", 1))
         self.max_concurrent = max(1, min(max_concurrent or cpus, cpus))
         self._task = ray.remote(run_backtest_files).options(**task_options)
@@ -162,7 +164,7 @@ class RayExecutor:
         try:
             ray.init(log_to_driver=False, logging_level=logging.WARNING, **arguments)
         except (ConnectionError, TimeoutError, ValueError) as error:
-            where = arguments.get("address", "a local instance")
+            where = arguments["address"]
             raise RayUnavailableError(
                 f"cannot start or reach Ray ({where}): {error}; check --address, or leave it "
                 "out for a local instance"

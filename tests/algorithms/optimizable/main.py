@@ -1,7 +1,7 @@
 # ruff: noqa: F403, F405 - LEAN algorithms star-import AlgorithmImports
 """Holds SPY at the "weight" parameter from the first session: a fast algorithm whose statistics
-depend on its parameters. Other parameters make one weight fail, or pause it so that a test can
-kill the worker process running it."""
+depend on its parameters. Other parameters make one weight fail, pause it so that a test can
+kill the worker process running it, or make one scheduled event slow."""
 
 import os
 from pathlib import Path
@@ -22,10 +22,19 @@ class OptimizableAlgorithm(QCAlgorithm):
         if weight == self.get_parameter("pause-when-weight", ""):
             self._pause_for_kill()
         self.spy = self.add_equity("SPY", Resolution.DAILY).symbol
+        self.event_seconds = float(self.get_parameter("event-seconds", "0"))
+        if self.event_seconds:
+            self.schedule.on(self.date_rules.every_day(), self.time_rules.at(10, 0), self._slow)
 
     def on_data(self, data: Slice) -> None:
         if self.weight and not self.portfolio.invested and data.contains_key(self.spy):
             self.set_holdings(self.spy, self.weight)
+
+    def _slow(self) -> None:
+        """A scheduled event that takes "event-seconds" once (for the time-limit verdict)."""
+        if self.event_seconds:
+            sleep(self.event_seconds)
+            self.event_seconds = 0
 
     def _pause_for_kill(self) -> None:
         """The first "pause-attempts" runs write their process id to "pause-folder" and wait

@@ -309,7 +309,7 @@ def test_python_m_local_lean_optimize_reads_a_lean_optimizer_config(ray_instance
     )
     output = tmp_path / "o"
     arguments = ["optimize", str(FAST_ALGORITHM), "--optimizer-config", str(config)]
-    arguments += ["--data", str(LEAN_DATA), "--output", str(output), "--no-progress"]
+    arguments += ["--data", str(LEAN_DATA), "--output", str(output), "--no-progress", "--no-charts"]
     assert local_lean_main(arguments) == 0
     summary = json.loads((output / SUMMARY_JSON).read_text())
     assert [s["parameters"]["weight"] for s in summary["sets"]] == ["0", "0.5", "1", "0", "0.25"]
@@ -333,7 +333,14 @@ def test_the_command_exits_1_when_a_set_failed(ray_instance, tmp_path, capsys):
         "fail-when-weight",
         "1",
     ]
-    arguments += ["--data", str(LEAN_DATA), "--output", str(tmp_path / "o"), "--no-progress"]
+    arguments += [
+        "--data",
+        str(LEAN_DATA),
+        "--output",
+        str(tmp_path / "o"),
+        "--no-progress",
+        "--no-charts",
+    ]
     assert local_lean_main(arguments) == 1
     assert "1 parameter set(s) failed (2)" in capsys.readouterr().err
 

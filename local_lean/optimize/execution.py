@@ -102,17 +102,11 @@ def run_backtest_files(job: BacktestJob, values: dict[str, str]) -> dict[str, An
 
 
 def _one_tensorflow_thread() -> None:
+    """TensorFlow reads these when it starts in this worker (its C++ runtime's
+    TF_NUM_INTRAOP_THREADS / TF_NUM_INTEROP_THREADS); set here too for workers that Ray did not
+    start with them. Importing TensorFlow here would cost algorithms that never use it."""
     for name, value in WORKER_ENVIRONMENT.items():
         os.environ.setdefault(name, value)
-    try:
-        import tensorflow as tf
-    except ImportError:  # an algorithm without TensorFlow
-        return
-    try:
-        tf.config.threading.set_intra_op_parallelism_threads(1)
-        tf.config.threading.set_inter_op_parallelism_threads(1)
-    except RuntimeError:  # already initialised in this worker by an earlier set
-        pass
 
 
 class RayExecutor:

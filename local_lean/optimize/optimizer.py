@@ -119,11 +119,10 @@ def run_optimization(
     say: Callable[[str], None] = print,
 ) -> OptimizationOutcome:
     output = settings.output
-    log_lines: list[str] = []
 
     def log(line: str) -> None:
+        """A line of ``log.txt``, written at once (an interrupted run keeps its log)."""
         stamped = f"{time.strftime('%Y-%m-%dT%H:%M:%S')} {line}"
-        log_lines.append(stamped)
         with (output / "log.txt").open("a", encoding="utf-8") as file:
             file.write(stamped + "\n")
 

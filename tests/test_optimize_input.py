@@ -250,3 +250,26 @@ def test_an_existing_output_folder_is_never_overwritten(tmp_path, capsys):
 def test_min_step_above_step_is_refused():
     with pytest.raises(OptimizationInputError, match="below min-step"):
         step_parameter("x", "0", "1", "0.1", "0.5")
+
+
+def test_an_unreachable_ray_cluster_is_named_before_anything_runs(tmp_path, capsys):
+    status = run_cli(
+        "--strategy",
+        "Grid Search",
+        "--target",
+        "Sharpe Ratio",
+        "--target-direction",
+        "max",
+        "--parameter",
+        "lookback",
+        "20",
+        "40",
+        "20",
+        "--address",
+        "127.0.0.1:1",
+        "--output",
+        str(tmp_path / "o"),
+    )
+    assert status == 2
+    assert "no Ray cluster answers there" in capsys.readouterr().err
+    assert not (tmp_path / "o").exists()

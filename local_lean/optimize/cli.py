@@ -26,7 +26,7 @@ from local_lean.cli import (
     date_argument,
 )
 from local_lean.errors import LocalLeanError
-from local_lean.optimize.execution import RayUnavailableError
+from local_lean.optimize.execution import RayUnavailableError, check_reachable
 from local_lean.optimize.objectives import (
     constraint_from_config,
     parse_constraint,
@@ -214,6 +214,8 @@ def settings_from(args: argparse.Namespace) -> OptimizationSettings:
         raise OptimizationInputError(f"algorithm file {algorithm} does not exist")
     _check_compiles(algorithm)
     project_parameters = read_project_parameters(algorithm)
+    if args.address:
+        check_reachable(args.address)
     if args.data is not None and not Path(args.data).expanduser().is_dir():
         raise OptimizationInputError(f"--data {args.data}: no such folder")
     if args.start and args.end and args.end < args.start:

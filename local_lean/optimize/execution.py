@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import os
+import socket
 import time
 import traceback
 from collections.abc import Callable
@@ -45,6 +46,21 @@ UPLOAD_EXCLUDES = ["backtests", "storage", "optimizations", ".git", "__pycache__
 
 class RayUnavailableError(LocalLeanError):
     """Ray could not be started or reached: nothing ran."""
+
+
+def check_reachable(address: str, timeout_seconds: float = 5.0) -> None:
+    """Raise RayUnavailableError at once when a "host:port" address does not answer (Ray
+    itself keeps retrying for minutes). "auto", "local" and ray:// addresses are left to Ray."""
+    host, separator, port = address.rpartition(":")
+    if not separator or "://" in address or not port.isdigit():
+        return
+    try:
+        socket.create_connection((host, int(port)), timeout=timeout_seconds).close()
+    except OSError as error:
+        raise RayUnavailableError(
+            f"--address {address}: no Ray cluster answers there ({error}); start one with "
+            "`ray start --head` and give its address, or leave --address out for a local one"
+        ) from None
 
 
 @dataclass(frozen=True)

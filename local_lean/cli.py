@@ -136,19 +136,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _optimize(argv: list[str]) -> int:
-    """Dispatch to ``local_lean.optimize.main`` when that package is installed."""
-    import importlib.util
+    """``optimize ...``: parameter optimisation on Ray (local_lean/optimize)."""
+    from local_lean.optimize.cli import main as optimize_main
 
-    if importlib.util.find_spec("local_lean.optimize") is None:
-        print(
-            "python -m local_lean optimize: the optimiser (local_lean.optimize) is not "
-            "installed in this version; run backtests with --parameter NAME VALUE instead",
-            file=sys.stderr,
-        )
-        return EXIT_USAGE
-    from local_lean import optimize
-
-    return optimize.main(argv)
+    return optimize_main(argv)
 
 
 def _write_report(folder: Path) -> None:
@@ -257,3 +248,9 @@ def _run(argv: list[str] | None) -> int:
         print(outcome.runtime_error, file=sys.stderr)
         return EXIT_RUNTIME_ERROR
     return EXIT_OK
+
+
+# The argument types `python -m local_lean optimize` shares with this command.
+date_argument = _date
+cash_argument = _cash
+basis_points_argument = _basis_points

@@ -26,6 +26,7 @@ import tempfile
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_EVEN, Decimal
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -35,7 +36,7 @@ import pandas as pd
 
 from local_lean.algorithm import AlgorithmContext, QCAlgorithm, bind_algorithm
 from local_lean.capacity import CapacityStatistics, estimate_capacity, fills_from_orders
-from local_lean.data import open_price_source
+from local_lean.data import dividend_rows_of, open_price_source
 from local_lean.errors import AlgorithmError, LocalLeanError
 from local_lean.fills import DailyBar
 from local_lean.framework.insights import (
@@ -48,7 +49,7 @@ from local_lean.framework.pipeline import process_insights
 from local_lean.indicators.helpers import feed_registered_indicators
 from local_lean.interrupts import BacktestInterrupted
 from local_lean.market_calendar import nyse_calendar
-from local_lean.market_data import Slice, TradeBar, TradeBars
+from local_lean.market_data import Dividend, Dividends, Slice, TradeBar, TradeBars
 from local_lean.object_store import ObjectStore
 from local_lean.portfolio import BasisPointsFeeModel, InteractiveBrokersFeeModel
 from local_lean.scheduling import events_due, prepare_schedule
@@ -158,6 +159,7 @@ class BacktestEngine:
         self.context.transactions = self.transactions
         self.budget = TimeBudget(options.time_limits, log=self._runner_log)
         self._arrays: dict[Symbol, _SecurityBars] = {}
+        self._dividends: dict[dt.date, list[Dividend]] = {}  # by ex-date
         self._scored: list[_ScoredInsight] = []
         self._closing: list[tuple[dt.datetime, int, _ScoredInsight]] = []
         self.equity: dict[pd.Timestamp, float] = {}
@@ -229,6 +231,23 @@ class BacktestEngine:
             day = dates[known - 1]
             o, h, lo, c, v = (float(x) for x in self._arrays[security.symbol].values[known - 1])
             update_price(security, self._close_of(day), o, h, lo, c, v)
+        self._add_dividends(security.symbol)
+
+    def _add_dividends(self, symbol: Symbol) -> None:
+        """The security's dividends by ex-date: the trading day after the factor row, with
+        LEAN's distribution (reference price less its product with the price factor ratio,
+        rounded to cents as .NET rounds decimals: half to even)."""
+        first, last = self.calendar.first_day, self.calendar.last_day
+        for day_before, reference, ratio in dividend_rows_of(self.source, symbol.value):
+            if not first <= day_before < last:
+                continue
+            ex_date = self.calendar.next_session(day_before)
+            amount = Decimal(repr(reference)) - Decimal(repr(reference)) * Decimal(repr(ratio))
+            distribution = float(amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_EVEN))
+            midnight = dt.datetime.combine(ex_date, dt.time())
+            self._dividends.setdefault(ex_date, []).append(
+                Dividend(symbol, midnight, distribution, reference)
+            )
 
     def _close_of(self, day: dt.date) -> dt.datetime:
         if self.calendar.first_day <= day <= self.calendar.last_day and self.calendar.is_session(
@@ -460,7 +479,11 @@ class BacktestEngine:
         due = events_due(algorithm.schedule, session)
         until_close = [d for d in due if d.time <= session.close]
         after_close = [d for d in due if d.time > session.close]
-        steps = [(item.time, partial(self._event, item)) for item in until_close]
+        steps = []
+        if session.date in self._dividends:  # LEAN's dividend slice, at the ex-date's midnight
+            midnight = dt.datetime.combine(session.date, dt.time())
+            steps.append((midnight, partial(self._dividend_slice, session, overrides_on_data)))
+        steps.extend((item.time, partial(self._event, item)) for item in until_close)
         steps.append((session.close, partial(self._close, session, overrides_on_data)))
         steps.extend((item.time, partial(self._event, item)) for item in after_close)
         for time, action in steps:
@@ -479,6 +502,24 @@ class BacktestEngine:
 
     def _order_event(self, event: Any) -> None:
         self.algorithm.on_order_event(event)
+
+    def _dividend_slice(self, session: Any, overrides_on_data: bool) -> None:
+        """The dividends going ex today reach the algorithm at midnight, in a slice of their
+        own (prices are adjusted: no cash moves)."""
+        algorithm, context = self.algorithm, self.context
+        dividends = Dividends()
+        for dividend in self._dividends[session.date]:
+            if dividend.symbol in algorithm.securities:
+                dividends[dividend.symbol] = Dividend(
+                    dividend.symbol, context.time, dividend.distribution, dividend.reference_price
+                )
+        if not dividends:
+            return
+        context.current_slice = Slice(context.time, TradeBars(), dividends)
+        if overrides_on_data:
+            algorithm.on_data(context.current_slice)
+        if not context.warming_up:
+            process_insights(algorithm, [])
 
     def _close(self, session: Any, overrides_on_data: bool) -> None:
         """T's daily bars arrive: prices, fills, ``on_data``, the framework, equity."""

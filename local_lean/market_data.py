@@ -1,4 +1,5 @@
-"""What ``on_data`` receives: a Slice of the daily TradeBars that closed at this time."""
+"""What ``on_data`` receives: a Slice of the daily TradeBars that closed at this time, or of
+the dividends that go ex at this midnight (LEAN sends those in a slice of their own)."""
 
 from __future__ import annotations
 
@@ -79,12 +80,45 @@ class TradeBars(dict):
         return len(self)
 
 
-class Slice:
-    """The data arriving at one time: here, the daily bars of the session that just closed."""
+class Dividend:
+    """A cash dividend going ex on `time`'s date (LEAN's ``Dividend``): ``distribution`` per
+    share, ``reference_price`` the raw close of the day before."""
 
-    def __init__(self, time: dt.datetime, bars: TradeBars) -> None:
+    def __init__(
+        self, symbol: Symbol, time: dt.datetime, distribution: float, reference_price: float
+    ) -> None:
+        self.symbol = symbol
+        self.time = time
+        self.end_time = time
+        self.distribution = distribution
+        self.reference_price = reference_price
+
+    @property
+    def value(self) -> float:
+        return self.distribution
+
+    def __repr__(self) -> str:
+        return f"<Dividend {self.symbol.value} {self.time:%Y-%m-%d} {self.distribution:g}>"
+
+
+class Dividends(TradeBars):
+    """Dividends by Symbol (or ticker), as ``slice.dividends``."""
+
+
+class Slice:
+    """The data arriving at one time: the daily bars of the session that just closed, or the
+    dividends going ex at a midnight."""
+
+    def __init__(
+        self, time: dt.datetime, bars: TradeBars, dividends: Dividends | None = None
+    ) -> None:
         self._time = time
         self._bars = bars
+        self._dividends = dividends if dividends is not None else Dividends()
+
+    @property
+    def dividends(self) -> Dividends:
+        return self._dividends
 
     @property
     def time(self) -> dt.datetime:
@@ -96,7 +130,7 @@ class Slice:
 
     @property
     def has_data(self) -> bool:
-        return bool(self._bars)
+        return bool(self._bars) or bool(self._dividends)
 
     @property
     def count(self) -> int:

@@ -7,6 +7,7 @@ CSV files or the built-in synthetic market.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
@@ -26,6 +27,7 @@ __all__ = [
     "MapFileResolver",
     "PriceSource",
     "SyntheticMarket",
+    "dividend_rows_of",
     "map_file_provider",
     "open_price_source",
 ]
@@ -69,6 +71,14 @@ def open_price_source(data: str | Path | None, seed: int = 0) -> PriceSource:
         "<ticker>.zip, as `lean init` creates) or a folder of <ticker>.csv files with columns "
         "date,open,high,low,close,volume; or leave the data option out for the synthetic market"
     )
+
+
+def dividend_rows_of(source: PriceSource, ticker: str) -> list[tuple[dt.date, float, float]]:
+    """The ticker's dividends as (last day before the ex-date, reference price, price factor
+    ratio): from a LEAN folder's factor files; other sources have none."""
+    if isinstance(source, LeanDataFolder):
+        return source.dividends(ticker)
+    return []
 
 
 def map_file_provider(source: PriceSource) -> MapFileResolver | None:

@@ -23,6 +23,7 @@ are taken as the data files name them, so a renamed security must be asked for b
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 import warnings
@@ -101,6 +102,11 @@ class LeanDataFolder:
             self._cache[key] = bars
         return self._cache[key]
 
+    def dividends(self, ticker: str) -> list[tuple[dt.date, float, float]]:
+        """The ticker's dividends from its factor file (see ``dividend_rows``); [] without one."""
+        factor_path = self.factor_folder / f"{ticker.strip().lower()}.csv"
+        return dividend_rows(read_factor_file(factor_path)) if factor_path.is_file() else []
+
     def _zip_path(self, ticker: str) -> Path:
         return self.daily_folder / f"{ticker.strip().lower()}.zip"
 
@@ -160,27 +166,48 @@ def parse_daily_csv(raw: bytes, where: str) -> pd.DataFrame:
 
 
 def read_factor_file(path: Path) -> pd.DataFrame:
-    """Factor rows as a frame indexed by date with one column, `scale` = price x split factor."""
+    """Factor rows as a frame indexed by date: `scale` (price x split factor), `price_factor`
+    and `reference_price` (the raw close of that date; 0 where the file gives none)."""
     dates: list[pd.Timestamp] = []
-    scales: list[float] = []
+    rows: list[tuple[float, float, float]] = []
     for number, line in numbered_lines(decode_text(path.read_bytes(), str(path))):
         fields = line.strip().split(",")
         try:
             if not EIGHT_DIGIT_DATE.fullmatch(fields[0]):
                 raise ValueError(f"{fields[0]!r} is not yyyymmdd")
             day = pd.Timestamp(int(fields[0][:4]), int(fields[0][4:6]), int(fields[0][6:]))
-            scale = float(fields[1]) * float(fields[2])
+            price_factor, split_factor = float(fields[1]), float(fields[2])
+            reference = float(fields[3]) if len(fields) > 3 and fields[3] else 0.0
         except (ValueError, IndexError) as error:
             raise MalformedDataError(
                 f"{path}, line {number}: {line!r} is not "
                 "yyyymmdd,price_factor,split_factor,reference_price"
             ) from error
-        if not (math.isfinite(scale) and scale > 0):
+        scale = price_factor * split_factor
+        if not (math.isfinite(scale) and scale > 0 and math.isfinite(reference)):
             raise MalformedDataError(f"{path}, line {number}: factors must be positive: {line!r}")
         dates.append(day)
-        scales.append(scale)
-    factors = pd.DataFrame({"scale": scales}, index=pd.DatetimeIndex(dates, name="date"))
+        rows.append((scale, price_factor, reference))
+    factors = pd.DataFrame(
+        rows,
+        columns=["scale", "price_factor", "reference_price"],
+        index=pd.DatetimeIndex(dates, name="date"),
+    )
     return factors.sort_index()
+
+
+def dividend_rows(factors: pd.DataFrame) -> list[tuple[dt.date, float, float]]:
+    """(last day before the ex-date, reference price, price factor ratio) for each dividend: a
+    factor row whose price factor differs from the next row's (LEAN's
+    ``HasDividendEventOnNextTradingDay``); the ex-date is the next trading day."""
+    events = []
+    price_factors = factors["price_factor"].to_numpy()
+    references = factors["reference_price"].to_numpy()
+    for row in range(len(factors) - 1):
+        ratio = price_factors[row] / price_factors[row + 1]
+        if ratio != 1.0:
+            events.append((factors.index[row].date(), float(references[row]), float(ratio)))
+    return events
 
 
 def adjust_bars(raw: pd.DataFrame, factors: pd.DataFrame) -> pd.DataFrame:

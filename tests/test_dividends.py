@@ -1,0 +1,51 @@
+"""Dividends reach on_data as LEAN sends them: at midnight of the ex-date, in a slice of their
+own, with LEAN's distribution (from the factor file); adjusted prices move no cash."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from runner_helpers import run_algorithm
+
+from local_lean.algorithm import QCAlgorithm
+from local_lean.data.lean_folder import dividend_rows, read_factor_file
+from local_lean.enums import Resolution
+
+LEAN_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "lean"
+pytestmark = pytest.mark.skipif(not LEAN_DATA.is_dir(), reason="LEAN sample data absent")
+
+
+class RecordsSlices(QCAlgorithm):
+    def initialize(self) -> None:
+        self.set_start_date(2005, 3, 15)
+        self.set_end_date(2005, 3, 22)
+        self.spy = self.add_equity("SPY", Resolution.DAILY).symbol
+        self.slices = []
+
+    def on_data(self, slice) -> None:
+        self.slices.append((self.time, dict(slice.dividends), len(slice.bars)))
+
+
+def test_the_ex_date_brings_a_midnight_slice_with_the_dividend_alone():
+    algorithm, outcome = run_algorithm(RecordsSlices, data=LEAN_DATA)
+    assert outcome.succeeded, outcome.runtime_error
+    with_dividends = [(time, d, bars) for time, d, bars in algorithm.slices if d]
+    assert len(with_dividends) == 1
+    time, dividends, bar_count = with_dividends[0]
+    # The factor file's row 2005-03-17 (0.7239778, reference 119.41) and the next (0.7268203):
+    # LEAN's distribution is 119.41 - 119.41 x 0.7239778 / 0.7268203, to the cent.
+    assert time == dt.datetime(2005, 3, 18, 0, 0) and bar_count == 0
+    dividend = dividends[algorithm.spy]
+    assert dividend.distribution == 0.47 and dividend.reference_price == 119.41
+    # Every other slice is a session's bars, at its close.
+    assert all(t.time() == dt.time(16) for t, d, _ in algorithm.slices if not d)
+
+
+def test_dividend_rows_are_the_changes_of_the_price_factor():
+    factors = read_factor_file(LEAN_DATA / "equity" / "usa" / "factor_files" / "spy.csv")
+    rows = {day: (reference, ratio) for day, reference, ratio in dividend_rows(factors)}
+    reference, ratio = rows[dt.date(2005, 3, 17)]
+    assert reference == 119.41 and ratio == pytest.approx(0.7239778 / 0.7268203)
+    assert dt.date(1998, 1, 2) not in rows  # the same factor as the next row: no dividend

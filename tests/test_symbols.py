@@ -4,6 +4,7 @@ publishes (the "Lowest Capacity Asset" values of its regression algorithms)."""
 from __future__ import annotations
 
 import datetime
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -186,7 +187,10 @@ def test_a_malformed_map_file_is_named(tmp_path, text, problem):
 
 def test_only_a_lean_folder_provides_map_files(tmp_path):
     root = tmp_path / "lean"
-    (root / "equity" / "usa" / "daily").mkdir(parents=True)
+    daily = root / "equity" / "usa" / "daily"
+    daily.mkdir(parents=True)
+    with zipfile.ZipFile(daily / "spy.zip", "w") as archive:  # a data folder holds prices
+        archive.writestr("spy.csv", "20200102 00:00,3200000,3210000,3190000,3205000,1000\n")
     write_map_files(root / "equity" / "usa" / "map_files", {"spy": "19980102,spy,P\n"})
     source = open_price_source(root)
     assert isinstance(source, LeanDataFolder)

@@ -27,6 +27,7 @@ except ImportError:  # LEAN tolerates a missing matplotlib too
 from local_lean.algorithm import QCAlgorithm, UniverseSettings
 from local_lean.enums import (
     DataNormalizationMode,
+    DayOfWeek,
     InsightDirection,
     InsightType,
     Market,

@@ -56,3 +56,15 @@ class PortfolioBias(IntEnum):
     SHORT = -1
     LONG_SHORT = 0
     LONG = 1
+
+
+class DayOfWeek(IntEnum):
+    """.NET's ``System.DayOfWeek`` (Sunday is 0), which LEAN's date rules take."""
+
+    SUNDAY = 0
+    MONDAY = 1
+    TUESDAY = 2
+    WEDNESDAY = 3
+    THURSDAY = 4
+    FRIDAY = 5
+    SATURDAY = 6

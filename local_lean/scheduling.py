@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from local_lean.enums import DayOfWeek
 from local_lean.errors import NotSupportedError
 
 
@@ -137,6 +138,35 @@ class DateRules:
         return DateRule(
             f"WeekEnd{_symbol_label(symbol)}",
             lambda sessions: _group_edges(sessions, lambda d: d.isocalendar()[:2], True, offset),
+        )
+
+    def every(self, *days: Any) -> DateRule:
+        """``every(DayOfWeek.MONDAY, ...)``: the sessions that fall on those days of the week.
+        LEAN fires such a rule on every such calendar day; the runner's clock visits trading
+        sessions only, so a weekend day is refused rather than silently never run."""
+        wanted: set[DayOfWeek] = set()
+        for item in days:
+            items = item if isinstance(item, Iterable) and not isinstance(item, str) else [item]
+            for day in items:
+                if not isinstance(day, DayOfWeek):
+                    raise TypeError(f"date_rules.every takes DayOfWeek values, got {day!r}")
+                wanted.add(day)
+        if not wanted:
+            raise ValueError("date_rules.every needs at least one DayOfWeek")
+        weekend = sorted(d.name for d in wanted if d in (DayOfWeek.SATURDAY, DayOfWeek.SUNDAY))
+        if weekend:
+            raise NotSupportedError(
+                f"date_rules.every({', '.join(weekend)})",
+                "LEAN runs such events on that calendar day, when the market is closed; "
+                "local_lean's clock visits trading sessions only: schedule the work on a "
+                "weekday (e.g. date_rules.week_start() or week_end())",
+            )
+        # Python's weekday(): Monday 0 .. Sunday 6; .NET's DayOfWeek: Sunday 0 .. Saturday 6.
+        python_days = {(int(day) - 1) % 7 for day in wanted}
+        label = ",".join(d.name.capitalize() for d in sorted(wanted))
+        return DateRule(
+            f"Every: {label}",
+            lambda sessions: {s.date for s in sessions if s.date.weekday() in python_days},
         )
 
     def on(self, *dates: Any) -> DateRule:

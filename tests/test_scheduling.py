@@ -160,3 +160,19 @@ def test_events_run_in_time_order_on_sessions_in_a_backtest():
 
 def times_are_sorted(times: list[dt.datetime]) -> bool:
     return all(a <= b for a, b in zip(times, times[1:], strict=False))
+
+
+def test_every_day_of_week_picks_those_sessions_and_refuses_weekends():
+    from local_lean.enums import DayOfWeek
+
+    sessions = nyse_calendar().sessions(dt.date(2021, 1, 1), dt.date(2021, 1, 31))
+    rule = DateRules().every(DayOfWeek.MONDAY, [DayOfWeek.FRIDAY])
+    dates = sorted(rule._dates_for(sessions))
+    assert all(d.weekday() in (0, 4) for d in dates)
+    # Martin Luther King Day (Monday 18th) is no session, so no event, and the 1st is a holiday.
+    assert dt.date(2021, 1, 18) not in dates and dt.date(2021, 1, 1) not in dates
+    assert dt.date(2021, 1, 4) in dates and dt.date(2021, 1, 29) in dates
+    with pytest.raises(NotSupportedError, match="trading sessions only"):
+        DateRules().every(DayOfWeek.SUNDAY)
+    with pytest.raises(TypeError, match="DayOfWeek"):
+        DateRules().every("Monday")

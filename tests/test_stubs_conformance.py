@@ -106,6 +106,9 @@ STUB_FILES = [
     "Indicators/__init__.pyi",
 ]
 
+# .NET types LEAN's API takes (System.DayOfWeek), from the stubs' System package beside it.
+SYSTEM_STUB_FILE = "System/__init__.pyi"
+
 # The stubs write the non-generic IndicatorBase (a WindowBase, with current, previous, window)
 # as an alias of typing.Any; follow it to WindowBase.
 STUB_ALIASES = {"QuantConnect_Indicators_IndicatorBase": "QuantConnect.Indicators.WindowBase"}
@@ -198,6 +201,7 @@ ENUMS = [
     (enums.InsightDirection, "QuantConnect.Algorithm.Framework.Alphas.InsightDirection"),
     (enums.InsightType, "QuantConnect.Algorithm.Framework.Alphas.InsightType"),
     (enums.OrderStatus, "QuantConnect.Orders.OrderStatus"),
+    (enums.DayOfWeek, "System.DayOfWeek"),
     (OrderType, "QuantConnect.Orders.OrderType"),
     (OrderDirection, "QuantConnect.Orders.OrderDirection"),
     (OrderResponseErrorCode, "QuantConnect.Orders.OrderResponseErrorCode"),
@@ -256,9 +260,10 @@ def _parameters(function: ast.FunctionDef) -> tuple[list[str], int]:
 def stub_classes() -> dict[str, StubClass]:
     root = stubs_root()
     classes: dict[str, StubClass] = {}
-    for relative in STUB_FILES:
-        module = ".".join(["QuantConnect", *Path(relative).parent.parts])
-        tree = ast.parse((root / relative).read_text(encoding="utf-8"))
+    files = [(".".join(["QuantConnect", *Path(f).parent.parts]), root / f) for f in STUB_FILES]
+    files.append(("System", root.parent / SYSTEM_STUB_FILE))
+    for module, path in files:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
         stack = [(module, node) for node in tree.body if isinstance(node, ast.ClassDef)]
         while stack:
             prefix, node = stack.pop()

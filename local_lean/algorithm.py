@@ -23,6 +23,7 @@ from local_lean.buying_power import zero_price_message
 from local_lean.data import map_file_provider
 from local_lean.enums import DataNormalizationMode, InsightDirection, Resolution, SecurityType
 from local_lean.errors import NotSupportedError
+from local_lean.framework.alpha import CompositeAlphaModel, NullAlphaModel
 from local_lean.framework.execution import ImmediateExecutionModel
 from local_lean.framework.insights import Insight, to_utc
 from local_lean.framework.pipeline import process_insights
@@ -31,6 +32,8 @@ from local_lean.framework.portfolio_construction import (
     PortfolioConstructionModel,
     PortfolioTarget,
 )
+from local_lean.framework.risk import CompositeRiskManagementModel, NullRiskManagementModel
+from local_lean.framework.universe import ManualUniverseSelectionModel
 from local_lean.history import empty_history, history_frame
 from local_lean.indicators.helpers import QCAlgorithmIndicators
 from local_lean.orders import (
@@ -70,7 +73,7 @@ class UniverseSettings:
     """LEAN's ``universe_settings``: only the resolution matters here (daily)."""
 
     def __init__(self) -> None:
-        self.resolution = Resolution.DAILY
+        self.resolution = Resolution.MINUTE  # LEAN's default; universes get daily bars here
         self.leverage = 1.0
         self.fill_forward = True
         self.extended_market_hours = False
@@ -217,6 +220,9 @@ class QCAlgorithm(QCAlgorithmIndicators):
         self.object_store: Any = None
         self._portfolio_construction: PortfolioConstructionModel = NullPortfolioConstructionModel()
         self._execution: Any = ImmediateExecutionModel()
+        self._alpha: Any = NullAlphaModel()
+        self._risk_management: Any = NullRiskManagementModel()
+        self._universe_selection: Any = None
         self._warned_parameters: set[str] = set()
         self._warned: dict[str, bool] = {}  # LEAN's one-time warnings already logged
 
@@ -576,9 +582,84 @@ class QCAlgorithm(QCAlgorithmIndicators):
     def execution(self) -> Any:
         return self._execution
 
+    @property
+    def alpha(self) -> Any:
+        return self._alpha
+
+    @property
+    def risk_management(self) -> Any:
+        return self._risk_management
+
+    @property
+    def universe_selection(self) -> Any:
+        return self._universe_selection
+
+    def set_alpha(self, alpha: Any) -> None:
+        """The alpha model whose insights the framework trades (asked at each slice)."""
+        if not hasattr(alpha, "update"):
+            raise TypeError("set_alpha needs an alpha model (a class with update())")
+        self._alpha = alpha
+
+    def add_alpha(self, alpha: Any) -> None:
+        """Another alpha model beside those set: their insights together."""
+        if not hasattr(alpha, "update"):
+            raise TypeError("add_alpha needs an alpha model (a class with update())")
+        if isinstance(self._alpha, NullAlphaModel):
+            self._alpha = alpha
+        elif isinstance(self._alpha, CompositeAlphaModel):
+            self._alpha.add_alpha(alpha)
+        else:
+            self._alpha = CompositeAlphaModel(self._alpha, alpha)
+
+    def set_risk_management(self, risk_management: Any) -> None:
+        if not hasattr(risk_management, "manage_risk"):
+            raise TypeError("set_risk_management needs a risk management model")
+        self._risk_management = risk_management
+
+    def add_risk_management(self, risk_management: Any) -> None:
+        if not hasattr(risk_management, "manage_risk"):
+            raise TypeError("add_risk_management needs a risk management model")
+        if isinstance(self._risk_management, NullRiskManagementModel):
+            self._risk_management = risk_management
+        elif isinstance(self._risk_management, CompositeRiskManagementModel):
+            self._risk_management.add_risk_management(risk_management)
+        else:
+            self._risk_management = CompositeRiskManagementModel(
+                self._risk_management, risk_management
+            )
+
+    def set_universe_selection(self, universe_selection: Any) -> None:
+        """A ManualUniverseSelectionModel's symbols are added now, at daily resolution."""
+        if not isinstance(universe_selection, ManualUniverseSelectionModel):
+            raise NotSupportedError(
+                f"set_universe_selection({type(universe_selection).__name__})",
+                "only ManualUniverseSelectionModel (a fixed list of equities) is simulated",
+            )
+        self._universe_selection = universe_selection
+        self.add_universe_selection(universe_selection)
+
+    def add_universe_selection(self, universe_selection: Any) -> None:
+        if not isinstance(universe_selection, ManualUniverseSelectionModel):
+            raise NotSupportedError(
+                f"add_universe_selection({type(universe_selection).__name__})",
+                "only ManualUniverseSelectionModel (a fixed list of equities) is simulated",
+            )
+        if self.universe_settings.resolution != Resolution.DAILY:
+            self.debug(
+                "Note: universe_settings.resolution is "
+                f"{getattr(self.universe_settings.resolution, 'name', '?')} (LEAN's default is "
+                "minute); local_lean has daily bars only, so this run uses daily bars. Set "
+                "universe_settings.resolution = Resolution.DAILY to get the same data in LEAN."
+            )
+        for symbol in universe_selection.symbols:
+            self.add_equity(symbol, Resolution.DAILY)
+
+    def on_securities_changed(self, changes: Any) -> None:
+        """Called at the first slice after securities were added (override if needed)."""
+
     def emit_insights(self, *insights: Any) -> None:
-        """Record insights (timed now, closing after their period in exchange hours). While
-        warming up they are dropped, as in LEAN."""
+        """Record insights (timed now, closing after their period in exchange hours) and let
+        the framework act on them. While warming up they are dropped, as in LEAN."""
         flat: list[Insight] = []
         for item in insights:
             if isinstance(item, Insight):
@@ -587,23 +668,9 @@ class QCAlgorithm(QCAlgorithmIndicators):
                 flat.extend(item)
             else:
                 raise TypeError(f"emit_insights takes Insight objects, got {item!r}")
-        for insight in flat:
-            if not isinstance(insight, Insight):
-                raise TypeError(f"emit_insights takes Insight objects, got {insight!r}")
-        context = self._ctx
-        if context.warming_up or context.initializing:
+        if self._ctx.warming_up or self._ctx.initializing:
             return
-        for insight in flat:
-            security = self.securities.get(insight.symbol)
-            if security is None:
-                raise KeyError(
-                    f"insight for {insight.symbol.value}, which was not added: call "
-                    f"self.add_equity('{insight.symbol.value}') first"
-                )
-            insight._set_times(context.time, context.calendar.next_session)
-            insight.reference_value = security.price
-            self.insights._add(insight)
-        process_insights(self, flat)
+        process_insights(self, record_insights(self, flat))
 
     # ----- orders ------------------------------------------------------------------------------
     # As LEAN's QCAlgorithm.Trading.cs: an order method builds a request, the pre-order checks
@@ -868,6 +935,27 @@ class QCAlgorithm(QCAlgorithmIndicators):
         raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
 
 
+def record_insights(algorithm: QCAlgorithm, insights: list[Any]) -> list[Insight]:
+    """Time emitted or generated insights (now, closing after their period), note the price
+    then, and add them to ``algorithm.insights`` (LEAN's ``InitializeInsights``)."""
+    context = algorithm._ctx
+    for insight in insights:
+        if not isinstance(insight, Insight):
+            raise TypeError(f"insights must be Insight objects, got {insight!r}")
+        security = algorithm.securities.get(insight.symbol)
+        if security is None:
+            raise KeyError(
+                f"insight for {insight.symbol.value}, which was not added: call "
+                f"self.add_equity('{insight.symbol.value}') first"
+            )
+    for insight in insights:
+        security = algorithm.securities[insight.symbol]
+        insight._set_times(context.time, context.calendar.next_session)
+        insight.reference_value = security.price
+        algorithm.insights._add(insight)
+    return list(insights)
+
+
 def bind_algorithm(
     algorithm: QCAlgorithm, context: AlgorithmContext, parameters: dict[str, str]
 ) -> None:
@@ -990,5 +1078,6 @@ __all__ = [
     "InsightDirection",
     "QCAlgorithm",
     "bind_algorithm",
+    "record_insights",
     "lean_qcalgorithm_names",
 ]

@@ -46,6 +46,20 @@ from local_lean.framework import (
     PortfolioConstructionModel,
     PortfolioTarget,
 )
+from local_lean.framework.alpha import (
+    AlphaModel,
+    CompositeAlphaModel,
+    ConstantAlphaModel,
+    NullAlphaModel,
+    SecurityChanges,
+)
+from local_lean.framework.risk import (
+    CompositeRiskManagementModel,
+    MaximumDrawdownPercentPerSecurity,
+    NullRiskManagementModel,
+    RiskManagementModel,
+)
+from local_lean.framework.universe import ManualUniverseSelectionModel
 from local_lean.indicators import (
     AverageTrueRange,
     BarIndicator,

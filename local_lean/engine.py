@@ -34,18 +34,19 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from local_lean.algorithm import AlgorithmContext, QCAlgorithm, bind_algorithm
+from local_lean.algorithm import AlgorithmContext, QCAlgorithm, bind_algorithm, record_insights
 from local_lean.capacity import CapacityStatistics, estimate_capacity, fills_from_orders
 from local_lean.data import dividend_rows_of, open_price_source
 from local_lean.errors import AlgorithmError, LocalLeanError
 from local_lean.fills import DailyBar
+from local_lean.framework.alpha import SecurityChanges
 from local_lean.framework.insights import (
     Insight,
     direction_word,
     emitted_times,
     insight_outcome,
 )
-from local_lean.framework.pipeline import process_insights
+from local_lean.framework.pipeline import notify_security_changes, process_insights
 from local_lean.indicators.helpers import feed_registered_indicators
 from local_lean.interrupts import BacktestInterrupted
 from local_lean.market_calendar import nyse_calendar
@@ -160,6 +161,7 @@ class BacktestEngine:
         self.budget = TimeBudget(options.time_limits, log=self._runner_log)
         self._arrays: dict[Symbol, _SecurityBars] = {}
         self._dividends: dict[dt.date, list[Dividend]] = {}  # by ex-date
+        self._notified: set[Symbol] = set()  # securities the framework was told about
         self._scored: list[_ScoredInsight] = []
         self._closing: list[tuple[dt.datetime, int, _ScoredInsight]] = []
         self.equity: dict[pd.Timestamp, float] = {}
@@ -494,6 +496,8 @@ class BacktestEngine:
     def _step(self, time: dt.datetime, action: Callable[[], None]) -> None:
         self.context.time = time
         self.budget.start_time_step(time)
+        if not self.context.warming_up:
+            self._notify_security_changes()
         action()
         self._score_insights(time)
 
@@ -502,6 +506,27 @@ class BacktestEngine:
 
     def _order_event(self, event: Any) -> None:
         self.algorithm.on_order_event(event)
+
+    def _notify_security_changes(self) -> None:
+        """Securities added since the last time step reach the framework models and
+        ``on_securities_changed`` at the start of the next one, as LEAN's SecurityChanges do
+        (those added in ``initialize`` at the first time step)."""
+        securities = self.algorithm.securities
+        if len(securities) == len(self._notified):
+            return
+        added = [s for s in securities.values() if s.symbol not in self._notified]
+        if added:
+            self._notified.update(security.symbol for security in added)
+            notify_security_changes(self.algorithm, SecurityChanges(added))
+
+    def _framework_data(self, data: Slice) -> None:
+        """LEAN's ``OnFrameworkData``: the alpha model's insights, then the framework's path
+        from insights to orders (which also acts on expiries and the rebalance period)."""
+        algorithm = self.algorithm
+        if self.context.warming_up:
+            return
+        generated = list(algorithm.alpha.update(algorithm, data) or [])
+        process_insights(algorithm, record_insights(algorithm, generated))
 
     def _dividend_slice(self, session: Any, overrides_on_data: bool) -> None:
         """The dividends going ex today reach the algorithm at midnight, in a slice of their
@@ -518,8 +543,7 @@ class BacktestEngine:
         context.current_slice = Slice(context.time, TradeBars(), dividends)
         if overrides_on_data:
             algorithm.on_data(context.current_slice)
-        if not context.warming_up:
-            process_insights(algorithm, [])
+        self._framework_data(context.current_slice)
 
     def _close(self, session: Any, overrides_on_data: bool) -> None:
         """T's daily bars arrive: prices, fills, ``on_data``, the framework, equity."""
@@ -544,9 +568,8 @@ class BacktestEngine:
             context.current_slice = Slice(session.close, bars)
             if overrides_on_data:
                 algorithm.on_data(context.current_slice)
+            self._framework_data(context.current_slice)
         if not context.warming_up:
-            if daily_bars:
-                process_insights(algorithm, [])
             stamp = pd.Timestamp(session.close)
             self.equity[stamp] = algorithm.portfolio.total_portfolio_value
             if self._benchmark_closes is not None:

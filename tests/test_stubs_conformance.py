@@ -30,7 +30,19 @@ from local_lean.framework import (
     PortfolioConstructionModel,
     PortfolioTarget,
 )
-from local_lean.framework.universe import Grouping
+from local_lean.framework.alpha import (
+    AlphaModel,
+    CompositeAlphaModel,
+    ConstantAlphaModel,
+    NullAlphaModel,
+)
+from local_lean.framework.risk import (
+    CompositeRiskManagementModel,
+    MaximumDrawdownPercentPerSecurity,
+    NullRiskManagementModel,
+    RiskManagementModel,
+)
+from local_lean.framework.universe import Grouping, ManualUniverseSelectionModel
 from local_lean.indicators import (
     AverageTrueRange,
     BarIndicator,
@@ -93,6 +105,7 @@ STUB_FILES = [
     "Algorithm/Framework/Portfolio/__init__.pyi",
     "Algorithm/Framework/Execution/__init__.pyi",
     "Algorithm/Framework/Selection/__init__.pyi",
+    "Algorithm/Framework/Risk/__init__.pyi",
     "Scheduling/__init__.pyi",
     "Storage/__init__.pyi",
     "Research/__init__.pyi",
@@ -135,6 +148,24 @@ CLASSES = [
     (ImmediateExecutionModel, "QuantConnect.Algorithm.Framework.Execution.ImmediateExecutionModel"),
     (ExecutionModel, "QuantConnect.Algorithm.Framework.Execution.ExecutionModel"),
     (LiquidETFUniverse, "QuantConnect.Algorithm.Framework.Selection.LiquidETFUniverse"),
+    (
+        ManualUniverseSelectionModel,
+        "QuantConnect.Algorithm.Framework.Selection.ManualUniverseSelectionModel",
+    ),
+    (AlphaModel, "QuantConnect.Algorithm.Framework.Alphas.AlphaModel"),
+    (ConstantAlphaModel, "QuantConnect.Algorithm.Framework.Alphas.ConstantAlphaModel"),
+    (NullAlphaModel, "QuantConnect.Algorithm.Framework.Alphas.NullAlphaModel"),
+    (CompositeAlphaModel, "QuantConnect.Algorithm.Framework.Alphas.CompositeAlphaModel"),
+    (RiskManagementModel, "QuantConnect.Algorithm.Framework.Risk.RiskManagementModel"),
+    (NullRiskManagementModel, "QuantConnect.Algorithm.Framework.Risk.NullRiskManagementModel"),
+    (
+        MaximumDrawdownPercentPerSecurity,
+        "QuantConnect.Algorithm.Framework.Risk.MaximumDrawdownPercentPerSecurity",
+    ),
+    (
+        CompositeRiskManagementModel,
+        "QuantConnect.Algorithm.Framework.Risk.CompositeRiskManagementModel",
+    ),
     (Grouping, "QuantConnect.Algorithm.Framework.Selection.LiquidETFUniverse.Grouping"),
     (DateRules, "QuantConnect.Scheduling.DateRules"),
     (TimeRules, "QuantConnect.Scheduling.TimeRules"),

@@ -99,6 +99,7 @@ class PortfolioConstructionModel:
         self._rebalancing_function = _rebalancing_function(rebalance)
         self._rebalancing_time: dt.datetime | None = None
         self._algorithm: Any = None  # the algorithm of the latest create_targets call
+        self._security_changes = False  # securities were added since the last rebalance
 
     def create_targets(self, algorithm: Any, insights: list[Insight]) -> list[PortfolioTarget]:
         """Targets for the latest active insight of each symbol, when a rebalance is due, and
@@ -140,15 +141,24 @@ class PortfolioConstructionModel:
             self._rebalancing_time = self._rebalancing_function(utc_time)
             if self._rebalancing_time is not None and self._rebalancing_time <= utc_time:
                 self._rebalancing_time = None
+                self._security_changes = False
                 return True
         due = self._rebalancing_time is not None and self._rebalancing_time <= utc_time
-        changed = self._algorithm.settings.rebalance_portfolio_on_insight_changes and (
+        settings = self._algorithm.settings
+        changed = settings.rebalance_portfolio_on_insight_changes and (
             len(insights) > 0 or (next_expiry is not None and next_expiry < utc_time)
         )
-        if due or changed:
+        added = settings.rebalance_portfolio_on_security_changes and self._security_changes
+        if due or changed or added:
             self._rebalancing_time = self._rebalancing_function(utc_time)
+            self._security_changes = False
             return True
         return False
+
+    def on_securities_changed(self, algorithm: Any, changes: Any) -> None:
+        """Securities were added: rebalance at the next call (LEAN's default setting)."""
+        self._algorithm = algorithm
+        self._security_changes = bool(changes.count)
 
     def get_target_insights(self) -> list[Insight]:
         """The most recently generated active insight of each symbol."""

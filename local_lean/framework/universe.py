@@ -7,8 +7,33 @@ tickers with ``add_equity(ticker, Resolution.DAILY)``. The universe selection mo
 
 from __future__ import annotations
 
+from typing import Any
+
 from local_lean.errors import NotSupportedError
 from local_lean.symbols import Symbol, equity_symbol
+
+
+class ManualUniverseSelectionModel:
+    """A fixed list of equities (LEAN's ``ManualUniverseSelectionModel``): set with
+    ``set_universe_selection``, its symbols are added at daily resolution."""
+
+    def __init__(self, symbols: Any = None, universe_settings: Any = None) -> None:
+        if symbols is None:
+            symbols = []
+        elif isinstance(symbols, Symbol | str):
+            symbols = [symbols]
+        self.symbols = [
+            equity_symbol(item) if isinstance(item, str) else item for item in list(symbols)
+        ]
+        for item in self.symbols:
+            if not isinstance(item, Symbol):
+                raise TypeError(f"ManualUniverseSelectionModel takes Symbols or tickers: {item!r}")
+
+    def create_universes(self, algorithm: Any) -> list:
+        raise NotSupportedError(
+            "ManualUniverseSelectionModel.create_universes",
+            "its symbols are added directly; pass the model to set_universe_selection",
+        )
 
 
 class Grouping(list):

@@ -340,6 +340,8 @@ class MacdTrend(QCAlgorithm):
         self.fast, self.slow, self.signal = (ExponentialAverage(n) for n in (12, 26, 9))
 
     def on_data(self, data):
+        if not data.contains_key("SPY"):  # an ex-dividend date's midnight slice
+            return
         close = data["SPY"].close
         fast_ready, slow_ready = self.fast.update(close), self.slow.update(close)
         macd = self.fast.value - self.slow.value
@@ -376,6 +378,8 @@ class DisplacedRibbon(QCAlgorithm):
         self.closes = []
 
     def on_data(self, data):
+        if not data.contains_key("SPY"):  # an ex-dividend date's midnight slice
+            return
         self.closes.append(data["SPY"].close)
         if len(self.closes) <= 30:
             return

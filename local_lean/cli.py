@@ -137,9 +137,9 @@ def main(argv: list[str] | None = None) -> int:
 
 def _optimize(argv: list[str]) -> int:
     """``optimize ...``: parameter optimisation on Ray (local_lean/optimize)."""
-    from local_lean.optimize.cli import main as optimize_main
+    import importlib
 
-    return optimize_main(argv)
+    return importlib.import_module("local_lean.optimize").main(argv)
 
 
 def _write_report(folder: Path) -> None:

@@ -13,8 +13,6 @@ import tomllib
 import types
 from pathlib import Path
 
-import pytest
-
 from local_lean.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -84,10 +82,3 @@ def test_optimize_dispatches_to_the_optimiser_package(monkeypatch):
     monkeypatch.setitem(sys.modules, "local_lean.optimize", optimiser)
     assert main(["optimize", "main.py", "--target", "Sharpe Ratio"]) == 0
     assert calls == [["main.py", "--target", "Sharpe Ratio"]]
-
-
-def test_optimize_without_the_optimiser_says_it_is_unavailable(capsys):
-    if importlib.util.find_spec("local_lean.optimize") is not None:
-        pytest.skip("the optimiser is installed: the dispatch test covers it")
-    assert main(["optimize", "main.py"]) == 2
-    assert "the optimiser (local_lean.optimize) is not installed" in capsys.readouterr().err

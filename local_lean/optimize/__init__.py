@@ -7,10 +7,11 @@ constraints), ``strategies`` (grid, Euler, Bayesian), ``execution`` (backtests o
 heatmap), ``optimizer`` (one optimisation end to end) and ``cli``.
 """
 
+from local_lean.optimize.cli import main
 from local_lean.optimize.optimizer import (
     OptimizationOutcome,
     OptimizationSettings,
     run_optimization,
 )
 
-__all__ = ["OptimizationOutcome", "OptimizationSettings", "run_optimization"]
+__all__ = ["OptimizationOutcome", "OptimizationSettings", "main", "run_optimization"]

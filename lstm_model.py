@@ -589,6 +589,8 @@ class MyLSTM(BaseEstimator):
                 self.scaler_ = None
                 self.loss_history_, self.val_loss_history_ = [], []
                 self.n_fits_ = 0
+            else:  # set_params may have changed the learning rate since the last fit
+                self._check_fitted().optimizer.learning_rate = self.learning_rate
             features_set, labels, _, _ = self.process_data(values, test_size=0)
             if continuing and self.retrain_windows:
                 # Fine-tuning on the latest windows costs a fraction of a pass over all of them

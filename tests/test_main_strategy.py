@@ -90,7 +90,6 @@ def test_every_session_has_a_forecast_and_an_actual_return(quarter):
 
 def test_insight_directions_follow_the_forecast(quarter):
     outcome, _ = quarter
-    spy = SyntheticMarket(seed=0).daily_bars("SPY")["close"]
     forecasts = dict(outcome.record.charts["Prediction Plot"]["Predicted Bull"])
     by_day = defaultdict(dict)
     for insight in outcome.record.insights:

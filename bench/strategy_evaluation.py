@@ -173,11 +173,11 @@ def forecast_skill(decisions: pd.DataFrame, closes: pd.Series) -> tuple[pd.DataF
     """The tags' forecasts against the realised returns of the intervals they name."""
     sessions = closes.index
     starts = sessions.get_indexer(decisions["start"])
+    through = sessions.get_indexer(decisions["through"])
     ends = starts + decisions["sessions"].to_numpy()
-    keep = (starts >= 0) & (ends < len(sessions))
+    keep = (starts >= 0) & (through >= 0) & (ends < len(sessions))
     actual = closes.to_numpy()[ends[keep]] / closes.to_numpy()[starts[keep]] - 1
-    through = sessions.get_indexer(decisions["through"][keep])
-    steps_ahead = int(np.max(ends[keep] - through))
+    steps_ahead = int(np.max(ends[keep] - through[keep]))
     metrics = forecast_metrics(decisions["forecast"].to_numpy()[keep], actual, steps_ahead)
     return metrics, steps_ahead
 
@@ -195,14 +195,18 @@ def evaluate(arguments) -> dict:
     source = open_price_source(arguments.data)
     tickers = sorted({arguments.macro, *risk_on, *risk_off})
     closes = pd.DataFrame({ticker: source.daily_bars(ticker)["close"] for ticker in tickers})
-    closes = closes.loc[: arguments.end].dropna()
+    closes = closes.loc[: arguments.end]
+    # Sessions where some ticker has no close (LEAN's sample QQQ stops from 2004 to 2011) can
+    # not be scored: the evaluation starts after the last such gap.
+    incomplete = closes.index[closes.isna().any(axis=1)]
+    closes = closes.loc[closes.index > incomplete[-1]] if len(incomplete) else closes
     on = group_returns(closes, risk_on)
     off = group_returns(closes, risk_off)
     benchmark = closes[arguments.macro].pct_change()
 
     # Every session from the first decision on: a session without a decision holds cash, as
     # the backtest does when insights expire.
-    first = decisions.index[0]
+    first = max(decisions.index[0], closes.index[0])
     sessions = closes.index[(closes.index >= first)]
     directions = decisions["risk_on"].reindex(sessions[:-1], fill_value=False).astype(bool)
     held = held_returns(directions, on, off)
@@ -221,7 +225,8 @@ def evaluate(arguments) -> dict:
     always_on = Performance.of(on.loc[days])
     traded = turnover_per_switch(risk_off)
     edge_per_day = float(held.mean() - on.loc[days].mean())
-    metrics, steps_ahead = forecast_skill(decisions, closes[arguments.macro])
+    macro_closes = source.daily_bars(arguments.macro)["close"].loc[: arguments.end]
+    metrics, steps_ahead = forecast_skill(decisions.loc[days[0] :], macro_closes)
     model = metrics.loc["model"]
 
     return {
@@ -303,6 +308,7 @@ def format_table(result: dict) -> str:
     random = result["random_direction"]
     costs = result["costs"]
     forecast = result["forecast"]
+    edge = costs["edge_over_always_risk_on_per_day"]
     statistics = result["strategy_backtest"]["lean_statistics"]
     period = result["period"]
     lines = [
@@ -331,9 +337,13 @@ def format_table(result: dict) -> str:
         f"{random['sharpe_p95']:.2f}] | | | | the strategy's Sharpe (no costs) is at "
         f"percentile {random['strategy_percentile']:.0f} |",
         "",
-        f"Break-even cost against always risk-on: {costs['break_even_bps']:.2f} bps of the value "
-        f"traded (edge before costs {1e4 * costs['edge_over_always_risk_on_per_day']:.2f} bps "
-        "a day)",
+        (
+            f"Break-even cost against always risk-on: {costs['break_even_bps']:.2f} bps of the "
+            f"value traded (edge before costs {1e4 * edge:.2f} bps a day)"
+            if edge > 0
+            else f"Break-even cost against always risk-on: none; the strategy trails it before "
+            f"costs ({1e4 * edge:.2f} bps a day), so no cost level leaves it an edge"
+        ),
         "",
         f"Forecasts ({forecast['steps_ahead']} steps ahead, n={forecast['n']}): RMSE "
         f"{forecast['rmse']:.5f} vs naive {forecast['naive_rmse']:.5f} (ratio "

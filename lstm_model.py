@@ -11,10 +11,11 @@ Normalisation ("normalization" below) decides what the network sees and learns:
 - "last_close" (the default): scale-free. Each window is divided by its own last close, minus
   1; the target is the close ending the target interval over the close starting it, minus 1.
   Multiplying every price by a constant leaves every forecast return unchanged (with gap 0,
-  last close x (1 + forecast) is a price forecast). On real SPY closes over four regimes
-  its RMSE is 0.998 times the naive forecast's, against 1.86 times for "minmax"
-  (bench/normalisation.py, README.md). The same ratios taken in percent (targets near 1 rather
-  than 0.01) gave 1.03: the network then fits more of the noise.
+  last close x (1 + forecast) is a price forecast). On real SPY closes over four regimes, for
+  the post's next-close target, its RMSE was 0.998 times the naive forecast's, against 1.86
+  times for "minmax" (bench/normalisation.py, README.md): SPY's regimes, not a general
+  result. The same ratios taken in percent (targets near 1 rather than 0.01) gave 1.03: the
+  network then fits more of the noise.
 
 The target is a return over a later interval: `gap` closes after a window's last close, for
 `horizon` closes (the post's next close: gap 0, horizon 1). lstm_evaluation.py measures the

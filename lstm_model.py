@@ -1,4 +1,4 @@
-"""MyLSTM: next-close forecasts from a stacked Keras LSTM, and their walk-forward evaluation.
+"""MyLSTM: return forecasts from a stacked Keras LSTM, as a scikit-learn estimator.
 
 The model follows a QuantConnect forum post: `layers` LSTM layers of `units` units, each followed
 by Dropout, then Dense(1); windows of `lookback` daily closes; Adam and mean squared error.
@@ -9,15 +9,17 @@ Normalisation ("normalization" below) decides what the network sees and learns:
   closes only; the target is the scaled next close. Prices that leave the training range give
   inputs outside [0, 1], which the network never saw.
 - "last_close" (the default): scale-free. Each window is divided by its own last close, minus
-  1; the target is the next close over the last close, minus 1; a forecast is turned back into
-  a price by multiplying the last close by (1 + forecast). Multiplying every price by a
-  constant multiplies every forecast by the same constant. On real SPY closes over four regimes
-  its RMSE is 0.998 times the naive forecast's, against 1.86 times for "minmax"
-  (bench/normalisation.py, README.md). The same ratios taken in percent (targets near 1 rather
-  than 0.01) gave 1.03: the network then fits more of the noise.
+  1; the target is the close ending the target interval over the close starting it, minus 1.
+  Multiplying every price by a constant leaves every forecast return unchanged (with gap 0,
+  last close x (1 + forecast) is a price forecast). On real SPY closes over four regimes, for
+  the post's next-close target, its RMSE was 0.998 times the naive forecast's, against 1.86
+  times for "minmax" (bench/normalisation.py, README.md): SPY's regimes, not a general
+  result. The same ratios taken in percent (targets near 1 rather than 0.01) gave 1.03: the
+  network then fits more of the noise.
 
-`walk_forward` measures one-step forecasts against the naive forecast ("tomorrow's close =
-today's close") the way the strategy uses the model: train, forecast a block of days, move on.
+The target is a return over a later interval: `gap` closes after a window's last close, for
+`horizon` closes (the post's next close: gap 0, horizon 1). lstm_evaluation.py measures the
+forecasts against the naive forecast, walk-forward, the way the strategy retrains.
 
 This file is uploaded to QuantConnect beside main.py, so it depends only on numpy, pandas,
 scikit-learn, Keras 3 (any backend) and the standard library.
@@ -33,16 +35,14 @@ import math
 import numbers
 import os
 import tempfile
-import time
 import zipfile
-from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import keras
 import numpy as np
 import pandas as pd
+from sklearn.base import BaseEstimator
 from sklearn.exceptions import NotFittedError
 from sklearn.preprocessing import MinMaxScaler
 
@@ -56,11 +56,7 @@ __all__ = [
     "MyLSTM",
     "NotFittedError",
     "TrainingError",
-    "WalkForwardResult",
-    "directional_accuracy",
-    "naive_forecast",
-    "walk_forward",
-    "wilson_interval",
+    "as_prices",
 ]
 
 # Version of the saved-model layout (the .keras file plus its .json sidecar).
@@ -180,9 +176,26 @@ def _check_fraction(name: str, value: Any, low_open: bool = False) -> float:
 # ----- the model -------------------------------------------------------------------------------
 
 
-class MyLSTM:
-    """A stacked LSTM forecasting the next daily close from the last `lookback` closes.
+class MyLSTM(BaseEstimator):
+    """A stacked LSTM forecasting a return over a later interval from the last `lookback` closes.
 
+    A scikit-learn estimator whose data is one series of daily closes:
+
+        model = MyLSTM(lookback=60, gap=1).fit(closes)   # returns the fitted model
+        returns = model.predict(closes)                   # one forecast per window of closes
+        sklearn.base.clone(model)                         # same settings, not fitted
+
+    The target: for a window whose last close is closes[i], the return
+    closes[i + gap + horizon] / closes[i + gap] - 1. The defaults (gap=0, horizon=1) are the
+    forum post's target, the next close. A strategy that decides with closes through day T-1 and
+    trades at T's close (LEAN's daily MarketOnClose fills) holds from close T to close T+1: gap=1.
+
+    Retraining: `fit` from scratch by default; with warm_start=True a fitted model continues from
+    its current weights for `warm_epochs` epochs on the latest `retrain_windows` windows (0: all),
+    the policy main.py, lstm_evaluation.walk_forward and bench/training_budget.py share. A fit is
+    one transaction: if it fails, the model is left as it was before it.
+
+    The post's vocabulary stays on top: process_data, create_model, fit_model, predict_from_model.
     Configuration lives in the constructor; learned state ends in "_": `model_` (the Keras
     model, or None before training), `scaler_` (the MinMaxScaler for "minmax"), `loss_history_`
     (per-epoch training losses across all fits), `val_loss_history_` (validation losses, when a
@@ -203,6 +216,11 @@ class MyLSTM:
         validation_fraction=0.0,
         patience=None,
         verbose=0,
+        gap=0,
+        horizon=1,
+        warm_start=False,
+        warm_epochs=5,
+        retrain_windows=0,
     ):
         self.lookback = _check_int("lookback", lookback, 1)
         self.units = _check_int("units", units, 1)
@@ -232,6 +250,18 @@ class MyLSTM:
                 "patience needs a validation tail: set validation_fraction > 0 as well"
             )
         self.verbose = _check_int("verbose", verbose, 0)
+        self.gap = _check_int("gap", gap, 0)
+        self.horizon = _check_int("horizon", horizon, 1)
+        if self.normalization == "minmax" and self.gap > 0:
+            raise ValueError(
+                "normalization 'minmax' forecasts a price level from the last close, so it needs "
+                f"gap=0 (got gap={self.gap}): use normalization 'last_close' for a later interval"
+            )
+        if not isinstance(warm_start, bool):
+            raise ValueError(f"warm_start must be True or False, got {warm_start!r}")
+        self.warm_start = warm_start
+        self.warm_epochs = _check_int("warm_epochs", warm_epochs, 1)
+        self.retrain_windows = _check_int("retrain_windows", retrain_windows, 0)
 
         self.model_: keras.Model | None = None
         self.scaler_: MinMaxScaler | None = None
@@ -242,8 +272,9 @@ class MyLSTM:
 
     # ----- configuration ---------------------------------------------------------------------
 
-    def get_params(self) -> dict[str, Any]:
-        """The constructor's arguments, as a dict."""
+    def get_params(self, deep: bool = True) -> dict[str, Any]:
+        """The constructor's arguments, as a dict (no nested estimators, so `deep` changes
+        nothing)."""
         return {
             "lookback": self.lookback,
             "units": self.units,
@@ -257,11 +288,40 @@ class MyLSTM:
             "validation_fraction": self.validation_fraction,
             "patience": self.patience,
             "verbose": self.verbose,
+            "gap": self.gap,
+            "horizon": self.horizon,
+            "warm_start": self.warm_start,
+            "warm_epochs": self.warm_epochs,
+            "retrain_windows": self.retrain_windows,
         }
 
-    def __repr__(self) -> str:
+    def set_params(self, **params: Any) -> MyLSTM:
+        """Change settings (validated as the constructor validates them); returns self.
+
+        Settings that shape the network or its target (lookback, units, layers, normalization,
+        gap, horizon) discard a trained model: the next fit starts afresh.
+        """
+        unknown = sorted(set(params) - set(self.get_params()))
+        if unknown:
+            raise ValueError(
+                f"Invalid parameter(s) {unknown} for MyLSTM; valid: {sorted(self.get_params())}"
+            )
+        checked = type(self)(**{**self.get_params(), **params}).get_params()
+        reshaping = {"lookback", "units", "layers", "normalization", "gap", "horizon"}
+        if any(checked[name] != getattr(self, name) for name in reshaping & set(params)):
+            self._set_model(None)
+            self.scaler_ = None
+            self.n_fits_ = 0
+        for name in params:
+            setattr(self, name, checked[name])
+        return self
+
+    def __repr__(self, n_char_max: int = 700) -> str:
         arguments = ", ".join(f"{key}={value!r}" for key, value in self.get_params().items())
         return f"MyLSTM({arguments})"
+
+    def __sklearn_is_fitted__(self) -> bool:
+        return self.is_fitted
 
     @property
     def is_fitted(self) -> bool:
@@ -276,16 +336,18 @@ class MyLSTM:
         Returns (features_set, labels, training_data, test_data): training_data is
         prices[:-test_size] (all of them when test_size is 0) and test_data the last test_size
         prices. The scaler ("minmax") is fitted on training_data only and kept on self.
-        features_set is float32 of shape (n, lookback, 1), n = len(training_data) - lookback:
-        window i holds training closes i .. i + lookback - 1, normalised; labels is float32 of
-        shape (n,): the normalised close that follows window i.
+        features_set is float32 of shape (n, lookback, 1), n = len(training_data) - lookback
+        - gap - horizon + 1: window i holds training closes i .. i + lookback - 1, normalised;
+        labels is float32 of shape (n,): window i's normalised target (with the defaults, the
+        close that follows it). Every label lies inside training_data.
         """
         test_size = _check_int("test_size", test_size, 0)
         values = as_prices(prices)
         _require_length(
             values,
-            self.lookback + 1 + test_size,
-            f"process_data with lookback={self.lookback} and test_size={test_size}",
+            self.lookback + self.gap + self.horizon + test_size,
+            f"process_data with lookback={self.lookback}, gap={self.gap}, "
+            f"horizon={self.horizon} and test_size={test_size}",
         )
         training_data = values[: len(values) - test_size]
         test_data = values[len(values) - test_size :]
@@ -293,10 +355,15 @@ class MyLSTM:
             scaler = MinMaxScaler(feature_range=(0, 1))
             scaler.fit(training_data.reshape(-1, 1))
             self.scaler_ = scaler
-        windows = np.lib.stride_tricks.sliding_window_view(training_data, self.lookback)[:-1]
-        next_closes = training_data[self.lookback :]
+        ahead = self.gap + self.horizon
+        windows = np.lib.stride_tricks.sliding_window_view(training_data, self.lookback)[:-ahead]
+        # Window i ends at close i + lookback - 1; its interval runs from `gap` closes after
+        # that to `horizon` closes further.
+        first = self.lookback - 1
+        interval_starts = training_data[first + self.gap : len(training_data) - self.horizon]
+        interval_ends = training_data[first + ahead :]
         features_set = self._normalise_windows(windows)
-        labels = self._normalise_targets(windows, next_closes)
+        labels = self._normalise_targets(interval_starts, interval_ends)
         return features_set, labels, training_data, test_data
 
     def _normalise_windows(self, windows: np.ndarray) -> np.ndarray:
@@ -307,20 +374,30 @@ class MyLSTM:
             scaled = windows / windows[:, -1:] - 1.0
         return scaled.astype(np.float32)[:, :, None]
 
-    def _normalise_targets(self, windows: np.ndarray, next_closes: np.ndarray) -> np.ndarray:
-        if self.normalization == "minmax":
-            scaled = self._scaler().transform(next_closes.reshape(-1, 1)).reshape(-1)
+    def _normalise_targets(self, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+        """Closes at each interval's start and end -> training labels."""
+        if self.normalization == "minmax":  # gap is 0: the start is the window's last close
+            scaled = self._scaler().transform(ends.reshape(-1, 1)).reshape(-1)
         else:
-            scaled = next_closes / windows[:, -1] - 1.0
+            scaled = ends / starts - 1.0
         return scaled.astype(np.float32)
 
-    def _to_prices(self, outputs: np.ndarray, windows: np.ndarray) -> np.ndarray:
-        """Network outputs -> forecast closes, in float64."""
+    def _to_returns(self, outputs: np.ndarray, windows: np.ndarray) -> np.ndarray:
+        """Network outputs -> forecast returns over the target interval, in float64."""
         outputs = np.asarray(outputs, dtype=np.float64).reshape(-1)
         if self.normalization == "minmax":
             scaler = self._scaler()
-            return (outputs - scaler.min_[0]) / scaler.scale_[0]
-        return windows[:, -1] * (1.0 + outputs)
+            return (outputs - scaler.min_[0]) / scaler.scale_[0] / windows[:, -1] - 1.0
+        return outputs
+
+    def _to_prices(self, outputs: np.ndarray, windows: np.ndarray) -> np.ndarray:
+        """Network outputs -> forecast closes at the interval's end (gap 0 only), in float64."""
+        if self.gap:
+            raise ValueError(
+                f"with gap={self.gap} the model forecasts a return between two future closes, "
+                "not a close: use predict() for the returns"
+            )
+        return windows[:, -1] * (1.0 + self._to_returns(outputs, windows))
 
     def _scaler(self) -> MinMaxScaler:
         if self.scaler_ is None:
@@ -484,6 +561,81 @@ class MyLSTM:
         window = values[-self.lookback :].reshape(1, -1)
         outputs = self._network_outputs(self._normalise_windows(window))
         return float(self._to_prices(outputs, window)[0])
+
+    def predict(self, prices) -> np.ndarray:
+        """Forecast returns over the target interval, one per window of `lookback` prices.
+
+        out[j], made from prices[j] .. prices[j + lookback - 1], forecasts
+        prices[j + lookback - 1 + gap + horizon] / prices[j + lookback - 1 + gap] - 1 (with the
+        defaults, the next close over the last one, minus 1); len(out) is
+        len(prices) - lookback + 1. The naive forecast of every such return is 0.
+        """
+        self._check_fitted()
+        values = as_prices(prices)
+        _require_length(values, self.lookback, f"a forecast with lookback={self.lookback}")
+        windows = np.lib.stride_tricks.sliding_window_view(values, self.lookback)
+        outputs = self._network_outputs(self._normalise_windows(windows))
+        return self._to_returns(outputs, windows)
+
+    # ----- training as one transaction -------------------------------------------------------
+
+    def fit(self, prices) -> MyLSTM:
+        """Train on a series of daily closes (oldest first) and return self.
+
+        Builds the windows and targets (normalisation fitted on these closes only), then trains:
+        from scratch with `epochs`, or, with warm_start=True and a fitted model, from the current
+        weights for `warm_epochs` epochs on the latest `retrain_windows` windows (0: all). One
+        transaction: if anything fails (too few prices, a non-finite loss or forecast, an
+        interruption), the model, scaler and histories are those from before the call.
+        """
+        values = as_prices(prices)
+        continuing = self.warm_start and self.is_fitted
+        before = self._snapshot(continuing)
+        try:
+            if not continuing:
+                self._set_model(None)
+                self.scaler_ = None
+                self.loss_history_, self.val_loss_history_ = [], []
+                self.n_fits_ = 0
+            else:  # set_params may have changed the learning rate since the last fit
+                self._check_fitted().optimizer.learning_rate = self.learning_rate
+            features_set, labels, _, _ = self.process_data(values, test_size=0)
+            if continuing and self.retrain_windows:
+                # Fine-tuning on the latest windows costs a fraction of a pass over all of them
+                # and forecasts as well (bench/training_budget.py).
+                features_set = features_set[-self.retrain_windows :]
+                labels = labels[-self.retrain_windows :]
+            self.fit_model(
+                features_set, labels, epochs=self.warm_epochs if continuing else self.epochs
+            )
+            check = self.predict(values[-self.lookback :])
+            if not np.all(np.isfinite(check)):
+                raise TrainingError(f"the trained model forecasts {check[0]}; the fit was undone")
+        except BaseException:
+            self._restore_snapshot(before)
+            raise
+        return self
+
+    def _snapshot(self, in_place: bool) -> dict[str, Any]:
+        """What fit() needs to undo itself: references, plus copies of what trains in place."""
+        return {
+            "model": self.model_,
+            "scaler": self.scaler_,
+            "loss_history": list(self.loss_history_),
+            "val_loss_history": list(self.val_loss_history_),
+            "n_fits": self.n_fits_,
+            "learned": self.learned_state() if in_place else None,
+        }
+
+    def _restore_snapshot(self, snapshot: dict[str, Any]) -> None:
+        if self.model_ is not snapshot["model"]:
+            self._set_model(snapshot["model"])
+        self.scaler_ = snapshot["scaler"]
+        self.loss_history_ = snapshot["loss_history"]
+        self.val_loss_history_ = snapshot["val_loss_history"]
+        self.n_fits_ = snapshot["n_fits"]
+        if snapshot["learned"] is not None:
+            self.restore_state(snapshot["learned"])
 
     # ----- persistence -----------------------------------------------------------------------
 
@@ -797,186 +949,3 @@ def _scaler_from_state(state: Any, sidecar_path: Path) -> MinMaxScaler:
             f"{sidecar_path} lacks a usable MinMax scaler state: {error}"
         ) from error
     return scaler
-
-
-# ----- evaluation ------------------------------------------------------------------------------
-
-
-def naive_forecast(prices) -> np.ndarray:
-    """The naive one-step forecast: each close forecasts the next (out[j] = prices[j])."""
-    return as_prices(prices).copy()
-
-
-def wilson_interval(successes: int, trials: int, z: float = 1.959963984540054):
-    """The Wilson score interval of a binomial proportion (95% by default); NaN when trials=0."""
-    if trials <= 0:
-        return math.nan, math.nan
-    share = successes / trials
-    denominator = 1.0 + z * z / trials
-    centre = (share + z * z / (2 * trials)) / denominator
-    half = z * math.sqrt(share * (1 - share) / trials + z * z / (4 * trials * trials))
-    return centre - half / denominator, centre + half / denominator
-
-
-def directional_accuracy(forecast, actual, previous_close) -> tuple[float, int, int]:
-    """Share of days where sign(forecast - previous close) equals sign(actual - previous close).
-
-    Returns (accuracy, hits, days).
-    """
-    forecast, actual, previous = (
-        np.asarray(a, dtype=np.float64) for a in (forecast, actual, previous_close)
-    )
-    hits = int(np.sum(np.sign(forecast - previous) == np.sign(actual - previous)))
-    days = len(actual)
-    return (hits / days if days else math.nan), hits, days
-
-
-@dataclass
-class WalkForwardResult:
-    """What walk_forward measured.
-
-    forecasts: one row per forecast day (the prices' index when a Series was given), columns
-    previous_close, actual, model, naive. metrics: rows "model", "naive", "always up"; columns
-    rmse, mae, directional_accuracy, direction_ci_low, direction_ci_high (95% Wilson interval),
-    n. training_seconds: the wall-clock seconds of each retrain.
-    """
-
-    forecasts: pd.DataFrame
-    metrics: pd.DataFrame
-    training_seconds: list[float] = field(default_factory=list)
-
-    @property
-    def total_training_seconds(self) -> float:
-        return float(sum(self.training_seconds))
-
-    @property
-    def rmse_ratio(self) -> float:
-        """The model's RMSE over the naive forecast's (below 1: the model is better)."""
-        return float(self.metrics.loc["model", "rmse"] / self.metrics.loc["naive", "rmse"])
-
-    def to_markdown(self, digits: int = 4) -> str:
-        """The metrics as a Markdown table."""
-        columns = list(self.metrics.columns)
-        lines = [
-            "| | " + " | ".join(columns) + " |",
-            "|---|" + "---|" * len(columns),
-        ]
-        for name, row in self.metrics.iterrows():
-            cells = [
-                str(int(row[c]))
-                if c == "n"
-                else ("-" if pd.isna(row[c]) else f"{row[c]:.{digits}f}")
-                for c in columns
-            ]
-            lines.append(f"| {name} | " + " | ".join(cells) + " |")
-        return "\n".join(lines)
-
-
-def _metrics(frame: pd.DataFrame) -> pd.DataFrame:
-    actual = frame["actual"].to_numpy()
-    previous = frame["previous_close"].to_numpy()
-    rows = {}
-    for name in ("model", "naive"):
-        error = frame[name].to_numpy() - actual
-        accuracy, low, high = math.nan, math.nan, math.nan
-        if name == "model":  # the naive forecast has no direction
-            accuracy, hits, days = directional_accuracy(frame[name], actual, previous)
-            low, high = wilson_interval(hits, days)
-        rows[name] = {
-            "rmse": float(np.sqrt(np.mean(error**2))),
-            "mae": float(np.mean(np.abs(error))),
-            "directional_accuracy": accuracy,
-            "direction_ci_low": low,
-            "direction_ci_high": high,
-            "n": len(frame),
-        }
-    ups = int(np.sum(actual > previous))
-    low, high = wilson_interval(ups, len(frame))
-    rows["always up"] = {
-        "rmse": math.nan,
-        "mae": math.nan,
-        "directional_accuracy": ups / len(frame),
-        "direction_ci_low": low,
-        "direction_ci_high": high,
-        "n": len(frame),
-    }
-    return pd.DataFrame.from_dict(rows, orient="index")
-
-
-def walk_forward(
-    prices,
-    model_params: Mapping[str, Any] | None = None,
-    train_size=1260,
-    block_size=20,
-    n_blocks=None,
-    retrain="warm",
-    warm_epochs=5,
-) -> WalkForwardResult:
-    """Walk-forward one-step-ahead evaluation against the naive forecast.
-
-    For each block: train on the `train_size` closes before it (normalisation refitted on those
-    closes only), forecast each of the next `block_size` days from the closes before that day,
-    then move forward by `block_size`. retrain="scratch" builds a new model with model_params at
-    every block; "warm" trains the first block from scratch and continues the previous weights
-    for `warm_epochs` epochs afterwards. n_blocks=None uses every block the prices allow (the
-    last one may be shorter). A pandas Series keeps its index in the result.
-    """
-    params = dict(model_params or {})
-    train_size = _check_int("train_size", train_size, 2)
-    block_size = _check_int("block_size", block_size, 1)
-    warm_epochs = _check_int("warm_epochs", warm_epochs, 1)
-    if retrain not in ("warm", "scratch"):
-        raise ValueError(f"retrain must be 'warm' or 'scratch', got {retrain!r}")
-    values = as_prices(prices)
-    index = prices.index if isinstance(prices, pd.Series) else pd.RangeIndex(len(values))
-    lookback = MyLSTM(**params).lookback  # validates model_params early
-    if train_size < lookback + 1:
-        raise InsufficientDataError(
-            f"train_size={train_size} is too small for lookback={lookback}: "
-            f"at least {lookback + 1} closes are needed"
-        )
-    available = len(values) - train_size
-    if n_blocks is None:
-        _require_length(values, train_size + 1, "walk_forward")
-        n_blocks = math.ceil(available / block_size)
-    else:
-        n_blocks = _check_int("n_blocks", n_blocks, 1)
-        _require_length(
-            values, train_size + n_blocks * block_size, f"walk_forward of {n_blocks} blocks"
-        )
-
-    model: MyLSTM | None = None
-    training_seconds: list[float] = []
-    frames = []
-    for block in range(n_blocks):
-        start = block * block_size
-        first_day = start + train_size
-        last_day = min(first_day + block_size, len(values))  # exclusive
-        if retrain == "scratch" or model is None:
-            model, epochs = MyLSTM(**params), None
-        else:
-            epochs = warm_epochs
-        features_set, labels, _, _ = model.process_data(values[start:first_day], test_size=0)
-        began = time.perf_counter()
-        model.fit_model(features_set, labels, epochs=epochs)
-        training_seconds.append(time.perf_counter() - began)
-        # Forecast day d from closes d - lookback .. d - 1: never the day itself.
-        forecasts = model.predict_from_model(values[first_day - lookback : last_day - 1])
-        days = np.arange(first_day, last_day)
-        frames.append(
-            pd.DataFrame(
-                {
-                    "previous_close": values[days - 1],
-                    "actual": values[days],
-                    "model": forecasts,
-                    "naive": values[days - 1],
-                },
-                index=index[days],
-            )
-        )
-    forecasts_frame = pd.concat(frames)
-    return WalkForwardResult(
-        forecasts=forecasts_frame,
-        metrics=_metrics(forecasts_frame),
-        training_seconds=training_seconds,
-    )

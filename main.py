@@ -1,5 +1,17 @@
-"""LSTM macro strategy: forecast each macro symbol's next close with a stacked LSTM and rotate
-between S&P 500 sector ETFs (with inverse Treasury ETFs) and long Treasury ETFs.
+"""LSTM macro strategy: forecast the macro symbol's return over the holding period with a
+stacked LSTM and rotate between a risk-on group (default: S&P 500 sector ETFs and inverse
+Treasury ETFs) and a risk-off group (default: long Treasury ETFs; empty: cash).
+
+The timeline, day T (a session), with LEAN's fills for daily-only securities:
+
+| decision time | 09:35 on T (five minutes after the open) |
+| information then | daily closes through T-1 (T's bar arrives at T's close) |
+| order and fill | market orders, which LEAN turns into MarketOnClose: filled at T's close |
+| holding period | T's close to T+1's close, when the next decision's orders fill |
+| the model forecasts | close(T+1) / close(T) - 1 from closes through T-1 (gap 1, horizon 1) |
+
+`forecast-target next-close` keeps the forum post's target instead, close(T) / close(T-1) - 1,
+an interval that ends when the position opens; each insight's tag names the interval forecast.
 
 Runs unchanged on QuantConnect's cloud, under `lean backtest`, and offline with
 `python -m local_lean main.py`. Every setting is a parameter in config.json.
@@ -26,9 +38,31 @@ MODEL_KEY_PREFIX = "lstm-macro"
 MACRO_KEY_PATTERN = re.compile(r"[A-Za-z0-9_]+(?:[ -][A-Za-z0-9_]+)*")
 TICKER_PATTERN = re.compile(r"[A-Z0-9]+(?:\.[A-Z0-9]+)*")
 
+# Sessions between the last close the model sees and the start of the interval it forecasts:
+# "holding" is the position's interval (T's close to T+1's), "next-close" the post's (T-1 to T).
+FORECAST_GAPS = {"holding": 1, "next-close": 0}
+
+
+def _tickers(symbols) -> str:
+    return ", ".join(symbol.value for symbol in symbols)
+
+
+# The post's universe: LiquidETFUniverse's sector ETFs and inverse Treasury ETFs are risk-on,
+# its long Treasury ETFs risk-off.
+DEFAULT_RISK_ON = _tickers(
+    list(LiquidETFUniverse.SP_500_SECTORS.long)
+    + [
+        symbol
+        for symbol in LiquidETFUniverse.TREASURIES.inverse
+        if symbol.value not in NOT_INVERSE_TREASURIES
+    ]
+)
+DEFAULT_RISK_OFF = _tickers(LiquidETFUniverse.TREASURIES.long)
+
 
 class LstmMacroAlgorithm(QCAlgorithm):
-    """Monthly-retrained LSTM forecasts of macro symbols turned into one-day insights."""
+    """Monthly-retrained LSTM forecasts of the holding period's return turned into one-day
+    insights."""
 
     def initialize(self) -> None:
         self.strategy_settings = StrategySettings.from_algorithm(self)
@@ -40,18 +74,16 @@ class LstmMacroAlgorithm(QCAlgorithm):
             key: self.add_equity(ticker, Resolution.DAILY).symbol
             for key, ticker in self.strategy_settings.macro_tickers.items()
         }
-        self.sector_etfs = self._add_etfs(LiquidETFUniverse.SP_500_SECTORS.long)
-        self.long_treasuries = self._add_etfs(LiquidETFUniverse.TREASURIES.long)
-        inverse = LiquidETFUniverse.TREASURIES.inverse
-        self.inverse_treasuries = self._add_etfs(
-            [symbol for symbol in inverse if symbol.value not in NOT_INVERSE_TREASURIES]
-        )
+        self.risk_on = self._add_group(self.strategy_settings.risk_on)
+        self.risk_off = self._add_group(self.strategy_settings.risk_off)
+        self._check_risk_on_has_prices()
 
         # Without a portfolio construction model, LEAN records insights and trades nothing.
         self.set_portfolio_construction(EqualWeightingPortfolioConstructionModel())
         self.set_execution(ImmediateExecutionModel())
 
         self.models: dict[str, MyLSTM] = {}
+        self.last_closes: dict[str, float] = {}
         self.logged_skips: set[str] = set()
         if self.live_mode:
             self._load_stored_models()
@@ -89,32 +121,23 @@ class LstmMacroAlgorithm(QCAlgorithm):
             return
 
         previous = self.models.get(key)
-        warm_start = previous is not None and settings.retrain_epochs > 0
-        epochs = settings.retrain_epochs if warm_start else settings.epochs
-        undo = None
-        if previous is None or not warm_start:
+        if previous is None:
             candidate = settings.new_model()
         elif self.live_mode:
             # Live training runs beside the daily predictions: train a copy, then swap it in.
             candidate = previous.copy()
         else:
-            # A backtest waits for training: fine-tune in place (a copy would trace its training
-            # step again, doubling the cost) and undo a failed fit from the saved state.
-            candidate, undo = previous, previous.learned_state()
+            # A backtest waits for training: MyLSTM.fit retrains in place (a copy would trace
+            # its training step again, doubling the cost) and undoes itself if it fails.
+            candidate = previous
+        warm_start = candidate.warm_start and candidate.is_fitted
+        training_closes = closes[: len(closes) - settings.test_size]
+        undo = previous.learned_state() if candidate is previous else None
         try:
-            features, labels, _, test_closes = candidate.process_data(closes, settings.test_size)
-            if warm_start and settings.retrain_windows > 0:
-                # Fine-tuning on the latest windows costs a fraction of a pass over all of them
-                # and forecasts as well (bench/training_budget.py).
-                features = features[-settings.retrain_windows :]
-                labels = labels[-settings.retrain_windows :]
-            candidate.fit_model(features, labels, epochs=epochs)
-            check = candidate.predict_next(closes[-settings.lookback :])
-            if not math.isfinite(check):
-                raise ValueError(f"the trained model forecasts {check}")
-            held_out = _held_out_errors(candidate, closes, test_closes)
+            candidate.fit(training_closes)
+            held_out = _held_out_errors(candidate, closes, settings.test_size)
             # A finite loss can still be an absurd model (e.g. a huge learning rate): one far
-            # worse than repeating the last close must not trade.
+            # worse than the naive forecast must not trade.
             if held_out is not None and held_out[0] > settings.max_error_ratio * held_out[1]:
                 raise ValueError(
                     f"its held-out RMSE {held_out[0]:.4g} is {held_out[0] / held_out[1]:.4g} "
@@ -124,7 +147,7 @@ class LstmMacroAlgorithm(QCAlgorithm):
         # builtins.Exception: LEAN's `from System import *` can shadow the name Exception with
         # System.Exception, which does not catch Python errors.
         except builtins.Exception as error:  # keep the previous model; the log says why
-            if undo is not None:
+            if undo is not None:  # fit() undoes its own failures; an absurd fit is undone here
                 candidate.restore_state(undo)
             kept = (
                 "the previous model is kept"
@@ -136,13 +159,14 @@ class LstmMacroAlgorithm(QCAlgorithm):
 
         self.models[key] = candidate
         mode = (
-            f"warm start, {epochs} epochs on the latest {len(features)} windows"
+            f"warm start, {candidate.warm_epochs} epochs on the latest "
+            f"{candidate.retrain_windows or 'all'} windows"
             if warm_start
-            else f"from scratch, {epochs} epochs"
+            else f"from scratch, {candidate.epochs} epochs"
         )
         self.log(
-            f"Trained {key} ({symbol.value}) at {self.time} on {len(closes)} closes ({mode})"
-            + _held_out_report(held_out, len(test_closes))
+            f"Trained {key} ({symbol.value}) at {self.time} on {len(training_closes)} closes "
+            f"({mode})" + _held_out_report(held_out)
         )
         if self.live_mode:
             self._store_model(key, candidate)
@@ -150,61 +174,77 @@ class LstmMacroAlgorithm(QCAlgorithm):
     # ----- prediction and insights ------------------------------------------------------------
 
     def predict_and_emit_insights(self) -> None:
-        """Forecast today's close of each macro symbol and emit one-day insights."""
-        bull_up = None
+        """Forecast each macro symbol's return over the target interval and emit one-day
+        insights from the leading one's: risk-on UP and risk-off FLAT when it is positive, the
+        reverse otherwise. Each insight's tag records the forecast and its interval."""
+        lead = None
         for key, symbol in self.macro_symbols.items():
-            delta = self._forecast_change(key, symbol)
+            forecast = self._forecast_return(key, symbol)
             if key == self.strategy_settings.leading_key:
-                bull_up = None if delta is None else delta > 0
-        if bull_up is None:
+                lead = forecast
+        if lead is None:
             return
 
+        forecast_return, tag = lead
+        bull_up = forecast_return > 0
         risk_on = InsightDirection.UP if bull_up else InsightDirection.FLAT
         risk_off = InsightDirection.FLAT if bull_up else InsightDirection.UP
         insights = [
-            Insight.price(symbol, timedelta(days=1), direction)
-            for group, direction in (
-                (self.sector_etfs, risk_on),
-                (self.inverse_treasuries, risk_on),
-                (self.long_treasuries, risk_off),
-            )
+            Insight.price(symbol, timedelta(days=1), direction, tag=tag)
+            for group, direction in ((self.risk_on, risk_on), (self.risk_off, risk_off))
             for symbol in group
             if self._has_price(symbol)
         ]
         if insights:
             self.emit_insights(insights)
 
-    def _forecast_change(self, key: str, symbol: Symbol) -> float | None:
-        """Plot the forecast of today's close and return forecast / last close - 1."""
+    def _forecast_return(self, key: str, symbol: Symbol) -> tuple[float, str] | None:
+        """Plot and return the forecast return over the target interval, with a tag naming
+        that interval: 'forecast <return> of <ticker> from the close of <date> for <n>
+        session(s); closes through <date>; target <name>'."""
         model = self.models.get(key)
         if model is None:
             self._log_skip(f"no-model-{key}", f"No trained model for {key} yet: not predicting")
             return None
-        closes = self._daily_closes(symbol, model.lookback)
-        if closes is None or len(closes) < model.lookback:
+        history = self._daily_history(symbol, model.lookback)
+        closes = None if history is None else [float(price) for price in history]
+        if history is None or closes is None or len(closes) < model.lookback:
             self._log_skip(
                 f"predict-short-{key}",
                 f"Too little history to forecast {key} ({symbol.value}) at {self.time}: "
                 f"{0 if closes is None else len(closes)} closes, {model.lookback} needed",
             )
             return None
-        forecast = model.predict_next(closes)
-        last_close = closes[-1]
-        if not math.isfinite(forecast) or last_close <= 0:
+        forecast = float(model.predict(closes)[-1])
+        if not math.isfinite(forecast):
             self._log_skip(
                 f"non-finite-{key}",
-                f"Unusable forecast for {key} ({symbol.value}) at {self.time}: "
-                f"forecast {forecast}, last close {last_close}",
+                f"Unusable forecast for {key} ({symbol.value}) at {self.time}: {forecast}",
             )
             return None
-        self.plot("Prediction Plot", f"Predicted {key}", forecast)
-        return forecast / last_close - 1
+        self.plot("Prediction Plot", f"Predicted {key}", 100 * forecast)
+        # The interval starts `gap` sessions after the last known close: with gap 1, today's
+        # close, where today's orders fill; with gap 0, the last known close.
+        data_through = history.index[-1].date()
+        starts = self.time.date() if model.gap == 1 else data_through
+        tag = (
+            f"forecast {forecast:+.6f} of {symbol.value} from the close of {starts:%Y-%m-%d} "
+            f"for {model.horizon} session(s); closes through {data_through:%Y-%m-%d}; "
+            f"target {self.strategy_settings.forecast_target}"
+        )
+        return forecast, tag
 
     def on_data(self, data: Slice) -> None:
-        # Today's close arrives at the close: plot it beside the forecast made this morning.
+        # Today's close arrives at the close: plot today's close-to-close return, the interval
+        # that this morning's "next-close" forecast and yesterday's "holding" forecast covered.
         for key, symbol in self.macro_symbols.items():
-            if data.bars.contains_key(symbol):
-                self.plot("Prediction Plot", f"Actual {key}", data.bars[symbol].close)
+            if not data.bars.contains_key(symbol):
+                continue
+            close = data.bars[symbol].close
+            previous = self.last_closes.get(key)
+            if previous:
+                self.plot("Prediction Plot", f"Actual {key}", 100 * (close / previous - 1))
+            self.last_closes[key] = close
 
     # ----- persistence ------------------------------------------------------------------------
 
@@ -229,27 +269,46 @@ class LstmMacroAlgorithm(QCAlgorithm):
             except builtins.Exception as error:  # a corrupt store must not stop live trading
                 self.error(f"Ignoring the stored {key} model: {error}")
                 continue
-            if model is not None:
+            expected = FORECAST_GAPS[self.strategy_settings.forecast_target]
+            if model is not None and (model.gap, model.horizon) != (expected, 1):
+                self.error(
+                    f"Ignoring the stored {key} model: it forecasts gap {model.gap}, horizon "
+                    f"{model.horizon}; 'forecast-target' "
+                    f"{self.strategy_settings.forecast_target} needs gap {expected}, horizon 1"
+                )
+            elif model is not None:
                 self.models[key] = model
                 self.log(f"Loaded the stored {key} model from '{self._model_key(key)}'")
 
     # ----- helpers ----------------------------------------------------------------------------
 
-    def _add_etfs(self, symbols: list[Symbol]) -> list[Symbol]:
-        macro = set(self.macro_symbols.values())
-        return [
-            self.add_equity(symbol.value, Resolution.DAILY).symbol
-            for symbol in symbols
-            if symbol not in macro
-        ]
+    def _add_group(self, tickers: list[str]) -> list[Symbol]:
+        return [self.add_equity(ticker, Resolution.DAILY).symbol for ticker in tickers]
 
-    def _daily_closes(self, symbol: Symbol, bars: int) -> list[float] | None:
-        """The last `bars` daily closes before today, oldest first; None without data."""
+    def _check_risk_on_has_prices(self) -> None:
+        """Stop at once when no risk-on ticker has prices before the start: the strategy would
+        run for years without ever taking risk."""
+        history = self.history(self.risk_on, 5, Resolution.DAILY)
+        if history.empty:
+            raise ValueError(
+                f"Parameter 'risk-on' ({', '.join(self.strategy_settings.risk_on)}): none of "
+                f"these tickers has daily prices before the start date "
+                f"{self.strategy_settings.start_date:%Y-%m-%d} in the data; add their data "
+                "(lean data download) or choose tickers the data has"
+            )
+
+    def _daily_history(self, symbol: Symbol, bars: int):
+        """The last `bars` daily closes before today, oldest first, indexed by bar end time;
+        None without data."""
         history = self.history([symbol], bars, Resolution.DAILY)
         if history.empty or symbol not in history.index.get_level_values(0):
             return None
-        closes = history.loc[symbol]["close"].dropna()
-        return [float(price) for price in closes]
+        return history.loc[symbol]["close"].dropna()
+
+    def _daily_closes(self, symbol: Symbol, bars: int) -> list[float] | None:
+        """The last `bars` daily closes before today, oldest first; None without data."""
+        closes = self._daily_history(symbol, bars)
+        return None if closes is None else [float(price) for price in closes]
 
     def _has_price(self, symbol: Symbol) -> bool:
         security = self.securities[symbol]
@@ -262,24 +321,29 @@ class LstmMacroAlgorithm(QCAlgorithm):
             self.log(message)
 
 
-def _held_out_errors(model: MyLSTM, closes: list[float], test_closes) -> tuple[float, float] | None:
-    """(model RMSE, naive RMSE) on the held-out last closes; None without a usable comparison."""
-    test_size = len(test_closes)
-    if test_size == 0:
+def _held_out_errors(
+    model: MyLSTM, closes: list[float], test_size: int
+) -> tuple[float, float, int] | None:
+    """(model RMSE, naive RMSE, count) of the forecast returns whose origins and intervals lie
+    in the held-out last `test_size` closes; the naive forecast is a return of 0. None when
+    there is nothing to compare."""
+    ahead = model.gap + model.horizon
+    first_origin = len(closes) - test_size - 1  # the last close the model trained on
+    origins = range(first_origin, len(closes) - ahead)
+    if test_size == 0 or not origins:
         return None
-    inputs = closes[-(test_size + model.lookback) : -1]
-    forecasts = model.predict_from_model(inputs)
-    previous = closes[-(test_size + 1) : -1]
-    naive_rmse = _rmse(previous, test_closes)
-    return (_rmse(forecasts, test_closes), naive_rmse) if naive_rmse > 0 else None
+    forecasts = model.predict(closes[first_origin - model.lookback + 1 : origins[-1] + 1])
+    actual = [closes[k + ahead] / closes[k + model.gap] - 1 for k in origins]
+    naive_rmse = _rmse([0.0] * len(actual), actual)
+    return (_rmse(forecasts, actual), naive_rmse, len(actual)) if naive_rmse > 0 else None
 
 
-def _held_out_report(held_out: tuple[float, float] | None, test_size: int) -> str:
+def _held_out_report(held_out: tuple[float, float, int] | None) -> str:
     if held_out is None:
         return ""
-    model_rmse, naive_rmse = held_out
+    model_rmse, naive_rmse, count = held_out
     return (
-        f"; held-out {test_size} days RMSE {model_rmse:.4f} vs naive {naive_rmse:.4f}"
+        f"; held-out {count} returns RMSE {model_rmse:.5f} vs naive {naive_rmse:.5f}"
         f" (ratio {model_rmse / naive_rmse:.3f})"
     )
 
@@ -308,6 +372,26 @@ class StrategySettings:
         self.cash = self._number("cash", "100000", float, minimum=1)
         self.macro_tickers = self._macro_tickers("macro-symbols", "Bull: SPY")
         self.leading_key = next(iter(self.macro_tickers))
+        self.risk_on = self._ticker_list("risk-on", DEFAULT_RISK_ON)
+        self.risk_off = self._ticker_list("risk-off", DEFAULT_RISK_OFF)
+        if not self.risk_on:
+            raise ValueError(
+                "Parameter 'risk-on' is empty: list the tickers to hold when the forecast is "
+                "positive, e.g. 'QQQ, IWM'"
+            )
+        both = sorted(set(self.risk_on) & set(self.risk_off))
+        if both:
+            raise ValueError(
+                f"Parameters 'risk-on' and 'risk-off' both list {', '.join(both)}: a ticker "
+                "belongs to one group only"
+            )
+        self.forecast_target = self._text("forecast-target", "holding")
+        if self.forecast_target not in FORECAST_GAPS:
+            raise ValueError(
+                f"Parameter 'forecast-target' must be one of {', '.join(FORECAST_GAPS)} "
+                f"('holding': the position's interval, T's close to T+1's; 'next-close': the "
+                f"post's, T-1's close to T's), got '{self.forecast_target}'"
+            )
         self.history_bars = self._number("history-bars", "1280", int, minimum=2)
         self.test_size = self._number("test-size", "20", int, minimum=0)
         self.lookback = self._number("lookback", "60", int, minimum=1)
@@ -322,10 +406,12 @@ class StrategySettings:
         self.normalization = self._text("normalization", "last_close")
         self.max_error_ratio = self._number("max-error-ratio", "10", float, minimum=1e-12)
         self.seed = self._number("seed", "0", int, minimum=0, maximum=MAX_SEED)
-        if self.history_bars < self.lookback + self.test_size + 1:
+        ahead = FORECAST_GAPS[self.forecast_target] + 1
+        if self.history_bars < self.lookback + self.test_size + ahead:
             raise ValueError(
                 f"Parameter 'history-bars' ({self.history_bars}) must be at least lookback + "
-                f"test-size + 1 = {self.lookback + self.test_size + 1}"
+                f"test-size + {ahead} (the sessions from a window's last close to the end of "
+                f"the interval it forecasts) = {self.lookback + self.test_size + ahead}"
             )
         self.new_model()  # MyLSTM validates its own settings (e.g. the normalization name)
 
@@ -345,6 +431,11 @@ class StrategySettings:
                 learning_rate=self.learning_rate,
                 seed=self.seed,
                 normalization=self.normalization,
+                gap=FORECAST_GAPS[self.forecast_target],
+                horizon=1,  # one session: decisions are daily
+                warm_start=self.retrain_epochs > 0,
+                warm_epochs=max(self.retrain_epochs, 1),
+                retrain_windows=self.retrain_windows,
             )
         except ValueError as error:
             raise ValueError(f"Unusable model parameter in config.json: {error}") from error
@@ -376,6 +467,19 @@ class StrategySettings:
         if maximum is not None and number > maximum:
             raise ValueError(f"Parameter '{name}' must be at most {maximum}, got '{value}'")
         return number
+
+    def _ticker_list(self, name: str, default: str) -> list[str]:
+        """'QQQ, IWM' -> ['QQQ', 'IWM']; an empty value is an empty group."""
+        tickers = [ticker.strip().upper() for ticker in self._text(name, default).split(",")]
+        tickers = [ticker for ticker in tickers if ticker]
+        if len(set(tickers)) != len(tickers) or any(
+            not t.replace(".", "").isalnum() for t in tickers
+        ):
+            raise ValueError(
+                f"Parameter '{name}' must list distinct tickers separated by commas, "
+                f"e.g. 'QQQ, IWM', got '{self._text(name, default)}'"
+            )
+        return tickers
 
     def _macro_tickers(self, name: str, default: str) -> dict[str, str]:
         """'Bull: SPY, Tech: QQQ' -> {'Bull': 'SPY', 'Tech': 'QQQ'}; the first one leads."""

@@ -33,7 +33,8 @@ sys.path.insert(0, str(ROOT))
 from machine_info import describe_machine  # noqa: E402  (beside this script)
 
 from local_lean.data.lean_folder import LeanDataFolder  # noqa: E402
-from lstm_model import NORMALIZATIONS, MyLSTM, walk_forward  # noqa: E402
+from lstm_evaluation import walk_forward, wilson_interval  # noqa: E402
+from lstm_model import NORMALIZATIONS, MyLSTM  # noqa: E402
 
 DATA_FOLDER = ROOT.parent / "shared" / "data" / "lean"
 RESULTS = ROOT / "bench" / "results" / "normalisation.json"
@@ -107,12 +108,17 @@ def main() -> None:
             for normalization in NORMALIZATIONS:
                 result = walk_forward(
                     prices,
-                    model_params=model_params | {"normalization": normalization},
+                    # The first block from scratch, later ones warm-started on all windows.
+                    model_params=model_params
+                    | {
+                        "normalization": normalization,
+                        "warm_start": True,
+                        "warm_epochs": warm_epochs,
+                        "retrain_windows": 0,
+                    },
                     train_size=train_size,
                     block_size=block_size,
                     n_blocks=n_blocks,
-                    retrain="warm",
-                    warm_epochs=warm_epochs,
                 )
                 model_row = result.metrics.loc["model"]
                 naive_row = result.metrics.loc["naive"]
@@ -157,8 +163,6 @@ def main() -> None:
     )
     pooled["rmse_ratio"] = np.sqrt(pooled["squared"] / pooled["naive_squared"])
     pooled["direction"] = pooled["hits"] / pooled["n"]
-    from lstm_model import wilson_interval
-
     intervals = [
         wilson_interval(int(round(h)), int(n))
         for h, n in zip(pooled["hits"], pooled["n"], strict=True)

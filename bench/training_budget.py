@@ -67,25 +67,24 @@ def run_strategy(
     The first month's fit is the same for every strategy (same seed, same closes): it is made
     once and shared through `first_fit`, and each strategy is charged its measured seconds.
     """
-    model = None
+    # The strategy's retrain policy, as MyLSTM's own settings (the ones main.py sets).
+    policy = {
+        "warm_start": strategy.retrain_epochs is not None,
+        "warm_epochs": strategy.retrain_epochs or 1,
+        "retrain_windows": strategy.recent_windows or 0,
+    }
+    model = MyLSTM(**model_settings, **policy)
     seconds, forecasts, actuals, previous = [], [], [], []
     first_forecast_day = args.history_bars
     for month in range(args.retrains):
         start = first_forecast_day + month * SESSIONS_PER_MONTH
         training = closes[start - args.history_bars : start]
-        warm = model is not None and strategy.retrain_epochs is not None
         if month == 0 and "model" in first_fit:
-            model = first_fit["model"].copy()
+            model = first_fit["model"].copy().set_params(**policy)
             seconds.append(first_fit["seconds"])
         else:
-            if not warm:
-                model = MyLSTM(**model_settings)
-            features, labels, _, _ = model.process_data(training, test_size=0)
-            if warm and strategy.recent_windows:
-                features = features[-strategy.recent_windows :]
-                labels = labels[-strategy.recent_windows :]
             began = time.perf_counter()
-            model.fit_model(features, labels, epochs=strategy.retrain_epochs if warm else None)
+            model.fit(training)
             seconds.append(time.perf_counter() - began)
             if month == 0:
                 first_fit.update(model=model.copy(), seconds=seconds[0])

@@ -72,37 +72,37 @@ def test_a_model_is_trained_at_the_start_and_at_each_month_end(quarter):
     )
 
 
-def test_every_session_has_a_forecast_and_an_actual_close(quarter):
+def test_every_session_has_a_forecast_and_an_actual_return(quarter):
     outcome, _ = quarter
     chart = outcome.record.charts["Prediction Plot"]
     sessions = [s.date for s in nyse_calendar().sessions(dt.date(2020, 1, 1), dt.date(2020, 3, 31))]
     predicted_days = [time.date() for time, _ in chart["Predicted Bull"]]
     actual_days = [time.date() for time, _ in chart["Actual Bull"]]
     assert predicted_days == sessions
-    assert actual_days == sessions
+    # The first session's return needs the close before the start, which on_data never saw.
+    assert actual_days == sessions[1:]
     assert all(time.time() == dt.time(9, 35) for time, _ in chart["Predicted Bull"])
-    # The actual series is the day's real close, so the two series line up day by day.
+    # The actual series is the day's real close-to-close return, in percent.
     spy = SyntheticMarket(seed=0).daily_bars("SPY")["close"]
-    actual_values = [value for _, value in chart["Actual Bull"]]
-    assert np.allclose(actual_values, spy.loc["2020-01-02":"2020-03-31"].to_numpy())
+    returns = 100 * spy.pct_change().loc["2020-01-03":"2020-03-31"].to_numpy()
+    assert np.allclose([value for _, value in chart["Actual Bull"]], returns)
 
 
 def test_insight_directions_follow_the_forecast(quarter):
     outcome, _ = quarter
-    spy = SyntheticMarket(seed=0).daily_bars("SPY")["close"]
     forecasts = dict(outcome.record.charts["Prediction Plot"]["Predicted Bull"])
     by_day = defaultdict(dict)
     for insight in outcome.record.insights:
         by_day[insight["generated_time"]][insight["symbol"]] = insight["direction"]
     assert len(by_day) == len(forecasts)
+    assert {forecast > 0 for forecast in forecasts.values()} == {True, False}
     for generated, directions in by_day.items():
-        forecast = forecasts[generated]
-        previous_close = spy.loc[: generated.date() - dt.timedelta(days=1)].iloc[-1]
-        risk_on, risk_off = ("up", "flat") if forecast > previous_close else ("flat", "up")
+        forecast = forecasts[generated]  # the forecast return over the holding period, in %
+        risk_on, risk_off = ("up", "flat") if forecast > 0 else ("flat", "up")
         assert set(directions) == SECTORS | LONG_TREASURIES | INVERSE_TREASURIES, generated
         for symbol, direction in directions.items():
             expected = risk_off if symbol in LONG_TREASURIES else risk_on
-            assert direction == expected, (generated, symbol, forecast, previous_close)
+            assert direction == expected, (generated, symbol, forecast)
 
 
 def test_insights_trade(quarter):
@@ -122,7 +122,8 @@ def test_stored_models_reload_to_the_same_forecasts(quarter):
     # 08:00 that day on closes through 2020-03-30.
     closes = spy.loc[:"2020-03-30"].to_numpy()[-model.lookback :]
     last_forecast = outcome.record.charts["Prediction Plot"]["Predicted Bull"][-1][1]
-    assert model.predict_next(closes) == pytest.approx(last_forecast, rel=1e-6)
+    assert 100 * model.predict(closes)[-1] == pytest.approx(last_forecast, rel=1e-6)
+    assert (model.gap, model.horizon) == (1, 1)  # the holding period's interval
 
 
 def test_too_little_history_skips_training_and_prediction_until_there_is_enough(tmp_path):
@@ -131,7 +132,8 @@ def test_too_little_history_skips_training_and_prediction_until_there_is_enough(
         tmp_path,
         dt.date(1998, 1, 5),
         dt.date(1998, 2, 6),
-        **{"history-bars": "16", "test-size": "2"},
+        # No ETF is listed yet in 1998: SPY itself is the risk-on group.
+        **{"history-bars": "16", "test-size": "2", "risk-on": "SPY", "risk-off": ""},
     )
     assert outcome.succeeded, outcome.runtime_error
     record = outcome.record
@@ -140,8 +142,8 @@ def test_too_little_history_skips_training_and_prediction_until_there_is_enough(
     assert log_times(record, "Trained Bull")[0] == dt.datetime(1998, 1, 30, 8, 0)
     first_forecast = record.charts["Prediction Plot"]["Predicted Bull"][0][0]
     assert first_forecast == dt.datetime(1998, 1, 30, 9, 35)
-    # No ETF was listed yet, so no insight was emitted and nothing traded.
-    assert record.insights == [] and record.orders == []
+    # No insight before the first forecast.
+    assert min(insight["generated_time"] for insight in record.insights) == first_forecast
 
 
 @pytest.mark.parametrize(
@@ -157,6 +159,11 @@ def test_too_little_history_skips_training_and_prediction_until_there_is_enough(
         ("macro-symbols", "Bull/..: SPY", "Parameter 'macro-symbols' must list"),
         ("macro-symbols", '{"Bull": "SPY"}', "Parameter 'macro-symbols' must list"),
         ("max-error-ratio", "0", "Parameter 'max-error-ratio' must be at least"),
+        ("forecast-target", "tomorrow", "Parameter 'forecast-target' must be one of holding"),
+        ("risk-on", " ", "Parameter 'risk-on' is empty"),
+        ("risk-off", "XLK, TLT", "Parameters 'risk-on' and 'risk-off' both list XLK"),
+        ("risk-on", "XLK, XL K", "Parameter 'risk-on' must list distinct tickers"),
+        ("risk-on", "NOSUCH, NOTHERE", "Parameter 'risk-on' (NOSUCH, NOTHERE): none of these"),
     ],
 )
 def test_an_unusable_parameter_stops_initialize_naming_it(tmp_path, name, value, message):

@@ -33,6 +33,8 @@ SMALL_PARAMETERS = {
     "block_size": 20,
     "n_blocks": 3,
     "warm_epochs": 1,
+    "retrain_windows": 50,
+    "gap": 1,
     "data_folder": None,
 }
 
@@ -41,7 +43,7 @@ READ_BACK_SOURCE = """
 import json as _json
 
 # Determinism: the same seed and data give the same forecasts.
-_again = MyLSTM(**model_params)
+_again = MyLSTM(**model_params | {"normalization": normalization})
 _features, _labels, _, _ = _again.process_data(prices, test_size=test_size)
 _again.create_model()
 _again.fit_model(_features, _labels)
@@ -56,7 +58,12 @@ print("READ_BACK " + _json.dumps({
         == [str(d) for d in closes.index[-test_size:]],
     "loss_epochs": len(loss_history["loss"]),
     "metrics": walk_forward_result.metrics.to_dict(orient="index"),
-    "scale_free_metrics": scale_free_result.metrics.to_dict(orient="index"),
+    "scale_free_metrics": scale_free_metrics.to_dict(orient="index"),
+    "minmax_metrics": minmax_metrics.to_dict(orient="index"),
+    "actual_is_the_holding_return": bool(np.allclose(
+        walk_forward_result.forecasts["actual"].to_numpy(),
+        (walk_forward_closes.shift(-gap - 1) / walk_forward_closes.shift(-gap) - 1)
+        .shift(gap + 1).loc[walk_forward_result.forecasts.index].to_numpy())),
     "walk_forward_forecasts": len(walk_forward_result.forecasts),
     "same_forecasts_when_refitted": _same_forecasts,
 }))
@@ -193,7 +200,8 @@ def test_walk_forward_metrics_cover_model_naive_and_always_up(executed_notebook)
     notebook, results = executed_notebook
     expected_forecasts = SMALL_PARAMETERS["n_blocks"] * SMALL_PARAMETERS["block_size"]
     assert results["walk_forward_forecasts"] == expected_forecasts
-    for metrics in (results["metrics"], results["scale_free_metrics"]):
+    assert results["actual_is_the_holding_return"]
+    for metrics in (results["metrics"], results["scale_free_metrics"], results["minmax_metrics"]):
         assert {"model", "naive", "always up"} <= set(metrics)
         for row in ("model", "naive"):
             assert metrics[row]["n"] == expected_forecasts
@@ -217,17 +225,20 @@ def test_conclusion_states_the_computed_numbers(executed_notebook):
     model, naive = results["metrics"]["model"], results["metrics"]["naive"]
     always_up = results["metrics"]["always up"]
     scale_free = results["scale_free_metrics"]["model"]
+    post_naive = results["minmax_metrics"]["naive"]
     expected = [
-        f"{model['rmse']:.2f}",
-        f"{naive['rmse']:.2f}",
+        f"{model['rmse']:.5f}",
+        f"{naive['rmse']:.5f}",
         f"{model['rmse'] / naive['rmse']:.3f}",
-        f"{model['mae']:.2f}",
-        f"{naive['mae']:.2f}",
+        f"{model['mae']:.5f}",
+        f"{naive['mae']:.5f}",
+        f"{model['dm_statistic']:.2f}",
+        f"p = {model['dm_p_value']:.3f}",
         percent(model["directional_accuracy"]),
         percent(model["direction_ci_low"]),
         percent(model["direction_ci_high"]),
         percent(always_up["directional_accuracy"]),
-        f"{scale_free['rmse'] / naive['rmse']:.3f}",
+        f"{scale_free['rmse'] / post_naive['rmse']:.3f}",
         str(int(model["n"])),
     ]
     missing = [text for text in expected if text not in conclusion]

@@ -115,8 +115,9 @@ def test_the_forecast_panel_lists_every_held_out_report_of_the_log(main_folder):
     reports = held_out_reports(log)
     assert len(reports) == len(trained) == 2  # initialize and the January month end
     first = reports[0]
-    assert (first.key, first.ticker, first.days) == ("Bull", "SPY", 20)
-    assert f"RMSE {first.rmse:.4f} vs naive {first.naive_rmse:.4f}" in trained[0]
+    # The 20 held-out closes hold 19 one-session intervals after the one-session gap.
+    assert (first.key, first.ticker, first.days) == ("Bull", "SPY", 19)
+    assert f"RMSE {first.rmse:.5f} vs naive {first.naive_rmse:.5f}" in trained[0]
     html = (main_folder / "report.html").read_text()
     assert f"{first.ratio:.3f}" in html
 

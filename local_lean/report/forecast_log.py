@@ -2,11 +2,13 @@
 
 At each (re)training main.py logs, for example::
 
-    2020-01-31 08:00:00 Trained Bull (SPY) at 2020-01-31 08:00:00 on 1280 closes (warm start,
-    5 epochs on the latest 250 windows); held-out 20 days RMSE 5.7367 vs naive 5.7882 (ratio 0.991)
+    2020-01-31 08:00:00 Trained Bull (SPY) at 2020-01-31 08:00:00 on 1260 closes (warm start,
+    5 epochs on the latest 250 windows); held-out 18 returns RMSE 0.01234 vs naive 0.01201
+    (ratio 1.027)
 
-(one line): the model's RMSE on the last closes it did not train on, against the naive
-forecast "tomorrow's close = today's close" on the same days.
+(one line): the model's RMSE on the forecasts whose intervals lie in the closes it did not
+train on, against the naive forecast on the same intervals (a return of 0; earlier versions
+compared price forecasts, "held-out 20 days", with "tomorrow's close = today's close").
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from dataclasses import dataclass
 _NUMBER = r"[-+0-9.eE]+|nan|inf"
 HELD_OUT_REPORT = re.compile(
     r"Trained (?P<key>\S+) \((?P<ticker>[^)]+)\) at (?P<time>\S+ \S+) on (?P<closes>\d+) closes"
-    r" \((?P<mode>[^)]*)\); held-out (?P<days>\d+) days"
+    r" \((?P<mode>[^)]*)\); held-out (?P<days>\d+) (?:days|returns)"
     rf" RMSE (?P<rmse>{_NUMBER}) vs naive (?P<naive>{_NUMBER})"
 )
 

@@ -407,9 +407,9 @@ class _Report:
         section = Section(
             "forecasts",
             "Forecasts against the naive forecast",
-            "From the log's held-out reports: at each training, the model's RMSE on the last "
-            "closes it did not train on, against the naive forecast (tomorrow's close = "
-            "today's close) on the same days. Below 1 the model beats repeating the last close.",
+            "From the log's held-out reports: at each training, the model's RMSE on the "
+            "forecasts whose intervals lie in the last closes it did not train on, against the "
+            "naive forecast (no move) on the same intervals. Below 1 the model beats it.",
         )
         ratios = [report.ratio for report in reports]
         finite = [ratio for ratio in ratios if math.isfinite(ratio)]
@@ -422,8 +422,8 @@ class _Report:
                 f"{report.key} ({report.ticker})",
                 report.mode,
                 str(report.days),
-                f"{report.rmse:.4f}",
-                f"{report.naive_rmse:.4f}",
+                f"{report.rmse:.5g}",
+                f"{report.naive_rmse:.5g}",
                 f"{report.ratio:.3f}",
             )
             for report in reports
@@ -431,7 +431,7 @@ class _Report:
         section.tables.append(
             {
                 "caption": "",
-                "head": ("Trained at", "Model", "Training", "Days", "RMSE", "Naive", "Ratio"),
+                "head": ("Trained at", "Model", "Training", "Forecasts", "RMSE", "Naive", "Ratio"),
                 "rows": rows,
             }
         )

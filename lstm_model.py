@@ -35,6 +35,7 @@ import math
 import numbers
 import os
 import tempfile
+import time
 import zipfile
 from pathlib import Path
 from typing import Any

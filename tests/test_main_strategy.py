@@ -160,6 +160,8 @@ def test_too_little_history_skips_training_and_prediction_until_there_is_enough(
         ("macro-symbols", '{"Bull": "SPY"}', "Parameter 'macro-symbols' must list"),
         ("max-error-ratio", "0", "Parameter 'max-error-ratio' must be at least"),
         ("forecast-target", "tomorrow", "Parameter 'forecast-target' must be one of holding"),
+        # MinMax forecasts a price from the last close: it cannot forecast the holding period.
+        ("normalization", "minmax", "normalization 'minmax' forecasts a price level"),
         ("risk-on", " ", "Parameter 'risk-on' is empty"),
         ("risk-off", "XLK, TLT", "Parameters 'risk-on' and 'risk-off' both list XLK"),
         ("risk-on", "XLK, XL K", "Parameter 'risk-on' must list distinct tickers"),

@@ -293,7 +293,7 @@ class LstmMacroAlgorithm(QCAlgorithm):
             raise ValueError(
                 f"Parameter 'risk-on' ({', '.join(self.strategy_settings.risk_on)}): none of "
                 f"these tickers has daily prices before the start date "
-                f"{self.strategy_settings.start_date:%Y-%m-%d} in the data; add their data "
+                f"{self.start_date:%Y-%m-%d} in the data; add their data "
                 "(lean data download) or choose tickers the data has"
             )
 

@@ -197,10 +197,11 @@ def test_main_py_on_dates_after_the_data_stops_before_training(tmp_path, capsys)
               "--start", "2025-01-02", "--end", "2025-01-31", "--no-progress",
               "--parameter", "epochs", "2", "--parameter", "units", "4",
               "--parameter", "layers", "1", "--parameter", "history-bars", "200",
-              "--parameter", "lookback", "10"])  # fmt: skip
+              "--parameter", "lookback", "10", "--parameter", "risk-on", "QQQ, IWM",
+              "--parameter", "risk-off", ""])  # fmt: skip
     assert exit_info.value.code == EXIT_USAGE
     captured = capsys.readouterr()
-    assert "the data ends before the backtest starts on 2025-01-02: SPY on 2021-03-31" in (
+    assert "the data ends before the backtest starts on 2025-01-02: IWM on 2021-03-31" in (
         captured.err
     )
     assert "Trained" not in captured.out

@@ -33,8 +33,9 @@ from local_lean.data import open_price_source  # noqa: E402
 from lstm_model import MyLSTM  # noqa: E402
 
 SESSIONS_PER_MONTH = 21
-# LEAN's scheduled-event bucket (LEAN_NOTES.md): a 10-year backtest has 120 month ends, and the
-# goal is to spend at most a tenth of the 120-minute bucket training.
+# LEAN's scheduled-event bucket (lean.json's scheduled-event-leaky-bucket-*): a 10-year
+# backtest has 120 month ends, and the goal is to spend at most a tenth of the 120-minute
+# bucket training.
 RETRAINS_IN_TEN_YEARS = 120
 TRAINING_GOAL_MINUTES = 12.0
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# What LEAN's image offers besides the standard library (see LEAN_NOTES.md, "Versions").
+# What LEAN's image offers besides the standard library (DockerfileLeanFoundation's versions).
 LEAN_IMAGE_LIBRARIES = {"AlgorithmImports", "numpy", "pandas", "sklearn", "keras", "tensorflow"}
 UPLOADED_MODULES = {"lstm_model"}
 

@@ -630,20 +630,12 @@ class QCAlgorithm(QCAlgorithmIndicators):
 
     def set_universe_selection(self, universe_selection: Any) -> None:
         """A ManualUniverseSelectionModel's symbols are added now, at daily resolution."""
-        if not isinstance(universe_selection, ManualUniverseSelectionModel):
-            raise NotSupportedError(
-                f"set_universe_selection({type(universe_selection).__name__})",
-                "only ManualUniverseSelectionModel (a fixed list of equities) is simulated",
-            )
+        _require_manual_universe(universe_selection, "set_universe_selection")
         self._universe_selection = universe_selection
         self.add_universe_selection(universe_selection)
 
     def add_universe_selection(self, universe_selection: Any) -> None:
-        if not isinstance(universe_selection, ManualUniverseSelectionModel):
-            raise NotSupportedError(
-                f"add_universe_selection({type(universe_selection).__name__})",
-                "only ManualUniverseSelectionModel (a fixed list of equities) is simulated",
-            )
+        _require_manual_universe(universe_selection, "add_universe_selection")
         if self.universe_settings.resolution != Resolution.DAILY:
             self.debug(
                 "Note: universe_settings.resolution is "
@@ -1011,6 +1003,14 @@ def _to_symbol(value: Any) -> Symbol:
             raise ValueError("a ticker cannot be empty")
         return equity_symbol(value)
     raise TypeError(f"expected a ticker string or a Symbol, got {value!r}")
+
+
+def _require_manual_universe(model: Any, method: str) -> None:
+    if not isinstance(model, ManualUniverseSelectionModel):
+        raise NotSupportedError(
+            f"{method}({type(model).__name__})",
+            "only ManualUniverseSelectionModel (a fixed list of equities) is simulated",
+        )
 
 
 def _succeeded(ticket: OrderTicket) -> bool:

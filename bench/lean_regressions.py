@@ -1,0 +1,166 @@
+"""Run LEAN's own daily-equity Python regression algorithms, unchanged, and compare statistics.
+
+LEAN publishes, in each C# regression algorithm (``Algorithm.CSharp/<Name>.cs``), the statistics
+LEAN must produce (``ExpectedStatistics``); those whose ``Languages`` include Python have a
+Python twin (``Algorithm.Python/<Name>.py``) expected to give the same strings. This script
+runs each twin, as it is in a LEAN clone, with this runner on LEAN's sample data, and compares
+every published statistic but OrderListHash (a hash of LEAN's own order JSON).
+
+    python bench/lean_regressions.py --lean ~/Lean --data ~/Lean/Data
+    python bench/lean_regressions.py --lean ~/Lean --data ~/Lean/Data BasicTemplateDailyAlgorithm
+
+The algorithms are the ones in LEAN whose C# twin lists Python and publishes statistics, and
+whose Python file subscribes only to US equities at daily resolution with data in LEAN's
+sample folder (no options, futures, crypto, forex, custom data or fundamental universes); see
+DAILY_EQUITY_ALGORITHMS. Prints one row per algorithm (matched statistics, the first
+difference or the error) and writes bench/results/lean_regressions.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results" / "lean_regressions.json"
+
+DAILY_EQUITY_ALGORITHMS = [
+    "AddAlphaModelAlgorithm",
+    "AddUniverseSelectionModelAlgorithm",
+    "AutoRegressiveIntegratedMovingAverageRegressionAlgorithm",
+    "BasicTemplateDailyAlgorithm",
+    "ClassicRenkoConsolidatorAlgorithm",
+    "ConvertToFrameworkAlgorithm",
+    "CustomBrokerageModelRegressionAlgorithm",
+    "CustomShortableProviderRegressionAlgorithm",
+    "DelistingEventsAlgorithm",
+    "DisplacedMovingAverageRibbon",
+    "FuncRiskFreeRateInterestRateModelWithPythonLambda",
+    "IndicatorHistoryAlgorithm",
+    "IndicatorHistoryRegressionAlgorithm",
+    "IndicatorVolatilityModelAlgorithm",
+    "InsightScoringRegressionAlgorithm",
+    "InsightTagAlphaRegressionAlgorithm",
+    "LongOnlyAlphaStreamAlgorithm",
+    "MACDTrendAlgorithm",
+    "MarketImpactSlippageModelRegressionAlgorithm",
+    "NamedArgumentsRegression",
+    "PearsonCorrelationPairsTradingAlphaModelFrameworkAlgorithm",
+    "PortfolioRebalanceOnCustomFuncRegressionAlgorithm",
+    "PortfolioRebalanceOnDateRulesRegressionAlgorithm",
+    "QuitAfterInitializationRegressionAlgorithm",
+    "QuitInInitializationRegressionAlgorithm",
+    "RangeConsolidatorAlgorithm",
+    "RawDataRegressionAlgorithm",
+    "RiskParityPortfolioAlgorithm",
+    "StopLimitOrderRegressionAlgorithm",
+    "UpdateOrderRegressionAlgorithm",
+]
+
+IGNORED = {"OrderListHash"}
+STATISTIC = re.compile(r'\{\s*"([^"]+)"\s*,\s*"([^"]*)"\s*\}')
+
+
+def published_statistics(csharp_file: Path) -> dict[str, str]:
+    """The ExpectedStatistics dictionary of a C# regression algorithm, less IGNORED entries."""
+    text = csharp_file.read_text(encoding="utf-8", errors="replace")
+    start = text.find("ExpectedStatistics")
+    if start < 0:
+        raise ValueError(f"{csharp_file} publishes no ExpectedStatistics")
+    block = text[start : text.find("};", start)]
+    return {name: value for name, value in STATISTIC.findall(block) if name not in IGNORED}
+
+
+def run_one(lean: Path, data: Path, name: str, timeout: int) -> dict[str, object]:
+    """Run Algorithm.Python/<name>.py with the runner; compare with the C# twin's statistics."""
+    published = published_statistics(lean / "Algorithm.CSharp" / f"{name}.cs")
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory() as output:
+        command = [
+            sys.executable,
+            "-m",
+            "local_lean",
+            str(lean / "Algorithm.Python" / f"{name}.py"),
+            "--data",
+            str(data),
+            "--output",
+            output,
+            "--no-charts",
+            "--no-report",
+            "--no-progress",
+            "--quiet",
+        ]
+        environment = dict(os.environ, PYTHONPATH=str(ROOT))
+        try:
+            process = subprocess.run(
+                command, capture_output=True, text=True, timeout=timeout, env=environment
+            )
+        except subprocess.TimeoutExpired:
+            return {"name": name, "status": "timeout", "seconds": timeout}
+        seconds = round(time.perf_counter() - started, 1)
+        summaries = list(Path(output).glob("backtests/*/*-summary.json"))
+        if process.returncode != 0 or not summaries:
+            lines = (process.stderr or process.stdout).strip().splitlines()
+            error = next(
+                (line for line in reversed(lines) if line.strip() and not line.startswith(" ")),
+                f"exit {process.returncode}",
+            )
+            return {"name": name, "status": "error", "error": error[:300], "seconds": seconds}
+        produced = json.loads(summaries[0].read_text(encoding="utf-8"))["statistics"]
+    differences = {
+        statistic: {"published": value, "produced": produced.get(statistic)}
+        for statistic, value in published.items()
+        if produced.get(statistic) != value
+    }
+    return {
+        "name": name,
+        "status": "match" if not differences else "differs",
+        "matched": len(published) - len(differences),
+        "published": len(published),
+        "differences": differences,
+        "seconds": seconds,
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--lean", type=Path, required=True, help="a clone of QuantConnect/Lean")
+    parser.add_argument("--data", type=Path, required=True, help="LEAN's data folder")
+    parser.add_argument("--timeout", type=int, default=600, help="seconds per algorithm")
+    parser.add_argument("names", nargs="*", help="algorithms to run (default: all listed)")
+    arguments = parser.parse_args()
+
+    names = arguments.names or DAILY_EQUITY_ALGORITHMS
+    rows = []
+    for name in names:
+        row = run_one(arguments.lean, arguments.data, name, arguments.timeout)
+        rows.append(row)
+        if row["status"] in ("match", "differs"):
+            detail = ", ".join(
+                f"{k}: {v['produced']} vs {v['published']}"
+                for k, v in list(row["differences"].items())[:2]
+            )
+            outcome = f"{row['matched']}/{row['published']}  {detail}"
+        else:
+            outcome = row.get("error", row["status"])
+        print(f"{name:60s} {row['status']:8s} {row['seconds']:6.1f}s  {outcome}", flush=True)
+
+    matches = sum(row["status"] == "match" for row in rows)
+    print(f"\n{matches} of {len(rows)} match every published statistic but OrderListHash")
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(
+        json.dumps({"matches": matches, "algorithms": len(rows), "rows": rows}, indent=2) + "\n",
+        encoding="utf-8",
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

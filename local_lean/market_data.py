@@ -132,36 +132,50 @@ class Slice:
     def has_data(self) -> bool:
         return bool(self._bars) or bool(self._dividends)
 
+    # LEAN's slice is a dictionary of every symbol with data at this time, bars or events: a
+    # symbol that only has a dividend is a key whose value is None (LEAN's Slice indexer returns
+    # the missing TradeBar), so `if not data[symbol]: return` skips an ex-dividend midnight.
+    def _symbols(self) -> list[Symbol]:
+        return list(self._bars) + [s for s in self._dividends if s not in self._bars]
+
     @property
     def count(self) -> int:
-        return len(self._bars)
+        return len(self._symbols())
 
     def contains_key(self, key: Any) -> bool:
-        return self._bars.contains_key(key)
+        return key in self
 
     def __contains__(self, symbol: object) -> bool:
-        return symbol in self._bars
+        return symbol in self._bars or symbol in self._dividends
 
-    def __getitem__(self, symbol: Any) -> TradeBar:
-        return self._bars[symbol]
+    def __getitem__(self, symbol: Any) -> TradeBar | None:
+        if symbol in self._bars:
+            return self._bars[symbol]
+        if symbol in self._dividends:
+            return None
+        raise KeyError(
+            f"'{_key(symbol)}' wasn't found in the Slice object, likely because there was no-data "
+            "at this moment in time: check data.contains_key(symbol) first, or use "
+            "data.get(symbol)"
+        )
 
     def get(self, key: Any, default_value: Any = None) -> Any:
         return self._bars.get(key, default_value)
 
     def __iter__(self) -> Iterator[Symbol]:
-        return iter(self._bars)
+        return iter(self._symbols())
 
     def __len__(self) -> int:
-        return len(self._bars)
+        return len(self._symbols())
 
     def keys(self) -> list[Symbol]:
-        return list(self._bars.keys())
+        return self._symbols()
 
-    def values(self) -> list[TradeBar]:
-        return list(self._bars.values())
+    def values(self) -> list[TradeBar | None]:
+        return [self._bars.get(symbol) for symbol in self._symbols()]
 
-    def items(self) -> list[tuple[Symbol, TradeBar]]:
-        return list(self._bars.items())
+    def items(self) -> list[tuple[Symbol, TradeBar | None]]:
+        return [(symbol, self._bars.get(symbol)) for symbol in self._symbols()]
 
     def get_keys(self) -> list[Symbol]:
         return self.keys()

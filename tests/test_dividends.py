@@ -43,6 +43,39 @@ def test_the_ex_date_brings_a_midnight_slice_with_the_dividend_alone():
     assert all(t.time() == dt.time(16) for t, d, _ in algorithm.slices if not d)
 
 
+class ReadsSlicesAsDictionaries(QCAlgorithm):
+    def initialize(self) -> None:
+        self.set_start_date(2005, 3, 16)
+        self.set_end_date(2005, 3, 21)
+        self.spy = self.add_equity("SPY", Resolution.DAILY).symbol
+        self.seen = []
+
+    def on_data(self, data) -> None:
+        missing = None
+        try:
+            data["IBM"]
+        except KeyError as error:
+            missing = str(error)
+        self.seen.append(
+            (self.time, self.spy in data, data[self.spy], list(data.keys()), data.count, missing)
+        )
+
+
+def test_a_symbol_with_only_a_dividend_is_a_key_whose_value_is_none():
+    # LEAN's Slice holds every symbol with data, events included; its indexer gives the
+    # missing TradeBar (None) for a symbol that only has a dividend, so LEAN's
+    # DisplacedMovingAverageRibbon's `if not data[spy]: return` skips the midnight.
+    algorithm, outcome = run_algorithm(ReadsSlicesAsDictionaries, data=LEAN_DATA)
+    assert outcome.succeeded, outcome.runtime_error
+    by_time = {seen[0]: seen[1:] for seen in algorithm.seen}
+    contains, value, keys, count, missing = by_time[dt.datetime(2005, 3, 18, 0, 0)]
+    assert contains and value is None and keys == [algorithm.spy] and count == 1
+    contains, value, keys, count, missing = by_time[dt.datetime(2005, 3, 18, 16, 0)]
+    assert contains and value.close > 0 and keys == [algorithm.spy] and count == 1
+    # A symbol with no data at all is still a KeyError that says how to check first.
+    assert "wasn't found in the Slice" in missing and "contains_key" in missing
+
+
 def test_dividend_rows_are_the_changes_of_the_price_factor():
     factors = read_factor_file(LEAN_DATA / "equity" / "usa" / "factor_files" / "spy.csv")
     rows = {day: (reference, ratio) for day, reference, ratio in dividend_rows(factors)}

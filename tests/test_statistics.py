@@ -223,6 +223,9 @@ def test_probabilistic_sharpe_ratio_equals_leans_cases():
     loses = probabilistic_sharpe_ratio(bad, observed_sharpe_ratio(good))
     assert beats == pytest.approx(1, abs=1e-3) and loses == pytest.approx(0, abs=1e-3)
     assert probabilistic_sharpe_ratio([0, 0, 0], observed_sharpe_ratio([0, 0, 0])) == 0
+    # A flat equity (no trades, 40 samples): LEAN's skewness is NaN, so its PSR prints 0%
+    # (IndicatorHistoryAlgorithm publishes "0%").
+    assert probabilistic_sharpe_ratio([0.0] * 40, 1 / math.sqrt(252)) == 0
     gross = probabilistic_sharpe_ratio(good, 1 / math.sqrt(252))
     excess = probabilistic_sharpe_ratio(good, 1 / math.sqrt(252), 0.6)
     assert gross > 0.5 > excess

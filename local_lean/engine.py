@@ -454,6 +454,8 @@ class BacktestEngine:
 
     def _loop(self, sessions: list, warm_up: int) -> None:
         algorithm, context = self.algorithm, self.context
+        if context.quit_requested:  # quit() in initialize: LEAN runs no time step at all
+            return
         overrides_on_data = type(algorithm).on_data is not QCAlgorithm.on_data
         if self.options.progress:
             from tqdm import tqdm

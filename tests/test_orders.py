@@ -243,6 +243,22 @@ def test_settings_current_slice_and_quit():
     assert outcome.record.equity.index[-1] == pd.Timestamp("2021-03-03 16:00")
 
 
+def test_quit_in_initialize_runs_no_time_step():
+    class QuitsAtOnce(QCAlgorithm):
+        def initialize(self) -> None:
+            self.set_start_date(2021, 3, 1)
+            self.set_end_date(2021, 3, 5)
+            self.add_equity("SPY", Resolution.DAILY)
+            self.quit()
+
+        def on_data(self, data) -> None:
+            raise AssertionError("on_data ran after quit() in initialize")
+
+    _, outcome = run_algorithm(QuitsAtOnce)
+    assert outcome.succeeded, outcome.runtime_error
+    assert not outcome.record.orders
+
+
 def test_minute_data_is_refused_with_the_fix():
     class WantsMinutes(QCAlgorithm):
         def initialize(self) -> None:

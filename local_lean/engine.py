@@ -53,7 +53,7 @@ from local_lean.market_calendar import nyse_calendar
 from local_lean.market_data import Dividend, Dividends, Slice, TradeBar, TradeBars
 from local_lean.object_store import ObjectStore
 from local_lean.portfolio import BasisPointsFeeModel, InteractiveBrokersFeeModel
-from local_lean.scheduling import events_due, prepare_schedule
+from local_lean.scheduling import events_due, events_due_between, prepare_schedule
 from local_lean.securities import Security, update_price
 from local_lean.symbols import Symbol, equity_symbol
 from local_lean.time_budget import TimeBudget, TimeLimitSettings
@@ -161,6 +161,7 @@ class BacktestEngine:
         self.budget = TimeBudget(options.time_limits, log=self._runner_log)
         self._arrays: dict[Symbol, _SecurityBars] = {}
         self._dividends: dict[dt.date, list[Dividend]] = {}  # by ex-date
+        self._last_session_date = dt.date.min  # set by _plan_sessions
         self._notified: set[Symbol] = set()  # securities the framework was told about
         self._scored: list[_ScoredInsight] = []
         self._closing: list[tuple[dt.datetime, int, _ScoredInsight]] = []
@@ -417,6 +418,9 @@ class BacktestEngine:
         month_after = (end.replace(day=1) + dt.timedelta(days=40)).replace(day=1)
         span_end = min(last, month_after + dt.timedelta(days=7))
         prepare_schedule(algorithm.schedule, self.calendar.sessions(span_start, span_end))
+        # Calendar-day events run from the start date (or the warm-up's first session) on.
+        first_day = min(algorithm.start_date.date(), everything[0].date)
+        self._last_session_date = first_day - dt.timedelta(days=1)
         return everything, len(warm_up)
 
     def _warm_up_sessions(self, start: dt.date) -> list:
@@ -483,7 +487,15 @@ class BacktestEngine:
         due = events_due(algorithm.schedule, session)
         until_close = [d for d in due if d.time <= session.close]
         after_close = [d for d in due if d.time > session.close]
-        steps = []
+        # Events of the calendar days since the previous session (weekends, holidays; LEAN
+        # runs rules without a symbol on those days) come first, seeing that session's data.
+        steps = [
+            (item.time, partial(self._event, item))
+            for item in events_due_between(
+                algorithm.schedule, self._last_session_date, session.date
+            )
+        ]
+        self._last_session_date = session.date
         if session.date in self._dividends:  # LEAN's dividend slice, at the ex-date's midnight
             midnight = dt.datetime.combine(session.date, dt.time())
             steps.append((midnight, partial(self._dividend_slice, session, overrides_on_data)))

@@ -1,12 +1,18 @@
 """Scheduled events: LEAN's DateRules, TimeRules and ScheduleManager at daily resolution.
 
-A date rule picks trading sessions; a time rule turns a session into a New York time of day.
-The engine asks the ScheduleManager which events fall on each session and runs them in time
-order. Every rule is evaluated on NYSE sessions (the only days the runner's clock visits):
+A date rule picks days; a time rule turns a day into a New York time of day. The engine asks
+the ScheduleManager which events fall on each session, and on the calendar days between
+sessions, and runs them in time order. As in LEAN, a rule given a symbol counts that symbol's
+trading sessions (NYSE for US equities), and a rule without one counts calendar days (LEAN's
+"always open" schedule), so it can fire on a weekend or a holiday:
 
-- ``every_day`` fires on every session; ``month_start``/``month_end`` on the first/last session
-  of each calendar month (``days_offset`` sessions later/earlier); ``week_start``/``week_end``
-  likewise per calendar week; ``on`` on the given dates that are sessions.
+- ``every_day(symbol)`` fires on every session, ``every_day()`` on every calendar day;
+  ``month_start``/``month_end`` on the first/last session of each calendar month (``days_offset``
+  sessions later/earlier), or without a symbol the 1st/last calendar day (offset in days);
+  ``week_start``/``week_end`` likewise per calendar week (Monday/Friday without a symbol);
+  ``every(DayOfWeek...)`` and ``on(dates)`` on those calendar days.
+- On a day that is not a session, only fixed times (``at``, ``midnight``, ``noon``) fire: there
+  is no open or close to count from.
 - ``at(h, m, s)`` is that time of day; ``after_market_open(symbol, n)`` is the session's open plus
   n minutes; ``before_market_close(symbol, n)`` is the real close minus n minutes (13:00 on early
   closes); ``midnight`` is 00:00 and ``noon`` 12:00.
@@ -46,16 +52,58 @@ def _group_edges(
     return chosen
 
 
-class DateRule:
-    """Which sessions an event fires on. ``name`` reads like LEAN's (e.g. 'MonthEnd: SPY')."""
+def _week_days(days: Sequence[Any], always_open: bool, last: bool) -> Sequence[Any]:
+    """Without a symbol LEAN's week ends on Friday whatever the calendar (and starts on
+    Monday, the first day of an ISO week anyway), so week ends count back from Friday."""
+    if always_open and last:
+        return [d for d in days if d.date.weekday() <= 4]
+    return days
 
-    def __init__(self, name: str, select: Callable[[Sequence[Session]], set[dt.date]]) -> None:
+
+@dataclass(frozen=True)
+class CalendarDay:
+    """A calendar day as a rule sees it: a date, with an open and close only on sessions."""
+
+    date: dt.date
+    open: dt.datetime | None = None
+    close: dt.datetime | None = None
+
+
+def calendar_days(sessions: Sequence[Session]) -> list[CalendarDay]:
+    """Every calendar day of the months the sessions span, sessions keeping their hours."""
+    if not sessions:
+        return []
+    by_date = {s.date: s for s in sessions}
+    first = sessions[0].date.replace(day=1)
+    last = sessions[-1].date.replace(day=1) + dt.timedelta(days=31)
+    last = last.replace(day=1) - dt.timedelta(days=1)
+    days = []
+    for number in range((last - first).days + 1):
+        date = first + dt.timedelta(days=number)
+        session = by_date.get(date)
+        days.append(
+            CalendarDay(date, session.open, session.close) if session else CalendarDay(date)
+        )
+    return days
+
+
+class DateRule:
+    """Which days an event fires on. ``name`` reads like LEAN's (e.g. 'MonthEnd: SPY').
+    ``calendar``: the rule counts calendar days (LEAN's rules without a symbol), not sessions."""
+
+    def __init__(
+        self,
+        name: str,
+        select: Callable[[Sequence[Session]], set[dt.date]],
+        calendar: bool = False,
+    ) -> None:
         self.name = name
         self._select = select
+        self._calendar = calendar
 
     def _dates_for(self, sessions: Sequence[Session]) -> set[dt.date]:
-        """The dates among `sessions` (complete calendar months/weeks) this rule fires on."""
-        return self._select(sessions)
+        """The dates this rule fires on, given `sessions` (complete calendar months/weeks)."""
+        return self._select(calendar_days(sessions) if self._calendar else sessions)
 
     def __repr__(self) -> str:
         return f"DateRule({self.name})"
@@ -93,7 +141,9 @@ class DateRules:
     def every_day(self, symbol: Any = None, extended_market_hours: bool = False) -> DateRule:
         """Every trading session."""
         return DateRule(
-            f"EveryDay{_symbol_label(symbol)}", lambda sessions: {s.date for s in sessions}
+            f"EveryDay{_symbol_label(symbol)}",
+            lambda days: {d.date for d in days},
+            calendar=symbol is None,
         )
 
     def month_start(
@@ -104,7 +154,8 @@ class DateRules:
         offset = _check_offset(days_offset)
         return DateRule(
             f"MonthStart{_symbol_label(symbol)}",
-            lambda sessions: _group_edges(sessions, lambda d: (d.year, d.month), False, offset),
+            lambda days: _group_edges(days, lambda d: (d.year, d.month), False, offset),
+            calendar=symbol is None,
         )
 
     def month_end(
@@ -115,7 +166,8 @@ class DateRules:
         offset = _check_offset(days_offset)
         return DateRule(
             f"MonthEnd{_symbol_label(symbol)}",
-            lambda sessions: _group_edges(sessions, lambda d: (d.year, d.month), True, offset),
+            lambda days: _group_edges(days, lambda d: (d.year, d.month), True, offset),
+            calendar=symbol is None,
         )
 
     def week_start(
@@ -126,7 +178,13 @@ class DateRules:
         offset = _check_offset(days_offset)
         return DateRule(
             f"WeekStart{_symbol_label(symbol)}",
-            lambda sessions: _group_edges(sessions, lambda d: d.isocalendar()[:2], False, offset),
+            lambda days: _group_edges(
+                _week_days(days, symbol is None, False),
+                lambda d: d.isocalendar()[:2],
+                False,
+                offset,
+            ),
+            calendar=symbol is None,
         )
 
     def week_end(
@@ -137,13 +195,15 @@ class DateRules:
         offset = _check_offset(days_offset)
         return DateRule(
             f"WeekEnd{_symbol_label(symbol)}",
-            lambda sessions: _group_edges(sessions, lambda d: d.isocalendar()[:2], True, offset),
+            lambda days: _group_edges(
+                _week_days(days, symbol is None, True), lambda d: d.isocalendar()[:2], True, offset
+            ),
+            calendar=symbol is None,
         )
 
     def every(self, *days: Any) -> DateRule:
-        """``every(DayOfWeek.MONDAY, ...)``: the sessions that fall on those days of the week.
-        LEAN fires such a rule on every such calendar day; the runner's clock visits trading
-        sessions only, so a weekend day is refused rather than silently never run."""
+        """``every(DayOfWeek.MONDAY, ...)``: every calendar day that falls on those days of the
+        week, weekends and holidays included, as LEAN's."""
         wanted: set[DayOfWeek] = set()
         for item in days:
             items = item if isinstance(item, Iterable) and not isinstance(item, str) else [item]
@@ -153,24 +213,17 @@ class DateRules:
                 wanted.add(day)
         if not wanted:
             raise ValueError("date_rules.every needs at least one DayOfWeek")
-        weekend = sorted(d.name for d in wanted if d in (DayOfWeek.SATURDAY, DayOfWeek.SUNDAY))
-        if weekend:
-            raise NotSupportedError(
-                f"date_rules.every({', '.join(weekend)})",
-                "LEAN runs such events on that calendar day, when the market is closed; "
-                "local_lean's clock visits trading sessions only: schedule the work on a "
-                "weekday (e.g. date_rules.week_start() or week_end())",
-            )
         # Python's weekday(): Monday 0 .. Sunday 6; .NET's DayOfWeek: Sunday 0 .. Saturday 6.
         python_days = {(int(day) - 1) % 7 for day in wanted}
         label = ",".join(d.name.capitalize() for d in sorted(wanted))
         return DateRule(
             f"Every: {label}",
-            lambda sessions: {s.date for s in sessions if s.date.weekday() in python_days},
+            lambda days: {d.date for d in days if d.date.weekday() in python_days},
+            calendar=True,
         )
 
     def on(self, *dates: Any) -> DateRule:
-        """``on(year, month, day)`` or ``on(date, ...)``: those dates, when they are sessions."""
+        """``on(year, month, day)`` or ``on(date, ...)``: those calendar dates."""
         if len(dates) == 3 and all(isinstance(part, int) for part in dates):
             wanted = {dt.date(*dates)}
         else:
@@ -183,7 +236,7 @@ class DateRules:
                     wanted.add(when.date() if isinstance(when, dt.datetime) else when)
         label = ",".join(sorted(d.isoformat() for d in wanted))
         return DateRule(
-            f"On: {label}", lambda sessions: {s.date for s in sessions if s.date in wanted}
+            f"On: {label}", lambda days: {d.date for d in days if d.date in wanted}, calendar=True
         )
 
 
@@ -233,7 +286,7 @@ class TimeRules:
         delay = _minutes(minutes_after_open, "minutes_after_open")
         return TimeRule(
             f"AfterMarketOpen{_symbol_label(symbol)} +{minutes_after_open:g} min",
-            lambda session: session.open + delay,
+            lambda session: None if session.open is None else session.open + delay,
         )
 
     def before_market_close(
@@ -250,7 +303,7 @@ class TimeRules:
         advance = _minutes(minutes_before_close, "minutes_before_close")
         return TimeRule(
             f"BeforeMarketClose{_symbol_label(symbol)} -{minutes_before_close:g} min",
-            lambda session: session.close - advance,
+            lambda session: None if session.close is None else session.close - advance,
         )
 
     @property
@@ -325,15 +378,18 @@ class ScheduleManager:
         self._sessions = sessions
         self._dates = {id(event): event.date_rule._dates_for(sessions) for event in self._events}
 
-    def _due_on(self, session: Session) -> list[DueEvent]:
-        """The events that fire on `session`, in time order (registration order on ties)."""
+    def _due_on(self, day: Session | CalendarDay) -> list[DueEvent]:
+        """The events that fire on `day` (a session, or a calendar day without one), in time
+        order (registration order on ties); rules timed from an open or close skip days
+        without a session."""
         if self._sessions is None:
             raise RuntimeError("prepare_schedule must run before events_due")
-        due = [
-            DueEvent(event.time_rule._time_on_session(session), event)
-            for event in self._events
-            if session.date in self._dates[id(event)]
-        ]
+        due = []
+        for event in self._events:
+            if day.date in self._dates[id(event)]:
+                time = event.time_rule._time_on_session(day)
+                if time is not None:
+                    due.append(DueEvent(time, event))
         due.sort(key=lambda item: (item.time, item.event.order))
         return due
 
@@ -346,3 +402,14 @@ def prepare_schedule(schedule: ScheduleManager, sessions: Sequence[Session]) -> 
 def events_due(schedule: ScheduleManager, session: Session) -> list[DueEvent]:
     """The scheduled events that fire on `session`, in time order."""
     return schedule._due_on(session)
+
+
+def events_due_between(
+    schedule: ScheduleManager, after: dt.date, before: dt.date
+) -> list[DueEvent]:
+    """The events that fire on the calendar days strictly between two sessions (weekends,
+    holidays), in time order."""
+    due = []
+    for number in range(1, (before - after).days):
+        due.extend(schedule._due_on(CalendarDay(after + dt.timedelta(days=number))))
+    return due

@@ -208,7 +208,8 @@ class EmitsDaily(QCAlgorithm):
         self.set_warm_up(2)
         self.spy, self.qqq = (self.add_equity(t).symbol for t in ("SPY", "QQQ"))
         self.set_portfolio_construction(EqualWeightingPortfolioConstructionModel())
-        self.schedule.on(self.date_rules.every_day(), self.time_rules.at(9, 35), self.emit)
+        # every_day(symbol): trading days only (every_day() would also fire on weekends).
+        self.schedule.on(self.date_rules.every_day(self.spy), self.time_rules.at(9, 35), self.emit)
 
     def emit(self) -> None:
         qqq = FLAT if self.time.date() >= D(2021, 7, 7) else UP

@@ -8,9 +8,10 @@ import pytest
 from runner_helpers import run_algorithm
 
 from local_lean.algorithm import QCAlgorithm
+from local_lean.enums import DayOfWeek
 from local_lean.errors import NotSupportedError
 from local_lean.market_calendar import nyse_calendar
-from local_lean.scheduling import DateRules, ScheduleManager, TimeRules
+from local_lean.scheduling import DateRules, ScheduleManager, TimeRules, events_due_between
 
 D = dt.date
 T = dt.datetime
@@ -30,6 +31,26 @@ def fired(date_rule, time_rule, start: dt.date, end: dt.date) -> list[dt.datetim
     return [
         due.time for session in calendar.sessions(start, end) for due in schedule._due_on(session)
     ]
+
+
+def fired_on_calendar(date_rule, time_rule, start: dt.date, end: dt.date) -> list[dt.datetime]:
+    """When an event fires from start to end, on sessions and on the days between them, as
+    the engine asks."""
+    calendar = nyse_calendar()
+    schedule = ScheduleManager()
+    schedule.on(date_rule, time_rule, lambda: None)
+    schedule._prepare(
+        calendar.sessions(
+            D(start.year, start.month, 1) - dt.timedelta(days=7), end + dt.timedelta(days=40)
+        )
+    )
+    times, previous = [], start - dt.timedelta(days=1)
+    for session in calendar.sessions(start, end + dt.timedelta(days=7)):
+        between = events_due_between(schedule, previous, session.date)
+        on_session = schedule._due_on(session) if session.date <= end else []
+        times += [due.time for due in between + on_session if due.time.date() <= end]
+        previous = session.date
+    return times
 
 
 date_rules, time_rules = DateRules(), TimeRules()
@@ -93,12 +114,52 @@ def test_before_market_close_uses_the_early_close():
     assert times == [T(2021, 11, 24, 15, 50), T(2021, 11, 26, 12, 50), T(2021, 11, 29, 15, 50)]
 
 
-def test_on_fires_only_on_sessions():
-    times = fired(date_rules.on(2021, 7, 6), time_rules.at(9, 0), D(2021, 7, 1), D(2021, 7, 31))
-    assert times == [T(2021, 7, 6, 9, 0)]
-    assert (
-        fired(date_rules.on(2021, 7, 5), time_rules.at(9, 0), D(2021, 7, 1), D(2021, 7, 31)) == []
+def test_on_fires_on_calendar_dates_holidays_included():
+    times = fired_on_calendar(
+        date_rules.on(2021, 7, 6), time_rules.at(9, 0), D(2021, 7, 1), D(2021, 7, 31)
     )
+    assert times == [T(2021, 7, 6, 9, 0)]
+    # Independence Day (observed) is no session; LEAN's On() still fires on it.
+    holiday = fired_on_calendar(
+        date_rules.on(2021, 7, 5), time_rules.at(9, 0), D(2021, 7, 1), D(2021, 7, 31)
+    )
+    assert holiday == [T(2021, 7, 5, 9, 0)]
+
+
+def test_rules_without_a_symbol_count_calendar_days_as_leans():
+    # LEAN's rules without a symbol use an always-open schedule.
+    every_day = fired_on_calendar(
+        date_rules.every_day(), time_rules.at(10, 0), D(2021, 7, 1), D(2021, 7, 7)
+    )
+    assert [t.date() for t in every_day] == [D(2021, 7, day) for day in range(1, 8)]
+    # May 2021 starts on a Saturday and ends on a Monday holiday (Memorial Day).
+    starts = fired_on_calendar(
+        date_rules.month_start(), time_rules.midnight, D(2021, 5, 1), D(2021, 6, 30)
+    )
+    ends = fired_on_calendar(
+        date_rules.month_end(), time_rules.at(8, 0), D(2021, 5, 1), D(2021, 6, 30)
+    )
+    assert starts == [T(2021, 5, 1, 0, 0), T(2021, 6, 1, 0, 0)]
+    assert ends == [T(2021, 5, 31, 8, 0), T(2021, 6, 30, 8, 0)]
+    # Without a symbol a week starts on Monday and ends on Friday, holiday or not.
+    week_starts = fired_on_calendar(
+        date_rules.week_start(), time_rules.noon, D(2021, 7, 5), D(2021, 7, 11)
+    )
+    week_ends = fired_on_calendar(
+        date_rules.week_end(), time_rules.noon, D(2021, 3, 29), D(2021, 4, 4)
+    )
+    assert week_starts == [T(2021, 7, 5, 12, 0)]
+    assert week_ends == [T(2021, 4, 2, 12, 0)]  # Good Friday, NYSE closed
+
+
+def test_times_from_the_open_or_close_skip_days_without_a_session():
+    times = fired_on_calendar(
+        date_rules.every_day(),
+        time_rules.after_market_open("SPY", 5),
+        D(2021, 7, 1),
+        D(2021, 7, 7),
+    )
+    assert [t.date() for t in times] == [D(2021, 7, 1), D(2021, 7, 2), D(2021, 7, 6), D(2021, 7, 7)]
 
 
 def test_bad_rules_are_refused():
@@ -162,17 +223,47 @@ def times_are_sorted(times: list[dt.datetime]) -> bool:
     return all(a <= b for a, b in zip(times, times[1:], strict=False))
 
 
-def test_every_day_of_week_picks_those_sessions_and_refuses_weekends():
+def test_every_day_of_week_fires_on_those_calendar_days():
     from local_lean.enums import DayOfWeek
 
-    sessions = nyse_calendar().sessions(dt.date(2021, 1, 1), dt.date(2021, 1, 31))
-    rule = DateRules().every(DayOfWeek.MONDAY, [DayOfWeek.FRIDAY])
-    dates = sorted(rule._dates_for(sessions))
-    assert all(d.weekday() in (0, 4) for d in dates)
-    # Martin Luther King Day (Monday 18th) is no session, so no event, and the 1st is a holiday.
-    assert dt.date(2021, 1, 18) not in dates and dt.date(2021, 1, 1) not in dates
-    assert dt.date(2021, 1, 4) in dates and dt.date(2021, 1, 29) in dates
-    with pytest.raises(NotSupportedError, match="trading sessions only"):
-        DateRules().every(DayOfWeek.SUNDAY)
+    times = fired_on_calendar(
+        date_rules.every(DayOfWeek.MONDAY, [DayOfWeek.SUNDAY]),
+        time_rules.at(8, 0),
+        D(2021, 1, 1),
+        D(2021, 1, 31),
+    )
+    dates = [t.date() for t in times]
+    assert all(d.weekday() in (0, 6) for d in dates) and len(dates) == 9
+    # Martin Luther King Day (Monday 18th) is a holiday and Sundays are closed: LEAN fires on
+    # both, as it does for its TrainingExampleAlgorithm's Sunday training.
+    assert D(2021, 1, 18) in dates and D(2021, 1, 3) in dates
     with pytest.raises(TypeError, match="DayOfWeek"):
         DateRules().every("Monday")
+
+
+class TrainsOnSundays(QCAlgorithm):
+    """LEAN's TrainingExampleAlgorithm's shape: train now, then every Sunday at 08:00."""
+
+    def initialize(self) -> None:
+        self.set_start_date(2021, 3, 1)
+        self.set_end_date(2021, 3, 16)
+        self.spy = self.add_equity("SPY").symbol
+        self.trained = []
+        self.train(self.fit)
+        self.train(self.date_rules.every(DayOfWeek.SUNDAY), self.time_rules.at(8, 0), self.fit)
+
+    def fit(self) -> None:
+        last_bar = self.history(self.spy, 1).index[-1][1]
+        self.trained.append((self.time, last_bar))
+
+
+def test_a_sunday_event_runs_on_sunday_and_sees_fridays_close():
+    algorithm, outcome = run_algorithm(TrainsOnSundays)
+    assert outcome.succeeded, outcome.runtime_error
+    assert [time for time, _ in algorithm.trained] == [
+        T(2021, 3, 1, 0, 0),
+        T(2021, 3, 7, 8, 0),
+        T(2021, 3, 14, 8, 0),
+    ]
+    # On Sunday the newest bar is Friday's (its end time is Friday 16:00).
+    assert algorithm.trained[1][1].date() in (D(2021, 3, 5), D(2021, 3, 6))

@@ -94,32 +94,17 @@ class Insight:
     # -- LEAN's factory ------------------------------------------------------------------------
 
     @staticmethod
-    def price(
-        symbol: Any,
-        period: Any,
-        direction: Any,
-        magnitude: Any = None,
-        confidence: Any = None,
-        source_model: Any = None,
-        weight: Any = None,
-        tag: Any = "",
-    ) -> Insight:
+    def price(symbol: Any, *args: Any, **kwargs: Any) -> Insight:
         """A price insight. LEAN's overloads:
         ``price(symbol, period: timedelta, direction, ...)``,
         ``price(symbol, resolution, bar_count, direction, ...)``,
         ``price(symbol, close_time_local: datetime, direction, ...)``,
-        ``price(symbol, expiry_func, direction, ...)``."""
+        ``price(symbol, expiry_func, direction, ...)``; each then takes ``magnitude``,
+        ``confidence``, ``source_model``, ``weight`` and ``tag``, by position or by name."""
+        values = _bind_price_overload(args, kwargs)
+        period = values.pop("period")
         if isinstance(period, Resolution):
-            # (symbol, resolution, bar_count, direction, magnitude, confidence, source, weight, tag)
-            bar_count, direction, magnitude, confidence, source_model, weight, tag = (
-                direction,
-                magnitude,
-                confidence,
-                source_model,
-                weight,
-                tag,
-                "",
-            )
+            bar_count = values.pop("bar_count")
             if not isinstance(bar_count, int) or bar_count < 1:
                 raise ValueError(f"bar_count must be a whole number >= 1, got {bar_count!r}")
             period = (Resolution(period), bar_count)
@@ -136,12 +121,12 @@ class Insight:
             symbol,
             period,
             InsightType.PRICE,
-            direction,
-            magnitude,
-            confidence,
-            source_model,
-            weight,
-            tag or "",
+            values["direction"],
+            values["magnitude"],
+            values["confidence"],
+            values["source_model"],
+            values["weight"],
+            values["tag"] or "",
         )
 
     # -- LEAN's properties -----------------------------------------------------------------------
@@ -184,13 +169,15 @@ class Insight:
         return None if self._close_time is None else to_utc(self._close_time)
 
     def is_active(self, utc_time: dt.datetime) -> bool:
-        """True until the close time (LEAN compares UTC times)."""
+        """True up to and including the close time (LEAN compares UTC times)."""
         close = self.close_time_utc
-        return close is not None and utc_time < close
+        return close is not None and utc_time <= close
 
     def is_expired(self, utc_time: dt.datetime) -> bool:
+        """True once the close time has passed: at the close time itself the insight is still
+        active, as in LEAN (so a one-day insight is still traded on at its last bar)."""
         close = self.close_time_utc
-        return close is not None and utc_time >= close
+        return close is not None and utc_time > close
 
     def clone(self) -> Insight:
         copy = Insight(
@@ -227,6 +214,44 @@ class Insight:
             f"<Insight {self._symbol.value} {self._direction.name} "
             f"{self._generated_time} -> {self._close_time}>"
         )
+
+
+# The arguments after the second of LEAN's Insight.price overloads, in order; the second is
+# named after the overload (period, resolution, close_time_local or expiry_func).
+_PRICE_TAIL = ("direction", "magnitude", "confidence", "source_model", "weight", "tag")
+_PRICE_DEFAULTS = {"magnitude": None, "confidence": None, "source_model": None, "weight": None}
+_PERIOD_NAMES = ("period", "resolution", "close_time_local", "expiry_func")
+
+
+def _bind_price_overload(args: tuple, kwargs: dict[str, Any]) -> dict[str, Any]:
+    """Map Insight.price's arguments (after the symbol) onto the overload they call, as
+    Python.NET does: a Resolution second argument selects (resolution, bar_count, direction,
+    ...), anything else (period | close_time_local | expiry_func, direction, ...)."""
+    kwargs = dict(kwargs)
+    given = [name for name in _PERIOD_NAMES if name in kwargs]
+    if args and given or len(given) > 1:
+        raise TypeError(f"Insight.price got its period twice ({', '.join(given)})")
+    period = args[0] if args else (kwargs.pop(given[0]) if given else None)
+    if period is None:
+        raise TypeError("Insight.price needs a period, resolution, close time or expiry function")
+    by_bars = isinstance(period, Resolution)
+    names = (("bar_count",) if by_bars else ()) + _PRICE_TAIL
+    rest = args[1:]
+    if len(rest) > len(names):
+        raise TypeError(f"Insight.price takes at most {len(names) + 2} positional arguments")
+    values: dict[str, Any] = dict(zip(names, rest, strict=False))
+    for name, value in kwargs.items():
+        if name not in names:
+            raise TypeError(f"Insight.price got an unexpected argument {name!r}")
+        if name in values:
+            raise TypeError(f"Insight.price got {name!r} twice")
+        values[name] = value
+    missing = [name for name in names[: 2 if by_bars else 1] if name not in values]
+    if missing:
+        raise TypeError(f"Insight.price is missing {', '.join(missing)}")
+    values = {**_PRICE_DEFAULTS, "tag": "", **values}
+    values["period"] = period
+    return values
 
 
 def emitted_times(insight: Insight) -> tuple[dt.datetime, dt.datetime]:

@@ -25,7 +25,13 @@ from local_lean.enums import DataNormalizationMode, InsightDirection, Resolution
 from local_lean.errors import NotSupportedError
 from local_lean.framework.alpha import CompositeAlphaModel, NullAlphaModel
 from local_lean.framework.execution import ImmediateExecutionModel
-from local_lean.framework.insights import Insight, to_utc
+from local_lean.framework.insight_manager import InsightManager
+from local_lean.framework.insights import (
+    GeneratedInsightsCollection,
+    Insight,
+    InsightsGeneratedEvent,
+    to_utc,
+)
 from local_lean.framework.pipeline import process_insights
 from local_lean.framework.portfolio_construction import (
     NullPortfolioConstructionModel,
@@ -78,47 +84,6 @@ class UniverseSettings:
         self.fill_forward = True
         self.extended_market_hours = False
         self.data_normalization_mode = DataNormalizationMode.ADJUSTED
-
-
-class InsightManager(list):
-    """Every insight emitted so far, oldest first (LEAN's ``self.insights``).
-
-    Portfolio construction takes expired insights out of the active collection
-    (``remove_expired_insights``); they stay in this list, which the results record.
-    """
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._collection: list[Insight] = []  # emitted and not yet removed
-
-    def _add(self, insight: Insight) -> None:
-        self.append(insight)
-        self._collection.append(insight)
-
-    def get_active_insights(self, utc_time: dt.datetime) -> list[Insight]:
-        return [insight for insight in self._collection if insight.is_active(utc_time)]
-
-    def has_active_insights(self, symbol: Any, utc_time: dt.datetime) -> bool:
-        return any(i.symbol == symbol and i.is_active(utc_time) for i in self._collection)
-
-    def remove_expired_insights(self, utc_time: dt.datetime) -> list[Insight]:
-        """Take the insights that expired by `utc_time` out of the collection; returns them."""
-        expired = [insight for insight in self._collection if insight.is_expired(utc_time)]
-        if expired:
-            self._collection = [i for i in self._collection if not i.is_expired(utc_time)]
-        return expired
-
-    def get_next_expiry_time(self) -> dt.datetime | None:
-        """The earliest close time (UTC) of the insights still in the collection."""
-        times = [insight.close_time_utc for insight in self._collection]
-        return min((time for time in times if time is not None), default=None)
-
-    def get_insights(self, filter: Callable[[Insight], bool] | None = None) -> list[Insight]:
-        return [insight for insight in self if filter is None or filter(insight)]
-
-    @property
-    def total_count(self) -> int:
-        return len(self)
 
 
 @dataclass
@@ -216,7 +181,8 @@ class QCAlgorithm(QCAlgorithmIndicators):
         self.date_rules = DateRules()
         self.time_rules = TimeRules()
         self.universe_settings = UniverseSettings()
-        self.insights = InsightManager()
+        self.insights = InsightManager(self)
+        self._insights_generated = InsightsGeneratedEvent()
         self.object_store: Any = None
         self._portfolio_construction: PortfolioConstructionModel = NullPortfolioConstructionModel()
         self._execution: Any = ImmediateExecutionModel()
@@ -649,6 +615,21 @@ class QCAlgorithm(QCAlgorithmIndicators):
     def on_securities_changed(self, changes: Any) -> None:
         """Called at the first slice after securities were added (override if needed)."""
 
+    @property
+    def insights_generated(self) -> InsightsGeneratedEvent:
+        """The event fired with each batch of generated insights: add handlers
+        ``(algorithm, insights_collection)`` with ``+=``."""
+        return self._insights_generated
+
+    @insights_generated.setter
+    def insights_generated(self, value: InsightsGeneratedEvent) -> None:
+        # `+=` assigns the event back to itself; anything else would drop the handlers.
+        if value is not self._insights_generated:
+            raise TypeError(
+                "insights_generated is an event: add handlers with "
+                "self.insights_generated += handler"
+            )
+
     def emit_insights(self, *insights: Any) -> None:
         """Record insights (timed now, closing after their period in exchange hours) and let
         the framework act on them. While warming up they are dropped, as in LEAN."""
@@ -945,6 +926,9 @@ def record_insights(algorithm: QCAlgorithm, insights: list[Any]) -> list[Insight
         insight._set_times(context.time, context.calendar.next_session)
         insight.reference_value = security.price
         algorithm.insights._add(insight)
+    if insights:
+        generated = GeneratedInsightsCollection(to_utc(context.time), insights)
+        algorithm._insights_generated(algorithm, generated)
     return list(insights)
 
 

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from local_lean.enums import InsightDirection, InsightType, Resolution
+from local_lean.enums import InsightDirection, InsightScoreType, InsightType, Resolution
 from local_lean.errors import NotSupportedError
 from local_lean.securities import Security
 from local_lean.symbols import Symbol, equity_symbol
@@ -37,6 +37,11 @@ _ids = itertools.count(1)
 def to_utc(local: dt.datetime) -> dt.datetime:
     """Naive New York time -> naive UTC time (LEAN's *_utc properties are naive UTC)."""
     return local.replace(tzinfo=NEW_YORK).astimezone(UTC).replace(tzinfo=None)
+
+
+def from_utc(utc: dt.datetime) -> dt.datetime:
+    """Naive UTC time -> naive New York time."""
+    return utc.replace(tzinfo=UTC).astimezone(NEW_YORK).replace(tzinfo=None)
 
 
 def _as_symbol(symbol: Any) -> Symbol:
@@ -90,6 +95,7 @@ class Insight:
         self.reference_value = 0.0
         self.reference_value_final = 0.0
         self.estimated_value = 0.0
+        self.score = InsightScore()
 
     # -- LEAN's factory ------------------------------------------------------------------------
 
@@ -179,6 +185,19 @@ class Insight:
         close = self.close_time_utc
         return close is not None and utc_time > close
 
+    def expire(self, utc_time: dt.datetime) -> None:
+        """Close an active insight now: its close time becomes one second before `utc_time`
+        (LEAN's ``Expire``), so it is expired at `utc_time`."""
+        if self._close_time is None or not self.is_active(utc_time):
+            return
+        self._close_time = from_utc(utc_time - dt.timedelta(seconds=1))
+        assert self._generated_time is not None
+        self._period = self._close_time - self._generated_time
+
+    def cancel(self, utc_time: dt.datetime) -> None:
+        """LEAN's ``Cancel``: the same as ``expire``."""
+        self.expire(utc_time)
+
     def clone(self) -> Insight:
         copy = Insight(
             self._symbol,
@@ -254,6 +273,110 @@ def _bind_price_overload(args: tuple, kwargs: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
+class InsightScore:
+    """An insight's scores (LEAN's ``InsightScore``): direction and magnitude in [0, 1], set by
+    an insight score function until it is final."""
+
+    def __init__(
+        self, direction: float = 0.0, magnitude: float = 0.0, updated_time_utc: Any = None
+    ) -> None:
+        self._direction = float(direction)
+        self._magnitude = float(magnitude)
+        self._updated_time_utc = updated_time_utc or dt.datetime.min
+        self._is_final_score = False
+
+    @property
+    def direction(self) -> float:
+        return self._direction
+
+    @property
+    def magnitude(self) -> float:
+        return self._magnitude
+
+    @property
+    def updated_time_utc(self) -> dt.datetime:
+        return self._updated_time_utc
+
+    @property
+    def is_final_score(self) -> bool:
+        return self._is_final_score
+
+    def set_score(self, type: InsightScoreType, value: float, algorithm_utc_time: Any) -> None:
+        """Set one score, clamped to [0, 1]; a final score no longer changes (as in LEAN)."""
+        if self._is_final_score:
+            return
+        kind = InsightScoreType(type)
+        value = float(value)
+        if math.isnan(value):
+            raise ValueError(f"an insight score must be a number, got {value!r}")
+        self._updated_time_utc = algorithm_utc_time
+        clamped = max(0.0, min(1.0, value))
+        if kind == InsightScoreType.DIRECTION:
+            self._direction = clamped
+        else:
+            self._magnitude = clamped
+
+    def finalize(self, algorithm_utc_time: Any) -> None:
+        self._is_final_score = True
+        self._updated_time_utc = algorithm_utc_time
+
+    def get_score(self, type: InsightScoreType) -> float:
+        kind = InsightScoreType(type)
+        return self._direction if kind == InsightScoreType.DIRECTION else self._magnitude
+
+    def __repr__(self) -> str:
+        return (
+            f"Direction: {self._direction:.4f} Magnitude: {self._magnitude:.4f} "
+            f"Final: {self._is_final_score}"
+        )
+
+
+class GeneratedInsightsCollection:
+    """The insights generated at one time step, as ``insights_generated`` handlers get them."""
+
+    def __init__(self, date_time_utc: dt.datetime, insights: list[Insight]) -> None:
+        self._date_time_utc = date_time_utc
+        self._insights = list(insights)
+
+    @property
+    def date_time_utc(self) -> dt.datetime:
+        return self._date_time_utc
+
+    @property
+    def insights(self) -> list[Insight]:
+        return self._insights
+
+
+class InsightsGeneratedEvent:
+    """``self.insights_generated``: handlers ``(algorithm, generated_insights_collection)``
+    added with ``+=`` (removed with ``-=``), called each time the algorithm generates insights
+    (LEAN's InsightsGenerated event)."""
+
+    def __init__(self) -> None:
+        self._handlers: list[Callable[[Any, GeneratedInsightsCollection], Any]] = []
+
+    def __iadd__(self, handler: Callable[[Any, GeneratedInsightsCollection], Any]) -> Any:
+        if not callable(handler):
+            raise TypeError(
+                "insights_generated handlers must be callables (algorithm, insights_collection),"
+                f" got {handler!r}"
+            )
+        self._handlers.append(handler)
+        return self
+
+    def __isub__(self, handler: Callable[[Any, GeneratedInsightsCollection], Any]) -> Any:
+        if handler in self._handlers:
+            self._handlers.remove(handler)
+        return self
+
+    def __call__(self, algorithm: Any, collection: GeneratedInsightsCollection) -> None:
+        for handler in list(self._handlers):
+            handler(algorithm, collection)
+
+    def __len__(self) -> int:
+        return len(self._handlers)
+
+
 def emitted_times(insight: Insight) -> tuple[dt.datetime, dt.datetime]:
     """An emitted insight's generated and close times, in naive New York time."""
     close = insight._closes_at()
@@ -317,7 +440,10 @@ def insight_outcome(direction: InsightDirection, reference: float, final: float)
 
 
 __all__ = [
+    "GeneratedInsightsCollection",
     "Insight",
+    "InsightScore",
+    "InsightsGeneratedEvent",
     "InsightDirection",
     "InsightType",
     "close_time_for",

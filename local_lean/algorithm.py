@@ -40,6 +40,7 @@ from local_lean.framework.portfolio_construction import (
 )
 from local_lean.framework.risk import CompositeRiskManagementModel, NullRiskManagementModel
 from local_lean.framework.universe import ManualUniverseSelectionModel
+from local_lean.framework.universe_manager import UniverseManager
 from local_lean.history import empty_history, history_frame
 from local_lean.indicators.helpers import QCAlgorithmIndicators
 from local_lean.orders import (
@@ -189,6 +190,7 @@ class QCAlgorithm(QCAlgorithmIndicators):
         self._alpha: Any = NullAlphaModel()
         self._risk_management: Any = NullRiskManagementModel()
         self._universe_selection: Any = None
+        self._universe_manager = UniverseManager(self.securities)
         self._warned_parameters: set[str] = set()
         self._warned: dict[str, bool] = {}  # LEAN's one-time warnings already logged
 
@@ -611,6 +613,12 @@ class QCAlgorithm(QCAlgorithmIndicators):
             )
         for symbol in universe_selection.symbols:
             self.add_equity(symbol, Resolution.DAILY)
+        self._universe_manager._add_manual(universe_selection.symbols)
+
+    @property
+    def universe_manager(self) -> UniverseManager:
+        """The algorithm's universes (one per manual universe selection model's symbols)."""
+        return self._universe_manager
 
     def on_securities_changed(self, changes: Any) -> None:
         """Called at the first slice after securities were added (override if needed)."""
@@ -923,7 +931,7 @@ def record_insights(algorithm: QCAlgorithm, insights: list[Any]) -> list[Insight
             )
     for insight in insights:
         security = algorithm.securities[insight.symbol]
-        insight._set_times(context.time, context.calendar.next_session)
+        insight._set_times(context.time, context.calendar)
         insight.reference_value = security.price
         algorithm.insights._add(insight)
     if insights:

@@ -214,12 +214,10 @@ class Insight:
 
     # -- timing (done by the engine when the insight is emitted) --------------------------------
 
-    def _set_times(
-        self, generated: dt.datetime, next_session: Callable[[dt.date], dt.date]
-    ) -> None:
+    def _set_times(self, generated: dt.datetime, calendar: Any) -> None:
         """Stamp the generated time and compute the close time (naive New York times)."""
         self._generated_time = generated
-        self._close_time = close_time_for(self._period_spec, generated, next_session)
+        self._close_time = close_time_for(self._period_spec, generated, calendar)
         self._period = self._close_time - generated
 
     def _closes_at(self) -> dt.datetime:
@@ -384,10 +382,10 @@ def emitted_times(insight: Insight) -> tuple[dt.datetime, dt.datetime]:
     return insight._generated_time, close
 
 
-def close_time_for(
-    spec: Any, generated: dt.datetime, next_session: Callable[[dt.date], dt.date]
-) -> dt.datetime:
-    """When an insight generated at `generated` closes, given its period specification."""
+def close_time_for(spec: Any, generated: dt.datetime, calendar: Any) -> dt.datetime:
+    """When an insight generated at `generated` closes, given its period specification and the
+    exchange calendar (``next_session(day)``, ``session_on(day)``), as LEAN's
+    ``Insight.ComputeCloseTime`` steps bars through exchange hours."""
     if isinstance(spec, tuple) and spec[0] == "close":
         close = spec[1]
     elif isinstance(spec, tuple) and spec[0] == "function":
@@ -397,22 +395,45 @@ def close_time_for(
     elif isinstance(spec, tuple):
         resolution, bar_count = spec
         if resolution == Resolution.DAILY:
-            close = _step_sessions(generated, bar_count, next_session)
+            close = _step_sessions(generated, bar_count, calendar.next_session)
         elif resolution in _RESOLUTION_SPAN:
-            close = generated + _RESOLUTION_SPAN[resolution] * bar_count
+            # Hours are stepped as 60 minutes each (LEAN: the open is at 9:30, not on the hour).
+            span = _RESOLUTION_SPAN[resolution] * bar_count
+            bar = _ONE_SECOND if resolution == Resolution.SECOND else _ONE_MINUTE
+            close = _step_market_bars(generated, bar, span // bar, calendar)
         else:
             raise NotSupportedError(f"Insight periods in {resolution.name} bars")
     else:
-        period: dt.timedelta = spec
-        whole_days = period // dt.timedelta(days=1)
-        if whole_days >= 1:
-            # LEAN: a period of one day or more counts daily bars (whole days only).
-            close = _step_sessions(generated, int(whole_days), next_session)
-        else:
-            close = generated + period
+        close = _close_after_period(spec, generated, calendar)
     if close <= generated:
         raise ValueError(f"the insight closes at {close}, not after it was generated ({generated})")
     return close
+
+
+# LEAN's exchange hours give US equities 6.5 regular hours a day: a fraction of a day in a
+# period of more than a day is that fraction of 6.5 hours of trading.
+_REGULAR_MARKET_DURATION = dt.timedelta(hours=6, minutes=30)
+_ONE_DAY = dt.timedelta(days=1)
+_ONE_MINUTE = dt.timedelta(minutes=1)
+_ONE_SECOND = dt.timedelta(seconds=1)
+
+
+def _close_after_period(period: dt.timedelta, generated: dt.datetime, calendar: Any) -> dt.datetime:
+    """A timedelta period counts bars of the largest whole size in it (days, else minutes for
+    periods of a minute or more, else seconds), in exchange hours; the rest of a period of
+    days counts as a fraction of a trading day, in minutes (LEAN's ComputeCloseTime). What is
+    left under one bar is dropped, as LEAN drops it."""
+    if period >= _ONE_DAY:
+        days = period // _ONE_DAY
+        close = _step_sessions(generated, int(days), calendar.next_session)
+        remainder = (period - days * _ONE_DAY) / _ONE_DAY * _REGULAR_MARKET_DURATION
+        minutes = int(remainder // _ONE_MINUTE)
+        if minutes > 0:
+            close = _step_market_bars(close, _ONE_MINUTE, minutes, calendar)
+        return close
+    bar = _ONE_MINUTE if period >= _ONE_MINUTE else _ONE_SECOND
+    # Under a second: LEAN steps one second bar.
+    return _step_market_bars(generated, bar, max(1, period // bar), calendar)
 
 
 def _step_sessions(
@@ -422,6 +443,32 @@ def _step_sessions(
     for _ in range(bar_count):
         day = next_session(day)
     return dt.datetime.combine(day, start.time())
+
+
+def _step_market_bars(
+    start: dt.datetime, bar: dt.timedelta, count: int, calendar: Any
+) -> dt.datetime:
+    """The end of the `count`-th bar of size `bar` after `start` that overlaps regular trading
+    hours, bars stepping from `start` (LEAN's ``Time.GetEndTimeForTradeBars``: bars outside
+    the session are skipped, not counted)."""
+    remaining = count
+    current = start
+    day = start.date()
+    while True:
+        session = calendar.session_on(day)
+        if session is None or current >= session.close:
+            day = calendar.next_session(day)
+            continue
+        # Bar j = 1, 2, ... spans (current + (j-1)*bar, current + j*bar); those overlapping
+        # [open, close) count.
+        first = max(1, (session.open - current) // bar + 1)
+        last = -((current - session.close) // bar)  # ceil((close - current) / bar)
+        counted = last - first + 1
+        if counted >= remaining:
+            return current + bar * (first + remaining - 1)
+        remaining -= counted
+        current += bar * last
+        day = calendar.next_session(day)
 
 
 def direction_word(direction: InsightDirection) -> str:

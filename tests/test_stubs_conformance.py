@@ -44,6 +44,11 @@ from local_lean.framework.risk import (
     RiskManagementModel,
 )
 from local_lean.framework.universe import Grouping, ManualUniverseSelectionModel
+from local_lean.framework.universe_manager import (
+    ManualUniverse,
+    ReadOnlyExtendedDictionary,
+    UniverseManager,
+)
 from local_lean.indicators import (
     AverageTrueRange,
     BarIndicator,
@@ -174,6 +179,9 @@ CLASSES = [
         "QuantConnect.Algorithm.Framework.Risk.CompositeRiskManagementModel",
     ),
     (Grouping, "QuantConnect.Algorithm.Framework.Selection.LiquidETFUniverse.Grouping"),
+    (UniverseManager, "QuantConnect.Securities.UniverseManager"),
+    (ManualUniverse, "QuantConnect.Algorithm.Framework.Selection.ManualUniverse"),
+    (ReadOnlyExtendedDictionary, "QuantConnect.Util.ReadOnlyExtendedDictionary"),
     (DateRules, "QuantConnect.Scheduling.DateRules"),
     (TimeRules, "QuantConnect.Scheduling.TimeRules"),
     (ScheduleManager, "QuantConnect.Scheduling.ScheduleManager"),

@@ -14,6 +14,7 @@ from local_lean.framework import EqualWeightingPortfolioConstructionModel, Insig
 from local_lean.framework.alpha import AlphaModel, ConstantAlphaModel
 from local_lean.framework.insight_manager import InsightManager
 from local_lean.framework.insights import InsightScore, close_time_for
+from local_lean.framework.risk import MaximumDrawdownPercentPerSecurity
 from local_lean.market_calendar import nyse_calendar
 
 T = dt.datetime
@@ -233,3 +234,26 @@ def test_an_alpha_model_without_super_init_is_named_after_its_class():
     named = Bare()
     named.name = "mine"
     assert named.name == "mine"
+
+
+class ShortStopped(QCAlgorithm):
+    """Short SPY through the framework in a rising market; the risk model closes it."""
+
+    def initialize(self) -> None:
+        self.set_start_date(2020, 4, 1)
+        self.set_end_date(2020, 6, 30)
+        self.add_equity("SPY", Resolution.DAILY)
+        period = dt.timedelta(days=200)
+        self.set_alpha(ConstantAlphaModel(InsightType.PRICE, DOWN, period))
+        self.set_portfolio_construction(EqualWeightingPortfolioConstructionModel())
+        self.set_risk_management(MaximumDrawdownPercentPerSecurity(0.01))
+
+
+def test_the_drawdown_risk_model_cancels_the_insights_so_the_position_stays_closed():
+    algorithm, outcome = run_algorithm(ShortStopped)
+    assert outcome.succeeded, outcome.runtime_error
+    orders = outcome.record.orders
+    # The short, then its liquidation, and nothing after: the insight was cancelled.
+    assert [o["quantity"] > 0 for o in orders] == [False, True]
+    (insight,) = algorithm.insights.get_insights()
+    assert insight.close_time_utc < algorithm.utc_time

@@ -25,7 +25,13 @@ from local_lean.enums import DataNormalizationMode, InsightDirection, Resolution
 from local_lean.errors import NotSupportedError
 from local_lean.framework.alpha import CompositeAlphaModel, NullAlphaModel
 from local_lean.framework.execution import ImmediateExecutionModel
-from local_lean.framework.insights import Insight, to_utc
+from local_lean.framework.insight_manager import InsightManager
+from local_lean.framework.insights import (
+    GeneratedInsightsCollection,
+    Insight,
+    InsightsGeneratedEvent,
+    to_utc,
+)
 from local_lean.framework.pipeline import process_insights
 from local_lean.framework.portfolio_construction import (
     NullPortfolioConstructionModel,
@@ -34,6 +40,7 @@ from local_lean.framework.portfolio_construction import (
 )
 from local_lean.framework.risk import CompositeRiskManagementModel, NullRiskManagementModel
 from local_lean.framework.universe import ManualUniverseSelectionModel
+from local_lean.framework.universe_manager import UniverseManager
 from local_lean.history import empty_history, history_frame
 from local_lean.indicators.helpers import QCAlgorithmIndicators
 from local_lean.orders import (
@@ -78,47 +85,6 @@ class UniverseSettings:
         self.fill_forward = True
         self.extended_market_hours = False
         self.data_normalization_mode = DataNormalizationMode.ADJUSTED
-
-
-class InsightManager(list):
-    """Every insight emitted so far, oldest first (LEAN's ``self.insights``).
-
-    Portfolio construction takes expired insights out of the active collection
-    (``remove_expired_insights``); they stay in this list, which the results record.
-    """
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._collection: list[Insight] = []  # emitted and not yet removed
-
-    def _add(self, insight: Insight) -> None:
-        self.append(insight)
-        self._collection.append(insight)
-
-    def get_active_insights(self, utc_time: dt.datetime) -> list[Insight]:
-        return [insight for insight in self._collection if insight.is_active(utc_time)]
-
-    def has_active_insights(self, symbol: Any, utc_time: dt.datetime) -> bool:
-        return any(i.symbol == symbol and i.is_active(utc_time) for i in self._collection)
-
-    def remove_expired_insights(self, utc_time: dt.datetime) -> list[Insight]:
-        """Take the insights that expired by `utc_time` out of the collection; returns them."""
-        expired = [insight for insight in self._collection if insight.is_expired(utc_time)]
-        if expired:
-            self._collection = [i for i in self._collection if not i.is_expired(utc_time)]
-        return expired
-
-    def get_next_expiry_time(self) -> dt.datetime | None:
-        """The earliest close time (UTC) of the insights still in the collection."""
-        times = [insight.close_time_utc for insight in self._collection]
-        return min((time for time in times if time is not None), default=None)
-
-    def get_insights(self, filter: Callable[[Insight], bool] | None = None) -> list[Insight]:
-        return [insight for insight in self if filter is None or filter(insight)]
-
-    @property
-    def total_count(self) -> int:
-        return len(self)
 
 
 @dataclass
@@ -216,13 +182,15 @@ class QCAlgorithm(QCAlgorithmIndicators):
         self.date_rules = DateRules()
         self.time_rules = TimeRules()
         self.universe_settings = UniverseSettings()
-        self.insights = InsightManager()
+        self.insights = InsightManager(self)
+        self._insights_generated = InsightsGeneratedEvent()
         self.object_store: Any = None
         self._portfolio_construction: PortfolioConstructionModel = NullPortfolioConstructionModel()
         self._execution: Any = ImmediateExecutionModel()
         self._alpha: Any = NullAlphaModel()
         self._risk_management: Any = NullRiskManagementModel()
         self._universe_selection: Any = None
+        self._universe_manager = UniverseManager(self.securities)
         self._warned_parameters: set[str] = set()
         self._warned: dict[str, bool] = {}  # LEAN's one-time warnings already logged
 
@@ -645,9 +613,30 @@ class QCAlgorithm(QCAlgorithmIndicators):
             )
         for symbol in universe_selection.symbols:
             self.add_equity(symbol, Resolution.DAILY)
+        self._universe_manager._add_manual(universe_selection.symbols)
+
+    @property
+    def universe_manager(self) -> UniverseManager:
+        """The algorithm's universes (one per manual universe selection model's symbols)."""
+        return self._universe_manager
 
     def on_securities_changed(self, changes: Any) -> None:
         """Called at the first slice after securities were added (override if needed)."""
+
+    @property
+    def insights_generated(self) -> InsightsGeneratedEvent:
+        """The event fired with each batch of generated insights: add handlers
+        ``(algorithm, insights_collection)`` with ``+=``."""
+        return self._insights_generated
+
+    @insights_generated.setter
+    def insights_generated(self, value: InsightsGeneratedEvent) -> None:
+        # `+=` assigns the event back to itself; anything else would drop the handlers.
+        if value is not self._insights_generated:
+            raise TypeError(
+                "insights_generated is an event: add handlers with "
+                "self.insights_generated += handler"
+            )
 
     def emit_insights(self, *insights: Any) -> None:
         """Record insights (timed now, closing after their period in exchange hours) and let
@@ -942,9 +931,12 @@ def record_insights(algorithm: QCAlgorithm, insights: list[Any]) -> list[Insight
             )
     for insight in insights:
         security = algorithm.securities[insight.symbol]
-        insight._set_times(context.time, context.calendar.next_session)
+        insight._set_times(context.time, context.calendar)
         insight.reference_value = security.price
         algorithm.insights._add(insight)
+    if insights:
+        generated = GeneratedInsightsCollection(to_utc(context.time), insights)
+        algorithm._insights_generated(algorithm, generated)
     return list(insights)
 
 

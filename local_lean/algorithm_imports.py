@@ -29,6 +29,7 @@ from local_lean.enums import (
     DataNormalizationMode,
     DayOfWeek,
     InsightDirection,
+    InsightScoreType,
     InsightType,
     Market,
     OrderStatus,
@@ -53,6 +54,8 @@ from local_lean.framework.alpha import (
     NullAlphaModel,
     SecurityChanges,
 )
+from local_lean.framework.insight_manager import InsightManager
+from local_lean.framework.insights import GeneratedInsightsCollection, InsightScore
 from local_lean.framework.risk import (
     CompositeRiskManagementModel,
     MaximumDrawdownPercentPerSecurity,
@@ -110,6 +113,10 @@ from local_lean.quantbook import QuantBook
 from local_lean.scheduling import DateRules, TimeRules
 from local_lean.securities import Security, SecurityHolding, SecurityManager
 from local_lean.symbols import Symbol
+
+# LEAN's algorithm interface (handlers of insights_generated annotate with it): here, the
+# algorithm class itself.
+IAlgorithm = QCAlgorithm
 
 # LEAN keeps these aliases for old framework algorithms.
 QCAlgorithmFramework = QCAlgorithm

@@ -45,6 +45,7 @@ from local_lean.framework.insights import (
     direction_word,
     emitted_times,
     insight_outcome,
+    to_utc,
 )
 from local_lean.framework.pipeline import notify_security_changes, process_insights
 from local_lean.indicators.helpers import feed_registered_indicators
@@ -537,6 +538,8 @@ class BacktestEngine:
         """LEAN's ``OnFrameworkData``: the alpha model's insights, then the framework's path
         from insights to orders (which also acts on expiries and the rebalance period)."""
         algorithm = self.algorithm
+        # The insight score function scores at each time step, warm-up included (LEAN's Step).
+        algorithm.insights.step(to_utc(self.context.time))
         if self.context.warming_up:
             return
         generated = list(algorithm.alpha.update(algorithm, data) or [])

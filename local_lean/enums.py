@@ -27,6 +27,11 @@ class InsightType(IntEnum):
     VOLATILITY = 1
 
 
+class InsightScoreType(IntEnum):
+    DIRECTION = 0
+    MAGNITUDE = 1
+
+
 class DataNormalizationMode(IntEnum):
     RAW = 0
     ADJUSTED = 1

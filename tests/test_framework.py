@@ -28,7 +28,7 @@ UP, FLAT, DOWN = InsightDirection.UP, InsightDirection.FLAT, InsightDirection.DO
 def close_time(period, generated: dt.datetime) -> dt.datetime:
     insight = Insight.price("SPY", *period, UP) if isinstance(period, tuple) else None
     spec = insight._period_spec if insight else period
-    return close_time_for(spec, generated, nyse_calendar().next_session)
+    return close_time_for(spec, generated, nyse_calendar())
 
 
 def test_a_one_day_insight_closes_on_the_next_session_at_the_same_time():

@@ -29,6 +29,9 @@ KNOWN_DIFFERENCES = {
     "convert_to_framework": [],
     "custom_shortable_provider": [],
     "macd_trend": [],
+    "add_alpha_model": [],
+    "insight_tag_alpha": [],
+    "add_universe_selection_model": [],
 }
 
 

@@ -36,6 +36,7 @@ from local_lean.framework.alpha import (
     ConstantAlphaModel,
     NullAlphaModel,
 )
+from local_lean.framework.insights import GeneratedInsightsCollection, InsightScore
 from local_lean.framework.risk import (
     CompositeRiskManagementModel,
     MaximumDrawdownPercentPerSecurity,
@@ -43,6 +44,11 @@ from local_lean.framework.risk import (
     RiskManagementModel,
 )
 from local_lean.framework.universe import Grouping, ManualUniverseSelectionModel
+from local_lean.framework.universe_manager import (
+    ManualUniverse,
+    ReadOnlyExtendedDictionary,
+    UniverseManager,
+)
 from local_lean.indicators import (
     AverageTrueRange,
     BarIndicator,
@@ -117,6 +123,7 @@ STUB_FILES = [
     "Orders/__init__.pyi",
     "Util/__init__.pyi",
     "Indicators/__init__.pyi",
+    "Interfaces/__init__.pyi",
 ]
 
 # .NET types LEAN's API takes (System.DayOfWeek), from the stubs' System package beside it.
@@ -132,6 +139,11 @@ CLASSES = [
     (_History, "QuantConnect.Algorithm._QCAlgorithm_History"),
     (Insight, "QuantConnect.Algorithm.Framework.Alphas.Insight"),
     (InsightManager, "QuantConnect.Algorithm.Framework.Alphas.Analysis.InsightManager"),
+    (InsightScore, "QuantConnect.Algorithm.Framework.Alphas.InsightScore"),
+    (
+        GeneratedInsightsCollection,
+        "QuantConnect.Algorithm.Framework.Alphas.GeneratedInsightsCollection",
+    ),
     (
         EqualWeightingPortfolioConstructionModel,
         "QuantConnect.Algorithm.Framework.Portfolio.EqualWeightingPortfolioConstructionModel",
@@ -167,6 +179,9 @@ CLASSES = [
         "QuantConnect.Algorithm.Framework.Risk.CompositeRiskManagementModel",
     ),
     (Grouping, "QuantConnect.Algorithm.Framework.Selection.LiquidETFUniverse.Grouping"),
+    (UniverseManager, "QuantConnect.Securities.UniverseManager"),
+    (ManualUniverse, "QuantConnect.Algorithm.Framework.Selection.ManualUniverse"),
+    (ReadOnlyExtendedDictionary, "QuantConnect.Util.ReadOnlyExtendedDictionary"),
     (DateRules, "QuantConnect.Scheduling.DateRules"),
     (TimeRules, "QuantConnect.Scheduling.TimeRules"),
     (ScheduleManager, "QuantConnect.Scheduling.ScheduleManager"),
@@ -231,6 +246,7 @@ ENUMS = [
     (enums.DataNormalizationMode, "QuantConnect.DataNormalizationMode"),
     (enums.InsightDirection, "QuantConnect.Algorithm.Framework.Alphas.InsightDirection"),
     (enums.InsightType, "QuantConnect.Algorithm.Framework.Alphas.InsightType"),
+    (enums.InsightScoreType, "QuantConnect.Algorithm.Framework.Alphas.InsightScoreType"),
     (enums.OrderStatus, "QuantConnect.Orders.OrderStatus"),
     (enums.DayOfWeek, "System.DayOfWeek"),
     (OrderType, "QuantConnect.Orders.OrderType"),

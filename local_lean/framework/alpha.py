@@ -40,7 +40,9 @@ class AlphaModel:
 
     @property
     def name(self) -> str:
-        return self._name
+        # A Python subclass may skip super().__init__(), as LEAN allows: the name is then the
+        # class name (what LEAN's wrapper of Python alpha models reports).
+        return self.__dict__.get("_name") or type(self).__name__
 
     @name.setter
     def name(self, value: str) -> None:

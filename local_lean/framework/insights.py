@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from local_lean.enums import InsightDirection, InsightType, Resolution
+from local_lean.enums import InsightDirection, InsightScoreType, InsightType, Resolution
 from local_lean.errors import NotSupportedError
 from local_lean.securities import Security
 from local_lean.symbols import Symbol, equity_symbol
@@ -37,6 +37,11 @@ _ids = itertools.count(1)
 def to_utc(local: dt.datetime) -> dt.datetime:
     """Naive New York time -> naive UTC time (LEAN's *_utc properties are naive UTC)."""
     return local.replace(tzinfo=NEW_YORK).astimezone(UTC).replace(tzinfo=None)
+
+
+def from_utc(utc: dt.datetime) -> dt.datetime:
+    """Naive UTC time -> naive New York time."""
+    return utc.replace(tzinfo=UTC).astimezone(NEW_YORK).replace(tzinfo=None)
 
 
 def _as_symbol(symbol: Any) -> Symbol:
@@ -90,36 +95,22 @@ class Insight:
         self.reference_value = 0.0
         self.reference_value_final = 0.0
         self.estimated_value = 0.0
+        self.score = InsightScore()
 
     # -- LEAN's factory ------------------------------------------------------------------------
 
     @staticmethod
-    def price(
-        symbol: Any,
-        period: Any,
-        direction: Any,
-        magnitude: Any = None,
-        confidence: Any = None,
-        source_model: Any = None,
-        weight: Any = None,
-        tag: Any = "",
-    ) -> Insight:
+    def price(symbol: Any, *args: Any, **kwargs: Any) -> Insight:
         """A price insight. LEAN's overloads:
         ``price(symbol, period: timedelta, direction, ...)``,
         ``price(symbol, resolution, bar_count, direction, ...)``,
         ``price(symbol, close_time_local: datetime, direction, ...)``,
-        ``price(symbol, expiry_func, direction, ...)``."""
+        ``price(symbol, expiry_func, direction, ...)``; each then takes ``magnitude``,
+        ``confidence``, ``source_model``, ``weight`` and ``tag``, by position or by name."""
+        values = _bind_price_overload(args, kwargs)
+        period = values.pop("period")
         if isinstance(period, Resolution):
-            # (symbol, resolution, bar_count, direction, magnitude, confidence, source, weight, tag)
-            bar_count, direction, magnitude, confidence, source_model, weight, tag = (
-                direction,
-                magnitude,
-                confidence,
-                source_model,
-                weight,
-                tag,
-                "",
-            )
+            bar_count = values.pop("bar_count")
             if not isinstance(bar_count, int) or bar_count < 1:
                 raise ValueError(f"bar_count must be a whole number >= 1, got {bar_count!r}")
             period = (Resolution(period), bar_count)
@@ -136,12 +127,12 @@ class Insight:
             symbol,
             period,
             InsightType.PRICE,
-            direction,
-            magnitude,
-            confidence,
-            source_model,
-            weight,
-            tag or "",
+            values["direction"],
+            values["magnitude"],
+            values["confidence"],
+            values["source_model"],
+            values["weight"],
+            values["tag"] or "",
         )
 
     # -- LEAN's properties -----------------------------------------------------------------------
@@ -184,13 +175,28 @@ class Insight:
         return None if self._close_time is None else to_utc(self._close_time)
 
     def is_active(self, utc_time: dt.datetime) -> bool:
-        """True until the close time (LEAN compares UTC times)."""
+        """True up to and including the close time (LEAN compares UTC times)."""
         close = self.close_time_utc
-        return close is not None and utc_time < close
+        return close is not None and utc_time <= close
 
     def is_expired(self, utc_time: dt.datetime) -> bool:
+        """True once the close time has passed: at the close time itself the insight is still
+        active, as in LEAN (so a one-day insight is still traded on at its last bar)."""
         close = self.close_time_utc
-        return close is not None and utc_time >= close
+        return close is not None and utc_time > close
+
+    def expire(self, utc_time: dt.datetime) -> None:
+        """Close an active insight now: its close time becomes one second before `utc_time`
+        (LEAN's ``Expire``), so it is expired at `utc_time`."""
+        if self._close_time is None or not self.is_active(utc_time):
+            return
+        self._close_time = from_utc(utc_time - dt.timedelta(seconds=1))
+        assert self._generated_time is not None
+        self._period = self._close_time - self._generated_time
+
+    def cancel(self, utc_time: dt.datetime) -> None:
+        """LEAN's ``Cancel``: the same as ``expire``."""
+        self.expire(utc_time)
 
     def clone(self) -> Insight:
         copy = Insight(
@@ -208,12 +214,10 @@ class Insight:
 
     # -- timing (done by the engine when the insight is emitted) --------------------------------
 
-    def _set_times(
-        self, generated: dt.datetime, next_session: Callable[[dt.date], dt.date]
-    ) -> None:
+    def _set_times(self, generated: dt.datetime, calendar: Any) -> None:
         """Stamp the generated time and compute the close time (naive New York times)."""
         self._generated_time = generated
-        self._close_time = close_time_for(self._period_spec, generated, next_session)
+        self._close_time = close_time_for(self._period_spec, generated, calendar)
         self._period = self._close_time - generated
 
     def _closes_at(self) -> dt.datetime:
@@ -229,6 +233,148 @@ class Insight:
         )
 
 
+# The arguments after the second of LEAN's Insight.price overloads, in order; the second is
+# named after the overload (period, resolution, close_time_local or expiry_func).
+_PRICE_TAIL = ("direction", "magnitude", "confidence", "source_model", "weight", "tag")
+_PRICE_DEFAULTS = {"magnitude": None, "confidence": None, "source_model": None, "weight": None}
+_PERIOD_NAMES = ("period", "resolution", "close_time_local", "expiry_func")
+
+
+def _bind_price_overload(args: tuple, kwargs: dict[str, Any]) -> dict[str, Any]:
+    """Map Insight.price's arguments (after the symbol) onto the overload they call, as
+    Python.NET does: a Resolution second argument selects (resolution, bar_count, direction,
+    ...), anything else (period | close_time_local | expiry_func, direction, ...)."""
+    kwargs = dict(kwargs)
+    given = [name for name in _PERIOD_NAMES if name in kwargs]
+    if args and given or len(given) > 1:
+        raise TypeError(f"Insight.price got its period twice ({', '.join(given)})")
+    period = args[0] if args else (kwargs.pop(given[0]) if given else None)
+    if period is None:
+        raise TypeError("Insight.price needs a period, resolution, close time or expiry function")
+    by_bars = isinstance(period, Resolution)
+    names = (("bar_count",) if by_bars else ()) + _PRICE_TAIL
+    rest = args[1:]
+    if len(rest) > len(names):
+        raise TypeError(f"Insight.price takes at most {len(names) + 2} positional arguments")
+    values: dict[str, Any] = dict(zip(names, rest, strict=False))
+    for name, value in kwargs.items():
+        if name not in names:
+            raise TypeError(f"Insight.price got an unexpected argument {name!r}")
+        if name in values:
+            raise TypeError(f"Insight.price got {name!r} twice")
+        values[name] = value
+    missing = [name for name in names[: 2 if by_bars else 1] if name not in values]
+    if missing:
+        raise TypeError(f"Insight.price is missing {', '.join(missing)}")
+    values = {**_PRICE_DEFAULTS, "tag": "", **values}
+    values["period"] = period
+    return values
+
+
+class InsightScore:
+    """An insight's scores (LEAN's ``InsightScore``): direction and magnitude in [0, 1], set by
+    an insight score function until it is final."""
+
+    def __init__(
+        self, direction: float = 0.0, magnitude: float = 0.0, updated_time_utc: Any = None
+    ) -> None:
+        self._direction = float(direction)
+        self._magnitude = float(magnitude)
+        self._updated_time_utc = updated_time_utc or dt.datetime.min
+        self._is_final_score = False
+
+    @property
+    def direction(self) -> float:
+        return self._direction
+
+    @property
+    def magnitude(self) -> float:
+        return self._magnitude
+
+    @property
+    def updated_time_utc(self) -> dt.datetime:
+        return self._updated_time_utc
+
+    @property
+    def is_final_score(self) -> bool:
+        return self._is_final_score
+
+    def set_score(self, type: InsightScoreType, value: float, algorithm_utc_time: Any) -> None:
+        """Set one score, clamped to [0, 1]; a final score no longer changes (as in LEAN)."""
+        if self._is_final_score:
+            return
+        kind = InsightScoreType(type)
+        value = float(value)
+        if math.isnan(value):
+            raise ValueError(f"an insight score must be a number, got {value!r}")
+        self._updated_time_utc = algorithm_utc_time
+        clamped = max(0.0, min(1.0, value))
+        if kind == InsightScoreType.DIRECTION:
+            self._direction = clamped
+        else:
+            self._magnitude = clamped
+
+    def finalize(self, algorithm_utc_time: Any) -> None:
+        self._is_final_score = True
+        self._updated_time_utc = algorithm_utc_time
+
+    def get_score(self, type: InsightScoreType) -> float:
+        kind = InsightScoreType(type)
+        return self._direction if kind == InsightScoreType.DIRECTION else self._magnitude
+
+    def __repr__(self) -> str:
+        return (
+            f"Direction: {self._direction:.4f} Magnitude: {self._magnitude:.4f} "
+            f"Final: {self._is_final_score}"
+        )
+
+
+class GeneratedInsightsCollection:
+    """The insights generated at one time step, as ``insights_generated`` handlers get them."""
+
+    def __init__(self, date_time_utc: dt.datetime, insights: list[Insight]) -> None:
+        self._date_time_utc = date_time_utc
+        self._insights = list(insights)
+
+    @property
+    def date_time_utc(self) -> dt.datetime:
+        return self._date_time_utc
+
+    @property
+    def insights(self) -> list[Insight]:
+        return self._insights
+
+
+class InsightsGeneratedEvent:
+    """``self.insights_generated``: handlers ``(algorithm, generated_insights_collection)``
+    added with ``+=`` (removed with ``-=``), called each time the algorithm generates insights
+    (LEAN's InsightsGenerated event)."""
+
+    def __init__(self) -> None:
+        self._handlers: list[Callable[[Any, GeneratedInsightsCollection], Any]] = []
+
+    def __iadd__(self, handler: Callable[[Any, GeneratedInsightsCollection], Any]) -> Any:
+        if not callable(handler):
+            raise TypeError(
+                "insights_generated handlers must be callables (algorithm, insights_collection),"
+                f" got {handler!r}"
+            )
+        self._handlers.append(handler)
+        return self
+
+    def __isub__(self, handler: Callable[[Any, GeneratedInsightsCollection], Any]) -> Any:
+        if handler in self._handlers:
+            self._handlers.remove(handler)
+        return self
+
+    def __call__(self, algorithm: Any, collection: GeneratedInsightsCollection) -> None:
+        for handler in list(self._handlers):
+            handler(algorithm, collection)
+
+    def __len__(self) -> int:
+        return len(self._handlers)
+
+
 def emitted_times(insight: Insight) -> tuple[dt.datetime, dt.datetime]:
     """An emitted insight's generated and close times, in naive New York time."""
     close = insight._closes_at()
@@ -236,10 +382,10 @@ def emitted_times(insight: Insight) -> tuple[dt.datetime, dt.datetime]:
     return insight._generated_time, close
 
 
-def close_time_for(
-    spec: Any, generated: dt.datetime, next_session: Callable[[dt.date], dt.date]
-) -> dt.datetime:
-    """When an insight generated at `generated` closes, given its period specification."""
+def close_time_for(spec: Any, generated: dt.datetime, calendar: Any) -> dt.datetime:
+    """When an insight generated at `generated` closes, given its period specification and the
+    exchange calendar (``next_session(day)``, ``session_on(day)``), as LEAN's
+    ``Insight.ComputeCloseTime`` steps bars through exchange hours."""
     if isinstance(spec, tuple) and spec[0] == "close":
         close = spec[1]
     elif isinstance(spec, tuple) and spec[0] == "function":
@@ -249,22 +395,45 @@ def close_time_for(
     elif isinstance(spec, tuple):
         resolution, bar_count = spec
         if resolution == Resolution.DAILY:
-            close = _step_sessions(generated, bar_count, next_session)
+            close = _step_sessions(generated, bar_count, calendar.next_session)
         elif resolution in _RESOLUTION_SPAN:
-            close = generated + _RESOLUTION_SPAN[resolution] * bar_count
+            # Hours are stepped as 60 minutes each (LEAN: the open is at 9:30, not on the hour).
+            span = _RESOLUTION_SPAN[resolution] * bar_count
+            bar = _ONE_SECOND if resolution == Resolution.SECOND else _ONE_MINUTE
+            close = _step_market_bars(generated, bar, span // bar, calendar)
         else:
             raise NotSupportedError(f"Insight periods in {resolution.name} bars")
     else:
-        period: dt.timedelta = spec
-        whole_days = period // dt.timedelta(days=1)
-        if whole_days >= 1:
-            # LEAN: a period of one day or more counts daily bars (whole days only).
-            close = _step_sessions(generated, int(whole_days), next_session)
-        else:
-            close = generated + period
+        close = _close_after_period(spec, generated, calendar)
     if close <= generated:
         raise ValueError(f"the insight closes at {close}, not after it was generated ({generated})")
     return close
+
+
+# LEAN's exchange hours give US equities 6.5 regular hours a day: a fraction of a day in a
+# period of more than a day is that fraction of 6.5 hours of trading.
+_REGULAR_MARKET_DURATION = dt.timedelta(hours=6, minutes=30)
+_ONE_DAY = dt.timedelta(days=1)
+_ONE_MINUTE = dt.timedelta(minutes=1)
+_ONE_SECOND = dt.timedelta(seconds=1)
+
+
+def _close_after_period(period: dt.timedelta, generated: dt.datetime, calendar: Any) -> dt.datetime:
+    """A timedelta period counts bars of the largest whole size in it (days, else minutes for
+    periods of a minute or more, else seconds), in exchange hours; the rest of a period of
+    days counts as a fraction of a trading day, in minutes (LEAN's ComputeCloseTime). What is
+    left under one bar is dropped, as LEAN drops it."""
+    if period >= _ONE_DAY:
+        days = period // _ONE_DAY
+        close = _step_sessions(generated, int(days), calendar.next_session)
+        remainder = (period - days * _ONE_DAY) / _ONE_DAY * _REGULAR_MARKET_DURATION
+        minutes = int(remainder // _ONE_MINUTE)
+        if minutes > 0:
+            close = _step_market_bars(close, _ONE_MINUTE, minutes, calendar)
+        return close
+    bar = _ONE_MINUTE if period >= _ONE_MINUTE else _ONE_SECOND
+    # Under a second: LEAN steps one second bar.
+    return _step_market_bars(generated, bar, max(1, period // bar), calendar)
 
 
 def _step_sessions(
@@ -274,6 +443,32 @@ def _step_sessions(
     for _ in range(bar_count):
         day = next_session(day)
     return dt.datetime.combine(day, start.time())
+
+
+def _step_market_bars(
+    start: dt.datetime, bar: dt.timedelta, count: int, calendar: Any
+) -> dt.datetime:
+    """The end of the `count`-th bar of size `bar` after `start` that overlaps regular trading
+    hours, bars stepping from `start` (LEAN's ``Time.GetEndTimeForTradeBars``: bars outside
+    the session are skipped, not counted)."""
+    remaining = count
+    current = start
+    day = start.date()
+    while True:
+        session = calendar.session_on(day)
+        if session is None or current >= session.close:
+            day = calendar.next_session(day)
+            continue
+        # Bar j = 1, 2, ... spans (current + (j-1)*bar, current + j*bar); those overlapping
+        # [open, close) count.
+        first = max(1, (session.open - current) // bar + 1)
+        last = -((current - session.close) // bar)  # ceil((close - current) / bar)
+        counted = last - first + 1
+        if counted >= remaining:
+            return current + bar * (first + remaining - 1)
+        remaining -= counted
+        current += bar * last
+        day = calendar.next_session(day)
 
 
 def direction_word(direction: InsightDirection) -> str:
@@ -292,7 +487,10 @@ def insight_outcome(direction: InsightDirection, reference: float, final: float)
 
 
 __all__ = [
+    "GeneratedInsightsCollection",
     "Insight",
+    "InsightScore",
+    "InsightsGeneratedEvent",
     "InsightDirection",
     "InsightType",
     "close_time_for",

@@ -26,8 +26,9 @@ class NullRiskManagementModel(RiskManagementModel):
 
 
 class MaximumDrawdownPercentPerSecurity(RiskManagementModel):
-    """Liquidates a holding whose unrealised loss reaches `maximum_drawdown_percent` of its
-    cost (LEAN's model: the loss as a fraction of the holding's cost, 5% by default)."""
+    """Liquidates a holding whose unrealised loss exceeds `maximum_drawdown_percent` of its
+    cost and cancels its insights (LEAN's model: the loss as a fraction of the holding's cost,
+    5% by default)."""
 
     def __init__(self, maximum_drawdown_percent: float = 0.05) -> None:
         self._limit = -abs(float(maximum_drawdown_percent))
@@ -40,6 +41,9 @@ class MaximumDrawdownPercentPerSecurity(RiskManagementModel):
                 continue
             loss = holding.unrealized_profit / abs(holding.holdings_cost)
             if loss < self._limit:
+                # LEAN cancels the symbol's insights too, so that portfolio construction
+                # does not buy the position back at its next rebalance.
+                algorithm.insights.cancel([security.symbol])
                 overrides.append(PortfolioTarget(security.symbol, 0))
         return overrides
 

@@ -15,19 +15,22 @@ from local_lean.symbols import Symbol, equity_symbol
 
 class ManualUniverseSelectionModel:
     """A fixed list of equities (LEAN's ``ManualUniverseSelectionModel``): set with
-    ``set_universe_selection``, its symbols are added at daily resolution."""
+    ``set_universe_selection``, its symbols are added at daily resolution. As LEAN's overloads:
+    ``(symbols)``, ``(symbol, symbol, ...)`` or ``(symbols, universe_settings)``."""
 
-    def __init__(self, symbols: Any = None, universe_settings: Any = None) -> None:
-        if symbols is None:
-            symbols = []
-        elif isinstance(symbols, Symbol | str):
-            symbols = [symbols]
-        self.symbols = [
-            equity_symbol(item) if isinstance(item, str) else item for item in list(symbols)
-        ]
+    def __init__(self, *symbols: Any) -> None:
+        universe_settings = None
+        if len(symbols) == 2 and not isinstance(symbols[1], Symbol | str):
+            symbols, universe_settings = (symbols[0],), symbols[1]
+        if len(symbols) == 1 and not isinstance(symbols[0], Symbol | str):
+            items = [] if symbols[0] is None else list(symbols[0])
+        else:
+            items = list(symbols)
+        self.symbols = [equity_symbol(item) if isinstance(item, str) else item for item in items]
         for item in self.symbols:
             if not isinstance(item, Symbol):
                 raise TypeError(f"ManualUniverseSelectionModel takes Symbols or tickers: {item!r}")
+        self._universe_settings = universe_settings
 
     def create_universes(self, algorithm: Any) -> list:
         raise NotSupportedError(

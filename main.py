@@ -20,7 +20,7 @@ Runs unchanged on QuantConnect's cloud, under `lean backtest`, and offline with
 import builtins
 import math
 import re
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from AlgorithmImports import *
 
@@ -189,8 +189,11 @@ class LstmMacroAlgorithm(QCAlgorithm):
         bull_up = forecast_return > 0
         risk_on = InsightDirection.UP if bull_up else InsightDirection.FLAT
         risk_off = InsightDirection.FLAT if bull_up else InsightDirection.UP
+        # Expiry.END_OF_DAY: the insights expire at midnight, so the next decision replaces
+        # them in one rebalance at 09:35. A one-day period would keep them active through
+        # that decision and expire them during the day after, rebalancing again at its close.
         insights = [
-            Insight.price(symbol, timedelta(days=1), direction, tag=tag)
+            Insight.price(symbol, Expiry.END_OF_DAY, direction, tag=tag)
             for group, direction in ((self.risk_on, risk_on), (self.risk_off, risk_off))
             for symbol in group
             if self._has_price(symbol)

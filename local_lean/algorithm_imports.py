@@ -54,6 +54,7 @@ from local_lean.framework.alpha import (
     NullAlphaModel,
     SecurityChanges,
 )
+from local_lean.framework.expiry import Expiry
 from local_lean.framework.insight_manager import InsightManager
 from local_lean.framework.insights import GeneratedInsightsCollection, InsightScore
 from local_lean.framework.risk import (

@@ -98,12 +98,12 @@ def check_timeline(insights, orders, target="holding"):
                 with_orders += 1
         else:  # the post's target ends where the position starts
             assert start == through, insight
-        # ... and ends one session later: the close of the session in which the insight
-        # closes (09:35), whose decision's orders fill at that close.
+        # ... and ends one session later, at the close that fills the next decision's orders.
+        # The insight itself closes at the midnight after its decision day (Expiry.END_OF_DAY),
+        # so the next decision replaces it in one rebalance.
         end = dates[dates.index(start) + sessions_ahead] if start in dates else None
         closes = new_york(insight["closeTime"])
-        if target == "holding":
-            assert end == closes.date(), insight
+        assert closes == dt.datetime.combine(decided + dt.timedelta(days=1), dt.time()), insight
         insight["_interval"] = (start, end)
         by_symbol.setdefault(insight["symbol"], []).append(insight)
 

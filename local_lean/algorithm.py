@@ -33,6 +33,7 @@ from local_lean.framework.portfolio_construction import (
     PortfolioTarget,
 )
 from local_lean.framework.risk import CompositeRiskManagementModel, NullRiskManagementModel
+from local_lean.framework.selection import UniverseSelectionModel
 from local_lean.framework.universe import ManualUniverseSelectionModel
 from local_lean.history import empty_history, history_frame
 from local_lean.indicators.helpers import QCAlgorithmIndicators
@@ -223,6 +224,7 @@ class QCAlgorithm(QCAlgorithmIndicators):
         self._alpha: Any = NullAlphaModel()
         self._risk_management: Any = NullRiskManagementModel()
         self._universe_selection: Any = None
+        self._universe_models: list[Any] = []  # every model set or added, in order
         self._warned_parameters: set[str] = set()
         self._warned: dict[str, bool] = {}  # LEAN's one-time warnings already logged
 
@@ -629,13 +631,15 @@ class QCAlgorithm(QCAlgorithmIndicators):
             )
 
     def set_universe_selection(self, universe_selection: Any) -> None:
-        """A ManualUniverseSelectionModel's symbols are added now, at daily resolution."""
+        """A ManualUniverseSelectionModel's symbols are added now, at daily resolution; a
+        custom or scheduled model selects as the backtest runs (framework/selection.py)."""
         _require_manual_universe(universe_selection, "set_universe_selection")
         self._universe_selection = universe_selection
         self.add_universe_selection(universe_selection)
 
     def add_universe_selection(self, universe_selection: Any) -> None:
         _require_manual_universe(universe_selection, "add_universe_selection")
+        self._universe_models.append(universe_selection)
         if self.universe_settings.resolution != Resolution.DAILY:
             self.debug(
                 "Note: universe_settings.resolution is "
@@ -643,8 +647,9 @@ class QCAlgorithm(QCAlgorithmIndicators):
                 "minute); local_lean has daily bars only, so this run uses daily bars. Set "
                 "universe_settings.resolution = Resolution.DAILY to get the same data in LEAN."
             )
-        for symbol in universe_selection.symbols:
-            self.add_equity(symbol, Resolution.DAILY)
+        if isinstance(universe_selection, ManualUniverseSelectionModel):
+            for symbol in universe_selection.symbols:
+                self.add_equity(symbol, Resolution.DAILY)
 
     def on_securities_changed(self, changes: Any) -> None:
         """Called at the first slice after securities were added (override if needed)."""
@@ -1006,10 +1011,11 @@ def _to_symbol(value: Any) -> Symbol:
 
 
 def _require_manual_universe(model: Any, method: str) -> None:
-    if not isinstance(model, ManualUniverseSelectionModel):
+    if not isinstance(model, ManualUniverseSelectionModel | UniverseSelectionModel):
         raise NotSupportedError(
             f"{method}({type(model).__name__})",
-            "only ManualUniverseSelectionModel (a fixed list of equities) is simulated",
+            "only ManualUniverseSelectionModel, CustomUniverseSelectionModel and "
+            "ScheduledUniverseSelectionModel are simulated",
         )
 
 

@@ -59,6 +59,10 @@ from local_lean.framework.risk import (
     NullRiskManagementModel,
     RiskManagementModel,
 )
+from local_lean.framework.selection import (
+    CustomUniverseSelectionModel,
+    ScheduledUniverseSelectionModel,
+)
 from local_lean.framework.universe import ManualUniverseSelectionModel
 from local_lean.indicators import (
     AverageTrueRange,
@@ -94,6 +98,11 @@ from local_lean.indicators import (
     WilderMovingAverage,
     WindowIndicator,
 )
+from local_lean.margin_model import (
+    ReservedBuyingPowerForPosition,
+    ReservedBuyingPowerForPositionParameters,
+    SecurityMarginModel,
+)
 from local_lean.market_data import Slice, TradeBar, TradeBars
 from local_lean.object_store import ObjectStore
 from local_lean.orders import (
@@ -110,6 +119,7 @@ from local_lean.quantbook import QuantBook
 from local_lean.scheduling import DateRules, TimeRules
 from local_lean.securities import Security, SecurityHolding, SecurityManager
 from local_lean.symbols import Symbol
+from local_lean.timespan import TimeSpan
 
 # LEAN keeps these aliases for old framework algorithms.
 QCAlgorithmFramework = QCAlgorithm

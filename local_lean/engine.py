@@ -46,7 +46,9 @@ from local_lean.framework.insights import (
     emitted_times,
     insight_outcome,
 )
+from local_lean.framework.membership import UniverseMembership
 from local_lean.framework.pipeline import notify_security_changes, process_insights
+from local_lean.framework.selection import UniverseSelectionModel
 from local_lean.indicators.helpers import feed_registered_indicators
 from local_lean.interrupts import BacktestInterrupted
 from local_lean.market_calendar import nyse_calendar
@@ -171,6 +173,8 @@ class BacktestEngine:
         self.sessions_run = 0
         self._progress: Any = None
         self._checked_before_training = False
+        self._membership = UniverseMembership()
+        self._selected_once = False  # the first selection runs at the start date
         self._overrides_on_algorithm()
 
     # ----- setup ---------------------------------------------------------------------------------
@@ -481,13 +485,14 @@ class BacktestEngine:
         due = events_due(algorithm.schedule, session)
         until_close = [d for d in due if d.time <= session.close]
         after_close = [d for d in due if d.time > session.close]
-        steps = []
+        steps = self._universe_selections(session)
         if session.date in self._dividends:  # LEAN's dividend slice, at the ex-date's midnight
             midnight = dt.datetime.combine(session.date, dt.time())
             steps.append((midnight, partial(self._dividend_slice, session, overrides_on_data)))
         steps.extend((item.time, partial(self._event, item)) for item in until_close)
         steps.append((session.close, partial(self._close, session, overrides_on_data)))
         steps.extend((item.time, partial(self._event, item)) for item in after_close)
+        steps.sort(key=lambda step: step[0])  # stable: selections first at equal times
         for time, action in steps:
             self._step(time, action)
             if context.quit_requested:  # LEAN stops after the time step in which quit() ran
@@ -500,6 +505,26 @@ class BacktestEngine:
             self._notify_security_changes()
         action()
         self._score_insights(time)
+
+    def _universe_selections(self, session: Any) -> list:
+        """The (time, action) steps of the changing universes that select on `session`."""
+        algorithm = self.algorithm
+        steps = []
+        first = not self._selected_once
+        self._selected_once = True
+        for model in algorithm._universe_models:
+            if not isinstance(model, UniverseSelectionModel):
+                continue
+            time = model._selection_time(session, first, algorithm.start_date)
+            if time is not None:
+                steps.append((time, partial(self._select_universe, model)))
+        return steps
+
+    def _select_universe(self, model: Any) -> None:
+        """A universe selects: its new securities reach the framework in this time step."""
+        self._membership.apply(self.algorithm, model, self.context.time)
+        if not self.context.warming_up:
+            self._notify_security_changes()
 
     def _event(self, due: Any) -> None:
         self._run_timed(due.event.name, due.event.callback)

@@ -49,9 +49,28 @@ def _group_edges(
 class DateRule:
     """Which sessions an event fires on. ``name`` reads like LEAN's (e.g. 'MonthEnd: SPY')."""
 
-    def __init__(self, name: str, select: Callable[[Sequence[Session]], set[dt.date]]) -> None:
+    def __init__(
+        self,
+        name: str,
+        select: Callable[[Sequence[Session]], set[dt.date]],
+        calendar_day: Callable[[dt.date], bool] | None = None,
+    ) -> None:
         self.name = name
         self._select = select
+        # LEAN's rules that pick calendar days (``every``) also pick market holidays; a
+        # portfolio construction model's rebalance sees those (scheduled events run on
+        # sessions only).
+        self._calendar_day = calendar_day
+
+    def _dates_between(self, calendar: Any, start: dt.date, end: dt.date) -> set[dt.date]:
+        """The rule's dates from `start` to `end`, as LEAN's ``GetDates`` gives them."""
+        if self._calendar_day is not None:
+            days = (start + dt.timedelta(days=n) for n in range((end - start).days + 1))
+            return {day for day in days if self._calendar_day(day)}
+        # Month and week rules need whole months around the span.
+        around = max(calendar.first_day, start - dt.timedelta(days=40))
+        until = min(calendar.last_day, end + dt.timedelta(days=40))
+        return {d for d in self._select(calendar.sessions(around, until)) if start <= d <= end}
 
     def _dates_for(self, sessions: Sequence[Session]) -> set[dt.date]:
         """The dates among `sessions` (complete calendar months/weeks) this rule fires on."""
@@ -167,6 +186,7 @@ class DateRules:
         return DateRule(
             f"Every: {label}",
             lambda sessions: {s.date for s in sessions if s.date.weekday() in python_days},
+            calendar_day=lambda day: day.weekday() in python_days,
         )
 
     def on(self, *dates: Any) -> DateRule:

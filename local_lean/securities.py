@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
+from local_lean.margin_model import SecurityMarginModel
 from local_lean.symbols import Symbol
 
 
@@ -106,6 +107,7 @@ class Security:
         self.is_tradable = True
         # LEAN's default brokerage model: US equities in a margin account get leverage 2.
         self.leverage = 2.0
+        self.buying_power_model = SecurityMarginModel()
 
     @property
     def price(self) -> float:

@@ -37,6 +37,7 @@ from local_lean.framework.selection import UniverseSelectionModel
 from local_lean.framework.universe import ManualUniverseSelectionModel
 from local_lean.history import empty_history, history_frame
 from local_lean.indicators.helpers import QCAlgorithmIndicators
+from local_lean.market_data import TradeBar
 from local_lean.orders import (
     OrderResponse,
     OrderResponseErrorCode,
@@ -225,6 +226,7 @@ class QCAlgorithm(QCAlgorithmIndicators):
         self._risk_management: Any = NullRiskManagementModel()
         self._universe_selection: Any = None
         self._universe_models: list[Any] = []  # every model set or added, in order
+        self._security_initializer: Any = None
         self._warned_parameters: set[str] = set()
         self._warned: dict[str, bool] = {}  # LEAN's one-time warnings already logged
 
@@ -415,7 +417,38 @@ class QCAlgorithm(QCAlgorithmIndicators):
             )
         self.securities.add(security)
         context.on_security_added(security)
+        if self._security_initializer is not None:
+            self._security_initializer(security)
         return security
+
+    def set_security_initializer(self, security_initializer: Any) -> None:
+        """A function (or an object with ``initialize(security)``) run on every security the
+        algorithm adds from now on, as LEAN runs it when it creates the security."""
+        initialize = getattr(security_initializer, "initialize", security_initializer)
+        if not callable(initialize):
+            raise TypeError(
+                "set_security_initializer takes a function of the security (or an object with "
+                f"initialize(security)), got {security_initializer!r}"
+            )
+        self._security_initializer = initialize
+
+    def get_last_known_price(self, security: Any) -> TradeBar | None:
+        """The latest daily bar the algorithm may see for the security (None without one)."""
+        symbol = _to_symbol(security)
+        context = self._ctx
+        bars = context.load_bars(symbol)
+        if bars is None:
+            return None
+        known = int(bars.index.searchsorted(pd.Timestamp(context.visible_until), side="left"))
+        if known == 0:
+            return None
+        day = bars.index[known - 1].date()
+        o, h, lo, c, v = (
+            float(x) for x in bars.iloc[known - 1][["open", "high", "low", "close", "volume"]]
+        )
+        close = context.calendar.sessions(day, day)[0].close
+        start = dt.datetime.combine(day, dt.time())
+        return TradeBar(symbol, start, close, o, h, lo, c, v)
 
     def add_security(self, *args: Any, **kwargs: Any) -> Security:
         """``add_security(SecurityType.EQUITY, ticker, resolution)`` for equities only."""

@@ -59,6 +59,10 @@ from local_lean.framework.risk import (
     NullRiskManagementModel,
     RiskManagementModel,
 )
+from local_lean.framework.risk_parity import (
+    RiskParityPortfolioConstructionModel,
+    RiskParityPortfolioOptimizer,
+)
 from local_lean.framework.selection import (
     CustomUniverseSelectionModel,
     ScheduledUniverseSelectionModel,

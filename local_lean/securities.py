@@ -123,6 +123,14 @@ class Security:
     def invested(self) -> bool:
         return self.holdings.invested
 
+    def set_market_price(self, data: Any) -> None:
+        """Take the price of `data` (a bar); None changes nothing, as in LEAN."""
+        if data is None:
+            return
+        if not hasattr(data, "close") or not hasattr(data, "end_time"):
+            raise TypeError(f"set_market_price takes a TradeBar, got {data!r}")
+        self._set_bar(data.end_time, data.open, data.high, data.low, data.close, data.volume)
+
     def _set_bar(self, end_time: dt.datetime, o: float, h: float, lo: float, c: float, v: float):
         self.open, self.high, self.low, self.close, self.volume = o, h, lo, c, v
         self.local_time = end_time

@@ -161,6 +161,10 @@ class PortfolioConstructionModel:
         self._algorithm: Any = None  # the algorithm of the latest create_targets call
         self._security_changes = False  # securities were added since the last rebalance
 
+    def set_rebalancing_func(self, rebalance: Any) -> None:
+        """Rebalance by a Resolution, a timedelta, a date rule or a function (see above)."""
+        self._rebalancing_function = _rebalancing_function(rebalance)
+
     def create_targets(self, algorithm: Any, insights: list[Insight]) -> list[PortfolioTarget]:
         """Targets for the latest active insight of each symbol, when a rebalance is due, and
         zero targets for symbols whose insights all expired."""

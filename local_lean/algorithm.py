@@ -80,6 +80,8 @@ class UniverseSettings:
         self.fill_forward = True
         self.extended_market_hours = False
         self.data_normalization_mode = DataNormalizationMode.ADJUSTED
+        # How long a universe keeps a security it stopped selecting (LEAN's default: a day).
+        self.minimum_time_in_universe = dt.timedelta(days=1)
 
 
 class InsightManager(list):
@@ -92,6 +94,7 @@ class InsightManager(list):
     def __init__(self) -> None:
         super().__init__()
         self._collection: list[Insight] = []  # emitted and not yet removed
+        self._clock: Callable[[], dt.datetime] | None = None  # the algorithm's time
 
     def _add(self, insight: Insight) -> None:
         self.append(insight)
@@ -109,6 +112,16 @@ class InsightManager(list):
         if expired:
             self._collection = [i for i in self._collection if not i.is_expired(utc_time)]
         return expired
+
+    def expire(self, symbols: Any) -> None:
+        """End the active insights of `symbols` now (their securities left the universe)."""
+        wanted = {_to_symbol(s) for s in _as_list(symbols)}
+        utc_time = to_utc(self._clock()) if self._clock is not None else None
+        if utc_time is None:
+            return
+        for insight in self._collection:
+            if insight.symbol in wanted:
+                insight.expire(utc_time)
 
     def get_next_expiry_time(self) -> dt.datetime | None:
         """The earliest close time (UTC) of the insights still in the collection."""
@@ -219,6 +232,7 @@ class QCAlgorithm(QCAlgorithmIndicators):
         self.time_rules = TimeRules()
         self.universe_settings = UniverseSettings()
         self.insights = InsightManager()
+        self.insights._clock = lambda: self.time
         self.object_store: Any = None
         self._portfolio_construction: PortfolioConstructionModel = NullPortfolioConstructionModel()
         self._execution: Any = ImmediateExecutionModel()

@@ -174,6 +174,7 @@ class BacktestEngine:
         self._progress: Any = None
         self._checked_before_training = False
         self._membership = UniverseMembership()
+        self._removed: dict[str, Symbol] = {}  # securities that left every universe
         self._selected_once = False  # the first selection runs at the start date
         self._overrides_on_algorithm()
 
@@ -515,16 +516,28 @@ class BacktestEngine:
         for model in algorithm._universe_models:
             if not isinstance(model, UniverseSelectionModel):
                 continue
-            time = model._selection_time(session, first, algorithm.start_date)
-            if time is not None:
+            for time in model._selection_times(session, first, algorithm.start_date):
                 steps.append((time, partial(self._select_universe, model)))
         return steps
 
     def _select_universe(self, model: Any) -> None:
-        """A universe selects: its new securities reach the framework in this time step."""
-        self._membership.apply(self.algorithm, model, self.context.time)
-        if not self.context.warming_up:
-            self._notify_security_changes()
+        """A universe selects: its new and removed securities reach the framework in this
+        time step."""
+        algorithm = self.algorithm
+        removed = self._membership.apply(algorithm, model, self.context.time, self._remove_security)
+        if self.context.warming_up:
+            return
+        added = [s for s in algorithm.securities.values() if s.symbol not in self._notified]
+        self._notified.update(security.symbol for security in added)
+        if added or removed:
+            notify_security_changes(algorithm, SecurityChanges(added, removed))
+
+    def _remove_security(self, symbol: Symbol) -> None:
+        """A security no universe holds leaves the algorithm: no more bars or prices."""
+        self._arrays.pop(symbol, None)
+        self._notified.discard(symbol)
+        self._removed[symbol.value] = symbol  # its orders still count in the results
+        self.algorithm.securities._remove(symbol)
 
     def _event(self, due: Any) -> None:
         self._run_timed(due.event.name, due.event.callback)
@@ -677,7 +690,9 @@ class BacktestEngine:
             equity,
             start_date=self.algorithm.start_date.date(),
             end_date=end,
-            identifiers={symbol.value: str(symbol.id) for symbol in securities},
+            identifiers={
+                symbol.value: str(symbol.id) for symbol in [*self._removed.values(), *securities]
+            },
         )
 
     # --- statistics inputs (LEAN seeds its benchmark with the bar before the start) -----------

@@ -148,6 +148,10 @@ class SecurityManager:
     def add(self, security: Security) -> None:
         self._by_symbol[security.symbol] = security
 
+    def _remove(self, symbol: Symbol) -> None:
+        """A security that left every universe (the engine removes it)."""
+        self._by_symbol.pop(symbol, None)
+
     def __getitem__(self, symbol: Any) -> Security:
         key = _key(symbol)
         try:

@@ -192,6 +192,15 @@ class Insight:
         close = self.close_time_utc
         return close is not None and utc_time >= close
 
+    def expire(self, utc_time: dt.datetime) -> None:
+        """End an active insight now: its close time becomes a second before `utc_time`
+        (LEAN's ``Expire``, used when its security leaves the universe)."""
+        if not self.is_active(utc_time) or self._generated_time is None:
+            return
+        closed = utc_time.replace(tzinfo=UTC).astimezone(NEW_YORK).replace(tzinfo=None)
+        self._close_time = closed - dt.timedelta(seconds=1)
+        self._period = self._close_time - self._generated_time
+
     def clone(self) -> Insight:
         copy = Insight(
             self._symbol,

@@ -220,9 +220,13 @@ class PortfolioConstructionModel:
         return False
 
     def on_securities_changed(self, algorithm: Any, changes: Any) -> None:
-        """Securities were added: rebalance at the next call (LEAN's default setting)."""
+        """Securities were added or removed: rebalance at the next call (LEAN's default
+        setting); the insights of removed securities end now, so they get flat targets."""
         self._algorithm = algorithm
         self._security_changes = bool(changes.count)
+        removed = [security.symbol for security in changes.removed_securities]
+        if removed:
+            algorithm.insights.expire(removed)
 
     def get_target_insights(self) -> list[Insight]:
         """The most recently generated active insight of each symbol."""

@@ -1,10 +1,10 @@
 """Universe selection models whose members change over time (LEAN's
 ``CustomUniverseSelectionModel`` and ``ScheduledUniverseSelectionModel``).
 
-The engine asks each model when it selects on a session (``_selection_time``) and, at that
+The engine asks each model when it selects on a session (``_selection_times``) and, at that
 time, which symbols it selects (``_select``); symbols new to the algorithm are added at daily
 resolution and reach the framework models as ``SecurityChanges``. A symbol that leaves every
-universe is removed from the algorithm (local_lean/universe_members.py).
+universe is removed from the algorithm (framework/membership.py).
 
 - CustomUniverseSelectionModel(name, selector): ``selector(time)`` returns tickers; it runs at
   midnight of the start date and of every trading session after (LEAN's daily custom
@@ -49,8 +49,9 @@ def _as_symbols(selected: Any, model: str) -> list[Symbol]:
 class UniverseSelectionModel:
     """Base of the selection models the engine re-runs."""
 
-    def _selection_time(self, session: Any, first: bool, start: dt.datetime) -> Any:
-        """When the model selects on `session` (New York time), or None."""
+    def _selection_times(self, session: Any, first: bool, start: dt.datetime) -> list:
+        """When the model selects on `session` (New York times; `first`: the backtest's
+        first session, which starts at `start`)."""
         raise NotImplementedError
 
     def _select(self, algorithm: Any, time: dt.datetime) -> list[Symbol]:
@@ -94,10 +95,10 @@ class CustomUniverseSelectionModel(UniverseSelectionModel):
             raise ValueError("CustomUniverseSelectionModel needs a selector (or override select)")
         return self._selector(date)
 
-    def _selection_time(self, session: Any, first: bool, start: dt.datetime) -> Any:
+    def _selection_times(self, session: Any, first: bool, start: dt.datetime) -> list:
         midnight = dt.datetime.combine(session.date, dt.time())
         # LEAN's first selection is at the start, even when that is not a trading day.
-        return min(start, midnight) if first else midnight
+        return [start, midnight] if first and start < midnight else [midnight]
 
     def _select(self, algorithm: Any, time: dt.datetime) -> list[Symbol]:
         return _as_symbols(self.select(algorithm, time), "CustomUniverseSelectionModel")
@@ -110,7 +111,7 @@ class ScheduledUniverseSelectionModel(UniverseSelectionModel):
     """Symbols from ``selector(utc_time)`` when the date and time rules fire."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        if args and not isinstance(args[0], DateRule):
+        if args and isinstance(args[0], str | dt.tzinfo):
             raise NotSupportedError(
                 "ScheduledUniverseSelectionModel(time_zone, ...)",
                 "pass (date_rule, time_rule, selector): the selector gets the UTC time",
@@ -136,15 +137,15 @@ class ScheduledUniverseSelectionModel(UniverseSelectionModel):
         self._selector = selector
         self._dates: set[dt.date] | None = None
 
-    def _selection_time(self, session: Any, first: bool, start: dt.datetime) -> Any:
+    def _selection_times(self, session: Any, first: bool, start: dt.datetime) -> list:
         if self._dates is None:
             from local_lean.market_calendar import nyse_calendar
 
             calendar = nyse_calendar()
             self._dates = self._date_rule._dates_between(calendar, start.date(), calendar.last_day)
         if session.date not in self._dates:
-            return None
-        return self._time_rule._time_on_session(session)
+            return []
+        return [self._time_rule._time_on_session(session)]
 
     def _select(self, algorithm: Any, time: dt.datetime) -> list[Symbol]:
         return _as_symbols(self._selector(to_utc(time)), "ScheduledUniverseSelectionModel")

@@ -49,6 +49,7 @@ from local_lean.portfolio import SecurityPortfolioManager
 from local_lean.scheduling import DateRule, DateRules, ScheduleManager, TimeRule, TimeRules
 from local_lean.securities import Security, SecurityManager
 from local_lean.settings import AlgorithmSettings
+from local_lean.subscriptions import SubscriptionManager
 from local_lean.symbols import Symbol, equity_symbol
 from local_lean.transactions import SecurityTransactionManager, TransactionHandler
 
@@ -473,6 +474,11 @@ class QCAlgorithm(QCAlgorithmIndicators):
         return self.add_equity(*args, **kwargs)
 
     @property
+    def subscription_manager(self) -> SubscriptionManager:
+        """The securities' daily subscriptions and their consolidators (subscriptions.py)."""
+        return SubscriptionManager(self)
+
+    @property
     def history(self) -> _History:
         """``self.history(symbols, periods | timedelta | start, end, resolution)`` -> DataFrame."""
         return _History(self)
@@ -687,7 +693,10 @@ class QCAlgorithm(QCAlgorithmIndicators):
     def add_universe_selection(self, universe_selection: Any) -> None:
         _require_manual_universe(universe_selection, "add_universe_selection")
         self._universe_models.append(universe_selection)
-        if self.universe_settings.resolution != Resolution.DAILY:
+        if self.universe_settings.resolution != Resolution.DAILY and not self._warned.get(
+            "universe resolution"
+        ):
+            self._warned["universe resolution"] = True
             self.debug(
                 "Note: universe_settings.resolution is "
                 f"{getattr(self.universe_settings.resolution, 'name', '?')} (LEAN's default is "

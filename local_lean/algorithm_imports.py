@@ -53,6 +53,10 @@ from local_lean.framework.alpha import (
     NullAlphaModel,
     SecurityChanges,
 )
+from local_lean.framework.pairs_trading import (
+    BasePairsTradingAlphaModel,
+    PearsonCorrelationPairsTradingAlphaModel,
+)
 from local_lean.framework.risk import (
     CompositeRiskManagementModel,
     MaximumDrawdownPercentPerSecurity,

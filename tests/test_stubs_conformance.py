@@ -42,6 +42,10 @@ from local_lean.framework.risk import (
     NullRiskManagementModel,
     RiskManagementModel,
 )
+from local_lean.framework.risk_parity import (
+    RiskParityPortfolioConstructionModel,
+    RiskParityPortfolioOptimizer,
+)
 from local_lean.framework.selection import (
     CustomUniverseSelectionModel,
     ScheduledUniverseSelectionModel,
@@ -103,6 +107,7 @@ from local_lean.quantbook import QuantBook
 from local_lean.scheduling import DateRules, ScheduleManager, TimeRules
 from local_lean.securities import Security, SecurityHolding, SecurityManager
 from local_lean.settings import AlgorithmSettings
+from local_lean.subscriptions import SubscriptionDataConfig, SubscriptionManager
 from local_lean.symbols import SecurityIdentifier, Symbol
 from local_lean.timespan import TimeSpan
 from local_lean.transactions import SecurityTransactionManager
@@ -248,6 +253,16 @@ CLASSES = [
     ),
     (ReservedBuyingPowerForPosition, "QuantConnect.Securities.ReservedBuyingPowerForPosition"),
     (TimeSpan, "System.TimeSpan"),
+    (
+        RiskParityPortfolioConstructionModel,
+        "QuantConnect.Algorithm.Framework.Portfolio.RiskParityPortfolioConstructionModel",
+    ),
+    (
+        RiskParityPortfolioOptimizer,
+        "QuantConnect.Algorithm.Framework.Portfolio.RiskParityPortfolioOptimizer",
+    ),
+    (SubscriptionManager, "QuantConnect.Data.SubscriptionManager"),
+    (SubscriptionDataConfig, "QuantConnect.Data.SubscriptionDataConfig"),
 ]
 
 ENUMS = [

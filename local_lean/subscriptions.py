@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from local_lean.enums import Resolution
+from local_lean.errors import NotSupportedError
 
 
 class _Consolidators:
@@ -61,6 +62,16 @@ class SubscriptionManager:
     @property
     def count(self) -> int:
         return len(self._algorithm.securities)
+
+    def __getattr__(self, name: str) -> Any:
+        # Only called when normal lookup fails: LEAN's other members are not simulated.
+        if name.startswith("_"):
+            raise AttributeError(name)
+        raise NotSupportedError(
+            f"SubscriptionManager.{name}",
+            "local_lean offers subscription_manager.subscriptions (daily, one per security) "
+            "and count only",
+        )
 
 
 __all__ = ["SubscriptionDataConfig", "SubscriptionManager"]

@@ -161,3 +161,20 @@ def test_an_unsimulated_universe_model_is_refused():
 
     assert "NotSupportedError" in outcome.runtime_error
     assert "CustomUniverseSelectionModel" in outcome.runtime_error
+
+
+class WarmedUpUniverse(CustomUniverse):
+    def initialize(self) -> None:
+        super().initialize()
+        self.set_warm_up(2)
+
+
+def test_a_universe_selects_while_warming_up_and_reports_its_securities_after():
+    algorithm, outcome = run_algorithm(WarmedUpUniverse)
+
+    assert outcome.runtime_error is None
+    # Warm-up sessions 07-01 and 07-02 select too; the securities reach on_securities_changed
+    # at the first time step after the warm-up.
+    assert algorithm.times[:2] == [T(2021, 7, 1), T(2021, 7, 2)]
+    assert [(added, removed) for _, added, removed in algorithm.changes] == [(["QQQ", "SPY"], [])]
+    assert algorithm.changes[0][0] >= T(2021, 7, 3)

@@ -23,6 +23,7 @@ from typing import Any
 from local_lean.enums import SecurityType
 from local_lean.errors import NotSupportedError
 from local_lean.framework.insights import to_utc
+from local_lean.market_calendar import nyse_calendar
 from local_lean.scheduling import DateRule, TimeRule
 from local_lean.symbols import Symbol, equity_symbol
 
@@ -139,10 +140,10 @@ class ScheduledUniverseSelectionModel(UniverseSelectionModel):
 
     def _selection_times(self, session: Any, first: bool, start: dt.datetime) -> list:
         if self._dates is None:
-            from local_lean.market_calendar import nyse_calendar
-
             calendar = nyse_calendar()
-            self._dates = self._date_rule._dates_between(calendar, start.date(), calendar.last_day)
+            # From the first session visited (warm-up sessions come before the start).
+            first_day = min(start.date(), session.date)
+            self._dates = self._date_rule._dates_between(calendar, first_day, calendar.last_day)
         if session.date not in self._dates:
             return []
         return [self._time_rule._time_on_session(session)]

@@ -39,10 +39,12 @@ from local_lean.framework.portfolio_construction import (
     PortfolioTarget,
 )
 from local_lean.framework.risk import CompositeRiskManagementModel, NullRiskManagementModel
+from local_lean.framework.selection import UniverseSelectionModel
 from local_lean.framework.universe import ManualUniverseSelectionModel
 from local_lean.framework.universe_manager import UniverseManager
 from local_lean.history import empty_history, history_frame
 from local_lean.indicators.helpers import QCAlgorithmIndicators
+from local_lean.market_data import TradeBar
 from local_lean.orders import (
     OrderResponse,
     OrderResponseErrorCode,
@@ -54,6 +56,7 @@ from local_lean.portfolio import SecurityPortfolioManager
 from local_lean.scheduling import DateRule, DateRules, ScheduleManager, TimeRule, TimeRules
 from local_lean.securities import Security, SecurityManager
 from local_lean.settings import AlgorithmSettings
+from local_lean.subscriptions import SubscriptionManager
 from local_lean.symbols import Symbol, equity_symbol
 from local_lean.transactions import SecurityTransactionManager, TransactionHandler
 
@@ -85,6 +88,8 @@ class UniverseSettings:
         self.fill_forward = True
         self.extended_market_hours = False
         self.data_normalization_mode = DataNormalizationMode.ADJUSTED
+        # How long a universe keeps a security it stopped selecting (LEAN's default: a day).
+        self.minimum_time_in_universe = dt.timedelta(days=1)
 
 
 @dataclass
@@ -191,6 +196,8 @@ class QCAlgorithm(QCAlgorithmIndicators):
         self._risk_management: Any = NullRiskManagementModel()
         self._universe_selection: Any = None
         self._universe_manager = UniverseManager(self.securities)
+        self._universe_models: list[Any] = []  # every model set or added, in order
+        self._security_initializer: Any = None
         self._warned_parameters: set[str] = set()
         self._warned: dict[str, bool] = {}  # LEAN's one-time warnings already logged
 
@@ -381,7 +388,38 @@ class QCAlgorithm(QCAlgorithmIndicators):
             )
         self.securities.add(security)
         context.on_security_added(security)
+        if self._security_initializer is not None:
+            self._security_initializer(security)
         return security
+
+    def set_security_initializer(self, security_initializer: Any) -> None:
+        """A function (or an object with ``initialize(security)``) run on every security the
+        algorithm adds from now on, as LEAN runs it when it creates the security."""
+        initialize = getattr(security_initializer, "initialize", security_initializer)
+        if not callable(initialize):
+            raise TypeError(
+                "set_security_initializer takes a function of the security (or an object with "
+                f"initialize(security)), got {security_initializer!r}"
+            )
+        self._security_initializer = initialize
+
+    def get_last_known_price(self, security: Any) -> TradeBar | None:
+        """The latest daily bar the algorithm may see for the security (None without one)."""
+        symbol = _to_symbol(security)
+        context = self._ctx
+        bars = context.load_bars(symbol)
+        if bars is None:
+            return None
+        known = int(bars.index.searchsorted(pd.Timestamp(context.visible_until), side="left"))
+        if known == 0:
+            return None
+        day = bars.index[known - 1].date()
+        o, h, lo, c, v = (
+            float(x) for x in bars.iloc[known - 1][["open", "high", "low", "close", "volume"]]
+        )
+        close = context.calendar.sessions(day, day)[0].close
+        start = dt.datetime.combine(day, dt.time())
+        return TradeBar(symbol, start, close, o, h, lo, c, v)
 
     def add_security(self, *args: Any, **kwargs: Any) -> Security:
         """``add_security(SecurityType.EQUITY, ticker, resolution)`` for equities only."""
@@ -390,6 +428,11 @@ class QCAlgorithm(QCAlgorithmIndicators):
                 raise NotSupportedError(f"add_security({args[0].name})", "US equities only")
             args = args[1:]
         return self.add_equity(*args, **kwargs)
+
+    @property
+    def subscription_manager(self) -> SubscriptionManager:
+        """The securities' daily subscriptions and their consolidators (subscriptions.py)."""
+        return SubscriptionManager(self)
 
     @property
     def history(self) -> _History:
@@ -597,23 +640,29 @@ class QCAlgorithm(QCAlgorithmIndicators):
             )
 
     def set_universe_selection(self, universe_selection: Any) -> None:
-        """A ManualUniverseSelectionModel's symbols are added now, at daily resolution."""
+        """A ManualUniverseSelectionModel's symbols are added now, at daily resolution; a
+        custom or scheduled model selects as the backtest runs (framework/selection.py)."""
         _require_manual_universe(universe_selection, "set_universe_selection")
         self._universe_selection = universe_selection
         self.add_universe_selection(universe_selection)
 
     def add_universe_selection(self, universe_selection: Any) -> None:
         _require_manual_universe(universe_selection, "add_universe_selection")
-        if self.universe_settings.resolution != Resolution.DAILY:
+        self._universe_models.append(universe_selection)
+        if self.universe_settings.resolution != Resolution.DAILY and not self._warned.get(
+            "universe resolution"
+        ):
+            self._warned["universe resolution"] = True
             self.debug(
                 "Note: universe_settings.resolution is "
                 f"{getattr(self.universe_settings.resolution, 'name', '?')} (LEAN's default is "
                 "minute); local_lean has daily bars only, so this run uses daily bars. Set "
                 "universe_settings.resolution = Resolution.DAILY to get the same data in LEAN."
             )
-        for symbol in universe_selection.symbols:
-            self.add_equity(symbol, Resolution.DAILY)
-        self._universe_manager._add_manual(universe_selection.symbols)
+        if isinstance(universe_selection, ManualUniverseSelectionModel):
+            for symbol in universe_selection.symbols:
+                self.add_equity(symbol, Resolution.DAILY)
+            self._universe_manager._add_manual(universe_selection.symbols)
 
     @property
     def universe_manager(self) -> UniverseManager:
@@ -998,10 +1047,11 @@ def _to_symbol(value: Any) -> Symbol:
 
 
 def _require_manual_universe(model: Any, method: str) -> None:
-    if not isinstance(model, ManualUniverseSelectionModel):
+    if not isinstance(model, ManualUniverseSelectionModel | UniverseSelectionModel):
         raise NotSupportedError(
             f"{method}({type(model).__name__})",
-            "only ManualUniverseSelectionModel (a fixed list of equities) is simulated",
+            "only ManualUniverseSelectionModel, CustomUniverseSelectionModel and "
+            "ScheduledUniverseSelectionModel are simulated",
         )
 
 

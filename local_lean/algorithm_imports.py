@@ -57,11 +57,23 @@ from local_lean.framework.alpha import (
 from local_lean.framework.expiry import Expiry
 from local_lean.framework.insight_manager import InsightManager
 from local_lean.framework.insights import GeneratedInsightsCollection, InsightScore
+from local_lean.framework.pairs_trading import (
+    BasePairsTradingAlphaModel,
+    PearsonCorrelationPairsTradingAlphaModel,
+)
 from local_lean.framework.risk import (
     CompositeRiskManagementModel,
     MaximumDrawdownPercentPerSecurity,
     NullRiskManagementModel,
     RiskManagementModel,
+)
+from local_lean.framework.risk_parity import (
+    RiskParityPortfolioConstructionModel,
+    RiskParityPortfolioOptimizer,
+)
+from local_lean.framework.selection import (
+    CustomUniverseSelectionModel,
+    ScheduledUniverseSelectionModel,
 )
 from local_lean.framework.universe import ManualUniverseSelectionModel
 from local_lean.indicators import (
@@ -98,6 +110,11 @@ from local_lean.indicators import (
     WilderMovingAverage,
     WindowIndicator,
 )
+from local_lean.margin_model import (
+    ReservedBuyingPowerForPosition,
+    ReservedBuyingPowerForPositionParameters,
+    SecurityMarginModel,
+)
 from local_lean.market_data import Slice, TradeBar, TradeBars
 from local_lean.object_store import ObjectStore
 from local_lean.orders import (
@@ -114,6 +131,7 @@ from local_lean.quantbook import QuantBook
 from local_lean.scheduling import DateRules, TimeRules
 from local_lean.securities import Security, SecurityHolding, SecurityManager
 from local_lean.symbols import Symbol
+from local_lean.timespan import TimeSpan
 
 # LEAN's algorithm interface (handlers of insights_generated annotate with it): here, the
 # algorithm class itself.

@@ -47,7 +47,9 @@ from local_lean.framework.insights import (
     insight_outcome,
     to_utc,
 )
+from local_lean.framework.membership import UniverseMembership
 from local_lean.framework.pipeline import notify_security_changes, process_insights
+from local_lean.framework.selection import UniverseSelectionModel
 from local_lean.indicators.helpers import feed_registered_indicators
 from local_lean.interrupts import BacktestInterrupted
 from local_lean.market_calendar import nyse_calendar
@@ -173,6 +175,9 @@ class BacktestEngine:
         self.sessions_run = 0
         self._progress: Any = None
         self._checked_before_training = False
+        self._membership = UniverseMembership()
+        self._removed: dict[str, Symbol] = {}  # securities that left every universe
+        self._selected_once = False  # the first selection runs at the start date
         self._overrides_on_algorithm()
 
     # ----- setup ---------------------------------------------------------------------------------
@@ -490,7 +495,8 @@ class BacktestEngine:
         after_close = [d for d in due if d.time > session.close]
         # Events of the calendar days since the previous session (weekends, holidays; LEAN
         # runs rules without a symbol on those days) come first, seeing that session's data.
-        steps = [
+        steps = self._universe_selections(session)
+        steps += [
             (item.time, partial(self._event, item))
             for item in events_due_between(
                 algorithm.schedule, self._last_session_date, session.date
@@ -503,6 +509,7 @@ class BacktestEngine:
         steps.extend((item.time, partial(self._event, item)) for item in until_close)
         steps.append((session.close, partial(self._close, session, overrides_on_data)))
         steps.extend((item.time, partial(self._event, item)) for item in after_close)
+        steps.sort(key=lambda step: step[0])  # stable: selections first at equal times
         for time, action in steps:
             self._step(time, action)
             if context.quit_requested:  # LEAN stops after the time step in which quit() ran
@@ -515,6 +522,38 @@ class BacktestEngine:
             self._notify_security_changes()
         action()
         self._score_insights(time)
+
+    def _universe_selections(self, session: Any) -> list:
+        """The (time, action) steps of the changing universes that select on `session`."""
+        algorithm = self.algorithm
+        steps = []
+        first = not self._selected_once
+        self._selected_once = True
+        for model in algorithm._universe_models:
+            if not isinstance(model, UniverseSelectionModel):
+                continue
+            for time in model._selection_times(session, first, algorithm.start_date):
+                steps.append((time, partial(self._select_universe, model)))
+        return steps
+
+    def _select_universe(self, model: Any) -> None:
+        """A universe selects: its new and removed securities reach the framework in this
+        time step."""
+        algorithm = self.algorithm
+        removed = self._membership.apply(algorithm, model, self.context.time, self._remove_security)
+        if self.context.warming_up:
+            return
+        added = [s for s in algorithm.securities.values() if s.symbol not in self._notified]
+        self._notified.update(security.symbol for security in added)
+        if added or removed:
+            notify_security_changes(algorithm, SecurityChanges(added, removed))
+
+    def _remove_security(self, symbol: Symbol) -> None:
+        """A security no universe holds leaves the algorithm: no more bars or prices."""
+        self._arrays.pop(symbol, None)
+        self._notified.discard(symbol)
+        self._removed[symbol.value] = symbol  # its orders still count in the results
+        self.algorithm.securities._remove(symbol)
 
     def _event(self, due: Any) -> None:
         self._run_timed(due.event.name, due.event.callback)
@@ -669,7 +708,9 @@ class BacktestEngine:
             equity,
             start_date=self.algorithm.start_date.date(),
             end_date=end,
-            identifiers={symbol.value: str(symbol.id) for symbol in securities},
+            identifiers={
+                symbol.value: str(symbol.id) for symbol in [*self._removed.values(), *securities]
+            },
         )
 
     # --- statistics inputs (LEAN seeds its benchmark with the bar before the start) -----------

@@ -30,7 +30,9 @@ class InteractiveBrokersFeeModel:
     description = "Interactive Brokers ($0.005/share, min $1, max 0.5% of value; LEAN's default)"
 
     def fee(self, quantity: float, price: float) -> float:
-        per_share = max(0.005 * abs(quantity), 1.0)
+        per_share = 0.005 * abs(quantity)
+        if per_share < 1.0:
+            return 1.0  # LEAN: the minimum applies before (and instead of) the 0.5% cap
         # LEAN computes in decimals: round away the binary noise of 0.005 x shares.
         return round(min(per_share, 0.005 * abs(quantity) * price), 10)
 

@@ -105,6 +105,13 @@ class DateRule:
         """The dates this rule fires on, given `sessions` (complete calendar months/weeks)."""
         return self._select(calendar_days(sessions) if self._calendar else sessions)
 
+    def _dates_between(self, calendar: Any, start: dt.date, end: dt.date) -> set[dt.date]:
+        """The rule's dates from `start` to `end`, as LEAN's ``GetDates`` gives them (for a
+        portfolio model's rebalance and a scheduled universe); rules see whole months."""
+        around = max(calendar.first_day, start - dt.timedelta(days=40))
+        until = min(calendar.last_day, end + dt.timedelta(days=40))
+        return {d for d in self._dates_for(calendar.sessions(around, until)) if start <= d <= end}
+
     def __repr__(self) -> str:
         return f"DateRule({self.name})"
 

@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
+from local_lean.margin_model import SecurityMarginModel
 from local_lean.symbols import Symbol
 
 
@@ -106,6 +107,7 @@ class Security:
         self.is_tradable = True
         # LEAN's default brokerage model: US equities in a margin account get leverage 2.
         self.leverage = 2.0
+        self.buying_power_model = SecurityMarginModel()
 
     @property
     def price(self) -> float:
@@ -120,6 +122,14 @@ class Security:
     @property
     def invested(self) -> bool:
         return self.holdings.invested
+
+    def set_market_price(self, data: Any) -> None:
+        """Take the price of `data` (a bar); None changes nothing, as in LEAN."""
+        if data is None:
+            return
+        if not hasattr(data, "close") or not hasattr(data, "end_time"):
+            raise TypeError(f"set_market_price takes a TradeBar, got {data!r}")
+        self._set_bar(data.end_time, data.open, data.high, data.low, data.close, data.volume)
 
     def _set_bar(self, end_time: dt.datetime, o: float, h: float, lo: float, c: float, v: float):
         self.open, self.high, self.low, self.close, self.volume = o, h, lo, c, v
@@ -137,6 +147,10 @@ class SecurityManager:
 
     def add(self, security: Security) -> None:
         self._by_symbol[security.symbol] = security
+
+    def _remove(self, symbol: Symbol) -> None:
+        """A security that left every universe (the engine removes it)."""
+        self._by_symbol.pop(symbol, None)
 
     def __getitem__(self, symbol: Any) -> Security:
         key = _key(symbol)

@@ -43,6 +43,14 @@ from local_lean.framework.risk import (
     NullRiskManagementModel,
     RiskManagementModel,
 )
+from local_lean.framework.risk_parity import (
+    RiskParityPortfolioConstructionModel,
+    RiskParityPortfolioOptimizer,
+)
+from local_lean.framework.selection import (
+    CustomUniverseSelectionModel,
+    ScheduledUniverseSelectionModel,
+)
 from local_lean.framework.universe import Grouping, ManualUniverseSelectionModel
 from local_lean.framework.universe_manager import (
     ManualUniverse,
@@ -84,6 +92,11 @@ from local_lean.indicators import (
     WindowIndicator,
 )
 from local_lean.indicators.helpers import IndicatorDataPoints, IndicatorHistory
+from local_lean.margin_model import (
+    ReservedBuyingPowerForPosition,
+    ReservedBuyingPowerForPositionParameters,
+    SecurityMarginModel,
+)
 from local_lean.market_data import Slice, TradeBar, TradeBars
 from local_lean.object_store import ObjectStore
 from local_lean.orders import (
@@ -100,7 +113,9 @@ from local_lean.quantbook import QuantBook
 from local_lean.scheduling import DateRules, ScheduleManager, TimeRules
 from local_lean.securities import Security, SecurityHolding, SecurityManager
 from local_lean.settings import AlgorithmSettings
+from local_lean.subscriptions import SubscriptionDataConfig, SubscriptionManager
 from local_lean.symbols import SecurityIdentifier, Symbol
+from local_lean.timespan import TimeSpan
 from local_lean.transactions import SecurityTransactionManager
 
 STUB_FILES = [
@@ -238,6 +253,31 @@ CLASSES = [
     (BollingerBands, "QuantConnect.Indicators.BollingerBands"),
     (TrueRange, "QuantConnect.Indicators.TrueRange"),
     (AverageTrueRange, "QuantConnect.Indicators.AverageTrueRange"),
+    (
+        CustomUniverseSelectionModel,
+        "QuantConnect.Algorithm.Framework.Selection.CustomUniverseSelectionModel",
+    ),
+    (
+        ScheduledUniverseSelectionModel,
+        "QuantConnect.Algorithm.Framework.Selection.ScheduledUniverseSelectionModel",
+    ),
+    (SecurityMarginModel, "QuantConnect.Securities.SecurityMarginModel"),
+    (
+        ReservedBuyingPowerForPositionParameters,
+        "QuantConnect.Securities.ReservedBuyingPowerForPositionParameters",
+    ),
+    (ReservedBuyingPowerForPosition, "QuantConnect.Securities.ReservedBuyingPowerForPosition"),
+    (TimeSpan, "System.TimeSpan"),
+    (
+        RiskParityPortfolioConstructionModel,
+        "QuantConnect.Algorithm.Framework.Portfolio.RiskParityPortfolioConstructionModel",
+    ),
+    (
+        RiskParityPortfolioOptimizer,
+        "QuantConnect.Algorithm.Framework.Portfolio.RiskParityPortfolioOptimizer",
+    ),
+    (SubscriptionManager, "QuantConnect.Data.SubscriptionManager"),
+    (SubscriptionDataConfig, "QuantConnect.Data.SubscriptionDataConfig"),
 ]
 
 ENUMS = [

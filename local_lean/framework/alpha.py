@@ -29,7 +29,8 @@ class SecurityChanges:
 
     def __repr__(self) -> str:
         added = ", ".join(s.symbol.value for s in self.added_securities)
-        return f"SecurityChanges: Added: {added}"
+        removed = ", ".join(s.symbol.value for s in self.removed_securities)
+        return f"SecurityChanges: Added: {added} Removed: {removed}"
 
 
 class AlphaModel:

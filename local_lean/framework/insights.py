@@ -32,6 +32,7 @@ _RESOLUTION_SPAN = {
 }
 
 _ids = itertools.count(1)
+_group_ids = itertools.count(1)  # deterministic group ids, as the insight ids
 
 
 def to_utc(local: dt.datetime) -> dt.datetime:
@@ -98,6 +99,25 @@ class Insight:
         self.score = InsightScore()
 
     # -- LEAN's factory ------------------------------------------------------------------------
+
+    @staticmethod
+    def group(*insights: Any) -> list[Insight]:
+        """Mark insights as one group (a shared ``group_id``) and return them as a list;
+        ``group(insight, ...)`` or ``group([insights])``, as LEAN's ``Insight.Group``."""
+        flat: list[Insight] = []
+        for item in insights:
+            flat.extend(item if isinstance(item, list | tuple) else [item])
+        if not flat:
+            raise ValueError("Insight.group needs at least one insight")
+        for insight in flat:
+            if not isinstance(insight, Insight):
+                raise TypeError(f"Insight.group takes insights, got {insight!r}")
+            if insight.group_id is not None:
+                raise ValueError(f"{insight!r} already belongs to a group")
+        group_id = next(_group_ids)
+        for insight in flat:
+            insight.group_id = group_id
+        return flat
 
     @staticmethod
     def price(symbol: Any, *args: Any, **kwargs: Any) -> Insight:

@@ -25,12 +25,24 @@ from typing import Any
 MODULE_CLASSES: dict[str, str] = {
     "Alphas.ConstantAlphaModel": "local_lean.framework.alpha.ConstantAlphaModel",
     "Alphas.NullAlphaModel": "local_lean.framework.alpha.NullAlphaModel",
+    "Alphas.BasePairsTradingAlphaModel": (
+        "local_lean.framework.pairs_trading.BasePairsTradingAlphaModel"
+    ),
+    "Alphas.PearsonCorrelationPairsTradingAlphaModel": (
+        "local_lean.framework.pairs_trading.PearsonCorrelationPairsTradingAlphaModel"
+    ),
     "Execution.ImmediateExecutionModel": "local_lean.framework.execution.ImmediateExecutionModel",
     "Portfolio.EqualWeightingPortfolioConstructionModel": (
         "local_lean.framework.portfolio_construction.EqualWeightingPortfolioConstructionModel"
     ),
     "Portfolio.NullPortfolioConstructionModel": (
         "local_lean.framework.portfolio_construction.NullPortfolioConstructionModel"
+    ),
+    "Portfolio.RiskParityPortfolioConstructionModel": (
+        "local_lean.framework.risk_parity.RiskParityPortfolioConstructionModel"
+    ),
+    "Portfolio.RiskParityPortfolioOptimizer": (
+        "local_lean.framework.risk_parity.RiskParityPortfolioOptimizer"
     ),
     "Risk.CompositeRiskManagementModel": "local_lean.framework.risk.CompositeRiskManagementModel",
     "Risk.MaximumDrawdownPercentPerSecurity": (

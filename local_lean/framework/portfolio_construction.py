@@ -23,6 +23,8 @@ from local_lean.buying_power import target_order_quantity
 from local_lean.enums import InsightDirection, PortfolioBias, Resolution
 from local_lean.errors import NotSupportedError
 from local_lean.framework.insights import Insight, _as_symbol, to_utc
+from local_lean.market_calendar import nyse_calendar
+from local_lean.scheduling import DateRule
 from local_lean.symbols import Symbol
 
 
@@ -71,7 +73,9 @@ class PortfolioTarget:
 
 
 def _rebalancing_function(rebalance: Any) -> Any:
-    """LEAN turns a Resolution or a timedelta into "the next rebalance is that much later"."""
+    """LEAN's ``SetRebalancingFunc``: the function from the current UTC time to the next
+    rebalance time (or None: no scheduled rebalance yet). A Resolution or a timedelta means
+    "that much later", a date rule "its next date", and a callable is that function itself."""
     if rebalance is None:
         return None
     if isinstance(rebalance, Resolution):
@@ -85,11 +89,67 @@ def _rebalancing_function(rebalance: Any) -> Any:
             raise NotSupportedError(f"rebalance=Resolution.{rebalance.name}")
         rebalance = span
     if isinstance(rebalance, dt.timedelta):
+        if rebalance == dt.timedelta(0):
+            return None  # LEAN ignores a zero TimeSpan: rebalance on insight changes only
         return lambda utc_time: utc_time + rebalance
+    if isinstance(rebalance, DateRule):
+        return _DateRuleRebalance(rebalance)
+    if callable(rebalance):
+        return _CheckedRebalance(rebalance)
     raise NotSupportedError(
         f"rebalance={rebalance!r}",
-        "use a Resolution, a timedelta or None (rebalance on insight changes only)",
+        "use a Resolution, a timedelta, a date rule (self.date_rules...), a function of the "
+        "UTC time returning the next rebalance time (or None), or None",
     )
+
+
+class _CheckedRebalance:
+    """A user's rebalance function: it must return a datetime or None (LEAN converts the
+    result to ``DateTime?``; anything else would fail there too)."""
+
+    def __init__(self, function: Any) -> None:
+        self._function = function
+
+    def __call__(self, utc_time: dt.datetime) -> dt.datetime | None:
+        result = self._function(utc_time)
+        if result is None or isinstance(result, dt.datetime):
+            return result
+        if isinstance(result, dt.date):
+            return dt.datetime.combine(result, dt.time())
+        raise TypeError(f"the rebalance function must return a datetime or None, got {result!r}")
+
+
+class _DateRuleRebalance:
+    """LEAN's ``IDateRule.ToFunc()``: the rule's dates (midnight) from the first call's date
+    on; each call returns the current date, moving to the next once the time reaches it."""
+
+    def __init__(self, rule: DateRule) -> None:
+        self._rule = rule
+        self._dates: Any = None
+        self._current: dt.datetime | None = None
+
+    def __call__(self, utc_time: dt.datetime) -> dt.datetime:
+        if self._dates is None:
+            self._dates = _rule_dates(self._rule, utc_time.date())
+            self._current = next(self._dates, None)
+        if self._current is not None and utc_time >= self._current:
+            self._current = next(self._dates, None)
+        return END_OF_TIME if self._current is None else self._current
+
+
+END_OF_TIME = dt.datetime.max  # LEAN's Time.EndOfTime: no more rebalances
+
+
+def _rule_dates(rule: DateRule, first: dt.date) -> Any:
+    """The midnights of the rule's dates from `first` on, in order, a year at a time."""
+    calendar = nyse_calendar()
+    start = first
+    while start <= calendar.last_day:
+        end = min(start + dt.timedelta(days=366), calendar.last_day)
+        days = rule._dates_between(calendar, start, end)
+        for day in sorted(days):
+            yield dt.datetime.combine(day, dt.time())
+        start = end + dt.timedelta(days=1)
 
 
 class PortfolioConstructionModel:
@@ -100,6 +160,10 @@ class PortfolioConstructionModel:
         self._rebalancing_time: dt.datetime | None = None
         self._algorithm: Any = None  # the algorithm of the latest create_targets call
         self._security_changes = False  # securities were added since the last rebalance
+
+    def set_rebalancing_func(self, rebalance: Any) -> None:
+        """Rebalance by a Resolution, a timedelta, a date rule or a function (see above)."""
+        self._rebalancing_function = _rebalancing_function(rebalance)
 
     def create_targets(self, algorithm: Any, insights: list[Insight]) -> list[PortfolioTarget]:
         """Targets for the latest active insight of each symbol, when a rebalance is due, and
@@ -156,9 +220,13 @@ class PortfolioConstructionModel:
         return False
 
     def on_securities_changed(self, algorithm: Any, changes: Any) -> None:
-        """Securities were added: rebalance at the next call (LEAN's default setting)."""
+        """Securities were added or removed: rebalance at the next call (LEAN's default
+        setting); the insights of removed securities end now, so they get flat targets."""
         self._algorithm = algorithm
         self._security_changes = bool(changes.count)
+        removed = [security.symbol for security in changes.removed_securities]
+        if removed:
+            algorithm.insights.expire(removed)
 
     def get_target_insights(self) -> list[Insight]:
         """The most recently generated active insight of each symbol."""

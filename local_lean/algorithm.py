@@ -719,7 +719,7 @@ class QCAlgorithm(QCAlgorithmIndicators):
     ) -> OrderTicket:
         """An order filled at the next market open."""
         security = self._security_for_order(symbol)
-        return self._submit(OrderType.MARKET_ON_OPEN, security, quantity, tag)
+        return self._submit(OrderType.MARKET_ON_OPEN, security, quantity, tag, asynchronous)
 
     def market_on_close_order(
         self,
@@ -731,7 +731,81 @@ class QCAlgorithm(QCAlgorithmIndicators):
     ) -> OrderTicket:
         """An order filled at the next market close; refused within 15.5 minutes of it."""
         security = self._security_for_order(symbol)
-        return self._submit(OrderType.MARKET_ON_CLOSE, security, quantity, tag)
+        return self._submit(OrderType.MARKET_ON_CLOSE, security, quantity, tag, asynchronous)
+
+    def limit_order(
+        self,
+        symbol: Any,
+        quantity: float,
+        limit_price: float,
+        asynchronous: bool = False,
+        tag: str = "",
+        order_properties: Any = None,
+    ) -> OrderTicket:
+        """Buy at or below (sell at or above) `limit_price`; open until filled or canceled."""
+        security = self._security_for_order(symbol)
+        return self._submit(
+            OrderType.LIMIT, security, quantity, tag, asynchronous, limit_price=limit_price
+        )
+
+    def stop_market_order(
+        self,
+        symbol: Any,
+        quantity: float,
+        stop_price: float,
+        asynchronous: bool = False,
+        tag: str = "",
+        order_properties: Any = None,
+    ) -> OrderTicket:
+        """Buy (sell) at the market once the price reaches `stop_price`."""
+        security = self._security_for_order(symbol)
+        return self._submit(
+            OrderType.STOP_MARKET, security, quantity, tag, asynchronous, stop_price=stop_price
+        )
+
+    def stop_limit_order(
+        self,
+        symbol: Any,
+        quantity: float,
+        stop_price: float,
+        limit_price: float,
+        asynchronous: bool = False,
+        tag: str = "",
+        order_properties: Any = None,
+    ) -> OrderTicket:
+        """A limit order at `limit_price` that opens once the price crosses `stop_price`."""
+        security = self._security_for_order(symbol)
+        return self._submit(
+            OrderType.STOP_LIMIT,
+            security,
+            quantity,
+            tag,
+            asynchronous,
+            stop_price=stop_price,
+            limit_price=limit_price,
+        )
+
+    def limit_if_touched_order(
+        self,
+        symbol: Any,
+        quantity: float,
+        trigger_price: float,
+        limit_price: float,
+        asynchronous: bool = False,
+        tag: str = "",
+        order_properties: Any = None,
+    ) -> OrderTicket:
+        """A limit order at `limit_price` that opens once the price touches `trigger_price`."""
+        security = self._security_for_order(symbol)
+        return self._submit(
+            OrderType.LIMIT_IF_TOUCHED,
+            security,
+            quantity,
+            tag,
+            asynchronous,
+            trigger_price=trigger_price,
+            limit_price=limit_price,
+        )
 
     def order(self, symbol: Any, quantity: float, asynchronous: bool = False, tag: str = "",
               order_properties: Any = None) -> OrderTicket:  # fmt: skip
@@ -845,23 +919,39 @@ class QCAlgorithm(QCAlgorithmIndicators):
         return self.time > next_close - MARKET_ON_CLOSE_SUBMISSION_BUFFER
 
     def _submit(
-        self, order_type: OrderType, security: Security, quantity: Any, tag: str
+        self,
+        order_type: OrderType,
+        security: Security,
+        quantity: Any,
+        tag: str,
+        asynchronous: bool = False,
+        **prices: float,
     ) -> OrderTicket:
         """Run LEAN's pre-order checks, then hand the order to the transaction handler."""
         if isinstance(quantity, bool) or not isinstance(quantity, int | float):
             raise TypeError(f"an order needs a number of shares, got {quantity!r}")
         if not math.isfinite(quantity):
             raise ValueError(f"an order needs a finite number of shares, got {quantity!r}")
+        for name, price in prices.items():
+            if isinstance(price, bool) or not isinstance(price, int | float):
+                raise TypeError(f"{name} must be a number, got {price!r}")
+            if not math.isfinite(price):
+                raise ValueError(f"{name} must be a finite number, got {price!r}")
         request = SubmitOrderRequest(
             order_type=order_type,
+            security_type=security.symbol.security_type,
             symbol=security.symbol,
             quantity=float(math.trunc(quantity)),  # rounded toward zero to whole shares
-            time=self.time,
+            stop_price=prices.get("stop_price", 0.0),
+            limit_price=prices.get("limit_price", 0.0),
+            trigger_price=prices.get("trigger_price", 0.0),
+            time=self.utc_time,  # request times are UTC, as in LEAN
             tag=tag or "",
+            asynchronous=asynchronous,
         )
         problem = self._pre_order_check(request, security)
         if problem is not None:
-            request.response = problem
+            request.set_response(problem)
             self.error(problem.error_message)
             return OrderTicket(request, None)
         handler = self._ctx.transactions

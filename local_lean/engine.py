@@ -156,6 +156,8 @@ class BacktestEngine:
             next_close_after=self.calendar.next_close_after,
             on_order_event=self._order_event,
             log_error=algorithm.error,
+            is_warming_up=lambda: self.context.warming_up,
+            is_open=self.calendar.is_open,
         )
         self.context.transactions = self.transactions
         self.budget = TimeBudget(options.time_limits, log=self._runner_log)
@@ -569,6 +571,8 @@ class BacktestEngine:
             if overrides_on_data:
                 algorithm.on_data(context.current_slice)
             self._framework_data(context.current_slice)
+        # LEAN offers the open orders to the fill model again once on_data has returned.
+        self.transactions.scan()
         if not context.warming_up:
             stamp = pd.Timestamp(session.close)
             self.equity[stamp] = algorithm.portfolio.total_portfolio_value

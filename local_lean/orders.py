@@ -309,12 +309,14 @@ def _unable_to_find(order_id: int) -> OrderResponse:
     )
 
 
-def _utc_now(handler: TransactionHandler | None) -> dt.datetime:
+def _utc_now(ticket: OrderTicket) -> dt.datetime:
+    """The algorithm's UTC time; for a ticket refused before it reached the transaction handler,
+    the time of its submit request."""
     from local_lean.framework.insights import to_utc
 
-    if handler is None:
-        raise RuntimeError("this order ticket has no transaction handler: run it in a backtest")
-    return to_utc(handler.now())
+    if ticket._handler is None:
+        return ticket.submit_request.time
+    return to_utc(ticket._handler.now())
 
 
 # Which attribute of an order (or of its submit request) each OrderField reads, by order type.
@@ -434,7 +436,7 @@ class OrderTicket:
 
     def update(self, fields: UpdateOrderFields) -> OrderResponse:
         """Change the open order's quantity, prices or tag; returns the update's response."""
-        request = UpdateOrderRequest(_utc_now(self._handler), self.order_id, fields)
+        request = UpdateOrderRequest(_utc_now(self), self.order_id, fields)
         self._update_requests.append(request)
         if self._handler is None or self._order is None:
             request.set_response(_unable_to_find(self.order_id))
@@ -464,7 +466,7 @@ class OrderTicket:
 
     def cancel(self, tag: str | None = None) -> OrderResponse:
         """Cancel the order if it is still open (LEAN's ``OrderTicket.Cancel``)."""
-        request = CancelOrderRequest(_utc_now(self._handler), self.order_id, tag)
+        request = CancelOrderRequest(_utc_now(self), self.order_id, tag)
         if (
             self._cancel_request is not None
             and self._cancel_request.status != OrderRequestStatus.ERROR

@@ -37,6 +37,7 @@ from local_lean.framework.universe import ManualUniverseSelectionModel
 from local_lean.history import empty_history, history_frame
 from local_lean.indicators.helpers import QCAlgorithmIndicators
 from local_lean.orders import (
+    OrderDirection,
     OrderResponse,
     OrderResponseErrorCode,
     OrderTicket,
@@ -44,6 +45,7 @@ from local_lean.orders import (
     SubmitOrderRequest,
 )
 from local_lean.portfolio import SecurityPortfolioManager
+from local_lean.priced_orders import TrailingStopOrder
 from local_lean.scheduling import DateRule, DateRules, ScheduleManager, TimeRule, TimeRules
 from local_lean.securities import Security, SecurityManager
 from local_lean.settings import AlgorithmSettings
@@ -807,6 +809,47 @@ class QCAlgorithm(QCAlgorithmIndicators):
             limit_price=limit_price,
         )
 
+    def trailing_stop_order(
+        self, symbol: Any, quantity: float, *args: Any, **kwargs: Any
+    ) -> OrderTicket:
+        """A stop market order whose stop trails the price by `trailing_amount` (a fraction of
+        the price when `trailing_as_percentage`). LEAN's two forms: (symbol, quantity,
+        trailing_amount, trailing_as_percentage, ...) puts the stop that far from the current
+        price; (symbol, quantity, stop_price, trailing_amount, trailing_as_percentage, ...)
+        starts at `stop_price`."""
+        names = ["trailing_amount", "trailing_as_percentage", "asynchronous", "tag"]
+        if "stop_price" in kwargs or (len(args) > 1 and not isinstance(args[1], bool)):
+            names.insert(0, "stop_price")
+        names.append("order_properties")
+        if len(args) > len(names):
+            raise TypeError(f"trailing_stop_order takes at most {len(names) + 2} arguments")
+        values = dict(zip(names, args, strict=False))
+        for name, value in kwargs.items():
+            if name not in names or name in values:
+                raise TypeError(f"trailing_stop_order got an unexpected or repeated {name!r}")
+            values[name] = value
+        if "trailing_amount" not in values or "trailing_as_percentage" not in values:
+            raise TypeError("trailing_stop_order needs trailing_amount and trailing_as_percentage")
+        security = self._security_for_order(symbol)
+        percentage = bool(values["trailing_as_percentage"])
+        amount = values["trailing_amount"]
+        stop_price = values.get("stop_price")
+        if stop_price is None and isinstance(amount, int | float) and not isinstance(amount, bool):
+            direction = OrderDirection.BUY if quantity > 0 else OrderDirection.SELL
+            stop_price = TrailingStopOrder.calculate_stop_price(
+                security.price, amount, percentage, direction
+            )
+        return self._submit(
+            OrderType.TRAILING_STOP,
+            security,
+            quantity,
+            values.get("tag", ""),
+            values.get("asynchronous", False),
+            trailing_as_percentage=percentage,
+            trailing_amount=amount,
+            stop_price=stop_price,
+        )
+
     def order(self, symbol: Any, quantity: float, asynchronous: bool = False, tag: str = "",
               order_properties: Any = None) -> OrderTicket:  # fmt: skip
         """LEAN's ``order``: a market order."""
@@ -925,6 +968,7 @@ class QCAlgorithm(QCAlgorithmIndicators):
         quantity: Any,
         tag: str,
         asynchronous: bool = False,
+        trailing_as_percentage: bool = False,
         **prices: float,
     ) -> OrderTicket:
         """Run LEAN's pre-order checks, then hand the order to the transaction handler."""
@@ -945,6 +989,8 @@ class QCAlgorithm(QCAlgorithmIndicators):
             stop_price=prices.get("stop_price", 0.0),
             limit_price=prices.get("limit_price", 0.0),
             trigger_price=prices.get("trigger_price", 0.0),
+            trailing_amount=prices.get("trailing_amount", 0.0),
+            trailing_as_percentage=trailing_as_percentage,
             time=self.utc_time,  # request times are UTC, as in LEAN
             tag=tag or "",
             asynchronous=asynchronous,

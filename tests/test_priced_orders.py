@@ -308,3 +308,41 @@ def test_a_ticket_refused_by_the_pre_order_checks_answers_updates_with_an_error(
     assert outcome.succeeded, outcome.runtime_error
     codes = [response.error_code for response in algorithm.responses]
     assert codes == [OrderResponseErrorCode.UNABLE_TO_FIND_ORDER] * 2
+
+
+class TrailingStops(QCAlgorithm):
+    def initialize(self) -> None:
+        self.set_start_date(2021, 3, 1)
+        self.set_end_date(2021, 3, 2)
+        self.spy = self.add_equity("SPY", Resolution.DAILY).symbol
+        self.tickets = []
+
+    def on_data(self, slice) -> None:
+        if self.tickets:
+            return
+        self.price = self.securities[self.spy].price
+        self.tickets = [
+            self.trailing_stop_order(self.spy, -10, 0.05, True),  # 5% below the price
+            self.trailing_stop_order(self.spy, 10, 2.0, False, tag="two dollars"),
+            self.trailing_stop_order(
+                self.spy, -10, stop_price=1.0, trailing_amount=0.1, trailing_as_percentage=True
+            ),  # fmt: skip
+        ]
+        self.stops = [ticket.get(OrderField.STOP_PRICE) for ticket in self.tickets]
+        try:
+            self.trailing_stop_order(self.spy, 10, 0.05)
+        except TypeError as error:
+            self.missing = str(error)
+
+
+def test_trailing_stop_order_takes_both_of_leans_forms():
+    algorithm, outcome = run_algorithm(TrailingStops)
+    assert outcome.succeeded, outcome.runtime_error
+    sell, buy, _ = algorithm.tickets
+    # the stops when placed: from the price, or as given
+    assert algorithm.stops == pytest.approx([algorithm.price * 0.95, algorithm.price + 2.0, 1.0])
+    assert sell.get(OrderField.TRAILING_AS_PERCENTAGE) is True
+    assert buy.get(OrderField.TRAILING_AMOUNT) == 2.0 and buy.tag == "two dollars"
+    assert (
+        algorithm.missing == "trailing_stop_order needs trailing_amount and trailing_as_percentage"
+    )

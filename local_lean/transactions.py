@@ -194,6 +194,11 @@ class TransactionHandler:
             return OrderResponse(order_id, OrderResponseErrorCode.INVALID_ORDER_STATUS, message)
         if tag is not None:
             order.tag = tag
+        # LEAN first tells the algorithm that the cancellation is pending, then that it is done.
+        order.status = OrderStatus.CANCEL_PENDING
+        self._emit(order, time)
+        if order.status != OrderStatus.CANCEL_PENDING:
+            return OrderResponse(order_id)  # filled or canceled by a handler of the event
         order.status = OrderStatus.CANCELED
         order.canceled_time = _to_utc(time)
         self._open.pop(order.id, None)

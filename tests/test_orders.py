@@ -196,7 +196,7 @@ def test_transactions_list_and_cancel_open_orders():
     assert algorithm.seen["canceled"] == [1] and algorithm.seen["open after"] == []
     # cancel_open_orders cancels through the ticket, as LEAN's: a second request is refused
     assert algorithm.seen["again"] == "REQUEST_CANCELED"
-    assert algorithm.events == ["SUBMITTED", "CANCELED"]
+    assert algorithm.events == ["SUBMITTED", "CANCEL_PENDING", "CANCELED"]
     (order,) = outcome.record.orders
     assert order["status"] == "canceled" and order["fill_time"] is None
     assert not algorithm.portfolio.invested

@@ -250,10 +250,15 @@ def test_tickets_update_and_cancel_with_leans_responses_and_events():
     assert seen["cancel"] and seen["cancel again"] == OrderResponseErrorCode.REQUEST_CANCELED
     limit_events = [(status, time) for order_id, status, time in algorithm.events if order_id == 1]
     statuses = [status for status, _ in limit_events]
-    assert statuses == [OrderStatus.SUBMITTED, OrderStatus.UPDATE_SUBMITTED, OrderStatus.CANCELED]
+    assert statuses == [
+        OrderStatus.SUBMITTED,
+        OrderStatus.UPDATE_SUBMITTED,
+        OrderStatus.CANCEL_PENDING,
+        OrderStatus.CANCELED,
+    ]
     order = algorithm.transactions.get_order_by_id(1)
     assert order.last_update_time == limit_events[1][1]  # UTC, as the event's time
-    assert order.canceled_time == limit_events[2][1] == seen["canceled time"]
+    assert order.canceled_time == limit_events[3][1] == seen["canceled time"]
     assert order.tag == "done" and algorithm.limit.cancel_request.tag == "done"
     assert len(algorithm.limit.update_requests) == 2  # the refused one is kept too
 

@@ -263,27 +263,50 @@ class OrderEvent:
         return str(self)
 
     def __str__(self) -> str:
+        """LEAN's ``OrderEvent.ToString``."""
         text = (
-            f"Time: {self.utc_time:%Y-%m-%d %H:%M:%S} OrderID: {self.order_id} EventID: {self.id} "
+            f"Time: {self.utc_time:%m/%d/%Y %H:%M:%S} OrderID: {self.order_id} EventID: {self.id} "
             f"Symbol: {self.symbol.value} Status: {_status_word(self.status)} "
-            f"Quantity: {self.quantity:g}"
+            f"Quantity: {_number(self.quantity)}"
         )
         if self.fill_quantity:
             text += (
-                f" FillQuantity: {self.fill_quantity:g} FillPrice: {self.fill_price:g} USD"
-                f" OrderFee: {self.order_fee.value.amount:g} USD"
+                f" FillQuantity: {_number(self.fill_quantity)}"
+                f" FillPrice: ${_number(_smart_rounding(self.fill_price))}"
             )
-        for label, value in (
-            ("LimitPrice", self.limit_price),
-            ("StopPrice", self.stop_price),
-            ("TriggerPrice", self.trigger_price),
-            ("TrailingAmount", self.trailing_amount),
-        ):
+        for label, value in (("LimitPrice", self.limit_price), ("StopPrice", self.stop_price)):
             if value is not None:
-                text += f" {label}: {value:g}"
+                text += f" {label}: ${_number(_smart_rounding(value))}"
+        if self.trailing_amount is not None:
+            percentage = self.ticket is not None and bool(
+                self.ticket.submit_request.trailing_as_percentage
+            )
+            amount = self.trailing_amount
+            text += (
+                f" TrailingAmount: {_number(amount * 100)}%"
+                if percentage
+                else f" TrailingAmount: ${_number(amount)}"
+            )
+        if self.trigger_price is not None:
+            text += f" TriggerPrice: ${_number(_smart_rounding(self.trigger_price))}"
+        if self.order_fee.value.amount:
+            text += f" OrderFee: {_number(self.order_fee.value.amount)} USD"
         if self.message:
             text += f" Message: {self.message}"
         return text
+
+
+def _number(value: float) -> str:
+    """A number as .NET prints a decimal: no exponent, no trailing zeros."""
+    text = f"{value:.12f}".rstrip("0").rstrip(".")
+    return "0" if text in ("", "-0") else text
+
+
+def _smart_rounding(value: float) -> float:
+    """LEAN's ``SmartRounding``: 4 decimals above 1000, else 7 significant digits."""
+    if value > 1000:
+        return round(value, 4)
+    return float(f"{value:.7g}")
 
 
 def _status_word(status: OrderStatus) -> str:

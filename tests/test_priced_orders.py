@@ -351,3 +351,25 @@ def test_trailing_stop_order_takes_both_of_leans_forms():
     assert (
         algorithm.missing == "trailing_stop_order needs trailing_amount and trailing_as_percentage"
     )
+
+
+def test_an_order_event_prints_as_leans():
+    from local_lean.orders import CashAmount, OrderEvent, OrderFee
+
+    event = OrderEvent(
+        1,
+        SPY,
+        dt.datetime(2013, 1, 2, 21),
+        OrderStatus.FILLED,
+        -110.0,
+        fill_price=124.171184709,
+        fill_quantity=-110.0,
+        order_fee=OrderFee(CashAmount(1.0)),
+        id=2,
+        limit_price=130.5,
+    )
+    assert event.to_string() == (
+        "Time: 01/02/2013 21:00:00 OrderID: 1 EventID: 2 Symbol: SPY Status: Filled "
+        "Quantity: -110 FillQuantity: -110 FillPrice: $124.1712 LimitPrice: $130.5 "
+        "OrderFee: 1 USD"
+    )

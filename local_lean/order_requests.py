@@ -125,7 +125,11 @@ class SubmitOrderRequest(OrderRequest):
 
         self._order_type = order_type
         self._security_type = SecurityType.EQUITY if security_type is None else security_type
-        self._symbol = symbol if isinstance(symbol, Symbol) else equity_symbol(str(symbol))
+        if not isinstance(symbol, Symbol):
+            # LEAN takes a Symbol, a ticker or a Security (whose symbol it uses)
+            held = getattr(symbol, "symbol", None)
+            symbol = held if isinstance(held, Symbol) else equity_symbol(str(symbol))
+        self._symbol = symbol
         self._quantity = quantity
         self._stop_price = stop_price or 0.0
         self._limit_price = limit_price or 0.0

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -398,6 +399,12 @@ class SecurityTransactionManager:
                 "during warm up: OrderRequest.Submit. Please move this code to the "
                 "on_warmup_finished() method."
             )
+        for name in ("quantity", "stop_price", "limit_price", "trigger_price", "trailing_amount"):
+            value = getattr(request, name)
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise TypeError(f"SubmitOrderRequest {name} must be a number, got {value!r}")
+            if not math.isfinite(value):
+                raise ValueError(f"SubmitOrderRequest {name} must be finite, got {value!r}")
         if request.symbol not in self._handler.securities:
             raise KeyError(
                 f"You haven't requested {request.symbol.value} data. Add this with "

@@ -373,3 +373,22 @@ def test_an_order_event_prints_as_leans():
         "Quantity: -110 FillQuantity: -110 FillPrice: $124.1712 LimitPrice: $130.5 "
         "OrderFee: 1 USD"
     )
+
+
+class BadRequest(QCAlgorithm):
+    def initialize(self) -> None:
+        self.set_start_date(2021, 3, 1)
+        self.set_end_date(2021, 3, 2)
+        self.spy = self.add_equity("SPY", Resolution.DAILY)
+
+    def on_data(self, slice) -> None:
+        request = SubmitOrderRequest(
+            OrderType.LIMIT, SecurityType.EQUITY, self.spy, "10", 0, 10.0, self.utc_time, ""
+        )
+        assert request.symbol == self.spy.symbol  # a Security gives its symbol, as in LEAN
+        self.transactions.add_order(request)
+
+
+def test_add_order_refuses_a_quantity_that_is_not_a_number():
+    _, outcome = run_algorithm(BadRequest)
+    assert "SubmitOrderRequest quantity must be a number, got '10'" in outcome.runtime_error

@@ -8,8 +8,10 @@ As LEAN's ``BacktestingTransactionHandler`` with its backtesting brokerage:
    Submitted.
 2. ``process_fills`` runs when a session's daily bars arrive (its close): each open order asks
    the fill model whether that bar fills it; a fill is applied to the portfolio and the order
-   becomes Filled.
-3. Every change of state is an ``OrderEvent``, recorded for the results and passed to the
+   becomes Filled. LEAN asks again (``scan``) once ``on_data`` returned and after each request.
+3. ``update_order`` and ``cancel_order`` change or cancel an open order, with LEAN's checks and
+   responses (UpdateSubmitted, CancelPending then Canceled events).
+4. Every change of state is an ``OrderEvent``, recorded for the results and passed to the
    algorithm's ``on_order_event``.
 
 ``SecurityTransactionManager`` is the algorithm's view of it (``self.transactions``).
@@ -62,7 +64,6 @@ class TransactionHandler:
         is_open: Callable[[dt.datetime], bool] = lambda time: False,
     ) -> None:
         self._securities = securities
-        self.securities = securities
         self.is_warming_up = is_warming_up
         self._is_open = is_open  # whether the exchange is open at a time (regular hours)
         self._bars: dict[Symbol, DailyBar] = {}  # the latest session's bars
@@ -84,6 +85,9 @@ class TransactionHandler:
     def now(self) -> dt.datetime:
         """The algorithm's time (naive New York time)."""
         return self._clock()
+
+    def has_security(self, symbol: Symbol) -> bool:
+        return symbol in self._securities
 
     # -- requests --------------------------------------------------------------------------------
 
@@ -405,7 +409,7 @@ class SecurityTransactionManager:
                 raise TypeError(f"SubmitOrderRequest {name} must be a number, got {value!r}")
             if not math.isfinite(value):
                 raise ValueError(f"SubmitOrderRequest {name} must be finite, got {value!r}")
-        if request.symbol not in self._handler.securities:
+        if not self._handler.has_security(request.symbol):
             raise KeyError(
                 f"You haven't requested {request.symbol.value} data. Add this with "
                 "add_security() in the initialize() method."

@@ -571,8 +571,8 @@ class BacktestEngine:
             if overrides_on_data:
                 algorithm.on_data(context.current_slice)
             self._framework_data(context.current_slice)
-        # LEAN offers the open orders to the fill model again once on_data has returned.
-        self.transactions.scan()
+        # Once on_data returned LEAN applies the pending order updates and scans the open orders.
+        self.transactions.process_synchronous_events()
         if not context.warming_up:
             stamp = pd.Timestamp(session.close)
             self.equity[stamp] = algorithm.portfolio.total_portfolio_value

@@ -9,8 +9,8 @@ As LEAN's ``BacktestingTransactionHandler`` with its backtesting brokerage:
 2. ``process_fills`` runs when a session's daily bars arrive (its close): each open order asks
    the fill model whether that bar fills it; a fill is applied to the portfolio and the order
    becomes Filled. LEAN asks again (``scan``) once ``on_data`` returned and after each request.
-3. ``update_order`` and ``cancel_order`` change or cancel an open order, with LEAN's checks and
-   responses (UpdateSubmitted, CancelPending then Canceled events).
+3. ``update_order`` accepts a change of an open order, applied with the pending requests
+   (an UpdateSubmitted event); ``cancel_order`` cancels one (CancelPending, Canceled events).
 4. Every change of state is an ``OrderEvent``, recorded for the results and passed to the
    algorithm's ``on_order_event``.
 
@@ -28,6 +28,7 @@ from typing import Any
 from local_lean.buying_power import insufficient_buying_power
 from local_lean.enums import OrderStatus
 from local_lean.fills import DailyBar, EquityFillModel
+from local_lean.order_requests import OrderRequestStatus
 from local_lean.orders import (
     CLOSED_STATUSES,
     CashAmount,
@@ -81,6 +82,7 @@ class TransactionHandler:
         self._fees: dict[int, float] = {}
         self._messages: dict[int, str] = {}  # why an order is invalid or canceled
         self._fill_times: dict[int, dt.datetime] = {}  # local time of each order's fill
+        self._pending: list[UpdateOrderRequest] = []  # accepted updates not yet applied
 
     def now(self) -> dt.datetime:
         """The algorithm's time (naive New York time)."""
@@ -94,6 +96,7 @@ class TransactionHandler:
     def submit(self, request: SubmitOrderRequest) -> OrderTicket:
         """Place an order that passed the pre-order checks (or came from ``add_order``, which
         has none); returns its ticket. The request's time is UTC, as in LEAN."""
+        self._process_pending()  # LEAN processes the requests in the order they came
         security = self._securities[request.symbol]
         order = create_order(request, len(self.orders) + 1, _from_utc(request.time), security.price)
         request.order_id = order.id
@@ -122,15 +125,37 @@ class TransactionHandler:
         return ticket
 
     def update_order(self, request: UpdateOrderRequest) -> OrderResponse:
-        """Change an open order (LEAN's ``UpdateOrderRequest``): the checks, then an
-        UpdateSubmitted event. A closed order takes a new tag only, without an event."""
-        response = self._update(request)
-        request.set_response(response)
-        if response.is_success:
-            self.scan()
+        """Accept or refuse a change of an order (LEAN's ``UpdateOrderRequest``).
+
+        As in LEAN's backtests, an accepted update is answered at once (success, status
+        Processing) and applied later, when the pending requests are processed: before the
+        next order is placed, once ``on_data`` returned, or when the next bars arrive."""
+        response = self._check_update(request)
+        if response is not None:
+            request.set_response(response)
+            return response
+        response = OrderResponse(request.order_id)
+        request.set_response(response, OrderRequestStatus.PROCESSING)
+        self._pending.append(request)
         return response
 
-    def _update(self, request: UpdateOrderRequest) -> OrderResponse:
+    def process_synchronous_events(self) -> None:
+        """Apply the pending updates, each followed by a scan, then scan once more (LEAN's
+        ``ProcessSynchronousEvents``, before and after ``on_data``)."""
+        self._process_pending()
+        self.scan()
+
+    def _process_pending(self) -> None:
+        while self._pending:
+            request = self._pending.pop(0)
+            response = self._check_update(request) or self._apply_update(request)
+            request.set_response(response)
+            if response.is_success:
+                self.scan()
+
+    def _check_update(self, request: UpdateOrderRequest) -> OrderResponse | None:
+        """LEAN's checks of an update: the order exists, is open (a closed one takes a new tag
+        only), the quantity is not zero, the algorithm is not warming up."""
         codes = OrderResponseErrorCode
         order = self.orders.get(request.order_id)
         if order is None:
@@ -139,8 +164,7 @@ class TransactionHandler:
                 codes.UNABLE_TO_FIND_ORDER,
                 f"Unable to locate order with id {request.order_id}.",
             )
-        closed = order.status in CLOSED_STATUSES
-        if closed and not request.is_allowed_for_closed_order():
+        if order.status in CLOSED_STATUSES and not request.is_allowed_for_closed_order():
             return OrderResponse(
                 order.id,
                 codes.INVALID_ORDER_STATUS,
@@ -160,10 +184,16 @@ class TransactionHandler:
                 "This operation is not allowed in Initialize or during warm up: "
                 "OrderRequest.Update. Please move this code to the OnWarmupFinished() method.",
             )
-        security = self._securities[order.symbol]
+        return None
+
+    def _apply_update(self, request: UpdateOrderRequest) -> OrderResponse:
+        """Check buying power for a new quantity, apply the update, emit UpdateSubmitted."""
+        order = self.orders[request.order_id]
+        closed = order.status in CLOSED_STATUSES
         if not closed and request.quantity is not None:
             updated = copy.copy(order)
             updated.apply_update_order_request(request)
+            security = self._securities[order.symbol]
             reason = insufficient_buying_power(self._portfolio, security, updated)
             if reason:
                 message = (
@@ -173,7 +203,9 @@ class TransactionHandler:
                 )
                 self._log_error(message)
                 self._emit(order, self._clock(), message=message)
-                return OrderResponse(order.id, codes.BROKERAGE_FAILED_TO_UPDATE_ORDER, message)
+                return OrderResponse(
+                    order.id, OrderResponseErrorCode.BROKERAGE_FAILED_TO_UPDATE_ORDER, message
+                )
         order.apply_update_order_request(request)
         if not closed:
             order.status = OrderStatus.UPDATE_SUBMITTED
@@ -182,7 +214,8 @@ class TransactionHandler:
         return OrderResponse(order.id)
 
     def cancel_order(self, order_id: int, tag: str | None = None) -> OrderResponse:
-        """Cancel an open order now (LEAN's ``CancelOrderRequest``)."""
+        """Cancel an open order now (LEAN's ``CancelOrderRequest``), after the pending updates."""
+        self._process_pending()
         time = self._clock()
         order = self.orders.get(order_id)
         if order is None:
@@ -227,7 +260,7 @@ class TransactionHandler:
     def process_fills(self, bars: dict[Symbol, DailyBar]) -> None:
         """The session's bars just arrived (its close): fill the open orders they fill."""
         self._bars = bars
-        self.scan()
+        self.process_synchronous_events()
 
     def scan(self) -> None:
         """Offer every open order, oldest first, to the fill model with the latest session's bar
@@ -235,7 +268,7 @@ class TransactionHandler:
 
         LEAN scans when a session's bars arrive, again once ``on_data`` returned, and after each
         order request it processes: a Market order from ``add_order`` fills at once, and an
-        updated order meets the current bar again. A fill is stamped with the algorithm's time.
+        updated order meets the latest bar again. A fill is stamped with the algorithm's time.
         """
         now = self._clock()
         for order in list(self._open.values()):

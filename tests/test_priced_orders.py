@@ -18,6 +18,7 @@ from local_lean.fills import DailyBar, EquityFillModel
 from local_lean.order_requests import (
     CancelOrderRequest,
     OrderField,
+    OrderRequestStatus,
     SubmitOrderRequest,
     UpdateOrderFields,
     UpdateOrderRequest,
@@ -209,12 +210,14 @@ class UpdatesAndCancels(QCAlgorithm):
             fields.quantity = 20
             fields.limit_price = price * 0.6
             self.seen["update"] = self.limit.update(fields).is_success
-            self.seen["quantity"] = self.limit.quantity
-            self.seen["limit"] = self.limit.get(OrderField.LIMIT_PRICE)
+            # accepted, applied once on_data returns, as in LEAN's backtests
+            self.seen["pending"] = (self.limit.quantity, self.limit.update_requests[0].status)
             self.seen["zero"] = self.limit.update_quantity(0).error_code
             self.seen["closed"] = self.market.update_limit_price(1.0)
             self.seen["closed tag"] = self.market.update_tag("renamed").is_success
         if day == 3:
+            self.seen["applied"] = (self.limit.quantity, self.limit.update_requests[0].status)
+            self.seen["limit"] = self.limit.get(OrderField.LIMIT_PRICE)
             self.seen["cancel"] = self.limit.cancel("done").is_success
             self.seen["cancel again"] = self.limit.cancel().error_code
             self.seen["canceled time"] = self.transactions.get_order_by_id(1).canceled_time
@@ -237,7 +240,8 @@ def test_tickets_update_and_cancel_with_leans_responses_and_events():
     # a Market order from add_order is not converted: it fills at once, at the bar's close
     assert seen["market"] == (OrderStatus.FILLED, float(synthetic_bar("2021-03-01")["close"]))
     assert seen["no stop"] == "Unable to get field StopPrice on order of type Limit"
-    assert seen["update"] and seen["quantity"] == 20
+    assert seen["update"] and seen["pending"] == (10, OrderRequestStatus.PROCESSING)
+    assert seen["applied"] == (20, OrderRequestStatus.PROCESSED)
     assert seen["limit"] == pytest.approx(float(synthetic_bar("2021-03-02")["close"]) * 0.6)
     assert seen["zero"] == OrderResponseErrorCode.ORDER_QUANTITY_ZERO
     closed = seen["closed"]
@@ -392,3 +396,34 @@ class BadRequest(QCAlgorithm):
 def test_add_order_refuses_a_quantity_that_is_not_a_number():
     _, outcome = run_algorithm(BadRequest)
     assert "SubmitOrderRequest quantity must be a number, got '10'" in outcome.runtime_error
+
+
+class UpdatesInTheMorning(QCAlgorithm):
+    """Updates an open limit order at 10:00: LEAN applies it when the session's bar arrives."""
+
+    def initialize(self) -> None:
+        self.set_start_date(2021, 3, 1)
+        self.set_end_date(2021, 3, 3)
+        self.spy = self.add_equity("SPY", Resolution.DAILY).symbol
+        self.events = []
+        self.schedule.on(self.date_rules.on(2021, 3, 2), self.time_rules.at(10, 0), self.move)
+
+    def on_data(self, slice) -> None:
+        if self.time.day == 1:
+            self.ticket = self.limit_order(self.spy, 1, 1.0)  # far below the market
+
+    def move(self) -> None:
+        self.ticket.update_limit_price(10_000.0)  # any bar now fills it
+
+    def on_order_event(self, order_event) -> None:
+        self.events.append((order_event.status, order_event.utc_time, order_event.fill_price))
+
+
+def test_an_update_made_during_the_session_applies_with_the_sessions_bar():
+    algorithm, outcome = run_algorithm(UpdatesInTheMorning)
+    assert outcome.succeeded, outcome.runtime_error
+    close = dt.datetime(2021, 3, 2, 21)  # 16:00 in New York, as UTC
+    submitted, updated, filled = algorithm.events
+    assert updated[:2] == (OrderStatus.UPDATE_SUBMITTED, close)
+    # the favourable gap: a buy limit far above the market fills at the session's open
+    assert filled == (OrderStatus.FILLED, close, float(synthetic_bar("2021-03-02")["open"]))

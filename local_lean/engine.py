@@ -543,9 +543,12 @@ class BacktestEngine:
         if not dividends:
             return
         context.current_slice = Slice(context.time, TradeBars(), dividends)
+        # LEAN's time step: pending order updates are applied before and after on_data
+        self.transactions.process_synchronous_events()
         if overrides_on_data:
             algorithm.on_data(context.current_slice)
         self._framework_data(context.current_slice)
+        self.transactions.process_synchronous_events()
 
     def _close(self, session: Any, overrides_on_data: bool) -> None:
         """T's daily bars arrive: prices, fills, ``on_data``, the framework, equity."""

@@ -184,6 +184,26 @@ class Order:
         """Quantity times the order's price (LEAN's ``Order.Value``)."""
         return self.quantity * self.price
 
+    def get_default_tag(self) -> str:
+        """The tag an order placed without one gets (LEAN's: none, but for trailing stops)."""
+        return ""
+
+    def to_string(self) -> str:
+        return str(self)
+
+    def __str__(self) -> str:
+        """LEAN's ``Order.ToString`` (the broker id of a backtest is the order id)."""
+        tag = f": {self.tag}" if self.tag else ""
+        units = "unit" if self.quantity == 1 else "units"
+        return (
+            f"OrderId: {self.id} (BrokerId: {self.id}) {_status_word(self.status)} "
+            f"{_pascal(self.type.name)} order for {decimal_text(self.quantity)} {units} of "
+            f"{self.symbol.value}{tag}{self._price_text()}"
+        )
+
+    def _price_text(self) -> str:
+        return ""  # the priced orders add their prices
+
     def __repr__(self) -> str:
         return (
             f"<Order {self.id} {order_type_name(self.type)} {self.symbol.value} "
@@ -267,42 +287,42 @@ class OrderEvent:
         text = (
             f"Time: {self.utc_time:%m/%d/%Y %H:%M:%S} OrderID: {self.order_id} EventID: {self.id} "
             f"Symbol: {self.symbol.value} Status: {_status_word(self.status)} "
-            f"Quantity: {_number(self.quantity)}"
+            f"Quantity: {decimal_text(self.quantity)}"
         )
         if self.fill_quantity:
             text += (
-                f" FillQuantity: {_number(self.fill_quantity)}"
-                f" FillPrice: ${_number(_smart_rounding(self.fill_price))}"
+                f" FillQuantity: {decimal_text(self.fill_quantity)}"
+                f" FillPrice: ${decimal_text(smart_rounding(self.fill_price))}"
             )
         for label, value in (("LimitPrice", self.limit_price), ("StopPrice", self.stop_price)):
             if value is not None:
-                text += f" {label}: ${_number(_smart_rounding(value))}"
+                text += f" {label}: ${decimal_text(smart_rounding(value))}"
         if self.trailing_amount is not None:
             percentage = self.ticket is not None and bool(
                 self.ticket.submit_request.trailing_as_percentage
             )
             amount = self.trailing_amount
             text += (
-                f" TrailingAmount: {_number(amount * 100)}%"
+                f" TrailingAmount: {decimal_text(amount * 100)}%"
                 if percentage
-                else f" TrailingAmount: ${_number(amount)}"
+                else f" TrailingAmount: ${decimal_text(amount)}"
             )
         if self.trigger_price is not None:
-            text += f" TriggerPrice: ${_number(_smart_rounding(self.trigger_price))}"
+            text += f" TriggerPrice: ${decimal_text(smart_rounding(self.trigger_price))}"
         if self.order_fee.value.amount:
-            text += f" OrderFee: {_number(self.order_fee.value.amount)} USD"
+            text += f" OrderFee: {decimal_text(self.order_fee.value.amount)} USD"
         if self.message:
             text += f" Message: {self.message}"
         return text
 
 
-def _number(value: float) -> str:
+def decimal_text(value: float) -> str:
     """A number as .NET prints a decimal: no exponent, no trailing zeros."""
     text = f"{value:.12f}".rstrip("0").rstrip(".")
     return "0" if text in ("", "-0") else text
 
 
-def _smart_rounding(value: float) -> float:
+def smart_rounding(value: float) -> float:
     """LEAN's ``SmartRounding``: 4 decimals above 1000, else 7 significant digits."""
     if value > 1000:
         return round(value, 4)
@@ -523,10 +543,13 @@ class OrderTicket:
         )
 
     def __str__(self) -> str:
-        return (
-            f"{self.order_id}: {_status_word(self.status)} {order_type_name(self.order_type)} "
-            f"order for {self.quantity:g} units of {self.symbol.value}"
-        )
+        """LEAN's ``OrderTicket.ToString``: the order and how many requests were answered."""
+        requests = [self._request, *self._update_requests]
+        answered = sum(1 for request in requests if request.response is not None)
+        counts = f"Request Count: {len(requests)} Response Count: {answered}"
+        if self._order is None:
+            return f"{self.order_id}: {counts}"
+        return f"{self.order_id}: {self._order} {counts}"
 
 
 __all__ = [

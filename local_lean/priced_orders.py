@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from local_lean.order_requests import SubmitOrderRequest, UpdateOrderRequest
-from local_lean.orders import Order, OrderDirection, OrderType
+from local_lean.orders import Order, OrderDirection, OrderType, decimal_text, smart_rounding
 
 
 def _apply_base_update(order: Order, request: UpdateOrderRequest) -> None:
@@ -51,6 +51,9 @@ class LimitOrder(Order):
     def value(self) -> float:
         return _less_favourable_value(self.quantity, self.limit_price, self.price)
 
+    def _price_text(self) -> str:
+        return f" at limit {_dollars(self.limit_price)}"
+
 
 @dataclass(repr=False)
 class StopMarketOrder(Order):
@@ -64,6 +67,9 @@ class StopMarketOrder(Order):
     @property
     def value(self) -> float:
         return _less_favourable_value(self.quantity, self.stop_price, self.price)
+
+    def _price_text(self) -> str:
+        return f" at stop {_dollars(self.stop_price)}"
 
 
 @dataclass(repr=False)
@@ -83,6 +89,9 @@ class StopLimitOrder(Order):
     def value(self) -> float:
         return _less_favourable_value(self.quantity, self.limit_price, self.price)
 
+    def _price_text(self) -> str:
+        return f" at stop {_dollars(self.stop_price)} limit {_dollars(self.limit_price)}"
+
 
 @dataclass(repr=False)
 class TrailingStopOrder(StopMarketOrder):
@@ -93,6 +102,19 @@ class TrailingStopOrder(StopMarketOrder):
         super().apply_update_order_request(request)
         if request.trailing_amount is not None:
             self.trailing_amount = float(request.trailing_amount)
+
+    def get_default_tag(self) -> str:
+        return f"Trailing Amount: {self._trailing_text()}"
+
+    def _trailing_text(self) -> str:
+        if self.trailing_as_percentage:
+            # .NET multiplies decimals keeping the amount's decimal places: 0.05 -> 5.00%
+            places = len(f"{self.trailing_amount!r}".partition(".")[2].rstrip("0"))
+            return f"{self.trailing_amount * 100:.{places}f}%"
+        return f"${decimal_text(self.trailing_amount)}"
+
+    def _price_text(self) -> str:
+        return f" at stop {_dollars(self.stop_price)}. Trailing amount: {self._trailing_text()}"
 
     @staticmethod
     def calculate_stop_price(
@@ -125,6 +147,14 @@ class LimitIfTouchedOrder(Order):
     @property
     def value(self) -> float:
         return _less_favourable_value(self.quantity, self.limit_price, self.price)
+
+    def _price_text(self) -> str:
+        trigger, limit = _dollars(self.trigger_price), _dollars(self.limit_price)
+        return f" at trigger {trigger} limit {limit}"
+
+
+def _dollars(price: float) -> str:
+    return f"${decimal_text(smart_rounding(price))}"
 
 
 def create_order(

@@ -99,6 +99,7 @@ class TransactionHandler:
         self._process_pending()  # LEAN processes the requests in the order they came
         security = self._securities[request.symbol]
         order = create_order(request, len(self.orders) + 1, _from_utc(request.time), security.price)
+        order.tag = order.tag or order.get_default_tag()
         request.order_id = order.id
         ticket = OrderTicket(request, self, order)
         self.orders[order.id] = order

@@ -351,6 +351,12 @@ def test_trailing_stop_order_takes_both_of_leans_forms():
     # the stops when placed: from the price, or as given
     assert algorithm.stops == pytest.approx([algorithm.price * 0.95, algorithm.price + 2.0, 1.0])
     assert sell.get(OrderField.TRAILING_AS_PERCENTAGE) is True
+    assert sell.tag == "Trailing Amount: 5.00%"  # LEAN's default tag of a trailing stop
+    assert str(algorithm.transactions.get_order_by_id(sell.order_id)).startswith(
+        "OrderId: 1 (BrokerId: 1) Submitted TrailingStop order for -10 units of SPY: "
+        "Trailing Amount: 5.00% at stop $"
+    )
+    assert str(buy).endswith("Trailing amount: $2 Request Count: 1 Response Count: 1")
     assert buy.get(OrderField.TRAILING_AMOUNT) == 2.0 and buy.tag == "two dollars"
     assert (
         algorithm.missing == "trailing_stop_order needs trailing_amount and trailing_as_percentage"

@@ -20,15 +20,6 @@ from local_lean.order_requests import SubmitOrderRequest, UpdateOrderRequest
 from local_lean.orders import Order, OrderDirection, OrderType, decimal_text, smart_rounding
 
 
-def _apply_base_update(order: Order, request: UpdateOrderRequest) -> None:
-    if request.order_id != order.id:
-        raise ValueError("Attempted to apply updates to the incorrect order!")
-    if request.quantity is not None:
-        order.quantity = float(request.quantity)
-    if request.tag is not None:
-        order.tag = request.tag
-
-
 def _less_favourable_value(quantity: float, order_price: float, market_price: float) -> float:
     """A sale is valued at the higher price, a purchase at the lower one (LEAN's GetValue)."""
     if quantity < 0:
@@ -43,7 +34,7 @@ class LimitOrder(Order):
     limit_price: float = 0.0
 
     def apply_update_order_request(self, request: UpdateOrderRequest) -> None:
-        _apply_base_update(self, request)
+        super().apply_update_order_request(request)
         if request.limit_price is not None:
             self.limit_price = float(request.limit_price)
 
@@ -60,7 +51,7 @@ class StopMarketOrder(Order):
     stop_price: float = 0.0
 
     def apply_update_order_request(self, request: UpdateOrderRequest) -> None:
-        _apply_base_update(self, request)
+        super().apply_update_order_request(request)
         if request.stop_price is not None:
             self.stop_price = float(request.stop_price)
 
@@ -79,7 +70,7 @@ class StopLimitOrder(Order):
     stop_triggered: bool = False  # set by the fill model once the stop price was crossed
 
     def apply_update_order_request(self, request: UpdateOrderRequest) -> None:
-        _apply_base_update(self, request)
+        super().apply_update_order_request(request)
         if request.stop_price is not None:
             self.stop_price = float(request.stop_price)
         if request.limit_price is not None:
@@ -138,7 +129,7 @@ class LimitIfTouchedOrder(Order):
     trigger_touched: bool = False  # set by the fill model once the trigger price was reached
 
     def apply_update_order_request(self, request: UpdateOrderRequest) -> None:
-        _apply_base_update(self, request)
+        super().apply_update_order_request(request)
         if request.trigger_price is not None:
             self.trigger_price = float(request.trigger_price)
         if request.limit_price is not None:

@@ -745,6 +745,7 @@ class QCAlgorithm(QCAlgorithmIndicators):
         order_properties: Any = None,
     ) -> OrderTicket:
         """Buy at or below (sell at or above) `limit_price`; open until filled or canceled."""
+        _require_default_properties(order_properties)
         security = self._security_for_order(symbol)
         return self._submit(
             OrderType.LIMIT, security, quantity, tag, asynchronous, limit_price=limit_price
@@ -760,6 +761,7 @@ class QCAlgorithm(QCAlgorithmIndicators):
         order_properties: Any = None,
     ) -> OrderTicket:
         """Buy (sell) at the market once the price reaches `stop_price`."""
+        _require_default_properties(order_properties)
         security = self._security_for_order(symbol)
         return self._submit(
             OrderType.STOP_MARKET, security, quantity, tag, asynchronous, stop_price=stop_price
@@ -776,6 +778,7 @@ class QCAlgorithm(QCAlgorithmIndicators):
         order_properties: Any = None,
     ) -> OrderTicket:
         """A limit order at `limit_price` that opens once the price crosses `stop_price`."""
+        _require_default_properties(order_properties)
         security = self._security_for_order(symbol)
         return self._submit(
             OrderType.STOP_LIMIT,
@@ -798,6 +801,7 @@ class QCAlgorithm(QCAlgorithmIndicators):
         order_properties: Any = None,
     ) -> OrderTicket:
         """A limit order at `limit_price` that opens once the price touches `trigger_price`."""
+        _require_default_properties(order_properties)
         security = self._security_for_order(symbol)
         return self._submit(
             OrderType.LIMIT_IF_TOUCHED,
@@ -830,6 +834,7 @@ class QCAlgorithm(QCAlgorithmIndicators):
             values[name] = value
         if "trailing_amount" not in values or "trailing_as_percentage" not in values:
             raise TypeError("trailing_stop_order needs trailing_amount and trailing_as_percentage")
+        _require_default_properties(values.get("order_properties"))
         security = self._security_for_order(symbol)
         percentage = bool(values["trailing_as_percentage"])
         amount = values["trailing_amount"]
@@ -1146,6 +1151,16 @@ def _require_manual_universe(model: Any, method: str) -> None:
         raise NotSupportedError(
             f"{method}({type(model).__name__})",
             "only ManualUniverseSelectionModel (a fixed list of equities) is simulated",
+        )
+
+
+def _require_default_properties(order_properties: Any) -> None:
+    """Orders with prices live until filled or canceled (LEAN's default time in force); other
+    properties would change that, and are refused rather than ignored."""
+    if order_properties is not None:
+        raise NotSupportedError(
+            "order_properties on orders with prices",
+            "they are good till canceled; leave order_properties out and cancel the order",
         )
 
 

@@ -27,6 +27,7 @@ from typing import Any
 
 from local_lean.buying_power import insufficient_buying_power
 from local_lean.enums import OrderStatus
+from local_lean.errors import NotSupportedError
 from local_lean.fills import DailyBar, EquityFillModel
 from local_lean.order_requests import OrderRequestStatus
 from local_lean.orders import (
@@ -443,6 +444,11 @@ class SecurityTransactionManager:
                 raise TypeError(f"SubmitOrderRequest {name} must be a number, got {value!r}")
             if not math.isfinite(value):
                 raise ValueError(f"SubmitOrderRequest {name} must be finite, got {value!r}")
+        if request.order_properties is not None:
+            raise NotSupportedError(
+                "SubmitOrderRequest properties",
+                "orders are good till canceled; pass None and cancel the order",
+            )
         if not self._handler.has_security(request.symbol):
             raise KeyError(
                 f"You haven't requested {request.symbol.value} data. Add this with "

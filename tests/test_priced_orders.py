@@ -433,3 +433,19 @@ def test_an_update_made_during_the_session_applies_with_the_sessions_bar():
     assert updated[:2] == (OrderStatus.UPDATE_SUBMITTED, close)
     # the favourable gap: a buy limit far above the market fills at the session's open
     assert filled == (OrderStatus.FILLED, close, float(synthetic_bar("2021-03-02")["open"]))
+
+
+class WithProperties(QCAlgorithm):
+    def initialize(self) -> None:
+        self.set_start_date(2021, 3, 1)
+        self.set_end_date(2021, 3, 2)
+        self.spy = self.add_equity("SPY", Resolution.DAILY).symbol
+
+    def on_data(self, slice) -> None:
+        self.limit_order(self.spy, 1, 10.0, order_properties=object())
+
+
+def test_order_properties_are_refused_rather_than_ignored():
+    _, outcome = run_algorithm(WithProperties)
+    assert "order_properties on orders with prices is not supported" in outcome.runtime_error
+    assert "good till canceled" in outcome.runtime_error

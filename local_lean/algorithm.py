@@ -46,6 +46,7 @@ from local_lean.history import empty_history, history_frame
 from local_lean.indicators.helpers import QCAlgorithmIndicators
 from local_lean.market_data import TradeBar
 from local_lean.orders import (
+    OrderDirection,
     OrderResponse,
     OrderResponseErrorCode,
     OrderTicket,
@@ -53,6 +54,7 @@ from local_lean.orders import (
     SubmitOrderRequest,
 )
 from local_lean.portfolio import SecurityPortfolioManager
+from local_lean.priced_orders import TrailingStopOrder
 from local_lean.scheduling import DateRule, DateRules, ScheduleManager, TimeRule, TimeRules
 from local_lean.securities import Security, SecurityManager
 from local_lean.settings import AlgorithmSettings
@@ -757,7 +759,7 @@ class QCAlgorithm(QCAlgorithmIndicators):
     ) -> OrderTicket:
         """An order filled at the next market open."""
         security = self._security_for_order(symbol)
-        return self._submit(OrderType.MARKET_ON_OPEN, security, quantity, tag)
+        return self._submit(OrderType.MARKET_ON_OPEN, security, quantity, tag, asynchronous)
 
     def market_on_close_order(
         self,
@@ -769,7 +771,127 @@ class QCAlgorithm(QCAlgorithmIndicators):
     ) -> OrderTicket:
         """An order filled at the next market close; refused within 15.5 minutes of it."""
         security = self._security_for_order(symbol)
-        return self._submit(OrderType.MARKET_ON_CLOSE, security, quantity, tag)
+        return self._submit(OrderType.MARKET_ON_CLOSE, security, quantity, tag, asynchronous)
+
+    def limit_order(
+        self,
+        symbol: Any,
+        quantity: float,
+        limit_price: float,
+        asynchronous: bool = False,
+        tag: str = "",
+        order_properties: Any = None,
+    ) -> OrderTicket:
+        """Buy at or below (sell at or above) `limit_price`; open until filled or canceled."""
+        _require_default_properties(order_properties)
+        security = self._security_for_order(symbol)
+        return self._submit(
+            OrderType.LIMIT, security, quantity, tag, asynchronous, limit_price=limit_price
+        )
+
+    def stop_market_order(
+        self,
+        symbol: Any,
+        quantity: float,
+        stop_price: float,
+        asynchronous: bool = False,
+        tag: str = "",
+        order_properties: Any = None,
+    ) -> OrderTicket:
+        """Buy (sell) at the market once the price reaches `stop_price`."""
+        _require_default_properties(order_properties)
+        security = self._security_for_order(symbol)
+        return self._submit(
+            OrderType.STOP_MARKET, security, quantity, tag, asynchronous, stop_price=stop_price
+        )
+
+    def stop_limit_order(
+        self,
+        symbol: Any,
+        quantity: float,
+        stop_price: float,
+        limit_price: float,
+        asynchronous: bool = False,
+        tag: str = "",
+        order_properties: Any = None,
+    ) -> OrderTicket:
+        """A limit order at `limit_price` that opens once the price crosses `stop_price`."""
+        _require_default_properties(order_properties)
+        security = self._security_for_order(symbol)
+        return self._submit(
+            OrderType.STOP_LIMIT,
+            security,
+            quantity,
+            tag,
+            asynchronous,
+            stop_price=stop_price,
+            limit_price=limit_price,
+        )
+
+    def limit_if_touched_order(
+        self,
+        symbol: Any,
+        quantity: float,
+        trigger_price: float,
+        limit_price: float,
+        asynchronous: bool = False,
+        tag: str = "",
+        order_properties: Any = None,
+    ) -> OrderTicket:
+        """A limit order at `limit_price` that opens once the price touches `trigger_price`."""
+        _require_default_properties(order_properties)
+        security = self._security_for_order(symbol)
+        return self._submit(
+            OrderType.LIMIT_IF_TOUCHED,
+            security,
+            quantity,
+            tag,
+            asynchronous,
+            trigger_price=trigger_price,
+            limit_price=limit_price,
+        )
+
+    def trailing_stop_order(
+        self, symbol: Any, quantity: float, *args: Any, **kwargs: Any
+    ) -> OrderTicket:
+        """A stop market order whose stop trails the price by `trailing_amount` (a fraction of
+        the price when `trailing_as_percentage`). LEAN's two forms: (symbol, quantity,
+        trailing_amount, trailing_as_percentage, ...) puts the stop that far from the current
+        price; (symbol, quantity, stop_price, trailing_amount, trailing_as_percentage, ...)
+        starts at `stop_price`."""
+        names = ["trailing_amount", "trailing_as_percentage", "asynchronous", "tag"]
+        if "stop_price" in kwargs or (len(args) > 1 and not isinstance(args[1], bool)):
+            names.insert(0, "stop_price")
+        names.append("order_properties")
+        if len(args) > len(names):
+            raise TypeError(f"trailing_stop_order takes at most {len(names) + 2} arguments")
+        values = dict(zip(names, args, strict=False))
+        for name, value in kwargs.items():
+            if name not in names or name in values:
+                raise TypeError(f"trailing_stop_order got an unexpected or repeated {name!r}")
+            values[name] = value
+        if "trailing_amount" not in values or "trailing_as_percentage" not in values:
+            raise TypeError("trailing_stop_order needs trailing_amount and trailing_as_percentage")
+        _require_default_properties(values.get("order_properties"))
+        security = self._security_for_order(symbol)
+        percentage = bool(values["trailing_as_percentage"])
+        amount = values["trailing_amount"]
+        stop_price = values.get("stop_price")
+        if stop_price is None and isinstance(amount, int | float) and not isinstance(amount, bool):
+            direction = OrderDirection.BUY if quantity > 0 else OrderDirection.SELL
+            stop_price = TrailingStopOrder.calculate_stop_price(
+                security.price, amount, percentage, direction
+            )
+        return self._submit(
+            OrderType.TRAILING_STOP,
+            security,
+            quantity,
+            values.get("tag", ""),
+            values.get("asynchronous", False),
+            trailing_as_percentage=percentage,
+            trailing_amount=amount,
+            stop_price=stop_price,
+        )
 
     def order(self, symbol: Any, quantity: float, asynchronous: bool = False, tag: str = "",
               order_properties: Any = None) -> OrderTicket:  # fmt: skip
@@ -883,23 +1005,42 @@ class QCAlgorithm(QCAlgorithmIndicators):
         return self.time > next_close - MARKET_ON_CLOSE_SUBMISSION_BUFFER
 
     def _submit(
-        self, order_type: OrderType, security: Security, quantity: Any, tag: str
+        self,
+        order_type: OrderType,
+        security: Security,
+        quantity: Any,
+        tag: str,
+        asynchronous: bool = False,
+        trailing_as_percentage: bool = False,
+        **prices: float,
     ) -> OrderTicket:
         """Run LEAN's pre-order checks, then hand the order to the transaction handler."""
         if isinstance(quantity, bool) or not isinstance(quantity, int | float):
             raise TypeError(f"an order needs a number of shares, got {quantity!r}")
         if not math.isfinite(quantity):
             raise ValueError(f"an order needs a finite number of shares, got {quantity!r}")
+        for name, price in prices.items():
+            if isinstance(price, bool) or not isinstance(price, int | float):
+                raise TypeError(f"{name} must be a number, got {price!r}")
+            if not math.isfinite(price):
+                raise ValueError(f"{name} must be a finite number, got {price!r}")
         request = SubmitOrderRequest(
             order_type=order_type,
+            security_type=security.symbol.security_type,
             symbol=security.symbol,
             quantity=float(math.trunc(quantity)),  # rounded toward zero to whole shares
-            time=self.time,
+            stop_price=prices.get("stop_price", 0.0),
+            limit_price=prices.get("limit_price", 0.0),
+            trigger_price=prices.get("trigger_price", 0.0),
+            trailing_amount=prices.get("trailing_amount", 0.0),
+            trailing_as_percentage=trailing_as_percentage,
+            time=self.utc_time,  # request times are UTC, as in LEAN
             tag=tag or "",
+            asynchronous=asynchronous,
         )
         problem = self._pre_order_check(request, security)
         if problem is not None:
-            request.response = problem
+            request.set_response(problem)
             self.error(problem.error_message)
             return OrderTicket(request, None)
         handler = self._ctx.transactions
@@ -1052,6 +1193,16 @@ def _require_manual_universe(model: Any, method: str) -> None:
             f"{method}({type(model).__name__})",
             "only ManualUniverseSelectionModel, CustomUniverseSelectionModel and "
             "ScheduledUniverseSelectionModel are simulated",
+        )
+
+
+def _require_default_properties(order_properties: Any) -> None:
+    """Orders with prices live until filled or canceled (LEAN's default time in force); other
+    properties would change that, and are refused rather than ignored."""
+    if order_properties is not None:
+        raise NotSupportedError(
+            "order_properties on orders with prices",
+            "they are good till canceled; leave order_properties out and cancel the order",
         )
 
 

@@ -25,6 +25,7 @@ except ImportError:  # LEAN tolerates a missing matplotlib too
     pass
 
 from local_lean.algorithm import QCAlgorithm, UniverseSettings
+from local_lean.circular_queue import CircularQueue
 from local_lean.enums import (
     DataNormalizationMode,
     DayOfWeek,
@@ -117,6 +118,15 @@ from local_lean.margin_model import (
 )
 from local_lean.market_data import Slice, TradeBar, TradeBars
 from local_lean.object_store import ObjectStore
+from local_lean.order_requests import (
+    CancelOrderRequest,
+    OrderField,
+    OrderRequest,
+    OrderRequestStatus,
+    SubmitOrderRequest,
+    UpdateOrderFields,
+    UpdateOrderRequest,
+)
 from local_lean.orders import (
     Order,
     OrderDirection,
@@ -127,6 +137,13 @@ from local_lean.orders import (
     OrderType,
 )
 from local_lean.portfolio import SecurityPortfolioManager
+from local_lean.priced_orders import (
+    LimitIfTouchedOrder,
+    LimitOrder,
+    StopLimitOrder,
+    StopMarketOrder,
+    TrailingStopOrder,
+)
 from local_lean.quantbook import QuantBook
 from local_lean.scheduling import DateRules, TimeRules
 from local_lean.securities import Security, SecurityHolding, SecurityManager

@@ -159,6 +159,8 @@ class BacktestEngine:
             next_close_after=self.calendar.next_close_after,
             on_order_event=self._order_event,
             log_error=algorithm.error,
+            is_warming_up=lambda: self.context.warming_up,
+            is_open=self.calendar.is_open,
         )
         self.context.transactions = self.transactions
         self.budget = TimeBudget(options.time_limits, log=self._runner_log)
@@ -597,9 +599,12 @@ class BacktestEngine:
         if not dividends:
             return
         context.current_slice = Slice(context.time, TradeBars(), dividends)
+        # LEAN's time step: pending order updates are applied before and after on_data
+        self.transactions.process_synchronous_events()
         if overrides_on_data:
             algorithm.on_data(context.current_slice)
         self._framework_data(context.current_slice)
+        self.transactions.process_synchronous_events()
 
     def _close(self, session: Any, overrides_on_data: bool) -> None:
         """T's daily bars arrive: prices, fills, ``on_data``, the framework, equity."""
@@ -625,6 +630,8 @@ class BacktestEngine:
             if overrides_on_data:
                 algorithm.on_data(context.current_slice)
             self._framework_data(context.current_slice)
+        # Once on_data returned LEAN applies the pending order updates and scans the open orders.
+        self.transactions.process_synchronous_events()
         if not context.warming_up:
             stamp = pd.Timestamp(session.close)
             self.equity[stamp] = algorithm.portfolio.total_portfolio_value

@@ -8,8 +8,13 @@ every fill happens then, and is stamped with that time.
 - MarketOnOpen: fills at the open of the first bar that starts at or after the order's time
   (an order placed during a session waits for the next one).
 - MarketOnClose: fills at the close of the first session that closes after the order's time.
-- Market orders on daily-only securities never reach the fill model in a backtest: LEAN's
-  ``market_order`` converts them into one of the two above (``algorithm.py``).
+- Market orders from ``market_order`` never reach the fill model: on daily-only securities
+  LEAN converts them into one of the two above (``algorithm.py``). A Market order submitted
+  directly (``transactions.add_order``) fills at the close of the first bar that ends at most an
+  hour (LEAN's stale-price span) before the order; an older bar is stale and the order waits.
+- Limit, stop market, stop limit, trailing stop and limit-if-touched orders look at the first
+  bar that ends after the order's time, LEAN's daily-bar rules (the open for gaps, the high and
+  low for touches, the close as the current price) below.
 
 No slippage (LEAN's default slippage model is zero for equities).
 """
@@ -19,7 +24,17 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from local_lean.orders import Order, OrderType
+from local_lean.orders import Order, OrderDirection, OrderType
+from local_lean.priced_orders import (
+    LimitIfTouchedOrder,
+    LimitOrder,
+    StopLimitOrder,
+    StopMarketOrder,
+    TrailingStopOrder,
+)
+
+# LEAN's default Settings.StalePriceTimeSpan: older prices do not fill a market order.
+STALE_PRICE_SPAN = dt.timedelta(hours=1)
 
 
 @dataclass(frozen=True)
@@ -41,6 +56,7 @@ class Fill:
 
     price: float
     time: dt.datetime
+    message: str = ""
 
 
 class EquityFillModel:
@@ -56,7 +72,21 @@ class EquityFillModel:
             return self.market_on_open_fill(order, bar)
         if order.type == OrderType.MARKET_ON_CLOSE:
             return self.market_on_close_fill(order, bar, next_close_after)
-        raise ValueError(f"{order!r}: this fill model fills MarketOnOpen and MarketOnClose orders")
+        if order.type == OrderType.MARKET:
+            return self.market_fill(order, bar)
+        if bar.end <= order.time:
+            return None  # the bar holds nothing after the order: stale for every priced order
+        if isinstance(order, LimitOrder):
+            return self.limit_fill(order, bar)
+        if isinstance(order, StopLimitOrder):
+            return self.stop_limit_fill(order, bar)
+        if isinstance(order, TrailingStopOrder):
+            return self.trailing_stop_fill(order, bar)
+        if isinstance(order, StopMarketOrder):
+            return self.stop_market_fill(order, bar)
+        if isinstance(order, LimitIfTouchedOrder):
+            return self.limit_if_touched_fill(order, bar)
+        raise ValueError(f"{order!r}: this fill model does not fill {order.type.name} orders")
 
     @staticmethod
     def market_on_open_fill(order: Order, bar: DailyBar) -> Fill | None:
@@ -73,5 +103,105 @@ class EquityFillModel:
             return None
         return Fill(bar.close, bar.end)
 
+    @staticmethod
+    def market_fill(order: Order, bar: DailyBar) -> Fill | None:
+        if bar.end < order.time - STALE_PRICE_SPAN:
+            return None  # daily data never fills on a stale price: wait for a fresh bar
+        return Fill(bar.close, bar.end)
 
-__all__ = ["DailyBar", "EquityFillModel", "Fill"]
+    @staticmethod
+    def limit_fill(order: LimitOrder, bar: DailyBar) -> Fill | None:
+        limit = order.limit_price
+        if order.direction == OrderDirection.BUY and bar.low < limit:
+            if bar.open < limit:  # a favourable gap: the open is better than the limit
+                return Fill(bar.open, bar.end, _gap_message(bar, "favorable"))
+            return Fill(limit, bar.end)
+        if order.direction == OrderDirection.SELL and bar.high > limit:
+            if bar.open > limit:
+                return Fill(bar.open, bar.end, _gap_message(bar, "favorable"))
+            return Fill(limit, bar.end)
+        return None
+
+    @staticmethod
+    def stop_market_fill(order: StopMarketOrder, bar: DailyBar) -> Fill | None:
+        stop = order.stop_price
+        if order.direction == OrderDirection.SELL and bar.low <= stop:
+            if bar.open <= stop:  # an unfavourable gap: the open is worse than the stop
+                return Fill(bar.open, bar.end, _gap_message(bar, "unfavorable"))
+            return Fill(stop, bar.end)
+        if order.direction == OrderDirection.BUY and bar.high >= stop:
+            if bar.open >= stop:
+                return Fill(bar.open, bar.end, _gap_message(bar, "unfavorable"))
+            return Fill(stop, bar.end)
+        return None
+
+    @staticmethod
+    def stop_limit_fill(order: StopLimitOrder, bar: DailyBar) -> Fill | None:
+        # Once the stop is crossed the order stays a limit order; as the bar cannot tell whether
+        # its low (high) came before the stop, the close decides and the fill is no better than
+        # the bar's high (low).
+        if order.direction == OrderDirection.BUY:
+            if bar.high > order.stop_price or order.stop_triggered:
+                order.stop_triggered = True
+                if bar.close < order.limit_price:
+                    return Fill(min(bar.high, order.limit_price), bar.end)
+        elif order.direction == OrderDirection.SELL and (
+            bar.low < order.stop_price or order.stop_triggered
+        ):
+            order.stop_triggered = True
+            if bar.close > order.limit_price:
+                return Fill(max(bar.low, order.limit_price), bar.end)
+        return None
+
+    @staticmethod
+    def trailing_stop_fill(order: TrailingStopOrder, bar: DailyBar) -> Fill | None:
+        # LEAN's base FillModel: the worse of the stop and the close; an unfilled order then
+        # trails its stop behind the bar's high (a sale) or low (a purchase).
+        if order.direction == OrderDirection.SELL:
+            if bar.low <= order.stop_price:
+                return Fill(min(order.stop_price, bar.close), bar.end)
+            reference = bar.high
+            distance = reference - order.stop_price
+        elif order.direction == OrderDirection.BUY:
+            if bar.high >= order.stop_price:
+                return Fill(max(order.stop_price, bar.close), bar.end)
+            reference = bar.low
+            distance = order.stop_price - reference
+        else:
+            return None
+        amount = order.trailing_amount
+        reach = reference * amount if order.trailing_as_percentage else amount
+        if distance > reach:
+            order.stop_price = TrailingStopOrder.calculate_stop_price(
+                reference, amount, order.trailing_as_percentage, order.direction
+            )
+        return None
+
+    @staticmethod
+    def limit_if_touched_fill(order: LimitIfTouchedOrder, bar: DailyBar) -> Fill | None:
+        # Touching the trigger (the low for a purchase, the high for a sale) arms a limit order,
+        # which fills when the current price (the close) is within the limit.
+        if order.direction == OrderDirection.BUY:
+            if bar.low <= order.trigger_price or order.trigger_touched:
+                order.trigger_touched = True
+                if bar.close <= order.limit_price:
+                    return Fill(min(bar.close, order.limit_price), bar.end)
+        elif order.direction == OrderDirection.SELL and (
+            bar.high >= order.trigger_price or order.trigger_touched
+        ):
+            order.trigger_touched = True
+            if bar.close >= order.limit_price:
+                return Fill(max(bar.close, order.limit_price), bar.end)
+        return None
+
+
+def _gap_message(bar: DailyBar, kind: str) -> str:
+    """LEAN's EquityFillModel message for a fill at the open after a gap."""
+    article = "a" if kind == "favorable" else "an"
+    return (
+        f"Due to {article} {kind} gap at {bar.end:%m/%d/%Y %H:%M:%S} America/New_York, order "
+        f"filled using the open price ({bar.open:g})"
+    )
+
+
+__all__ = ["DailyBar", "EquityFillModel", "Fill", "STALE_PRICE_SPAN"]

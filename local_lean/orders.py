@@ -13,6 +13,15 @@ from enum import IntEnum
 from typing import TYPE_CHECKING
 
 from local_lean.enums import OrderStatus
+from local_lean.order_requests import (
+    CancelOrderRequest,
+    OrderField,
+    OrderRequest,
+    OrderRequestStatus,
+    SubmitOrderRequest,
+    UpdateOrderFields,
+    UpdateOrderRequest,
+)
 from local_lean.symbols import Symbol
 
 if TYPE_CHECKING:
@@ -80,7 +89,16 @@ class OrderResponseErrorCode(IntEnum):
 
 
 # The order types this runner fills; the others are LEAN's but not simulated here.
-SUPPORTED_ORDER_TYPES = (OrderType.MARKET, OrderType.MARKET_ON_OPEN, OrderType.MARKET_ON_CLOSE)
+SUPPORTED_ORDER_TYPES = (
+    OrderType.MARKET,
+    OrderType.MARKET_ON_OPEN,
+    OrderType.MARKET_ON_CLOSE,
+    OrderType.LIMIT,
+    OrderType.STOP_MARKET,
+    OrderType.STOP_LIMIT,
+    OrderType.TRAILING_STOP,
+    OrderType.LIMIT_IF_TOUCHED,
+)
 
 # Orders whose status no longer changes (LEAN's OrderStatus.IsClosed()).
 CLOSED_STATUSES = (OrderStatus.FILLED, OrderStatus.CANCELED, OrderStatus.INVALID)
@@ -119,7 +137,8 @@ OrderFee.ZERO = OrderFee(CashAmount(0.0))
 
 @dataclass
 class Order:
-    """An order and its state. ``time`` is when it was submitted (naive New York time)."""
+    """An order and its state. ``time`` is when it was submitted (naive New York time); the
+    other times are naive UTC, as LEAN's, equal to the ``utc_time`` of the event that set them."""
 
     id: int
     symbol: Symbol
@@ -131,6 +150,22 @@ class Order:
     price: float = 0.0  # the security's price when submitted, then the fill price
     last_fill_time: dt.datetime | None = None
     canceled_time: dt.datetime | None = None
+    last_update_time: dt.datetime | None = None
+
+    @property
+    def created_time(self) -> dt.datetime:
+        from local_lean.framework.insights import to_utc
+
+        return to_utc(self.time)
+
+    def apply_update_order_request(self, request: UpdateOrderRequest) -> None:
+        """Take the quantity and tag of an update (the priced orders take their prices too)."""
+        if request.order_id != self.id:
+            raise ValueError("Attempted to apply updates to the incorrect order!")
+        if request.quantity is not None:
+            self.quantity = float(request.quantity)
+        if request.tag is not None:
+            self.tag = request.tag
 
     @property
     def direction(self) -> OrderDirection:
@@ -148,6 +183,26 @@ class Order:
     def value(self) -> float:
         """Quantity times the order's price (LEAN's ``Order.Value``)."""
         return self.quantity * self.price
+
+    def get_default_tag(self) -> str:
+        """The tag an order placed without one gets (LEAN's: none, but for trailing stops)."""
+        return ""
+
+    def to_string(self) -> str:
+        return str(self)
+
+    def __str__(self) -> str:
+        """LEAN's ``Order.ToString`` (the broker id of a backtest is the order id)."""
+        tag = f": {self.tag}" if self.tag else ""
+        units = "unit" if self.quantity == 1 else "units"
+        return (
+            f"OrderId: {self.id} (BrokerId: {self.id}) {_status_word(self.status)} "
+            f"{_pascal(self.type.name)} order for {decimal_text(self.quantity)} {units} of "
+            f"{self.symbol.value}{tag}{self._price_text()}"
+        )
+
+    def _price_text(self) -> str:
+        return ""  # the priced orders add their prices
 
     def __repr__(self) -> str:
         return (
@@ -186,19 +241,6 @@ class OrderResponse:
 
 
 @dataclass
-class SubmitOrderRequest:
-    """What an order method asks the transaction handler for."""
-
-    order_type: OrderType
-    symbol: Symbol
-    quantity: float
-    time: dt.datetime
-    tag: str = ""
-    order_id: int = 0
-    response: OrderResponse | None = None
-
-
-@dataclass
 class OrderEvent:
     """A change of an order's state (LEAN's ``OrderEvent``), passed to ``on_order_event``."""
 
@@ -214,6 +256,11 @@ class OrderEvent:
     id: int = 0
     is_assignment: bool = False
     ticket: OrderTicket | None = None
+    # The order's prices when the event happened (LEAN sets those the order type has).
+    limit_price: float | None = None
+    stop_price: float | None = None
+    trigger_price: float | None = None
+    trailing_amount: float | None = None
 
     @property
     def direction(self) -> OrderDirection:
@@ -232,24 +279,105 @@ class OrderEvent:
     def fill_price_currency(self) -> str:
         return "USD"
 
+    def to_string(self) -> str:
+        return str(self)
+
     def __str__(self) -> str:
+        """LEAN's ``OrderEvent.ToString``."""
         text = (
-            f"Time: {self.utc_time:%Y-%m-%d %H:%M:%S} OrderID: {self.order_id} EventID: {self.id} "
+            f"Time: {self.utc_time:%m/%d/%Y %H:%M:%S} OrderID: {self.order_id} EventID: {self.id} "
             f"Symbol: {self.symbol.value} Status: {_status_word(self.status)} "
-            f"Quantity: {self.quantity:g}"
+            f"Quantity: {decimal_text(self.quantity)}"
         )
         if self.fill_quantity:
             text += (
-                f" FillQuantity: {self.fill_quantity:g} FillPrice: {self.fill_price:g} USD"
-                f" OrderFee: {self.order_fee.value.amount:g} USD"
+                f" FillQuantity: {decimal_text(self.fill_quantity)}"
+                f" FillPrice: ${decimal_text(smart_rounding(self.fill_price))}"
             )
+        for label, value in (("LimitPrice", self.limit_price), ("StopPrice", self.stop_price)):
+            if value is not None:
+                text += f" {label}: ${decimal_text(smart_rounding(value))}"
+        if self.trailing_amount is not None:
+            percentage = self.ticket is not None and bool(
+                self.ticket.submit_request.trailing_as_percentage
+            )
+            amount = self.trailing_amount
+            text += (
+                f" TrailingAmount: {decimal_text(amount * 100)}%"
+                if percentage
+                else f" TrailingAmount: ${decimal_text(amount)}"
+            )
+        if self.trigger_price is not None:
+            text += f" TriggerPrice: ${decimal_text(smart_rounding(self.trigger_price))}"
+        if self.order_fee.value.amount:
+            text += f" OrderFee: {decimal_text(self.order_fee.value.amount)} USD"
         if self.message:
             text += f" Message: {self.message}"
         return text
 
 
+def decimal_text(value: float) -> str:
+    """A number as .NET prints a decimal: no exponent, no trailing zeros."""
+    text = f"{value:.12f}".rstrip("0").rstrip(".")
+    return "0" if text in ("", "-0") else text
+
+
+def smart_rounding(value: float) -> float:
+    """LEAN's ``SmartRounding``: 4 decimals above 1000, else 7 significant digits."""
+    if value > 1000:
+        return round(value, 4)
+    return float(f"{value:.7g}")
+
+
 def _status_word(status: OrderStatus) -> str:
     return "".join(part.capitalize() for part in status.name.split("_"))
+
+
+def _pascal(name: str) -> str:
+    return "".join(part.capitalize() for part in name.split("_"))
+
+
+def _fields(**values: object) -> UpdateOrderFields:
+    fields = UpdateOrderFields()
+    for name, value in values.items():
+        setattr(fields, name, value)
+    return fields
+
+
+def _unable_to_find(order_id: int) -> OrderResponse:
+    return OrderResponse(
+        order_id,
+        OrderResponseErrorCode.UNABLE_TO_FIND_ORDER,
+        f"Unable to locate order with id {order_id}.",
+    )
+
+
+def _utc_now(ticket: OrderTicket) -> dt.datetime:
+    """The algorithm's UTC time; for a ticket refused before it reached the transaction handler,
+    the time of its submit request."""
+    from local_lean.framework.insights import to_utc
+
+    if ticket._handler is None:
+        return ticket.submit_request.time
+    return to_utc(ticket._handler.now())
+
+
+# Which attribute of an order (or of its submit request) each OrderField reads, by order type.
+_TICKET_FIELDS = {
+    OrderField.LIMIT_PRICE: {
+        OrderType.LIMIT: "limit_price",
+        OrderType.STOP_LIMIT: "limit_price",
+        OrderType.LIMIT_IF_TOUCHED: "limit_price",
+    },
+    OrderField.STOP_PRICE: {
+        OrderType.STOP_MARKET: "stop_price",
+        OrderType.STOP_LIMIT: "stop_price",
+        OrderType.TRAILING_STOP: "stop_price",
+    },
+    OrderField.TRIGGER_PRICE: {OrderType.LIMIT_IF_TOUCHED: "trigger_price"},
+    OrderField.TRAILING_AMOUNT: {OrderType.TRAILING_STOP: "trailing_amount"},
+    OrderField.TRAILING_AS_PERCENTAGE: {OrderType.TRAILING_STOP: "trailing_as_percentage"},
+}
 
 
 class OrderTicket:
@@ -264,6 +392,8 @@ class OrderTicket:
         self._request = request
         self._handler = handler
         self._order = order  # None when the request failed its pre-order checks
+        self._update_requests: list[UpdateOrderRequest] = []
+        self._cancel_request: CancelOrderRequest | None = None
 
     @property
     def order_id(self) -> int:
@@ -283,7 +413,16 @@ class OrderTicket:
 
     @property
     def time(self) -> dt.datetime:
-        return self._request.time
+        """The time (UTC) of the most recent request: submit, update or cancel."""
+        return self.get_most_recent_order_request().time
+
+    @property
+    def update_requests(self) -> list[UpdateOrderRequest]:
+        return list(self._update_requests)
+
+    @property
+    def cancel_request(self) -> CancelOrderRequest | None:
+        return self._cancel_request
 
     @property
     def tag(self) -> str:
@@ -326,18 +465,76 @@ class OrderTicket:
             return 0.0
         return sum(e.fill_price * e.fill_quantity for e in self.order_events) / filled
 
+    def get(self, field: OrderField) -> float:
+        """A price of the order (LEAN's ``OrderTicket.Get``): the order's current value."""
+        names = _TICKET_FIELDS.get(OrderField(field), {})
+        name = names.get(self.order_type)
+        if name is None:
+            raise ValueError(
+                f"Unable to get field {_pascal(OrderField(field).name)} on order of type "
+                f"{_pascal(self.order_type.name)}"
+            )
+        source = self._order if self._order is not None else self._request
+        return getattr(source, name)
+
+    def update(self, fields: UpdateOrderFields) -> OrderResponse:
+        """Change the open order's quantity, prices or tag; returns the update's response."""
+        request = UpdateOrderRequest(_utc_now(self), self.order_id, fields)
+        self._update_requests.append(request)
+        if self._handler is None or self._order is None:
+            request.set_response(_unable_to_find(self.order_id))
+        else:
+            self._handler.update_order(request)
+        return request.response
+
+    def update_tag(self, tag: str) -> OrderResponse:
+        return self.update(_fields(tag=tag))
+
+    def update_quantity(self, quantity: float, tag: str | None = None) -> OrderResponse:
+        return self.update(_fields(quantity=quantity, tag=tag))
+
+    def update_limit_price(self, limit_price: float, tag: str | None = None) -> OrderResponse:
+        return self.update(_fields(limit_price=limit_price, tag=tag))
+
+    def update_stop_price(self, stop_price: float, tag: str | None = None) -> OrderResponse:
+        return self.update(_fields(stop_price=stop_price, tag=tag))
+
+    def update_trigger_price(self, trigger_price: float, tag: str | None = None) -> OrderResponse:
+        return self.update(_fields(trigger_price=trigger_price, tag=tag))
+
+    def update_stop_trailing_amount(
+        self, trailing_amount: float, tag: str | None = None
+    ) -> OrderResponse:
+        return self.update(_fields(trailing_amount=trailing_amount, tag=tag))
+
     def cancel(self, tag: str | None = None) -> OrderResponse:
         """Cancel the order if it is still open (LEAN's ``OrderTicket.Cancel``)."""
-        if self._handler is None or self._order is None:
+        request = CancelOrderRequest(_utc_now(self), self.order_id, tag)
+        if (
+            self._cancel_request is not None
+            and self._cancel_request.status != OrderRequestStatus.ERROR
+        ):
             return OrderResponse(
                 self.order_id,
-                OrderResponseErrorCode.UNABLE_TO_FIND_ORDER,
-                f"Unable to locate order with id {self.order_id}.",
+                OrderResponseErrorCode.REQUEST_CANCELED,
+                f"Order {self.order_id} has already received a cancellation request.",
             )
-        return self._handler.cancel_order(self.order_id, tag)
+        self._cancel_request = request
+        if self._handler is None or self._order is None:
+            request.set_response(_unable_to_find(self.order_id))
+        else:
+            request.set_response(self._handler.cancel_order(self.order_id, tag))
+        return request.response
+
+    def get_most_recent_order_request(self) -> OrderRequest:
+        if self._cancel_request is not None:
+            return self._cancel_request
+        if self._update_requests:
+            return self._update_requests[-1]
+        return self._request
 
     def get_most_recent_order_response(self) -> OrderResponse | None:
-        return self._request.response
+        return self.get_most_recent_order_request().response
 
     def __repr__(self) -> str:
         return (
@@ -346,23 +543,30 @@ class OrderTicket:
         )
 
     def __str__(self) -> str:
-        return (
-            f"{self.order_id}: {_status_word(self.status)} {order_type_name(self.order_type)} "
-            f"order for {self.quantity:g} units of {self.symbol.value}"
-        )
+        """LEAN's ``OrderTicket.ToString``: the order and how many requests were answered."""
+        requests = [self._request, *self._update_requests]
+        answered = sum(1 for request in requests if request.response is not None)
+        counts = f"Request Count: {len(requests)} Response Count: {answered}"
+        if self._order is None:
+            return f"{self.order_id}: {counts}"
+        return f"{self.order_id}: {self._order} {counts}"
 
 
 __all__ = [
     "CLOSED_STATUSES",
+    "CancelOrderRequest",
     "CashAmount",
     "Order",
     "OrderDirection",
     "OrderEvent",
     "OrderFee",
+    "OrderField",
     "OrderResponse",
     "OrderResponseErrorCode",
     "OrderStatus",
     "OrderTicket",
     "OrderType",
     "SubmitOrderRequest",
+    "UpdateOrderFields",
+    "UpdateOrderRequest",
 ]

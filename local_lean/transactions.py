@@ -8,8 +8,10 @@ As LEAN's ``BacktestingTransactionHandler`` with its backtesting brokerage:
    Submitted.
 2. ``process_fills`` runs when a session's daily bars arrive (its close): each open order asks
    the fill model whether that bar fills it; a fill is applied to the portfolio and the order
-   becomes Filled.
-3. Every change of state is an ``OrderEvent``, recorded for the results and passed to the
+   becomes Filled. LEAN asks again (``scan``) once ``on_data`` returned and after each request.
+3. ``update_order`` accepts a change of an open order, applied with the pending requests
+   (an UpdateSubmitted event); ``cancel_order`` cancels one (CancelPending, Canceled events).
+4. Every change of state is an ``OrderEvent``, recorded for the results and passed to the
    algorithm's ``on_order_event``.
 
 ``SecurityTransactionManager`` is the algorithm's view of it (``self.transactions``).
@@ -17,13 +19,17 @@ As LEAN's ``BacktestingTransactionHandler`` with its backtesting brokerage:
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import math
 from collections.abc import Callable
 from typing import Any
 
 from local_lean.buying_power import insufficient_buying_power
 from local_lean.enums import OrderStatus
+from local_lean.errors import NotSupportedError
 from local_lean.fills import DailyBar, EquityFillModel
+from local_lean.order_requests import OrderRequestStatus
 from local_lean.orders import (
     CLOSED_STATUSES,
     CashAmount,
@@ -33,10 +39,13 @@ from local_lean.orders import (
     OrderResponse,
     OrderResponseErrorCode,
     OrderTicket,
+    OrderType,
     SubmitOrderRequest,
+    UpdateOrderRequest,
     order_type_name,
 )
 from local_lean.portfolio import SecurityPortfolioManager
+from local_lean.priced_orders import create_order
 from local_lean.securities import SecurityManager
 from local_lean.symbols import Symbol
 
@@ -53,8 +62,13 @@ class TransactionHandler:
         on_order_event: Callable[[OrderEvent], None],
         log_error: Callable[[str], None],
         fill_model: EquityFillModel | None = None,
+        is_warming_up: Callable[[], bool] = lambda: False,
+        is_open: Callable[[dt.datetime], bool] = lambda time: False,
     ) -> None:
         self._securities = securities
+        self.is_warming_up = is_warming_up
+        self._is_open = is_open  # whether the exchange is open at a time (regular hours)
+        self._bars: dict[Symbol, DailyBar] = {}  # the latest session's bars
         self._portfolio = portfolio
         self._clock = clock
         self._next_close_after = next_close_after
@@ -68,21 +82,25 @@ class TransactionHandler:
         self._events: dict[int, list[OrderEvent]] = {}
         self._fees: dict[int, float] = {}
         self._messages: dict[int, str] = {}  # why an order is invalid or canceled
+        self._fill_times: dict[int, dt.datetime] = {}  # local time of each order's fill
+        self._pending: list[UpdateOrderRequest] = []  # accepted updates not yet applied
+
+    def now(self) -> dt.datetime:
+        """The algorithm's time (naive New York time)."""
+        return self._clock()
+
+    def has_security(self, symbol: Symbol) -> bool:
+        return symbol in self._securities
 
     # -- requests --------------------------------------------------------------------------------
 
     def submit(self, request: SubmitOrderRequest) -> OrderTicket:
-        """Place an order that passed the pre-order checks; returns its ticket."""
+        """Place an order that passed the pre-order checks (or came from ``add_order``, which
+        has none); returns its ticket. The request's time is UTC, as in LEAN."""
+        self._process_pending()  # LEAN processes the requests in the order they came
         security = self._securities[request.symbol]
-        order = Order(
-            id=len(self.orders) + 1,
-            symbol=security.symbol,
-            quantity=float(request.quantity),
-            type=request.order_type,
-            time=request.time,
-            tag=request.tag,
-            price=security.price,
-        )
+        order = create_order(request, len(self.orders) + 1, _from_utc(request.time), security.price)
+        order.tag = order.tag or order.get_default_tag()
         request.order_id = order.id
         ticket = OrderTicket(request, self, order)
         self.orders[order.id] = order
@@ -96,19 +114,110 @@ class TransactionHandler:
             self._log_error(message)
             order.status = OrderStatus.INVALID
             self._messages[order.id] = message
-            request.response = OrderResponse(
-                order.id, OrderResponseErrorCode.INSUFFICIENT_BUYING_POWER, message
+            request.set_response(
+                OrderResponse(order.id, OrderResponseErrorCode.INSUFFICIENT_BUYING_POWER, message)
             )
-            self._emit(order, request.time, message=message)
+            self._emit(order, order.time, message=message)
             return ticket
-        request.response = OrderResponse(order.id)
+        request.set_response(OrderResponse(order.id))
         order.status = OrderStatus.SUBMITTED
         self._open[order.id] = order
-        self._emit(order, request.time)
+        self._emit(order, order.time)
+        self.scan()
         return ticket
 
+    def update_order(self, request: UpdateOrderRequest) -> OrderResponse:
+        """Accept or refuse a change of an order (LEAN's ``UpdateOrderRequest``).
+
+        As in LEAN's backtests, an accepted update is answered at once (success, status
+        Processing) and applied later, when the pending requests are processed: before the
+        next order is placed, once ``on_data`` returned, or when the next bars arrive."""
+        response = self._check_update(request)
+        if response is not None:
+            request.set_response(response)
+            return response
+        response = OrderResponse(request.order_id)
+        request.set_response(response, OrderRequestStatus.PROCESSING)
+        self._pending.append(request)
+        return response
+
+    def process_synchronous_events(self) -> None:
+        """Apply the pending updates, each followed by a scan, then scan once more (LEAN's
+        ``ProcessSynchronousEvents``, before and after ``on_data``)."""
+        self._process_pending()
+        self.scan()
+
+    def _process_pending(self) -> None:
+        while self._pending:
+            request = self._pending.pop(0)
+            response = self._check_update(request) or self._apply_update(request)
+            request.set_response(response)
+            if response.is_success:
+                self.scan()
+
+    def _check_update(self, request: UpdateOrderRequest) -> OrderResponse | None:
+        """LEAN's checks of an update: the order exists, is open (a closed one takes a new tag
+        only), the quantity is not zero, the algorithm is not warming up."""
+        codes = OrderResponseErrorCode
+        order = self.orders.get(request.order_id)
+        if order is None:
+            return OrderResponse(
+                request.order_id,
+                codes.UNABLE_TO_FIND_ORDER,
+                f"Unable to locate order with id {request.order_id}.",
+            )
+        if order.status in CLOSED_STATUSES and not request.is_allowed_for_closed_order():
+            return OrderResponse(
+                order.id,
+                codes.INVALID_ORDER_STATUS,
+                f"Unable to update order with id {order.id} because it already has "
+                f"{_word(order.status)} status.",
+            )
+        if request.quantity is not None and request.quantity == 0:
+            return OrderResponse(
+                order.id,
+                codes.ORDER_QUANTITY_ZERO,
+                f"Unable to update order with id {order.id} that has zero quantity.",
+            )
+        if self.is_warming_up():
+            return OrderResponse(
+                order.id,
+                codes.ALGORITHM_WARMING_UP,
+                "This operation is not allowed in Initialize or during warm up: "
+                "OrderRequest.Update. Please move this code to the OnWarmupFinished() method.",
+            )
+        return None
+
+    def _apply_update(self, request: UpdateOrderRequest) -> OrderResponse:
+        """Check buying power for a new quantity, apply the update, emit UpdateSubmitted."""
+        order = self.orders[request.order_id]
+        closed = order.status in CLOSED_STATUSES
+        if not closed and request.quantity is not None:
+            updated = copy.copy(order)
+            updated.apply_update_order_request(request)
+            security = self._securities[order.symbol]
+            reason = insufficient_buying_power(self._portfolio, security, updated)
+            if reason:
+                message = (
+                    f"Brokerage failed to update order with id: {order.id}, Symbol: "
+                    f"{order.symbol.value}, Insufficient buying power to complete order, "
+                    f"Reason: {reason}."
+                )
+                self._log_error(message)
+                self._emit(order, self._clock(), message=message)
+                return OrderResponse(
+                    order.id, OrderResponseErrorCode.BROKERAGE_FAILED_TO_UPDATE_ORDER, message
+                )
+        order.apply_update_order_request(request)
+        if not closed:
+            order.status = OrderStatus.UPDATE_SUBMITTED
+            order.last_update_time = _to_utc(self._clock())
+            self._emit(order, self._clock())
+        return OrderResponse(order.id)
+
     def cancel_order(self, order_id: int, tag: str | None = None) -> OrderResponse:
-        """Cancel an open order now (LEAN's ``CancelOrderRequest``)."""
+        """Cancel an open order now (LEAN's ``CancelOrderRequest``), after the pending updates."""
+        self._process_pending()
         time = self._clock()
         order = self.orders.get(order_id)
         if order is None:
@@ -125,8 +234,13 @@ class TransactionHandler:
             return OrderResponse(order_id, OrderResponseErrorCode.INVALID_ORDER_STATUS, message)
         if tag is not None:
             order.tag = tag
+        # LEAN first tells the algorithm that the cancellation is pending, then that it is done.
+        order.status = OrderStatus.CANCEL_PENDING
+        self._emit(order, time)
+        if order.status != OrderStatus.CANCEL_PENDING:
+            return OrderResponse(order_id)  # filled or canceled by a handler of the event
         order.status = OrderStatus.CANCELED
-        order.canceled_time = time
+        order.canceled_time = _to_utc(time)
         self._open.pop(order.id, None)
         self._messages[order.id] = "Canceled by the algorithm"
         self._emit(order, time, message="Canceled by the algorithm")
@@ -146,25 +260,49 @@ class TransactionHandler:
         return list(self._open.values())
 
     def process_fills(self, bars: dict[Symbol, DailyBar]) -> None:
-        """Fill the open orders that the session's bars (just arrived) fill, oldest first."""
+        """The session's bars just arrived (its close): fill the open orders they fill."""
+        self._bars = bars
+        self.process_synchronous_events()
+
+    def scan(self) -> None:
+        """Offer every open order, oldest first, to the fill model with the latest session's bar
+        of its security (LEAN's ``BacktestingBrokerage.Scan``).
+
+        LEAN scans when a session's bars arrive, again once ``on_data`` returned, and after each
+        order request it processes: a Market order from ``add_order`` fills at once, and an
+        updated order meets the latest bar again. A fill is stamped with the algorithm's time.
+        """
+        now = self._clock()
         for order in list(self._open.values()):
-            bar = bars.get(order.symbol)
+            if order.id not in self._open:
+                continue
+            bar = self._bars.get(order.symbol)
             if bar is None:
                 continue  # no data this session: the order waits for the security's next bar
-            fill = self.fill_model.fill(order, bar, self._next_close_after(order.time))
-            if fill is None:
+            # LEAN fills only while the exchange is open, or on the day of the daily bar.
+            if now.date() != bar.end.date() and not self._is_open(now):
                 continue
-            fee = self._portfolio.fee_model.fee(order.quantity, fill.price)
-            order.status = OrderStatus.FILLED
-            del self._open[order.id]
-            order.price = fill.price
-            order.last_fill_time = fill.time
-            self._fees[order.id] = fee
-            event = self._emit(
-                order, fill.time, fill_price=fill.price, fill_quantity=order.quantity, fee=fee
-            )
-            self._portfolio.process_fills([event])
-            self._on_order_event(event)
+            # An order is not offered to the fill model in the time step it was placed
+            # (Market orders excepted).
+            if order.time == now and order.type != OrderType.MARKET:
+                continue
+            fill = self.fill_model.fill(order, bar, self._next_close_after(order.time))
+            if fill is not None:
+                self._fill(order, fill.price, now, fill.message)
+
+    def _fill(self, order: Order, price: float, time: dt.datetime, message: str) -> None:
+        fee = self._portfolio.fee_model.fee(order.quantity, price)
+        order.status = OrderStatus.FILLED
+        del self._open[order.id]
+        order.price = price
+        order.last_fill_time = _to_utc(time)
+        self._fill_times[order.id] = time
+        self._fees[order.id] = fee
+        event = self._emit(
+            order, time, fill_price=price, fill_quantity=order.quantity, fee=fee, message=message
+        )
+        self._portfolio.process_fills([event])
+        self._on_order_event(event)
 
     # -- events ----------------------------------------------------------------------------------
 
@@ -195,6 +333,11 @@ class TransactionHandler:
             message=message,
             id=count,
             ticket=ticket,
+            # the order's current prices, as LEAN sets them on every event
+            limit_price=getattr(order, "limit_price", None),
+            stop_price=getattr(order, "stop_price", None),
+            trigger_price=getattr(order, "trigger_price", None),
+            trailing_amount=getattr(order, "trailing_amount", None),
         )
         events.append(event)
         record: dict[str, Any] = {
@@ -226,7 +369,7 @@ class TransactionHandler:
                 "time": order.time,
                 "quantity": order.quantity,
                 "fill_price": order.price if order.status == OrderStatus.FILLED else 0.0,
-                "fill_time": order.last_fill_time,
+                "fill_time": self._fill_times.get(order.id),
                 "fee": self._fees.get(order.id, 0.0),
                 "status": order.status.name.lower(),
                 "tag": order.tag,
@@ -284,14 +427,62 @@ class SecurityTransactionManager:
         """Unfilled quantity of the open orders, of one symbol or matching a ticket predicate."""
         return sum(t.quantity_remaining for t in self.get_open_order_tickets(filter))
 
+    def add_order(self, request: SubmitOrderRequest) -> OrderTicket:
+        """Submit an order request as built by the algorithm. As in LEAN it skips the order
+        methods' pre-order checks (a Market order stays a Market order)."""
+        if not isinstance(request, SubmitOrderRequest):
+            raise TypeError(f"add_order takes a SubmitOrderRequest, got {request!r}")
+        if self._handler.is_warming_up():
+            raise RuntimeError(
+                "Error: ALGORITHM_WARMING_UP - This operation is not allowed in Initialize or "
+                "during warm up: OrderRequest.Submit. Please move this code to the "
+                "on_warmup_finished() method."
+            )
+        for name in ("quantity", "stop_price", "limit_price", "trigger_price", "trailing_amount"):
+            value = getattr(request, name)
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise TypeError(f"SubmitOrderRequest {name} must be a number, got {value!r}")
+            if not math.isfinite(value):
+                raise ValueError(f"SubmitOrderRequest {name} must be finite, got {value!r}")
+        if request.order_properties is not None:
+            raise NotSupportedError(
+                "SubmitOrderRequest properties",
+                "orders are good till canceled; pass None and cancel the order",
+            )
+        if not self._handler.has_security(request.symbol):
+            raise KeyError(
+                f"You haven't requested {request.symbol.value} data. Add this with "
+                "add_security() in the initialize() method."
+            )
+        return self._handler.submit(request)
+
+    def update_order(self, request: UpdateOrderRequest) -> OrderTicket | None:
+        """Process an update request; returns the order's ticket (None for an unknown id)."""
+        ticket = self._handler.tickets.get(request.order_id)
+        if ticket is None:
+            request.set_response(
+                OrderResponse(
+                    request.order_id,
+                    OrderResponseErrorCode.UNABLE_TO_FIND_ORDER,
+                    f"Unable to locate order with id {request.order_id}.",
+                )
+            )
+            return None
+        ticket._update_requests.append(request)
+        self._handler.update_order(request)
+        return ticket
+
     def cancel_order(self, order_id: int, order_tag: str | None = None) -> OrderResponse:
+        ticket = self._handler.tickets.get(order_id)
+        if ticket is not None:
+            return ticket.cancel(order_tag)  # the ticket keeps the cancel request, as LEAN's
         return self._handler.cancel_order(order_id, order_tag)
 
     def cancel_open_orders(self, symbol: Any = None, tag: str | None = None) -> list[OrderTicket]:
         """Cancel every open order (of one symbol); returns their tickets."""
         tickets = self.get_open_order_tickets(symbol)
         for ticket in tickets:
-            self._handler.cancel_order(ticket.order_id, tag)
+            ticket.cancel(tag)
         return tickets
 
     def wait_for_order(self, order_id: int) -> bool:
@@ -323,6 +514,14 @@ def _to_utc(time: dt.datetime) -> dt.datetime:
     from local_lean.framework.insights import to_utc
 
     return to_utc(time)
+
+
+def _from_utc(time: dt.datetime) -> dt.datetime:
+    """Naive UTC (or an aware time) -> naive New York time."""
+    from local_lean.framework.insights import NEW_YORK, UTC
+
+    aware = time if time.tzinfo is not None else time.replace(tzinfo=UTC)
+    return aware.astimezone(NEW_YORK).replace(tzinfo=None)
 
 
 def _word(status: OrderStatus) -> str:

@@ -39,6 +39,8 @@ KNOWN_DIFFERENCES = {
         "samples' dates moves it that much with one sample more or less (cause not found)"
     ],
     "risk_parity_portfolio": [],
+    "stop_limit_order": [],
+    "update_order": [],
 }
 
 

@@ -194,8 +194,9 @@ def test_transactions_list_and_cancel_open_orders():
     assert outcome.succeeded, outcome.runtime_error
     assert algorithm.seen["open"] == [1] and algorithm.seen["by id"] == "entry"
     assert algorithm.seen["canceled"] == [1] and algorithm.seen["open after"] == []
-    assert algorithm.seen["again"] == "INVALID_ORDER_STATUS"
-    assert algorithm.events == ["SUBMITTED", "CANCELED"]
+    # cancel_open_orders cancels through the ticket, as LEAN's: a second request is refused
+    assert algorithm.seen["again"] == "REQUEST_CANCELED"
+    assert algorithm.events == ["SUBMITTED", "CANCEL_PENDING", "CANCELED"]
     (order,) = outcome.record.orders
     assert order["status"] == "canceled" and order["fill_time"] is None
     assert not algorithm.portfolio.invested

@@ -20,6 +20,7 @@ import pytest
 import local_lean.algorithm_imports as algorithm_imports
 from local_lean import enums
 from local_lean.algorithm import InsightManager, QCAlgorithm, UniverseSettings, _History
+from local_lean.circular_queue import CircularQueue
 from local_lean.framework import (
     EqualWeightingPortfolioConstructionModel,
     ExecutionModel,
@@ -99,6 +100,15 @@ from local_lean.margin_model import (
 )
 from local_lean.market_data import Slice, TradeBar, TradeBars
 from local_lean.object_store import ObjectStore
+from local_lean.order_requests import (
+    CancelOrderRequest,
+    OrderField,
+    OrderRequest,
+    OrderRequestStatus,
+    SubmitOrderRequest,
+    UpdateOrderFields,
+    UpdateOrderRequest,
+)
 from local_lean.orders import (
     Order,
     OrderDirection,
@@ -109,6 +119,13 @@ from local_lean.orders import (
     OrderType,
 )
 from local_lean.portfolio import SecurityPortfolioManager
+from local_lean.priced_orders import (
+    LimitIfTouchedOrder,
+    LimitOrder,
+    StopLimitOrder,
+    StopMarketOrder,
+    TrailingStopOrder,
+)
 from local_lean.quantbook import QuantBook
 from local_lean.scheduling import DateRules, ScheduleManager, TimeRules
 from local_lean.securities import Security, SecurityHolding, SecurityManager
@@ -215,6 +232,17 @@ CLASSES = [
     (Order, "QuantConnect.Orders.Order"),
     (OrderEvent, "QuantConnect.Orders.OrderEvent"),
     (OrderResponse, "QuantConnect.Orders.OrderResponse"),
+    (OrderRequest, "QuantConnect.Orders.OrderRequest"),
+    (SubmitOrderRequest, "QuantConnect.Orders.SubmitOrderRequest"),
+    (UpdateOrderRequest, "QuantConnect.Orders.UpdateOrderRequest"),
+    (CancelOrderRequest, "QuantConnect.Orders.CancelOrderRequest"),
+    (UpdateOrderFields, "QuantConnect.Orders.UpdateOrderFields"),
+    (LimitOrder, "QuantConnect.Orders.LimitOrder"),
+    (StopMarketOrder, "QuantConnect.Orders.StopMarketOrder"),
+    (StopLimitOrder, "QuantConnect.Orders.StopLimitOrder"),
+    (TrailingStopOrder, "QuantConnect.Orders.TrailingStopOrder"),
+    (LimitIfTouchedOrder, "QuantConnect.Orders.LimitIfTouchedOrder"),
+    (CircularQueue, "QuantConnect.Util.CircularQueue"),
     (SecurityTransactionManager, "QuantConnect.Securities.SecurityTransactionManager"),
     (AlgorithmSettings, "QuantConnect.AlgorithmSettings"),
     (UniverseSettings, "QuantConnect.Data.UniverseSelection.UniverseSettings"),
@@ -292,6 +320,8 @@ ENUMS = [
     (OrderType, "QuantConnect.Orders.OrderType"),
     (OrderDirection, "QuantConnect.Orders.OrderDirection"),
     (OrderResponseErrorCode, "QuantConnect.Orders.OrderResponseErrorCode"),
+    (OrderField, "QuantConnect.Orders.OrderField"),
+    (OrderRequestStatus, "QuantConnect.Orders.OrderRequestStatus"),
     (enums.PortfolioBias, "QuantConnect.Algorithm.Framework.Portfolio.PortfolioBias"),
     (MovingAverageType, "QuantConnect.Indicators.MovingAverageType"),
     (IndicatorStatus, "QuantConnect.Indicators.IndicatorStatus"),

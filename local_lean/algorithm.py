@@ -20,6 +20,7 @@ from typing import Any
 import pandas as pd
 
 from local_lean.buying_power import zero_price_message
+from local_lean.consolidators.algorithm import QCAlgorithmConsolidators
 from local_lean.data import map_file_provider
 from local_lean.enums import DataNormalizationMode, InsightDirection, Resolution, SecurityType
 from local_lean.errors import NotSupportedError
@@ -199,11 +200,12 @@ def _date_from(value: Any, *more: int) -> dt.datetime:
     raise TypeError(f"expected a date or (year, month, day), got {value!r}")
 
 
-class QCAlgorithm(QCAlgorithmIndicators):
+class QCAlgorithm(QCAlgorithmIndicators, QCAlgorithmConsolidators):
     """Base class of algorithms: subclass it and write ``initialize``.
 
     The indicator helpers (``self.sma``, ``register_indicator``...) come from
-    local_lean/indicators/helpers.py."""
+    local_lean/indicators/helpers.py, ``subscription_manager`` and the consolidator helpers
+    from local_lean/consolidators/algorithm.py."""
 
     def __init__(self) -> None:
         self._context: AlgorithmContext | None = None

@@ -25,6 +25,17 @@ except ImportError:  # LEAN tolerates a missing matplotlib too
     pass
 
 from local_lean.algorithm import QCAlgorithm, UniverseSettings
+from local_lean.consolidators import (
+    BarDirection,
+    ClassicRenkoConsolidator,
+    RangeBar,
+    RangeConsolidator,
+    RenkoBar,
+    RenkoType,
+    SubscriptionDataConfig,
+    SubscriptionManager,
+    TickType,
+)
 from local_lean.enums import (
     DataNormalizationMode,
     DayOfWeek,

@@ -36,6 +36,7 @@ import pandas as pd
 
 from local_lean.algorithm import AlgorithmContext, QCAlgorithm, bind_algorithm, record_insights
 from local_lean.capacity import CapacityStatistics, estimate_capacity, fills_from_orders
+from local_lean.consolidators import feed_consolidators
 from local_lean.data import dividend_rows_of, open_price_source
 from local_lean.errors import AlgorithmError, LocalLeanError
 from local_lean.fills import DailyBar
@@ -564,6 +565,8 @@ class BacktestEngine:
         self.transactions.process_fills(daily_bars)
         # LEAN updates the indicators registered for automatic updates before on_data.
         feed_registered_indicators(algorithm, daily_bars)
+        # And the consolidators added through subscription_manager, also before on_data.
+        feed_consolidators(algorithm, daily_bars)
         if bars:
             context.current_slice = Slice(session.close, bars)
             if overrides_on_data:

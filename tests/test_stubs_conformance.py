@@ -20,6 +20,19 @@ import pytest
 import local_lean.algorithm_imports as algorithm_imports
 from local_lean import enums
 from local_lean.algorithm import InsightManager, QCAlgorithm, UniverseSettings, _History
+from local_lean.consolidators import (
+    BarDirection,
+    ClassicRenkoConsolidator,
+    ConsolidatorBase,
+    RangeBar,
+    RangeConsolidator,
+    RenkoBar,
+    RenkoType,
+    SubscriptionDataConfig,
+    SubscriptionManager,
+    TickType,
+)
+from local_lean.consolidators.subscriptions import SubscriptionDataConfigService
 from local_lean.framework import (
     EqualWeightingPortfolioConstructionModel,
     ExecutionModel,
@@ -113,6 +126,8 @@ STUB_FILES = [
     "Securities/Equity/__init__.pyi",
     "Data/__init__.pyi",
     "Data/Market/__init__.pyi",
+    "Data/Consolidators/__init__.pyi",
+    "Interfaces/__init__.pyi",
     "Data/UniverseSelection/__init__.pyi",
     "Orders/__init__.pyi",
     "Util/__init__.pyi",
@@ -124,7 +139,13 @@ SYSTEM_STUB_FILE = "System/__init__.pyi"
 
 # The stubs write the non-generic IndicatorBase (a WindowBase, with current, previous, window)
 # as an alias of typing.Any; follow it to WindowBase.
-STUB_ALIASES = {"QuantConnect_Indicators_IndicatorBase": "QuantConnect.Indicators.WindowBase"}
+STUB_ALIASES = {
+    "QuantConnect_Indicators_IndicatorBase": "QuantConnect.Indicators.WindowBase",
+    # The non-generic ClassicRenkoConsolidator, likewise: a BaseTimelessConsolidator.
+    "QuantConnect_Data_Consolidators_ClassicRenkoConsolidator": (
+        "QuantConnect.Data.Consolidators.BaseTimelessConsolidator"
+    ),
+}
 
 # Our class -> the LEAN class (module-qualified) whose members it must stay within.
 CLASSES = [
@@ -223,6 +244,17 @@ CLASSES = [
     (BollingerBands, "QuantConnect.Indicators.BollingerBands"),
     (TrueRange, "QuantConnect.Indicators.TrueRange"),
     (AverageTrueRange, "QuantConnect.Indicators.AverageTrueRange"),
+    (ConsolidatorBase, "QuantConnect.Data.Consolidators.ConsolidatorBase"),
+    (ClassicRenkoConsolidator, "QuantConnect.Data.Consolidators.ClassicRenkoConsolidator"),
+    (RangeConsolidator, "QuantConnect.Data.Consolidators.RangeConsolidator"),
+    (RenkoBar, "QuantConnect.Data.Market.RenkoBar"),
+    (RangeBar, "QuantConnect.Data.Market.RangeBar"),
+    (SubscriptionManager, "QuantConnect.Data.SubscriptionManager"),
+    (SubscriptionDataConfig, "QuantConnect.Data.SubscriptionDataConfig"),
+    (
+        SubscriptionDataConfigService,
+        "QuantConnect.Interfaces.ISubscriptionDataConfigService",
+    ),
 ]
 
 ENUMS = [
@@ -239,6 +271,9 @@ ENUMS = [
     (enums.PortfolioBias, "QuantConnect.Algorithm.Framework.Portfolio.PortfolioBias"),
     (MovingAverageType, "QuantConnect.Indicators.MovingAverageType"),
     (IndicatorStatus, "QuantConnect.Indicators.IndicatorStatus"),
+    (RenkoType, "QuantConnect.Data.Market.RenkoType"),
+    (BarDirection, "QuantConnect.Data.Market.BarDirection"),
+    (TickType, "QuantConnect.TickType"),
 ]
 
 # Python's own protocol methods and what a Python base class (str, list, dict) brings along.

@@ -27,7 +27,10 @@ except ImportError:  # LEAN tolerates a missing matplotlib too
 from local_lean.algorithm import QCAlgorithm, UniverseSettings
 from local_lean.consolidators import (
     BarDirection,
+    Calendar,
+    CalendarInfo,
     ClassicRenkoConsolidator,
+    IdentityDataConsolidator,
     RangeBar,
     RangeConsolidator,
     RenkoBar,
@@ -35,6 +38,7 @@ from local_lean.consolidators import (
     SubscriptionDataConfig,
     SubscriptionManager,
     TickType,
+    TradeBarConsolidator,
 )
 from local_lean.enums import (
     DataNormalizationMode,

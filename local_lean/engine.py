@@ -36,7 +36,7 @@ import pandas as pd
 
 from local_lean.algorithm import AlgorithmContext, QCAlgorithm, bind_algorithm, record_insights
 from local_lean.capacity import CapacityStatistics, estimate_capacity, fills_from_orders
-from local_lean.consolidators import feed_consolidators
+from local_lean.consolidators import feed_consolidators, scan_past_consolidators
 from local_lean.data import dividend_rows_of, open_price_source
 from local_lean.errors import AlgorithmError, LocalLeanError
 from local_lean.fills import DailyBar
@@ -541,6 +541,7 @@ class BacktestEngine:
                 )
         if not dividends:
             return
+        scan_past_consolidators(algorithm, context.time)  # consolidators due before this slice
         context.current_slice = Slice(context.time, TradeBars(), dividends)
         if overrides_on_data:
             algorithm.on_data(context.current_slice)
@@ -549,6 +550,8 @@ class BacktestEngine:
     def _close(self, session: Any, overrides_on_data: bool) -> None:
         """T's daily bars arrive: prices, fills, ``on_data``, the framework, equity."""
         algorithm, context = self.algorithm, self.context
+        # LEAN first scans the consolidators whose bars ended before this slice.
+        scan_past_consolidators(algorithm, session.close)
         bars = TradeBars()
         daily_bars: dict[Symbol, DailyBar] = {}
         start = dt.datetime.combine(session.date, dt.time())

@@ -22,8 +22,11 @@ from local_lean import enums
 from local_lean.algorithm import InsightManager, QCAlgorithm, UniverseSettings, _History
 from local_lean.consolidators import (
     BarDirection,
+    Calendar,
+    CalendarInfo,
     ClassicRenkoConsolidator,
     ConsolidatorBase,
+    IdentityDataConsolidator,
     RangeBar,
     RangeConsolidator,
     RenkoBar,
@@ -31,6 +34,7 @@ from local_lean.consolidators import (
     SubscriptionDataConfig,
     SubscriptionManager,
     TickType,
+    TradeBarConsolidator,
 )
 from local_lean.consolidators.subscriptions import SubscriptionDataConfigService
 from local_lean.framework import (
@@ -247,6 +251,10 @@ CLASSES = [
     (ConsolidatorBase, "QuantConnect.Data.Consolidators.ConsolidatorBase"),
     (ClassicRenkoConsolidator, "QuantConnect.Data.Consolidators.ClassicRenkoConsolidator"),
     (RangeConsolidator, "QuantConnect.Data.Consolidators.RangeConsolidator"),
+    (TradeBarConsolidator, "QuantConnect.Data.Consolidators.TradeBarConsolidator"),
+    (IdentityDataConsolidator, "QuantConnect.Data.Consolidators.IdentityDataConsolidator"),
+    (Calendar, "QuantConnect.Data.Consolidators.Calendar"),
+    (CalendarInfo, "QuantConnect.Data.Consolidators.CalendarInfo"),
     (RenkoBar, "QuantConnect.Data.Market.RenkoBar"),
     (RangeBar, "QuantConnect.Data.Market.RangeBar"),
     (SubscriptionManager, "QuantConnect.Data.SubscriptionManager"),

@@ -11,12 +11,32 @@ consolidators before the slice reaches the algorithm.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from enum import IntEnum
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from local_lean.enums import DataNormalizationMode, Resolution, SecurityType
 from local_lean.market_data import TradeBar
 from local_lean.symbols import Symbol
+
+# A daily subscription's increment: LEAN's least scan interval for its consolidators.
+_DATA_INCREMENT = dt.timedelta(days=1)
+_ONE_DAY = dt.timedelta(days=1)
+
+
+_NEW_YORK = ZoneInfo("America/New_York")
+_UTC = dt.UTC
+
+
+def to_utc(local: dt.datetime) -> dt.datetime:
+    """Naive New York time (the algorithm's) -> naive UTC time."""
+    return local.replace(tzinfo=_NEW_YORK).astimezone(_UTC).replace(tzinfo=None)
+
+
+def from_utc(utc: dt.datetime) -> dt.datetime:
+    """Naive UTC time -> naive New York time (the algorithm's)."""
+    return utc.replace(tzinfo=_UTC).astimezone(_NEW_YORK).replace(tzinfo=None)
 
 
 class TickType(IntEnum):
@@ -115,10 +135,15 @@ class SubscriptionDataConfigService:
 class SubscriptionManager:
     """LEAN's ``self.subscription_manager``: subscriptions and their consolidators."""
 
-    def __init__(self, securities: Any) -> None:
+    def __init__(
+        self, securities: Any, clock: Callable[[], dt.datetime | None] = lambda: None
+    ) -> None:
         self._securities = securities
         self._configs: dict[Symbol, SubscriptionDataConfig] = {}
         self._service = SubscriptionDataConfigService(self)
+        self._clock = clock  # the algorithm's time; None while it initializes
+        self._schedules: dict[int, _ScanSchedule] = {}  # by id(consolidator)
+        self._now_utc: dt.datetime | None = None
 
     @property
     def subscription_data_config_service(self) -> SubscriptionDataConfigService:
@@ -148,6 +173,10 @@ class SubscriptionManager:
                 f"{_ticker(symbol)}"
             )
         config.consolidators.append(consolidator)
+        added_at = self._clock()
+        self._schedules[id(consolidator)] = _ScanSchedule(
+            self, consolidator, None if added_at is None else to_utc(added_at)
+        )
 
     def remove_consolidator(self, symbol: Any, consolidator: Any) -> None:
         """Stop updating `consolidator` and drop its handlers (LEAN disposes it)."""
@@ -155,6 +184,9 @@ class SubscriptionManager:
         for config in configs:
             if config is not None and consolidator in config.consolidators:
                 config.consolidators.remove(consolidator)
+        schedule = self._schedules.pop(id(consolidator), None)
+        if schedule is not None:
+            schedule.disposed = True
         dispose = getattr(consolidator, "dispose", None)
         if callable(dispose):
             dispose()
@@ -168,7 +200,32 @@ class SubscriptionManager:
             config = self._configs[security.symbol] = SubscriptionDataConfig(security.symbol)
         return config
 
+    def _scan_past(self, slice_time: dt.datetime, set_time: Callable[[dt.datetime], None]) -> None:
+        """LEAN's ScanPastConsolidators: before a slice's data, scan each consolidator whose
+        scan time is before the slice, at that time (the algorithm's clock is set to it), in
+        the order of their scan times."""
+        slice_utc = to_utc(slice_time)
+        for schedule in list(self._schedules.values()):
+            if schedule.scan_utc is None:  # added since the last slice
+                if schedule.added_utc is None:  # in initialize: the chain runs at midnights
+                    midnight = dt.datetime.combine(slice_time.date(), dt.time())
+                    schedule.added_utc = to_utc(midnight - _ONE_DAY)
+                self._now_utc = schedule.added_utc
+                schedule.advance()
+        while True:
+            due = [s for s in self._schedules.values() if s.scan_utc < slice_utc]
+            if not due:
+                return
+            schedule = min(due, key=lambda s: (s.scan_utc, s.number))
+            self._now_utc = schedule.scan_utc
+            local = from_utc(schedule.scan_utc)
+            set_time(local)
+            schedule.consolidator.scan(local)
+            if not schedule.disposed:
+                schedule.advance()
+
     def _feed(self, bars: dict[Symbol, TradeBar], local_time: dt.datetime) -> None:
+        self._now_utc = to_utc(local_time)
         for symbol, config in list(self._configs.items()):
             bar = bars.get(symbol)
             if bar is None:
@@ -177,6 +234,61 @@ class SubscriptionManager:
                 consolidator.update(bar)
                 # LEAN scans each consolidator once the data is through it.
                 consolidator.scan(local_time)
+
+
+class _ScanSchedule:
+    """When the engine next scans one consolidator (LEAN's ConsolidatorWrapper): at the end
+    of the bar it is building, then one bar span after each bar it produces; a day after now
+    when it has nothing to go by. Times are UTC, as LEAN keeps them (so a span of whole days
+    crosses a daylight-saving change an hour off in New York time, as in LEAN)."""
+
+    _count = 0
+
+    def __init__(
+        self, manager: SubscriptionManager, consolidator: Any, added_utc: dt.datetime | None
+    ) -> None:
+        _ScanSchedule._count += 1
+        self.number = _ScanSchedule._count  # ties scan in the order consolidators were added
+        self.manager = manager
+        self.consolidator = consolidator
+        self.added_utc = added_utc
+        self.scan_utc: dt.datetime | None = None
+        self.bar_span: dt.timedelta | None = None
+        self.disposed = False
+        consolidator.data_consolidated += self._on_consolidated
+
+    def _on_consolidated(self, sender: Any, consolidated: Any) -> None:
+        self.advance(consolidated)
+
+    def advance(self, consolidated: Any = None) -> None:
+        now = self.manager._now_utc
+        assert now is not None
+        if consolidated is None and self.scan_utc is not None and self.scan_utc > now:
+            return
+        if self.bar_span is not None:
+            reference = now if consolidated is None else to_utc(consolidated.end_time)
+            self.scan_utc = reference + self.bar_span
+        elif consolidated is not None:
+            self.bar_span = max(consolidated.end_time - consolidated.time, _DATA_INCREMENT)
+            self.scan_utc = to_utc(consolidated.end_time) + self.bar_span
+        else:
+            working = self.consolidator.working_data
+            end = None if working is None else to_utc(working.end_time)
+            self.scan_utc = end if end is not None and end > now else now + _DATA_INCREMENT
+
+
+def scan_past_consolidators(algorithm: Any, slice_time: dt.datetime) -> None:
+    """The engine's call at the start of each slice (a close, a dividend midnight), before
+    prices and fills: time-based consolidators whose bar ended before `slice_time` fire, at
+    the time they were due (the algorithm's clock shows it while their handlers run)."""
+    manager = algorithm.__dict__.get("_subscription_manager")
+    if manager is None or not manager._schedules:
+        return
+    context = algorithm._context
+    try:
+        manager._scan_past(slice_time, lambda local: setattr(context, "time", local))
+    finally:
+        context.time = slice_time
 
 
 def feed_consolidators(algorithm: Any, daily_bars: dict[Symbol, Any]) -> None:

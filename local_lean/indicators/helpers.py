@@ -447,8 +447,13 @@ class QCAlgorithmIndicators:
     def register_indicator(
         self, symbol: Any, indicator: Any, resolution: Any = None, selector: Selector = None
     ) -> None:
-        """Update `indicator` with each daily bar of `symbol`, before ``on_data``."""
+        """Update `indicator` with each daily bar of `symbol`, before ``on_data``; with a
+        consolidator (or a period over a day) in place of the resolution, with its bars."""
         _check_indicator(indicator, "register_indicator")
+        if _through_consolidator(resolution):
+            _check_selector(selector)
+            self._register_indicator_with_consolidator(symbol, indicator, resolution, selector)
+            return
         _check_daily(resolution, "register_indicator")
         _check_selector(selector)
         self._indicator_registry.register(self._indicator_symbol(symbol), indicator, selector)
@@ -641,6 +646,16 @@ def _check_daily(resolution: Any, where: str) -> None:
             "local_lean has daily bars only and does not consolidate them",
         )
     raise TypeError(f"{where}: expected a Resolution, got {resolution!r}")
+
+
+def _through_consolidator(resolution: Any) -> bool:
+    """A consolidator, or a period longer than the daily bars: register_indicator then feeds
+    the consolidated bars (local_lean/consolidators/algorithm.py)."""
+    from local_lean.consolidators.algorithm import is_consolidator
+
+    if isinstance(resolution, dt.timedelta):
+        return resolution > dt.timedelta(days=1)
+    return is_consolidator(resolution)
 
 
 def _check_indicator(indicator: Any, where: str) -> None:

@@ -76,6 +76,7 @@ from local_lean.framework.risk import (
 )
 from local_lean.framework.universe import ManualUniverseSelectionModel
 from local_lean.indicators import (
+    AutoRegressiveIntegratedMovingAverage,
     AverageTrueRange,
     BarIndicator,
     BollingerBands,

@@ -30,7 +30,11 @@ class InteractiveBrokersFeeModel:
     description = "Interactive Brokers ($0.005/share, min $1, max 0.5% of value; LEAN's default)"
 
     def fee(self, quantity: float, price: float) -> float:
-        per_share = max(0.005 * abs(quantity), 1.0)
+        per_share = 0.005 * abs(quantity)
+        # LEAN: the minimum applies first, and then the maximum is not checked (so an order
+        # of a few cheap shares still pays $1, above 0.5% of its value).
+        if per_share < 1.0:
+            return 1.0
         # LEAN computes in decimals: round away the binary noise of 0.005 x shares.
         return round(min(per_share, 0.005 * abs(quantity) * price), 10)
 

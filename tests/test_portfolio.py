@@ -19,7 +19,10 @@ def test_interactive_brokers_fees():
     fees = InteractiveBrokersFeeModel()
     assert fees.fee(10, 300.0) == 1.0  # $0.05 by the share, raised to the $1 minimum
     assert fees.fee(-1000, 50.0) == 5.0  # $0.005 a share
-    assert fees.fee(1, 10.0) == pytest.approx(0.05)  # capped at 0.5% of the order's value
+    # LEAN raises to the minimum and only otherwise caps at 0.5% of the order's value: one
+    # $10 share pays $1, 1000 shares at $0.50 pay $2.50 rather than $5.
+    assert fees.fee(1, 10.0) == 1.0
+    assert fees.fee(1000, 0.5) == pytest.approx(2.5)
 
 
 def test_basis_point_fees():

@@ -61,6 +61,7 @@ from local_lean.framework.risk import (
 )
 from local_lean.framework.universe import Grouping, ManualUniverseSelectionModel
 from local_lean.indicators import (
+    AutoRegressiveIntegratedMovingAverage,
     AverageTrueRange,
     BarIndicator,
     BollingerBands,
@@ -88,6 +89,7 @@ from local_lean.indicators import (
     SimpleMovingAverage,
     StandardDeviation,
     Sum,
+    TimeSeriesIndicator,
     TradeBarIndicator,
     TrueRange,
     Variance,
@@ -248,6 +250,11 @@ CLASSES = [
     (BollingerBands, "QuantConnect.Indicators.BollingerBands"),
     (TrueRange, "QuantConnect.Indicators.TrueRange"),
     (AverageTrueRange, "QuantConnect.Indicators.AverageTrueRange"),
+    (TimeSeriesIndicator, "QuantConnect.Indicators.TimeSeriesIndicator"),
+    (
+        AutoRegressiveIntegratedMovingAverage,
+        "QuantConnect.Indicators.AutoRegressiveIntegratedMovingAverage",
+    ),
     (ConsolidatorBase, "QuantConnect.Data.Consolidators.ConsolidatorBase"),
     (ClassicRenkoConsolidator, "QuantConnect.Data.Consolidators.ClassicRenkoConsolidator"),
     (RangeConsolidator, "QuantConnect.Data.Consolidators.RangeConsolidator"),

@@ -43,6 +43,7 @@ from local_lean.indicators.oscillators import (
     RateOfChange,
     RelativeStrengthIndex,
 )
+from local_lean.indicators.time_series import AutoRegressiveIntegratedMovingAverage
 from local_lean.indicators.volatility import (
     AverageTrueRange,
     BollingerBands,
@@ -305,6 +306,36 @@ class QCAlgorithmIndicators:
         return registry
 
     # ----- helpers that create and register an indicator ----------------------------------------
+
+    def arima(
+        self,
+        symbol: Any,
+        ar_order: int,
+        diff_order: int,
+        ma_order: int,
+        period: int,
+        *args: Any,
+        **kwargs: Any,
+    ) -> AutoRegressiveIntegratedMovingAverage:
+        """``arima(symbol, p, d, q, period, [intercept=True,] resolution=None,
+        selector=None)``: an ARIMA(p, d, q) forecast refitted on the last `period` values."""
+        intercept = True
+        if args and isinstance(args[0], bool):
+            intercept, args = args[0], args[1:]
+        intercept = kwargs.pop("intercept", intercept)
+        resolution = kwargs.pop("resolution", args[0] if args else None)
+        selector = kwargs.pop("selector", args[1] if len(args) > 1 else None)
+        if kwargs or len(args) > 2:
+            raise TypeError(
+                "arima(symbol, ar_order, diff_order, ma_order, period, [intercept,] "
+                "resolution=None, selector=None)"
+            )
+        kind = f"ARIMA({ar_order},{diff_order},{ma_order},{period})"
+        name = self._indicator_name(symbol, kind, resolution)
+        indicator = AutoRegressiveIntegratedMovingAverage(
+            name, ar_order, diff_order, ma_order, period, intercept
+        )
+        return self._initialize(indicator, symbol, resolution, selector)
 
     def sma(
         self, symbol: Any, period: int, resolution: Any = None, selector: Selector = None

@@ -31,6 +31,7 @@ KNOWN_DIFFERENCES = {
     "macd_trend": [],
     "classic_renko_consolidator": [],
     "range_consolidator": [],
+    "arima": [],
 }
 
 

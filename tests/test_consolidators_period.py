@@ -269,3 +269,17 @@ def test_consolidate_refuses_what_daily_data_cannot_give(algorithm_class, messag
     _, outcome = run_algorithm(algorithm_class)
 
     assert outcome.runtime_error is not None and message in outcome.runtime_error
+
+
+class WeeklyHelperAlgorithm(QCAlgorithm):
+    def initialize(self):
+        self.set_start_date(2020, 1, 6)
+        self.set_end_date(2020, 1, 10)
+        self.add_equity("SPY", Resolution.DAILY)
+        self.sma("SPY", 3, dt.timedelta(days=7))
+
+
+def test_an_indicator_helper_over_a_longer_period_names_the_consolidator_fix():
+    _, outcome = run_algorithm(WeeklyHelperAlgorithm)
+
+    assert "register_indicator(symbol, indicator, TradeBarConsolidator(" in outcome.runtime_error

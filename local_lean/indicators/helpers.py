@@ -671,6 +671,12 @@ def _check_daily(resolution: Any, where: str) -> None:
             f"{where} with Resolution.{resolution.name}",
             "local_lean has daily data only: leave resolution out or pass Resolution.DAILY",
         )
+    if isinstance(resolution, dt.timedelta) and resolution > dt.timedelta(days=1):
+        raise NotSupportedError(
+            f"{where} with a {resolution} period",
+            "create the indicator and feed it longer bars through a consolidator: "
+            f"self.register_indicator(symbol, indicator, TradeBarConsolidator({resolution!r}))",
+        )
     if isinstance(resolution, dt.timedelta):
         raise NotSupportedError(
             f"{where} with a {resolution} period",

@@ -34,6 +34,7 @@ from local_lean.consolidators import (
     RangeBar,
     RangeConsolidator,
     RenkoBar,
+    RenkoConsolidator,
     RenkoType,
     SubscriptionDataConfig,
     SubscriptionManager,

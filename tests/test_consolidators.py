@@ -14,6 +14,7 @@ from local_lean.consolidators import (
     RangeBar,
     RangeConsolidator,
     RenkoBar,
+    RenkoConsolidator,
     RenkoType,
 )
 from local_lean.enums import Resolution
@@ -297,3 +298,68 @@ def test_add_consolidator_refuses_what_lean_refuses(algorithm_class, message):
     _, outcome = run_algorithm(algorithm_class)
 
     assert outcome.runtime_error is not None and message in outcome.runtime_error
+
+
+# ----- RenkoConsolidator (wicked bricks) and consolidate's bar-type form -----------------------
+
+
+def test_wicked_renko_bricks_keep_their_wicks_and_reverse_past_the_last_open():
+    renko = RenkoConsolidator(1.0)
+    bricks = collect(renko)
+
+    for day, close in enumerate([10.2, 11.5, 12.3, 10.4, 9.5]):
+        renko.update(bar(close, day))
+
+    assert [(b.open, b.high, b.low, b.close) for b in bricks] == [
+        (10.0, 11.0, 10.0, 11.0),  # the first price rounds to the nearest brick, 10
+        (11.0, 12.0, 11.0, 12.0),
+        (11.0, 12.3, 10.0, 10.0),  # a reversal from the last open, 11, with the high's wick
+    ]
+    assert all(b.type == RenkoType.WICKED and b.volume == 0 for b in bricks)
+    days = [DAY + dt.timedelta(days=n) for n in range(5)]
+    assert [(b.time, b.end_time) for b in bricks] == [
+        (days[0], days[1]),
+        (days[1], days[2]),
+        (days[2], days[4]),
+    ]
+    assert renko.working_data.close == 10.0
+    with pytest.raises(ValueError, match="cannot be updated"):
+        bricks[0].update(DAY, 12.0, 0)
+
+
+def test_closest_multiple_rounds_halves_to_even_as_dotnet():
+    # The remainder, below one brick, rounds: a half goes to 0, the even neighbour.
+    assert RenkoConsolidator.get_closest_multiple(10.5, 1.0) == 10.0
+    assert RenkoConsolidator.get_closest_multiple(11.5, 1.0) == 11.0
+    assert RenkoConsolidator.get_closest_multiple(11.6, 1.0) == 12.0
+    assert RenkoConsolidator.get_closest_multiple(12.6, 0.25) == 12.5
+    with pytest.raises(ValueError, match="strictly greater than zero"):
+        RenkoConsolidator(0)
+
+
+class SizedConsolidateAlgorithm(QCAlgorithm):
+    def initialize(self):
+        self.set_start_date(2020, 1, 1)
+        self.set_end_date(2020, 3, 31)
+        self.add_equity("SPY", Resolution.DAILY)
+        self.made = {
+            RenkoBar: self.consolidate(RenkoBar, "SPY", 1.0, None, lambda bar: None),
+            RangeBar: self.consolidate(RangeBar, "SPY", 100, None, lambda bar: None),
+            TradeBar: self.consolidate(TradeBar, "SPY", 5, None, self.on_five),
+        }
+        self.fives = []
+
+    def on_five(self, bar):
+        self.fives.append(bar)
+
+
+def test_consolidate_by_bar_type_makes_leans_sized_consolidators():
+    algorithm, outcome = run_algorithm(SizedConsolidateAlgorithm)
+
+    assert outcome.runtime_error is None
+    assert isinstance(algorithm.made[RenkoBar], RenkoConsolidator)
+    assert isinstance(algorithm.made[RangeBar], RangeConsolidator)
+    assert algorithm.made[RangeBar].range == 100
+    assert algorithm.fives and all(
+        (b.end_time - b.time).days in range(4, 10) for b in algorithm.fives
+    )

@@ -30,6 +30,7 @@ from local_lean.consolidators import (
     RangeBar,
     RangeConsolidator,
     RenkoBar,
+    RenkoConsolidator,
     RenkoType,
     SubscriptionDataConfig,
     SubscriptionManager,
@@ -147,9 +148,12 @@ SYSTEM_STUB_FILE = "System/__init__.pyi"
 # as an alias of typing.Any; follow it to WindowBase.
 STUB_ALIASES = {
     "QuantConnect_Indicators_IndicatorBase": "QuantConnect.Indicators.WindowBase",
-    # The non-generic ClassicRenkoConsolidator, likewise: a BaseTimelessConsolidator.
+    # The non-generic ClassicRenkoConsolidator and RenkoConsolidator, likewise: their bases.
     "QuantConnect_Data_Consolidators_ClassicRenkoConsolidator": (
         "QuantConnect.Data.Consolidators.BaseTimelessConsolidator"
+    ),
+    "QuantConnect_Data_Consolidators_RenkoConsolidator": (
+        "QuantConnect.Data.Consolidators.ConsolidatorBase"
     ),
 }
 
@@ -258,6 +262,7 @@ CLASSES = [
     (ConsolidatorBase, "QuantConnect.Data.Consolidators.ConsolidatorBase"),
     (ClassicRenkoConsolidator, "QuantConnect.Data.Consolidators.ClassicRenkoConsolidator"),
     (RangeConsolidator, "QuantConnect.Data.Consolidators.RangeConsolidator"),
+    (RenkoConsolidator, "QuantConnect.Data.Consolidators.RenkoConsolidator"),
     (TradeBarConsolidator, "QuantConnect.Data.Consolidators.TradeBarConsolidator"),
     (IdentityDataConsolidator, "QuantConnect.Data.Consolidators.IdentityDataConsolidator"),
     (Calendar, "QuantConnect.Data.Consolidators.Calendar"),

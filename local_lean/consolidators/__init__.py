@@ -2,7 +2,8 @@
 
 - ``base``: ConsolidatorBase and the ``data_consolidated`` event (``+=`` / ``-=``).
 - ``bars``: RenkoBar and RangeBar, the bars of the timeless consolidators.
-- ``timeless``: ClassicRenkoConsolidator and RangeConsolidator (bars end on price moves).
+- ``timeless``: ClassicRenkoConsolidator, RenkoConsolidator (wicked bricks) and
+  RangeConsolidator (bars end on price moves).
 - ``period``: TradeBarConsolidator (a count of bars, a timedelta, a ``Calendar`` period) and
   IdentityDataConsolidator.
 - ``subscriptions``: ``self.subscription_manager`` (``add_consolidator``,
@@ -32,6 +33,7 @@ from local_lean.consolidators.timeless import (
     BaseTimelessConsolidator,
     ClassicRenkoConsolidator,
     RangeConsolidator,
+    RenkoConsolidator,
 )
 
 __all__ = [
@@ -48,6 +50,7 @@ __all__ = [
     "RangeBar",
     "RangeConsolidator",
     "RenkoBar",
+    "RenkoConsolidator",
     "RenkoType",
     "SubscriptionDataConfig",
     "SubscriptionManager",

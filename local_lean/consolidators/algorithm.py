@@ -5,7 +5,8 @@ QCAlgorithm.Indicators.cs and QCAlgorithm.Python.cs define them):
 - ``consolidate(symbol, period, handler)``: a consolidator of `symbol`'s daily bars, its
   ``handler(bar)`` (one argument, as in LEAN) called with each bar. `period` is a timedelta, a
   Resolution or a calendar function (``Calendar.WEEKLY``...); one day (or Resolution.DAILY)
-  passes each daily bar through.
+  passes each daily bar through. ``consolidate(RenkoBar, symbol, size, tick_type, handler)``
+  (also RangeBar, TradeBar: a count) makes LEAN's consolidator of that size.
 - ``register_indicator(symbol, indicator, consolidator, selector)`` feeds an indicator the
   consolidator's bars (indicators/helpers.py hands such calls over to
   ``_register_indicator_with_consolidator``).
@@ -17,10 +18,13 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
+from local_lean.consolidators.bars import RangeBar, RenkoBar
 from local_lean.consolidators.period import IdentityDataConsolidator, TradeBarConsolidator
 from local_lean.consolidators.subscriptions import SubscriptionManager, TickType
+from local_lean.consolidators.timeless import RangeConsolidator, RenkoConsolidator
 from local_lean.enums import Resolution
 from local_lean.errors import NotSupportedError
+from local_lean.market_data import TradeBar
 
 _ONE_DAY = dt.timedelta(days=1)
 
@@ -53,12 +57,10 @@ class QCAlgorithmConsolidators:
     def consolidate(self, symbol: Any, period: Any, *args: Any) -> Any:
         """``consolidate(symbol, period, [tick_type,] handler)``: a consolidator of `symbol`'s
         daily bars for `period`, registered with ``handler(bar)``; returns it."""
-        if isinstance(symbol, type):
-            raise NotSupportedError(
-                f"consolidate({symbol.__name__}, symbol, size, ...)",
-                "create the consolidator (e.g. ClassicRenkoConsolidator(size)) and pass it to "
-                "self.subscription_manager.add_consolidator(symbol, consolidator)",
-            )
+        if isinstance(symbol, type):  # consolidate(bar type, symbol, size, tick_type, handler)
+            bar_type, symbol, size = symbol, period, args[0] if args else None
+            period = _SizedPeriod(bar_type, size)
+            args = args[1:]
         if len(args) == 2:
             tick_type, handler = args
             if tick_type is not None and tick_type != TickType.TRADE:
@@ -105,8 +107,33 @@ class QCAlgorithmConsolidators:
         self.subscription_manager.add_consolidator(symbol, consolidator)
 
 
+class _SizedPeriod:
+    """consolidate's (bar type, size) form: LEAN's CreateConsolidator(symbol, size, type)."""
+
+    def __init__(self, bar_type: type, size: Any) -> None:
+        if isinstance(size, bool) or not isinstance(size, int | float):
+            raise TypeError(
+                f"consolidate({bar_type.__name__}, symbol, size, ...): size must be a number"
+            )
+        self.bar_type, self.size = bar_type, size
+
+    def consolidator(self) -> Any:
+        if self.bar_type is RenkoBar:
+            return RenkoConsolidator(self.size)
+        if self.bar_type is RangeBar:
+            return RangeConsolidator(int(self.size))
+        if self.bar_type is TradeBar:
+            return TradeBarConsolidator(int(self.size))
+        raise NotSupportedError(
+            f"consolidate({self.bar_type.__name__}, ...)",
+            "daily equity data consolidates into RenkoBar, RangeBar or TradeBar bars",
+        )
+
+
 def _consolidator_for(symbol: Any, period: Any) -> Any:
     """LEAN's CreateConsolidator for a daily TradeBar subscription."""
+    if isinstance(period, _SizedPeriod):
+        return period.consolidator()
     too_fine = ValueError(
         f"Unable to create {symbol.value} consolidator because {symbol.value} is registered "
         "for Daily data. Consolidators require higher resolution data to produce lower "

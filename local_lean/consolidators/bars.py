@@ -85,11 +85,29 @@ class RenkoBar(TradeBar):
     def spread(self) -> float:
         return abs(self.close - self.open)
 
+    @classmethod
+    def _wicked(
+        cls,
+        symbol: Symbol,
+        start: dt.datetime,
+        end_time: dt.datetime,
+        brick_size: float,
+        prices: tuple[float, ...],
+    ) -> RenkoBar:
+        """A finished WICKED brick (RenkoConsolidator's): open, high, low, close; no volume."""
+        open, high, low, close = prices
+        bar = cls(symbol, start, brick_size, open, 0.0)
+        bar.end_time, bar.high, bar.low, bar.close = end_time, high, low, close
+        bar.type = RenkoType.WICKED
+        return bar
+
     def update(
         self, time: dt.datetime, current_value: float, volume_since_last_update: float
     ) -> bool:
         """Move the brick's close toward `current_value` (within one brick of the open);
         returns whether the brick is now closed. A closed brick no longer changes."""
+        if self.type == RenkoType.WICKED:
+            raise ValueError('A "Wicked" RenkoBar cannot be updated!')
         if self.is_closed:
             return True
         self.end_time = time

@@ -3,6 +3,7 @@ BaseTimelessConsolidator.cs, ClassicRenkoConsolidator.cs and RangeConsolidator.c
 
 - ``ClassicRenkoConsolidator(bar_size, selector=None, volume_selector=None, even_bars=True)``:
   renko bricks of `bar_size` over the selected value (the bar's close by default).
+- ``RenkoConsolidator(bar_size)``: LEAN's "wicked" renko bricks over the price.
 - ``RangeConsolidator(range, selector=None, volume_selector=None)``: bars whose high and low
   end `range` minimum price variations apart (a cent for US equities: 100 is $1.00).
 
@@ -15,10 +16,10 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Callable
-from decimal import ROUND_CEILING, Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_EVEN, Decimal
 from typing import Any
 
-from local_lean.consolidators.bars import RangeBar, RenkoBar, RenkoType, to_decimal
+from local_lean.consolidators.bars import BarDirection, RangeBar, RenkoBar, RenkoType, to_decimal
 from local_lean.consolidators.base import ConsolidatorBase
 
 Selector = Callable[[Any], float] | None
@@ -222,3 +223,106 @@ class RangeConsolidator(BaseTimelessConsolidator):
         self._current_bar = RangeBar(
             data.symbol, data.time, float(self._range_size), float(opened), volume=volume
         )
+
+
+class RenkoConsolidator(ConsolidatorBase):
+    """LEAN's "wicked" renko consolidator over the price (a bar's close): the first price is
+    rounded to the nearest multiple of `bar_size`; a brick closes each time the price passes
+    a whole brick beyond the last one, keeping the high or low reached on the way (its wick).
+    A reversal needs a brick beyond the last brick's open."""
+
+    def __init__(self, bar_size: float) -> None:
+        super().__init__()
+        if isinstance(bar_size, bool) or not isinstance(bar_size, int | float | Decimal):
+            raise TypeError(f"bar_size must be a number, got {bar_size!r}")
+        if not math.isfinite(float(bar_size)) or float(bar_size) <= 0:
+            raise ValueError("Renko consolidator BarSize must be strictly greater than zero")
+        self._bar_size = to_decimal(bar_size)
+        self.reset()
+
+    @property
+    def type(self) -> RenkoType:
+        return RenkoType.WICKED
+
+    @property
+    def output_type(self) -> type:
+        return RenkoBar
+
+    @property
+    def working_data(self) -> Any:
+        return None if self._current_bar is None else self._current_bar.clone()
+
+    @staticmethod
+    def get_closest_multiple(price: float, bar_size: float) -> float:
+        """`price` rounded to the nearest multiple of `bar_size` (halves to even, as .NET)."""
+        size, value = to_decimal(bar_size), to_decimal(price)
+        if size <= 0:
+            raise ValueError("BarSize must be strictly greater than zero")
+        floor = (value / size).to_integral_value(rounding=ROUND_FLOOR)
+        modulus = value - size * floor
+        rounded = (modulus / size).to_integral_value(rounding=ROUND_HALF_EVEN)
+        return float(size * (floor + rounded))
+
+    def reset(self) -> None:
+        super().reset()
+        self._first_tick = True
+        self._last_wicko: RenkoBar | None = None
+        self._current_bar: RenkoBar | None = None
+        self._open_on: dt.datetime | None = None
+        self._close_on: dt.datetime | None = None
+        self._open_rate = self._high_rate = self._low_rate = self._close_rate = Decimal(0)
+
+    def update(self, data: Any) -> None:
+        rate = to_decimal(data.close if hasattr(data, "close") else data.value)
+        if self._first_tick:
+            self._first_tick = False
+            rate = to_decimal(self.get_closest_multiple(float(rate), float(self._bar_size)))
+            self._open_on = self._close_on = data.time
+            self._open_rate = self._high_rate = self._low_rate = self._close_rate = rate
+            return
+        self._close_on = data.time
+        self._high_rate = max(self._high_rate, rate)
+        self._low_rate = min(self._low_rate, rate)
+        self._close_rate = rate
+        last = self._last_wicko
+        if self._close_rate > self._open_rate:
+            if last is None or last.direction == BarDirection.RISING:
+                self._rising(data)
+                return
+            limit = to_decimal(last.open) + self._bar_size
+            if self._close_rate > limit:
+                self._emit(data, to_decimal(last.open), limit, self._low_rate, limit)
+                self._open_rate = self._low_rate = limit
+                self._rising(data)
+        elif self._close_rate < self._open_rate:
+            if last is None or last.direction == BarDirection.FALLING:
+                self._falling(data)
+                return
+            limit = to_decimal(last.open) - self._bar_size
+            if self._close_rate < limit:
+                self._emit(data, to_decimal(last.open), self._high_rate, limit, limit)
+                self._open_rate = self._high_rate = limit
+                self._falling(data)
+
+    def _rising(self, data: Any) -> None:
+        while self._close_rate > (limit := self._open_rate + self._bar_size):
+            self._emit(data, self._open_rate, limit, self._low_rate, limit)
+            self._open_rate = self._low_rate = limit
+
+    def _falling(self, data: Any) -> None:
+        while self._close_rate < (limit := self._open_rate - self._bar_size):
+            self._emit(data, self._open_rate, self._high_rate, limit, limit)
+            self._open_rate = self._high_rate = limit
+
+    def _emit(self, data: Any, *prices: Decimal) -> None:
+        brick = RenkoBar._wicked(
+            data.symbol,
+            self._open_on,
+            self._close_on,
+            float(self._bar_size),
+            tuple(float(p) for p in prices),
+        )
+        self._last_wicko = brick
+        self.on_data_consolidated(brick)
+        self._current_bar = brick  # LEAN's working data is the last brick
+        self._open_on = self._close_on

@@ -283,3 +283,25 @@ def test_an_indicator_helper_over_a_longer_period_names_the_consolidator_fix():
     _, outcome = run_algorithm(WeeklyHelperAlgorithm)
 
     assert "register_indicator(symbol, indicator, TradeBarConsolidator(" in outcome.runtime_error
+
+
+class AddsInHandlerAlgorithm(QCAlgorithm):
+    def initialize(self):
+        self.set_start_date(2020, 1, 6)
+        self.set_end_date(2020, 2, 28)
+        self.add_equity("SPY", Resolution.DAILY)
+        self.monthly = []
+        self.consolidate("SPY", Calendar.WEEKLY, self.on_week)
+
+    def on_week(self, bar):
+        if not hasattr(self, "added"):
+            self.added = self.consolidate("SPY", Calendar.MONTHLY, self.monthly.append)
+
+
+def test_a_consolidator_added_by_a_handler_is_scanned_from_the_next_slice():
+    algorithm, outcome = run_algorithm(AddsInHandlerAlgorithm)
+
+    assert outcome.runtime_error is None
+    # Added on 13 January: its first month is the rest of January, ended on 1 February.
+    (january,) = algorithm.monthly
+    assert (january.time, january.end_time) == (dt.datetime(2020, 1, 1), dt.datetime(2020, 2, 1))

@@ -11,6 +11,7 @@ floats again for the algorithm.
 from __future__ import annotations
 
 import datetime as dt
+import numbers
 from decimal import Decimal
 from enum import IntEnum
 from typing import Any
@@ -26,7 +27,7 @@ def to_decimal(value: Any) -> Decimal:
     """A number as .NET's ``(decimal)double`` reads it: 15 significant digits."""
     if isinstance(value, Decimal):
         return value
-    if isinstance(value, bool) or not isinstance(value, int | float):
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"expected a number, got {value!r}")
     return Decimal(format(float(value), ".15g"))
 

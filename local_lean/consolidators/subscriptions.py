@@ -213,7 +213,12 @@ class SubscriptionManager:
                 self._now_utc = schedule.added_utc
                 schedule.advance()
         while True:
-            due = [s for s in self._schedules.values() if s.scan_utc < slice_utc]
+            # (consolidators added by a handler meanwhile wait for the next slice, as in LEAN)
+            due = [
+                s
+                for s in self._schedules.values()
+                if s.scan_utc is not None and s.scan_utc < slice_utc
+            ]
             if not due:
                 return
             schedule = min(due, key=lambda s: (s.scan_utc, s.number))

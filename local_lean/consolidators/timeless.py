@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import numbers
 from collections.abc import Callable
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_EVEN, Decimal
 from typing import Any
@@ -48,7 +49,7 @@ def _checked_selector(selector: Any, name: str) -> Selector:
 
 def _selected(selector: Callable[[Any], Any], data: Any, name: str) -> float:
     value = selector(data)
-    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+    if isinstance(value, bool) or not isinstance(value, numbers.Real | Decimal):
         raise TypeError(f"the {name} returned {value!r}: it must return a number")
     if not math.isfinite(float(value)):
         raise ValueError(f"the {name} returned {value!r}: it must return a finite number")

@@ -137,8 +137,8 @@ def test_a_custom_calendar_function_sets_each_bar():
 def test_bad_periods_and_inputs_are_refused_with_the_fix():
     with pytest.raises(TypeError, match="Unable to create a consolidator period"):
         TradeBarConsolidator("weekly")
-    with pytest.raises(ValueError, match="max_count must be at least 1"):
-        TradeBarConsolidator(0)
+    with pytest.raises(ValueError, match="max_count cannot be negative"):
+        TradeBarConsolidator(-1)
     with pytest.raises(NotSupportedError, match="pass the period alone"):
         TradeBarConsolidator(dt.timedelta(days=7), dt.timedelta(hours=9))
     with pytest.raises(ValueError, match="Should never return a time later"):
@@ -305,3 +305,41 @@ def test_a_consolidator_added_by_a_handler_is_scanned_from_the_next_slice():
     # Added on 13 January: its first month is the rest of January, ended on 1 February.
     (january,) = algorithm.monthly
     assert (january.time, january.end_time) == (dt.datetime(2020, 1, 1), dt.datetime(2020, 2, 1))
+
+
+def plain(time: dt.datetime, span: dt.timedelta) -> TradeBar:
+    return TradeBar(SPY, time, time + span, 1.0, 1.0, 1.0, 1.0, 1.0)
+
+
+def test_leans_count_and_period_cases_with_daily_inputs():
+    day = dt.timedelta(days=1)
+    monday = dt.datetime(2015, 4, 13)
+    # A count of 0 fires with every input (LEAN's identity).
+    every = TradeBarConsolidator(0)
+    fired = collect(every)
+    every.update(plain(monday, day))
+    assert len(fired) == 1
+    # Two daily bars make a bar of two days.
+    pairs = TradeBarConsolidator(2)
+    made = collect(pairs)
+    for n in range(4):
+        pairs.update(plain(monday + n * day, day))
+    assert [b.period for b in made] == [2 * day, 2 * day]
+    # A two-day period fires with the third day's bar, and with a scan at its end.
+    two_days = TradeBarConsolidator(2 * day)
+    made = collect(two_days)
+    for n in range(3):
+        two_days.update(plain(monday + n * day, day))
+    assert [(b.time, b.period) for b in made] == [(monday, 2 * day)]
+    scanned = TradeBarConsolidator(2 * day)
+    made = collect(scanned)
+    scanned.update(plain(monday, day))
+    scanned.scan(monday + 2 * day)
+    assert [b.time for b in made] == [monday]
+    # A one-day period over one-day bars completes on a scan at the bar's end.
+    same = TradeBarConsolidator(day)
+    made = collect(same)
+    same.update(plain(monday, day))
+    assert made == []
+    same.scan(monday + day)
+    assert [(b.time, b.period) for b in made] == [(monday, day)]

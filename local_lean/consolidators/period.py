@@ -179,8 +179,8 @@ def _specification(args: tuple) -> tuple[Any, int | None]:
         if isinstance(value, bool):
             pass
         elif isinstance(value, int):
-            if value < 1:
-                raise ValueError(f"max_count must be at least 1, got {value}")
+            if value < 0:  # LEAN's 0 fires with every input; below that is a mistake
+                raise ValueError(f"max_count cannot be negative, got {value}")
             return _Count(), value
         elif isinstance(value, dt.timedelta):
             return _Span(value), None
@@ -190,8 +190,8 @@ def _specification(args: tuple) -> tuple[Any, int | None]:
         count, second = args
         if isinstance(count, int) and not isinstance(count, bool):
             if isinstance(second, dt.timedelta):
-                if count < 1:
-                    raise ValueError(f"max_count must be at least 1, got {count}")
+                if count < 0:
+                    raise ValueError(f"max_count cannot be negative, got {count}")
                 return _Mixed(second), count
         elif isinstance(count, dt.timedelta) and isinstance(second, dt.timedelta):
             raise NotSupportedError(

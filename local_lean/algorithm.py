@@ -20,6 +20,7 @@ from typing import Any
 import pandas as pd
 
 from local_lean.buying_power import zero_price_message
+from local_lean.consolidators.algorithm import QCAlgorithmConsolidators
 from local_lean.data import map_file_provider
 from local_lean.enums import DataNormalizationMode, InsightDirection, Resolution, SecurityType
 from local_lean.errors import NotSupportedError
@@ -58,7 +59,6 @@ from local_lean.priced_orders import TrailingStopOrder
 from local_lean.scheduling import DateRule, DateRules, ScheduleManager, TimeRule, TimeRules
 from local_lean.securities import Security, SecurityManager
 from local_lean.settings import AlgorithmSettings
-from local_lean.subscriptions import SubscriptionManager
 from local_lean.symbols import Symbol, equity_symbol
 from local_lean.transactions import SecurityTransactionManager, TransactionHandler
 
@@ -172,11 +172,12 @@ def _date_from(value: Any, *more: int) -> dt.datetime:
     raise TypeError(f"expected a date or (year, month, day), got {value!r}")
 
 
-class QCAlgorithm(QCAlgorithmIndicators):
+class QCAlgorithm(QCAlgorithmIndicators, QCAlgorithmConsolidators):
     """Base class of algorithms: subclass it and write ``initialize``.
 
     The indicator helpers (``self.sma``, ``register_indicator``...) come from
-    local_lean/indicators/helpers.py."""
+    local_lean/indicators/helpers.py, ``subscription_manager`` and the consolidator helpers
+    from local_lean/consolidators/algorithm.py."""
 
     def __init__(self) -> None:
         self._context: AlgorithmContext | None = None
@@ -430,11 +431,6 @@ class QCAlgorithm(QCAlgorithmIndicators):
                 raise NotSupportedError(f"add_security({args[0].name})", "US equities only")
             args = args[1:]
         return self.add_equity(*args, **kwargs)
-
-    @property
-    def subscription_manager(self) -> SubscriptionManager:
-        """The securities' daily subscriptions and their consolidators (subscriptions.py)."""
-        return SubscriptionManager(self)
 
     @property
     def history(self) -> _History:

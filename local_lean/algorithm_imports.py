@@ -26,6 +26,22 @@ except ImportError:  # LEAN tolerates a missing matplotlib too
 
 from local_lean.algorithm import QCAlgorithm, UniverseSettings
 from local_lean.circular_queue import CircularQueue
+from local_lean.consolidators import (
+    BarDirection,
+    Calendar,
+    CalendarInfo,
+    ClassicRenkoConsolidator,
+    IdentityDataConsolidator,
+    RangeBar,
+    RangeConsolidator,
+    RenkoBar,
+    RenkoConsolidator,
+    RenkoType,
+    SubscriptionDataConfig,
+    SubscriptionManager,
+    TickType,
+    TradeBarConsolidator,
+)
 from local_lean.enums import (
     DataNormalizationMode,
     DayOfWeek,
@@ -78,6 +94,7 @@ from local_lean.framework.selection import (
 )
 from local_lean.framework.universe import ManualUniverseSelectionModel
 from local_lean.indicators import (
+    AutoRegressiveIntegratedMovingAverage,
     AverageTrueRange,
     BarIndicator,
     BollingerBands,

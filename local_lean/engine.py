@@ -36,6 +36,7 @@ import pandas as pd
 
 from local_lean.algorithm import AlgorithmContext, QCAlgorithm, bind_algorithm, record_insights
 from local_lean.capacity import CapacityStatistics, estimate_capacity, fills_from_orders
+from local_lean.consolidators import feed_consolidators, scan_past_consolidators
 from local_lean.data import dividend_rows_of, open_price_source
 from local_lean.errors import AlgorithmError, LocalLeanError
 from local_lean.fills import DailyBar
@@ -598,6 +599,7 @@ class BacktestEngine:
                 )
         if not dividends:
             return
+        scan_past_consolidators(algorithm, context.time)  # consolidators due before this slice
         context.current_slice = Slice(context.time, TradeBars(), dividends)
         # LEAN's time step: pending order updates are applied before and after on_data
         self.transactions.process_synchronous_events()
@@ -609,6 +611,8 @@ class BacktestEngine:
     def _close(self, session: Any, overrides_on_data: bool) -> None:
         """T's daily bars arrive: prices, fills, ``on_data``, the framework, equity."""
         algorithm, context = self.algorithm, self.context
+        # LEAN first scans the consolidators whose bars ended before this slice.
+        scan_past_consolidators(algorithm, session.close)
         bars = TradeBars()
         daily_bars: dict[Symbol, DailyBar] = {}
         start = dt.datetime.combine(session.date, dt.time())
@@ -625,6 +629,8 @@ class BacktestEngine:
         self.transactions.process_fills(daily_bars)
         # LEAN updates the indicators registered for automatic updates before on_data.
         feed_registered_indicators(algorithm, daily_bars)
+        # And the consolidators added through subscription_manager, also before on_data.
+        feed_consolidators(algorithm, daily_bars)
         if bars:
             context.current_slice = Slice(session.close, bars)
             if overrides_on_data:

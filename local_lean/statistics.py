@@ -739,8 +739,9 @@ def probabilistic_sharpe_ratio(values: list[float], benchmark: float, rate: floa
     skewness and excess kurtosis."""
     observed = observed_sharpe_ratio(values, rate)
     series = pd.Series(values, dtype=float)
-    if series.nunique() < 2:
-        return 0.0  # MathNet's skewness of a constant series is 0/0 = NaN; LEAN turns it into 0
+    if len(values) < 2 or series.std() == 0:
+        # MathNet's skewness of a constant series is 0/0, NaN (pandas says 0): LEAN gives 0.
+        return 0.0
     skewness, kurtosis = float(series.skew()), float(series.kurt())
     variance = (1 - skewness * observed + (kurtosis - 1) / 4 * observed**2) / (len(values) - 1)
     if math.isnan(variance) or variance < 0:

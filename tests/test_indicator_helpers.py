@@ -84,9 +84,9 @@ class HelpersAlgorithm(QCAlgorithm):
         self.seen = []
 
     def on_data(self, slice):
-        if not slice.contains_key(self.spy):  # an ex-dividend date's midnight slice
+        bar = slice[self.spy]  # None at an ex-dividend date's midnight: only the dividend
+        if bar is None:
             return
-        bar = slice[self.spy]
         self.seen.append(
             {
                 "time": slice.time,

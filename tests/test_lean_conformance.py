@@ -41,6 +41,9 @@ KNOWN_DIFFERENCES = {
     "risk_parity_portfolio": [],
     "stop_limit_order": [],
     "update_order": [],
+    "classic_renko_consolidator": [],
+    "range_consolidator": [],
+    "arima": [],
 }
 
 

@@ -148,13 +148,3 @@ def test_a_manual_universe_keeps_its_securities_when_another_universe_drops_them
 
     assert outcome.runtime_error is None
     assert [s.value for s in algorithm.securities] == ["SPY"]
-
-
-def test_subscription_manager_members_it_does_not_simulate_say_so():
-    from local_lean.errors import NotSupportedError
-    from local_lean.subscriptions import SubscriptionManager
-
-    manager = SubscriptionManager(QCAlgorithm())
-    assert manager.subscriptions == [] and manager.count == 0
-    with pytest.raises(NotSupportedError, match="subscription_data_config_service"):
-        manager.subscription_data_config_service  # noqa: B018 - the access is the test

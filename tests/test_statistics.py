@@ -547,3 +547,10 @@ def test_an_empty_curve_gives_zeros_and_the_starting_cash():
 
     assert statistics["Start Equity"] == "50000" and statistics["End Equity"] == "0"
     assert statistics["Sharpe Ratio"] == "0" and statistics["Net Profit"] == "0%"
+
+
+def test_a_flat_equity_curve_has_no_probabilistic_sharpe_ratio():
+    # MathNet's skewness of a constant series is NaN (pandas says 0): LEAN reports 0%.
+    from local_lean.statistics import probabilistic_sharpe_ratio
+
+    assert probabilistic_sharpe_ratio([0.0] * 5, 1 / 252**0.5) == 0.0

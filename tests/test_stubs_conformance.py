@@ -21,6 +21,24 @@ import local_lean.algorithm_imports as algorithm_imports
 from local_lean import enums
 from local_lean.algorithm import InsightManager, QCAlgorithm, UniverseSettings, _History
 from local_lean.circular_queue import CircularQueue
+from local_lean.consolidators import (
+    BarDirection,
+    Calendar,
+    CalendarInfo,
+    ClassicRenkoConsolidator,
+    ConsolidatorBase,
+    IdentityDataConsolidator,
+    RangeBar,
+    RangeConsolidator,
+    RenkoBar,
+    RenkoConsolidator,
+    RenkoType,
+    SubscriptionDataConfig,
+    SubscriptionManager,
+    TickType,
+    TradeBarConsolidator,
+)
+from local_lean.consolidators.subscriptions import SubscriptionDataConfigService
 from local_lean.framework import (
     EqualWeightingPortfolioConstructionModel,
     ExecutionModel,
@@ -59,6 +77,7 @@ from local_lean.framework.universe_manager import (
     UniverseManager,
 )
 from local_lean.indicators import (
+    AutoRegressiveIntegratedMovingAverage,
     AverageTrueRange,
     BarIndicator,
     BollingerBands,
@@ -86,6 +105,7 @@ from local_lean.indicators import (
     SimpleMovingAverage,
     StandardDeviation,
     Sum,
+    TimeSeriesIndicator,
     TradeBarIndicator,
     TrueRange,
     Variance,
@@ -130,7 +150,6 @@ from local_lean.quantbook import QuantBook
 from local_lean.scheduling import DateRules, ScheduleManager, TimeRules
 from local_lean.securities import Security, SecurityHolding, SecurityManager
 from local_lean.settings import AlgorithmSettings
-from local_lean.subscriptions import SubscriptionDataConfig, SubscriptionManager
 from local_lean.symbols import SecurityIdentifier, Symbol
 from local_lean.timespan import TimeSpan
 from local_lean.transactions import SecurityTransactionManager
@@ -151,6 +170,8 @@ STUB_FILES = [
     "Securities/Equity/__init__.pyi",
     "Data/__init__.pyi",
     "Data/Market/__init__.pyi",
+    "Data/Consolidators/__init__.pyi",
+    "Interfaces/__init__.pyi",
     "Data/UniverseSelection/__init__.pyi",
     "Orders/__init__.pyi",
     "Util/__init__.pyi",
@@ -163,7 +184,16 @@ SYSTEM_STUB_FILE = "System/__init__.pyi"
 
 # The stubs write the non-generic IndicatorBase (a WindowBase, with current, previous, window)
 # as an alias of typing.Any; follow it to WindowBase.
-STUB_ALIASES = {"QuantConnect_Indicators_IndicatorBase": "QuantConnect.Indicators.WindowBase"}
+STUB_ALIASES = {
+    "QuantConnect_Indicators_IndicatorBase": "QuantConnect.Indicators.WindowBase",
+    # The non-generic ClassicRenkoConsolidator and RenkoConsolidator, likewise: their bases.
+    "QuantConnect_Data_Consolidators_ClassicRenkoConsolidator": (
+        "QuantConnect.Data.Consolidators.BaseTimelessConsolidator"
+    ),
+    "QuantConnect_Data_Consolidators_RenkoConsolidator": (
+        "QuantConnect.Data.Consolidators.ConsolidatorBase"
+    ),
+}
 
 # Our class -> the LEAN class (module-qualified) whose members it must stay within.
 CLASSES = [
@@ -306,6 +336,25 @@ CLASSES = [
     ),
     (SubscriptionManager, "QuantConnect.Data.SubscriptionManager"),
     (SubscriptionDataConfig, "QuantConnect.Data.SubscriptionDataConfig"),
+    (TimeSeriesIndicator, "QuantConnect.Indicators.TimeSeriesIndicator"),
+    (
+        AutoRegressiveIntegratedMovingAverage,
+        "QuantConnect.Indicators.AutoRegressiveIntegratedMovingAverage",
+    ),
+    (ConsolidatorBase, "QuantConnect.Data.Consolidators.ConsolidatorBase"),
+    (ClassicRenkoConsolidator, "QuantConnect.Data.Consolidators.ClassicRenkoConsolidator"),
+    (RangeConsolidator, "QuantConnect.Data.Consolidators.RangeConsolidator"),
+    (RenkoConsolidator, "QuantConnect.Data.Consolidators.RenkoConsolidator"),
+    (TradeBarConsolidator, "QuantConnect.Data.Consolidators.TradeBarConsolidator"),
+    (IdentityDataConsolidator, "QuantConnect.Data.Consolidators.IdentityDataConsolidator"),
+    (Calendar, "QuantConnect.Data.Consolidators.Calendar"),
+    (CalendarInfo, "QuantConnect.Data.Consolidators.CalendarInfo"),
+    (RenkoBar, "QuantConnect.Data.Market.RenkoBar"),
+    (RangeBar, "QuantConnect.Data.Market.RangeBar"),
+    (
+        SubscriptionDataConfigService,
+        "QuantConnect.Interfaces.ISubscriptionDataConfigService",
+    ),
 ]
 
 ENUMS = [
@@ -325,6 +374,9 @@ ENUMS = [
     (enums.PortfolioBias, "QuantConnect.Algorithm.Framework.Portfolio.PortfolioBias"),
     (MovingAverageType, "QuantConnect.Indicators.MovingAverageType"),
     (IndicatorStatus, "QuantConnect.Indicators.IndicatorStatus"),
+    (RenkoType, "QuantConnect.Data.Market.RenkoType"),
+    (BarDirection, "QuantConnect.Data.Market.BarDirection"),
+    (TickType, "QuantConnect.TickType"),
 ]
 
 # Python's own protocol methods and what a Python base class (str, list, dict) brings along.

@@ -5,6 +5,7 @@
   BarIndicator/TradeBarIndicator for bars, WindowIndicator over the last `period` inputs).
 - ``composition``: Identity, ConstantIndicator, CompositeIndicator, IndicatorExtensions.
 - ``moving_averages``, ``oscillators``, ``volatility``: the indicators themselves.
+- ``time_series``: TimeSeriesIndicator and AutoRegressiveIntegratedMovingAverage (ARIMA).
 - ``python_indicator``: PythonIndicator, the base of indicators written in Python.
 - ``helpers``: what QCAlgorithm adds (``self.sma(...)``, ``register_indicator``,
   ``warm_up_indicator``, ``indicator_history``, ``plot_indicator``) and the registry the
@@ -46,6 +47,10 @@ from local_lean.indicators.oscillators import (
 )
 from local_lean.indicators.python_indicator import PythonIndicator
 from local_lean.indicators.rolling_window import RollingWindow
+from local_lean.indicators.time_series import (
+    AutoRegressiveIntegratedMovingAverage,
+    TimeSeriesIndicator,
+)
 from local_lean.indicators.volatility import (
     AverageTrueRange,
     BollingerBands,
@@ -55,6 +60,7 @@ from local_lean.indicators.volatility import (
 )
 
 __all__ = [
+    "AutoRegressiveIntegratedMovingAverage",
     "AverageTrueRange",
     "BarIndicator",
     "BollingerBands",
@@ -82,6 +88,7 @@ __all__ = [
     "SimpleMovingAverage",
     "StandardDeviation",
     "Sum",
+    "TimeSeriesIndicator",
     "TradeBarIndicator",
     "TrueRange",
     "Variance",

@@ -43,6 +43,7 @@ from local_lean.indicators.oscillators import (
     RateOfChange,
     RelativeStrengthIndex,
 )
+from local_lean.indicators.time_series import AutoRegressiveIntegratedMovingAverage
 from local_lean.indicators.volatility import (
     AverageTrueRange,
     BollingerBands,
@@ -87,6 +88,10 @@ class IndicatorRegistry:
             found = found or len(kept) < len(registrations)
             self._by_symbol[symbol] = kept
         return found
+
+    def indicators_of(self, symbol: Symbol) -> list[IndicatorBase]:
+        """The indicators registered on `symbol`, in registration order."""
+        return [registration.indicator for registration in self._by_symbol.get(symbol, [])]
 
     def feed(self, bars: dict[Symbol, TradeBar]) -> None:
         for symbol, registrations in self._by_symbol.items():
@@ -306,6 +311,36 @@ class QCAlgorithmIndicators:
 
     # ----- helpers that create and register an indicator ----------------------------------------
 
+    def arima(
+        self,
+        symbol: Any,
+        ar_order: int,
+        diff_order: int,
+        ma_order: int,
+        period: int,
+        *args: Any,
+        **kwargs: Any,
+    ) -> AutoRegressiveIntegratedMovingAverage:
+        """``arima(symbol, p, d, q, period, [intercept=True,] resolution=None,
+        selector=None)``: an ARIMA(p, d, q) forecast refitted on the last `period` values."""
+        intercept = True
+        if args and isinstance(args[0], bool):
+            intercept, args = args[0], args[1:]
+        intercept = kwargs.pop("intercept", intercept)
+        resolution = kwargs.pop("resolution", args[0] if args else None)
+        selector = kwargs.pop("selector", args[1] if len(args) > 1 else None)
+        if kwargs or len(args) > 2:
+            raise TypeError(
+                "arima(symbol, ar_order, diff_order, ma_order, period, [intercept,] "
+                "resolution=None, selector=None)"
+            )
+        kind = f"ARIMA({ar_order},{diff_order},{ma_order},{period})"
+        name = self._indicator_name(symbol, kind, resolution)
+        indicator = AutoRegressiveIntegratedMovingAverage(
+            name, ar_order, diff_order, ma_order, period, intercept
+        )
+        return self._initialize(indicator, symbol, resolution, selector)
+
     def sma(
         self, symbol: Any, period: int, resolution: Any = None, selector: Selector = None
     ) -> SimpleMovingAverage:
@@ -447,8 +482,13 @@ class QCAlgorithmIndicators:
     def register_indicator(
         self, symbol: Any, indicator: Any, resolution: Any = None, selector: Selector = None
     ) -> None:
-        """Update `indicator` with each daily bar of `symbol`, before ``on_data``."""
+        """Update `indicator` with each daily bar of `symbol`, before ``on_data``; with a
+        consolidator (or a period over a day) in place of the resolution, with its bars."""
         _check_indicator(indicator, "register_indicator")
+        if _through_consolidator(resolution):
+            _check_selector(selector)
+            self._register_indicator_with_consolidator(symbol, indicator, resolution, selector)
+            return
         _check_daily(resolution, "register_indicator")
         _check_selector(selector)
         self._indicator_registry.register(self._indicator_symbol(symbol), indicator, selector)
@@ -635,12 +675,28 @@ def _check_daily(resolution: Any, where: str) -> None:
             f"{where} with Resolution.{resolution.name}",
             "local_lean has daily data only: leave resolution out or pass Resolution.DAILY",
         )
+    if isinstance(resolution, dt.timedelta) and resolution > dt.timedelta(days=1):
+        raise NotSupportedError(
+            f"{where} with a {resolution} period",
+            "create the indicator and feed it longer bars through a consolidator: "
+            f"self.register_indicator(symbol, indicator, TradeBarConsolidator({resolution!r}))",
+        )
     if isinstance(resolution, dt.timedelta):
         raise NotSupportedError(
             f"{where} with a {resolution} period",
             "local_lean has daily bars only and does not consolidate them",
         )
     raise TypeError(f"{where}: expected a Resolution, got {resolution!r}")
+
+
+def _through_consolidator(resolution: Any) -> bool:
+    """A consolidator, or a period longer than the daily bars: register_indicator then feeds
+    the consolidated bars (local_lean/consolidators/algorithm.py)."""
+    from local_lean.consolidators.algorithm import is_consolidator
+
+    if isinstance(resolution, dt.timedelta):
+        return resolution > dt.timedelta(days=1)
+    return is_consolidator(resolution)
 
 
 def _check_indicator(indicator: Any, where: str) -> None:

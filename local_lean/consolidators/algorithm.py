@@ -1,0 +1,164 @@
+"""What QCAlgorithm adds for consolidators (mixed into QCAlgorithm, as LEAN's
+QCAlgorithm.Indicators.cs and QCAlgorithm.Python.cs define them):
+
+- ``subscription_manager``: the subscriptions and their consolidators.
+- ``consolidate(symbol, period, handler)``: a consolidator of `symbol`'s daily bars, its
+  ``handler(bar)`` (one argument, as in LEAN) called with each bar. `period` is a timedelta, a
+  Resolution or a calendar function (``Calendar.WEEKLY``...); one day (or Resolution.DAILY)
+  passes each daily bar through. ``consolidate(RenkoBar, symbol, size, tick_type, handler)``
+  (also RangeBar, TradeBar: a count) makes LEAN's consolidator of that size.
+- ``register_indicator(symbol, indicator, consolidator, selector)`` feeds an indicator the
+  consolidator's bars (indicators/helpers.py hands such calls over to
+  ``_register_indicator_with_consolidator``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from local_lean.consolidators.bars import RangeBar, RenkoBar
+from local_lean.consolidators.period import IdentityDataConsolidator, TradeBarConsolidator
+from local_lean.consolidators.subscriptions import SubscriptionManager, TickType
+from local_lean.consolidators.timeless import RangeConsolidator, RenkoConsolidator
+from local_lean.enums import Resolution
+from local_lean.errors import NotSupportedError
+from local_lean.market_data import TradeBar
+
+_ONE_DAY = dt.timedelta(days=1)
+
+
+def is_consolidator(value: Any) -> bool:
+    """Whether `value` is a consolidator (what register_indicator may take for a resolution)."""
+    return all(hasattr(value, name) for name in ("update", "scan", "data_consolidated"))
+
+
+class QCAlgorithmConsolidators:
+    """QCAlgorithm's consolidator members."""
+
+    @property
+    def subscription_manager(self) -> SubscriptionManager:
+        """The subscriptions of the securities added and their consolidators."""
+        manager = self.__dict__.get("_subscription_manager")
+        if manager is None:
+            manager = self.__dict__["_subscription_manager"] = SubscriptionManager(
+                self.securities,  # type: ignore[attr-defined]
+                self._consolidator_clock,
+                self._indicator_registry.indicators_of,  # type: ignore[attr-defined]
+            )
+        return manager
+
+    def _consolidator_clock(self) -> dt.datetime | None:
+        context = self.__dict__.get("_context")
+        if context is None or context.initializing:
+            return None
+        return context.time
+
+    def consolidate(self, symbol: Any, period: Any, *args: Any) -> Any:
+        """``consolidate(symbol, period, [tick_type,] handler)``: a consolidator of `symbol`'s
+        daily bars for `period`, registered with ``handler(bar)``; returns it."""
+        if isinstance(symbol, type):  # consolidate(bar type, symbol, size, tick_type, handler)
+            bar_type, symbol, size = symbol, period, args[0] if args else None
+            period = _SizedPeriod(bar_type, size)
+            args = args[1:]
+        if len(args) == 2:
+            tick_type, handler = args
+            if tick_type is not None and tick_type != TickType.TRADE:
+                raise ValueError(f"{tick_type!r}: daily equity subscriptions are TRADE data")
+        elif len(args) == 1:
+            (handler,) = args
+        else:
+            raise TypeError("consolidate(symbol, period, [tick_type,] handler)")
+        if handler is not None and not callable(handler):
+            raise TypeError(f"the handler must be a function of the bar, got {handler!r}")
+        config = self.subscription_manager._config(symbol)
+        if config is None:
+            raise ValueError(
+                f"Please register to receive data for symbol '{symbol}' using the "
+                "AddSecurity() function."
+            )
+        consolidator = _consolidator_for(config.symbol, period)
+        if handler is not None:
+            consolidator.data_consolidated += _one_argument(handler)
+            self.subscription_manager.add_consolidator(config.symbol, consolidator)
+        return consolidator
+
+    def _register_indicator_with_consolidator(
+        self, symbol: Any, indicator: Any, consolidator: Any, selector: Any
+    ) -> None:
+        """LEAN's ``register_indicator(symbol, indicator, consolidator | timedelta,
+        selector)``: each bar the consolidator produces updates the indicator."""
+        from local_lean.indicators.base import feed
+        from local_lean.indicators.helpers import indicator_input
+
+        if isinstance(consolidator, dt.timedelta):
+            config = self.subscription_manager._config(symbol)
+            if config is None:
+                raise ValueError(
+                    f"Please register to receive data for symbol '{symbol}' using the "
+                    "AddSecurity() function."
+                )
+            consolidator = _consolidator_for(config.symbol, consolidator)
+
+        def update(sender: Any, bar: Any) -> None:
+            feed(indicator, indicator_input(indicator, bar, selector))
+
+        consolidator.data_consolidated += update
+        self.subscription_manager.add_consolidator(symbol, consolidator)
+
+
+class _SizedPeriod:
+    """consolidate's (bar type, size) form: LEAN's CreateConsolidator(symbol, size, type)."""
+
+    def __init__(self, bar_type: type, size: Any) -> None:
+        if isinstance(size, bool) or not isinstance(size, int | float):
+            raise TypeError(
+                f"consolidate({bar_type.__name__}, symbol, size, ...): size must be a number"
+            )
+        self.bar_type, self.size = bar_type, size
+
+    def consolidator(self) -> Any:
+        if self.bar_type is RenkoBar:
+            return RenkoConsolidator(self.size)
+        if self.bar_type is RangeBar:
+            return RangeConsolidator(int(self.size))
+        if self.bar_type is TradeBar:
+            return TradeBarConsolidator(int(self.size))
+        raise NotSupportedError(
+            f"consolidate({self.bar_type.__name__}, ...)",
+            "daily equity data consolidates into RenkoBar, RangeBar or TradeBar bars",
+        )
+
+
+def _consolidator_for(symbol: Any, period: Any) -> Any:
+    """LEAN's CreateConsolidator for a daily TradeBar subscription."""
+    if isinstance(period, _SizedPeriod):
+        return period.consolidator()
+    too_fine = ValueError(
+        f"Unable to create {symbol.value} consolidator because {symbol.value} is registered "
+        "for Daily data. Consolidators require higher resolution data to produce lower "
+        "resolution data."
+    )
+    if isinstance(period, Resolution):
+        if period < Resolution.DAILY:
+            raise too_fine
+        return IdentityDataConsolidator()
+    if isinstance(period, dt.timedelta):
+        if period < _ONE_DAY:
+            raise too_fine
+        return IdentityDataConsolidator() if period == _ONE_DAY else TradeBarConsolidator(period)
+    if callable(period):
+        return TradeBarConsolidator(period)
+    raise TypeError(
+        f"Unable to create a consolidator period from {period!r}: pass a timedelta, a "
+        "Resolution or a calendar function (Calendar.WEEKLY)"
+    )
+
+
+def _one_argument(handler: Callable[[Any], Any]) -> Callable[[Any, Any], Any]:
+    # consolidate's handlers take the bar alone; data_consolidated passes (sender, bar).
+    def call(sender: Any, bar: Any) -> None:
+        handler(bar)
+
+    return call

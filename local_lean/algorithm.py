@@ -36,6 +36,7 @@ from local_lean.framework.risk import CompositeRiskManagementModel, NullRiskMana
 from local_lean.framework.universe import ManualUniverseSelectionModel
 from local_lean.history import empty_history, history_frame
 from local_lean.indicators.helpers import QCAlgorithmIndicators
+from local_lean.models.algorithm_models import QCAlgorithmModels
 from local_lean.orders import (
     OrderResponse,
     OrderResponseErrorCode,
@@ -199,11 +200,12 @@ def _date_from(value: Any, *more: int) -> dt.datetime:
     raise TypeError(f"expected a date or (year, month, day), got {value!r}")
 
 
-class QCAlgorithm(QCAlgorithmIndicators):
+class QCAlgorithm(QCAlgorithmIndicators, QCAlgorithmModels):
     """Base class of algorithms: subclass it and write ``initialize``.
 
     The indicator helpers (``self.sma``, ``register_indicator``...) come from
-    local_lean/indicators/helpers.py."""
+    local_lean/indicators/helpers.py; the brokerage, risk-free rate and shorting methods from
+    local_lean/models/algorithm_models.py."""
 
     def __init__(self) -> None:
         self._context: AlgorithmContext | None = None
@@ -404,6 +406,7 @@ class QCAlgorithm(QCAlgorithmIndicators):
         symbol = equity_symbol(symbol.value, map_file_provider(context.source))
         bars = context.load_bars(symbol)
         security = Security(symbol, Resolution.DAILY, bars is not None)
+        self._security_created(security, leverage_given=leverage > 0)
         if leverage > 0:
             security.leverage = float(leverage)
         if bars is None:

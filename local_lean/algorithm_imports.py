@@ -95,15 +95,47 @@ from local_lean.indicators import (
     WindowIndicator,
 )
 from local_lean.market_data import Slice, TradeBar, TradeBars
+from local_lean.models.brokerages import (
+    AccountType,
+    AlphaStreamsBrokerageModel,
+    BrokerageMessageEvent,
+    BrokerageMessageType,
+    BrokerageName,
+    DefaultBrokerageModel,
+    InteractiveBrokersBrokerageModel,
+)
+from local_lean.models.fees import (
+    AlphaStreamsFeeModel,
+    ConstantFeeModel,
+    FeeModel,
+    InteractiveBrokersFeeModel,
+    OrderFeeParameters,
+)
+from local_lean.models.interest_rates import (
+    FuncRiskFreeRateInterestRateModel,
+    InterestRateProvider,
+)
+from local_lean.models.shortable import NullShortableProvider
+from local_lean.models.slippage import (
+    AlphaStreamsSlippageModel,
+    ConstantSlippageModel,
+    MarketImpactSlippageModel,
+    NullSlippageModel,
+    VolumeShareSlippageModel,
+)
 from local_lean.object_store import ObjectStore
 from local_lean.orders import (
+    CashAmount,
     Order,
     OrderDirection,
     OrderEvent,
+    OrderFee,
     OrderResponse,
     OrderResponseErrorCode,
     OrderTicket,
     OrderType,
+    UpdateOrderFields,
+    UpdateOrderRequest,
 )
 from local_lean.portfolio import SecurityPortfolioManager
 from local_lean.quantbook import QuantBook

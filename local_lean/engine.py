@@ -51,6 +51,7 @@ from local_lean.indicators.helpers import feed_registered_indicators
 from local_lean.interrupts import BacktestInterrupted
 from local_lean.market_calendar import nyse_calendar
 from local_lean.market_data import Dividend, Dividends, Slice, TradeBar, TradeBars
+from local_lean.models.interest_rates import statistics_rate_model
 from local_lean.object_store import ObjectStore
 from local_lean.portfolio import BasisPointsFeeModel, InteractiveBrokersFeeModel
 from local_lean.scheduling import events_due, prepare_schedule
@@ -635,6 +636,7 @@ class BacktestEngine:
             sections=sections,
             benchmark_before_start=self._benchmark_before_start(),
             capacity=self._capacity(equity, end),
+            risk_free_rate=statistics_rate_model(algorithm._risk_free_model),
         )
 
     def _capacity(self, equity: pd.Series, end: dt.date) -> CapacityStatistics:

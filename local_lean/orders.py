@@ -8,11 +8,13 @@ the transaction handler (transactions.py) owns the orders and changes their stat
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import TYPE_CHECKING
 
 from local_lean.enums import OrderStatus
+from local_lean.errors import NotSupportedError
 from local_lean.symbols import Symbol
 
 if TYPE_CHECKING:
@@ -198,6 +200,48 @@ class SubmitOrderRequest:
     response: OrderResponse | None = None
 
 
+class UpdateOrderFields:
+    """What an update changes (LEAN's ``UpdateOrderFields``); None leaves a field as it is.
+    Prices exist for LEAN's limit and stop orders, which this runner has not."""
+
+    def __init__(self) -> None:
+        self.quantity: float | None = None
+        self.tag: str | None = None
+        self.limit_price: float | None = None
+        self.stop_price: float | None = None
+        self.trigger_price: float | None = None
+        self.trailing_amount: float | None = None
+
+
+class UpdateOrderRequest:
+    """A request to change an open order (LEAN's ``UpdateOrderRequest``)."""
+
+    def __init__(self, time: dt.datetime, order_id: int, fields: UpdateOrderFields) -> None:
+        for name in ("limit_price", "stop_price", "trigger_price", "trailing_amount"):
+            if getattr(fields, name, None) is not None:
+                raise NotSupportedError(
+                    f"UpdateOrderFields.{name}",
+                    "local_lean has market, market-on-open and market-on-close orders only, "
+                    "which have no prices: update the quantity or the tag",
+                )
+        quantity = fields.quantity
+        if quantity is not None and (
+            isinstance(quantity, bool)
+            or not isinstance(quantity, int | float)
+            or not math.isfinite(quantity)
+        ):
+            raise ValueError(f"an order's new quantity must be a finite number, got {quantity!r}")
+        self.time = time
+        self.order_id = order_id
+        self.quantity = quantity
+        self.tag = fields.tag
+        self.limit_price = self.stop_price = self.trigger_price = self.trailing_amount = None
+        self.response: OrderResponse | None = None
+
+    def __str__(self) -> str:
+        return f"{self.time:%Y-%m-%d %H:%M:%S} UTC: Update Order: ({self.order_id})"
+
+
 @dataclass
 class OrderEvent:
     """A change of an order's state (LEAN's ``OrderEvent``), passed to ``on_order_event``."""
@@ -264,6 +308,7 @@ class OrderTicket:
         self._request = request
         self._handler = handler
         self._order = order  # None when the request failed its pre-order checks
+        self._updates: list[UpdateOrderRequest] = []
 
     @property
     def order_id(self) -> int:
@@ -336,7 +381,39 @@ class OrderTicket:
             )
         return self._handler.cancel_order(self.order_id, tag)
 
+    @property
+    def update_requests(self) -> list[UpdateOrderRequest]:
+        return list(self._updates)
+
+    def update(self, fields: UpdateOrderFields) -> OrderResponse:
+        """Change the order's quantity or tag (LEAN's ``OrderTicket.Update``); the brokerage
+        model may refuse it (``can_update_order``)."""
+        if not isinstance(fields, UpdateOrderFields):
+            raise TypeError(f"update takes UpdateOrderFields, got {fields!r}")
+        if self._handler is None or self._order is None:
+            return OrderResponse(
+                self.order_id,
+                OrderResponseErrorCode.UNABLE_TO_FIND_ORDER,
+                f"Unable to locate order with id {self.order_id}.",
+            )
+        request = UpdateOrderRequest(self._handler._clock(), self.order_id, fields)
+        self._updates.append(request)
+        return self._handler.update_order(request)
+
+    def update_quantity(self, quantity: float, tag: str | None = None) -> OrderResponse:
+        fields = UpdateOrderFields()
+        fields.quantity, fields.tag = quantity, tag
+        return self.update(fields)
+
+    def update_tag(self, tag: str) -> OrderResponse:
+        fields = UpdateOrderFields()
+        fields.tag = tag
+        return self.update(fields)
+
     def get_most_recent_order_response(self) -> OrderResponse | None:
+        for update in reversed(self._updates):
+            if update.response is not None:
+                return update.response
         return self._request.response
 
     def __repr__(self) -> str:
@@ -365,4 +442,6 @@ __all__ = [
     "OrderTicket",
     "OrderType",
     "SubmitOrderRequest",
+    "UpdateOrderFields",
+    "UpdateOrderRequest",
 ]

@@ -739,6 +739,10 @@ def probabilistic_sharpe_ratio(values: list[float], benchmark: float, rate: floa
     skewness and excess kurtosis."""
     observed = observed_sharpe_ratio(values, rate)
     series = pd.Series(values, dtype=float)
+    if series.nunique() <= 1:
+        # MathNet's skewness of constant samples is 0/0, NaN, so LEAN's PSR is 0 (pandas
+        # would say 0 and give a probability).
+        return 0.0
     skewness, kurtosis = float(series.skew()), float(series.kurt())
     variance = (1 - skewness * observed + (kurtosis - 1) / 4 * observed**2) / (len(values) - 1)
     if math.isnan(variance) or variance < 0:
@@ -796,13 +800,13 @@ def _trade_statistics(
 
 
 def _fills(orders: Sequence[Mapping]) -> list[Mapping]:
-    """Filled orders in fill order."""
+    """Filled orders in fill order (orders still open at the end have no fill)."""
     fills = [
         order
         for order in orders
         if order.get("fill_price") is not None
         and order.get("quantity")
-        and str(order.get("status", "filled")).lower() not in ("canceled", "cancelled", "invalid")
+        and str(order.get("status", "filled")).lower() in ("filled", "partially_filled")
     ]
     fills.sort(key=lambda order: pd.Timestamp(order.get("fill_time") or order.get("time")))
     return fills

@@ -6,9 +6,13 @@ As LEAN's ``BacktestingTransactionHandler`` with its backtesting brokerage:
    the next order id, checks buying power (an order that fails becomes Invalid, with LEAN's
    "Insufficient buying power" message and an error in the log) and otherwise marks it
    Submitted.
+   A sell that would short more than the security's shortable provider allows, or an order
+   the brokerage model refuses (``can_submit_order``), becomes Invalid too, with LEAN's message.
+   ``update_order`` asks the brokerage model (``can_update_order``) before changing an order.
 2. ``process_fills`` runs when a session's daily bars arrive (its close): each open order asks
-   the fill model whether that bar fills it; a fill is applied to the portfolio and the order
-   becomes Filled.
+   the fill model whether that bar fills it; the security's slippage model moves the price
+   against the order and its fee model charges the fee; a fill is applied to the portfolio
+   and the order becomes Filled.
 3. Every change of state is an ``OrderEvent``, recorded for the results and passed to the
    algorithm's ``on_order_event``.
 
@@ -18,12 +22,17 @@ As LEAN's ``BacktestingTransactionHandler`` with its backtesting brokerage:
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable
 from typing import Any
 
 from local_lean.buying_power import insufficient_buying_power
 from local_lean.enums import OrderStatus
 from local_lean.fills import DailyBar, EquityFillModel
+from local_lean.models.brokerages import brokerage_allows
+from local_lean.models.fees import fee_of
+from local_lean.models.shortable import is_shortable, shortable_error_message
+from local_lean.models.slippage import slipped_price
 from local_lean.orders import (
     CLOSED_STATUSES,
     CashAmount,
@@ -34,6 +43,7 @@ from local_lean.orders import (
     OrderResponseErrorCode,
     OrderTicket,
     SubmitOrderRequest,
+    UpdateOrderRequest,
     order_type_name,
 )
 from local_lean.portfolio import SecurityPortfolioManager
@@ -68,6 +78,12 @@ class TransactionHandler:
         self._events: dict[int, list[OrderEvent]] = {}
         self._fees: dict[int, float] = {}
         self._messages: dict[int, str] = {}  # why an order is invalid or canceled
+        # The algorithm's brokerage model, once it set one (None: every order is accepted).
+        self.brokerage_model: Any = None
+        # Events raised while on_order_event runs wait until it returns (LEAN processes the
+        # requests made there after the event, so a handler never re-enters itself).
+        self._dispatching = 0
+        self._pending: list[Callable[[], None]] = []
 
     # -- requests --------------------------------------------------------------------------------
 
@@ -87,6 +103,15 @@ class TransactionHandler:
         ticket = OrderTicket(request, self, order)
         self.orders[order.id] = order
         self.tickets[order.id] = ticket
+        if order.quantity < 0 and not is_shortable(
+            security, order.quantity, self._open_quantity(security.symbol), request.time
+        ):
+            # LEAN's AddOrder: the order is created Invalid, its tag the message.
+            message = shortable_error_message(security, order.quantity, request.time)
+            order.tag = message
+            return self._invalidate(
+                order, request, OrderResponseErrorCode.EXCEEDS_SHORTABLE_QUANTITY, message, False
+            )
         reason = insufficient_buying_power(self._portfolio, security, order)
         if reason:
             message = (
@@ -101,11 +126,115 @@ class TransactionHandler:
             )
             self._emit(order, request.time, message=message)
             return ticket
+        refusal = self._brokerage_refusal("can_submit_order", security, order)
+        if refusal is not None:
+            message = (
+                f"BrokerageModel declared unable to submit order: [{order.id}] "
+                f"{refusal or _default_message('InvalidOrder', '')}"
+            )
+            return self._invalidate(
+                order,
+                request,
+                OrderResponseErrorCode.BROKERAGE_MODEL_REFUSED_TO_SUBMIT_ORDER,
+                message,
+                True,
+            )
         request.response = OrderResponse(order.id)
         order.status = OrderStatus.SUBMITTED
         self._open[order.id] = order
         self._emit(order, request.time)
         return ticket
+
+    def _invalidate(
+        self,
+        order: Order,
+        request: SubmitOrderRequest,
+        code: OrderResponseErrorCode,
+        message: str,
+        log: bool,
+    ) -> OrderTicket:
+        """Close a new order as Invalid with LEAN's message (logged as an error if `log`)."""
+        if log:
+            self._log_error(message)
+        order.status = OrderStatus.INVALID
+        self._messages[order.id] = message
+        request.response = OrderResponse(order.id, code, message)
+        self._emit(order, request.time, message=message)
+        return self.tickets[order.id]
+
+    def _open_quantity(self, symbol: Symbol) -> float:
+        """The unfilled quantity of the symbol's open orders (signed)."""
+        return sum(o.quantity for o in self._open.values() if o.symbol == symbol)
+
+    def _brokerage_refusal(self, method: str, security: Any, order: Order, *more: Any):
+        """None when the brokerage model allows it; else its message ('' when it gave none)."""
+        if self.brokerage_model is None:
+            return None
+        allowed, message = brokerage_allows(
+            getattr(self.brokerage_model, method)(security, order, *more, None)
+        )
+        if allowed:
+            return None
+        return "" if message is None else str(message)
+
+    def update_order(self, request: UpdateOrderRequest) -> OrderResponse:
+        """Change an open order's quantity or tag (LEAN's ``UpdateOrderRequest``); made while
+        on_order_event runs, it is processed once that returns."""
+        if self._dispatching:
+            self._pending.append(lambda: self._process_update(request))
+            return _Unprocessed(request.order_id)
+        return self._process_update(request)
+
+    def _process_update(self, request: UpdateOrderRequest) -> OrderResponse:
+        codes = OrderResponseErrorCode
+        order = self.orders.get(request.order_id)
+        if order is None:
+            response = OrderResponse(
+                request.order_id,
+                codes.UNABLE_TO_FIND_ORDER,
+                f"Unable to locate order with id {request.order_id}.",
+            )
+            request.response = response
+            return response
+        if order.status in CLOSED_STATUSES:
+            response = OrderResponse(
+                order.id,
+                codes.INVALID_ORDER_STATUS,
+                f"Unable to update order with id {order.id} and status "
+                f"{_word(order.status)} because it is already closed.",
+            )
+            request.response = response
+            return response
+        security = self._securities[order.symbol]
+        refusal = self._brokerage_refusal("can_update_order", security, order, request)
+        if refusal is not None:
+            detail = refusal or _default_message(
+                "InvalidRequest", f"BrokerageModel declared unable to update order: {order.id}"
+            )
+            message = f"OrderID: {order.id} {detail}"
+            response = OrderResponse(
+                order.id, codes.BROKERAGE_MODEL_REFUSED_TO_UPDATE_ORDER, message
+            )
+            request.response = response
+            self._log_error(message)
+            self._emit(
+                order, self._clock(), message="BrokerageModel declared unable to update order"
+            )
+            return response
+        if request.quantity is not None:
+            order.quantity = float(math.trunc(request.quantity))
+        if request.tag is not None:
+            order.tag = request.tag
+        request.response = OrderResponse(order.id)
+        self._emit_update(order)
+        return request.response
+
+    def _emit_update(self, order: Order) -> None:
+        # LEAN reports a successful update as an UpdateSubmitted event, then the order's status.
+        status = order.status
+        order.status = OrderStatus.UPDATE_SUBMITTED
+        self._emit(order, self._clock())
+        order.status = status
 
     def cancel_order(self, order_id: int, tag: str | None = None) -> OrderResponse:
         """Cancel an open order now (LEAN's ``CancelOrderRequest``)."""
@@ -154,17 +283,19 @@ class TransactionHandler:
             fill = self.fill_model.fill(order, bar, self._next_close_after(order.time))
             if fill is None:
                 continue
-            fee = self._portfolio.fee_model.fee(order.quantity, fill.price)
+            security = self._securities[order.symbol]
+            price = slipped_price(security, order, fill.price)
+            fee = fee_of(self._portfolio, security, order.quantity, price, order)
             order.status = OrderStatus.FILLED
             del self._open[order.id]
-            order.price = fill.price
+            order.price = price
             order.last_fill_time = fill.time
             self._fees[order.id] = fee
             event = self._emit(
-                order, fill.time, fill_price=fill.price, fill_quantity=order.quantity, fee=fee
+                order, fill.time, fill_price=price, fill_quantity=order.quantity, fee=fee
             )
             self._portfolio.process_fills([event])
-            self._on_order_event(event)
+            self._dispatch(event)
 
     # -- events ----------------------------------------------------------------------------------
 
@@ -211,8 +342,18 @@ class TransactionHandler:
             record["message"] = message
         self.event_records.append(record)
         if order.status != OrderStatus.FILLED:
-            self._on_order_event(event)
+            self._dispatch(event)
         return event
+
+    def _dispatch(self, event: OrderEvent) -> None:
+        """Pass an event to on_order_event, then run what was requested meanwhile."""
+        self._dispatching += 1
+        try:
+            self._on_order_event(event)
+        finally:
+            self._dispatching -= 1
+        while not self._dispatching and self._pending:
+            self._pending.pop(0)()
 
     # -- results ---------------------------------------------------------------------------------
 
@@ -323,6 +464,23 @@ def _to_utc(time: dt.datetime) -> dt.datetime:
     from local_lean.framework.insights import to_utc
 
     return to_utc(time)
+
+
+class _Unprocessed(OrderResponse):
+    """LEAN's ``OrderResponse.Unprocessed``: the request waits to be processed."""
+
+    @property
+    def is_processed(self) -> bool:
+        return False
+
+    @property
+    def is_success(self) -> bool:
+        return False
+
+
+def _default_message(code: str, text: str) -> str:
+    """LEAN's BrokerageMessageEvent text for a refusal without a message (a warning)."""
+    return f"Warning - Code: {code} - {text}"
 
 
 def _word(status: OrderStatus) -> str:

@@ -79,6 +79,7 @@ from local_lean.indicators import (
 )
 from local_lean.indicators.helpers import IndicatorDataPoints, IndicatorHistory
 from local_lean.market_data import Slice, TradeBar, TradeBars
+from local_lean.models import brokerages, fees, interest_rates, shortable, slippage
 from local_lean.object_store import ObjectStore
 from local_lean.orders import (
     Order,
@@ -88,6 +89,8 @@ from local_lean.orders import (
     OrderResponseErrorCode,
     OrderTicket,
     OrderType,
+    UpdateOrderFields,
+    UpdateOrderRequest,
 )
 from local_lean.portfolio import SecurityPortfolioManager
 from local_lean.quantbook import QuantBook
@@ -117,6 +120,10 @@ STUB_FILES = [
     "Orders/__init__.pyi",
     "Util/__init__.pyi",
     "Indicators/__init__.pyi",
+    "Brokerages/__init__.pyi",
+    "Orders/Fees/__init__.pyi",
+    "Orders/Slippage/__init__.pyi",
+    "Data/Shortable/__init__.pyi",
 ]
 
 # .NET types LEAN's API takes (System.DayOfWeek), from the stubs' System package beside it.
@@ -223,6 +230,31 @@ CLASSES = [
     (BollingerBands, "QuantConnect.Indicators.BollingerBands"),
     (TrueRange, "QuantConnect.Indicators.TrueRange"),
     (AverageTrueRange, "QuantConnect.Indicators.AverageTrueRange"),
+    (brokerages.DefaultBrokerageModel, "QuantConnect.Brokerages.DefaultBrokerageModel"),
+    (
+        brokerages.InteractiveBrokersBrokerageModel,
+        "QuantConnect.Brokerages.InteractiveBrokersBrokerageModel",
+    ),
+    (brokerages.AlphaStreamsBrokerageModel, "QuantConnect.Brokerages.AlphaStreamsBrokerageModel"),
+    (brokerages.BrokerageMessageEvent, "QuantConnect.Brokerages.BrokerageMessageEvent"),
+    (fees.FeeModel, "QuantConnect.Orders.Fees.FeeModel"),
+    (fees.ConstantFeeModel, "QuantConnect.Orders.Fees.ConstantFeeModel"),
+    (fees.InteractiveBrokersFeeModel, "QuantConnect.Orders.Fees.InteractiveBrokersFeeModel"),
+    (fees.AlphaStreamsFeeModel, "QuantConnect.Orders.Fees.AlphaStreamsFeeModel"),
+    (fees.OrderFeeParameters, "QuantConnect.Orders.Fees.OrderFeeParameters"),
+    (slippage.NullSlippageModel, "QuantConnect.Orders.Slippage.NullSlippageModel"),
+    (slippage.ConstantSlippageModel, "QuantConnect.Orders.Slippage.ConstantSlippageModel"),
+    (slippage.VolumeShareSlippageModel, "QuantConnect.Orders.Slippage.VolumeShareSlippageModel"),
+    (slippage.MarketImpactSlippageModel, "QuantConnect.Orders.Slippage.MarketImpactSlippageModel"),
+    (slippage.AlphaStreamsSlippageModel, "QuantConnect.Orders.Slippage.AlphaStreamsSlippageModel"),
+    (shortable.NullShortableProvider, "QuantConnect.Data.Shortable.NullShortableProvider"),
+    (
+        interest_rates.FuncRiskFreeRateInterestRateModel,
+        "QuantConnect.Data.FuncRiskFreeRateInterestRateModel",
+    ),
+    (interest_rates.InterestRateProvider, "QuantConnect.Data.InterestRateProvider"),
+    (UpdateOrderFields, "QuantConnect.Orders.UpdateOrderFields"),
+    (UpdateOrderRequest, "QuantConnect.Orders.UpdateOrderRequest"),
 ]
 
 ENUMS = [
@@ -238,6 +270,9 @@ ENUMS = [
     (OrderResponseErrorCode, "QuantConnect.Orders.OrderResponseErrorCode"),
     (enums.PortfolioBias, "QuantConnect.Algorithm.Framework.Portfolio.PortfolioBias"),
     (MovingAverageType, "QuantConnect.Indicators.MovingAverageType"),
+    (brokerages.AccountType, "QuantConnect.AccountType"),
+    (brokerages.BrokerageName, "QuantConnect.Brokerages.BrokerageName"),
+    (brokerages.BrokerageMessageType, "QuantConnect.Brokerages.BrokerageMessageType"),
     (IndicatorStatus, "QuantConnect.Indicators.IndicatorStatus"),
 ]
 

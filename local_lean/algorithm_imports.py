@@ -115,6 +115,7 @@ from local_lean.models.interest_rates import (
     FuncRiskFreeRateInterestRateModel,
     InterestRateProvider,
 )
+from local_lean.models.margin import BuyingPowerModel, SecurityMarginModel
 from local_lean.models.shortable import NullShortableProvider
 from local_lean.models.slippage import (
     AlphaStreamsSlippageModel,

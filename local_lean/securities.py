@@ -170,6 +170,20 @@ class Security:
             )
         self._shortable_provider = shortable_provider
 
+    @property
+    def buying_power_model(self) -> Any:
+        """LEAN's margin model at this security's leverage."""
+        from local_lean.models.margin import SecurityMarginModel
+
+        return SecurityMarginModel(self.leverage)
+
+    def set_buying_power_model(self, buying_power_model: Any) -> None:
+        """``SecurityMarginModel(leverage)`` sets the leverage; other models raise
+        NotSupportedError."""
+        from local_lean.models.margin import apply_buying_power_model
+
+        apply_buying_power_model(self, buying_power_model)
+
     def set_leverage(self, leverage: float) -> None:
         """LEAN's ``Security.SetLeverage``: the margin of a holding is its value over this."""
         if isinstance(leverage, bool) or not isinstance(leverage, int | float):

@@ -199,3 +199,42 @@ def test_a_fee_model_returning_a_number_fails_clearly():
     _, outcome = run_algorithm(type("Run", (BuysWithModels,), {"fee_model": Wrong()}))
     assert not outcome.succeeded
     assert "must return an OrderFee" in outcome.runtime_error
+
+
+def test_security_margin_model_sets_the_leverage():
+    from local_lean.errors import NotSupportedError
+    from local_lean.models.margin import BuyingPowerModel, SecurityMarginModel
+
+    security = Security(equity_symbol("SPY"), Resolution.DAILY, True)
+    security.set_buying_power_model(SecurityMarginModel(4))
+    assert security.leverage == 4.0
+    assert security.buying_power_model.get_leverage(security) == 4.0
+
+    class Custom(BuyingPowerModel):
+        def has_sufficient_buying_power_for_order(self, parameters):
+            return True
+
+    with pytest.raises(NotSupportedError, match="SecurityMarginModel"):
+        security.set_buying_power_model(Custom())
+    with pytest.raises(NotSupportedError, match="free buying power"):
+        SecurityMarginModel(2, 0.05)
+    with pytest.raises(ValueError, match="greater than or equal to 1"):
+        SecurityMarginModel(0.5)
+
+
+def test_leverage_one_refuses_an_order_worth_more_than_the_cash():
+    from local_lean.models.margin import SecurityMarginModel
+
+    class Unlevered(BuysWithModels):
+        quantity = 200  # about 1.5 times the cash at the synthetic SPY's price
+
+        def initialize(self) -> None:
+            super().initialize()
+            self.securities["SPY"].set_buying_power_model(SecurityMarginModel(1))
+
+    levered, _ = run(quantity=200)
+    assert levered.portfolio["SPY"].quantity == 200
+    unlevered, outcome = run_algorithm(Unlevered)
+    assert outcome.succeeded, outcome.runtime_error
+    assert unlevered.portfolio["SPY"].quantity == 0
+    assert "Insufficient buying power" in outcome.record.orders[0]["message"]

@@ -79,7 +79,7 @@ from local_lean.indicators import (
 )
 from local_lean.indicators.helpers import IndicatorDataPoints, IndicatorHistory
 from local_lean.market_data import Slice, TradeBar, TradeBars
-from local_lean.models import brokerages, fees, interest_rates, shortable, slippage
+from local_lean.models import brokerages, fees, interest_rates, margin, shortable, slippage
 from local_lean.object_store import ObjectStore
 from local_lean.orders import (
     Order,
@@ -253,6 +253,8 @@ CLASSES = [
         "QuantConnect.Data.FuncRiskFreeRateInterestRateModel",
     ),
     (interest_rates.InterestRateProvider, "QuantConnect.Data.InterestRateProvider"),
+    (margin.BuyingPowerModel, "QuantConnect.Securities.BuyingPowerModel"),
+    (margin.SecurityMarginModel, "QuantConnect.Securities.SecurityMarginModel"),
     (UpdateOrderFields, "QuantConnect.Orders.UpdateOrderFields"),
     (UpdateOrderRequest, "QuantConnect.Orders.UpdateOrderRequest"),
 ]

@@ -87,13 +87,14 @@ def test_a_python_fee_model_sees_the_security_and_the_order():
 
     class PerShare(FeeModel):
         def get_order_fee(self, parameters: OrderFeeParameters) -> OrderFee:
-            seen.append((parameters.security.symbol.value, parameters.order.absolute_quantity))
+            order = parameters.order
+            seen.append((order.symbol.value, order.absolute_quantity, order.direction.name))
             return OrderFee(CashAmount(0.01 * parameters.order.absolute_quantity, "USD"))
 
     algorithm, _ = run(fee_model=PerShare())
     ((event, *_),) = algorithm.fills
     assert event.order_fee.value.amount == pytest.approx(1.0)
-    assert ("SPY", 100) in seen
+    assert ("SPY", 100, "BUY") in seen
 
 
 def test_interactive_brokers_fee_model_per_share_minimum_and_cap():

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from local_lean.orders import CashAmount, OrderFee
+from local_lean.orders import CashAmount, OrderDirection, OrderFee, OrderType
 
 
 class OrderFeeParameters:
@@ -83,16 +83,28 @@ def _order_price(parameters: OrderFeeParameters) -> float:
 
 class _PricedOrder:
     """The order a fee model sees while sizing or filling: LEAN's order fields plus the price
-    the fee is computed at."""
+    the fee is computed at. While sizing there is no order yet: a market order of the
+    security is described."""
 
-    def __init__(self, order: Any, quantity: float, price: float) -> None:
+    def __init__(self, order: Any, symbol: Any, quantity: float, price: float) -> None:
         self._order = order
+        self.symbol = symbol
         self.quantity = quantity
         self._fee_price = price
 
     @property
     def absolute_quantity(self) -> float:
         return abs(self.quantity)
+
+    @property
+    def direction(self) -> OrderDirection:
+        if self.quantity > 0:
+            return OrderDirection.BUY
+        return OrderDirection.SELL if self.quantity < 0 else OrderDirection.HOLD
+
+    @property
+    def type(self) -> OrderType:
+        return OrderType.MARKET if self._order is None else self._order.type
 
     def __getattr__(self, name: str) -> Any:
         if self._order is None:
@@ -108,7 +120,7 @@ def fee_of(
     model = getattr(security, "_fee_model", None)
     if model is None:
         return portfolio.fee_model.fee(quantity, price)
-    parameters = OrderFeeParameters(security, _PricedOrder(order, quantity, price))
+    parameters = OrderFeeParameters(security, _PricedOrder(order, security.symbol, quantity, price))
     fee = model.get_order_fee(parameters)
     amount = getattr(getattr(fee, "value", None), "amount", None)
     if amount is None or not math.isfinite(float(amount)):

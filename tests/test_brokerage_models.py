@@ -79,7 +79,8 @@ def test_names_give_leans_models():
 
 
 def test_alpha_streams_gives_leverage_one_its_fees_and_slippage():
-    algorithm, _ = run(brokerage=BrokerageName.ALPHA_STREAMS)
+    algorithm, outcome = run(brokerage=BrokerageName.ALPHA_STREAMS)
+    assert "SPY: AlphaStreamsFeeModel" in outcome.record.sections["simulation"]["fee model"]
     spy = algorithm.spy
     assert spy.leverage == 1.0
     assert isinstance(spy.fee_model, AlphaStreamsFeeModel)

@@ -131,11 +131,25 @@ def fee_of(
     return float(amount)
 
 
+def fee_models_description(default_model: Any, securities: Any) -> str:
+    """The fee models of a run, for its summary: the default one, and those securities have
+    of their own (set_fee_model or the brokerage model)."""
+    own = sorted(
+        f"{security.symbol.value}: {type(security._fee_model).__name__}"
+        for security in securities.values()
+        if getattr(security, "_fee_model", None) is not None
+    )
+    if not own:
+        return default_model.description
+    return f"{default_model.description}; per security: {', '.join(own)}"
+
+
 __all__ = [
     "AlphaStreamsFeeModel",
     "ConstantFeeModel",
     "FeeModel",
     "InteractiveBrokersFeeModel",
     "OrderFeeParameters",
+    "fee_models_description",
     "fee_of",
 ]

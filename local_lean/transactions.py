@@ -200,8 +200,8 @@ class TransactionHandler:
             response = OrderResponse(
                 order.id,
                 codes.INVALID_ORDER_STATUS,
-                f"Unable to update order with id {order.id} and status "
-                f"{_word(order.status)} because it is already closed.",
+                f"Unable to update order with id {order.id} because it already has "
+                f"{_word(order.status)} status.",
             )
             request.response = response
             return response

@@ -191,3 +191,17 @@ def test_a_plain_bool_answer_is_accepted():
 
     algorithm, _ = run(brokerage=Plain())
     assert algorithm.portfolio["SPY"].quantity == 100
+
+
+def test_updating_a_closed_order_is_refused_with_leans_message():
+    algorithm, _ = run()
+    fields = UpdateOrderFields()
+    fields.quantity = 5
+    response = algorithm.ticket.update(fields)
+    assert response.error_code == OrderResponseErrorCode.INVALID_ORDER_STATUS
+    assert response.error_message == (
+        "Unable to update order with id 1 because it already has Filled status."
+    )
+    fields.limit_price = 10.0
+    with pytest.raises(NotSupportedError, match="limit_price"):
+        algorithm.ticket.update(fields)

@@ -46,6 +46,7 @@ from local_lean.framework.universe_manager import UniverseManager
 from local_lean.history import empty_history, history_frame
 from local_lean.indicators.helpers import QCAlgorithmIndicators
 from local_lean.market_data import TradeBar
+from local_lean.models.algorithm_models import QCAlgorithmModels
 from local_lean.orders import (
     OrderDirection,
     OrderResponse,
@@ -172,12 +173,13 @@ def _date_from(value: Any, *more: int) -> dt.datetime:
     raise TypeError(f"expected a date or (year, month, day), got {value!r}")
 
 
-class QCAlgorithm(QCAlgorithmIndicators, QCAlgorithmConsolidators):
+class QCAlgorithm(QCAlgorithmIndicators, QCAlgorithmConsolidators, QCAlgorithmModels):
     """Base class of algorithms: subclass it and write ``initialize``.
 
     The indicator helpers (``self.sma``, ``register_indicator``...) come from
     local_lean/indicators/helpers.py, ``subscription_manager`` and the consolidator helpers
-    from local_lean/consolidators/algorithm.py."""
+    from local_lean/consolidators/algorithm.py, the brokerage, risk-free rate and shorting
+    methods from local_lean/models/algorithm_models.py."""
 
     def __init__(self) -> None:
         self._context: AlgorithmContext | None = None
@@ -382,6 +384,7 @@ class QCAlgorithm(QCAlgorithmIndicators, QCAlgorithmConsolidators):
         symbol = equity_symbol(symbol.value, map_file_provider(context.source))
         bars = context.load_bars(symbol)
         security = Security(symbol, Resolution.DAILY, bars is not None)
+        self._security_created(security, leverage_given=leverage > 0)
         if leverage > 0:
             security.leverage = float(leverage)
         if bars is None:

@@ -128,12 +128,41 @@ from local_lean.indicators import (
     WilderMovingAverage,
     WindowIndicator,
 )
-from local_lean.margin_model import (
+from local_lean.market_data import Slice, TradeBar, TradeBars
+from local_lean.models.brokerages import (
+    AccountType,
+    AlphaStreamsBrokerageModel,
+    BrokerageMessageEvent,
+    BrokerageMessageType,
+    BrokerageName,
+    DefaultBrokerageModel,
+    InteractiveBrokersBrokerageModel,
+)
+from local_lean.models.fees import (
+    AlphaStreamsFeeModel,
+    ConstantFeeModel,
+    FeeModel,
+    InteractiveBrokersFeeModel,
+    OrderFeeParameters,
+)
+from local_lean.models.interest_rates import (
+    FuncRiskFreeRateInterestRateModel,
+    InterestRateProvider,
+)
+from local_lean.models.margin import (
+    BuyingPowerModel,
     ReservedBuyingPowerForPosition,
     ReservedBuyingPowerForPositionParameters,
     SecurityMarginModel,
 )
-from local_lean.market_data import Slice, TradeBar, TradeBars
+from local_lean.models.shortable import NullShortableProvider
+from local_lean.models.slippage import (
+    AlphaStreamsSlippageModel,
+    ConstantSlippageModel,
+    MarketImpactSlippageModel,
+    NullSlippageModel,
+    VolumeShareSlippageModel,
+)
 from local_lean.object_store import ObjectStore
 from local_lean.order_requests import (
     CancelOrderRequest,
@@ -145,9 +174,11 @@ from local_lean.order_requests import (
     UpdateOrderRequest,
 )
 from local_lean.orders import (
+    CashAmount,
     Order,
     OrderDirection,
     OrderEvent,
+    OrderFee,
     OrderResponse,
     OrderResponseErrorCode,
     OrderTicket,

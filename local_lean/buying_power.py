@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 
+from local_lean.models.fees import fee_of
 from local_lean.orders import Order, OrderDirection
 from local_lean.portfolio import SecurityPortfolioManager
 from local_lean.securities import Security
@@ -37,7 +38,7 @@ def insufficient_buying_power(
         return ""  # closes or reduces a position: always allowed
     free_margin = _margin_remaining_for(portfolio, security, order.direction)
     margin = initial_margin(security, order.quantity)
-    fee = portfolio.fee_model.fee(order.quantity, security.price)
+    fee = fee_of(portfolio, security, order.quantity, security.price, order)
     required = margin + math.copysign(fee, margin) if margin else 0.0
     if abs(required) > free_margin:
         return (
@@ -95,7 +96,7 @@ def target_order_quantity(
         if quantity == 0:
             return 0.0, ""
         final_margin = (quantity + held) * unit_margin
-        fee = portfolio.fee_model.fee(quantity, price)
+        fee = fee_of(portfolio, security, quantity, price)
         target_margin = (total - fee) * target_buying_power
         if last_quantity == quantity or abs(final_margin) <= abs(target_margin):
             return quantity, ""

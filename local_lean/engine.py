@@ -55,6 +55,8 @@ from local_lean.indicators.helpers import feed_registered_indicators
 from local_lean.interrupts import BacktestInterrupted
 from local_lean.market_calendar import nyse_calendar
 from local_lean.market_data import Dividend, Dividends, Slice, TradeBar, TradeBars
+from local_lean.models.fees import fee_models_description
+from local_lean.models.interest_rates import statistics_rate_model
 from local_lean.object_store import ObjectStore
 from local_lean.portfolio import BasisPointsFeeModel, InteractiveBrokersFeeModel
 from local_lean.scheduling import events_due, events_due_between, prepare_schedule
@@ -680,7 +682,7 @@ class BacktestEngine:
         sections = {"time budget": self.budget.summary()}
         sections["simulation"] = {
             "data source": self.source.description,
-            "fee model": portfolio.fee_model.description,
+            "fee model": fee_models_description(portfolio.fee_model, algorithm.securities),
             "sessions": self.sessions_run,
             "fills": "as LEAN on daily data: market orders placed while the market is open "
             "fill at that session's close (MarketOnClose), within 15.5 minutes of the close or "
@@ -704,6 +706,7 @@ class BacktestEngine:
             sections=sections,
             benchmark_before_start=self._benchmark_before_start(),
             capacity=self._capacity(equity, end),
+            risk_free_rate=statistics_rate_model(algorithm._risk_free_model),
         )
 
     def _capacity(self, equity: pd.Series, end: dt.date) -> CapacityStatistics:

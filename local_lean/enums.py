@@ -14,6 +14,17 @@ class Resolution(IntEnum):
 class SecurityType(IntEnum):
     BASE = 0
     EQUITY = 1
+    # The other types are named (brokerage models map them to markets); only equities trade.
+    OPTION = 2
+    COMMODITY = 3
+    FOREX = 4
+    FUTURE = 5
+    CFD = 6
+    CRYPTO = 7
+    FUTURE_OPTION = 8
+    INDEX = 9
+    INDEX_OPTION = 10
+    CRYPTO_FUTURE = 11
 
 
 class InsightDirection(IntEnum):
@@ -43,6 +54,11 @@ class Market:
     """Market names are plain lower-case strings in LEAN."""
 
     USA = "usa"
+    # Other markets LEAN names (brokerage models' default markets); only "usa" has data here.
+    CME = "cme"
+    OANDA = "oanda"
+    COINBASE = "coinbase"
+    BINANCE = "binance"
 
 
 class OrderStatus(IntEnum):

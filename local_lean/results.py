@@ -103,6 +103,8 @@ class BacktestRecord:
     capacity: CapacityStatistics = field(default_factory=no_capacity_estimate)
     # The benchmark's last close before the start: LEAN's benchmark sample at the start.
     benchmark_before_start: float | None = None
+    # The algorithm's risk-free rate model for the statistics (None: the primary credit rate).
+    risk_free_rate: Any = None
 
 
 # --- public API -------------------------------------------------------------------------------
@@ -359,6 +361,7 @@ def portfolio_statistics(record: BacktestRecord) -> PortfolioStatistics:
         start=record.start,
         end=record.end,
         benchmark_before_start=record.benchmark_before_start,
+        risk_free_rate=record.risk_free_rate,
     )
 
 

@@ -11,7 +11,6 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
-from local_lean.margin_model import SecurityMarginModel
 from local_lean.symbols import Symbol
 
 
@@ -107,7 +106,10 @@ class Security:
         self.is_tradable = True
         # LEAN's default brokerage model: US equities in a margin account get leverage 2.
         self.leverage = 2.0
-        self.buying_power_model = SecurityMarginModel()
+        # Reality models (local_lean/models). No fee model: the portfolio's default applies.
+        self._fee_model: Any = None
+        self._slippage_model: Any = None
+        self._shortable_provider: Any = None
 
     @property
     def price(self) -> float:
@@ -130,6 +132,73 @@ class Security:
         if not hasattr(data, "close") or not hasattr(data, "end_time"):
             raise TypeError(f"set_market_price takes a TradeBar, got {data!r}")
         self._set_bar(data.end_time, data.open, data.high, data.low, data.close, data.volume)
+
+    # ----- reality models (LEAN's Security.set_*_model) ----------------------------------------
+
+    @property
+    def fee_model(self) -> Any:
+        """The fee model set for this security (None: the runner's default fee model)."""
+        return self._fee_model
+
+    def set_fee_model(self, feel_model: Any) -> None:
+        # LEAN's parameter name is spelled "feel_model"; keyword callers must use it.
+        fee_model = feel_model
+        if not callable(getattr(fee_model, "get_order_fee", None)):
+            raise TypeError(
+                "set_fee_model takes a fee model with get_order_fee(parameters) (e.g. "
+                f"ConstantFeeModel(1) or a FeeModel subclass), got {fee_model!r}"
+            )
+        self._fee_model = fee_model
+
+    @property
+    def slippage_model(self) -> Any:
+        from local_lean.models.slippage import NullSlippageModel
+
+        return self._slippage_model or NullSlippageModel.INSTANCE
+
+    def set_slippage_model(self, slippage_model: Any) -> None:
+        if not callable(getattr(slippage_model, "get_slippage_approximation", None)):
+            raise TypeError(
+                "set_slippage_model takes a slippage model with get_slippage_approximation("
+                f"asset, order) (e.g. ConstantSlippageModel(0.001)), got {slippage_model!r}"
+            )
+        self._slippage_model = slippage_model
+
+    @property
+    def shortable_provider(self) -> Any:
+        from local_lean.models.shortable import NullShortableProvider
+
+        return self._shortable_provider or NullShortableProvider.INSTANCE
+
+    def set_shortable_provider(self, shortable_provider: Any) -> None:
+        if not callable(getattr(shortable_provider, "shortable_quantity", None)):
+            raise TypeError(
+                "set_shortable_provider takes a provider with shortable_quantity(symbol, "
+                f"local_time) (e.g. a NullShortableProvider subclass), got {shortable_provider!r}"
+            )
+        self._shortable_provider = shortable_provider
+
+    @property
+    def buying_power_model(self) -> Any:
+        """LEAN's margin model at this security's leverage."""
+        from local_lean.models.margin import SecurityMarginModel
+
+        return SecurityMarginModel(self.leverage)
+
+    def set_buying_power_model(self, buying_power_model: Any) -> None:
+        """``SecurityMarginModel(leverage)`` sets the leverage; other models raise
+        NotSupportedError."""
+        from local_lean.models.margin import apply_buying_power_model
+
+        apply_buying_power_model(self, buying_power_model)
+
+    def set_leverage(self, leverage: float) -> None:
+        """LEAN's ``Security.SetLeverage``: the margin of a holding is its value over this."""
+        if isinstance(leverage, bool) or not isinstance(leverage, int | float):
+            raise TypeError(f"leverage must be a number, got {leverage!r}")
+        if not 1 <= leverage < float("inf"):
+            raise ValueError(f"leverage must be a finite number >= 1, got {leverage}")
+        self.leverage = float(leverage)
 
     def _set_bar(self, end_time: dt.datetime, o: float, h: float, lo: float, c: float, v: float):
         self.open, self.high, self.low, self.close, self.volume = o, h, lo, c, v

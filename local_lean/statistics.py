@@ -799,13 +799,13 @@ def _trade_statistics(
 
 
 def _fills(orders: Sequence[Mapping]) -> list[Mapping]:
-    """Filled orders in fill order."""
+    """Filled orders in fill order (orders still open at the end have no fill)."""
     fills = [
         order
         for order in orders
         if order.get("fill_price") is not None
         and order.get("quantity")
-        and str(order.get("status", "filled")).lower() not in ("canceled", "cancelled", "invalid")
+        and str(order.get("status", "filled")).lower() in ("filled", "partially_filled")
     ]
     fills.sort(key=lambda order: pd.Timestamp(order.get("fill_time") or order.get("time")))
     return fills

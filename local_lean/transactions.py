@@ -6,8 +6,12 @@ As LEAN's ``BacktestingTransactionHandler`` with its backtesting brokerage:
    the next order id, checks buying power (an order that fails becomes Invalid, with LEAN's
    "Insufficient buying power" message and an error in the log) and otherwise marks it
    Submitted.
+   A sell that would short more than the security's shortable provider allows, or an order
+   the brokerage model refuses (``can_submit_order``), becomes Invalid too, with LEAN's message.
+   ``update_order`` asks the brokerage model (``can_update_order``) before changing an order.
 2. ``process_fills`` runs when a session's daily bars arrive (its close): each open order asks
-   the fill model whether that bar fills it; a fill is applied to the portfolio and the order
+   the fill model whether that bar fills it; a fill, at the price the security's slippage model
+   gives and with the fee its fee model charges, is applied to the portfolio and the order
    becomes Filled. LEAN asks again (``scan``) once ``on_data`` returned and after each request.
 3. ``update_order`` accepts a change of an open order, applied with the pending requests
    (an UpdateSubmitted event); ``cancel_order`` cancels one (CancelPending, Canceled events).
@@ -29,6 +33,10 @@ from local_lean.buying_power import insufficient_buying_power
 from local_lean.enums import OrderStatus
 from local_lean.errors import NotSupportedError
 from local_lean.fills import DailyBar, EquityFillModel
+from local_lean.models.brokerages import brokerage_allows
+from local_lean.models.fees import fee_of
+from local_lean.models.shortable import is_shortable, shortable_error_message
+from local_lean.models.slippage import slipped_price
 from local_lean.order_requests import OrderRequestStatus
 from local_lean.orders import (
     CLOSED_STATUSES,
@@ -84,6 +92,8 @@ class TransactionHandler:
         self._messages: dict[int, str] = {}  # why an order is invalid or canceled
         self._fill_times: dict[int, dt.datetime] = {}  # local time of each order's fill
         self._pending: list[UpdateOrderRequest] = []  # accepted updates not yet applied
+        # The algorithm's brokerage model, once it set one (None: every order is accepted).
+        self.brokerage_model: Any = None
 
     def now(self) -> dt.datetime:
         """The algorithm's time (naive New York time)."""
@@ -105,6 +115,16 @@ class TransactionHandler:
         ticket = OrderTicket(request, self, order)
         self.orders[order.id] = order
         self.tickets[order.id] = ticket
+        local_time = _from_utc(request.time)
+        if order.quantity < 0 and not is_shortable(
+            security, order.quantity, self._open_quantity(security.symbol), local_time
+        ):
+            # LEAN's AddOrder: the order is created Invalid, its tag the message.
+            message = shortable_error_message(security, order.quantity, local_time)
+            order.tag = message
+            return self._invalidate(
+                order, request, OrderResponseErrorCode.EXCEEDS_SHORTABLE_QUANTITY, message, False
+            )
         reason = insufficient_buying_power(self._portfolio, security, order)
         if reason:
             message = (
@@ -119,12 +139,57 @@ class TransactionHandler:
             )
             self._emit(order, order.time, message=message)
             return ticket
+        refusal = self._brokerage_refusal("can_submit_order", security, order)
+        if refusal is not None:
+            message = (
+                f"BrokerageModel declared unable to submit order: [{order.id}] "
+                f"{refusal or _default_message('InvalidOrder', '')}"
+            )
+            return self._invalidate(
+                order,
+                request,
+                OrderResponseErrorCode.BROKERAGE_MODEL_REFUSED_TO_SUBMIT_ORDER,
+                message,
+                True,
+            )
         request.set_response(OrderResponse(order.id))
         order.status = OrderStatus.SUBMITTED
         self._open[order.id] = order
         self._emit(order, order.time)
         self.scan()
         return ticket
+
+    def _invalidate(
+        self,
+        order: Order,
+        request: SubmitOrderRequest,
+        code: OrderResponseErrorCode,
+        message: str,
+        log: bool,
+    ) -> OrderTicket:
+        """Close a new order as Invalid with LEAN's message (logged as an error if `log`)."""
+        if log:
+            self._log_error(message)
+        order.status = OrderStatus.INVALID
+        self._messages[order.id] = message
+        request.set_response(OrderResponse(order.id, code, message))
+        self._emit(order, order.time, message=message)
+        return self.tickets[order.id]
+
+    def _open_quantity(self, symbol: Symbol) -> float:
+        """The unfilled quantity of the symbol's open orders (signed)."""
+        return sum(o.quantity for o in self._open.values() if o.symbol == symbol)
+
+    def _brokerage_refusal(self, method: str, security: Any, order: Order, *more: Any):
+        """None when the brokerage model allows it; else its message ('' when it gave none)."""
+        if self.brokerage_model is None:
+            return None
+        allowed, message = brokerage_allows(
+            getattr(self.brokerage_model, method)(security, order, *more, None)
+        )
+        if allowed:
+            return None
+        return "" if message is None else str(message)
 
     def update_order(self, request: UpdateOrderRequest) -> OrderResponse:
         """Accept or refuse a change of an order (LEAN's ``UpdateOrderRequest``).
@@ -186,6 +251,18 @@ class TransactionHandler:
                 "This operation is not allowed in Initialize or during warm up: "
                 "OrderRequest.Update. Please move this code to the OnWarmupFinished() method.",
             )
+        security = self._securities[order.symbol]
+        refusal = self._brokerage_refusal("can_update_order", security, order, request)
+        if refusal is not None:
+            detail = refusal or _default_message(
+                "InvalidRequest", f"BrokerageModel declared unable to update order: {order.id}"
+            )
+            message = f"OrderID: {order.id} {detail}"
+            self._log_error(message)
+            self._emit(
+                order, self._clock(), message="BrokerageModel declared unable to update order"
+            )
+            return OrderResponse(order.id, codes.BROKERAGE_MODEL_REFUSED_TO_UPDATE_ORDER, message)
         return None
 
     def _apply_update(self, request: UpdateOrderRequest) -> OrderResponse:
@@ -291,7 +368,9 @@ class TransactionHandler:
                 self._fill(order, fill.price, now, fill.message)
 
     def _fill(self, order: Order, price: float, time: dt.datetime, message: str) -> None:
-        fee = self._portfolio.fee_model.fee(order.quantity, price)
+        security = self._securities[order.symbol]
+        price = slipped_price(security, order, price)
+        fee = fee_of(self._portfolio, security, order.quantity, price, order)
         order.status = OrderStatus.FILLED
         del self._open[order.id]
         order.price = price
@@ -522,6 +601,11 @@ def _from_utc(time: dt.datetime) -> dt.datetime:
 
     aware = time if time.tzinfo is not None else time.replace(tzinfo=UTC)
     return aware.astimezone(NEW_YORK).replace(tzinfo=None)
+
+
+def _default_message(code: str, text: str) -> str:
+    """LEAN's BrokerageMessageEvent text for a refusal without a message (a warning)."""
+    return f"Warning - Code: {code} - {text}"
 
 
 def _word(status: OrderStatus) -> str:

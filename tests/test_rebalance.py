@@ -12,7 +12,7 @@ from local_lean.enums import DayOfWeek, Resolution
 from local_lean.errors import NotSupportedError
 from local_lean.framework import EqualWeightingPortfolioConstructionModel
 from local_lean.framework.portfolio_construction import END_OF_TIME, _rebalancing_function
-from local_lean.margin_model import (
+from local_lean.models.margin import (
     ReservedBuyingPowerForPositionParameters,
     SecurityMarginModel,
 )

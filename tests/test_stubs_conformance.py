@@ -113,12 +113,13 @@ from local_lean.indicators import (
     WindowIndicator,
 )
 from local_lean.indicators.helpers import IndicatorDataPoints, IndicatorHistory
-from local_lean.margin_model import (
+from local_lean.market_data import Slice, TradeBar, TradeBars
+from local_lean.models import brokerages, fees, interest_rates, margin, shortable, slippage
+from local_lean.models.margin import (
     ReservedBuyingPowerForPosition,
     ReservedBuyingPowerForPositionParameters,
     SecurityMarginModel,
 )
-from local_lean.market_data import Slice, TradeBar, TradeBars
 from local_lean.object_store import ObjectStore
 from local_lean.order_requests import (
     CancelOrderRequest,
@@ -177,6 +178,10 @@ STUB_FILES = [
     "Util/__init__.pyi",
     "Indicators/__init__.pyi",
     "Interfaces/__init__.pyi",
+    "Brokerages/__init__.pyi",
+    "Orders/Fees/__init__.pyi",
+    "Orders/Slippage/__init__.pyi",
+    "Data/Shortable/__init__.pyi",
 ]
 
 # .NET types LEAN's API takes (System.DayOfWeek), from the stubs' System package beside it.
@@ -355,6 +360,33 @@ CLASSES = [
         SubscriptionDataConfigService,
         "QuantConnect.Interfaces.ISubscriptionDataConfigService",
     ),
+    (brokerages.DefaultBrokerageModel, "QuantConnect.Brokerages.DefaultBrokerageModel"),
+    (
+        brokerages.InteractiveBrokersBrokerageModel,
+        "QuantConnect.Brokerages.InteractiveBrokersBrokerageModel",
+    ),
+    (brokerages.AlphaStreamsBrokerageModel, "QuantConnect.Brokerages.AlphaStreamsBrokerageModel"),
+    (brokerages.BrokerageMessageEvent, "QuantConnect.Brokerages.BrokerageMessageEvent"),
+    (fees.FeeModel, "QuantConnect.Orders.Fees.FeeModel"),
+    (fees.ConstantFeeModel, "QuantConnect.Orders.Fees.ConstantFeeModel"),
+    (fees.InteractiveBrokersFeeModel, "QuantConnect.Orders.Fees.InteractiveBrokersFeeModel"),
+    (fees.AlphaStreamsFeeModel, "QuantConnect.Orders.Fees.AlphaStreamsFeeModel"),
+    (fees.OrderFeeParameters, "QuantConnect.Orders.Fees.OrderFeeParameters"),
+    (slippage.NullSlippageModel, "QuantConnect.Orders.Slippage.NullSlippageModel"),
+    (slippage.ConstantSlippageModel, "QuantConnect.Orders.Slippage.ConstantSlippageModel"),
+    (slippage.VolumeShareSlippageModel, "QuantConnect.Orders.Slippage.VolumeShareSlippageModel"),
+    (slippage.MarketImpactSlippageModel, "QuantConnect.Orders.Slippage.MarketImpactSlippageModel"),
+    (slippage.AlphaStreamsSlippageModel, "QuantConnect.Orders.Slippage.AlphaStreamsSlippageModel"),
+    (shortable.NullShortableProvider, "QuantConnect.Data.Shortable.NullShortableProvider"),
+    (
+        interest_rates.FuncRiskFreeRateInterestRateModel,
+        "QuantConnect.Data.FuncRiskFreeRateInterestRateModel",
+    ),
+    (interest_rates.InterestRateProvider, "QuantConnect.Data.InterestRateProvider"),
+    (margin.BuyingPowerModel, "QuantConnect.Securities.BuyingPowerModel"),
+    (margin.SecurityMarginModel, "QuantConnect.Securities.SecurityMarginModel"),
+    (UpdateOrderFields, "QuantConnect.Orders.UpdateOrderFields"),
+    (UpdateOrderRequest, "QuantConnect.Orders.UpdateOrderRequest"),
 ]
 
 ENUMS = [
@@ -373,6 +405,9 @@ ENUMS = [
     (OrderRequestStatus, "QuantConnect.Orders.OrderRequestStatus"),
     (enums.PortfolioBias, "QuantConnect.Algorithm.Framework.Portfolio.PortfolioBias"),
     (MovingAverageType, "QuantConnect.Indicators.MovingAverageType"),
+    (brokerages.AccountType, "QuantConnect.AccountType"),
+    (brokerages.BrokerageName, "QuantConnect.Brokerages.BrokerageName"),
+    (brokerages.BrokerageMessageType, "QuantConnect.Brokerages.BrokerageMessageType"),
     (IndicatorStatus, "QuantConnect.Indicators.IndicatorStatus"),
     (RenkoType, "QuantConnect.Data.Market.RenkoType"),
     (BarDirection, "QuantConnect.Data.Market.BarDirection"),

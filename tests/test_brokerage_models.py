@@ -1,0 +1,204 @@
+"""Brokerage models as LEAN's: set_brokerage_model by name or with a Python subclass, the
+models it gives securities, and its refusals of orders and updates with LEAN's messages."""
+
+from __future__ import annotations
+
+import pytest
+from runner_helpers import run_algorithm
+
+from local_lean.algorithm import QCAlgorithm
+from local_lean.enums import OrderStatus, Resolution, SecurityType
+from local_lean.errors import NotSupportedError
+from local_lean.models.brokerages import (
+    AccountType,
+    AlphaStreamsBrokerageModel,
+    BrokerageMessageEvent,
+    BrokerageMessageType,
+    BrokerageName,
+    DefaultBrokerageModel,
+    InteractiveBrokersBrokerageModel,
+    create_brokerage_model,
+)
+from local_lean.models.fees import AlphaStreamsFeeModel, InteractiveBrokersFeeModel
+from local_lean.models.slippage import AlphaStreamsSlippageModel
+from local_lean.orders import OrderResponseErrorCode, UpdateOrderFields
+
+
+class BuysOnce(QCAlgorithm):
+    """Buys `quantity` SPY at the first bar; `brokerage` is what set_brokerage_model gets."""
+
+    brokerage: object = None
+    account_type = AccountType.MARGIN
+    quantity = 100
+    update_to: float | None = None
+
+    def initialize(self) -> None:
+        self.set_start_date(2021, 3, 1)
+        self.set_end_date(2021, 3, 5)
+        self.set_cash(100_000)
+        self.early = self.add_equity("QQQ", Resolution.DAILY)
+        if self.brokerage is not None:
+            self.set_brokerage_model(self.brokerage, self.account_type)
+        self.spy = self.add_equity("SPY", Resolution.DAILY)
+        self.ticket = None
+        self.events = []
+
+    def on_data(self, slice) -> None:
+        if self.ticket is None:
+            self.ticket = self.market_order("SPY", self.quantity)
+            if self.update_to is not None:
+                fields = UpdateOrderFields()
+                fields.quantity = self.update_to
+                self.update_response = self.ticket.update(fields)
+
+    def on_order_event(self, order_event) -> None:
+        self.events.append(order_event)
+        if order_event.status == OrderStatus.FILLED:
+            spy = self.securities["SPY"]
+            self.fill_bar = (spy.open, spy.close)  # the bar that fills the order
+
+
+def run(**attributes):
+    algorithm, outcome = run_algorithm(type("Run", (BuysOnce,), attributes))
+    assert outcome.succeeded, outcome.runtime_error
+    return algorithm, outcome
+
+
+def test_names_give_leans_models():
+    assert type(create_brokerage_model(BrokerageName.DEFAULT)) is DefaultBrokerageModel
+    assert type(create_brokerage_model(BrokerageName.QUANT_CONNECT_BROKERAGE)) is (
+        DefaultBrokerageModel
+    )
+    ib = create_brokerage_model(BrokerageName.INTERACTIVE_BROKERS_BROKERAGE)
+    assert isinstance(ib, InteractiveBrokersBrokerageModel)
+    assert isinstance(
+        create_brokerage_model(BrokerageName.ALPHA_STREAMS), AlphaStreamsBrokerageModel
+    )
+    assert DefaultBrokerageModel().default_markets[SecurityType.EQUITY] == "usa"
+    assert DefaultBrokerageModel().default_markets[SecurityType.CRYPTO] == "coinbase"
+
+
+def test_alpha_streams_gives_leverage_one_its_fees_and_slippage():
+    algorithm, outcome = run(brokerage=BrokerageName.ALPHA_STREAMS)
+    assert "SPY: AlphaStreamsFeeModel" in outcome.record.sections["simulation"]["fee model"]
+    spy = algorithm.spy
+    assert spy.leverage == 1.0
+    assert isinstance(spy.fee_model, AlphaStreamsFeeModel)
+    assert isinstance(spy.slippage_model, AlphaStreamsSlippageModel)
+    # Added before the model was set: keeps its leverage (LEAN), gets the other models.
+    assert algorithm.early.leverage == 2.0
+    assert isinstance(algorithm.early.fee_model, AlphaStreamsFeeModel)
+    (fill,) = [e for e in algorithm.events if e.status == OrderStatus.FILLED]
+    # The fill is 0.01% of the bar's close above its open (a buy).
+    bar_open, close = algorithm.fill_bar
+    assert fill.fill_price == pytest.approx(bar_open + 0.0001 * close)
+    assert fill.order_fee.value.amount == 1.0  # 100 shares: the $1 minimum
+
+
+def test_interactive_brokers_margin_account_has_leverage_two():
+    algorithm, _ = run(brokerage=BrokerageName.INTERACTIVE_BROKERS_BROKERAGE)
+    assert algorithm.spy.leverage == 2.0
+    assert isinstance(algorithm.spy.fee_model, InteractiveBrokersFeeModel)
+
+
+def test_brokerage_model_property_defaults_to_leans_default():
+    algorithm, _ = run()
+    assert type(algorithm.brokerage_model) is DefaultBrokerageModel
+    assert algorithm.brokerage_model.account_type == AccountType.MARGIN
+
+
+class RefusesEverything(DefaultBrokerageModel):
+    def can_submit_order(self, security, order, message):
+        return False, BrokerageMessageEvent(BrokerageMessageType.WARNING, "NO", "closed today")
+
+    def can_update_order(self, security, order, request, message):
+        return False, None
+
+
+class RefusesUpdates(DefaultBrokerageModel):
+    def can_update_order(self, security, order, request, message):
+        return False, BrokerageMessageEvent(BrokerageMessageType.INFORMATION, "", "frozen")
+
+
+def test_a_refused_order_is_invalid_with_leans_message():
+    algorithm, outcome = run(brokerage=RefusesEverything())
+    response = algorithm.ticket.submit_request.response
+    assert response.error_code == OrderResponseErrorCode.BROKERAGE_MODEL_REFUSED_TO_SUBMIT_ORDER
+    assert response.error_message == (
+        "BrokerageModel declared unable to submit order: [1] Warning - Code: NO - closed today"
+    )
+    assert algorithm.ticket.status == OrderStatus.INVALID
+    assert [e.status for e in algorithm.events] == [OrderStatus.INVALID]
+    assert outcome.record.orders[0]["status"] == "invalid"  # counts in Total Orders, as in LEAN
+
+
+def test_a_refused_update_keeps_the_order_and_says_why():
+    algorithm, _ = run(brokerage=RefusesUpdates(), update_to=150)
+    (update,) = algorithm.ticket.update_requests
+    assert (
+        update.response.error_code == OrderResponseErrorCode.BROKERAGE_MODEL_REFUSED_TO_UPDATE_ORDER
+    )
+    assert update.response.error_message == "OrderID: 1 Information - Code:  - frozen"
+    assert algorithm.portfolio["SPY"].quantity == 100
+    messages = [e.message for e in algorithm.events]
+    assert "BrokerageModel declared unable to update order" in messages
+
+
+def test_an_allowed_update_changes_the_quantity():
+    algorithm, _ = run(update_to=150)
+    assert algorithm.update_response.is_success
+    assert algorithm.portfolio["SPY"].quantity == 150
+
+
+def test_a_refusal_without_message_gets_leans_default_text():
+    class Silent(DefaultBrokerageModel):
+        def can_submit_order(self, security, order, message):
+            return False, None
+
+    algorithm, _ = run(brokerage=Silent())
+    assert algorithm.ticket.submit_request.response.error_message == (
+        "BrokerageModel declared unable to submit order: [1] Warning - Code: InvalidOrder - "
+    )
+
+
+def test_unsupported_brokerage_names_and_cash_accounts_fail_clearly():
+    with pytest.raises(NotSupportedError, match="TRADIER_BROKERAGE.*DEFAULT"):
+        create_brokerage_model(BrokerageName.TRADIER_BROKERAGE)
+    with pytest.raises(NotSupportedError, match="AccountType.CASH.*MARGIN"):
+        create_brokerage_model(BrokerageName.DEFAULT, AccountType.CASH)
+    with pytest.raises(ValueError, match="Alpha Streams brokerage does not currently support Cash"):
+        create_brokerage_model(BrokerageName.ALPHA_STREAMS, AccountType.CASH)
+    with pytest.raises(TypeError, match="BrokerageName or a brokerage model"):
+        create_brokerage_model("interactive brokers")
+    with pytest.raises(TypeError, match="account_type must be an AccountType"):
+        DefaultBrokerageModel("margin")
+
+
+def test_a_model_answering_neither_bool_nor_pair_fails_clearly():
+    class Confused(DefaultBrokerageModel):
+        def can_submit_order(self, security, order, message):
+            return "yes"
+
+    algorithm, outcome = run_algorithm(type("Run", (BuysOnce,), {"brokerage": Confused()}))
+    assert not outcome.succeeded
+    assert "must return (allowed, message)" in outcome.runtime_error
+
+
+def test_a_plain_bool_answer_is_accepted():
+    class Plain(DefaultBrokerageModel):
+        def can_submit_order(self, security, order, message):
+            return True
+
+    algorithm, _ = run(brokerage=Plain())
+    assert algorithm.portfolio["SPY"].quantity == 100
+
+
+def test_updating_a_closed_order_is_refused_with_leans_message():
+    algorithm, _ = run()
+    fields = UpdateOrderFields()
+    fields.quantity = 5
+    response = algorithm.ticket.update(fields)
+    assert response.error_code == OrderResponseErrorCode.INVALID_ORDER_STATUS
+    assert response.error_message == (
+        "Unable to update order with id 1 because it already has Filled status."
+    )

@@ -1,0 +1,241 @@
+"""Fee and slippage models as LEAN's: set per security, applied to fills and to sizing, with
+LEAN's formulas; MarketImpactSlippageModel draws .NET's seeded random numbers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from runner_helpers import run_algorithm
+
+from local_lean.algorithm import QCAlgorithm
+from local_lean.data import open_price_source
+from local_lean.enums import OrderStatus, Resolution
+from local_lean.models.dotnet_random import DotNetRandom
+from local_lean.models.fees import (
+    ConstantFeeModel,
+    FeeModel,
+    InteractiveBrokersFeeModel,
+    OrderFeeParameters,
+)
+from local_lean.models.slippage import (
+    ConstantSlippageModel,
+    MarketImpactSlippageModel,
+    NullSlippageModel,
+    VolumeShareSlippageModel,
+)
+from local_lean.orders import CashAmount, OrderFee
+from local_lean.securities import Security
+from local_lean.symbols import equity_symbol
+
+LEAN_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "lean"
+needs_lean_data = pytest.mark.skipif(not LEAN_DATA.is_dir(), reason="LEAN sample data absent")
+
+
+class Stub:
+    """A security or an order, with only what a model reads."""
+
+    def __init__(self, **values) -> None:
+        self.__dict__.update(values)
+
+
+class BuysWithModels(QCAlgorithm):
+    """Buys `quantity` SPY once; `fee_model`/`slippage_model` go on SPY when given."""
+
+    fee_model = None
+    slippage_model = None
+    quantity = 100
+
+    def initialize(self) -> None:
+        self.set_start_date(2021, 3, 1)
+        self.set_end_date(2021, 3, 5)
+        self.set_cash(100_000)
+        spy = self.add_equity("SPY", Resolution.DAILY)
+        if self.fee_model is not None:
+            spy.set_fee_model(self.fee_model)
+        if self.slippage_model is not None:
+            spy.set_slippage_model(self.slippage_model)
+        self.fills = []
+
+    def on_data(self, slice) -> None:
+        if not self.fills and not self.transactions.get_open_orders():
+            self.market_order("SPY", self.quantity)
+
+    def on_order_event(self, order_event) -> None:
+        if order_event.status == OrderStatus.FILLED:
+            spy = self.securities["SPY"]
+            self.fills.append((order_event, spy.open, spy.close, spy.volume))
+
+
+def run(**attributes):
+    algorithm, outcome = run_algorithm(type("Run", (BuysWithModels,), attributes))
+    assert outcome.succeeded, outcome.runtime_error
+    return algorithm, outcome
+
+
+def test_constant_fee_model_charges_its_fee():
+    algorithm, outcome = run(fee_model=ConstantFeeModel(2.5))
+    ((event, *_),) = algorithm.fills
+    assert event.order_fee.value.amount == 2.5
+    assert algorithm.portfolio["SPY"].total_fees == 2.5
+    assert outcome.record.orders[0]["fee"] == 2.5
+
+
+def test_a_python_fee_model_sees_the_security_and_the_order():
+    seen = []
+
+    class PerShare(FeeModel):
+        def get_order_fee(self, parameters: OrderFeeParameters) -> OrderFee:
+            order = parameters.order
+            seen.append((order.symbol.value, order.absolute_quantity, order.direction.name))
+            return OrderFee(CashAmount(0.01 * parameters.order.absolute_quantity, "USD"))
+
+    algorithm, _ = run(fee_model=PerShare())
+    ((event, *_),) = algorithm.fills
+    assert event.order_fee.value.amount == pytest.approx(1.0)
+    assert ("SPY", 100, "BUY") in seen
+
+
+def test_interactive_brokers_fee_model_per_share_minimum_and_cap():
+    def fee(quantity, price=None):
+        parameters = OrderFeeParameters(Stub(price=price or 50.0), Stub(quantity=quantity))
+        return InteractiveBrokersFeeModel().get_order_fee(parameters).value.amount
+
+    assert fee(100) == 1.0  # $0.50 a share-fee raised to the $1 minimum
+    assert fee(1000) == 5.0  # $0.005 x 1000
+    assert fee(-1000) == 5.0
+    assert fee(1000, price=0.5) == 2.5  # capped at 0.5% of $500
+
+
+def test_constant_slippage_moves_a_buy_up_by_a_share_of_the_price():
+    algorithm, _ = run(slippage_model=ConstantSlippageModel(0.01))
+    ((event, bar_open, close, _),) = algorithm.fills
+    assert event.fill_price == pytest.approx(bar_open + 0.01 * close)
+
+
+def test_a_sell_slips_down():
+    algorithm, _ = run(slippage_model=ConstantSlippageModel(0.01), quantity=-10)
+    ((event, bar_open, close, _),) = algorithm.fills
+    assert event.fill_price == pytest.approx(bar_open - 0.01 * close)
+
+
+def test_volume_share_slippage_formula():
+    model = VolumeShareSlippageModel(volume_limit=0.025, price_impact=0.1)
+    asset = Stub(price=100.0, volume=1_000_000.0, has_data=True)
+    # 1% of the volume: 0.01^2 x 0.1 x price.
+    assert model.get_slippage_approximation(asset, Stub(quantity=10_000)) == pytest.approx(0.001)
+    # Capped at the volume limit.
+    big = model.get_slippage_approximation(asset, Stub(quantity=1e9))
+    assert big == pytest.approx(0.025**2 * 0.1 * 100)
+    no_volume = Stub(price=100.0, volume=0.0, has_data=True)
+    assert model.get_slippage_approximation(no_volume, Stub(quantity=1)) == pytest.approx(big)
+    assert NullSlippageModel().get_slippage_approximation(asset, Stub(quantity=5)) == 0.0
+
+
+def test_dotnet_random_gives_dotnets_sequence():
+    # new Random(0).NextDouble() in .NET: 0.7262432699679598, 0.8173253595909687, ...
+    zero = DotNetRandom(0)
+    assert [zero.next_double() for _ in range(2)] == [0.7262432699679598, 0.8173253595909687]
+    fifty = DotNetRandom(50)
+    assert fifty.next_double() == pytest.approx(0.8475089794246056, abs=1e-15)
+    with pytest.raises(ValueError, match="32-bit"):
+        DotNetRandom(2**31)
+    with pytest.raises(TypeError, match="integer"):
+        DotNetRandom(1.5)
+
+
+class _Context:
+    def __init__(self, visible_until: dt.date) -> None:
+        self.visible_until = visible_until
+        self._source = open_price_source(LEAN_DATA)
+
+    def load_bars(self, symbol):
+        return self._source.daily_bars(symbol.value)
+
+
+@needs_lean_data
+@pytest.mark.parametrize(
+    ("ticker", "quantity", "expected"),
+    [("SPY", 100, 0.0), ("SPY", 10_000, 0.5075), ("AIG", -100, 0.0808), ("AIG", 10_000, 3.8421)],
+)
+def test_market_impact_matches_leans_unit_test(ticker, quantity, expected):
+    """LEAN's MarketImpactSlippageModelTests: at 2015-06-10 15:00, price 100, the daily bars
+    through 2015-06-09 known; LEAN asserts these values within 0.005."""
+    algorithm = Stub(time=dt.datetime(2015, 6, 10, 15), _ctx=_Context(dt.date(2015, 6, 10)))
+    asset = Stub(symbol=Stub(value=ticker), price=100.0, has_data=True)
+    model = MarketImpactSlippageModel(algorithm)
+    slippage = model.get_slippage_approximation(asset, Stub(quantity=quantity))
+    assert slippage == pytest.approx(expected, abs=0.005)
+
+
+def test_market_impact_needs_positive_times():
+    with pytest.raises(ValueError, match="Latency cannot be less than or equal to 0"):
+        MarketImpactSlippageModel(None, latency=0)
+    with pytest.raises(ValueError, match="impactTime cannot be less than or equal to 0"):
+        MarketImpactSlippageModel(None, impact_time=-1)
+
+
+def test_bad_models_and_values_fail_clearly():
+    security = Security(equity_symbol("SPY"), Resolution.DAILY, True)
+    with pytest.raises(TypeError, match="get_order_fee"):
+        security.set_fee_model(0.01)
+    with pytest.raises(TypeError, match="get_slippage_approximation"):
+        security.set_slippage_model(ConstantFeeModel(1))
+    with pytest.raises(TypeError, match="shortable_quantity"):
+        security.set_shortable_provider(object())
+    with pytest.raises(ValueError, match=">= 1"):
+        security.set_leverage(0.5)
+    with pytest.raises(ValueError, match="finite fee"):
+        ConstantFeeModel(float("nan"))
+    with pytest.raises(ValueError, match="slippage_percent must be a finite number"):
+        ConstantSlippageModel("1%")
+
+
+def test_a_fee_model_returning_a_number_fails_clearly():
+    class Wrong(FeeModel):
+        def get_order_fee(self, parameters):
+            return 1.0
+
+    _, outcome = run_algorithm(type("Run", (BuysWithModels,), {"fee_model": Wrong()}))
+    assert not outcome.succeeded
+    assert "must return an OrderFee" in outcome.runtime_error
+
+
+def test_security_margin_model_sets_the_leverage():
+    from local_lean.errors import NotSupportedError
+    from local_lean.models.margin import BuyingPowerModel, SecurityMarginModel
+
+    security = Security(equity_symbol("SPY"), Resolution.DAILY, True)
+    security.set_buying_power_model(SecurityMarginModel(4))
+    assert security.leverage == 4.0
+    assert security.buying_power_model.get_leverage(security) == 4.0
+
+    class Custom(BuyingPowerModel):
+        def has_sufficient_buying_power_for_order(self, parameters):
+            return True
+
+    with pytest.raises(NotSupportedError, match="SecurityMarginModel"):
+        security.set_buying_power_model(Custom())
+    with pytest.raises(NotSupportedError, match="free buying power"):
+        SecurityMarginModel(2, 0.05)
+    with pytest.raises(ValueError, match="greater than or equal to 1"):
+        SecurityMarginModel(0.5)
+
+
+def test_leverage_one_refuses_an_order_worth_more_than_the_cash():
+    from local_lean.models.margin import SecurityMarginModel
+
+    class Unlevered(BuysWithModels):
+        quantity = 200  # about 1.5 times the cash at the synthetic SPY's price
+
+        def initialize(self) -> None:
+            super().initialize()
+            self.securities["SPY"].set_buying_power_model(SecurityMarginModel(1))
+
+    levered, _ = run(quantity=200)
+    assert levered.portfolio["SPY"].quantity == 200
+    unlevered, outcome = run_algorithm(Unlevered)
+    assert outcome.succeeded, outcome.runtime_error
+    assert unlevered.portfolio["SPY"].quantity == 0
+    assert "Insufficient buying power" in outcome.record.orders[0]["message"]

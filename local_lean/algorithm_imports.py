@@ -25,6 +25,11 @@ except ImportError:  # LEAN tolerates a missing matplotlib too
     pass
 
 from local_lean.algorithm import QCAlgorithm, UniverseSettings
+from local_lean.data.auxiliary import (
+    CorporateFactorProvider,
+    LocalDiskFactorFileProvider,
+    LocalDiskMapFileProvider,
+)
 from local_lean.enums import (
     DataNormalizationMode,
     DayOfWeek,
@@ -35,7 +40,9 @@ from local_lean.enums import (
     PortfolioBias,
     Resolution,
     SecurityType,
+    SplitType,
 )
+from local_lean.errors import RegressionTestException
 from local_lean.framework import (
     EqualWeightingPortfolioConstructionModel,
     ExecutionModel,
@@ -94,7 +101,7 @@ from local_lean.indicators import (
     WilderMovingAverage,
     WindowIndicator,
 )
-from local_lean.market_data import Slice, TradeBar, TradeBars
+from local_lean.market_data import Dividend, Dividends, Slice, Split, Splits, TradeBar, TradeBars
 from local_lean.object_store import ObjectStore
 from local_lean.orders import (
     Order,
@@ -110,6 +117,14 @@ from local_lean.quantbook import QuantBook
 from local_lean.scheduling import DateRules, TimeRules
 from local_lean.securities import Security, SecurityHolding, SecurityManager
 from local_lean.symbols import Symbol
+from local_lean.volatility import (
+    BaseVolatilityModel,
+    IndicatorVolatilityModel,
+    RelativeStandardDeviationVolatilityModel,
+    StandardDeviationOfReturnsVolatilityModel,
+    VolatilityModel,
+    VolatilityModelExtensions,
+)
 
 # LEAN keeps these aliases for old framework algorithms.
 QCAlgorithmFramework = QCAlgorithm

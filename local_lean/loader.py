@@ -1,7 +1,8 @@
 """Loading an algorithm file as LEAN and the lean CLI do.
 
 - ``AlgorithmImports`` is installed in ``sys.modules`` (local_lean.algorithm_imports), so the
-  algorithm's ``from AlgorithmImports import *`` needs no path tricks.
+  algorithm's ``from AlgorithmImports import *`` needs no path tricks; so are LEAN's
+  ``QuantConnect.*`` namespaces and ``clr`` (local_lean.lean_namespaces).
 - The algorithm's folder goes first on ``sys.path``, so ``import lstm_model`` finds the file
   beside it.
 - ``config.json`` beside the algorithm is read as the lean CLI reads it: its "parameters"
@@ -28,10 +29,12 @@ class ConfigError(LocalLeanError, ValueError):
 
 
 def install_algorithm_imports() -> None:
-    """Make ``from AlgorithmImports import *`` give the runner's API."""
-    from local_lean import algorithm_imports
+    """Make ``from AlgorithmImports import *`` give the runner's API, and LEAN's namespaces
+    (``from QuantConnect.Orders import *``, ``import clr``) too (local_lean/lean_namespaces.py)."""
+    from local_lean import algorithm_imports, lean_namespaces
 
     sys.modules["AlgorithmImports"] = algorithm_imports
+    lean_namespaces.install()
 
 
 def read_project_parameters(algorithm_path: Path) -> dict[str, str]:

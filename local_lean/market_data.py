@@ -1,5 +1,5 @@
 """What ``on_data`` receives: a Slice of the daily TradeBars that closed at this time, or of
-the dividends that go ex at this midnight (LEAN sends those in a slice of their own)."""
+the dividends and splits of this midnight (LEAN sends those in a slice of their own)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
+from local_lean.enums import SplitType
 from local_lean.symbols import Symbol
 
 
@@ -105,20 +106,66 @@ class Dividends(TradeBars):
     """Dividends by Symbol (or ticker), as ``slice.dividends``."""
 
 
-class Slice:
-    """The data arriving at one time: the daily bars of the session that just closed, or the
-    dividends going ex at a midnight."""
+class Split:
+    """A split of `symbol` (LEAN's ``Split``): a WARNING at the midnight of the session before
+    it, then SPLIT_OCCURRED at the midnight of its first session. ``split_factor`` is new shares
+    per old share inverted (0.5 for a 2-for-1 split); ``reference_price`` the raw close before."""
 
     def __init__(
-        self, time: dt.datetime, bars: TradeBars, dividends: Dividends | None = None
+        self,
+        symbol: Symbol,
+        time: dt.datetime,
+        price: float,
+        split_factor: float,
+        type: SplitType,
+    ) -> None:
+        self.symbol = symbol
+        self.time = time
+        self.end_time = time
+        self.reference_price = price
+        self.split_factor = split_factor
+        self.type = type
+
+    @property
+    def value(self) -> float:
+        return self.reference_price
+
+    @property
+    def price(self) -> float:
+        return self.reference_price
+
+    def __repr__(self) -> str:
+        kind = "warning" if self.type == SplitType.WARNING else "occurred"
+        return f"<Split {self.symbol.value} {self.time:%Y-%m-%d} {self.split_factor:g} {kind}>"
+
+
+class Splits(TradeBars):
+    """Splits by Symbol (or ticker), as ``slice.splits``."""
+
+
+class Slice:
+    """The data arriving at one time: the daily bars of the session that just closed, or the
+    dividends and splits of a midnight."""
+
+    def __init__(
+        self,
+        time: dt.datetime,
+        bars: TradeBars,
+        dividends: Dividends | None = None,
+        splits: Splits | None = None,
     ) -> None:
         self._time = time
         self._bars = bars
         self._dividends = dividends if dividends is not None else Dividends()
+        self._splits = splits if splits is not None else Splits()
 
     @property
     def dividends(self) -> Dividends:
         return self._dividends
+
+    @property
+    def splits(self) -> Splits:
+        return self._splits
 
     @property
     def time(self) -> dt.datetime:
@@ -130,7 +177,7 @@ class Slice:
 
     @property
     def has_data(self) -> bool:
-        return bool(self._bars) or bool(self._dividends)
+        return bool(self._bars) or bool(self._dividends) or bool(self._splits)
 
     @property
     def count(self) -> int:

@@ -98,6 +98,11 @@ class Dividend:
     def value(self) -> float:
         return self.distribution
 
+    @property
+    def price(self) -> float:
+        """LEAN's ``BaseData.Price``: the value, here the distribution."""
+        return self.distribution
+
     def __repr__(self) -> str:
         return f"<Dividend {self.symbol.value} {self.time:%Y-%m-%d} {self.distribution:g}>"
 
@@ -183,17 +188,21 @@ class Slice:
     def count(self) -> int:
         return len(self._bars)
 
+    # As LEAN's Slice: a symbol with only a dividend or split here is a key whose value is
+    # None (LEAN's slice keeps every data point by symbol; such a symbol has no trade bar).
     def contains_key(self, key: Any) -> bool:
-        return self._bars.contains_key(key)
+        return key in self
 
     def __contains__(self, symbol: object) -> bool:
-        return symbol in self._bars
+        return symbol in self._bars or symbol in self._dividends or symbol in self._splits
 
-    def __getitem__(self, symbol: Any) -> TradeBar:
+    def __getitem__(self, symbol: Any) -> TradeBar | None:
+        if symbol not in self._bars and symbol in self:
+            return None
         return self._bars[symbol]
 
     def get(self, key: Any, default_value: Any = None) -> Any:
-        return self._bars.get(key, default_value)
+        return self._bars.get(key, None if key in self else default_value)
 
     def __iter__(self) -> Iterator[Symbol]:
         return iter(self._bars)

@@ -29,6 +29,8 @@ KNOWN_DIFFERENCES = {
     "convert_to_framework": [],
     "custom_shortable_provider": [],
     "macd_trend": [],
+    "raw_data": [],
+    "indicator_volatility_model": [],
 }
 
 

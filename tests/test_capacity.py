@@ -340,7 +340,7 @@ class MacdTrend(QCAlgorithm):
         self.fast, self.slow, self.signal = (ExponentialAverage(n) for n in (12, 26, 9))
 
     def on_data(self, data):
-        if not data.contains_key("SPY"):  # an ex-dividend date's midnight slice
+        if not data.bars.contains_key("SPY"):  # an ex-dividend date's midnight slice
             return
         close = data["SPY"].close
         fast_ready, slow_ready = self.fast.update(close), self.slow.update(close)
@@ -378,7 +378,7 @@ class DisplacedRibbon(QCAlgorithm):
         self.closes = []
 
     def on_data(self, data):
-        if not data.contains_key("SPY"):  # an ex-dividend date's midnight slice
+        if not data.bars.contains_key("SPY"):  # an ex-dividend date's midnight slice
             return
         self.closes.append(data["SPY"].close)
         if len(self.closes) <= 30:

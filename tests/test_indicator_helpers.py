@@ -84,7 +84,7 @@ class HelpersAlgorithm(QCAlgorithm):
         self.seen = []
 
     def on_data(self, slice):
-        if not slice.contains_key(self.spy):  # an ex-dividend date's midnight slice
+        if not slice.bars.contains_key(self.spy):  # an ex-dividend date's midnight slice
             return
         bar = slice[self.spy]
         self.seen.append(

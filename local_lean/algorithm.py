@@ -1029,17 +1029,17 @@ SUPPORTED_NORMALIZATION_MODES = (
 
 
 def _check_normalization(mode: Any) -> None:
-    if mode is None or mode in SUPPORTED_NORMALIZATION_MODES:
-        if isinstance(mode, bool) or not (mode is None or isinstance(mode, int)):
-            raise TypeError(f"expected a DataNormalizationMode, got {mode!r}")
+    """None (the default) or a simulated DataNormalizationMode; else a clear error."""
+    if mode is None:
         return
-    if not isinstance(mode, int) or isinstance(mode, bool):
+    if isinstance(mode, bool) or not isinstance(mode, int):
         raise TypeError(f"expected a DataNormalizationMode, got {mode!r}")
-    name = getattr(mode, "name", repr(mode))
-    raise NotSupportedError(
-        f"data_normalization_mode={name}",
-        "local_lean simulates RAW, ADJUSTED (the default) and SPLIT_ADJUSTED prices",
-    )
+    if mode not in SUPPORTED_NORMALIZATION_MODES:
+        name = getattr(mode, "name", repr(mode))
+        raise NotSupportedError(
+            f"data_normalization_mode={name}",
+            "local_lean simulates RAW, ADJUSTED (the default) and SPLIT_ADJUSTED prices",
+        )
 
 
 def _to_symbol(value: Any) -> Symbol:

@@ -309,3 +309,22 @@ def test_factor_providers_need_initialize_and_a_lean_folder():
     assert empty.get_price_factor(dt.date(2020, 1, 1), DataNormalizationMode.ADJUSTED) == 1.0
     with pytest.raises(TypeError, match="needs a date"):
         empty.get_price_factor("2020-01-01", DataNormalizationMode.ADJUSTED)
+
+
+# ----- research -----------------------------------------------------------------------------
+
+
+@needs_lean_data
+def test_quantbook_history_in_the_securitys_mode_or_the_requests(tmp_path):
+    from local_lean.quantbook import QuantBook
+
+    qb = QuantBook(data=LEAN_DATA, storage=tmp_path)
+    googl = qb.add_equity("GOOGL", data_normalization_mode=DataNormalizationMode.RAW).symbol
+    raw = qb.history(googl, 100_000).loc["GOOGL"]["close"]
+    adjusted = qb.history(googl, 100_000, data_normalization_mode=DataNormalizationMode.ADJUSTED)
+    closes = adjusted.loc["GOOGL"]["close"]
+    # history's rows are stamped at each bar's end (16:00)
+    assert raw[dt.datetime(2014, 4, 2, 16)] == 1135.10
+    assert closes[dt.datetime(2014, 4, 2, 16)] == pytest.approx(567.55)
+    with pytest.raises(NotSupportedError, match="TOTAL_RETURN"):
+        qb.history(googl, 5, data_normalization_mode=DataNormalizationMode.TOTAL_RETURN)

@@ -267,15 +267,22 @@ class CollectsNoDividend(CollectsDividend):
     mode = DataNormalizationMode.ADJUSTED
 
 
+class CollectsSplitAdjustedDividend(CollectsDividend):
+    mode = DataNormalizationMode.SPLIT_ADJUSTED
+
+
 @needs_lean_data
-@pytest.mark.parametrize("algorithm_class", [CollectsDividend, CollectsNoDividend])
-def test_a_raw_holding_is_paid_its_dividend_in_cash(algorithm_class):
+@pytest.mark.parametrize(
+    "algorithm_class", [CollectsDividend, CollectsNoDividend, CollectsSplitAdjustedDividend]
+)
+def test_raw_and_split_adjusted_holdings_are_paid_dividends_in_cash(algorithm_class):
     algorithm, outcome = run_algorithm(algorithm_class, data=LEAN_DATA)
     assert outcome.succeeded, outcome.runtime_error
     ((cash_then, distribution),) = algorithm.cash_around_dividend
     fill = algorithm.transactions.get_order_by_id(1)
     paid_for = 100 * algorithm.transactions.get_order_ticket(1).average_fill_price + 1.0
-    paid = 100 * distribution if algorithm_class.mode == DataNormalizationMode.RAW else 0.0
+    cash_modes = (DataNormalizationMode.RAW, DataNormalizationMode.SPLIT_ADJUSTED)
+    paid = 100 * distribution if algorithm_class.mode in cash_modes else 0.0
     assert fill is not None and distribution == 3.05
     assert cash_then == pytest.approx(100000 - paid_for + paid)
 

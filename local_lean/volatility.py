@@ -20,6 +20,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import pandas as pd
+
 from local_lean.enums import DataNormalizationMode, Resolution
 from local_lean.errors import NotSupportedError
 from local_lean.market_data import TradeBar
@@ -235,19 +237,13 @@ def warm_up_volatility_model(
         bars = context.bars_in_mode(request.symbol, mode, context.time.date())
         if bars is None:
             continue
-        known = int(bars.index.searchsorted(_midnight(context.visible_until), side="left"))
+        known = int(bars.index.searchsorted(pd.Timestamp(context.visible_until), side="left"))
         first = max(0, known - request.bar_count)
         for day, row in zip(bars.index[first:known], bars.to_numpy()[first:known], strict=True):
             start = day.to_pydatetime()
             o, h, lo, c, v = (float(x) for x in row[:5])
             end = context.close_of(start.date())
             model.update(security, TradeBar(request.symbol, start, end, o, h, lo, c, v))
-
-
-def _midnight(day: dt.date) -> Any:
-    import pandas as pd
-
-    return pd.Timestamp(day)
 
 
 def _check_daily(resolution: Any) -> None:

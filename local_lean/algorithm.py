@@ -181,9 +181,8 @@ class AlgorithmContext:
     def load_bars(self, symbol: Symbol, mode: Any = None) -> pd.DataFrame | None:
         """The symbol's daily bars from the price source (cached), normalised as its
         subscription (`mode`, when it is added; ADJUSTED by default); None when it has none."""
-        if mode is not None and self.modes.get(symbol, mode) != mode:
-            self.bars.pop(symbol, None)
-        if mode is not None:
+        if mode is not None and self.modes.get(symbol) != mode:
+            self.bars.pop(symbol, None)  # e.g. history read before add_equity: ADJUSTED
             self.modes[symbol] = mode
         if symbol in self.bars:
             return self.bars[symbol]

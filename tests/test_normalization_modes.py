@@ -335,3 +335,22 @@ def test_quantbook_history_in_the_securitys_mode_or_the_requests(tmp_path):
     assert closes[dt.datetime(2014, 4, 2, 16)] == pytest.approx(567.55)
     with pytest.raises(NotSupportedError, match="TOTAL_RETURN"):
         qb.history(googl, 5, data_normalization_mode=DataNormalizationMode.TOTAL_RETURN)
+
+
+class HistoryBeforeAdding(QCAlgorithm):
+    def initialize(self) -> None:
+        self.set_start_date(2014, 4, 3)
+        self.set_end_date(2014, 4, 3)
+        self.before = self.history("GOOGL", 1, Resolution.DAILY)["close"].iloc[-1]
+        self.add_equity(
+            "GOOGL", Resolution.DAILY, data_normalization_mode=DataNormalizationMode.RAW
+        )
+        self.after = self.history("GOOGL", 1, Resolution.DAILY)["close"].iloc[-1]
+
+
+@needs_lean_data
+def test_history_before_adding_does_not_change_the_subscriptions_mode():
+    algorithm, outcome = run_algorithm(HistoryBeforeAdding, data=LEAN_DATA)
+    assert outcome.succeeded, outcome.runtime_error
+    assert algorithm.before == pytest.approx(567.55)  # ADJUSTED, the default
+    assert algorithm.after == 1135.10  # the RAW subscription's

@@ -18,6 +18,7 @@ As LEAN's ``AlgorithmManager`` (HandleDividends, then HandleSplits, before ``on_
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -31,10 +32,14 @@ _DIVIDEND_CASH_MODES = (DataNormalizationMode.RAW, DataNormalizationMode.SPLIT_A
 
 
 def split_events(
-    rows: list[tuple[dt.date, float, float]], symbol: Any, calendar: Any
+    rows: list[tuple[dt.date, float, float]],
+    symbol: Any,
+    calendar: Any,
+    raw_close_before: Callable[[dt.date], float] = lambda day: 0.0,
 ) -> list[tuple[dt.date, Split]]:
     """(session date, Split) for each factor-file split row (day before, reference, factor):
-    the warning at that day's midnight, the split at the next session's."""
+    the warning at that day's midnight, priced at the raw close before it (LEAN's last raw
+    price), and the split at the next session's, priced at the row's reference price."""
     events = []
     first, last = calendar.first_day, calendar.last_day
     for day_before, reference, factor in rows:
@@ -43,8 +48,9 @@ def split_events(
         split_day = calendar.next_session(day_before)
         warning_time = dt.datetime.combine(day_before, dt.time())
         split_time = dt.datetime.combine(split_day, dt.time())
+        last_raw = raw_close_before(day_before)
         events.append(
-            (day_before, Split(symbol, warning_time, reference, factor, SplitType.WARNING))
+            (day_before, Split(symbol, warning_time, last_raw, factor, SplitType.WARNING))
         )
         events.append(
             (split_day, Split(symbol, split_time, reference, factor, SplitType.SPLIT_OCCURRED))

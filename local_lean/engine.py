@@ -37,7 +37,7 @@ import pandas as pd
 from local_lean.algorithm import AlgorithmContext, QCAlgorithm, bind_algorithm, record_insights
 from local_lean.capacity import CapacityStatistics, estimate_capacity, fills_from_orders
 from local_lean.corporate_events import apply_dividend, apply_split, split_events
-from local_lean.data import dividend_rows_of, open_price_source, split_rows_of
+from local_lean.data import bars_in_mode, dividend_rows_of, open_price_source, split_rows_of
 from local_lean.data.auxiliary import use_data_source
 from local_lean.enums import DataNormalizationMode, SplitType
 from local_lean.errors import AlgorithmError, LocalLeanError
@@ -242,10 +242,16 @@ class BacktestEngine:
             o, h, lo, c, v = (float(x) for x in self._arrays[security.symbol].values[known - 1])
             update_price(security, self._close_of(day), o, h, lo, c, v)
         self._add_dividends(security.symbol)
-        for day, split in split_events(
-            split_rows_of(self.source, security.symbol.value), security.symbol, self.calendar
-        ):
-            self._splits.setdefault(day, []).append(split)
+        rows = split_rows_of(self.source, security.symbol.value)
+        if rows:
+            raw = bars_in_mode(self.source, security.symbol.value, "RAW")["close"]
+
+            def raw_close_before(day: dt.date) -> float:
+                position = int(raw.index.searchsorted(pd.Timestamp(day), side="left"))
+                return float(raw.iloc[position - 1]) if position > 0 else 0.0
+
+            for day, split in split_events(rows, security.symbol, self.calendar, raw_close_before):
+                self._splits.setdefault(day, []).append(split)
 
     def _add_dividends(self, symbol: Symbol) -> None:
         """The security's dividends by ex-date: the trading day after the factor row, with

@@ -203,7 +203,8 @@ def test_a_split_warns_the_session_before_and_doubles_a_raw_holding():
     algorithm, outcome = run_algorithm(HoldsThroughSplit, data=LEAN_DATA)
     assert outcome.succeeded, outcome.runtime_error
     assert algorithm.splits == [
-        (dt.datetime(2014, 4, 2), SplitType.WARNING, 0.5, 1135.1),
+        # The warning carries the last raw close (04-01), the split the factor file's price.
+        (dt.datetime(2014, 4, 2), SplitType.WARNING, 0.5, 1134.89),
         (dt.datetime(2014, 4, 3), SplitType.SPLIT_OCCURRED, 0.5, 1135.1),
     ]
     # Bought at the 2014-04-01 open (1120.27); the split makes 20 shares at half the price.

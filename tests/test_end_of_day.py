@@ -49,4 +49,3 @@ def test_on_end_of_day_without_a_symbol_runs_once_a_day():
     algorithm, outcome = run_algorithm(OncePerDay)
     assert outcome.succeeded, outcome.runtime_error
     assert algorithm.calls == [dt.datetime(2021, 11, 24, 15, 50), dt.datetime(2021, 11, 26, 12, 50)]
-

@@ -82,3 +82,23 @@ def test_an_algorithm_can_import_from_namespaces_while_it_runs():
     algorithm, outcome = run_algorithm(ImportsFromNamespaces)
     assert outcome.succeeded, outcome.runtime_error
     assert algorithm.securities["SPY"].volatility_model.volatility > 0
+
+
+def test_each_name_is_where_leans_stubs_define_it():
+    import ast
+    from pathlib import Path
+
+    spec = importlib.machinery.PathFinder.find_spec("QuantConnect")
+    if spec is None or not spec.submodule_search_locations:
+        pytest.skip("quantconnect-stubs is not installed")
+    root = Path(next(iter(spec.submodule_search_locations)))
+    aliases = {"QCAlgorithmFramework", "QCAlgorithmFrameworkBridge"}  # Python-only aliases
+    for namespace, names in lean_namespaces.NAMESPACES.items():
+        if not names:  # a package on the way to others (QuantConnect.Lean)
+            continue
+        stub = root.joinpath(*namespace.split(".")[1:], "__init__.pyi")
+        assert stub.is_file(), namespace
+        tree = ast.parse(stub.read_text(encoding="utf-8"))
+        defined = {node.name for node in tree.body if isinstance(node, ast.ClassDef)}
+        missing = set(names) - defined - aliases
+        assert not missing, f"{namespace} does not define {sorted(missing)} in LEAN"

@@ -71,6 +71,7 @@ class LeanDataFolder:
         self.unadjusted_tickers: set[str] = set()
         self._cache: dict[str, pd.DataFrame] = {}
         self._raw_cache: dict[str, pd.DataFrame] = {}
+        self._factor_cache: dict[Path, pd.DataFrame | None] = {}
         self._map_file_resolver: MapFileResolver | None = None
 
     @property
@@ -135,7 +136,9 @@ class LeanDataFolder:
     def factors(self, ticker: str) -> pd.DataFrame | None:
         """The factor rows of `ticker`'s factor file (see ``read_factor_file``); None without."""
         path = self._factor_path(ticker)
-        return read_factor_file(path) if path.is_file() else None
+        if path not in self._factor_cache:
+            self._factor_cache[path] = read_factor_file(path) if path.is_file() else None
+        return self._factor_cache[path]
 
     def bars_in_mode(
         self, ticker: str, mode: str, reference_date: dt.date | None = None
@@ -168,7 +171,9 @@ class LeanDataFolder:
         factors = self.factors(ticker)
         return split_rows(factors) if factors is not None else []
 
-    def _mapped_segments(self, ticker: str) -> list[tuple[str, dt.date | None, dt.date | None]]:
+    def _mapped_segments(
+        self, ticker: str
+    ) -> list[tuple[str, dt.date | None, dt.date | None]] | None:
         """(file ticker, after, until) spans of the security trading as `ticker` today, from
         its map file: each row's ticker holds the days after the previous row up to its date.
         The first and last spans are left open, so a file's days outside its map file are kept.

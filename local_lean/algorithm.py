@@ -21,7 +21,7 @@ import pandas as pd
 
 from local_lean.buying_power import zero_price_message
 from local_lean.consolidators.algorithm import QCAlgorithmConsolidators
-from local_lean.data import map_file_provider
+from local_lean.data import bars_in_mode, map_file_provider
 from local_lean.enums import DataNormalizationMode, InsightDirection, Resolution, SecurityType
 from local_lean.errors import NotSupportedError
 from local_lean.framework.alpha import CompositeAlphaModel, NullAlphaModel
@@ -138,7 +138,9 @@ class AlgorithmContext:
         self.after_close = False
         self.initializing = True
         self.warming_up = False
-        self.bars: dict[Symbol, pd.DataFrame] = {}
+        self.bars: dict[Symbol, pd.DataFrame] = {}  # each subscription's bars, in its mode
+        self.modes: dict[Symbol, Any] = {}  # each subscription's DataNormalizationMode
+        self._normalized: dict[tuple, pd.DataFrame] = {}
         self.run_timed: Callable[[str, Callable[[], Any]], None] = lambda name, action: action()
         self.on_security_added: Callable[[Security], None] = lambda security: None
         # The engine's transaction handler: it owns orders, fills and order events.
@@ -150,16 +152,39 @@ class AlgorithmContext:
         self.output = AlgorithmOutput()
         self.overrides: dict[str, Any] = {}
 
-    def load_bars(self, symbol: Symbol) -> pd.DataFrame | None:
-        """The symbol's daily bars from the price source (cached); None when it has none."""
+    def load_bars(self, symbol: Symbol, mode: Any = None) -> pd.DataFrame | None:
+        """The symbol's daily bars from the price source (cached), normalised as its
+        subscription (`mode`, when it is added; ADJUSTED by default); None when it has none."""
+        if mode is not None and self.modes.get(symbol) != mode:
+            self.bars.pop(symbol, None)  # e.g. history read before add_equity: ADJUSTED
+            self.modes[symbol] = mode
         if symbol in self.bars:
             return self.bars[symbol]
-        frame = (
-            self.source.daily_bars(symbol.value) if self.source.has_ticker(symbol.value) else None
-        )
+        mode = self.modes.get(symbol, DataNormalizationMode.ADJUSTED)
+        frame = self.bars_in_mode(symbol, mode)
         if frame is not None:
             self.bars[symbol] = frame
         return frame
+
+    def bars_in_mode(
+        self, symbol: Symbol, mode: Any, reference_date: dt.date | None = None
+    ) -> pd.DataFrame | None:
+        """The symbol's bars normalised as `mode` (a DataNormalizationMode; SCALED_RAW is scaled
+        to `reference_date`); None when the source has no such ticker."""
+        if not self.source.has_ticker(symbol.value):
+            return None
+        name = DataNormalizationMode(mode).name
+        key = (symbol.value, name, reference_date if name == "SCALED_RAW" else None)
+        if key not in self._normalized:
+            self._normalized[key] = bars_in_mode(self.source, symbol.value, name, reference_date)
+        return self._normalized[key]
+
+    def close_of(self, day: dt.date) -> dt.datetime:
+        """The close of the session on `day` (16:00 when the calendar does not know it)."""
+        calendar = self.calendar
+        if calendar.first_day <= day <= calendar.last_day and calendar.is_session(day):
+            return calendar.sessions(day, day)[0].close
+        return dt.datetime.combine(day, dt.time(16))
 
 
 def _date_from(value: Any, *more: int) -> dt.datetime:
@@ -230,6 +255,10 @@ class QCAlgorithm(QCAlgorithmIndicators, QCAlgorithmConsolidators, QCAlgorithmMo
 
     def on_warmup_finished(self) -> None:
         """Called once when warm-up ends (override if needed)."""
+
+    def on_end_of_day(self, symbol: Any = None) -> None:
+        """Called 10 minutes before each close, once per security when the override takes a
+        symbol (override if needed)."""
 
     # ----- time ------------------------------------------------------------------------------
 
@@ -366,6 +395,8 @@ class QCAlgorithm(QCAlgorithmIndicators, QCAlgorithmConsolidators, QCAlgorithmMo
             raise NotSupportedError(f"add_equity(market={market!r})", "only US equities ('usa')")
         if extended_market_hours:
             raise NotSupportedError("extended_market_hours=True", "daily bars have none")
+        if data_normalization_mode is None:  # LEAN's default: the universe settings' mode
+            data_normalization_mode = self.universe_settings.data_normalization_mode
         _check_normalization(data_normalization_mode)
         # LEAN's Security.NULL_LEVERAGE (0) means the brokerage model's default (2).
         if isinstance(leverage, bool) or not isinstance(leverage, int | float):
@@ -382,9 +413,11 @@ class QCAlgorithm(QCAlgorithmIndicators, QCAlgorithmConsolidators, QCAlgorithmMo
         context = self._ctx
         # LEAN's identifier: the security's first ticker and date, from the data's map files.
         symbol = equity_symbol(symbol.value, map_file_provider(context.source))
-        bars = context.load_bars(symbol)
+        mode = DataNormalizationMode(data_normalization_mode)
+        bars = context.load_bars(symbol, mode)
         security = Security(symbol, Resolution.DAILY, bars is not None)
         self._security_created(security, leverage_given=leverage > 0)
+        security._data_normalization_mode = mode
         if leverage > 0:
             security.leverage = float(leverage)
         if bars is None:
@@ -448,7 +481,8 @@ class QCAlgorithm(QCAlgorithmIndicators, QCAlgorithmConsolidators, QCAlgorithmMo
         kwargs.pop("extended_market_hours", None)
         kwargs.pop("data_mapping_mode", None)
         kwargs.pop("contract_depth_offset", None)
-        _check_normalization(kwargs.pop("data_normalization_mode", None))
+        mode = kwargs.pop("data_normalization_mode", None)
+        _check_normalization(mode)
         if kwargs.pop("flatten", False):
             raise NotSupportedError("history(..., flatten=True)")
         if kwargs:
@@ -478,7 +512,8 @@ class QCAlgorithm(QCAlgorithmIndicators, QCAlgorithmConsolidators, QCAlgorithmMo
         context = self._ctx
         frames = {}
         for symbol in symbols:
-            bars = context.load_bars(symbol)
+            # The subscription's mode, unless the request names one (LEAN's history).
+            bars = context.load_bars(symbol) if mode is None else context.bars_in_mode(symbol, mode)
             if bars is not None:
                 frames[symbol] = bars
         if not frames:
@@ -1165,13 +1200,26 @@ def _check_daily(resolution: Any, where: str) -> None:
     raise TypeError(f"{where}: expected a Resolution, got {resolution!r}")
 
 
+# The modes simulated for daily equities; the others (TOTAL_RETURN, the futures modes) are not.
+SUPPORTED_NORMALIZATION_MODES = (
+    DataNormalizationMode.RAW,
+    DataNormalizationMode.ADJUSTED,
+    DataNormalizationMode.SPLIT_ADJUSTED,
+)
+
+
 def _check_normalization(mode: Any) -> None:
-    if mode is None or mode == DataNormalizationMode.ADJUSTED:
+    """None (the default) or a simulated DataNormalizationMode; else a clear error."""
+    if mode is None:
         return
-    name = getattr(mode, "name", repr(mode))
-    raise NotSupportedError(
-        f"data_normalization_mode={name}", "prices are split- and dividend-adjusted"
-    )
+    if isinstance(mode, bool) or not isinstance(mode, int):
+        raise TypeError(f"expected a DataNormalizationMode, got {mode!r}")
+    if mode not in SUPPORTED_NORMALIZATION_MODES:
+        name = getattr(mode, "name", repr(mode))
+        raise NotSupportedError(
+            f"data_normalization_mode={name}",
+            "local_lean simulates RAW, ADJUSTED (the default) and SPLIT_ADJUSTED prices",
+        )
 
 
 def _to_symbol(value: Any) -> Symbol:
@@ -1240,9 +1288,10 @@ def _date_window(frames: dict, first_day: dt.date, end_before: dt.date) -> pd.Da
 def lean_qcalgorithm_names() -> frozenset[str]:
     """Public member names of LEAN's QCAlgorithm, read from quantconnect-stubs (empty when the
     stubs are not installed: every unknown name is then an AttributeError)."""
-    import importlib.util
+    import importlib.machinery
 
-    spec = importlib.util.find_spec("QuantConnect")
+    # By path: a loaded algorithm's QuantConnect namespaces (lean_namespaces) shadow the stubs.
+    spec = importlib.machinery.PathFinder.find_spec("QuantConnect")
     if spec is None or not spec.submodule_search_locations:
         return frozenset()
     stub = Path(next(iter(spec.submodule_search_locations))) / "Algorithm" / "__init__.pyi"

@@ -42,6 +42,11 @@ from local_lean.consolidators import (
     TickType,
     TradeBarConsolidator,
 )
+from local_lean.data.auxiliary import (
+    CorporateFactorProvider,
+    LocalDiskFactorFileProvider,
+    LocalDiskMapFileProvider,
+)
 from local_lean.enums import (
     DataNormalizationMode,
     DayOfWeek,
@@ -53,7 +58,9 @@ from local_lean.enums import (
     PortfolioBias,
     Resolution,
     SecurityType,
+    SplitType,
 )
+from local_lean.errors import RegressionTestException
 from local_lean.framework import (
     EqualWeightingPortfolioConstructionModel,
     ExecutionModel,
@@ -128,7 +135,7 @@ from local_lean.indicators import (
     WilderMovingAverage,
     WindowIndicator,
 )
-from local_lean.market_data import Slice, TradeBar, TradeBars
+from local_lean.market_data import Dividend, Dividends, Slice, Split, Splits, TradeBar, TradeBars
 from local_lean.models.brokerages import (
     AccountType,
     AlphaStreamsBrokerageModel,
@@ -197,6 +204,14 @@ from local_lean.scheduling import DateRules, TimeRules
 from local_lean.securities import Security, SecurityHolding, SecurityManager
 from local_lean.symbols import Symbol
 from local_lean.timespan import TimeSpan
+from local_lean.volatility import (
+    BaseVolatilityModel,
+    IndicatorVolatilityModel,
+    RelativeStandardDeviationVolatilityModel,
+    StandardDeviationOfReturnsVolatilityModel,
+    VolatilityModel,
+    VolatilityModelExtensions,
+)
 
 # LEAN's algorithm interface (handlers of insights_generated annotate with it): here, the
 # algorithm class itself.

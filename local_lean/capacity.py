@@ -124,6 +124,7 @@ def estimate_capacity(
     identifiers: Mapping[str, str],
     hourly_benchmark: bool = True,
     currency_symbol: str = "$",
+    splits: Mapping[str, Mapping[datetime.date, float]] | None = None,
 ) -> CapacityStatistics:
     """LEAN's capacity statistics of a daily backtest.
 
@@ -133,7 +134,9 @@ def estimate_capacity(
     backtest (naive New York times, after that session's fills and `on_data`, as
     `BacktestRecord.equity`); its index is the backtest's time steps. `start_date`, `end_date`:
     the algorithm's. `identifiers`: each traded ticker's SecurityIdentifier string
-    (`str(symbol.id)`). `hourly_benchmark`: see the module docstring.
+    (`str(symbol.id)`). `hourly_benchmark`: see the module docstring. `splits`: for
+    securities whose holdings splits change (RAW prices), each ticker's split factor by the
+    session it takes effect (the holding becomes whole shares of quantity / factor).
 
     A fill is processed at the first session close at or after its time (where LEAN fills
     orders on daily data). Raises ValueError naming the fill or ticker when a fill lies after
@@ -141,7 +144,7 @@ def estimate_capacity(
     """
     _check_identifiers(fills, identifiers)
     estimate = _simulate(
-        fills, daily_bars, portfolio_values, start_date, end_date, hourly_benchmark
+        fills, daily_bars, portfolio_values, start_date, end_date, hourly_benchmark, splits
     )
     printed = format_capacity(estimate.capacity, currency_symbol)
     if estimate.lowest_capacity_asset is None:
@@ -183,6 +186,7 @@ def _simulate(
     start_date: datetime.date,
     end_date: datetime.date,
     hourly_benchmark: bool,
+    splits: Mapping[str, Mapping[datetime.date, float]] | None = None,
 ) -> _CapacityEstimate:
     """Feed LEAN's estimate the backtest's time steps, fills and bars, as LEAN's engine does."""
     steps = _session_closes(portfolio_values)
@@ -194,6 +198,10 @@ def _simulate(
     previous_value: float | None = None
     for close in steps:
         session = close.date()
+        for ticker in holdings:  # a split at this session's midnight (RAW holdings)
+            factor = (splits or {}).get(ticker, {}).get(session)
+            if factor:
+                holdings[ticker] = float(int(holdings[ticker] / factor))
         if hourly_benchmark and previous_value is not None:
             # The session's first hourly step: no daily bars yet, holdings at the last close.
             morning = _to_utc(datetime.datetime.combine(session, FIRST_HOURLY_STEP))

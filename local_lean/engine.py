@@ -37,7 +37,10 @@ import pandas as pd
 from local_lean.algorithm import AlgorithmContext, QCAlgorithm, bind_algorithm, record_insights
 from local_lean.capacity import CapacityStatistics, estimate_capacity, fills_from_orders
 from local_lean.consolidators import feed_consolidators, scan_past_consolidators
-from local_lean.data import dividend_rows_of, open_price_source
+from local_lean.corporate_events import apply_dividend, apply_split, split_events
+from local_lean.data import bars_in_mode, dividend_rows_of, open_price_source, split_rows_of
+from local_lean.data.auxiliary import use_data_source
+from local_lean.enums import DataNormalizationMode, SplitType
 from local_lean.errors import AlgorithmError, LocalLeanError
 from local_lean.fills import DailyBar
 from local_lean.framework.alpha import SecurityChanges
@@ -54,7 +57,7 @@ from local_lean.framework.selection import UniverseSelectionModel
 from local_lean.indicators.helpers import feed_registered_indicators
 from local_lean.interrupts import BacktestInterrupted
 from local_lean.market_calendar import nyse_calendar
-from local_lean.market_data import Dividend, Dividends, Slice, TradeBar, TradeBars
+from local_lean.market_data import Dividend, Dividends, Slice, Split, Splits, TradeBar, TradeBars
 from local_lean.models.fees import fee_models_description
 from local_lean.models.interest_rates import statistics_rate_model
 from local_lean.object_store import ObjectStore
@@ -64,8 +67,11 @@ from local_lean.securities import Security, update_price
 from local_lean.symbols import Symbol, equity_symbol
 from local_lean.time_budget import TimeBudget, TimeLimitSettings
 from local_lean.transactions import TransactionHandler
+from local_lean.volatility import warm_up_volatility_model
 
 DEFAULT_BENCHMARK = "SPY"
+# LEAN's ScheduledEvent.SecurityEndOfDayDelta: OnEndOfDay runs this long before the close.
+END_OF_DAY_DELTA = dt.timedelta(minutes=10)
 
 
 class BacktestSetupError(LocalLeanError, ValueError):
@@ -151,6 +157,7 @@ class BacktestEngine:
         self.options = options
         self.calendar = _CachedCalendar(nyse_calendar())
         self.source = open_price_source(options.data, seed=options.seed)
+        use_data_source(self.source)  # what the algorithm's factor file providers read
         self.log_lines: list[str] = []
         self.context = AlgorithmContext(self.calendar, self.source, self._emit_log)
         self.context.run_timed = self._run_timed
@@ -170,6 +177,7 @@ class BacktestEngine:
         self._arrays: dict[Symbol, _SecurityBars] = {}
         self._dividends: dict[dt.date, list[Dividend]] = {}  # by ex-date
         self._last_session_date = dt.date.min  # set by _plan_sessions
+        self._splits: dict[dt.date, list[Split]] = {}  # by the date of their midnight slice
         self._notified: set[Symbol] = set()  # securities the framework was told about
         self._scored: list[_ScoredInsight] = []
         self._closing: list[tuple[dt.datetime, int, _ScoredInsight]] = []
@@ -246,6 +254,16 @@ class BacktestEngine:
             o, h, lo, c, v = (float(x) for x in self._arrays[security.symbol].values[known - 1])
             update_price(security, self._close_of(day), o, h, lo, c, v)
         self._add_dividends(security.symbol)
+        rows = split_rows_of(self.source, security.symbol.value)
+        if rows:
+            raw = bars_in_mode(self.source, security.symbol.value, "RAW")["close"]
+
+            def raw_close_before(day: dt.date) -> float:
+                position = int(raw.index.searchsorted(pd.Timestamp(day), side="left"))
+                return float(raw.iloc[position - 1]) if position > 0 else 0.0
+
+            for day, split in split_events(rows, security.symbol, self.calendar, raw_close_before):
+                self._splits.setdefault(day, []).append(split)
 
     def _add_dividends(self, symbol: Symbol) -> None:
         """The security's dividends by ex-date: the trading day after the factor row, with
@@ -292,6 +310,7 @@ class BacktestEngine:
                 context.initializing = False
                 self.timings["initialize"] = _now() - started
             self._warn_unread_parameters()
+            self._warm_up_volatility_models()
             sessions, warm_up = self._plan_sessions()
             self._check_data_covers_dates(sessions, final=True)
             self._prepare_benchmark()
@@ -508,10 +527,15 @@ class BacktestEngine:
             )
         ]
         self._last_session_date = session.date
-        if session.date in self._dividends:  # LEAN's dividend slice, at the ex-date's midnight
+        if session.date in self._dividends or session.date in self._splits:
+            # LEAN's slice of dividends and splits, at the midnight of their day
             midnight = dt.datetime.combine(session.date, dt.time())
             steps.append((midnight, partial(self._dividend_slice, session, overrides_on_data)))
         steps.extend((item.time, partial(self._event, item)) for item in until_close)
+        end_of_day = self._end_of_day_step(session)
+        if end_of_day is not None:
+            steps.append(end_of_day)
+            steps.sort(key=lambda step: step[0])  # stable: events at that time run first
         steps.append((session.close, partial(self._close, session, overrides_on_data)))
         steps.extend((item.time, partial(self._event, item)) for item in after_close)
         steps.sort(key=lambda step: step[0])  # stable: selections first at equal times
@@ -590,19 +614,28 @@ class BacktestEngine:
         process_insights(algorithm, record_insights(algorithm, generated))
 
     def _dividend_slice(self, session: Any, overrides_on_data: bool) -> None:
-        """The dividends going ex today reach the algorithm at midnight, in a slice of their
-        own (prices are adjusted: no cash moves)."""
+        """The dividends going ex today and the splits of today reach the algorithm at
+        midnight, in a slice of their own, after they are applied (local_lean/
+        corporate_events.py: cash and holdings move only for RAW and SPLIT_ADJUSTED prices)."""
         algorithm, context = self.algorithm, self.context
         dividends = Dividends()
-        for dividend in self._dividends[session.date]:
+        for dividend in self._dividends.get(session.date, []):
             if dividend.symbol in algorithm.securities:
                 dividends[dividend.symbol] = Dividend(
                     dividend.symbol, context.time, dividend.distribution, dividend.reference_price
                 )
-        if not dividends:
+        splits = Splits()
+        for split in self._splits.get(session.date, []):
+            if split.symbol in algorithm.securities:
+                splits[split.symbol] = split
+        if not dividends and not splits:
             return
+        for dividend in dividends.values():
+            apply_dividend(algorithm, dividend)
+        for split in splits.values():
+            apply_split(algorithm, split)
         scan_past_consolidators(algorithm, context.time)  # consolidators due before this slice
-        context.current_slice = Slice(context.time, TradeBars(), dividends)
+        context.current_slice = Slice(context.time, TradeBars(), dividends, splits)
         # LEAN's time step: pending order updates are applied before and after on_data
         self.transactions.process_synchronous_events()
         if overrides_on_data:
@@ -626,6 +659,8 @@ class BacktestEngine:
             update_price(arrays.security, session.close, o, h, lo, c, v)
             daily_bars[symbol] = DailyBar(session.open, session.close, o, h, lo, c, v)
             bars[symbol] = TradeBar(symbol, start, session.close, o, h, lo, c, v)
+            # LEAN's Security.UpdateConsumersMarketPrice: the volatility model sees each bar.
+            arrays.security.volatility_model.update(arrays.security, bars[symbol])
         context.after_close = True
         context.visible_until = session.date + dt.timedelta(days=1)
         self.transactions.process_fills(daily_bars)
@@ -647,6 +682,35 @@ class BacktestEngine:
                 price = self._benchmark_closes.get(session.date)
                 if price is not None:
                     self.benchmark_prices[stamp] = float(price)
+
+    def _end_of_day_step(self, session: Any) -> tuple[dt.datetime, Callable[[], None]] | None:
+        """LEAN's end-of-day events, 10 minutes before the close, when the algorithm defines
+        ``on_end_of_day``: with a symbol parameter, once per security; without, once."""
+        on_end_of_day = type(self.algorithm).on_end_of_day
+        if on_end_of_day is QCAlgorithm.on_end_of_day:
+            return None
+        import inspect
+
+        per_symbol = len(inspect.signature(on_end_of_day).parameters) > 1
+
+        def run() -> None:
+            if not per_symbol:
+                self._run_timed("OnEndOfDay", self.algorithm.on_end_of_day)
+                return
+            for symbol in list(self.algorithm.securities.keys()):
+                self._run_timed(
+                    f"OnEndOfDay {symbol.value}", partial(self.algorithm.on_end_of_day, symbol)
+                )
+
+        return session.close - END_OF_DAY_DELTA, run
+
+    def _warm_up_volatility_models(self) -> None:
+        """LEAN's ProcessVolatilityHistoryRequirements, once ``initialize`` has run: each
+        security's volatility model gets the history it asks for."""
+        for security in self.algorithm.securities.values():
+            model = security.volatility_model
+            requests = model.get_history_requirements(security, self.algorithm.utc_time)
+            warm_up_volatility_model(model, self.algorithm, security, requests)
 
     # ----- insights and the framework ----------------------------------------------------------
 
@@ -727,7 +791,22 @@ class BacktestEngine:
             identifiers={
                 symbol.value: str(symbol.id) for symbol in [*self._removed.values(), *securities]
             },
+            splits=self._raw_splits(),
         )
+
+    def _raw_splits(self) -> dict[str, dict[dt.date, float]]:
+        """The split factors that changed RAW holdings, by ticker and session (for capacity)."""
+        splits: dict[str, dict[dt.date, float]] = {}
+        for day, events in self._splits.items():
+            for split in events:
+                security = self.algorithm.securities.get(split.symbol)
+                if (
+                    split.type == SplitType.SPLIT_OCCURRED
+                    and security is not None
+                    and security.data_normalization_mode == DataNormalizationMode.RAW
+                ):
+                    splits.setdefault(split.symbol.value, {})[day] = split.split_factor
+        return splits
 
     # --- statistics inputs (LEAN seeds its benchmark with the bar before the start) -----------
 

@@ -48,6 +48,14 @@ class DataNormalizationMode(IntEnum):
     ADJUSTED = 1
     SPLIT_ADJUSTED = 2
     TOTAL_RETURN = 3
+    SCALED_RAW = 7  # history only: raw prices scaled to the request's end date
+
+
+class SplitType(IntEnum):
+    """LEAN's SplitType: a warning the session before a split, then the split itself."""
+
+    WARNING = 0
+    SPLIT_OCCURRED = 1
 
 
 class Market:

@@ -36,3 +36,8 @@ class UnknownSymbolError(LocalLeanError, KeyError):
 
     def __str__(self) -> str:  # KeyError would print the message in quotes
         return str(self.args[0]) if self.args else ""
+
+
+class RegressionTestException(Exception):  # noqa: N818 - LEAN's name
+    """LEAN's exception for a failed regression check (``QuantConnect.RegressionTestException``),
+    which its regression algorithms raise."""

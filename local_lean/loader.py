@@ -3,7 +3,8 @@
 - ``AlgorithmImports`` is installed in ``sys.modules`` (local_lean.algorithm_imports), so the
   algorithm's ``from AlgorithmImports import *`` needs no path tricks; so are LEAN's framework
   model modules (``from Portfolio.EqualWeightingPortfolioConstructionModel import ...``, see
-  local_lean/framework/lean_modules.py).
+  local_lean/framework/lean_modules.py), LEAN's ``QuantConnect.*`` namespaces and ``clr``
+  (local_lean/lean_namespaces.py).
 - The algorithm's folder goes first on ``sys.path``, so ``import lstm_model`` finds the file
   beside it.
 - ``config.json`` beside the algorithm is read as the lean CLI reads it: its "parameters"
@@ -30,12 +31,14 @@ class ConfigError(LocalLeanError, ValueError):
 
 
 def install_algorithm_imports() -> None:
-    """Make ``from AlgorithmImports import *`` give the runner's API."""
-    from local_lean import algorithm_imports
+    """Make ``from AlgorithmImports import *`` give the runner's API, and LEAN's framework
+    modules and namespaces (``from QuantConnect.Orders import *``, ``import clr``) too."""
+    from local_lean import algorithm_imports, lean_namespaces
     from local_lean.framework.lean_modules import install_lean_modules
 
     sys.modules["AlgorithmImports"] = algorithm_imports
     install_lean_modules()
+    lean_namespaces.install()
 
 
 def read_project_parameters(algorithm_path: Path) -> dict[str, str]:

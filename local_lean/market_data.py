@@ -1,5 +1,5 @@
 """What ``on_data`` receives: a Slice of the daily TradeBars that closed at this time, or of
-the dividends that go ex at this midnight (LEAN sends those in a slice of their own)."""
+the dividends and splits of this midnight (LEAN sends those in a slice of their own)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
+from local_lean.enums import SplitType
 from local_lean.symbols import Symbol
 
 
@@ -97,6 +98,11 @@ class Dividend:
     def value(self) -> float:
         return self.distribution
 
+    @property
+    def price(self) -> float:
+        """LEAN's ``BaseData.Price``: the value, here the distribution."""
+        return self.distribution
+
     def __repr__(self) -> str:
         return f"<Dividend {self.symbol.value} {self.time:%Y-%m-%d} {self.distribution:g}>"
 
@@ -105,20 +111,66 @@ class Dividends(TradeBars):
     """Dividends by Symbol (or ticker), as ``slice.dividends``."""
 
 
-class Slice:
-    """The data arriving at one time: the daily bars of the session that just closed, or the
-    dividends going ex at a midnight."""
+class Split:
+    """A split of `symbol` (LEAN's ``Split``): a WARNING at the midnight of the session before
+    it, then SPLIT_OCCURRED at the midnight of its first session. ``split_factor`` is new shares
+    per old share inverted (0.5 for a 2-for-1 split); ``reference_price`` the raw close before."""
 
     def __init__(
-        self, time: dt.datetime, bars: TradeBars, dividends: Dividends | None = None
+        self,
+        symbol: Symbol,
+        time: dt.datetime,
+        price: float,
+        split_factor: float,
+        type: SplitType,
+    ) -> None:
+        self.symbol = symbol
+        self.time = time
+        self.end_time = time
+        self.reference_price = price
+        self.split_factor = split_factor
+        self.type = type
+
+    @property
+    def value(self) -> float:
+        return self.reference_price
+
+    @property
+    def price(self) -> float:
+        return self.reference_price
+
+    def __repr__(self) -> str:
+        kind = "warning" if self.type == SplitType.WARNING else "occurred"
+        return f"<Split {self.symbol.value} {self.time:%Y-%m-%d} {self.split_factor:g} {kind}>"
+
+
+class Splits(TradeBars):
+    """Splits by Symbol (or ticker), as ``slice.splits``."""
+
+
+class Slice:
+    """The data arriving at one time: the daily bars of the session that just closed, or the
+    dividends and splits of a midnight."""
+
+    def __init__(
+        self,
+        time: dt.datetime,
+        bars: TradeBars,
+        dividends: Dividends | None = None,
+        splits: Splits | None = None,
     ) -> None:
         self._time = time
         self._bars = bars
         self._dividends = dividends if dividends is not None else Dividends()
+        self._splits = splits if splits is not None else Splits()
 
     @property
     def dividends(self) -> Dividends:
         return self._dividends
+
+    @property
+    def splits(self) -> Splits:
+        return self._splits
 
     @property
     def time(self) -> dt.datetime:
@@ -130,13 +182,16 @@ class Slice:
 
     @property
     def has_data(self) -> bool:
-        return bool(self._bars) or bool(self._dividends)
+        return bool(self._bars) or bool(self._dividends) or bool(self._splits)
 
     # LEAN's slice is a dictionary of every symbol with data at this time, bars or events: a
-    # symbol that only has a dividend is a key whose value is None (LEAN's Slice indexer returns
-    # the missing TradeBar), so `if not data[symbol]: return` skips an ex-dividend midnight.
+    # symbol that only has a dividend or split is a key whose value is None (LEAN's Slice
+    # indexer returns the missing TradeBar), so `if not data[symbol]: return` skips it.
     def _symbols(self) -> list[Symbol]:
-        return list(self._bars) + [s for s in self._dividends if s not in self._bars]
+        symbols = list(self._bars)
+        for events in (self._dividends, self._splits):
+            symbols += [s for s in events if s not in symbols]
+        return symbols
 
     @property
     def count(self) -> int:
@@ -146,12 +201,12 @@ class Slice:
         return key in self
 
     def __contains__(self, symbol: object) -> bool:
-        return symbol in self._bars or symbol in self._dividends
+        return symbol in self._bars or symbol in self._dividends or symbol in self._splits
 
     def __getitem__(self, symbol: Any) -> TradeBar | None:
         if symbol in self._bars:
             return self._bars[symbol]
-        if symbol in self._dividends:
+        if symbol in self:
             return None
         raise KeyError(
             f"'{_key(symbol)}' wasn't found in the Slice object, likely because there was no-data "
@@ -160,7 +215,7 @@ class Slice:
         )
 
     def get(self, key: Any, default_value: Any = None) -> Any:
-        return self._bars.get(key, default_value)
+        return self._bars.get(key, None if key in self else default_value)
 
     def __iter__(self) -> Iterator[Symbol]:
         return iter(self._symbols())

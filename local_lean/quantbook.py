@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from local_lean.data import PriceSource, map_file_provider, open_price_source
+from local_lean.data import PriceSource, bars_in_mode, map_file_provider, open_price_source
 from local_lean.enums import DataNormalizationMode, Market, Resolution
 from local_lean.errors import MissingDataError, NotSupportedError, UnknownSymbolError
 from local_lean.history import history_frame
@@ -88,11 +88,7 @@ class QuantBook:
             )
         if market not in (None, Market.USA):
             raise NotSupportedError(f"market {market!r}", "only Market.USA equities exist locally")
-        if data_normalization_mode not in (None, DataNormalizationMode.ADJUSTED):
-            raise NotSupportedError(
-                f"data_normalization_mode {DataNormalizationMode(data_normalization_mode).name}",
-                "local prices are adjusted (DataNormalizationMode.ADJUSTED)",
-            )
+        _check_normalization(data_normalization_mode)
         symbol = equity_symbol(ticker, map_file_provider(self._source))
         if not self._source.has_ticker(symbol.value):
             self._source.daily_bars(symbol.value)  # raises MissingDataError saying where it looked
@@ -100,6 +96,10 @@ class QuantBook:
                 f"no daily data for {symbol.value} in {self._source.description}"
             )
         security = self.securities.get(symbol) or _ResearchEquity(symbol)
+        if data_normalization_mode is not None:
+            mode = DataNormalizationMode(data_normalization_mode)
+            bars_in_mode(self._source, symbol.value, mode.name)  # a source without it says so
+            security.data_normalization_mode = mode
         self.securities[symbol] = security
         return security
 
@@ -121,15 +121,17 @@ class QuantBook:
                 f"history at resolution {Resolution(resolution).name}",
                 "local data is daily; use Resolution.DAILY",
             )
-        if data_normalization_mode not in (None, DataNormalizationMode.ADJUSTED):
-            raise NotSupportedError(
-                f"data_normalization_mode {DataNormalizationMode(data_normalization_mode).name}",
-                "local prices are adjusted (DataNormalizationMode.ADJUSTED)",
-            )
+        _check_normalization(data_normalization_mode)
         if not isinstance(periods, int) or periods < 0:
             raise ValueError(f"periods must be a whole number of bars, got {periods!r}")
         symbols = [self._added_symbol(item) for item in _as_list(tickers)]
-        bars = {symbol: self._source.daily_bars(symbol.value) for symbol in symbols}
+        bars = {}
+        for symbol in symbols:  # the request's mode, else the security's (as LEAN's history)
+            mode = data_normalization_mode
+            if mode is None:
+                mode = self.securities[symbol].data_normalization_mode
+            name = DataNormalizationMode(mode).name
+            bars[symbol] = bars_in_mode(self._source, symbol.value, name)
         return history_frame(bars, self._end_before(bars.values()), periods)
 
     def _added_symbol(self, item: Symbol | str) -> Symbol:
@@ -155,3 +157,17 @@ def _as_list(tickers: Symbol | str | Iterable[Symbol | str]) -> list[Symbol | st
     if isinstance(tickers, str):
         return [tickers]
     return list(tickers)
+
+
+def _check_normalization(mode: DataNormalizationMode | None) -> None:
+    """None or a mode local prices can give (RAW and SPLIT_ADJUSTED need a LEAN folder)."""
+    simulated = (
+        DataNormalizationMode.RAW,
+        DataNormalizationMode.ADJUSTED,
+        DataNormalizationMode.SPLIT_ADJUSTED,
+    )
+    if mode is not None and mode not in simulated:
+        raise NotSupportedError(
+            f"data_normalization_mode {DataNormalizationMode(mode).name}",
+            "local_lean gives RAW, ADJUSTED (the default) and SPLIT_ADJUSTED prices",
+        )

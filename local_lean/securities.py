@@ -11,7 +11,10 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
+from local_lean.enums import DataNormalizationMode
+from local_lean.errors import NotSupportedError
 from local_lean.symbols import Symbol
+from local_lean.volatility import VolatilityModel
 
 
 class SecurityHolding:
@@ -110,6 +113,29 @@ class Security:
         self._fee_model: Any = None
         self._slippage_model: Any = None
         self._shortable_provider: Any = None
+        self._data_normalization_mode = DataNormalizationMode.ADJUSTED  # set by add_equity
+        self.volatility_model: Any = VolatilityModel.NULL
+
+    @property
+    def data_normalization_mode(self) -> DataNormalizationMode:
+        """How this security's prices are normalised (add_equity's data_normalization_mode)."""
+        return self._data_normalization_mode
+
+    def set_data_normalization_mode(self, mode: Any) -> None:
+        raise NotSupportedError(
+            "Security.set_data_normalization_mode",
+            "pass data_normalization_mode to add_equity (or set "
+            "universe_settings.data_normalization_mode before adding the equity)",
+        )
+
+    def set_volatility_model(self, volatility_model: Any) -> None:
+        """The model whose ``volatility`` this security reports; it gets each daily bar."""
+        if not hasattr(volatility_model, "update") or not hasattr(volatility_model, "volatility"):
+            raise TypeError(
+                "set_volatility_model needs a volatility model (with update and volatility), "
+                f"got {volatility_model!r}"
+            )
+        self.volatility_model = volatility_model
 
     @property
     def price(self) -> float:

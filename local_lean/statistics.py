@@ -158,7 +158,7 @@ def lean_samples(
         portfolio_value, benchmark_price = value, price
         traded += traded_by_day.get(close.date(), _ZERO)
         if next_equity_point is None or close > next_equity_point:
-            samples.equity_point(_to_utc(close), portfolio_value, after_fills=traded > 0)
+            samples.equity_point(_to_utc(close), portfolio_value)
             next_equity_point = close + resample
     if closes:
         samples.sample(_to_utc(closes[-1]), portfolio_value, benchmark_price, traded)
@@ -176,15 +176,13 @@ class _SampleBook:
         self._benchmark: list[tuple[datetime.datetime, Decimal]] = []
         self._turnover: list[tuple[datetime.datetime, Decimal]] = []
 
-    def equity_point(self, time: datetime.datetime, value: Decimal, *, after_fills: bool) -> None:
-        """``Math.Round(TotalPortfolioValue, 4)``. LEAN reads prices as integers x 0.0001, so
-        once anything has filled the value has at least 4 decimals and rounds to exactly 4;
-        before that it is the cash as set ("100000")."""
+    def equity_point(self, time: datetime.datetime, value: Decimal) -> None:
+        """The equity chart's point: LEAN's candlestick stores ``SmartRounding(value)``, the
+        value without trailing zeros, rounded to 4 decimals (to 7 significant digits up to
+        1,000), so 93054.5000 is kept as 93054.5."""
         # A series only takes points later than its last one.
         if not self._equity or time > self._equity[-1][0]:
-            rounded = _dotnet_round(value, 4)
-            if after_fills:
-                rounded = rounded.quantize(Decimal("0.0001"))
+            rounded = _smart_rounding_decimal(value)
             self._equity.append((time, rounded))
 
     def sample(
@@ -195,7 +193,7 @@ class _SampleBook:
             if self._daily_value != 0:
                 change = (value - self._daily_value) * _HUNDRED / self._daily_value
                 performance = _dotnet_round(change, 10)
-            self.equity_point(time, value, after_fills=traded > 0)
+            self.equity_point(time, value)
             if not self._benchmark or time > self._benchmark[-1][0]:
                 self._benchmark.append((time, benchmark))
                 self._performance.append((time, performance))
@@ -622,6 +620,26 @@ def format_money(value: Decimal) -> str:
     return format_decimal(value.quantize(Decimal("0.01"), ROUND_HALF_UP))
 
 
+def _smart_rounding_decimal(value: Decimal) -> Decimal:
+    """LEAN's ``Extensions.SmartRounding``: trailing zeros dropped (``Normalize``), then
+    rounded to 4 decimals above 1,000, else to 7 significant digits."""
+    normalized = _normalize(value)
+    if normalized > 1000:
+        return _dotnet_round(normalized, 4)
+    if normalized == 0:
+        return _ZERO
+    digits = normalized.adjusted() + 1  # the power of ten above the value
+    return _normalize(_dotnet_round(normalized, max(0, 7 - digits)))
+
+
+def _normalize(value: Decimal) -> Decimal:
+    """``decimal.Normalize()`` in .NET: trailing zeros dropped, never an exponent form."""
+    sign, digits, exponent = value.as_tuple()
+    while exponent < 0 and len(digits) > 1 and digits[-1] == 0:
+        digits, exponent = digits[:-1], exponent + 1
+    return Decimal((sign, digits, exponent))
+
+
 def _dotnet_round(value: Decimal, decimals: int) -> Decimal:
     """``Math.Round(decimal, decimals)``: half to even, a smaller scale is kept as it is."""
     if value.as_tuple().exponent >= -decimals:  # type: ignore[operator]
@@ -743,6 +761,8 @@ def probabilistic_sharpe_ratio(values: list[float], benchmark: float, rate: floa
         # MathNet's skewness of a constant series is 0/0, NaN (pandas says 0): LEAN gives 0.
         return 0.0
     skewness, kurtosis = float(series.skew()), float(series.kurt())
+    if len(set(values)) <= 1:  # MathNet divides 0 by a zero deviation (NaN); pandas gives 0
+        skewness = kurtosis = math.nan
     variance = (1 - skewness * observed + (kurtosis - 1) / 4 * observed**2) / (len(values) - 1)
     if math.isnan(variance) or variance < 0:
         return 0.0  # .NET's Math.Pow(negative, 0.5) is NaN, which LEAN turns into 0

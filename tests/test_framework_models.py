@@ -51,7 +51,7 @@ class OwnAlpha(AlphaModel):
     """An alpha model written in Python, as LEAN's users write them."""
 
     def update(self, algorithm, data):
-        if data.contains_key("SPY") and algorithm.time.day == 2:
+        if data.bars.contains_key("SPY") and algorithm.time.day == 2:
             return [Insight.price("SPY", dt.timedelta(days=1), InsightDirection.DOWN)]
         return []
 

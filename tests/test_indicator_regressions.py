@@ -69,7 +69,7 @@ class MacdLongShort(QCAlgorithm):
         self.trend = self.macd(self.spy, 12, 26, 9, MovingAverageType.EXPONENTIAL)
 
     def on_data(self, data):
-        if not self.trend.is_ready or not data.contains_key(self.spy):
+        if not self.trend.is_ready or not data.bars.contains_key(self.spy):
             return
         delta = (self.trend.current.value - self.trend.signal.current.value) / (
             self.trend.fast.current.value

@@ -52,6 +52,8 @@ KNOWN_DIFFERENCES = {
         "End Equity, Net Profit, Compounding Annual Return, Sharpe, Sortino, PSR, Alpha, Beta, "
         "Information Ratio and Total Fees differ in their last digits"
     ],
+    "raw_data": [],
+    "indicator_volatility_model": [],
 }
 
 

@@ -224,7 +224,8 @@ def test_main_json_has_leans_sections_and_statistics(tmp_path):
     assert all(isinstance(value, str) for value in statistics.values())
     assert statistics["Estimated Strategy Capacity"] == "$0"  # no capacity estimate given
     assert statistics["Lowest Capacity Asset"] == ""
-    assert statistics["Net Profit"] == "4.000%"
+    # The equity point 104000 has no decimals (LEAN's SmartRounding): 4.00% to 3 places.
+    assert statistics["Net Profit"] == "4.00%"
     assert statistics["Total Orders"] == "2"
     assert statistics["Total Fees"] == "$2.00"
     assert main["totalPerformance"]["portfolioStatistics"]["totalNetProfit"] == pytest.approx(0.04)
@@ -315,7 +316,7 @@ def test_partial_results_with_a_runtime_error_are_written(tmp_path):
     assert main["runtimeError"] == error
     assert main["state"]["Status"] == "RuntimeError"
     assert main["state"]["StackTrace"] == error
-    assert main["statistics"]["Net Profit"] == "4.000%"
+    assert main["statistics"]["Net Profit"] == "4.00%"
     summary = _load(folder / f"{algorithm_id}-summary.json")
     assert summary["runtimeError"] == error
     text = summarize(record, folder)
@@ -347,7 +348,7 @@ def test_summary_text_names_key_statistics_and_the_folder(tmp_path):
     record = _record()
     folder = write_results(record, tmp_path, timestamp=STAMP, draw_charts=False)
     text = summarize(record, folder)
-    assert "Net Profit" in text and "4.000%" in text
+    assert "Net Profit" in text and "4.00%" in text
     assert "Sharpe Ratio" in text and "Drawdown" in text
     assert "hit rate 50.0%" in text
     assert str(folder) in text

@@ -473,18 +473,22 @@ def test_closing_fills_are_measured_against_the_average_price_less_twice_the_fee
     assert profits == [Decimal(15 * 15 - 2), Decimal(-15 * 5 - 2), Decimal(10 * 5 - 2)]
 
 
-def test_equity_keeps_the_cash_scale_until_something_fills():
-    # LEAN's prices have at least 4 decimals, so after a fill the equity points have exactly 4;
-    # before any fill the equity is the cash as set.
-    equity = _closes(("2021-01-04", 100_000), ("2021-01-05", 104_000), ("2021-01-06", 104_000))
+def test_equity_points_drop_trailing_zeros_as_leans_smart_rounding():
+    # LEAN's equity chart stores SmartRounding(TotalPortfolioValue): trailing zeros dropped,
+    # then 4 decimals, so a value of 93054.5000 (prices x 0.0001) ends as "93054.5", as
+    # RawDataRegressionAlgorithm publishes; a value with more decimals keeps 4 of them.
     fill = {"id": 1, "symbol": "SPY", "quantity": 10, "fill_price": 400.0, "fee": 1.0,
             "fill_time": datetime.datetime(2021, 1, 5, 16), "status": "filled"}  # fmt: skip
+    whole = _closes(("2021-01-04", 100_000), ("2021-01-05", 104_000), ("2021-01-06", 104_000))
+    half = _closes(("2021-01-04", 100_000), ("2021-01-05", 93_054.5), ("2021-01-06", 93_054.5))
+    long = _closes(
+        ("2021-01-04", 100_000), ("2021-01-05", 98_919.5987), ("2021-01-06", 98_919.5987)
+    )
 
-    traded = compute_statistics(equity, None, [fill], initial_cash=100_000)
-    untraded = compute_statistics(equity, None, [], initial_cash=100_000)
-
-    assert traded["End Equity"] == "104000.00" and traded["Net Profit"] == "4.000%"
-    assert untraded["End Equity"] == "104000" and untraded["Net Profit"] == "4.00%"
+    assert compute_statistics(whole, None, [fill], initial_cash=100_000)["End Equity"] == "104000"
+    assert compute_statistics(whole, None, [], initial_cash=100_000)["End Equity"] == "104000"
+    assert compute_statistics(half, None, [fill], initial_cash=100_000)["End Equity"] == "93054.5"
+    assert compute_statistics(long, None, [fill], initial_cash=100_000)["End Equity"] == "98919.60"
 
 
 def test_rejected_and_canceled_orders_count_as_orders_but_not_as_fills():

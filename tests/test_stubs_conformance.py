@@ -10,7 +10,7 @@ matches when its named parameters begin one overload).
 from __future__ import annotations
 
 import ast
-import importlib.util
+import importlib.machinery
 import inspect
 from functools import lru_cache
 from pathlib import Path
@@ -39,6 +39,12 @@ from local_lean.consolidators import (
     TradeBarConsolidator,
 )
 from local_lean.consolidators.subscriptions import SubscriptionDataConfigService
+from local_lean.data.auxiliary import (
+    CorporateFactorProvider,
+    DefaultDataProvider,
+    LocalDiskFactorFileProvider,
+    LocalDiskMapFileProvider,
+)
 from local_lean.framework import (
     EqualWeightingPortfolioConstructionModel,
     ExecutionModel,
@@ -113,7 +119,7 @@ from local_lean.indicators import (
     WindowIndicator,
 )
 from local_lean.indicators.helpers import IndicatorDataPoints, IndicatorHistory
-from local_lean.market_data import Slice, TradeBar, TradeBars
+from local_lean.market_data import Slice, Split, Splits, TradeBar, TradeBars
 from local_lean.models import brokerages, fees, interest_rates, margin, shortable, slippage
 from local_lean.models.margin import (
     ReservedBuyingPowerForPosition,
@@ -154,6 +160,14 @@ from local_lean.settings import AlgorithmSettings
 from local_lean.symbols import SecurityIdentifier, Symbol
 from local_lean.timespan import TimeSpan
 from local_lean.transactions import SecurityTransactionManager
+from local_lean.volatility import (
+    BaseVolatilityModel,
+    IndicatorVolatilityModel,
+    RelativeStandardDeviationVolatilityModel,
+    StandardDeviationOfReturnsVolatilityModel,
+    VolatilityModel,
+    VolatilityModelExtensions,
+)
 
 STUB_FILES = [
     "__init__.pyi",
@@ -173,6 +187,9 @@ STUB_FILES = [
     "Data/Market/__init__.pyi",
     "Data/Consolidators/__init__.pyi",
     "Interfaces/__init__.pyi",
+    "Data/Auxiliary/__init__.pyi",
+    "Securities/Volatility/__init__.pyi",
+    "Lean/Engine/DataFeeds/__init__.pyi",
     "Data/UniverseSelection/__init__.pyi",
     "Orders/__init__.pyi",
     "Util/__init__.pyi",
@@ -387,6 +404,24 @@ CLASSES = [
     (margin.SecurityMarginModel, "QuantConnect.Securities.SecurityMarginModel"),
     (UpdateOrderFields, "QuantConnect.Orders.UpdateOrderFields"),
     (UpdateOrderRequest, "QuantConnect.Orders.UpdateOrderRequest"),
+    (Split, "QuantConnect.Data.Market.Split"),
+    (Splits, "QuantConnect.Data.Market.Splits"),
+    (BaseVolatilityModel, "QuantConnect.Securities.Volatility.BaseVolatilityModel"),
+    (VolatilityModelExtensions, "QuantConnect.Securities.Volatility.VolatilityModelExtensions"),
+    (VolatilityModel, "QuantConnect.Securities.VolatilityModel"),
+    (IndicatorVolatilityModel, "QuantConnect.Securities.IndicatorVolatilityModel"),
+    (
+        StandardDeviationOfReturnsVolatilityModel,
+        "QuantConnect.Securities.StandardDeviationOfReturnsVolatilityModel",
+    ),
+    (
+        RelativeStandardDeviationVolatilityModel,
+        "QuantConnect.Securities.RelativeStandardDeviationVolatilityModel",
+    ),
+    (LocalDiskFactorFileProvider, "QuantConnect.Data.Auxiliary.LocalDiskFactorFileProvider"),
+    (LocalDiskMapFileProvider, "QuantConnect.Data.Auxiliary.LocalDiskMapFileProvider"),
+    (CorporateFactorProvider, "QuantConnect.Data.Auxiliary.CorporateFactorProvider"),
+    (DefaultDataProvider, "QuantConnect.Lean.Engine.DataFeeds.DefaultDataProvider"),
 ]
 
 ENUMS = [
@@ -398,6 +433,7 @@ ENUMS = [
     (enums.InsightScoreType, "QuantConnect.Algorithm.Framework.Alphas.InsightScoreType"),
     (enums.OrderStatus, "QuantConnect.Orders.OrderStatus"),
     (enums.DayOfWeek, "System.DayOfWeek"),
+    (enums.SplitType, "QuantConnect.SplitType"),
     (OrderType, "QuantConnect.Orders.OrderType"),
     (OrderDirection, "QuantConnect.Orders.OrderDirection"),
     (OrderResponseErrorCode, "QuantConnect.Orders.OrderResponseErrorCode"),
@@ -419,7 +455,8 @@ PYTHON_BASES = (object, str, list, dict)
 
 
 def stubs_root() -> Path:
-    spec = importlib.util.find_spec("QuantConnect")
+    # By path: once an algorithm is loaded, local_lean's QuantConnect namespaces shadow them.
+    spec = importlib.machinery.PathFinder.find_spec("QuantConnect")
     assert spec is not None and spec.submodule_search_locations, "quantconnect-stubs missing"
     return Path(next(iter(spec.submodule_search_locations)))
 

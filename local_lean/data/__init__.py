@@ -18,7 +18,7 @@ from local_lean.data.csv_folder import CsvFolder
 from local_lean.data.lean_folder import LeanDataFolder
 from local_lean.data.map_files import MapFileResolver
 from local_lean.data.synthetic import SyntheticMarket
-from local_lean.errors import DataError
+from local_lean.errors import DataError, NotSupportedError
 
 __all__ = [
     "BAR_COLUMNS",
@@ -27,9 +27,11 @@ __all__ = [
     "MapFileResolver",
     "PriceSource",
     "SyntheticMarket",
+    "bars_in_mode",
     "dividend_rows_of",
     "map_file_provider",
     "open_price_source",
+    "split_rows_of",
 ]
 
 
@@ -88,3 +90,28 @@ def map_file_provider(source: PriceSource) -> MapFileResolver | None:
     if isinstance(source, LeanDataFolder):
         return source.map_file_resolver
     return None
+
+
+def split_rows_of(source: PriceSource, ticker: str) -> list[tuple[dt.date, float, float]]:
+    """The ticker's splits as (last day before the split, reference price, split factor): from
+    a LEAN folder's factor files; other sources have none (their prices are adjusted)."""
+    if isinstance(source, LeanDataFolder):
+        return source.splits(ticker)
+    return []
+
+
+def bars_in_mode(
+    source: PriceSource, ticker: str, mode: str, reference_date: dt.date | None = None
+) -> pd.DataFrame:
+    """The ticker's bars normalised as LEAN's DataNormalizationMode `mode` (its name: "RAW",
+    "ADJUSTED", "SPLIT_ADJUSTED", "SCALED_RAW"). Only a LEAN data folder has the raw prices
+    and factor files the modes other than ADJUSTED need."""
+    if mode == "ADJUSTED":
+        return source.daily_bars(ticker)
+    if isinstance(source, LeanDataFolder):
+        return source.bars_in_mode(ticker, mode, reference_date)
+    raise NotSupportedError(
+        f"DataNormalizationMode.{mode} with {source.description}",
+        "its prices are already adjusted; pass a LEAN data folder (--data, with its factor "
+        "files) to get raw prices",
+    )

@@ -17,8 +17,15 @@ is counted in post-split shares.
 
 A ticker without a factor file is served unadjusted (LEAN does the same: no factors means a
 factor of 1) with a warning. Map files (`<root>/equity/usa/map_files`) give securities their
-LEAN identifiers (`map_file_resolver`, see `map_files.py`) but do not redirect prices: tickers
-are taken as the data files name them, so a renamed security must be asked for by its file's name.
+LEAN identifiers (`map_file_resolver`, see `map_files.py`) and, as LEAN's data reader follows
+them, say which file holds each day: GOOGL traded as "goog" until 2014-04-02, so its bars up to
+that day come from goog.zip and later ones from googl.zip. Its factor file is named by the map
+file (the permtick). A ticker without a map file reads its own zip.
+
+Other normalisation modes (`bars_in_mode`, LEAN's `GetPriceFactor`): RAW is the zip's prices,
+SPLIT_ADJUSTED uses the row's split factor only, and SCALED_RAW (history for volatility models)
+divides the ADJUSTED factor by the factor of a reference date, so prices are raw as of that
+date and continuous before it.
 """
 
 from __future__ import annotations
@@ -29,6 +36,7 @@ import re
 import warnings
 import zipfile
 import zlib
+from decimal import Decimal
 from pathlib import Path
 
 import numpy as np
@@ -62,6 +70,8 @@ class LeanDataFolder:
             )
         self.unadjusted_tickers: set[str] = set()
         self._cache: dict[str, pd.DataFrame] = {}
+        self._raw_cache: dict[str, pd.DataFrame] = {}
+        self._factor_cache: dict[Path, pd.DataFrame | None] = {}
         self._map_file_resolver: MapFileResolver | None = None
 
     @property
@@ -87,25 +97,110 @@ class LeanDataFolder:
         """All daily bars of `ticker`, adjusted for splits and dividends (see the module doc)."""
         key = ticker.strip().upper()
         if key not in self._cache:
-            raw = read_daily_zip(self._zip_path(key), key)
-            factor_path = self.factor_folder / f"{key.lower()}.csv"
-            if factor_path.is_file():
-                bars = adjust_bars(raw, read_factor_file(factor_path))
+            raw = self.raw_daily_bars(key)
+            factors = self.factors(key)
+            if factors is not None:
+                bars = adjust_bars(raw, factors)
             else:
                 self.unadjusted_tickers.add(key)
                 warnings.warn(
-                    f"{key}: no factor file at {factor_path}; its prices are not adjusted for "
-                    "splits and dividends (LEAN uses a factor of 1 in that case too)",
+                    f"{key}: no factor file at {self._factor_path(key)}; its prices are not "
+                    "adjusted for splits and dividends (LEAN uses a factor of 1 in that case too)",
                     stacklevel=2,
                 )
                 bars = raw
             self._cache[key] = bars
         return self._cache[key]
 
+    def raw_daily_bars(self, ticker: str) -> pd.DataFrame:
+        """The unadjusted bars of `ticker`, each day read from the file its map file names."""
+        key = ticker.strip().upper()
+        if key not in self._raw_cache:
+            parts = []
+            for file_ticker, after, until in self._mapped_segments(key) or []:
+                if not self._zip_path(file_ticker).is_file():
+                    continue  # LEAN has no data for those days either
+                frame = read_daily_zip(self._zip_path(file_ticker), file_ticker)
+                keep = np.ones(len(frame), dtype=bool)
+                if after is not None:
+                    keep &= frame.index > pd.Timestamp(after)
+                if until is not None:
+                    keep &= frame.index <= pd.Timestamp(until)
+                parts.append(frame[keep])
+            if parts:
+                self._raw_cache[key] = pd.concat(parts).sort_index()
+            else:  # no map file names it: the ticker's own file
+                self._raw_cache[key] = read_daily_zip(self._zip_path(key), key)
+        return self._raw_cache[key]
+
+    def factors(self, ticker: str) -> pd.DataFrame | None:
+        """The factor rows of `ticker`'s factor file (see ``read_factor_file``); None without."""
+        path = self._factor_path(ticker)
+        if path not in self._factor_cache:
+            self._factor_cache[path] = read_factor_file(path) if path.is_file() else None
+        return self._factor_cache[path]
+
+    def bars_in_mode(
+        self, ticker: str, mode: str, reference_date: dt.date | None = None
+    ) -> pd.DataFrame:
+        """The bars of `ticker` normalised as `mode` ("RAW", "ADJUSTED", "SPLIT_ADJUSTED",
+        "SCALED_RAW"; the last needs `reference_date`), as LEAN's ``GetPriceScale``."""
+        if mode == "ADJUSTED":
+            return self.daily_bars(ticker)
+        raw = self.raw_daily_bars(ticker)
+        factors = self.factors(ticker)
+        if mode == "RAW" or factors is None:
+            return raw
+        if mode == "SPLIT_ADJUSTED":
+            return adjust_bars(raw, factors, column="split_factor")
+        if mode == "SCALED_RAW":
+            if reference_date is None:
+                raise ValueError("SCALED_RAW prices need the date they are scaled to")
+            return adjust_bars(
+                raw, factors, divisor=factor_on(factors, pd.Timestamp(reference_date))
+            )
+        raise ValueError(f"unknown normalisation mode {mode!r}")
+
     def dividends(self, ticker: str) -> list[tuple[dt.date, float, float]]:
         """The ticker's dividends from its factor file (see ``dividend_rows``); [] without one."""
-        factor_path = self.factor_folder / f"{ticker.strip().lower()}.csv"
-        return dividend_rows(read_factor_file(factor_path)) if factor_path.is_file() else []
+        factors = self.factors(ticker)
+        return dividend_rows(factors) if factors is not None else []
+
+    def splits(self, ticker: str) -> list[tuple[dt.date, float, float]]:
+        """The ticker's splits from its factor file (see ``split_rows``); [] without one."""
+        factors = self.factors(ticker)
+        return split_rows(factors) if factors is not None else []
+
+    def _mapped_segments(
+        self, ticker: str
+    ) -> list[tuple[str, dt.date | None, dt.date | None]] | None:
+        """(file ticker, after, until) spans of the security trading as `ticker` today, from
+        its map file: each row's ticker holds the days after the previous row up to its date.
+        The first and last spans are left open, so a file's days outside its map file are kept.
+        None when no map file names the ticker."""
+        map_file = self.map_file_resolver.resolve_map_file(ticker, dt.date.today())
+        if map_file is None:
+            return None
+        spans: list[tuple[str, dt.date | None, dt.date | None]] = []
+        previous: dt.date | None = None
+        for day, file_ticker in map_file.rows:
+            if spans and spans[-1][0] == file_ticker:
+                spans[-1] = (file_ticker, spans[-1][1], day)
+            else:
+                spans.append((file_ticker, previous, day))
+            previous = day
+        first, last = spans[0], spans[-1]
+        spans[0] = (first[0], None, first[2])
+        spans[-1] = (last[0], spans[-1][1], None)
+        return spans
+
+    def _permtick(self, ticker: str) -> str:
+        """The name of the ticker's map file (how LEAN names factor files), else the ticker."""
+        map_file = self.map_file_resolver.resolve_map_file(ticker, dt.date.today())
+        return map_file.permtick if map_file is not None else ticker.strip().upper()
+
+    def _factor_path(self, ticker: str) -> Path:
+        return self.factor_folder / f"{self._permtick(ticker).lower()}.csv"
 
     def _zip_path(self, ticker: str) -> Path:
         return self.daily_folder / f"{ticker.strip().lower()}.zip"
@@ -166,10 +261,11 @@ def parse_daily_csv(raw: bytes, where: str) -> pd.DataFrame:
 
 
 def read_factor_file(path: Path) -> pd.DataFrame:
-    """Factor rows as a frame indexed by date: `scale` (price x split factor), `price_factor`
-    and `reference_price` (the raw close of that date; 0 where the file gives none)."""
+    """Factor rows as a frame indexed by date: `scale` (price x split factor), `price_factor`,
+    `split_factor` and `reference_price` (the raw close of that date; 0 where the file gives
+    none)."""
     dates: list[pd.Timestamp] = []
-    rows: list[tuple[float, float, float]] = []
+    rows: list[tuple[float, float, float, float]] = []
     for number, line in numbered_lines(decode_text(path.read_bytes(), str(path))):
         fields = line.strip().split(",")
         try:
@@ -187,10 +283,10 @@ def read_factor_file(path: Path) -> pd.DataFrame:
         if not (math.isfinite(scale) and scale > 0 and math.isfinite(reference)):
             raise MalformedDataError(f"{path}, line {number}: factors must be positive: {line!r}")
         dates.append(day)
-        rows.append((scale, price_factor, reference))
+        rows.append((scale, price_factor, split_factor, reference))
     factors = pd.DataFrame(
         rows,
-        columns=["scale", "price_factor", "reference_price"],
+        columns=["scale", "price_factor", "split_factor", "reference_price"],
         index=pd.DatetimeIndex(dates, name="date"),
     )
     return factors.sort_index()
@@ -210,12 +306,40 @@ def dividend_rows(factors: pd.DataFrame) -> list[tuple[dt.date, float, float]]:
     return events
 
 
-def adjust_bars(raw: pd.DataFrame, factors: pd.DataFrame) -> pd.DataFrame:
-    """Apply the factor of the first factor row dated on or after each bar's day."""
+def split_rows(factors: pd.DataFrame) -> list[tuple[dt.date, float, float]]:
+    """(last day before the split, reference price, split factor) for each split: a factor row
+    whose split factor differs from the next row's (LEAN's ``HasSplitEventOnNextTradingDay``;
+    the factor is this row's over the next one's, 0.5 for a 2-for-1 split)."""
+    events = []
+    split_factors = factors["split_factor"].to_numpy()
+    references = factors["reference_price"].to_numpy()
+    for row in range(len(factors) - 1):
+        if split_factors[row] != split_factors[row + 1]:
+            # In decimals, as LEAN divides them: 0.0357143 / 0.25 is exactly 0.1428572.
+            ratio = Decimal(repr(float(split_factors[row]))) / Decimal(
+                repr(float(split_factors[row + 1]))
+            )
+            factor = float(ratio)
+            events.append((factors.index[row].date(), float(references[row]), float(factor)))
+    return events
+
+
+def factor_on(factors: pd.DataFrame, day: pd.Timestamp, column: str = "scale") -> float:
+    """The factor of the first row dated on or after `day` (1 after the last row), as LEAN's
+    ``CorporateFactorProvider.GetPriceFactor``."""
+    position = int(factors.index.searchsorted(day.normalize(), side="left"))
+    return float(factors[column].iloc[position]) if position < len(factors) else 1.0
+
+
+def adjust_bars(
+    raw: pd.DataFrame, factors: pd.DataFrame, column: str = "scale", divisor: float = 1.0
+) -> pd.DataFrame:
+    """Apply the factor (`column` over `divisor`) of the first factor row dated on or after
+    each bar's day; volume is divided by it and rounded, as LEAN scales volume."""
     factor_dates = factors.index.to_numpy()
     position = np.searchsorted(factor_dates, raw.index.to_numpy(), side="left")
-    scale_with_default = np.append(factors["scale"].to_numpy(), 1.0)
-    scale = scale_with_default[position]
+    scale_with_default = np.append(factors[column].to_numpy(), 1.0)
+    scale = scale_with_default[position] / divisor
     adjusted = raw.copy()
     adjusted[PRICE_COLUMNS] = raw[PRICE_COLUMNS].to_numpy() * scale[:, None]
     adjusted["volume"] = np.round(raw["volume"].to_numpy() / scale)

@@ -12,5 +12,5 @@ class BuyAndHoldAlgorithm(QCAlgorithm):
         self.spy = self.add_equity("SPY", Resolution.DAILY).symbol
 
     def on_data(self, data: Slice) -> None:
-        if not self.portfolio.invested and data.contains_key(self.spy):
+        if not self.portfolio.invested and data.bars.contains_key(self.spy):
             self.set_holdings(self.spy, 0.5)

@@ -27,7 +27,7 @@ class OptimizableAlgorithm(QCAlgorithm):
             self.schedule.on(self.date_rules.every_day(), self.time_rules.at(10, 0), self._slow)
 
     def on_data(self, data: Slice) -> None:
-        if self.weight and not self.portfolio.invested and data.contains_key(self.spy):
+        if self.weight and not self.portfolio.invested and data.bars.contains_key(self.spy):
             self.set_holdings(self.spy, self.weight)
 
     def _slow(self) -> None:

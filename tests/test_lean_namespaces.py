@@ -1,0 +1,104 @@
+"""LEAN's namespaces as modules: ``from QuantConnect.X import Y`` gives what AlgorithmImports
+gives, ``clr.AddReference`` is harmless, and a name or namespace the runner lacks fails with
+an ImportError naming it."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.machinery
+import sys
+
+import pytest
+from runner_helpers import run_algorithm
+
+import local_lean.algorithm_imports as algorithm_imports
+from local_lean import lean_namespaces
+from local_lean.algorithm import QCAlgorithm, lean_qcalgorithm_names
+from local_lean.data.auxiliary import DefaultDataProvider
+
+
+@pytest.fixture(autouse=True)
+def installed():
+    lean_namespaces.install()
+
+
+def test_each_namespace_gives_the_names_algorithm_imports_gives():
+    for namespace, names in lean_namespaces.NAMESPACES.items():
+        module = importlib.import_module(namespace)
+        assert module.__all__ == list(names)
+        for name in names:
+            if name != "DefaultDataProvider":  # the engine's namespace, not AlgorithmImports'
+                assert getattr(module, name) is getattr(algorithm_imports, name), name
+    from QuantConnect.Lean.Engine.DataFeeds import DefaultDataProvider as Provider
+
+    assert Provider is DefaultDataProvider
+
+
+def test_star_imports_and_dotted_imports_work():
+    namespace: dict = {}
+    exec("from QuantConnect.Orders import *\nimport QuantConnect.Data.Market", namespace)
+    assert namespace["OrderStatus"] is algorithm_imports.OrderStatus
+    assert namespace["QuantConnect"].Data.Market.TradeBar is algorithm_imports.TradeBar
+
+
+def test_a_missing_name_or_namespace_fails_naming_it():
+    with pytest.raises(ImportError, match="cannot import name 'StopLimitOrder'"):
+        exec("from QuantConnect.Orders import StopLimitOrder", {})
+    with pytest.raises(ImportError, match="QuantConnect.Data.Consolidators.*does not simulate"):
+        importlib.import_module("QuantConnect.Data.Consolidators")
+
+
+def test_clr_add_reference_does_nothing():
+    import clr
+
+    assert clr.AddReference("System") is None
+    assert clr.AddReference("QuantConnect.Algorithm", "QuantConnect.Common") is None
+
+
+def test_the_stubs_are_still_read_by_path():
+    # The QuantConnect modules shadow quantconnect-stubs for imports, not for the runner's
+    # reading of LEAN's names.
+    assert "QuantConnect" in sys.modules
+    assert importlib.machinery.PathFinder.find_spec("QuantConnect") is not None
+    lean_qcalgorithm_names.cache_clear()
+    assert "add_forex" in lean_qcalgorithm_names()
+
+
+class ImportsFromNamespaces(QCAlgorithm):
+    def initialize(self) -> None:
+        import clr
+
+        clr.AddReference("System")
+        from QuantConnect import Resolution
+        from QuantConnect.Securities import StandardDeviationOfReturnsVolatilityModel
+
+        self.set_start_date(2021, 1, 4)
+        self.set_end_date(2021, 1, 8)
+        spy = self.add_equity("SPY", Resolution.DAILY)
+        spy.set_volatility_model(StandardDeviationOfReturnsVolatilityModel(3))
+
+
+def test_an_algorithm_can_import_from_namespaces_while_it_runs():
+    algorithm, outcome = run_algorithm(ImportsFromNamespaces)
+    assert outcome.succeeded, outcome.runtime_error
+    assert algorithm.securities["SPY"].volatility_model.volatility > 0
+
+
+def test_each_name_is_where_leans_stubs_define_it():
+    import ast
+    from pathlib import Path
+
+    spec = importlib.machinery.PathFinder.find_spec("QuantConnect")
+    if spec is None or not spec.submodule_search_locations:
+        pytest.skip("quantconnect-stubs is not installed")
+    root = Path(next(iter(spec.submodule_search_locations)))
+    aliases = {"QCAlgorithmFramework", "QCAlgorithmFrameworkBridge"}  # Python-only aliases
+    for namespace, names in lean_namespaces.NAMESPACES.items():
+        if not names:  # a package on the way to others (QuantConnect.Lean)
+            continue
+        stub = root.joinpath(*namespace.split(".")[1:], "__init__.pyi")
+        assert stub.is_file(), namespace
+        tree = ast.parse(stub.read_text(encoding="utf-8"))
+        defined = {node.name for node in tree.body if isinstance(node, ast.ClassDef)}
+        missing = set(names) - defined - aliases
+        assert not missing, f"{namespace} does not define {sorted(missing)} in LEAN"

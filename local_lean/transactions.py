@@ -215,7 +215,11 @@ class TransactionHandler:
     def _process_pending(self) -> None:
         while self._pending:
             request = self._pending.pop(0)
-            response = self._check_update(request) or self._apply_update(request)
+            response = (
+                self._check_update(request)
+                or self._brokerage_update_refusal(request)
+                or self._apply_update(request)
+            )
             request.set_response(response)
             if response.is_success:
                 self.scan()
@@ -251,19 +255,25 @@ class TransactionHandler:
                 "This operation is not allowed in Initialize or during warm up: "
                 "OrderRequest.Update. Please move this code to the OnWarmupFinished() method.",
             )
+        return None
+
+    def _brokerage_update_refusal(self, request: UpdateOrderRequest) -> OrderResponse | None:
+        """The brokerage model's refusal of an update (``can_update_order``), when it is
+        processed: as in LEAN, after the algorithm's handler that asked for it returned."""
+        order = self.orders[request.order_id]
         security = self._securities[order.symbol]
         refusal = self._brokerage_refusal("can_update_order", security, order, request)
-        if refusal is not None:
-            detail = refusal or _default_message(
-                "InvalidRequest", f"BrokerageModel declared unable to update order: {order.id}"
-            )
-            message = f"OrderID: {order.id} {detail}"
-            self._log_error(message)
-            self._emit(
-                order, self._clock(), message="BrokerageModel declared unable to update order"
-            )
-            return OrderResponse(order.id, codes.BROKERAGE_MODEL_REFUSED_TO_UPDATE_ORDER, message)
-        return None
+        if refusal is None:
+            return None
+        detail = refusal or _default_message(
+            "InvalidRequest", f"BrokerageModel declared unable to update order: {order.id}"
+        )
+        message = f"OrderID: {order.id} {detail}"
+        self._log_error(message)
+        self._emit(order, self._clock(), message="BrokerageModel declared unable to update order")
+        return OrderResponse(
+            order.id, OrderResponseErrorCode.BROKERAGE_MODEL_REFUSED_TO_UPDATE_ORDER, message
+        )
 
     def _apply_update(self, request: UpdateOrderRequest) -> OrderResponse:
         """Check buying power for a new quantity, apply the update, emit UpdateSubmitted."""

@@ -50,6 +50,7 @@ from local_lean.data.auxiliary import (
 from local_lean.enums import (
     DataNormalizationMode,
     DayOfWeek,
+    DelistingType,
     InsightDirection,
     InsightScoreType,
     InsightType,
@@ -135,7 +136,17 @@ from local_lean.indicators import (
     WilderMovingAverage,
     WindowIndicator,
 )
-from local_lean.market_data import Dividend, Dividends, Slice, Split, Splits, TradeBar, TradeBars
+from local_lean.market_data import (
+    Delisting,
+    Delistings,
+    Dividend,
+    Dividends,
+    Slice,
+    Split,
+    Splits,
+    TradeBar,
+    TradeBars,
+)
 from local_lean.models.brokerages import (
     AccountType,
     AlphaStreamsBrokerageModel,

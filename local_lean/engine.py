@@ -38,9 +38,15 @@ from local_lean.algorithm import AlgorithmContext, QCAlgorithm, bind_algorithm, 
 from local_lean.capacity import CapacityStatistics, estimate_capacity, fills_from_orders
 from local_lean.consolidators import feed_consolidators, scan_past_consolidators
 from local_lean.corporate_events import apply_dividend, apply_split, split_events
-from local_lean.data import bars_in_mode, dividend_rows_of, open_price_source, split_rows_of
+from local_lean.data import (
+    bars_in_mode,
+    delisting_date_of,
+    dividend_rows_of,
+    open_price_source,
+    split_rows_of,
+)
 from local_lean.data.auxiliary import use_data_source
-from local_lean.enums import DataNormalizationMode, SplitType
+from local_lean.enums import DataNormalizationMode, DelistingType, SplitType
 from local_lean.errors import AlgorithmError, LocalLeanError
 from local_lean.fills import DailyBar
 from local_lean.framework.alpha import SecurityChanges
@@ -57,7 +63,17 @@ from local_lean.framework.selection import UniverseSelectionModel
 from local_lean.indicators.helpers import feed_registered_indicators
 from local_lean.interrupts import BacktestInterrupted
 from local_lean.market_calendar import nyse_calendar
-from local_lean.market_data import Dividend, Dividends, Slice, Split, Splits, TradeBar, TradeBars
+from local_lean.market_data import (
+    Delisting,
+    Delistings,
+    Dividend,
+    Dividends,
+    Slice,
+    Split,
+    Splits,
+    TradeBar,
+    TradeBars,
+)
 from local_lean.models.fees import fee_models_description
 from local_lean.models.interest_rates import statistics_rate_model
 from local_lean.object_store import ObjectStore
@@ -177,7 +193,11 @@ class BacktestEngine:
         self._arrays: dict[Symbol, _SecurityBars] = {}
         self._dividends: dict[dt.date, list[Dividend]] = {}  # by ex-date
         self._last_session_date = dt.date.min  # set by _plan_sessions
+        self._first_session_date = dt.date.min  # set by _plan_sessions
+        # The session each security was added on (None: in initialize, the first session).
+        self._subscribed_on: dict[Symbol, dt.date | None] = {}
         self._splits: dict[dt.date, list[Split]] = {}  # by the date of their midnight slice
+        self._delistings: dict[dt.date, list[Delisting]] = {}  # by their midnight's date
         self._notified: set[Symbol] = set()  # securities the framework was told about
         self._scored: list[_ScoredInsight] = []
         self._closing: list[tuple[dt.datetime, int, _ScoredInsight]] = []
@@ -253,7 +273,11 @@ class BacktestEngine:
             day = dates[known - 1]
             o, h, lo, c, v = (float(x) for x in self._arrays[security.symbol].values[known - 1])
             update_price(security, self._close_of(day), o, h, lo, c, v)
+        self._subscribed_on[security.symbol] = (
+            None if self.context.initializing else self.context.session_date
+        )
         self._add_dividends(security.symbol)
+        self._add_delisting(security.symbol, bars)
         rows = split_rows_of(self.source, security.symbol.value)
         if rows:
             raw = bars_in_mode(self.source, security.symbol.value, "RAW")["close"]
@@ -264,6 +288,22 @@ class BacktestEngine:
 
             for day, split in split_events(rows, security.symbol, self.calendar, raw_close_before):
                 self._splits.setdefault(day, []).append(split)
+
+    def _add_delisting(self, symbol: Symbol, bars: pd.DataFrame) -> None:
+        """A delisted security's events, as LEAN's DelistingEventProvider sends them: a WARNING
+        at the midnight of its last trading day, then DELISTED at the next midnight (delivered
+        before the next session), each with the last close."""
+        last_day = delisting_date_of(self.source, symbol.value)
+        if last_day is None:
+            return
+        known = bars[bars.index.date <= last_day]
+        price = float(known["close"].iloc[-1]) if len(known) else 0.0
+        for day, kind in (
+            (last_day, DelistingType.WARNING),
+            (last_day + dt.timedelta(days=1), DelistingType.DELISTED),
+        ):
+            midnight = dt.datetime.combine(day, dt.time())
+            self._delistings.setdefault(day, []).append(Delisting(symbol, midnight, price, kind))
 
     def _add_dividends(self, symbol: Symbol) -> None:
         """The security's dividends by ex-date: the trading day after the factor row, with
@@ -451,6 +491,7 @@ class BacktestEngine:
         # Calendar-day events run from the start date (or the warm-up's first session) on.
         first_day = min(algorithm.start_date.date(), everything[0].date)
         self._last_session_date = first_day - dt.timedelta(days=1)
+        self._first_session_date = everything[0].date
         return everything, len(warm_up)
 
     def _warm_up_sessions(self, start: dt.date) -> list:
@@ -519,18 +560,20 @@ class BacktestEngine:
         after_close = [d for d in due if d.time > session.close]
         # Events of the calendar days since the previous session (weekends, holidays; LEAN
         # runs rules without a symbol on those days) come first, seeing that session's data.
+        previous = self._last_session_date
         steps = self._universe_selections(session)
         steps += [
             (item.time, partial(self._event, item))
-            for item in events_due_between(
-                algorithm.schedule, self._last_session_date, session.date
-            )
+            for item in events_due_between(algorithm.schedule, previous, session.date)
         ]
         self._last_session_date = session.date
-        if session.date in self._dividends or session.date in self._splits:
-            # LEAN's slice of dividends and splits, at the midnight of their day
-            midnight = dt.datetime.combine(session.date, dt.time())
-            steps.append((midnight, partial(self._dividend_slice, session, overrides_on_data)))
+        # LEAN's slices of dividends, splits and delistings, at the midnight of their day (a
+        # delisting's may fall on a weekend: it comes before this session).
+        for days_back in range(min((session.date - previous).days, 7) - 1, -1, -1):
+            day = session.date - dt.timedelta(days=days_back)
+            if self._has_midnight_events(day, session.date):
+                midnight = dt.datetime.combine(day, dt.time())
+                steps.append((midnight, partial(self._midnight_slice, day, overrides_on_data)))
         steps.extend((item.time, partial(self._event, item)) for item in until_close)
         end_of_day = self._end_of_day_step(session)
         if end_of_day is not None:
@@ -613,29 +656,47 @@ class BacktestEngine:
         generated = list(algorithm.alpha.update(algorithm, data) or [])
         process_insights(algorithm, record_insights(algorithm, generated))
 
-    def _dividend_slice(self, session: Any, overrides_on_data: bool) -> None:
-        """The dividends going ex today and the splits of today reach the algorithm at
+    def _has_midnight_events(self, day: dt.date, session_date: dt.date) -> bool:
+        if day in self._delistings:
+            return True
+        return day == session_date and (day in self._dividends or day in self._splits)
+
+    def _midnight_slice(self, day: dt.date, overrides_on_data: bool) -> None:
+        """The dividends going ex on `day`, its splits and delistings reach the algorithm at
         midnight, in a slice of their own, after they are applied (local_lean/
-        corporate_events.py: cash and holdings move only for RAW and SPLIT_ADJUSTED prices)."""
+        corporate_events.py: cash and holdings move only for RAW and SPLIT_ADJUSTED prices; a
+        delisted security stops being tradable and its position is closed)."""
         algorithm, context = self.algorithm, self.context
         dividends = Dividends()
-        for dividend in self._dividends.get(session.date, []):
-            if dividend.symbol in algorithm.securities:
+        for dividend in self._dividends.get(day, []):
+            # LEAN learns of a dividend on the trading day before it, so a subscription's
+            # first day never brings one.
+            first = self._subscribed_on.get(dividend.symbol) or self._first_session_date
+            if dividend.symbol in algorithm.securities and day > first:
                 dividends[dividend.symbol] = Dividend(
                     dividend.symbol, context.time, dividend.distribution, dividend.reference_price
                 )
         splits = Splits()
-        for split in self._splits.get(session.date, []):
+        for split in self._splits.get(day, []):
             if split.symbol in algorithm.securities:
                 splits[split.symbol] = split
-        if not dividends and not splits:
+        delistings = Delistings()
+        for delisting in self._delistings.get(day, []):
+            if delisting.symbol in algorithm.securities:
+                delistings[delisting.symbol] = delisting
+        if not dividends and not splits and not delistings:
             return
+        for delisting in delistings.values():
+            if delisting.type == DelistingType.DELISTED:
+                security = algorithm.securities[delisting.symbol]
+                security.is_delisted, security.is_tradable = True, False
+                self.transactions.liquidate_delisted(delisting.symbol)
         for dividend in dividends.values():
             apply_dividend(algorithm, dividend)
         for split in splits.values():
             apply_split(algorithm, split)
         scan_past_consolidators(algorithm, context.time)  # consolidators due before this slice
-        context.current_slice = Slice(context.time, TradeBars(), dividends, splits)
+        context.current_slice = Slice(context.time, TradeBars(), dividends, splits, delistings)
         # LEAN's time step: pending order updates are applied before and after on_data
         self.transactions.process_synchronous_events()
         if overrides_on_data:

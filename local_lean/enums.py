@@ -51,6 +51,13 @@ class DataNormalizationMode(IntEnum):
     SCALED_RAW = 7  # history only: raw prices scaled to the request's end date
 
 
+class DelistingType(IntEnum):
+    """LEAN's DelistingType: a warning on the delisting date, then the delisting itself."""
+
+    WARNING = 0
+    DELISTED = 1
+
+
 class SplitType(IntEnum):
     """LEAN's SplitType: a warning the session before a split, then the split itself."""
 

@@ -7,7 +7,8 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
-from local_lean.enums import SplitType
+from local_lean.enums import DelistingType, SplitType
+from local_lean.key_value import KeyValuePair
 from local_lean.symbols import Symbol
 
 
@@ -57,7 +58,11 @@ class TradeBar:
 
 
 class TradeBars(dict):
-    """Bars by Symbol (a ticker string finds the same entry)."""
+    """Bars by Symbol (a ticker string finds the same entry). Iterating it yields
+    ``KeyValuePair``s (``kvp.key``, ``kvp.value``), as LEAN's dictionaries do in Python."""
+
+    def __iter__(self) -> Iterator[KeyValuePair]:  # type: ignore[override]
+        return (KeyValuePair(key, value) for key, value in dict.items(self))
 
     def contains_key(self, key: Any) -> bool:
         return _key(key) in self
@@ -148,6 +153,32 @@ class Splits(TradeBars):
     """Splits by Symbol (or ticker), as ``slice.splits``."""
 
 
+class Delisting:
+    """A delisting of `symbol` (LEAN's ``Delisting``): a WARNING at the midnight of its last
+    trading day, then DELISTED at the following midnight. ``price`` is the last close."""
+
+    def __init__(
+        self, symbol: Symbol, time: dt.datetime, price: float, type: DelistingType
+    ) -> None:
+        self.symbol = symbol
+        self.time = time
+        self.end_time = time
+        self.price = price
+        self.type = type
+
+    @property
+    def value(self) -> float:
+        return self.price
+
+    def __repr__(self) -> str:
+        kind = "Delisting Warning" if self.type == DelistingType.WARNING else "Delisted"
+        return f"<{kind} {self.symbol.value} {self.time:%Y-%m-%d}>"
+
+
+class Delistings(TradeBars):
+    """Delistings by Symbol (or ticker), as ``slice.delistings``."""
+
+
 class Slice:
     """The data arriving at one time: the daily bars of the session that just closed, or the
     dividends and splits of a midnight."""
@@ -158,11 +189,13 @@ class Slice:
         bars: TradeBars,
         dividends: Dividends | None = None,
         splits: Splits | None = None,
+        delistings: Delistings | None = None,
     ) -> None:
         self._time = time
         self._bars = bars
         self._dividends = dividends if dividends is not None else Dividends()
         self._splits = splits if splits is not None else Splits()
+        self._delistings = delistings if delistings is not None else Delistings()
 
     @property
     def dividends(self) -> Dividends:
@@ -171,6 +204,10 @@ class Slice:
     @property
     def splits(self) -> Splits:
         return self._splits
+
+    @property
+    def delistings(self) -> Delistings:
+        return self._delistings
 
     @property
     def time(self) -> dt.datetime:
@@ -182,15 +219,15 @@ class Slice:
 
     @property
     def has_data(self) -> bool:
-        return bool(self._bars) or bool(self._dividends) or bool(self._splits)
+        return any((self._bars, self._dividends, self._splits, self._delistings))
 
     # LEAN's slice is a dictionary of every symbol with data at this time, bars or events: a
     # symbol that only has a dividend or split is a key whose value is None (LEAN's Slice
     # indexer returns the missing TradeBar), so `if not data[symbol]: return` skips it.
     def _symbols(self) -> list[Symbol]:
-        symbols = list(self._bars)
-        for events in (self._dividends, self._splits):
-            symbols += [s for s in events if s not in symbols]
+        symbols = list(dict.keys(self._bars))
+        for events in (self._dividends, self._splits, self._delistings):
+            symbols += [s for s in dict.keys(events) if s not in symbols]
         return symbols
 
     @property
@@ -201,7 +238,10 @@ class Slice:
         return key in self
 
     def __contains__(self, symbol: object) -> bool:
-        return symbol in self._bars or symbol in self._dividends or symbol in self._splits
+        return any(symbol in events for events in self._events())
+
+    def _events(self) -> tuple[TradeBars, ...]:
+        return (self._bars, self._dividends, self._splits, self._delistings)
 
     def __getitem__(self, symbol: Any) -> TradeBar | None:
         if symbol in self._bars:

@@ -34,20 +34,14 @@ import re
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import NamedTuple
+
+from local_lean.key_value import KeyValuePair
 
 # LEAN's SaveBytes rule (Engine/Storage/LocalObjectStore.cs, _pathRegex and the slash count).
 LEAN_KEY_PATTERN = re.compile(r"\.?[a-zA-Z0-9\\/_#\-$= ]+\.?[a-zA-Z0-9]*")
 LEAN_MAX_SLASHES = 100
 # The longest file or folder name common file systems (ext4, APFS, NTFS) accept, in bytes.
 MAX_NAME_BYTES = 255
-
-
-class KeyValuePair(NamedTuple):
-    """A stored key and its contents (.NET's ``KeyValuePair``, as LEAN's store yields it)."""
-
-    key: str
-    value: bytes
 
 
 class ObjectStore:

@@ -107,6 +107,7 @@ class Security:
         self.volume = 0.0
         self.local_time: dt.datetime | None = None  # end time of the latest bar
         self.is_tradable = True
+        self.is_delisted = False  # set when LEAN's Delisted event arrives
         # LEAN's default brokerage model: US equities in a margin account get leverage 2.
         self.leverage = 2.0
         # Reality models (local_lean/models). No fee model: the portfolio's default applies.

@@ -135,7 +135,7 @@ def lean_samples(
     """
     equity = _clean_series(equity, "equity")
     closes = [pd.Timestamp(time).to_pydatetime() for time in equity.index]
-    values = [_decimal(value) for value in equity.to_numpy()]
+    values = [_portfolio_decimal(value) for value in equity.to_numpy()]
     if benchmark is None:
         prices = [_ZERO] * len(closes)
     else:
@@ -670,6 +670,15 @@ def _decimal(value: object) -> Decimal:
     if not math.isfinite(number):
         raise ValueError(f"a backtest amount must be finite, got {value!r}")
     return Decimal(int(number)) if number.is_integer() else Decimal(repr(number))
+
+
+def _portfolio_decimal(value: object) -> Decimal:
+    """A portfolio value summed in binary floats as the decimal LEAN sums exactly: rounded to
+    8 decimal places first, so 94421.60000000001 is 94421.6 (LEAN's End Equity "94421.6")."""
+    number = float(value)  # type: ignore[arg-type]
+    if not math.isfinite(number):
+        raise ValueError(f"a backtest amount must be finite, got {value!r}")
+    return _decimal(round(number, 8))
 
 
 def _smart_rounding(price: float) -> Decimal:

@@ -377,6 +377,47 @@ class TransactionHandler:
             if fill is not None:
                 self._fill(order, fill.price, now, fill.message)
 
+    def liquidate_delisted(self, symbol: Symbol) -> None:
+        """A security was delisted: cancel its open orders and, if it is still held, close the
+        position at its last price, free of fees (LEAN's ``HandleDelistingNotification``)."""
+        for order in [o for o in self._open.values() if o.symbol == symbol]:
+            self.cancel_order(order.id)
+        security = self._securities[symbol]
+        quantity = -security.holdings.quantity
+        if quantity == 0:
+            return
+        now = self._clock()
+        request = SubmitOrderRequest(
+            OrderType.MARKET,
+            symbol.security_type,
+            symbol,
+            quantity,
+            0.0,
+            0.0,
+            _to_utc(now),
+            _LIQUIDATE_FROM_DELISTING,
+        )
+        order = create_order(request, len(self.orders) + 1, now, security.price)
+        request.order_id = order.id
+        self.orders[order.id] = order
+        self.tickets[order.id] = OrderTicket(request, self, order)
+        request.set_response(OrderResponse(order.id))
+        order.status = OrderStatus.FILLED
+        order.price = security.price
+        order.last_fill_time = _to_utc(now)
+        self._fill_times[order.id] = now
+        self._fees[order.id] = 0.0
+        event = self._emit(
+            order,
+            now,
+            fill_price=security.price,
+            fill_quantity=quantity,
+            fee=0.0,
+            message=_LIQUIDATE_FROM_DELISTING,
+        )
+        self._portfolio.process_fills([event])
+        self._on_order_event(event)
+
     def _fill(self, order: Order, price: float, time: dt.datetime, message: str) -> None:
         security = self._securities[order.symbol]
         price = slipped_price(security, order, price)
@@ -611,6 +652,10 @@ def _from_utc(time: dt.datetime) -> dt.datetime:
 
     aware = time if time.tzinfo is not None else time.replace(tzinfo=UTC)
     return aware.astimezone(NEW_YORK).replace(tzinfo=None)
+
+
+# LEAN's tag of the order that closes a delisted holding.
+_LIQUIDATE_FROM_DELISTING = "Liquidate from delisting"
 
 
 def _default_message(code: str, text: str) -> str:

@@ -82,3 +82,17 @@ def test_dividend_rows_are_the_changes_of_the_price_factor():
     reference, ratio = rows[dt.date(2005, 3, 17)]
     assert reference == 119.41 and ratio == pytest.approx(0.7239778 / 0.7268203)
     assert dt.date(1998, 1, 2) not in rows  # the same factor as the next row: no dividend
+
+
+class StartsOnAnExDate(RecordsSlices):
+    def initialize(self) -> None:
+        super().initialize()
+        self.set_start_date(2005, 3, 18)
+
+
+def test_a_subscriptions_first_day_brings_no_dividend():
+    # LEAN learns of a dividend on the trading day before its ex-date, so a backtest that
+    # starts on the ex-date never gets it (LEAN's DelistingEventsAlgorithm starts so on AAA.1).
+    algorithm, outcome = run_algorithm(StartsOnAnExDate, data=LEAN_DATA)
+    assert outcome.succeeded, outcome.runtime_error
+    assert algorithm.slices and not any(d for _, d, _ in algorithm.slices)

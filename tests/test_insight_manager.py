@@ -141,6 +141,7 @@ def test_the_manager_keeps_every_insight_and_the_open_ones_apart():
     assert manager.contains_key("IBM") and not manager.contains_key("SPY")
     assert manager.try_get_value("IBM") == (True, [second])
     assert manager.get_insights() == [first, second] and manager.total_count == 2
+    assert manager.count == 1  # LEAN's Count: the open insights only
     assert manager.get_insights(lambda i: i.symbol.value == "SPY") == [first]
     manager.remove_insights(lambda i: i.symbol.value == "SPY")
     assert manager.get_insights() == [second]

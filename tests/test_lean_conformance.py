@@ -53,6 +53,7 @@ KNOWN_DIFFERENCES = {
         "Information Ratio and Total Fees differ in their last digits"
     ],
     "raw_data": [],
+    "delisting_events": [],
     "indicator_volatility_model": [],
 }
 

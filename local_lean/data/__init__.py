@@ -15,7 +15,7 @@ import pandas as pd
 
 from local_lean.data.bars import BAR_COLUMNS
 from local_lean.data.csv_folder import CsvFolder
-from local_lean.data.lean_folder import LeanDataFolder
+from local_lean.data.lean_folder import STILL_LISTED, LeanDataFolder
 from local_lean.data.map_files import MapFileResolver
 from local_lean.data.synthetic import SyntheticMarket
 from local_lean.errors import DataError, NotSupportedError
@@ -28,6 +28,7 @@ __all__ = [
     "PriceSource",
     "SyntheticMarket",
     "bars_in_mode",
+    "delisting_date_of",
     "dividend_rows_of",
     "map_file_provider",
     "open_price_source",
@@ -81,6 +82,18 @@ def dividend_rows_of(source: PriceSource, ticker: str) -> list[tuple[dt.date, fl
     if isinstance(source, LeanDataFolder):
         return source.dividends(ticker)
     return []
+
+
+def delisting_date_of(source: PriceSource, ticker: str) -> dt.date | None:
+    """The last trading day of a security that was delisted: its map file's last date, when
+    that is before LEAN's open-ended 2050-12-31 (only LEAN data folders have map files)."""
+    if not isinstance(source, LeanDataFolder):
+        return None
+    map_file = source.map_file_resolver.resolve_map_file(ticker, dt.date.today())
+    if map_file is None:
+        return None
+    last = map_file.rows[-1][0]
+    return last if last < STILL_LISTED else None
 
 
 def map_file_provider(source: PriceSource) -> MapFileResolver | None:

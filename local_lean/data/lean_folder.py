@@ -50,6 +50,10 @@ from local_lean.errors import MalformedDataError, MissingDataError
 PRICE_SCALE = 10_000.0
 
 
+# A map file's last date for a security still trading (LEAN's open end).
+STILL_LISTED = dt.date(2050, 12, 31)
+
+
 class LeanDataFolder:
     """A PriceSource reading `<root>/equity/usa/{daily,factor_files}`; parsed frames are cached."""
 
@@ -84,7 +88,12 @@ class LeanDataFolder:
         return text
 
     def has_ticker(self, ticker: str) -> bool:
-        return self._zip_path(ticker).is_file()
+        """Whether the folder has daily bars of `ticker`: its own zip, or one its map file
+        names (LEAN's AAA.1 trades in aaa.zip until it was delisted)."""
+        if self._zip_path(ticker).is_file():
+            return True
+        segments = self._mapped_segments(ticker.strip().upper()) or []
+        return any(self._zip_path(file_ticker).is_file() for file_ticker, _, _ in segments)
 
     @property
     def map_file_resolver(self) -> MapFileResolver:
@@ -176,7 +185,8 @@ class LeanDataFolder:
     ) -> list[tuple[str, dt.date | None, dt.date | None]] | None:
         """(file ticker, after, until) spans of the security trading as `ticker` today, from
         its map file: each row's ticker holds the days after the previous row up to its date.
-        The first and last spans are left open, so a file's days outside its map file are kept.
+        The first span is left open, and the last one too unless the security was delisted,
+        so a file's days outside its map file are kept.
         None when no map file names the ticker."""
         map_file = self.map_file_resolver.resolve_map_file(ticker, dt.date.today())
         if map_file is None:
@@ -189,9 +199,13 @@ class LeanDataFolder:
             else:
                 spans.append((file_ticker, previous, day))
             previous = day
-        first, last = spans[0], spans[-1]
+        first = spans[0]
         spans[0] = (first[0], None, first[2])
-        spans[-1] = (last[0], spans[-1][1], None)
+        last = spans[-1]
+        if map_file.rows[-1][0] >= STILL_LISTED:
+            spans[-1] = (last[0], last[1], None)
+        # else the security was delisted on its map file's last date: no later day is its
+        # (AAA.1's file, aaa.zip, goes on with another company's bars from 2020)
         return spans
 
     def _permtick(self, ticker: str) -> str:

@@ -114,6 +114,11 @@ class InsightManager(list):
     def total_count(self) -> int:
         return len(self)
 
+    @property
+    def count(self) -> int:  # type: ignore[override]
+        """The open insight count (LEAN's ``Count``: those not yet removed as expired)."""
+        return len(self._collection)
+
     # -- LEAN's InsightManager -------------------------------------------------------------------
 
     def set_insight_score_function(self, insight_score_function: Any) -> None:

@@ -8,13 +8,11 @@ its `_context`; see README.md for the time semantics.
 
 from __future__ import annotations
 
-import ast
 import datetime as dt
 import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -45,6 +43,7 @@ from local_lean.framework.universe import ManualUniverseSelectionModel
 from local_lean.framework.universe_manager import UniverseManager
 from local_lean.history import empty_history, history_frame
 from local_lean.indicators.helpers import QCAlgorithmIndicators
+from local_lean.lean_stubs import member_names
 from local_lean.market_data import TradeBar
 from local_lean.models.algorithm_models import QCAlgorithmModels
 from local_lean.orders import (
@@ -1288,28 +1287,7 @@ def _date_window(frames: dict, first_day: dt.date, end_before: dt.date) -> pd.Da
 def lean_qcalgorithm_names() -> frozenset[str]:
     """Public member names of LEAN's QCAlgorithm, read from quantconnect-stubs (empty when the
     stubs are not installed: every unknown name is then an AttributeError)."""
-    import importlib.machinery
-
-    # By path: a loaded algorithm's QuantConnect namespaces (lean_namespaces) shadow the stubs.
-    spec = importlib.machinery.PathFinder.find_spec("QuantConnect")
-    if spec is None or not spec.submodule_search_locations:
-        return frozenset()
-    stub = Path(next(iter(spec.submodule_search_locations))) / "Algorithm" / "__init__.pyi"
-    if not stub.is_file():
-        return frozenset()
-    tree = ast.parse(stub.read_text(encoding="utf-8"))
-    for node in tree.body:
-        if isinstance(node, ast.ClassDef) and node.name == "QCAlgorithm":
-            names = set()
-            for item in node.body:
-                if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef):
-                    names.add(item.name)
-                elif isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name):
-                    names.add(item.target.id)
-                elif isinstance(item, ast.Assign):
-                    names.update(t.id for t in item.targets if isinstance(t, ast.Name))
-            return frozenset(n for n in names if not n.startswith("_"))
-    return frozenset()
+    return member_names("QuantConnect.Algorithm", "QCAlgorithm")
 
 
 __all__ = [

@@ -1,19 +1,17 @@
 """LEAN's .NET namespaces as Python modules: ``from QuantConnect.Orders import OrderStatus``.
 
 In LEAN, Python algorithms can import from the namespaces themselves, not only from
-``AlgorithmImports``, and call ``clr.AddReference("System")`` first. NAMESPACES below is the
-one table of what each namespace gives here: names that ``AlgorithmImports`` already exports,
-placed where LEAN's assemblies define them (as in quantconnect-stubs). ``install`` puts these
-modules, and a harmless ``clr``, in ``sys.modules``.
+``AlgorithmImports``, and call ``clr.AddReference("System")`` first. A namespace here gives the
+names the runner offers (``AlgorithmImports``'s, and the engine's ``DefaultDataProvider``) that
+LEAN defines in it, as the installed quantconnect-stubs say (``namespace_names``); ``install``
+puts a finder for them, and a harmless ``clr``, in place.
 
-- A name the table lacks fails as Python's own import does: ``ImportError: cannot import name
-  'X' from 'QuantConnect.Orders'``.
-- A ``QuantConnect`` namespace the table lacks fails with an ImportError naming it and saying
-  that local_lean does not simulate it.
+- A name the runner does not offer there fails as Python's own import does: ``ImportError:
+  cannot import name 'X' from 'QuantConnect.Orders'``.
+- A namespace LEAN does not have fails with a ModuleNotFoundError naming it.
 
 These modules shadow the quantconnect-stubs package of the same name in a process that loads
-an algorithm; the runner reads the stubs by path (``importlib.machinery.PathFinder``), never by
-import.
+an algorithm; the runner reads the stubs by path (local_lean/lean_stubs.py), never by import.
 """
 
 from __future__ import annotations
@@ -24,123 +22,10 @@ import sys
 import types
 from typing import Any
 
-# namespace -> names of local_lean.algorithm_imports it exports (LEAN's namespace of each).
-NAMESPACES: dict[str, tuple[str, ...]] = {
-    "QuantConnect": (
-        "DataNormalizationMode",
-        "Market",
-        "RegressionTestException",
-        "Resolution",
-        "SecurityType",
-        "SplitType",
-        "Symbol",
-    ),
-    "QuantConnect.Algorithm": ("QCAlgorithm", "QCAlgorithmFramework", "QCAlgorithmFrameworkBridge"),
-    "QuantConnect.Algorithm.Framework": (),
-    "QuantConnect.Algorithm.Framework.Alphas": (
-        "AlphaModel",
-        "CompositeAlphaModel",
-        "ConstantAlphaModel",
-        "Insight",
-        "InsightDirection",
-        "InsightType",
-        "NullAlphaModel",
-    ),
-    "QuantConnect.Algorithm.Framework.Execution": ("ExecutionModel", "ImmediateExecutionModel"),
-    "QuantConnect.Algorithm.Framework.Portfolio": (
-        "EqualWeightingPortfolioConstructionModel",
-        "NullPortfolioConstructionModel",
-        "PortfolioBias",
-        "PortfolioConstructionModel",
-        "PortfolioTarget",
-    ),
-    "QuantConnect.Algorithm.Framework.Risk": (
-        "CompositeRiskManagementModel",
-        "MaximumDrawdownPercentPerSecurity",
-        "NullRiskManagementModel",
-        "RiskManagementModel",
-    ),
-    "QuantConnect.Algorithm.Framework.Selection": (
-        "LiquidETFUniverse",
-        "ManualUniverseSelectionModel",
-    ),
-    "QuantConnect.Data": ("Slice",),
-    "QuantConnect.Data.Auxiliary": (
-        "CorporateFactorProvider",
-        "LocalDiskFactorFileProvider",
-        "LocalDiskMapFileProvider",
-    ),
-    "QuantConnect.Data.Market": (
-        "Dividend",
-        "Dividends",
-        "Split",
-        "Splits",
-        "TradeBar",
-        "TradeBars",
-    ),
-    "QuantConnect.Data.UniverseSelection": ("SecurityChanges", "UniverseSettings"),
-    "QuantConnect.Indicators": (
-        "AverageTrueRange",
-        "BarIndicator",
-        "BollingerBands",
-        "CompositeIndicator",
-        "ConstantIndicator",
-        "Delay",
-        "ExponentialMovingAverage",
-        "Identity",
-        "Indicator",
-        "IndicatorBase",
-        "IndicatorDataPoint",
-        "IndicatorExtensions",
-        "IndicatorResult",
-        "IndicatorStatus",
-        "LinearWeightedMovingAverage",
-        "Maximum",
-        "Minimum",
-        "Momentum",
-        "MovingAverageConvergenceDivergence",
-        "MovingAverageType",
-        "PythonIndicator",
-        "RateOfChange",
-        "RelativeStrengthIndex",
-        "RollingWindow",
-        "SimpleMovingAverage",
-        "StandardDeviation",
-        "Sum",
-        "TradeBarIndicator",
-        "TrueRange",
-        "Variance",
-        "WilderMovingAverage",
-        "WindowIndicator",
-    ),
-    "QuantConnect.Lean": (),
-    "QuantConnect.Lean.Engine": (),
-    "QuantConnect.Lean.Engine.DataFeeds": ("DefaultDataProvider",),
-    "QuantConnect.Orders": (
-        "Order",
-        "OrderDirection",
-        "OrderEvent",
-        "OrderResponse",
-        "OrderResponseErrorCode",
-        "OrderStatus",
-        "OrderTicket",
-        "OrderType",
-    ),
-    "QuantConnect.Research": ("QuantBook",),
-    "QuantConnect.Scheduling": ("DateRules", "TimeRules"),
-    "QuantConnect.Securities": (
-        "IndicatorVolatilityModel",
-        "RelativeStandardDeviationVolatilityModel",
-        "Security",
-        "SecurityHolding",
-        "SecurityManager",
-        "SecurityPortfolioManager",
-        "StandardDeviationOfReturnsVolatilityModel",
-        "VolatilityModel",
-    ),
-    "QuantConnect.Securities.Volatility": ("BaseVolatilityModel", "VolatilityModelExtensions"),
-    "QuantConnect.Storage": ("ObjectStore",),
-}
+from local_lean.lean_stubs import class_names, namespace_folder
+
+# Python-only names LEAN also offers in a namespace (not classes of LEAN's assemblies).
+_ALIASES = {"QuantConnect.Algorithm": ("QCAlgorithmFramework", "QCAlgorithmFrameworkBridge")}
 
 # Names LEAN's AlgorithmImports does not export (its engine's namespaces), from their modules.
 _OUTSIDE_ALGORITHM_IMPORTS = {"DefaultDataProvider": "local_lean.data.auxiliary"}
@@ -148,23 +33,33 @@ _OUTSIDE_ALGORITHM_IMPORTS = {"DefaultDataProvider": "local_lean.data.auxiliary"
 _ROOT = "QuantConnect"
 
 
-def _value(name: str) -> Any:
+def _offered() -> dict[str, Any]:
+    """Every name the runner offers algorithms: AlgorithmImports' and the engine's few."""
     import importlib
 
     from local_lean import algorithm_imports
 
-    if name in _OUTSIDE_ALGORITHM_IMPORTS:
-        return getattr(importlib.import_module(_OUTSIDE_ALGORITHM_IMPORTS[name]), name)
-    return getattr(algorithm_imports, name)
+    names = {name: value for name, value in vars(algorithm_imports).items() if name[:1].isupper()}
+    for name, module in _OUTSIDE_ALGORITHM_IMPORTS.items():
+        names[name] = getattr(importlib.import_module(module), name)
+    return names
+
+
+def namespace_names(namespace: str) -> list[str]:
+    """The names a namespace gives here: those the runner offers that LEAN's stubs define in
+    it (so a model added to AlgorithmImports is importable from its namespace too)."""
+    defined = class_names(namespace) | set(_ALIASES.get(namespace, ()))
+    return sorted(name for name in _offered() if name in defined)
 
 
 def build_module(namespace: str) -> types.ModuleType:
-    """The module of one namespace of the table, with its names (and ``__all__``)."""
+    """The module of one namespace, with its names (and ``__all__``)."""
     module = types.ModuleType(namespace, f"LEAN's {namespace} namespace, as local_lean offers it")
-    names = NAMESPACES[namespace]
+    offered = _offered()
+    names = namespace_names(namespace)
     for name in names:
-        setattr(module, name, _value(name))
-    module.__all__ = list(names)
+        setattr(module, name, offered[name])
+    module.__all__ = names
     module.__path__ = []  # a package: its sub-namespaces import beneath it
     module.__spec__ = importlib.machinery.ModuleSpec(namespace, _Finder, is_package=True)
     return module
@@ -177,11 +72,11 @@ class _Finder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
     def find_spec(cls, fullname: str, path: Any = None, target: Any = None) -> Any:
         if fullname != _ROOT and not fullname.startswith(_ROOT + "."):
             return None
-        if fullname not in NAMESPACES:
+        if namespace_folder(fullname) is None:
             raise ModuleNotFoundError(
-                f"No module named '{fullname}': local_lean does not simulate that LEAN "
-                "namespace (local_lean/lean_namespaces.py lists those it offers); import the "
-                "names from AlgorithmImports or from one of those namespaces",
+                f"No module named '{fullname}': LEAN has no such namespace (as quantconnect-"
+                "stubs lists them; install quantconnect-stubs if it is missing); import the "
+                "names from AlgorithmImports",
                 name=fullname,
             )
         return importlib.machinery.ModuleSpec(fullname, cls, is_package=True)
@@ -221,4 +116,4 @@ def install() -> None:
         sys.modules["clr"] = clr_module()
 
 
-__all__ = ["NAMESPACES", "build_module", "clr_module", "install"]
+__all__ = ["build_module", "clr_module", "install", "namespace_names"]

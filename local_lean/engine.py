@@ -569,7 +569,7 @@ class BacktestEngine:
         self._last_session_date = session.date
         # LEAN's slices of dividends, splits and delistings, at the midnight of their day (a
         # delisting's may fall on a weekend: it comes before this session).
-        for days_back in range(min((session.date - previous).days, 7) - 1, -1, -1):
+        for days_back in range((session.date - previous).days - 1, -1, -1):
             day = session.date - dt.timedelta(days=days_back)
             if self._has_midnight_events(day, session.date):
                 midnight = dt.datetime.combine(day, dt.time())

@@ -402,26 +402,19 @@ class TransactionHandler:
         self.orders[order.id] = order
         self.tickets[order.id] = OrderTicket(request, self, order)
         request.set_response(OrderResponse(order.id))
-        order.status = OrderStatus.FILLED
-        order.price = security.price
-        order.last_fill_time = _to_utc(now)
-        self._fill_times[order.id] = now
-        self._fees[order.id] = 0.0
-        event = self._emit(
-            order,
-            now,
-            fill_price=security.price,
-            fill_quantity=quantity,
-            fee=0.0,
-            message=_LIQUIDATE_FROM_DELISTING,
-        )
-        self._portfolio.process_fills([event])
-        self._on_order_event(event)
+        self._open[order.id] = order
+        self._apply_fill(order, security.price, 0.0, now, _LIQUIDATE_FROM_DELISTING)
 
     def _fill(self, order: Order, price: float, time: dt.datetime, message: str) -> None:
         security = self._securities[order.symbol]
         price = slipped_price(security, order, price)
         fee = fee_of(self._portfolio, security, order.quantity, price, order)
+        self._apply_fill(order, price, fee, time, message)
+
+    def _apply_fill(
+        self, order: Order, price: float, fee: float, time: dt.datetime, message: str
+    ) -> None:
+        """Fill an open order whole at `price`: the order, the portfolio, the event."""
         order.status = OrderStatus.FILLED
         del self._open[order.id]
         order.price = price

@@ -24,7 +24,7 @@ try:
 except ImportError:  # LEAN tolerates a missing matplotlib too
     pass
 
-from local_lean.algorithm import QCAlgorithm, UniverseSettings
+from local_lean.algorithm import QCAlgorithm
 from local_lean.circular_queue import CircularQueue
 from local_lean.consolidators import (
     BarDirection,
@@ -213,6 +213,7 @@ from local_lean.priced_orders import (
 from local_lean.quantbook import QuantBook
 from local_lean.scheduling import DateRules, TimeRules
 from local_lean.securities import Security, SecurityHolding, SecurityManager
+from local_lean.settings import UniverseSettings
 from local_lean.symbols import Symbol
 from local_lean.timespan import TimeSpan
 from local_lean.volatility import (

@@ -53,11 +53,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from typing import Any, NamedTuple
-from zoneinfo import ZoneInfo
 
 import pandas as pd
 
-NEW_YORK = ZoneInfo("America/New_York")
+from local_lean.conventions import NEW_YORK, to_aware_utc
+
 UTC = datetime.UTC
 
 # LEAN's constants (SymbolCapacity.cs, CapacityEstimate.cs).
@@ -204,22 +204,24 @@ def _simulate(
                 holdings[ticker] = float(int(holdings[ticker] / factor))
         if hourly_benchmark and previous_value is not None:
             # The session's first hourly step: no daily bars yet, holdings at the last close.
-            morning = _to_utc(datetime.datetime.combine(session, FIRST_HOURLY_STEP))
+            morning = to_aware_utc(datetime.datetime.combine(session, FIRST_HOURLY_STEP))
             prices = {t: bars[t].close_before(session) for t in holdings}
             estimate.update(morning, {}, previous_value, holdings, prices)
         for fill in fills_by_step.at(close):
-            estimate.on_fill(fill.symbol, _to_utc(close), fill.price, fill.quantity)
+            estimate.on_fill(fill.symbol, to_aware_utc(close), fill.price, fill.quantity)
             holdings[fill.symbol] = holdings.get(fill.symbol, 0.0) + fill.quantity
         todays_bars = {t: bars[t].bar_on(session) for t in bars}
         prices = {t: bars[t].close_on_or_before(session) for t in holdings}
         value = float(portfolio_values[close])
-        estimate.update(_to_utc(close), todays_bars, value, holdings, prices)
+        estimate.update(to_aware_utc(close), todays_bars, value, holdings, prices)
         previous_value = value
     if steps:
         # After the last step LEAN forces a snapshot twice, with the last step's data: once when
         # the algorithm ends (AlgorithmManager) and once when the results handler exits.
         for _ in range(FORCED_FINAL_PASSES):
-            estimate.update(_to_utc(steps[-1]), todays_bars, value, holdings, prices, force=True)
+            estimate.update(
+                to_aware_utc(steps[-1]), todays_bars, value, holdings, prices, force=True
+            )
     return estimate
 
 
@@ -522,10 +524,6 @@ def _check_inputs(
             raise ValueError(f"fill of order {fill.order_id} has a bad price or quantity: {fill}")
     if fills and not steps:
         raise ValueError("there are fills but portfolio_values is empty")
-
-
-def _to_utc(new_york_time: datetime.datetime) -> datetime.datetime:
-    return new_york_time.replace(tzinfo=NEW_YORK).astimezone(UTC)
 
 
 def _round_up_to_hour(time: datetime.datetime) -> datetime.datetime:

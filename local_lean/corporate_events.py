@@ -110,4 +110,6 @@ def _warm_up_after_event(algorithm: Any, security: Any) -> None:
         return
     model = security.volatility_model
     requests = model.get_history_requirements(security, algorithm.utc_time)
-    warm_up_volatility_model(model, algorithm, security, requests, DataNormalizationMode.RAW)
+    warm_up_volatility_model(
+        model, algorithm.history_provider, security, requests, DataNormalizationMode.RAW
+    )

@@ -34,7 +34,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from local_lean.algorithm import AlgorithmContext, QCAlgorithm, bind_algorithm, record_insights
+from local_lean.algorithm import AlgorithmContext, QCAlgorithm, bind_algorithm
+from local_lean.algorithm.indicators import feed_registered_indicators
 from local_lean.capacity import CapacityStatistics, estimate_capacity, fills_from_orders
 from local_lean.consolidators import feed_consolidators, scan_past_consolidators
 from local_lean.corporate_events import apply_dividend, apply_split, split_events
@@ -55,12 +56,9 @@ from local_lean.framework.insights import (
     direction_word,
     emitted_times,
     insight_outcome,
-    to_utc,
 )
 from local_lean.framework.membership import UniverseMembership
-from local_lean.framework.pipeline import notify_security_changes, process_insights
 from local_lean.framework.selection import UniverseSelectionModel
-from local_lean.indicators.helpers import feed_registered_indicators
 from local_lean.interrupts import BacktestInterrupted
 from local_lean.market_calendar import nyse_calendar
 from local_lean.market_data import (
@@ -618,7 +616,7 @@ class BacktestEngine:
         added = [s for s in algorithm.securities.values() if s.symbol not in self._notified]
         self._notified.update(security.symbol for security in added)
         if added or removed:
-            notify_security_changes(algorithm, SecurityChanges(added, removed))
+            algorithm.on_framework_securities_changed(SecurityChanges(added, removed))
 
     def _remove_security(self, symbol: Symbol) -> None:
         """A security no universe holds leaves the algorithm: no more bars or prices."""
@@ -643,18 +641,7 @@ class BacktestEngine:
         added = [s for s in securities.values() if s.symbol not in self._notified]
         if added:
             self._notified.update(security.symbol for security in added)
-            notify_security_changes(self.algorithm, SecurityChanges(added))
-
-    def _framework_data(self, data: Slice) -> None:
-        """LEAN's ``OnFrameworkData``: the alpha model's insights, then the framework's path
-        from insights to orders (which also acts on expiries and the rebalance period)."""
-        algorithm = self.algorithm
-        # The insight score function scores at each time step, warm-up included (LEAN's Step).
-        algorithm.insights.step(to_utc(self.context.time))
-        if self.context.warming_up:
-            return
-        generated = list(algorithm.alpha.update(algorithm, data) or [])
-        process_insights(algorithm, record_insights(algorithm, generated))
+            self.algorithm.on_framework_securities_changed(SecurityChanges(added))
 
     def _has_midnight_events(self, day: dt.date, session_date: dt.date) -> bool:
         if day in self._delistings:
@@ -701,7 +688,7 @@ class BacktestEngine:
         self.transactions.process_synchronous_events()
         if overrides_on_data:
             algorithm.on_data(context.current_slice)
-        self._framework_data(context.current_slice)
+        algorithm.on_framework_data(context.current_slice)
         self.transactions.process_synchronous_events()
 
     def _close(self, session: Any, overrides_on_data: bool) -> None:
@@ -733,7 +720,7 @@ class BacktestEngine:
             context.current_slice = Slice(session.close, bars)
             if overrides_on_data:
                 algorithm.on_data(context.current_slice)
-            self._framework_data(context.current_slice)
+            algorithm.on_framework_data(context.current_slice)
         # Once on_data returned LEAN applies the pending order updates and scans the open orders.
         self.transactions.process_synchronous_events()
         if not context.warming_up:
@@ -771,7 +758,7 @@ class BacktestEngine:
         for security in self.algorithm.securities.values():
             model = security.volatility_model
             requests = model.get_history_requirements(security, self.algorithm.utc_time)
-            warm_up_volatility_model(model, self.algorithm, security, requests)
+            warm_up_volatility_model(model, self.algorithm.history_provider, security, requests)
 
     # ----- insights and the framework ----------------------------------------------------------
 

@@ -16,12 +16,16 @@ import datetime
 import weakref
 from collections.abc import Mapping
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from local_lean.data.bars import BAR_COLUMNS
+from local_lean.enums import DataNormalizationMode
+from local_lean.errors import NotSupportedError
 from local_lean.market_calendar import nyse_calendar
+from local_lean.market_data import TradeBar
 from local_lean.symbols import Symbol
 
 REGULAR_CLOSE_NS = pd.Timedelta(hours=16).value
@@ -126,3 +130,36 @@ def _session_closes() -> tuple[np.ndarray, np.ndarray]:
 
 def _as_date(day: datetime.date) -> datetime.date:
     return day.date() if isinstance(day, datetime.datetime) else day
+
+
+class LocalHistoryProvider:
+    """The algorithm's ``history_provider``: the daily bars the algorithm may see now.
+
+    LEAN's warm-ups (volatility models, indicators) read history through the algorithm's
+    provider; the runner's reads the algorithm's context (its price source, clock and
+    calendar). Requests in LEAN's own form (``get_history``) are not simulated."""
+
+    def __init__(self, context: Any) -> None:
+        self._context = context
+
+    def known_trade_bars(self, symbol: Symbol, mode: Any, count: int) -> list[TradeBar]:
+        """The last `count` daily bars of `symbol` known now, normalised as `mode` (SCALED_RAW
+        is scaled to today), each ending at its session's close."""
+        context = self._context
+        mode = DataNormalizationMode(mode)
+        bars = context.bars_in_mode(symbol, mode, context.time.date())
+        if bars is None:
+            return []
+        known = int(bars.index.searchsorted(pd.Timestamp(context.visible_until), side="left"))
+        first = max(0, known - count)
+        found = []
+        for day, row in zip(bars.index[first:known], bars.to_numpy()[first:known], strict=True):
+            start = day.to_pydatetime()
+            o, h, lo, c, v = (float(x) for x in row[:5])
+            found.append(TradeBar(symbol, start, context.close_of(start.date()), o, h, lo, c, v))
+        return found
+
+    def get_history(self, *args: Any, **kwargs: Any) -> Any:
+        raise NotSupportedError(
+            "history_provider.get_history", "use self.history(symbols, bars, Resolution.DAILY)"
+        )

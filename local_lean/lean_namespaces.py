@@ -37,7 +37,7 @@ def _offered() -> dict[str, Any]:
     """Every name the runner offers algorithms: AlgorithmImports' and the engine's few."""
     import importlib
 
-    from local_lean import algorithm_imports
+    import local_lean.algorithm_imports as algorithm_imports
 
     names = {name: value for name, value in vars(algorithm_imports).items() if name[:1].isupper()}
     for name, module in _OUTSIDE_ALGORITHM_IMPORTS.items():

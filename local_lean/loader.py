@@ -33,7 +33,8 @@ class ConfigError(LocalLeanError, ValueError):
 def install_algorithm_imports() -> None:
     """Make ``from AlgorithmImports import *`` give the runner's API, and LEAN's framework
     modules and namespaces (``from QuantConnect.Orders import *``, ``import clr``) too."""
-    from local_lean import algorithm_imports, lean_namespaces
+    import local_lean.algorithm_imports as algorithm_imports
+    import local_lean.lean_namespaces as lean_namespaces
     from local_lean.framework.lean_modules import install_lean_modules
 
     sys.modules["AlgorithmImports"] = algorithm_imports

@@ -9,6 +9,7 @@ from typing import Any
 
 from local_lean.enums import DelistingType, SplitType
 from local_lean.key_value import KeyValuePair
+from local_lean.symbol_conversion import symbol_key
 from local_lean.symbols import Symbol
 
 
@@ -280,9 +281,9 @@ class Slice:
 
 
 def _key(symbol: Any) -> Any:
-    if isinstance(symbol, Symbol):
+    """A Symbol, a Security or a ticker as the key of a bar; anything else is looked up as it
+    is (and is not found)."""
+    try:
+        return symbol_key(symbol)
+    except TypeError:
         return symbol
-    if isinstance(symbol, str):
-        return symbol.strip().upper()
-    inner = getattr(symbol, "symbol", None)
-    return inner if isinstance(inner, Symbol) else symbol

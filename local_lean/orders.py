@@ -10,8 +10,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from enum import IntEnum
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
+from local_lean.conventions import decimal_text, price_text, to_utc
 from local_lean.enums import OrderStatus
 from local_lean.order_requests import (
     CancelOrderRequest,
@@ -24,8 +25,17 @@ from local_lean.order_requests import (
 )
 from local_lean.symbols import Symbol
 
-if TYPE_CHECKING:
-    from local_lean.transactions import TransactionHandler
+
+class OrderHandler(Protocol):
+    """What a ticket asks of the transaction handler that owns its order."""
+
+    def now(self) -> dt.datetime: ...
+
+    def events_of(self, order_id: int) -> list[Any]: ...
+
+    def update_order(self, request: Any) -> Any: ...
+
+    def cancel_order(self, order_id: int, tag: Any = None) -> Any: ...
 
 
 class OrderType(IntEnum):
@@ -154,8 +164,6 @@ class Order:
 
     @property
     def created_time(self) -> dt.datetime:
-        from local_lean.framework.insights import to_utc
-
         return to_utc(self.time)
 
     def apply_update_order_request(self, request: UpdateOrderRequest) -> None:
@@ -292,11 +300,11 @@ class OrderEvent:
         if self.fill_quantity:
             text += (
                 f" FillQuantity: {decimal_text(self.fill_quantity)}"
-                f" FillPrice: ${decimal_text(smart_rounding(self.fill_price))}"
+                f" FillPrice: ${price_text(self.fill_price)}"
             )
         for label, value in (("LimitPrice", self.limit_price), ("StopPrice", self.stop_price)):
             if value is not None:
-                text += f" {label}: ${decimal_text(smart_rounding(value))}"
+                text += f" {label}: ${price_text(value)}"
         if self.trailing_amount is not None:
             percentage = self.ticket is not None and bool(
                 self.ticket.submit_request.trailing_as_percentage
@@ -308,25 +316,12 @@ class OrderEvent:
                 else f" TrailingAmount: ${decimal_text(amount)}"
             )
         if self.trigger_price is not None:
-            text += f" TriggerPrice: ${decimal_text(smart_rounding(self.trigger_price))}"
+            text += f" TriggerPrice: ${price_text(self.trigger_price)}"
         if self.order_fee.value.amount:
             text += f" OrderFee: {decimal_text(self.order_fee.value.amount)} USD"
         if self.message:
             text += f" Message: {self.message}"
         return text
-
-
-def decimal_text(value: float) -> str:
-    """A number as .NET prints a decimal: no exponent, no trailing zeros."""
-    text = f"{value:.12f}".rstrip("0").rstrip(".")
-    return "0" if text in ("", "-0") else text
-
-
-def smart_rounding(value: float) -> float:
-    """LEAN's ``SmartRounding``: 4 decimals above 1000, else 7 significant digits."""
-    if value > 1000:
-        return round(value, 4)
-    return float(f"{value:.7g}")
 
 
 def _status_word(status: OrderStatus) -> str:
@@ -355,8 +350,6 @@ def _unable_to_find(order_id: int) -> OrderResponse:
 def _utc_now(ticket: OrderTicket) -> dt.datetime:
     """The algorithm's UTC time; for a ticket refused before it reached the transaction handler,
     the time of its submit request."""
-    from local_lean.framework.insights import to_utc
-
     if ticket._handler is None:
         return ticket.submit_request.time
     return to_utc(ticket._handler.now())
@@ -386,7 +379,7 @@ class OrderTicket:
     def __init__(
         self,
         request: SubmitOrderRequest,
-        handler: TransactionHandler | None,
+        handler: OrderHandler | None,
         order: Order | None = None,
     ) -> None:
         self._request = request

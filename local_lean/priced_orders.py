@@ -16,8 +16,9 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from local_lean.conventions import decimal_text, price_text
 from local_lean.order_requests import SubmitOrderRequest, UpdateOrderRequest
-from local_lean.orders import Order, OrderDirection, OrderType, decimal_text, smart_rounding
+from local_lean.orders import Order, OrderDirection, OrderType
 
 
 def _less_favourable_value(quantity: float, order_price: float, market_price: float) -> float:
@@ -145,7 +146,7 @@ class LimitIfTouchedOrder(Order):
 
 
 def _dollars(price: float) -> str:
-    return f"${decimal_text(smart_rounding(price))}"
+    return f"${price_text(price)}"
 
 
 def create_order(

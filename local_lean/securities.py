@@ -13,6 +13,7 @@ from typing import Any
 
 from local_lean.enums import DataNormalizationMode
 from local_lean.errors import NotSupportedError
+from local_lean.symbol_conversion import symbol_key
 from local_lean.symbols import Symbol
 from local_lean.volatility import VolatilityModel
 
@@ -249,7 +250,7 @@ class SecurityManager:
         self._by_symbol.pop(symbol, None)
 
     def __getitem__(self, symbol: Any) -> Security:
-        key = _key(symbol)
+        key = symbol_key(symbol)
         try:
             return self._by_symbol[key]
         except KeyError:
@@ -258,13 +259,13 @@ class SecurityManager:
             ) from None
 
     def __contains__(self, symbol: Any) -> bool:
-        return _key(symbol) in self._by_symbol
+        return symbol_key(symbol) in self._by_symbol
 
     def contains_key(self, key: Any) -> bool:
         return key in self
 
     def get(self, key: Any, default_value: Any = None) -> Any:
-        return self._by_symbol.get(_key(key), default_value)
+        return self._by_symbol.get(symbol_key(key), default_value)
 
     def __iter__(self) -> Iterator[Symbol]:
         return iter(self._by_symbol)
@@ -291,14 +292,3 @@ def update_price(
 ) -> None:
     """A new daily bar for `security`, which reached the algorithm at `end_time`."""
     security._set_bar(end_time, o, h, lo, c, v)
-
-
-def _key(symbol: Any) -> Any:
-    """A Security or a ticker becomes the key that finds its Symbol (tickers are upper case)."""
-    if isinstance(symbol, Security):
-        return symbol.symbol
-    if isinstance(symbol, Symbol):
-        return symbol
-    if isinstance(symbol, str):
-        return symbol.strip().upper()
-    raise TypeError(f"expected a Symbol or a ticker string, got {symbol!r}")

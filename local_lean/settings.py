@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from local_lean.enums import Resolution
+from local_lean.enums import DataNormalizationMode, Resolution
 
 
 class AlgorithmSettings:
@@ -52,4 +52,17 @@ def free_portfolio_value(settings: AlgorithmSettings, total_portfolio_value: flo
     return total_portfolio_value * settings.free_portfolio_value_percentage
 
 
-__all__ = ["AlgorithmSettings", "free_portfolio_value"]
+class UniverseSettings:
+    """LEAN's ``universe_settings``: only the resolution matters here (daily)."""
+
+    def __init__(self) -> None:
+        self.resolution = Resolution.MINUTE  # LEAN's default; universes get daily bars here
+        self.leverage = 1.0
+        self.fill_forward = True
+        self.extended_market_hours = False
+        self.data_normalization_mode = DataNormalizationMode.ADJUSTED
+        # How long a universe keeps a security it stopped selecting (LEAN's default: a day).
+        self.minimum_time_in_universe = dt.timedelta(days=1)
+
+
+__all__ = ["AlgorithmSettings", "UniverseSettings", "free_portfolio_value"]

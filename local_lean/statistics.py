@@ -67,19 +67,25 @@ import datetime
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
-from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal, localcontext
+from decimal import ROUND_HALF_EVEN, Context, Decimal, localcontext
 from statistics import NormalDist
 from typing import Any, Protocol
-from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
 
+from local_lean.conventions import (
+    decimal_from_double,
+    decimal_of,
+    dotnet_round,
+    format_decimal,
+    format_double,
+    format_money,
+    round_double,
+    smart_rounding,
+    to_aware_utc,
+)
 from local_lean.risk_free_rate import primary_credit_rate
-
-#: LEAN's default algorithm time zone; the engine's naive times are read in it.
-NEW_YORK = ZoneInfo("America/New_York")
-UTC = datetime.UTC
 
 #: LEAN's ``AlgorithmSettings.TradingDaysPerYear`` for equities.
 TRADING_DAYS_PER_YEAR = 252
@@ -91,7 +97,6 @@ NO_LOWEST_CAPACITY_ASSET = ""
 # .NET's decimal holds 28-29 significant digits.
 _DOTNET_DECIMAL = Context(prec=28, rounding=ROUND_HALF_EVEN)
 _ZERO = Decimal(0)
-_MAX_DECIMAL_SCALE = 28
 _HUNDRED = Decimal(100)
 
 # BacktestingResultHandler: about 4000 equity points a backtest, at least 4 minutes apart.
@@ -142,26 +147,26 @@ def lean_samples(
         # A benchmark without a price yet is sampled as 0, as LEAN samples it.
         benchmark = _clean_series(benchmark, "benchmark", missing_allowed=True)
         benchmark = benchmark.reindex(equity.index).ffill()
-        prices = [_smart_rounding(price) for price in benchmark.to_numpy()]
+        prices = [smart_rounding(price) for price in benchmark.to_numpy()]
     traded_by_day = _traded_value_by_day(orders)
 
     resample = datetime.timedelta(minutes=_resample_minutes(start, end))
-    samples = _SampleBook(_decimal(initial_cash))
+    samples = _SampleBook(decimal_of(initial_cash))
     midnight = datetime.datetime(start.year, start.month, start.day)
-    portfolio_value, traded = _decimal(initial_cash), _ZERO
-    benchmark_price = _smart_rounding(benchmark_before_start or 0.0)
+    portfolio_value, traded = decimal_of(initial_cash), _ZERO
+    benchmark_price = smart_rounding(benchmark_before_start or 0.0)
     next_equity_point: datetime.datetime | None = None
     for close, value, price in zip(closes, values, prices, strict=True):
         while midnight < close:  # the midnights the clock passed before this close
-            samples.sample(_to_utc(midnight), portfolio_value, benchmark_price, traded)
+            samples.sample(to_aware_utc(midnight), portfolio_value, benchmark_price, traded)
             midnight += datetime.timedelta(days=1)
         portfolio_value, benchmark_price = value, price
         traded += traded_by_day.get(close.date(), _ZERO)
         if next_equity_point is None or close > next_equity_point:
-            samples.equity_point(_to_utc(close), portfolio_value)
+            samples.equity_point(to_aware_utc(close), portfolio_value)
             next_equity_point = close + resample
     if closes:
-        samples.sample(_to_utc(closes[-1]), portfolio_value, benchmark_price, traded)
+        samples.sample(to_aware_utc(closes[-1]), portfolio_value, benchmark_price, traded)
     return samples.result()
 
 
@@ -182,7 +187,7 @@ class _SampleBook:
         1,000), so 93054.5000 is kept as 93054.5."""
         # A series only takes points later than its last one.
         if not self._equity or time > self._equity[-1][0]:
-            rounded = _smart_rounding_decimal(value)
+            rounded = smart_rounding(value)
             self._equity.append((time, rounded))
 
     def sample(
@@ -192,7 +197,7 @@ class _SampleBook:
             performance = _ZERO
             if self._daily_value != 0:
                 change = (value - self._daily_value) * _HUNDRED / self._daily_value
-                performance = _dotnet_round(change, 10)
+                performance = dotnet_round(change, 10)
             self.equity_point(time, value)
             if not self._benchmark or time > self._benchmark[-1][0]:
                 self._benchmark.append((time, benchmark))
@@ -222,7 +227,7 @@ def _traded_value_by_day(orders: Sequence[Mapping]) -> dict[datetime.date, Decim
     traded: dict[datetime.date, Decimal] = {}
     for order in _fills(orders):
         day = pd.Timestamp(order.get("fill_time") or order.get("time")).date()
-        value = abs(_decimal(order["quantity"]) * _decimal(order["fill_price"]))
+        value = abs(decimal_of(order["quantity"]) * decimal_of(order["fill_price"]))
         traded[day] = traded.get(day, _ZERO) + value
     return traded
 
@@ -312,7 +317,7 @@ def compute_portfolio_statistics(
         portfolio_turnover=samples.portfolio_turnover,
         performance=performance,
         benchmark=benchmark_changes,
-        starting_capital=_decimal(initial_cash),
+        starting_capital=decimal_of(initial_cash),
         risk_free_rate=risk_free_rate or primary_credit_rate(),
         trading_days_per_year=trading_days_per_year,
     )
@@ -451,7 +456,7 @@ def compute_statistics(
 def total_fees(orders: Sequence[Mapping]) -> Decimal:
     """The sum of the orders' fees (LEAN's ``Portfolio.TotalFees``)."""
     with localcontext(_DOTNET_DECIMAL):
-        return sum((_decimal(order.get("fee") or 0) for order in orders), _ZERO)
+        return sum((decimal_of(order.get("fee") or 0) for order in orders), _ZERO)
 
 
 def format_statistics(
@@ -474,16 +479,16 @@ def format_statistics(
         "Average Loss": _percent(stats.average_loss_rate, 2),
         "Compounding Annual Return": _percent(stats.compounding_annual_return, 3),
         "Drawdown": _percent(stats.drawdown, 3),
-        "Expectancy": format_decimal(_dotnet_round(stats.expectancy, 3)),
-        "Start Equity": format_decimal(_dotnet_round(stats.start_equity, 2)),
-        "End Equity": format_decimal(_dotnet_round(stats.end_equity, 2)),
+        "Expectancy": format_decimal(dotnet_round(stats.expectancy, 3)),
+        "Start Equity": format_decimal(dotnet_round(stats.start_equity, 2)),
+        "End Equity": format_decimal(dotnet_round(stats.end_equity, 2)),
         "Net Profit": _percent(stats.total_net_profit, 3),
         "Sharpe Ratio": _double(stats.sharpe_ratio),
         "Sortino Ratio": _double(stats.sortino_ratio),
         "Probabilistic Sharpe Ratio": _percent(stats.probabilistic_sharpe_ratio, 3),
         "Loss Rate": _percent(stats.loss_rate, 0),
         "Win Rate": _percent(stats.win_rate, 0),
-        "Profit-Loss Ratio": format_decimal(_dotnet_round(stats.profit_loss_ratio, 2)),
+        "Profit-Loss Ratio": format_decimal(dotnet_round(stats.profit_loss_ratio, 2)),
         "Alpha": _double(stats.alpha),
         "Beta": _double(stats.beta),
         "Annual Standard Deviation": _double(stats.annual_standard_deviation),
@@ -514,14 +519,17 @@ def closing_profit_loss(orders: Sequence[Mapping]) -> list[tuple[datetime.dateti
     with localcontext(_DOTNET_DECIMAL):
         for order in _fills(orders):
             symbol = str(order.get("symbol"))
-            fill_quantity, fill_price = _decimal(order["quantity"]), _decimal(order["fill_price"])
+            fill_quantity, fill_price = (
+                decimal_of(order["quantity"]),
+                decimal_of(order["fill_price"]),
+            )
             quantity, average = holdings.get(symbol, (_ZERO, _ZERO))
             closes = quantity * fill_quantity < 0
             if closes:
                 closed = min(abs(fill_quantity), abs(quantity)).copy_sign(-fill_quantity)
                 profit = closed * fill_price - closed * average
                 time = pd.Timestamp(order.get("fill_time") or order.get("time")).to_pydatetime()
-                records.append((time, profit - 2 * _decimal(order.get("fee") or 0)))
+                records.append((time, profit - 2 * decimal_of(order.get("fee") or 0)))
             new_quantity = quantity + fill_quantity
             if quantity == 0:
                 average = fill_price
@@ -557,119 +565,19 @@ def drawdown_metrics(equity: Sequence[tuple[datetime.datetime, Decimal]]) -> tup
                 largest = min(largest, current)
                 if drawdown_start is None:
                     drawdown_start = peak_time
-        return _dotnet_round(abs(largest), 3), int(longest_recovery)
+        return dotnet_round(abs(largest), 3), int(longest_recovery)
 
 
-# --- .NET numbers -----------------------------------------------------------------------------
-
-
-def decimal_from_double(value: float) -> Decimal:
-    """``(decimal)value`` in .NET: the double scaled by a power of ten to a 15-digit integer
-    (in double arithmetic), rounded half to even, trailing zeros dropped (``VarDecFromR8``)."""
-    value = float(value)
-    if not math.isfinite(value):
-        raise ValueError(f"cannot convert {value} to a decimal (LEAN's SafeDecimalCast)")
-    if value == 0:
-        return _ZERO
-    scaled = abs(value)
-    binary_exponent = math.frexp(scaled)[1]  # .NET's exponent bias is 1022, as frexp's
-    power = 14 - ((binary_exponent * 19728) >> 16)  # 19728 / 2**16 ~ log10(2)
-    if power >= 0:
-        power = min(power, _MAX_DECIMAL_SCALE)
-        scaled *= float(f"1e{power}")
-    elif power != -1 or scaled >= 1e15:
-        scaled /= float(f"1e{-power}")
-    else:
-        power = 0
-    if scaled < 1e14 and power < _MAX_DECIMAL_SCALE:
-        scaled *= 10
-        power += 1
-    mantissa = int(scaled)
-    remainder = scaled - mantissa
-    if remainder > 0.5 or (remainder == 0.5 and mantissa % 2):
-        mantissa += 1
-    if mantissa == 0:
-        return _ZERO
-    while power > 0 and mantissa % 10 == 0:
-        mantissa //= 10
-        power -= 1
-    return Decimal(-mantissa if value < 0 else mantissa).scaleb(-power)
-
-
-def format_decimal(value: Decimal) -> str:
-    """A decimal as .NET prints it: every digit of its scale, never an exponent ("0.800")."""
-    text = format(value, "f")
-    return text.lstrip("-") if value == 0 else text
-
-
-def format_double(value: float) -> str:
-    """A double as .NET prints it: the shortest form that reads back ("0.02", "-19", "-0")."""
-    if value == 0:
-        return "-0" if math.copysign(1, value) < 0 else "0"
-    if abs(value) >= 1e15 or abs(value) < 1e-5:
-        mantissa, exponent = f"{value:.17e}".split("e")
-        shortest = repr(value).split("e")[0]
-        digits = shortest if "e" in repr(value) else mantissa.rstrip("0").rstrip(".")
-        return f"{digits}E{int(exponent):+03d}"
-    text = repr(value)
-    return text[:-2] if text.endswith(".0") else text
-
-
-def format_money(value: Decimal) -> str:
-    """``ToString("0.00")`` of a decimal: two decimals, halves rounded away from zero."""
-    return format_decimal(value.quantize(Decimal("0.01"), ROUND_HALF_UP))
-
-
-def _smart_rounding_decimal(value: Decimal) -> Decimal:
-    """LEAN's ``Extensions.SmartRounding``: trailing zeros dropped (``Normalize``), then
-    rounded to 4 decimals above 1,000, else to 7 significant digits."""
-    normalized = _normalize(value)
-    if normalized > 1000:
-        return _dotnet_round(normalized, 4)
-    if normalized == 0:
-        return _ZERO
-    digits = normalized.adjusted() + 1  # the power of ten above the value
-    return _normalize(_dotnet_round(normalized, max(0, 7 - digits)))
-
-
-def _normalize(value: Decimal) -> Decimal:
-    """``decimal.Normalize()`` in .NET: trailing zeros dropped, never an exponent form."""
-    sign, digits, exponent = value.as_tuple()
-    while exponent < 0 and len(digits) > 1 and digits[-1] == 0:
-        digits, exponent = digits[:-1], exponent + 1
-    return Decimal((sign, digits, exponent))
-
-
-def _dotnet_round(value: Decimal, decimals: int) -> Decimal:
-    """``Math.Round(decimal, decimals)``: half to even, a smaller scale is kept as it is."""
-    if value.as_tuple().exponent >= -decimals:  # type: ignore[operator]
-        return value
-    return value.quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_EVEN)
-
-
-def _round_double(value: float, decimals: int) -> float:
-    """``Math.Round(double, decimals)``: scaled, rounded half to even, scaled back."""
-    power = 10.0**decimals
-    return round(value * power) / power
+# --- .NET numbers (the conventions module has the conversions) ---------------------------
 
 
 def _percent(value: Decimal, decimals: int) -> str:
     with localcontext(_DOTNET_DECIMAL):
-        return format_decimal(_dotnet_round(value * _HUNDRED, decimals)) + "%"
+        return format_decimal(dotnet_round(value * _HUNDRED, decimals)) + "%"
 
 
 def _double(value: Decimal) -> str:
-    return format_double(_round_double(float(value), 3))
-
-
-def _decimal(value: object) -> Decimal:
-    """A runner number (float or int) as the decimal it stands for (its shortest form)."""
-    if isinstance(value, Decimal):
-        return value
-    number = float(value)  # type: ignore[arg-type]
-    if not math.isfinite(number):
-        raise ValueError(f"a backtest amount must be finite, got {value!r}")
-    return Decimal(int(number)) if number.is_integer() else Decimal(repr(number))
+    return format_double(round_double(float(value), 3))
 
 
 def _portfolio_decimal(value: object) -> Decimal:
@@ -678,21 +586,7 @@ def _portfolio_decimal(value: object) -> Decimal:
     number = float(value)  # type: ignore[arg-type]
     if not math.isfinite(number):
         raise ValueError(f"a backtest amount must be finite, got {value!r}")
-    return _decimal(round(number, 8))
-
-
-def _smart_rounding(price: float) -> Decimal:
-    """``SmartRounding``: 7 significant digits, trailing zeros dropped."""
-    if not math.isfinite(price) or price == 0:
-        return _ZERO
-    value = _decimal(price)
-    exponent = value.adjusted() - 6
-    rounded = value.quantize(Decimal(1).scaleb(exponent), ROUND_HALF_EVEN)
-    return rounded.normalize() if rounded != rounded.to_integral() else rounded.quantize(1)
-
-
-def _to_utc(time: datetime.datetime) -> datetime.datetime:
-    return time.replace(tzinfo=NEW_YORK).astimezone(UTC)
+    return decimal_of(round(number, 8))
 
 
 # --- MathNet and LEAN's Statistics, on doubles ------------------------------------------------
@@ -785,7 +679,7 @@ def _value_at_risk(values: list[float], lookback: int, confidence: float) -> Dec
     mean = sum(recent) / len(recent)
     std = math.sqrt(_variance(recent))
     value = mean if std == 0 else NormalDist(mean, std).inv_cdf(1 - confidence)
-    return _dotnet_round(decimal_from_double(value), 3)
+    return dotnet_round(decimal_from_double(value), 3)
 
 
 def _trade_statistics(

@@ -30,6 +30,7 @@ from collections.abc import Callable
 from typing import Any
 
 from local_lean.buying_power import insufficient_buying_power
+from local_lean.conventions import from_utc, price_text, to_utc
 from local_lean.enums import OrderStatus
 from local_lean.errors import NotSupportedError
 from local_lean.fills import DailyBar, EquityFillModel
@@ -55,6 +56,7 @@ from local_lean.orders import (
 from local_lean.portfolio import SecurityPortfolioManager
 from local_lean.priced_orders import create_order
 from local_lean.securities import SecurityManager
+from local_lean.symbol_conversion import ticker_of
 from local_lean.symbols import Symbol
 
 
@@ -109,13 +111,13 @@ class TransactionHandler:
         has none); returns its ticket. The request's time is UTC, as in LEAN."""
         self._process_pending()  # LEAN processes the requests in the order they came
         security = self._securities[request.symbol]
-        order = create_order(request, len(self.orders) + 1, _from_utc(request.time), security.price)
+        order = create_order(request, len(self.orders) + 1, from_utc(request.time), security.price)
         order.tag = order.tag or order.get_default_tag()
         request.order_id = order.id
         ticket = OrderTicket(request, self, order)
         self.orders[order.id] = order
         self.tickets[order.id] = ticket
-        local_time = _from_utc(request.time)
+        local_time = from_utc(request.time)
         if order.quantity < 0 and not is_shortable(
             security, order.quantity, self._open_quantity(security.symbol), local_time
         ):
@@ -129,7 +131,7 @@ class TransactionHandler:
         if reason:
             message = (
                 f"Order Error: ids: [{order.id}], Insufficient buying power to complete orders "
-                f"(Value:[{_smart_round(order.value)}]), Reason: {reason}."
+                f"(Value:[{price_text(order.value)}]), Reason: {reason}."
             )
             self._log_error(message)
             order.status = OrderStatus.INVALID
@@ -298,7 +300,7 @@ class TransactionHandler:
         order.apply_update_order_request(request)
         if not closed:
             order.status = OrderStatus.UPDATE_SUBMITTED
-            order.last_update_time = _to_utc(self._clock())
+            order.last_update_time = to_utc(self._clock())
             self._emit(order, self._clock())
         return OrderResponse(order.id)
 
@@ -327,7 +329,7 @@ class TransactionHandler:
         if order.status != OrderStatus.CANCEL_PENDING:
             return OrderResponse(order_id)  # filled or canceled by a handler of the event
         order.status = OrderStatus.CANCELED
-        order.canceled_time = _to_utc(time)
+        order.canceled_time = to_utc(time)
         self._open.pop(order.id, None)
         self._messages[order.id] = "Canceled by the algorithm"
         self._emit(order, time, message="Canceled by the algorithm")
@@ -394,7 +396,7 @@ class TransactionHandler:
             quantity,
             0.0,
             0.0,
-            _to_utc(now),
+            to_utc(now),
             _LIQUIDATE_FROM_DELISTING,
         )
         order = create_order(request, len(self.orders) + 1, now, security.price)
@@ -418,7 +420,7 @@ class TransactionHandler:
         order.status = OrderStatus.FILLED
         del self._open[order.id]
         order.price = price
-        order.last_fill_time = _to_utc(time)
+        order.last_fill_time = to_utc(time)
         self._fill_times[order.id] = time
         self._fees[order.id] = fee
         event = self._emit(
@@ -447,7 +449,7 @@ class TransactionHandler:
         event = OrderEvent(
             order_id=order.id,
             symbol=order.symbol,
-            utc_time=_to_utc(time),
+            utc_time=to_utc(time),
             status=order.status,
             quantity=order.quantity,
             fill_price=fill_price,
@@ -538,7 +540,7 @@ class SecurityTransactionManager:
         if filter is None or callable(filter):
             matches = filter or (lambda ticket: True)
         else:
-            wanted = _symbol_value(filter)
+            wanted = ticker_of(filter)
             matches = lambda ticket: ticket.symbol.value == wanted  # noqa: E731
         return [
             ticket
@@ -618,36 +620,10 @@ def _order_predicate(selector: Any) -> Callable[[Order], bool]:
         return lambda order: True
     if callable(selector) and not isinstance(selector, Symbol | str):
         return selector
-    wanted = _symbol_value(selector)
+    wanted = ticker_of(selector)
     return lambda order: order.symbol.value == wanted
 
 
-def _symbol_value(value: Any) -> str:
-    if isinstance(value, Symbol):
-        return value.value
-    if isinstance(value, str):
-        return value.strip().upper()
-    symbol = getattr(value, "symbol", None)
-    if isinstance(symbol, Symbol):
-        return symbol.value
-    raise TypeError(f"expected a Symbol, a ticker or a predicate, got {value!r}")
-
-
-def _to_utc(time: dt.datetime) -> dt.datetime:
-    from local_lean.framework.insights import to_utc
-
-    return to_utc(time)
-
-
-def _from_utc(time: dt.datetime) -> dt.datetime:
-    """Naive UTC (or an aware time) -> naive New York time."""
-    from local_lean.framework.insights import NEW_YORK, UTC
-
-    aware = time if time.tzinfo is not None else time.replace(tzinfo=UTC)
-    return aware.astimezone(NEW_YORK).replace(tzinfo=None)
-
-
-# LEAN's tag of the order that closes a delisted holding.
 _LIQUIDATE_FROM_DELISTING = "Liquidate from delisting"
 
 
@@ -658,13 +634,6 @@ def _default_message(code: str, text: str) -> str:
 
 def _word(status: OrderStatus) -> str:
     return "".join(part.capitalize() for part in status.name.split("_"))
-
-
-def _smart_round(value: float) -> str:
-    """LEAN's ``SmartRounding`` of an order value: 2 decimals above 1, else 6 significant."""
-    text = f"{round(value, 2):.2f}" if abs(value) >= 1 else f"{float(f'{value:.6g}'):f}"
-    text = text.rstrip("0").rstrip(".")
-    return text or "0"
 
 
 __all__ = ["SecurityTransactionManager", "TransactionHandler"]

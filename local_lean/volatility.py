@@ -18,9 +18,7 @@ import statistics
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
-
-import pandas as pd
+from typing import Any, Protocol, runtime_checkable
 
 from local_lean.enums import DataNormalizationMode, Resolution
 from local_lean.errors import NotSupportedError
@@ -184,7 +182,8 @@ class RelativeStandardDeviationVolatilityModel(BaseVolatilityModel):
 
 class VolatilityModelExtensions:
     """LEAN's ``VolatilityModelExtensions.warm_up``: the form algorithms call is
-    ``warm_up(model, algorithm, security, resolution, bar_count, data_normalization_mode)``."""
+    ``warm_up(model, algorithm, security, resolution, bar_count, data_normalization_mode)``; the
+    bars come from the algorithm's ``history_provider``, as in LEAN."""
 
     @staticmethod
     def warm_up(
@@ -196,9 +195,8 @@ class VolatilityModelExtensions:
         data_normalization_mode: Any = None,
         *more: Any,
     ) -> None:
-        from local_lean.algorithm import QCAlgorithm
-
-        if more or not isinstance(algorithm, QCAlgorithm):
+        provider = getattr(algorithm, "history_provider", None)
+        if more or not isinstance(provider, KnownBarsProvider):
             raise NotSupportedError(
                 "VolatilityModelExtensions.warm_up with a history provider",
                 "call warm_up(model, self, security, resolution, bar_count, "
@@ -208,7 +206,7 @@ class VolatilityModelExtensions:
             raise TypeError("warm_up needs a bar count (the number of past bars to feed)")
         warm_up_volatility_model(
             volatility_model,
-            algorithm,
+            provider,
             security,
             volatility_model.get_history_requirements(
                 security, algorithm.utc_time, resolution, bar_count
@@ -217,9 +215,16 @@ class VolatilityModelExtensions:
         )
 
 
+@runtime_checkable
+class KnownBarsProvider(Protocol):
+    """What a volatility model's warm-up reads: the daily bars known at the algorithm's time."""
+
+    def known_trade_bars(self, symbol: Symbol, mode: Any, count: int) -> list[TradeBar]: ...
+
+
 def warm_up_volatility_model(
     model: Any,
-    algorithm: Any,
+    provider: KnownBarsProvider,
     security: Any,
     requests: list[_BarsRequest],
     mode: Any = None,
@@ -228,22 +233,13 @@ def warm_up_volatility_model(
     normalisation mode, or SCALED_RAW prices when `mode` is RAW (LEAN's warm-up)."""
     if model is VolatilityModel.NULL or not requests:
         return
-    context = algorithm._ctx
     if mode is None:
         mode = security.data_normalization_mode
     if mode == DataNormalizationMode.RAW:
         mode = DataNormalizationMode.SCALED_RAW
     for request in requests:
-        bars = context.bars_in_mode(request.symbol, mode, context.time.date())
-        if bars is None:
-            continue
-        known = int(bars.index.searchsorted(pd.Timestamp(context.visible_until), side="left"))
-        first = max(0, known - request.bar_count)
-        for day, row in zip(bars.index[first:known], bars.to_numpy()[first:known], strict=True):
-            start = day.to_pydatetime()
-            o, h, lo, c, v = (float(x) for x in row[:5])
-            end = context.close_of(start.date())
-            model.update(security, TradeBar(request.symbol, start, end, o, h, lo, c, v))
+        for bar in provider.known_trade_bars(request.symbol, mode, request.bar_count):
+            model.update(security, bar)
 
 
 def _check_daily(resolution: Any) -> None:
@@ -283,6 +279,7 @@ __all__ = [
     "RelativeStandardDeviationVolatilityModel",
     "StandardDeviationOfReturnsVolatilityModel",
     "VolatilityModel",
+    "KnownBarsProvider",
     "VolatilityModelExtensions",
     "warm_up_volatility_model",
 ]

@@ -10,10 +10,10 @@ import pandas as pd
 import pytest
 from runner_helpers import run_algorithm
 
-from local_lean.algorithm import (
+from local_lean.algorithm import QCAlgorithm
+from local_lean.algorithm.trading import (
     DAILY_MARKET_ORDER_WARNING,
     MARKET_ORDER_WHILE_CLOSED_WARNING,
-    QCAlgorithm,
 )
 from local_lean.data import open_price_source
 from local_lean.enums import Resolution

@@ -19,7 +19,9 @@ import pytest
 
 import local_lean.algorithm_imports as algorithm_imports
 from local_lean import enums
-from local_lean.algorithm import InsightManager, QCAlgorithm, UniverseSettings, _History
+from local_lean.algorithm import QCAlgorithm
+from local_lean.algorithm.indicators import IndicatorDataPoints, IndicatorHistory
+from local_lean.algorithm.qc_algorithm import _History
 from local_lean.circular_queue import CircularQueue
 from local_lean.consolidators import (
     BarDirection,
@@ -61,6 +63,7 @@ from local_lean.framework.alpha import (
     ConstantAlphaModel,
     NullAlphaModel,
 )
+from local_lean.framework.insight_manager import InsightManager
 from local_lean.framework.insights import GeneratedInsightsCollection, InsightScore
 from local_lean.framework.risk import (
     CompositeRiskManagementModel,
@@ -118,7 +121,6 @@ from local_lean.indicators import (
     WilderMovingAverage,
     WindowIndicator,
 )
-from local_lean.indicators.helpers import IndicatorDataPoints, IndicatorHistory
 from local_lean.market_data import Slice, Split, Splits, TradeBar, TradeBars
 from local_lean.models import brokerages, fees, interest_rates, margin, shortable, slippage
 from local_lean.models.margin import (
@@ -156,7 +158,7 @@ from local_lean.priced_orders import (
 from local_lean.quantbook import QuantBook
 from local_lean.scheduling import DateRules, ScheduleManager, TimeRules
 from local_lean.securities import Security, SecurityHolding, SecurityManager
-from local_lean.settings import AlgorithmSettings
+from local_lean.settings import AlgorithmSettings, UniverseSettings
 from local_lean.symbols import SecurityIdentifier, Symbol
 from local_lean.timespan import TimeSpan
 from local_lean.transactions import SecurityTransactionManager

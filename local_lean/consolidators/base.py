@@ -101,3 +101,8 @@ class ConsolidatorBase:
     def dispose(self) -> None:
         """Drop every data_consolidated handler (as remove_consolidator does)."""
         self._data_consolidated._clear()
+
+
+def is_consolidator(value: Any) -> bool:
+    """Whether `value` is a consolidator (what register_indicator may take for a resolution)."""
+    return all(hasattr(value, name) for name in ("update", "scan", "data_consolidated"))

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from local_lean.enums import DataNormalizationMode, Resolution, SecurityType
 from local_lean.market_data import TradeBar
+from local_lean.symbol_conversion import symbol_key, ticker_of
 from local_lean.symbols import Symbol
 
 # A daily subscription's increment: LEAN's least scan interval for its consolidators.
@@ -200,7 +201,7 @@ class SubscriptionManager:
         if config is None:
             raise ValueError(
                 "Please subscribe to this symbol before adding a consolidator for it. Symbol: "
-                f"{_ticker(symbol)}"
+                f"{ticker_of(symbol)}"
             )
         config._consolidators.append(consolidator)
         added_at = self._clock()
@@ -222,7 +223,7 @@ class SubscriptionManager:
             dispose()
 
     def _config(self, symbol: Any) -> SubscriptionDataConfig | None:
-        security = self._securities.get(_key(symbol))
+        security = self._securities.get(symbol_key(symbol))
         if security is None:
             return None
         config = self._configs.get(security.symbol)
@@ -361,16 +362,3 @@ def _check_consolidator(consolidator: Any) -> None:
                 f"{consolidator!r} is not a consolidator: pass one such as "
                 "TradeBarConsolidator(5), ClassicRenkoConsolidator(2.5) or RangeConsolidator(100)"
             )
-
-
-def _key(symbol: Any) -> Any:
-    inner = getattr(symbol, "symbol", None)  # a Security
-    if isinstance(inner, Symbol):
-        return inner
-    if isinstance(symbol, Symbol | str):
-        return symbol
-    raise TypeError(f"expected a ticker, a Symbol or a Security, got {symbol!r}")
-
-
-def _ticker(symbol: Any) -> str:
-    return symbol.value if isinstance(symbol, Symbol) else str(symbol)

@@ -15,7 +15,8 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from local_lean.framework.insights import Insight, _as_symbol
+from local_lean.framework.insights import Insight
+from local_lean.symbol_conversion import as_symbol
 from local_lean.symbols import Symbol
 
 
@@ -50,7 +51,7 @@ class InsightManager(list):
 
     def contains_key(self, symbol: Any) -> bool:
         """Whether the symbol has insights in the open collection."""
-        symbol = _as_symbol(symbol)
+        symbol = as_symbol(symbol)
         return any(insight.symbol == symbol for insight in self._collection)
 
     def remove(self, item: Insight) -> bool:  # type: ignore[override]
@@ -62,7 +63,7 @@ class InsightManager(list):
 
     def clear(self, symbols: Iterable[Any]) -> None:  # type: ignore[override]
         """Take the symbols' insights out of the open collection."""
-        gone = {_as_symbol(symbol) for symbol in symbols}
+        gone = {as_symbol(symbol) for symbol in symbols}
         self._collection = [i for i in self._collection if i.symbol not in gone]
 
     def remove_insights(self, filter: Callable[[Insight], bool]) -> None:
@@ -79,7 +80,7 @@ class InsightManager(list):
         return [insight for insight in self._collection if insight.is_active(utc_time)]
 
     def has_active_insights(self, symbol: Any, utc_time: dt.datetime) -> bool:
-        symbol = _as_symbol(symbol)
+        symbol = as_symbol(symbol)
         return any(i.symbol == symbol and i.is_active(utc_time) for i in self._collection)
 
     def remove_expired_insights(self, utc_time: dt.datetime) -> list[Insight]:
@@ -106,7 +107,7 @@ class InsightManager(list):
 
     def try_get_value(self, symbol: Any, insights: Any = None) -> tuple[bool, list[Insight]]:
         """(True, the symbol's open insights), or (False, []) when it has none."""
-        symbol = _as_symbol(symbol)
+        symbol = as_symbol(symbol)
         found = [insight for insight in self._collection if insight.symbol == symbol]
         return bool(found), found
 
@@ -153,7 +154,7 @@ class InsightManager(list):
         items = list(items)
         if all(isinstance(item, Insight) for item in items):
             return items
-        symbols: set[Symbol] = {_as_symbol(item) for item in items}
+        symbols: set[Symbol] = {as_symbol(item) for item in items}
         return [insight for insight in self._collection if insight.symbol in symbols]
 
     def _utc_now(self) -> dt.datetime:

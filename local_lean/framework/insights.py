@@ -14,15 +14,12 @@ import itertools
 import math
 from collections.abc import Callable
 from typing import Any
-from zoneinfo import ZoneInfo
 
+from local_lean.conventions import from_utc, to_utc
 from local_lean.enums import InsightDirection, InsightScoreType, InsightType, Resolution
 from local_lean.errors import NotSupportedError
-from local_lean.securities import Security
-from local_lean.symbols import Symbol, equity_symbol
-
-NEW_YORK = ZoneInfo("America/New_York")
-UTC = dt.UTC
+from local_lean.symbol_conversion import as_symbol
+from local_lean.symbols import Symbol
 
 _RESOLUTION_SPAN = {
     Resolution.SECOND: dt.timedelta(seconds=1),
@@ -33,26 +30,6 @@ _RESOLUTION_SPAN = {
 
 _ids = itertools.count(1)
 _group_ids = itertools.count(1)  # deterministic group ids, as the insight ids
-
-
-def to_utc(local: dt.datetime) -> dt.datetime:
-    """Naive New York time -> naive UTC time (LEAN's *_utc properties are naive UTC)."""
-    return local.replace(tzinfo=NEW_YORK).astimezone(UTC).replace(tzinfo=None)
-
-
-def from_utc(utc: dt.datetime) -> dt.datetime:
-    """Naive UTC time -> naive New York time."""
-    return utc.replace(tzinfo=UTC).astimezone(NEW_YORK).replace(tzinfo=None)
-
-
-def _as_symbol(symbol: Any) -> Symbol:
-    if isinstance(symbol, Security):
-        return symbol.symbol
-    if isinstance(symbol, Symbol):
-        return symbol
-    if isinstance(symbol, str):
-        return equity_symbol(symbol)
-    raise TypeError(f"an Insight needs a Symbol or a ticker, got {symbol!r}")
 
 
 class Insight:
@@ -75,7 +52,7 @@ class Insight:
                 direction = InsightDirection(direction)
             else:
                 raise TypeError(f"direction must be an InsightDirection, got {direction!r}")
-        self._symbol = _as_symbol(symbol)
+        self._symbol = as_symbol(symbol, "an Insight needs a Symbol or a ticker")
         self._type = InsightType(type)
         self._direction = direction
         self._magnitude = magnitude
@@ -495,6 +472,12 @@ def direction_word(direction: InsightDirection) -> str:
     return {InsightDirection.UP: "up", InsightDirection.DOWN: "down"}.get(direction, "flat")
 
 
+def stamp_emitted_insight(insight: Insight, generated: dt.datetime, calendar: Any) -> None:
+    """An insight the algorithm emits now: its generated time and its close time (naive New
+    York times; the period steps through `calendar`'s sessions)."""
+    insight._set_times(generated, calendar)
+
+
 def insight_outcome(direction: InsightDirection, reference: float, final: float) -> str:
     """'correct' when the price moved the insight's way, 'incorrect' otherwise; 'flat' for flat
     insights (LEAN scores no direction for them)."""
@@ -507,6 +490,7 @@ def insight_outcome(direction: InsightDirection, reference: float, final: float)
 
 
 __all__ = [
+    "stamp_emitted_insight",
     "GeneratedInsightsCollection",
     "Insight",
     "InsightScore",

@@ -22,9 +22,10 @@ from typing import Any
 from local_lean.buying_power import target_order_quantity
 from local_lean.enums import InsightDirection, PortfolioBias, Resolution
 from local_lean.errors import NotSupportedError
-from local_lean.framework.insights import Insight, _as_symbol, to_utc
+from local_lean.framework.insights import Insight, to_utc
 from local_lean.market_calendar import nyse_calendar
 from local_lean.scheduling import DateRule
+from local_lean.symbol_conversion import as_symbol
 from local_lean.symbols import Symbol
 
 
@@ -32,7 +33,7 @@ class PortfolioTarget:
     """A target quantity of one symbol."""
 
     def __init__(self, symbol: Any, quantity: float, tag: str = "") -> None:
-        self.symbol: Symbol = _as_symbol(symbol)
+        self.symbol: Symbol = as_symbol(symbol)
         if isinstance(quantity, InsightDirection):
             raise NotSupportedError("PortfolioTarget(symbol, insight_direction)")
         self.quantity = float(quantity)

@@ -22,12 +22,8 @@ from local_lean.indicators.base import (
     TradeBarIndicator,
     WindowIndicator,
 )
-from local_lean.indicators.composition import (
-    CompositeIndicator,
-    ConstantIndicator,
-    Identity,
-    IndicatorExtensions,
-)
+from local_lean.indicators.composition import CompositeIndicator, IndicatorExtensions
+from local_lean.indicators.identity import ConstantIndicator, Identity
 from local_lean.indicators.moving_averages import (
     ExponentialMovingAverage,
     LinearWeightedMovingAverage,

@@ -463,3 +463,19 @@ def _value_of(other: Any) -> float:
     if isinstance(other, IndicatorDataPoint):
         return other.value
     return other
+
+
+def indicator_input(indicator: IndicatorBase, bar: Any, selector: Any) -> Any:
+    """What `indicator` gets from `bar`: the selector's result (a number becomes a data point
+    stamped with the bar's end), else the bar (data-point indicators read its close)."""
+    if selector is None:
+        return bar
+    selected = selector(bar)
+    if isinstance(selected, int | float) and not isinstance(selected, bool):
+        return IndicatorDataPoint(bar.symbol, bar.end_time, selected)
+    if hasattr(selected, "end_time") and hasattr(selected, "value"):
+        return selected
+    raise TypeError(
+        f"the selector of {indicator.name} returned {selected!r}: return a number (e.g. "
+        "lambda bar: bar.high) or a bar"
+    )

@@ -1,4 +1,4 @@
-"""Indicators built from indicators: Identity, ConstantIndicator, CompositeIndicator and
+"""Indicators built from indicators: CompositeIndicator and
 LEAN's IndicatorExtensions (``of``, ``plus``, ``minus``, ``times``, ``over``, ``sma``, ``ema``,
 ``max``, ``min``, ``weighted_by``).
 
@@ -13,7 +13,6 @@ from collections.abc import Callable
 from typing import Any
 
 from local_lean.indicators.base import (
-    MIN_TIME,
     Indicator,
     IndicatorBase,
     IndicatorDataPoint,
@@ -21,50 +20,10 @@ from local_lean.indicators.base import (
     IndicatorStatus,
     feed,
 )
+from local_lean.indicators.identity import ConstantIndicator
 from local_lean.indicators.moving_averages import ExponentialMovingAverage, SimpleMovingAverage
+from local_lean.indicators.oscillators import Maximum, Minimum
 from local_lean.indicators.rolling_window import RollingWindow
-
-
-class Identity(Indicator):
-    """Passes each input through; ready after one."""
-
-    def __init__(self, name: str = "") -> None:
-        super().__init__(name)
-
-    @property
-    def is_ready(self) -> bool:
-        return self.samples > 0
-
-    @property
-    def warm_up_period(self) -> int:
-        return 1
-
-    def compute_next_value(self, input: IndicatorDataPoint) -> float:
-        return input.value
-
-
-class ConstantIndicator(Indicator):
-    """Always `value`, always ready: the right side of ``indicator.times(2)``."""
-
-    def __init__(self, name: str, value: float) -> None:
-        super().__init__(name)
-        self._value = float(value)
-        self.current = IndicatorDataPoint(MIN_TIME, self._value)
-
-    def __class_getitem__(cls, item: Any) -> type[ConstantIndicator]:
-        return cls  # LEAN's generic form ConstantIndicator[IndicatorDataPoint]("c", 1)
-
-    @property
-    def is_ready(self) -> bool:
-        return True
-
-    def compute_next_value(self, input: Any) -> float:
-        return self._value
-
-    def reset(self) -> None:
-        super().reset()
-        self.current = IndicatorDataPoint(MIN_TIME, self._value)
-
 
 Composer = Callable[[IndicatorBase, IndicatorBase], Any]
 
@@ -235,16 +194,12 @@ class IndicatorExtensions:
 
     @staticmethod
     def max(left: Any, period: int, wait_for_first_to_ready: bool = True) -> IndicatorBase:
-        from local_lean.indicators.oscillators import Maximum
-
         left = _left_side(left)
         maximum = Maximum(f"MAX{period}_Of_{left.name}", period)
         return IndicatorExtensions.of(maximum, left, wait_for_first_to_ready)
 
     @staticmethod
     def min(left: Any, period: int, wait_for_first_to_ready: bool = True) -> IndicatorBase:
-        from local_lean.indicators.oscillators import Minimum
-
         left = _left_side(left)
         minimum = Minimum(f"MIN{period}_Of_{left.name}", period)
         return IndicatorExtensions.of(minimum, left, wait_for_first_to_ready)

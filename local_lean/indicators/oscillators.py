@@ -22,7 +22,7 @@ from local_lean.indicators.base import (
     bind_overload,
     check_period,
 )
-from local_lean.indicators.composition import Identity
+from local_lean.indicators.identity import Identity
 from local_lean.indicators.moving_averages import MovingAverageType, moving_average
 from local_lean.indicators.rolling_window import RollingWindow
 

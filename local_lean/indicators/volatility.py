@@ -24,7 +24,8 @@ from local_lean.indicators.base import (
     bind_overload,
     check_period,
 )
-from local_lean.indicators.composition import ConstantIndicator, Identity, IndicatorExtensions
+from local_lean.indicators.composition import IndicatorExtensions
+from local_lean.indicators.identity import ConstantIndicator, Identity
 from local_lean.indicators.moving_averages import MovingAverageType, moving_average
 from local_lean.indicators.rolling_window import RollingWindow
 

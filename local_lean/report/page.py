@@ -16,7 +16,7 @@ from typing import Any
 import jinja2
 import pandas as pd
 
-from local_lean.report import figures
+import local_lean.report.figures as figures
 from local_lean.report.exposure import (
     fills_from_order_events,
     fills_from_orders,

@@ -24,14 +24,10 @@ from local_lean.consolidators.subscriptions import SubscriptionManager, TickType
 from local_lean.consolidators.timeless import RangeConsolidator, RenkoConsolidator
 from local_lean.enums import Resolution
 from local_lean.errors import NotSupportedError
+from local_lean.indicators.base import feed, indicator_input
 from local_lean.market_data import TradeBar
 
 _ONE_DAY = dt.timedelta(days=1)
-
-
-def is_consolidator(value: Any) -> bool:
-    """Whether `value` is a consolidator (what register_indicator may take for a resolution)."""
-    return all(hasattr(value, name) for name in ("update", "scan", "data_consolidated"))
 
 
 class QCAlgorithmConsolidators:
@@ -89,9 +85,6 @@ class QCAlgorithmConsolidators:
     ) -> None:
         """LEAN's ``register_indicator(symbol, indicator, consolidator | timedelta,
         selector)``: each bar the consolidator produces updates the indicator."""
-        from local_lean.indicators.base import feed
-        from local_lean.indicators.helpers import indicator_input
-
         if isinstance(consolidator, dt.timedelta):
             config = self.subscription_manager._config(symbol)
             if config is None:

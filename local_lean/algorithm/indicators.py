@@ -24,10 +24,17 @@ from typing import Any
 
 import pandas as pd
 
+from local_lean.consolidators.base import is_consolidator
 from local_lean.enums import Resolution
 from local_lean.errors import NotSupportedError
-from local_lean.indicators.base import MIN_TIME, IndicatorBase, IndicatorDataPoint, feed
-from local_lean.indicators.composition import Identity
+from local_lean.indicators.base import (
+    MIN_TIME,
+    IndicatorBase,
+    IndicatorDataPoint,
+    feed,
+    indicator_input,
+)
+from local_lean.indicators.identity import Identity
 from local_lean.indicators.moving_averages import (
     ExponentialMovingAverage,
     LinearWeightedMovingAverage,
@@ -117,22 +124,6 @@ def feed_registered_indicators(algorithm: Any, daily_bars: dict[Symbol, Any]) ->
             symbol, start, daily.end, daily.open, daily.high, daily.low, daily.close, daily.volume
         )
     registry.feed(bars)
-
-
-def indicator_input(indicator: IndicatorBase, bar: TradeBar, selector: Selector) -> Any:
-    """What `indicator` gets from `bar`: the selector's result (a number becomes a data point
-    stamped with the bar's end), else the bar (data-point indicators read its close)."""
-    if selector is None:
-        return bar
-    selected = selector(bar)
-    if isinstance(selected, int | float) and not isinstance(selected, bool):
-        return IndicatorDataPoint(bar.symbol, bar.end_time, selected)
-    if hasattr(selected, "end_time") and hasattr(selected, "value"):
-        return selected
-    raise TypeError(
-        f"the selector of {indicator.name} returned {selected!r}: return a number (e.g. "
-        "lambda bar: bar.high) or a bar"
-    )
 
 
 # ----- indicator history -------------------------------------------------------------------------
@@ -691,9 +682,7 @@ def _check_daily(resolution: Any, where: str) -> None:
 
 def _through_consolidator(resolution: Any) -> bool:
     """A consolidator, or a period longer than the daily bars: register_indicator then feeds
-    the consolidated bars (local_lean/consolidators/algorithm.py)."""
-    from local_lean.consolidators.algorithm import is_consolidator
-
+    the consolidated bars (local_lean/algorithm/consolidators.py)."""
     if isinstance(resolution, dt.timedelta):
         return resolution > dt.timedelta(days=1)
     return is_consolidator(resolution)

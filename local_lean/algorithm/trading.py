@@ -1,0 +1,458 @@
+"""QCAlgorithm's order members, as LEAN's ``QCAlgorithm.Trading.cs``.
+
+An order method builds a request; LEAN's pre-order checks may refuse it (an Invalid ticket,
+no order id, an error in the log), and the transaction handler (transactions.py) takes the
+rest: fills, order events and tickets. In a backtest, market orders for securities with daily
+data only are converted as LEAN converts them (MarketOnClose in the session, MarketOnOpen
+near the close or while the market is closed).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Any
+
+from local_lean.buying_power import zero_price_message
+from local_lean.errors import NotSupportedError
+from local_lean.framework.portfolio_construction import PortfolioTarget
+from local_lean.orders import (
+    OrderDirection,
+    OrderResponse,
+    OrderResponseErrorCode,
+    OrderTicket,
+    OrderType,
+    SubmitOrderRequest,
+)
+from local_lean.priced_orders import TrailingStopOrder
+from local_lean.securities import Security
+from local_lean.symbol_conversion import as_symbol, one_or_many, symbol_key
+from local_lean.symbols import Symbol
+from local_lean.transactions import SecurityTransactionManager
+
+# LEAN's MarketOnCloseOrder.SubmissionTimeBuffer.
+MARKET_ON_CLOSE_SUBMISSION_BUFFER = dt.timedelta(minutes=15.5)
+
+# LEAN's debug messages, logged once, when it converts a market order in a backtest.
+MARKET_ORDER_WHILE_CLOSED_WARNING = (
+    "Warning: market orders submitted while the market is closed are automatically converted "
+    "into MarketOnOpen orders to fill at the next market open."
+)
+DAILY_MARKET_ORDER_WARNING = (
+    "Warning: market orders on daily resolution data sent during market hours are "
+    "automatically converted into MarketOnClose orders (or MarketOnOpen near the close) to "
+    "avoid filling at the stale previous close. Note: in live trading this conversion is not "
+    "applied, as the order fills at the current market price."
+)
+
+
+class QCAlgorithmTrading:
+    """QCAlgorithm's order members (LEAN's ``QCAlgorithm.Trading.cs``)."""
+
+    # ----- orders ------------------------------------------------------------------------------
+    # As LEAN's QCAlgorithm.Trading.cs: an order method builds a request, the pre-order checks
+    # may refuse it (an Invalid ticket, no order id, an error in the log), and the transaction
+    # handler takes the rest (transactions.py).
+
+    @property
+    def transactions(self) -> SecurityTransactionManager:
+        """LEAN's ``self.transactions``: orders, tickets and cancellations."""
+        handler = self._ctx.transactions
+        if handler is None:
+            raise RuntimeError("this algorithm has no transaction handler: run it in a backtest")
+        return SecurityTransactionManager(handler)
+
+    def on_order_event(self, order_event: Any) -> None:
+        """Called with every order event: submitted, filled, canceled, invalid (override)."""
+
+    def market_order(
+        self,
+        symbol: Any,
+        quantity: float,
+        asynchronous: bool = False,
+        tag: str = "",
+        order_properties: Any = None,
+    ) -> OrderTicket:
+        """Buy (quantity > 0) or sell at the market. On daily data a backtest converts it, as
+        LEAN does: while the market is closed into a MarketOnOpen order (the next open), while
+        it is open into a MarketOnClose order (today's close), or MarketOnOpen within the
+        MarketOnClose submission buffer (15.5 minutes before the close)."""
+        security = self._security_for_order(symbol)
+        calendar = self._ctx.calendar
+        if not calendar.is_open(self.time):
+            ticket = self.market_on_open_order(security.symbol, quantity, asynchronous, tag)
+            if not self._warned.get("closed market order") and _succeeded(ticket):
+                self._warned["closed market order"] = True
+                self.debug(MARKET_ORDER_WHILE_CLOSED_WARNING)
+            return ticket
+        if self._within_market_on_close_buffer():
+            ticket = self.market_on_open_order(security.symbol, quantity, asynchronous, tag)
+        else:
+            ticket = self.market_on_close_order(security.symbol, quantity, asynchronous, tag)
+        if not self._warned.get("daily market order") and _succeeded(ticket):
+            self._warned["daily market order"] = True
+            self.debug(DAILY_MARKET_ORDER_WARNING)
+        return ticket
+
+    def market_on_open_order(
+        self,
+        symbol: Any,
+        quantity: float,
+        asynchronous: bool = False,
+        tag: str = "",
+        order_properties: Any = None,
+    ) -> OrderTicket:
+        """An order filled at the next market open."""
+        security = self._security_for_order(symbol)
+        return self._submit(OrderType.MARKET_ON_OPEN, security, quantity, tag, asynchronous)
+
+    def market_on_close_order(
+        self,
+        symbol: Any,
+        quantity: float,
+        asynchronous: bool = False,
+        tag: str = "",
+        order_properties: Any = None,
+    ) -> OrderTicket:
+        """An order filled at the next market close; refused within 15.5 minutes of it."""
+        security = self._security_for_order(symbol)
+        return self._submit(OrderType.MARKET_ON_CLOSE, security, quantity, tag, asynchronous)
+
+    def limit_order(
+        self,
+        symbol: Any,
+        quantity: float,
+        limit_price: float,
+        asynchronous: bool = False,
+        tag: str = "",
+        order_properties: Any = None,
+    ) -> OrderTicket:
+        """Buy at or below (sell at or above) `limit_price`; open until filled or canceled."""
+        _require_default_properties(order_properties)
+        security = self._security_for_order(symbol)
+        return self._submit(
+            OrderType.LIMIT, security, quantity, tag, asynchronous, limit_price=limit_price
+        )
+
+    def stop_market_order(
+        self,
+        symbol: Any,
+        quantity: float,
+        stop_price: float,
+        asynchronous: bool = False,
+        tag: str = "",
+        order_properties: Any = None,
+    ) -> OrderTicket:
+        """Buy (sell) at the market once the price reaches `stop_price`."""
+        _require_default_properties(order_properties)
+        security = self._security_for_order(symbol)
+        return self._submit(
+            OrderType.STOP_MARKET, security, quantity, tag, asynchronous, stop_price=stop_price
+        )
+
+    def stop_limit_order(
+        self,
+        symbol: Any,
+        quantity: float,
+        stop_price: float,
+        limit_price: float,
+        asynchronous: bool = False,
+        tag: str = "",
+        order_properties: Any = None,
+    ) -> OrderTicket:
+        """A limit order at `limit_price` that opens once the price crosses `stop_price`."""
+        _require_default_properties(order_properties)
+        security = self._security_for_order(symbol)
+        return self._submit(
+            OrderType.STOP_LIMIT,
+            security,
+            quantity,
+            tag,
+            asynchronous,
+            stop_price=stop_price,
+            limit_price=limit_price,
+        )
+
+    def limit_if_touched_order(
+        self,
+        symbol: Any,
+        quantity: float,
+        trigger_price: float,
+        limit_price: float,
+        asynchronous: bool = False,
+        tag: str = "",
+        order_properties: Any = None,
+    ) -> OrderTicket:
+        """A limit order at `limit_price` that opens once the price touches `trigger_price`."""
+        _require_default_properties(order_properties)
+        security = self._security_for_order(symbol)
+        return self._submit(
+            OrderType.LIMIT_IF_TOUCHED,
+            security,
+            quantity,
+            tag,
+            asynchronous,
+            trigger_price=trigger_price,
+            limit_price=limit_price,
+        )
+
+    def trailing_stop_order(
+        self, symbol: Any, quantity: float, *args: Any, **kwargs: Any
+    ) -> OrderTicket:
+        """A stop market order whose stop trails the price by `trailing_amount` (a fraction of
+        the price when `trailing_as_percentage`). LEAN's two forms: (symbol, quantity,
+        trailing_amount, trailing_as_percentage, ...) puts the stop that far from the current
+        price; (symbol, quantity, stop_price, trailing_amount, trailing_as_percentage, ...)
+        starts at `stop_price`."""
+        names = ["trailing_amount", "trailing_as_percentage", "asynchronous", "tag"]
+        if "stop_price" in kwargs or (len(args) > 1 and not isinstance(args[1], bool)):
+            names.insert(0, "stop_price")
+        names.append("order_properties")
+        if len(args) > len(names):
+            raise TypeError(f"trailing_stop_order takes at most {len(names) + 2} arguments")
+        values = dict(zip(names, args, strict=False))
+        for name, value in kwargs.items():
+            if name not in names or name in values:
+                raise TypeError(f"trailing_stop_order got an unexpected or repeated {name!r}")
+            values[name] = value
+        if "trailing_amount" not in values or "trailing_as_percentage" not in values:
+            raise TypeError("trailing_stop_order needs trailing_amount and trailing_as_percentage")
+        _require_default_properties(values.get("order_properties"))
+        security = self._security_for_order(symbol)
+        percentage = bool(values["trailing_as_percentage"])
+        amount = values["trailing_amount"]
+        stop_price = values.get("stop_price")
+        if stop_price is None and isinstance(amount, int | float) and not isinstance(amount, bool):
+            direction = OrderDirection.BUY if quantity > 0 else OrderDirection.SELL
+            stop_price = TrailingStopOrder.calculate_stop_price(
+                security.price, amount, percentage, direction
+            )
+        return self._submit(
+            OrderType.TRAILING_STOP,
+            security,
+            quantity,
+            values.get("tag", ""),
+            values.get("asynchronous", False),
+            trailing_as_percentage=percentage,
+            trailing_amount=amount,
+            stop_price=stop_price,
+        )
+
+    def order(self, symbol: Any, quantity: float, asynchronous: bool = False, tag: str = "",
+              order_properties: Any = None) -> OrderTicket:  # fmt: skip
+        """LEAN's ``order``: a market order."""
+        return self.market_order(symbol, quantity, asynchronous, tag, order_properties)
+
+    def calculate_order_quantity(self, symbol: Any, target: float) -> float:
+        """Shares to order so that `symbol` becomes `target` of the portfolio's value."""
+        target_ = PortfolioTarget.percent(self, symbol, float(target), return_delta_quantity=True)
+        return 0.0 if target_ is None else target_.quantity
+
+    def set_holdings(
+        self,
+        symbol: Any,
+        percentage: float = 0.0,
+        liquidate_existing_holdings: bool = False,
+        asynchronous: bool = False,
+        tag: str = "",
+        order_properties: Any = None,
+    ) -> list[OrderTicket]:
+        """Order the whole shares that make `symbol` `percentage` of the portfolio value (LEAN's
+        sizing: the value less the 0.25% free buffer, fees included), less open market and
+        market-on-open orders; a list of PortfolioTarget sets several at once."""
+        if isinstance(symbol, list):
+            tickets: list[OrderTicket] = []
+            if liquidate_existing_holdings:
+                keep = {PortfolioTarget(t.symbol, 0).symbol for t in symbol}
+                tickets.extend(self._liquidate_all_but(keep, tag))
+            for target in symbol:
+                tickets.extend(self.set_holdings(target.symbol, target.quantity, False, tag=tag))
+            return tickets
+        security = self._security_for_order(symbol)
+        tickets = []
+        if liquidate_existing_holdings:
+            tickets.extend(self._liquidate_all_but({security.symbol}, tag))
+        quantity = self.calculate_order_quantity(security.symbol, percentage)
+        open_quantity = sum(
+            ticket.quantity_remaining
+            for ticket in self.transactions.get_open_order_tickets(security.symbol)
+            if ticket.order_type in (OrderType.MARKET, OrderType.MARKET_ON_OPEN)
+        )
+        quantity -= open_quantity
+        if abs(quantity) > 0:
+            if self._ctx.calendar.is_open(self.time):
+                tickets.append(self.market_order(security.symbol, quantity, asynchronous, tag))
+            else:
+                tickets.append(self.market_on_open_order(security.symbol, quantity, False, tag))
+        return tickets
+
+    def liquidate(
+        self,
+        symbol: Any = None,
+        asynchronous: bool = False,
+        tag: str = "Liquidated",
+        order_properties: Any = None,
+    ) -> list[OrderTicket]:
+        """Cancel the open orders of `symbol` (every security when None) and sell or cover
+        what is held, at the market."""
+        if not self.settings.liquidate_enabled:
+            self.debug(
+                "Liquidate() is currently disabled by settings. To re-enable please set "
+                "'Settings.LiquidateEnabled' to true"
+            )
+            return []
+        if symbol is None:
+            symbols = sorted(self.portfolio.keys(), key=lambda s: s.value)
+        else:
+            symbols = [as_symbol(each) for each in one_or_many(symbol)]
+        tag = tag or "Liquidated"
+        tickets: list[OrderTicket] = []
+        for each in symbols:
+            if each not in self.securities:
+                if not self._warned.get("liquidate"):
+                    self._warned["liquidate"] = True
+                    self.debug(
+                        f"Warning: liquidate ignored symbol '{each.value}' because it has not "
+                        "been added to the algorithm. Add the security before liquidating it."
+                    )
+                continue
+            open_orders = self.transactions.get_open_orders(each)
+            held = self.portfolio[each].quantity
+            if (
+                len(open_orders) == 1
+                and held != 0
+                and open_orders[0].quantity == -held
+                and open_orders[0].type == OrderType.MARKET
+            ):
+                continue
+            pending_market = 0.0
+            for order in open_orders:
+                if order.type == OrderType.MARKET:
+                    pending_market += self.transactions.get_order_ticket(
+                        order.id
+                    ).quantity_remaining
+                else:
+                    self.transactions.cancel_order(order.id, tag)
+            if held != 0:
+                tickets.append(self.market_order(each, -held - pending_market, asynchronous, tag))
+        return tickets
+
+    def _liquidate_all_but(self, keep: set[Symbol], tag: str) -> list[OrderTicket]:
+        others = [s for s in sorted(self.portfolio.keys(), key=lambda s: s.value) if s not in keep]
+        return self.liquidate(others, tag=tag) if others else []
+
+    def _security_for_order(self, symbol: Any) -> Security:
+        return self.securities[symbol_key(symbol)]
+
+    def _within_market_on_close_buffer(self) -> bool:
+        """True when a MarketOnClose order placed now would be too late for the next close."""
+        next_close = self._ctx.calendar.next_close_after(self.time)
+        return self.time > next_close - MARKET_ON_CLOSE_SUBMISSION_BUFFER
+
+    def _submit(
+        self,
+        order_type: OrderType,
+        security: Security,
+        quantity: Any,
+        tag: str,
+        asynchronous: bool = False,
+        trailing_as_percentage: bool = False,
+        **prices: float,
+    ) -> OrderTicket:
+        """Run LEAN's pre-order checks, then hand the order to the transaction handler."""
+        if isinstance(quantity, bool) or not isinstance(quantity, int | float):
+            raise TypeError(f"an order needs a number of shares, got {quantity!r}")
+        if not math.isfinite(quantity):
+            raise ValueError(f"an order needs a finite number of shares, got {quantity!r}")
+        for name, price in prices.items():
+            if isinstance(price, bool) or not isinstance(price, int | float):
+                raise TypeError(f"{name} must be a number, got {price!r}")
+            if not math.isfinite(price):
+                raise ValueError(f"{name} must be a finite number, got {price!r}")
+        request = SubmitOrderRequest(
+            order_type=order_type,
+            security_type=security.symbol.security_type,
+            symbol=security.symbol,
+            quantity=float(math.trunc(quantity)),  # rounded toward zero to whole shares
+            stop_price=prices.get("stop_price", 0.0),
+            limit_price=prices.get("limit_price", 0.0),
+            trigger_price=prices.get("trigger_price", 0.0),
+            trailing_amount=prices.get("trailing_amount", 0.0),
+            trailing_as_percentage=trailing_as_percentage,
+            time=self.utc_time,  # request times are UTC, as in LEAN
+            tag=tag or "",
+            asynchronous=asynchronous,
+        )
+        problem = self._pre_order_check(request, security)
+        if problem is not None:
+            request.set_response(problem)
+            self.error(problem.error_message)
+            return OrderTicket(request, None)
+        handler = self._ctx.transactions
+        if handler is None:
+            raise RuntimeError("orders need a backtest: run the algorithm with local_lean")
+        return handler.submit(request)
+
+    def _pre_order_check(
+        self, request: SubmitOrderRequest, security: Security
+    ) -> OrderResponse | None:
+        """LEAN's ``PreOrderChecksImpl``, for the cases US equities on daily data meet."""
+        codes = OrderResponseErrorCode
+        if self.is_warming_up or self._ctx.initializing:
+            return OrderResponse(
+                0,
+                codes.ALGORITHM_WARMING_UP,
+                "This operation is not allowed in Initialize or during warm up: "
+                "OrderRequest.Submit. Please move this code to the OnWarmupFinished() method.",
+            )
+        if request.quantity == 0:
+            return OrderResponse(
+                0,
+                codes.ORDER_QUANTITY_ZERO,
+                "Unable to submit order with id 0 that has zero quantity.",
+            )
+        if not security.is_tradable:
+            return OrderResponse(
+                0,
+                codes.NON_TRADABLE_SECURITY,
+                f"The security with symbol '{security.symbol.value}' is marked as non-tradable.",
+            )
+        if security.price == 0:
+            return OrderResponse(0, codes.SECURITY_PRICE_ZERO, zero_price_message(security.symbol))
+        if not security.has_data:
+            return OrderResponse(
+                0,
+                codes.SECURITY_HAS_NO_DATA,
+                "There is no data for this symbol yet, please check the security.HasData flag "
+                "to ensure there is at least one data point.",
+            )
+        if (
+            request.order_type == OrderType.MARKET_ON_CLOSE
+            and self._within_market_on_close_buffer()
+        ):
+            return OrderResponse(
+                0,
+                codes.MARKET_ON_CLOSE_ORDER_TOO_LATE,
+                "MarketOnClose orders must be placed within 00:15:30 before market close. "
+                "Override this TimeSpan buffer by setting "
+                "Orders.MarketOnCloseOrder.SubmissionTimeBuffer in QCAlgorithm.Initialize().",
+            )
+        return None
+
+
+def _require_default_properties(order_properties: Any) -> None:
+    """Orders with prices live until filled or canceled (LEAN's default time in force); other
+    properties would change that, and are refused rather than ignored."""
+    if order_properties is not None:
+        raise NotSupportedError(
+            "order_properties on orders with prices",
+            "they are good till canceled; leave order_properties out and cancel the order",
+        )
+
+
+def _succeeded(ticket: OrderTicket) -> bool:
+    response = ticket.submit_request.response
+    return response is not None and response.is_success
+
+
+__all__ = ["QCAlgorithmTrading"]

@@ -1,0 +1,66 @@
+"""How LEAN's Python API turns what an algorithm passes into a Symbol.
+
+LEAN accepts a ``Symbol``, a ticker string, or (through implicit conversions) a ``Security``
+wherever a member asks for a symbol. A ticker becomes the US-equity Symbol of that ticker;
+looking a ticker up in a collection keyed by Symbols compares its upper-case form. A Security
+is recognised by the Symbol it carries, so this module needs nothing above ``symbols``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from local_lean.symbols import Symbol, equity_symbol
+
+
+def _carried_symbol(value: Any) -> Symbol | None:
+    """The Symbol of a Security (or of anything else that carries one), else None."""
+    inner = getattr(value, "symbol", None)
+    return inner if isinstance(inner, Symbol) else None
+
+
+def as_symbol(value: Any, needs: str = "expected a ticker string or a Symbol") -> Symbol:
+    """A Symbol, a Security or a ticker as a Symbol; `needs` starts the TypeError otherwise."""
+    if isinstance(value, Symbol):
+        return value
+    carried = _carried_symbol(value)
+    if carried is not None:
+        return carried
+    if isinstance(value, str):
+        if not value.strip():
+            raise ValueError("a ticker cannot be empty")
+        return equity_symbol(value)
+    raise TypeError(f"{needs}, got {value!r}")
+
+
+def symbol_key(value: Any) -> Symbol | str:
+    """The key that finds a security in a collection keyed by Symbols: the Symbol itself (or a
+    Security's), or a ticker in upper case, which compares equal to its Symbol."""
+    if isinstance(value, Symbol):
+        return value
+    carried = _carried_symbol(value)
+    if carried is not None:
+        return carried
+    if isinstance(value, str):
+        return value.strip().upper()
+    raise TypeError(f"expected a Symbol, a Security or a ticker string, got {value!r}")
+
+
+def ticker_of(value: Any) -> str:
+    """The ticker of a Symbol, a Security or a ticker string (upper case)."""
+    key = symbol_key(value)
+    return key.value if isinstance(key, Symbol) else key
+
+
+def one_or_many(value: Any) -> list:
+    """A member's symbol argument that may be one (a Symbol, a ticker, a Security) or many, as
+    a list."""
+    if isinstance(value, str) or _carried_symbol(value) is not None:
+        return [value]
+    if isinstance(value, Iterable):
+        return list(value)
+    return [value]
+
+
+__all__ = ["as_symbol", "one_or_many", "symbol_key", "ticker_of"]

@@ -19,12 +19,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
-from local_lean.enums import DataNormalizationMode, SplitType
+import pandas as pd
+
+from local_lean.data import bars_in_mode, delisting_date_of, dividend_rows_of, split_rows_of
+from local_lean.enums import DataNormalizationMode, DelistingType, SplitType
 from local_lean.errors import NotSupportedError
-from local_lean.market_data import Split
+from local_lean.market_data import Delisting, Delistings, Dividend, Dividends, Split, Splits
+from local_lean.symbols import Symbol
 from local_lean.volatility import warm_up_volatility_model
 
 # Modes whose prices leave dividends out, so that the cash must come in (LEAN's ApplyDividend).
@@ -113,3 +117,112 @@ def _warm_up_after_event(algorithm: Any, security: Any) -> None:
     warm_up_volatility_model(
         model, algorithm.history_provider, security, requests, DataNormalizationMode.RAW
     )
+
+
+class CorporateEventSchedule:
+    """The dividends, splits and delistings of the securities a backtest adds, by the day of
+    the midnight slice LEAN sends them in (from a LEAN folder's factor and map files)."""
+
+    def __init__(self, source: Any, calendar: Any) -> None:
+        self._source = source
+        self._calendar = calendar
+        self._dividends: dict[dt.date, list[Dividend]] = {}  # by ex-date
+        self._splits: dict[dt.date, list[Split]] = {}  # by the date of their midnight slice
+        self._delistings: dict[dt.date, list[Delisting]] = {}  # by their midnight's date
+        # The session each security was added on (None: in initialize, the first session).
+        self._subscribed_on: dict[Symbol, dt.date | None] = {}
+
+    def add_security(
+        self, symbol: Symbol, bars: pd.DataFrame, subscribed_on: dt.date | None
+    ) -> None:
+        """Schedule the events of a security the algorithm added (`bars`: its daily bars)."""
+        self._subscribed_on[symbol] = subscribed_on
+        self._add_dividends(symbol)
+        self._add_delisting(symbol, bars)
+        rows = split_rows_of(self._source, symbol.value)
+        if not rows:
+            return
+        raw = bars_in_mode(self._source, symbol.value, "RAW")["close"]
+
+        def raw_close_before(day: dt.date) -> float:
+            position = int(raw.index.searchsorted(pd.Timestamp(day), side="left"))
+            return float(raw.iloc[position - 1]) if position > 0 else 0.0
+
+        for day, split in split_events(rows, symbol, self._calendar, raw_close_before):
+            self._splits.setdefault(day, []).append(split)
+
+    def has_events(self, day: dt.date, session_date: dt.date) -> bool:
+        """Whether a midnight slice is due on `day`, before the session of `session_date` (a
+        delisting's may fall on a weekend; dividends and splits come on session days)."""
+        if day in self._delistings:
+            return True
+        return day == session_date and (day in self._dividends or day in self._splits)
+
+    def events_on(
+        self, day: dt.date, securities: Any, first_session: dt.date, time: dt.datetime
+    ) -> tuple[Dividends, Splits, Delistings]:
+        """The events of `day` for the securities the algorithm still holds, stamped `time`."""
+        dividends = Dividends()
+        for dividend in self._dividends.get(day, []):
+            # LEAN learns of a dividend on the trading day before it, so a subscription's
+            # first day never brings one.
+            first = self._subscribed_on.get(dividend.symbol) or first_session
+            if dividend.symbol in securities and day > first:
+                dividends[dividend.symbol] = Dividend(
+                    dividend.symbol, time, dividend.distribution, dividend.reference_price
+                )
+        splits = Splits()
+        for split in self._splits.get(day, []):
+            if split.symbol in securities:
+                splits[split.symbol] = split
+        delistings = Delistings()
+        for delisting in self._delistings.get(day, []):
+            if delisting.symbol in securities:
+                delistings[delisting.symbol] = delisting
+        return dividends, splits, delistings
+
+    def raw_split_factors(self, securities: Any) -> dict[str, dict[dt.date, float]]:
+        """The split factors that changed RAW holdings, by ticker and session (for capacity)."""
+        factors: dict[str, dict[dt.date, float]] = {}
+        for day, events in self._splits.items():
+            for split in events:
+                security = securities.get(split.symbol)
+                if (
+                    split.type == SplitType.SPLIT_OCCURRED
+                    and security is not None
+                    and security.data_normalization_mode == DataNormalizationMode.RAW
+                ):
+                    factors.setdefault(split.symbol.value, {})[day] = split.split_factor
+        return factors
+
+    def _add_delisting(self, symbol: Symbol, bars: pd.DataFrame) -> None:
+        """A delisted security's events, as LEAN's DelistingEventProvider sends them: a WARNING
+        at the midnight of its last trading day, then DELISTED at the next midnight (delivered
+        before the next session), each with the last close."""
+        last_day = delisting_date_of(self._source, symbol.value)
+        if last_day is None:
+            return
+        known = bars[bars.index.date <= last_day]
+        price = float(known["close"].iloc[-1]) if len(known) else 0.0
+        for day, kind in (
+            (last_day, DelistingType.WARNING),
+            (last_day + dt.timedelta(days=1), DelistingType.DELISTED),
+        ):
+            midnight = dt.datetime.combine(day, dt.time())
+            self._delistings.setdefault(day, []).append(Delisting(symbol, midnight, price, kind))
+
+    def _add_dividends(self, symbol: Symbol) -> None:
+        """The security's dividends by ex-date: the trading day after the factor row, with
+        LEAN's distribution (reference price less its product with the price factor ratio,
+        rounded to cents as .NET rounds decimals: half to even)."""
+        first, last = self._calendar.first_day, self._calendar.last_day
+        for day_before, reference, ratio in dividend_rows_of(self._source, symbol.value):
+            if not first <= day_before < last:
+                continue
+            ex_date = self._calendar.next_session(day_before)
+            amount = Decimal(repr(reference)) - Decimal(repr(reference)) * Decimal(repr(ratio))
+            distribution = float(amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_EVEN))
+            midnight = dt.datetime.combine(ex_date, dt.time())
+            self._dividends.setdefault(ex_date, []).append(
+                Dividend(symbol, midnight, distribution, reference)
+            )

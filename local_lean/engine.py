@@ -21,12 +21,10 @@ interrupts.py).
 from __future__ import annotations
 
 import datetime as dt
-import heapq
 import tempfile
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_EVEN, Decimal
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -36,60 +34,44 @@ import pandas as pd
 
 from local_lean.algorithm import AlgorithmContext, QCAlgorithm, bind_algorithm
 from local_lean.algorithm.indicators import feed_registered_indicators
-from local_lean.capacity import CapacityStatistics, estimate_capacity, fills_from_orders
+from local_lean.backtest_plan import (
+    BacktestSetupError,
+    check_data_covers_dates,
+    session_span,
+    unread_parameters_warning,
+    warm_up_sessions,
+)
 from local_lean.consolidators import feed_consolidators, scan_past_consolidators
-from local_lean.corporate_events import apply_dividend, apply_split, split_events
+from local_lean.corporate_events import CorporateEventSchedule, apply_dividend, apply_split
 from local_lean.data import (
-    bars_in_mode,
-    delisting_date_of,
-    dividend_rows_of,
     open_price_source,
-    split_rows_of,
 )
 from local_lean.data.auxiliary import use_data_source
-from local_lean.enums import DataNormalizationMode, DelistingType, SplitType
-from local_lean.errors import AlgorithmError, LocalLeanError
+from local_lean.enums import DelistingType
+from local_lean.errors import AlgorithmError
 from local_lean.fills import DailyBar
-from local_lean.framework.alpha import SecurityChanges
-from local_lean.framework.insights import (
-    Insight,
-    direction_word,
-    emitted_times,
-    insight_outcome,
-)
 from local_lean.framework.membership import UniverseMembership
-from local_lean.framework.selection import UniverseSelectionModel
 from local_lean.interrupts import BacktestInterrupted
-from local_lean.market_calendar import nyse_calendar
+from local_lean.market_calendar import CachedCalendar, nyse_calendar
 from local_lean.market_data import (
-    Delisting,
-    Delistings,
-    Dividend,
-    Dividends,
     Slice,
-    Split,
-    Splits,
     TradeBar,
     TradeBars,
 )
-from local_lean.models.fees import fee_models_description
-from local_lean.models.interest_rates import statistics_rate_model
+from local_lean.models.fees import BasisPointsFeeModel, InteractiveBrokersFeeModel
 from local_lean.object_store import ObjectStore
-from local_lean.portfolio import BasisPointsFeeModel, InteractiveBrokersFeeModel
-from local_lean.scheduling import events_due, events_due_between, prepare_schedule
-from local_lean.securities import Security, update_price
-from local_lean.symbols import Symbol, equity_symbol
+from local_lean.recorder import BacktestRecorder
+from local_lean.scheduling import (
+    end_of_day_step,
+    events_due,
+    events_due_between,
+    prepare_schedule,
+)
+from local_lean.securities import Security, remove_security, update_price
+from local_lean.symbols import Symbol
 from local_lean.time_budget import TimeBudget, TimeLimitSettings
 from local_lean.transactions import TransactionHandler
 from local_lean.volatility import warm_up_volatility_model
-
-DEFAULT_BENCHMARK = "SPY"
-# LEAN's ScheduledEvent.SecurityEndOfDayDelta: OnEndOfDay runs this long before the close.
-END_OF_DAY_DELTA = dt.timedelta(minutes=10)
-
-
-class BacktestSetupError(LocalLeanError, ValueError):
-    """The backtest cannot start: bad dates, cash or data (a usage error, exit status 2)."""
 
 
 @dataclass
@@ -137,39 +119,13 @@ class _SecurityBars:
     values: np.ndarray  # open high low close volume
 
 
-class _ScoredInsight:
-    __slots__ = ("insight", "final_price", "closed")
-
-    def __init__(self, insight: Insight) -> None:
-        self.insight = insight
-        self.final_price: float | None = None
-        self.closed = False
-
-
-class _CachedCalendar:
-    """The NYSE calendar with next_session remembered (asked once per insight)."""
-
-    def __init__(self, calendar: Any) -> None:
-        self._calendar = calendar
-        self._next: dict[dt.date, dt.date] = {}
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._calendar, name)
-
-    def next_session(self, day: dt.date) -> dt.date:
-        following = self._next.get(day)
-        if following is None:
-            following = self._next[day] = self._calendar.next_session(day)
-        return following
-
-
 class BacktestEngine:
     """Runs one algorithm instance over NYSE sessions."""
 
     def __init__(self, algorithm: QCAlgorithm, options: BacktestOptions) -> None:
         self.algorithm = algorithm
         self.options = options
-        self.calendar = _CachedCalendar(nyse_calendar())
+        self.calendar = CachedCalendar(nyse_calendar())
         self.source = open_price_source(options.data, seed=options.seed)
         use_data_source(self.source)  # what the algorithm's factor file providers read
         self.log_lines: list[str] = []
@@ -188,27 +144,17 @@ class BacktestEngine:
         )
         self.context.transactions = self.transactions
         self.budget = TimeBudget(options.time_limits, log=self._runner_log)
+        self.recorder = BacktestRecorder(algorithm, self.context, algorithm.log)
+        self.events = CorporateEventSchedule(self.source, self.calendar)
         self._arrays: dict[Symbol, _SecurityBars] = {}
-        self._dividends: dict[dt.date, list[Dividend]] = {}  # by ex-date
         self._last_session_date = dt.date.min  # set by _plan_sessions
         self._first_session_date = dt.date.min  # set by _plan_sessions
-        # The session each security was added on (None: in initialize, the first session).
-        self._subscribed_on: dict[Symbol, dt.date | None] = {}
-        self._splits: dict[dt.date, list[Split]] = {}  # by the date of their midnight slice
-        self._delistings: dict[dt.date, list[Delisting]] = {}  # by their midnight's date
-        self._notified: set[Symbol] = set()  # securities the framework was told about
-        self._scored: list[_ScoredInsight] = []
-        self._closing: list[tuple[dt.datetime, int, _ScoredInsight]] = []
-        self.equity: dict[pd.Timestamp, float] = {}
-        self.benchmark_prices: dict[pd.Timestamp, float] = {}
-        self._benchmark_closes: dict[dt.date, float] | None = None  # set by _prepare_benchmark
         self.timings = {"initialize": 0.0, "loop": 0.0, "results": 0.0}
         self.sessions_run = 0
         self._progress: Any = None
         self._checked_before_training = False
         self._membership = UniverseMembership()
         self._removed: dict[str, Symbol] = {}  # securities that left every universe
-        self._selected_once = False  # the first selection runs at the start date
         self._overrides_on_algorithm()
 
     # ----- setup ---------------------------------------------------------------------------------
@@ -270,61 +216,9 @@ class BacktestEngine:
         if known > 0:
             day = dates[known - 1]
             o, h, lo, c, v = (float(x) for x in self._arrays[security.symbol].values[known - 1])
-            update_price(security, self._close_of(day), o, h, lo, c, v)
-        self._subscribed_on[security.symbol] = (
-            None if self.context.initializing else self.context.session_date
-        )
-        self._add_dividends(security.symbol)
-        self._add_delisting(security.symbol, bars)
-        rows = split_rows_of(self.source, security.symbol.value)
-        if rows:
-            raw = bars_in_mode(self.source, security.symbol.value, "RAW")["close"]
-
-            def raw_close_before(day: dt.date) -> float:
-                position = int(raw.index.searchsorted(pd.Timestamp(day), side="left"))
-                return float(raw.iloc[position - 1]) if position > 0 else 0.0
-
-            for day, split in split_events(rows, security.symbol, self.calendar, raw_close_before):
-                self._splits.setdefault(day, []).append(split)
-
-    def _add_delisting(self, symbol: Symbol, bars: pd.DataFrame) -> None:
-        """A delisted security's events, as LEAN's DelistingEventProvider sends them: a WARNING
-        at the midnight of its last trading day, then DELISTED at the next midnight (delivered
-        before the next session), each with the last close."""
-        last_day = delisting_date_of(self.source, symbol.value)
-        if last_day is None:
-            return
-        known = bars[bars.index.date <= last_day]
-        price = float(known["close"].iloc[-1]) if len(known) else 0.0
-        for day, kind in (
-            (last_day, DelistingType.WARNING),
-            (last_day + dt.timedelta(days=1), DelistingType.DELISTED),
-        ):
-            midnight = dt.datetime.combine(day, dt.time())
-            self._delistings.setdefault(day, []).append(Delisting(symbol, midnight, price, kind))
-
-    def _add_dividends(self, symbol: Symbol) -> None:
-        """The security's dividends by ex-date: the trading day after the factor row, with
-        LEAN's distribution (reference price less its product with the price factor ratio,
-        rounded to cents as .NET rounds decimals: half to even)."""
-        first, last = self.calendar.first_day, self.calendar.last_day
-        for day_before, reference, ratio in dividend_rows_of(self.source, symbol.value):
-            if not first <= day_before < last:
-                continue
-            ex_date = self.calendar.next_session(day_before)
-            amount = Decimal(repr(reference)) - Decimal(repr(reference)) * Decimal(repr(ratio))
-            distribution = float(amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_EVEN))
-            midnight = dt.datetime.combine(ex_date, dt.time())
-            self._dividends.setdefault(ex_date, []).append(
-                Dividend(symbol, midnight, distribution, reference)
-            )
-
-    def _close_of(self, day: dt.date) -> dt.datetime:
-        if self.calendar.first_day <= day <= self.calendar.last_day and self.calendar.is_session(
-            day
-        ):
-            return self.calendar.sessions(day, day)[0].close
-        return dt.datetime.combine(day, dt.time(16))
+            update_price(security, self.context.close_of(day), o, h, lo, c, v)
+        subscribed_on = None if self.context.initializing else self.context.session_date
+        self.events.add_security(security.symbol, bars, subscribed_on)
 
     def _run_timed(self, name: str, action: Callable[[], Any]) -> None:
         """The one place scheduled events and training run: timed against LEAN's limits."""
@@ -347,11 +241,15 @@ class BacktestEngine:
             finally:
                 context.initializing = False
                 self.timings["initialize"] = _now() - started
-            self._warn_unread_parameters()
+            unread = unread_parameters_warning(context.setup.unread_parameters())
+            if unread is not None:
+                algorithm.log(unread)
             self._warm_up_volatility_models()
             sessions, warm_up = self._plan_sessions()
-            self._check_data_covers_dates(sessions, final=True)
-            self._prepare_benchmark()
+            check_data_covers_dates(
+                context.bars, sessions, self.source.description, warn=algorithm.log
+            )
+            self.recorder.prepare_benchmark(self.source.description)
             loop_started = _now()
             self._loop(sessions, warm_up)
             self.timings["loop"] = _now() - loop_started
@@ -380,7 +278,7 @@ class BacktestEngine:
         self.budget_line = self.budget.budget_line()
         context.output.logs.append(self.budget_line)
         results_started = _now()
-        record = self.build_record(error)
+        record = self._build_record(error)
         path = None
         if self.options.output is not None:
             path = write_results(record, self.options.output, draw_charts=self.options.draw_charts)
@@ -399,26 +297,8 @@ class BacktestEngine:
 
     def _session_span(self) -> list:
         """The NYSE sessions from the algorithm's start to its end; BacktestSetupError if none."""
-        algorithm = self.algorithm
-        start = algorithm.start_date.date()
-        end = algorithm.end_date.date()
-        if end < start:
-            raise BacktestSetupError(
-                f"the end date {end} is before the start date {start}: set an end date on or "
-                "after the start date"
-            )
-        first, last = self.calendar.first_day, self.calendar.last_day
-        if start < first or end > last:
-            raise BacktestSetupError(
-                f"dates {start}..{end} are outside the NYSE calendar's span {first}..{last}"
-            )
-        sessions = self.calendar.sessions(start, end)
-        if not sessions:
-            raise BacktestSetupError(
-                f"there is no NYSE session between {start} and {end} (weekends and holidays "
-                "only): widen the dates"
-            )
-        return sessions
+        start, end = self.algorithm.start_date.date(), self.algorithm.end_date.date()
+        return session_span(self.calendar, start, end)
 
     def _check_before_training(self) -> None:
         """Run once, when initialize first trains or runs an event: the dates and data known so
@@ -426,47 +306,14 @@ class BacktestEngine:
         if self._checked_before_training:
             return
         self._checked_before_training = True
-        self._check_data_covers_dates(self._session_span(), final=False)
-
-    def _check_data_covers_dates(self, sessions: list, final: bool) -> None:
-        """Refuse a backtest whose securities' data all end before it starts; with `final`, log
-        a warning for each security whose data ends before the backtest does."""
-        first_session, last_session = sessions[0].date, sessions[-1].date
-        last_bars = {
-            symbol.value: frame.index[-1].date()
-            for symbol, frame in self.context.bars.items()
-            if len(frame)
-        }
-        ended = {ticker: day for ticker, day in last_bars.items() if day < first_session}
-        if last_bars and len(ended) == len(last_bars):
-            listed = ", ".join(f"{ticker} on {day}" for ticker, day in sorted(ended.items()))
-            raise BacktestSetupError(
-                f"the data ends before the backtest starts on {first_session}: {listed} "
-                f"({self.source.description}). Choose dates within the data, or add newer data"
-            )
-        if not final:
-            return
-        for ticker, day in sorted(last_bars.items()):
-            if day < last_session:
-                self.algorithm.log(
-                    f"WARNING: the data of {ticker} ends on {day}, before the backtest's last "
-                    f"session {last_session}: {ticker} has no prices after {day}"
-                )
-
-    def _warn_unread_parameters(self) -> None:
-        unread = self.context.setup.unread_parameters()
-        if unread:
-            names = ", ".join(f"'{name}'" for name in unread)
-            self.algorithm.log(
-                f"WARNING: parameter(s) {names} (config.json or --parameter) were never read by "
-                "the algorithm's initialize: check the spelling against its get_parameter names"
-            )
+        check_data_covers_dates(self.context.bars, self._session_span(), self.source.description)
 
     def _interruption_text(self, interrupted: BacktestInterrupted) -> str:
         stopped = self.context.time
+        last = self.recorder.last_recorded_date()
         covered = (
-            f"the results cover the sessions up to {max(self.equity).date()}"
-            if self.equity
+            f"the results cover the sessions up to {last}"
+            if last is not None
             else "no session had completed"
         )
         return (
@@ -479,7 +326,9 @@ class BacktestEngine:
         sessions = self._session_span()
         first, last = self.calendar.first_day, self.calendar.last_day
         end = algorithm.end_date.date()
-        warm_up = self._warm_up_sessions(algorithm.start_date.date())
+        warm_up = warm_up_sessions(
+            self.calendar, algorithm.start_date.date(), self.context.setup.warm_up
+        )
         everything = warm_up + sessions
         # Date rules see whole months around the backtest (month_end needs the month's end).
         span_start = max(first, everything[0].date.replace(day=1) - dt.timedelta(days=7))
@@ -491,39 +340,6 @@ class BacktestEngine:
         self._last_session_date = first_day - dt.timedelta(days=1)
         self._first_session_date = everything[0].date
         return everything, len(warm_up)
-
-    def _warm_up_sessions(self, start: dt.date) -> list:
-        period = self.context.setup.warm_up
-        if not period:
-            return []
-        if isinstance(period, dt.timedelta):
-            first = (dt.datetime.combine(start, dt.time()) - period).date()
-            first = max(first, self.calendar.first_day)
-            return [s for s in self.calendar.sessions(first, start) if s.date < start]
-        dates: list = []
-        day = start
-        for _ in range(period):
-            day = self.calendar.previous_session(day)
-            dates.append(day)
-        return self.calendar.sessions(dates[-1], dates[0]) if dates else []
-
-    def _prepare_benchmark(self) -> None:
-        symbol = self.context.setup.benchmark or equity_symbol(DEFAULT_BENCHMARK)
-        self.benchmark_symbol = symbol
-        bars = self.context.load_bars(symbol)
-        self._benchmark_closes = None
-        if bars is None:
-            self.algorithm.log(f"No benchmark: {symbol.value} is not in {self.source.description}")
-            return
-        start, end = self.algorithm.start_date.date(), self.algorithm.end_date.date()
-        if not len(bars) or bars.index[-1].date() < start or bars.index[0].date() > end:
-            span = f"{bars.index[0].date()}..{bars.index[-1].date()}" if len(bars) else "no bars"
-            self.algorithm.log(
-                f"No benchmark: the data of {symbol.value} ({span}) has no close between "
-                f"{start} and {end}"
-            )
-            return
-        self._benchmark_closes = dict(zip(bars.index.date, bars["close"].to_numpy(), strict=True))
 
     def _loop(self, sessions: list, warm_up: int) -> None:
         algorithm, context = self.algorithm, self.context
@@ -569,7 +385,7 @@ class BacktestEngine:
         # delisting's may fall on a weekend: it comes before this session).
         for days_back in range((session.date - previous).days - 1, -1, -1):
             day = session.date - dt.timedelta(days=days_back)
-            if self._has_midnight_events(day, session.date):
+            if self.events.has_events(day, session.date):
                 midnight = dt.datetime.combine(day, dt.time())
                 steps.append((midnight, partial(self._midnight_slice, day, overrides_on_data)))
         steps.extend((item.time, partial(self._event, item)) for item in until_close)
@@ -589,41 +405,30 @@ class BacktestEngine:
         self.context.time = time
         self.budget.start_time_step(time)
         if not self.context.warming_up:
-            self._notify_security_changes()
+            self._membership.notify_added(self.algorithm)
         action()
-        self._score_insights(time)
+        self.recorder.score_insights(time)
 
     def _universe_selections(self, session: Any) -> list:
         """The (time, action) steps of the changing universes that select on `session`."""
-        algorithm = self.algorithm
-        steps = []
-        first = not self._selected_once
-        self._selected_once = True
-        for model in algorithm._universe_models:
-            if not isinstance(model, UniverseSelectionModel):
-                continue
-            for time in model._selection_times(session, first, algorithm.start_date):
-                steps.append((time, partial(self._select_universe, model)))
-        return steps
+        models = self.context.setup.universe_models
+        return [
+            (time, partial(self._select_universe, model))
+            for time, model in self._membership.selection_steps(models, session, self.algorithm)
+        ]
 
     def _select_universe(self, model: Any) -> None:
         """A universe selects: its new and removed securities reach the framework in this
         time step."""
-        algorithm = self.algorithm
-        removed = self._membership.apply(algorithm, model, self.context.time, self._remove_security)
-        if self.context.warming_up:
-            return
-        added = [s for s in algorithm.securities.values() if s.symbol not in self._notified]
-        self._notified.update(security.symbol for security in added)
-        if added or removed:
-            algorithm.on_framework_securities_changed(SecurityChanges(added, removed))
+        time, warming_up = self.context.time, self.context.warming_up
+        self._membership.select(self.algorithm, model, time, self._remove_security, warming_up)
 
     def _remove_security(self, symbol: Symbol) -> None:
         """A security no universe holds leaves the algorithm: no more bars or prices."""
         self._arrays.pop(symbol, None)
-        self._notified.discard(symbol)
         self._removed[symbol.value] = symbol  # its orders still count in the results
-        self.algorithm.securities._remove(symbol)
+        self._membership.forget(symbol)
+        remove_security(self.algorithm.securities, symbol)
 
     def _event(self, due: Any) -> None:
         self._run_timed(due.event.name, due.event.callback)
@@ -631,46 +436,15 @@ class BacktestEngine:
     def _order_event(self, event: Any) -> None:
         self.algorithm.on_order_event(event)
 
-    def _notify_security_changes(self) -> None:
-        """Securities added since the last time step reach the framework models and
-        ``on_securities_changed`` at the start of the next one, as LEAN's SecurityChanges do
-        (those added in ``initialize`` at the first time step)."""
-        securities = self.algorithm.securities
-        if len(securities) == len(self._notified):
-            return
-        added = [s for s in securities.values() if s.symbol not in self._notified]
-        if added:
-            self._notified.update(security.symbol for security in added)
-            self.algorithm.on_framework_securities_changed(SecurityChanges(added))
-
-    def _has_midnight_events(self, day: dt.date, session_date: dt.date) -> bool:
-        if day in self._delistings:
-            return True
-        return day == session_date and (day in self._dividends or day in self._splits)
-
     def _midnight_slice(self, day: dt.date, overrides_on_data: bool) -> None:
         """The dividends going ex on `day`, its splits and delistings reach the algorithm at
         midnight, in a slice of their own, after they are applied (local_lean/
         corporate_events.py: cash and holdings move only for RAW and SPLIT_ADJUSTED prices; a
         delisted security stops being tradable and its position is closed)."""
         algorithm, context = self.algorithm, self.context
-        dividends = Dividends()
-        for dividend in self._dividends.get(day, []):
-            # LEAN learns of a dividend on the trading day before it, so a subscription's
-            # first day never brings one.
-            first = self._subscribed_on.get(dividend.symbol) or self._first_session_date
-            if dividend.symbol in algorithm.securities and day > first:
-                dividends[dividend.symbol] = Dividend(
-                    dividend.symbol, context.time, dividend.distribution, dividend.reference_price
-                )
-        splits = Splits()
-        for split in self._splits.get(day, []):
-            if split.symbol in algorithm.securities:
-                splits[split.symbol] = split
-        delistings = Delistings()
-        for delisting in self._delistings.get(day, []):
-            if delisting.symbol in algorithm.securities:
-                delistings[delisting.symbol] = delisting
+        dividends, splits, delistings = self.events.events_on(
+            day, algorithm.securities, self._first_session_date, context.time
+        )
         if not dividends and not splits and not delistings:
             return
         for delisting in delistings.values():
@@ -682,7 +456,8 @@ class BacktestEngine:
             apply_dividend(algorithm, dividend)
         for split in splits.values():
             apply_split(algorithm, split)
-        scan_past_consolidators(algorithm, context.time)  # consolidators due before this slice
+        # consolidators due before this slice
+        scan_past_consolidators(algorithm.subscription_manager, context, context.time)
         context.current_slice = Slice(context.time, TradeBars(), dividends, splits, delistings)
         # LEAN's time step: pending order updates are applied before and after on_data
         self.transactions.process_synchronous_events()
@@ -695,7 +470,7 @@ class BacktestEngine:
         """T's daily bars arrive: prices, fills, ``on_data``, the framework, equity."""
         algorithm, context = self.algorithm, self.context
         # LEAN first scans the consolidators whose bars ended before this slice.
-        scan_past_consolidators(algorithm, session.close)
+        scan_past_consolidators(algorithm.subscription_manager, context, session.close)
         bars = TradeBars()
         daily_bars: dict[Symbol, DailyBar] = {}
         start = dt.datetime.combine(session.date, dt.time())
@@ -715,7 +490,7 @@ class BacktestEngine:
         # LEAN updates the indicators registered for automatic updates before on_data.
         feed_registered_indicators(algorithm, daily_bars)
         # And the consolidators added through subscription_manager, also before on_data.
-        feed_consolidators(algorithm, daily_bars)
+        feed_consolidators(algorithm.subscription_manager, daily_bars)
         if bars:
             context.current_slice = Slice(session.close, bars)
             if overrides_on_data:
@@ -724,33 +499,14 @@ class BacktestEngine:
         # Once on_data returned LEAN applies the pending order updates and scans the open orders.
         self.transactions.process_synchronous_events()
         if not context.warming_up:
-            stamp = pd.Timestamp(session.close)
-            self.equity[stamp] = algorithm.portfolio.total_portfolio_value
-            if self._benchmark_closes is not None:
-                price = self._benchmark_closes.get(session.date)
-                if price is not None:
-                    self.benchmark_prices[stamp] = float(price)
+            self.recorder.record_close(session.close, session.date)
 
     def _end_of_day_step(self, session: Any) -> tuple[dt.datetime, Callable[[], None]] | None:
         """LEAN's end-of-day events, 10 minutes before the close, when the algorithm defines
         ``on_end_of_day``: with a symbol parameter, once per security; without, once."""
-        on_end_of_day = type(self.algorithm).on_end_of_day
-        if on_end_of_day is QCAlgorithm.on_end_of_day:
+        if type(self.algorithm).on_end_of_day is QCAlgorithm.on_end_of_day:
             return None
-        import inspect
-
-        per_symbol = len(inspect.signature(on_end_of_day).parameters) > 1
-
-        def run() -> None:
-            if not per_symbol:
-                self._run_timed("OnEndOfDay", self.algorithm.on_end_of_day)
-                return
-            for symbol in list(self.algorithm.securities.keys()):
-                self._run_timed(
-                    f"OnEndOfDay {symbol.value}", partial(self.algorithm.on_end_of_day, symbol)
-                )
-
-        return session.close - END_OF_DAY_DELTA, run
+        return end_of_day_step(self.algorithm, session, self._run_timed)
 
     def _warm_up_volatility_models(self) -> None:
         """LEAN's ProcessVolatilityHistoryRequirements, once ``initialize`` has run: each
@@ -760,141 +516,20 @@ class BacktestEngine:
             requests = model.get_history_requirements(security, self.algorithm.utc_time)
             warm_up_volatility_model(model, self.algorithm.history_provider, security, requests)
 
-    # ----- insights and the framework ----------------------------------------------------------
-
-    def _score_insights(self, time: dt.datetime) -> None:
-        insights = self.algorithm.insights
-        while len(self._scored) < len(insights):
-            scored = _ScoredInsight(insights[len(self._scored)])
-            self._scored.append(scored)
-            _, closes = emitted_times(scored.insight)
-            heapq.heappush(self._closing, (closes, len(self._scored), scored))
-        while self._closing and self._closing[0][0] <= time:
-            _, _, scored = heapq.heappop(self._closing)
-            security = self.algorithm.securities.get(scored.insight.symbol)
-            scored.final_price = None if security is None else security.price
-            scored.closed = True
-
     # ----- results -------------------------------------------------------------------------------
 
-    def build_record(self, runtime_error: str | None) -> Any:
-        from local_lean.results import BacktestRecord
-
-        algorithm = self.algorithm
-        portfolio = algorithm.portfolio
-        equity = pd.Series(self.equity, dtype="float64", name="equity")
-        equity.index.name = "time"
-        benchmark = None
-        if self.benchmark_prices:
-            benchmark = pd.Series(self.benchmark_prices, dtype="float64", name="benchmark")
-            benchmark.index.name = "time"
-        end = algorithm.end_date.date()
-        if runtime_error is not None and len(equity):
-            end = equity.index[-1].date()  # partial results end where the algorithm stopped
-        sections = {"time budget": self.budget.summary()}
-        sections["simulation"] = {
-            "data source": self.source.description,
-            "fee model": fee_models_description(portfolio.fee_model, algorithm.securities),
-            "sessions": self.sessions_run,
-            "fills": "as LEAN on daily data: market orders placed while the market is open "
-            "fill at that session's close (MarketOnClose), within 15.5 minutes of the close or "
-            "while it is closed at the next open (MarketOnOpen)",
-        }
-        return BacktestRecord(
-            algorithm_name=type(algorithm).__name__,
-            start=algorithm.start_date.date(),
-            end=end,
-            initial_cash=self.context.setup.cash,
-            equity=equity,
-            benchmark=benchmark,
-            benchmark_name=self.benchmark_symbol.value if benchmark is not None else None,
-            charts=self.context.output.charts,
-            orders=self.transactions.order_records(),
-            order_events=list(self.transactions.event_records),
-            insights=[_insight_record(s) for s in self._all_scored()],
-            logs=list(self.context.output.logs),
-            parameters=dict(self.context.setup.parameters),
-            runtime_error=runtime_error,
-            sections=sections,
-            benchmark_before_start=self._benchmark_before_start(),
-            capacity=self._capacity(equity, end),
-            risk_free_rate=statistics_rate_model(algorithm._risk_free_model),
-        )
-
-    def _capacity(self, equity: pd.Series, end: dt.date) -> CapacityStatistics:
-        """LEAN's capacity estimate from the fills and the traded securities' daily bars."""
-        from local_lean.results import no_capacity_estimate
-
-        fills = fills_from_orders(self.transactions.order_records())
-        if not fills or equity.empty:
-            return no_capacity_estimate()
-        traded = {fill.symbol for fill in fills}
+    def _build_record(self, runtime_error: str | None) -> Any:
         securities = self.algorithm.securities
-        return estimate_capacity(
-            fills,
-            {s.value: bars for s, bars in self.context.bars.items() if s.value in traded},
-            equity,
-            start_date=self.algorithm.start_date.date(),
-            end_date=end,
-            identifiers={
-                symbol.value: str(symbol.id) for symbol in [*self._removed.values(), *securities]
-            },
-            splits=self._raw_splits(),
+        traded = [*self._removed.values(), *securities]
+        return self.recorder.build_record(
+            runtime_error,
+            transactions=self.transactions,
+            sections={"time budget": self.budget.summary()},
+            source_description=self.source.description,
+            sessions_run=self.sessions_run,
+            identifiers={symbol.value: str(symbol.id) for symbol in traded},
+            raw_splits=self.events.raw_split_factors(securities),
         )
-
-    def _raw_splits(self) -> dict[str, dict[dt.date, float]]:
-        """The split factors that changed RAW holdings, by ticker and session (for capacity)."""
-        splits: dict[str, dict[dt.date, float]] = {}
-        for day, events in self._splits.items():
-            for split in events:
-                security = self.algorithm.securities.get(split.symbol)
-                if (
-                    split.type == SplitType.SPLIT_OCCURRED
-                    and security is not None
-                    and security.data_normalization_mode == DataNormalizationMode.RAW
-                ):
-                    splits.setdefault(split.symbol.value, {})[day] = split.split_factor
-        return splits
-
-    # --- statistics inputs (LEAN seeds its benchmark with the bar before the start) -----------
-
-    def _benchmark_before_start(self) -> float | None:
-        if not self._benchmark_closes:
-            return None
-        start = self.algorithm.start_date.date()
-        earlier = [day for day in self._benchmark_closes if day < start]
-        return float(self._benchmark_closes[max(earlier)]) if earlier else None
-
-    def _all_scored(self) -> list[_ScoredInsight]:
-        insights = self.algorithm.insights
-        while len(self._scored) < len(insights):
-            self._scored.append(_ScoredInsight(insights[len(self._scored)]))
-        return self._scored
-
-
-def _insight_record(scored: _ScoredInsight) -> dict[str, Any]:
-    insight = scored.insight
-    generated, closes = emitted_times(insight)
-    reference = insight.reference_value
-    final = scored.final_price
-    outcome = (
-        insight_outcome(insight.direction, reference, final)
-        if scored.closed and final is not None
-        else "open"
-    )
-    if outcome != "open" and insight.direction != 0:
-        insight.reference_value_final = final or 0.0
-    return {
-        "symbol": insight.symbol.value,
-        "generated_time": generated,
-        "close_time": closes,
-        "direction": direction_word(insight.direction),
-        "period": insight.period.total_seconds() if insight.period else None,
-        "reference_price": reference,
-        "close_price": final,
-        "outcome": outcome,
-        "tag": insight.tag,
-    }
 
 
 def _as_interruption(exc: KeyboardInterrupt) -> BacktestInterrupted:

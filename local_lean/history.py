@@ -159,6 +159,19 @@ class LocalHistoryProvider:
             found.append(TradeBar(symbol, start, context.close_of(start.date()), o, h, lo, c, v))
         return found
 
+    def subscription_bars_known(
+        self, symbol: Symbol, first_day: datetime.date
+    ) -> pd.DataFrame | None:
+        """The daily bars of `symbol`'s subscription (its normalisation) from `first_day` that
+        are known now (None: the data has no such ticker)."""
+        context = self._context
+        bars = context.load_bars(symbol)
+        if bars is None:
+            return None
+        start = bars.index.searchsorted(pd.Timestamp(first_day), side="left")
+        stop = bars.index.searchsorted(pd.Timestamp(context.visible_until), side="left")
+        return bars.iloc[start:stop]
+
     def get_history(self, *args: Any, **kwargs: Any) -> Any:
         raise NotSupportedError(
             "history_provider.get_history", "use self.history(symbols, bars, Resolution.DAILY)"

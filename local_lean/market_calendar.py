@@ -12,6 +12,7 @@ import bisect
 import datetime
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import exchange_calendars
 import pandas as pd
@@ -125,3 +126,20 @@ def nyse_calendar() -> NyseCalendar:
     """The shared NYSE calendar from 1995 to the end of the year five years from today."""
     last_day = datetime.date(datetime.date.today().year + YEARS_COVERED_AHEAD, 12, 31)
     return NyseCalendar(FIRST_COVERED_DAY, last_day)
+
+
+class CachedCalendar:
+    """The NYSE calendar with next_session remembered (asked once per insight)."""
+
+    def __init__(self, calendar: Any) -> None:
+        self._calendar = calendar
+        self._next: dict[datetime.date, datetime.date] = {}
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._calendar, name)
+
+    def next_session(self, day: datetime.date) -> datetime.date:
+        following = self._next.get(day)
+        if following is None:
+            following = self._next[day] = self._calendar.next_session(day)
+        return following

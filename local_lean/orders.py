@@ -545,7 +545,13 @@ class OrderTicket:
         return f"{self.order_id}: {self._order} {counts}"
 
 
+def record_update_request(ticket: OrderTicket, request: UpdateOrderRequest) -> None:
+    """An update request the transaction handler accepted joins the ticket's list."""
+    ticket._update_requests.append(request)
+
+
 __all__ = [
+    "record_update_request",
     "CLOSED_STATUSES",
     "CancelOrderRequest",
     "CashAmount",

@@ -12,43 +12,14 @@ percentage is, follow LEAN's buying-power model (buying_power.py).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterator
 from typing import Any
 
+from local_lean.models.fees import InteractiveBrokersFeeModel
 from local_lean.orders import OrderEvent
-from local_lean.securities import SecurityHolding, SecurityManager
+from local_lean.securities import SecurityHolding, SecurityManager, apply_fill
 from local_lean.settings import AlgorithmSettings, free_portfolio_value
 from local_lean.symbols import Symbol
-
-# ----- fee models ---------------------------------------------------------------------------
-
-
-class InteractiveBrokersFeeModel:
-    """LEAN's default US equity fee: $0.005 a share, minimum $1, maximum 0.5% of value."""
-
-    description = "Interactive Brokers ($0.005/share, min $1, max 0.5% of value; LEAN's default)"
-
-    def fee(self, quantity: float, price: float) -> float:
-        per_share = 0.005 * abs(quantity)
-        if per_share < 1.0:
-            return 1.0  # LEAN: the minimum applies before (and instead of) the 0.5% cap
-        # LEAN computes in decimals: round away the binary noise of 0.005 x shares.
-        return round(min(per_share, 0.005 * abs(quantity) * price), 10)
-
-
-class BasisPointsFeeModel:
-    """A fee proportional to the order's value (0 bps: no fees)."""
-
-    def __init__(self, basis_points: float) -> None:
-        if not math.isfinite(basis_points) or basis_points < 0:
-            raise ValueError(f"fee basis points must be a number >= 0, got {basis_points!r}")
-        self.basis_points = basis_points
-        self.description = f"{basis_points:g} basis points of each order's value"
-
-    def fee(self, quantity: float, price: float) -> float:
-        return abs(quantity) * price * self.basis_points / 10_000
-
 
 # ----- the portfolio ------------------------------------------------------------------------
 
@@ -152,12 +123,10 @@ class SecurityPortfolioManager:
                 continue
             security = self._securities[fill.symbol]
             fee = fill.order_fee.value.amount
-            security.holdings._apply_fill(fill.fill_quantity, fill.fill_price, fee)
+            apply_fill(security.holdings, fill.fill_quantity, fill.fill_price, fee)
             self.cash -= fill.fill_quantity * fill.fill_price + fee
 
 
 __all__ = [
-    "BasisPointsFeeModel",
-    "InteractiveBrokersFeeModel",
     "SecurityPortfolioManager",
 ]

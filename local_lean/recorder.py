@@ -152,7 +152,9 @@ class BacktestRecorder:
         sections = dict(sections)
         sections["simulation"] = {
             "data source": source_description,
-            "fee model": fee_models_description(algorithm.portfolio.fee_model, algorithm.securities),
+            "fee model": fee_models_description(
+                algorithm.portfolio.fee_model, algorithm.securities
+            ),
             "sessions": sessions_run,
             "fills": _DAILY_FILLS,
         }

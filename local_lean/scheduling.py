@@ -21,8 +21,10 @@ trading sessions (NYSE for US equities), and a rule without one counts calendar 
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, Protocol
 
 from local_lean.enums import DayOfWeek
@@ -420,3 +422,41 @@ def events_due_between(
     for number in range(1, (before - after).days):
         due.extend(schedule._due_on(CalendarDay(after + dt.timedelta(days=number))))
     return due
+
+
+def rule_dates(rule: DateRule, calendar: Any, start: dt.date, end: dt.date) -> set[dt.date]:
+    """A date rule's dates from `start` to `end` (a portfolio model's rebalance dates, a
+    scheduled universe's selection dates)."""
+    return rule._dates_between(calendar, start, end)
+
+
+def rule_time(rule: TimeRule, session: Any) -> dt.datetime:
+    """A time rule's time on `session` (New York time)."""
+    return rule._time_on_session(session)
+
+
+def add_training(schedule: ScheduleManager, date_rule: Any, time_rule: Any, action: Any) -> Any:
+    """``train(date_rule, time_rule, action)``: a scheduled event that trains."""
+    return schedule._add(date_rule, time_rule, action, is_training=True)
+
+
+# LEAN's ScheduledEvent.SecurityEndOfDayDelta: OnEndOfDay runs this long before the close.
+END_OF_DAY_DELTA = dt.timedelta(minutes=10)
+
+
+def end_of_day_step(
+    algorithm: Any, session: Any, run_timed: Callable[[str, Callable[[], Any]], None]
+) -> tuple[dt.datetime, Callable[[], None]]:
+    """The time and action of LEAN's end-of-day events on `session` for an algorithm that
+    defines ``on_end_of_day``: with a symbol parameter, once per security; without, once.
+    Each call runs through `run_timed` (the engine's time limits)."""
+    per_symbol = len(inspect.signature(algorithm.on_end_of_day).parameters) > 0
+
+    def run() -> None:
+        if not per_symbol:
+            run_timed("OnEndOfDay", algorithm.on_end_of_day)
+            return
+        for symbol in list(algorithm.securities.keys()):
+            run_timed(f"OnEndOfDay {symbol.value}", partial(algorithm.on_end_of_day, symbol))
+
+    return session.close - END_OF_DAY_DELTA, run

@@ -292,3 +292,14 @@ def update_price(
 ) -> None:
     """A new daily bar for `security`, which reached the algorithm at `end_time`."""
     security._set_bar(end_time, o, h, lo, c, v)
+
+
+def apply_fill(holding: SecurityHolding, quantity: float, price: float, fee: float) -> None:
+    """A fill of `quantity` shares at `price` (paying `fee`) changes `holding`: its quantity,
+    average price and realised profit."""
+    holding._apply_fill(quantity, price, fee)
+
+
+def remove_security(securities: SecurityManager, symbol: Symbol) -> None:
+    """A security that left every universe leaves the algorithm's securities."""
+    securities._remove(symbol)

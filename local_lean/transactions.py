@@ -52,6 +52,7 @@ from local_lean.orders import (
     SubmitOrderRequest,
     UpdateOrderRequest,
     order_type_name,
+    record_update_request,
 )
 from local_lean.portfolio import SecurityPortfolioManager
 from local_lean.priced_orders import create_order
@@ -593,7 +594,7 @@ class SecurityTransactionManager:
                 )
             )
             return None
-        ticket._update_requests.append(request)
+        record_update_request(ticket, request)
         self._handler.update_order(request)
         return ticket
 

@@ -12,6 +12,7 @@ from runner_helpers import run_algorithm
 from local_lean.algorithm import QCAlgorithm
 from local_lean.data import open_price_source
 from local_lean.enums import OrderStatus, Resolution
+from local_lean.history import LocalHistoryProvider
 from local_lean.models.dotnet_random import DotNetRandom
 from local_lean.models.fees import (
     ConstantFeeModel,
@@ -162,7 +163,8 @@ class _Context:
 def test_market_impact_matches_leans_unit_test(ticker, quantity, expected):
     """LEAN's MarketImpactSlippageModelTests: at 2015-06-10 15:00, price 100, the daily bars
     through 2015-06-09 known; LEAN asserts these values within 0.005."""
-    algorithm = Stub(time=dt.datetime(2015, 6, 10, 15), _ctx=_Context(dt.date(2015, 6, 10)))
+    history = LocalHistoryProvider(_Context(dt.date(2015, 6, 10)))
+    algorithm = Stub(time=dt.datetime(2015, 6, 10, 15), history_provider=history)
     asset = Stub(symbol=Stub(value=ticker), price=100.0, has_data=True)
     model = MarketImpactSlippageModel(algorithm)
     slippage = model.get_slippage_approximation(asset, Stub(quantity=quantity))

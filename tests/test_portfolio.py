@@ -10,24 +10,45 @@ from runner_helpers import run_algorithm
 
 from local_lean.algorithm import QCAlgorithm
 from local_lean.data import open_price_source
-from local_lean.portfolio import BasisPointsFeeModel, InteractiveBrokersFeeModel
+from local_lean.enums import Resolution
+from local_lean.models.fees import BasisPointsFeeModel, InteractiveBrokersFeeModel, fee_of
+from local_lean.portfolio import SecurityPortfolioManager
+from local_lean.securities import Security, SecurityManager
+from local_lean.symbols import equity_symbol
 
 T = dt.datetime
 
 
+def _fee(model, quantity: float, price: float) -> float:
+    """The fee `model` charges for `quantity` SPY at `price`, as the transaction handler asks
+    for it (the portfolio's fee model, through LEAN's get_order_fee)."""
+    securities = SecurityManager()
+    security = Security(equity_symbol("SPY"), Resolution.DAILY, True)
+    securities.add(security)
+    portfolio = SecurityPortfolioManager(securities)
+    portfolio.fee_model = model
+    return fee_of(portfolio, security, quantity, price)
+
+
 def test_interactive_brokers_fees():
     fees = InteractiveBrokersFeeModel()
-    assert fees.fee(10, 300.0) == 1.0  # $0.05 by the share, raised to the $1 minimum
-    assert fees.fee(-1000, 50.0) == 5.0  # $0.005 a share
-    assert fees.fee(1000, 0.5) == pytest.approx(2.5)  # capped at 0.5% of the order's value
+    assert _fee(fees, 10, 300.0) == 1.0  # $0.05 by the share, raised to the $1 minimum
+    assert _fee(fees, -1000, 50.0) == 5.0  # $0.005 a share
+    assert _fee(fees, 1000, 0.5) == pytest.approx(2.5)  # capped at 0.5% of the order's value
     # LEAN raises a fee under $1 to the minimum and then applies no cap, so a small order
     # pays $1 even when that is more than 0.5% of its value.
-    assert fees.fee(1, 10.0) == 1.0
+    assert _fee(fees, 1, 10.0) == 1.0
+
+
+def test_the_portfolio_default_is_the_one_interactive_brokers_fee_model():
+    # One class per LEAN fee model: the default and set_fee_model's are the same class.
+    portfolio = SecurityPortfolioManager(SecurityManager())
+    assert type(portfolio.fee_model) is InteractiveBrokersFeeModel
 
 
 def test_basis_point_fees():
-    assert BasisPointsFeeModel(10).fee(-100, 50.0) == pytest.approx(5.0)
-    assert BasisPointsFeeModel(0).fee(100, 50.0) == 0.0
+    assert _fee(BasisPointsFeeModel(10), -100, 50.0) == pytest.approx(5.0)
+    assert _fee(BasisPointsFeeModel(0), 100, 50.0) == 0.0
     with pytest.raises(ValueError, match="basis points"):
         BasisPointsFeeModel(-1)
 

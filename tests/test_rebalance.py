@@ -17,7 +17,7 @@ from local_lean.models.margin import (
     SecurityMarginModel,
 )
 from local_lean.scheduling import DateRules
-from local_lean.securities import Security
+from local_lean.securities import Security, apply_fill
 from local_lean.symbols import equity_symbol
 from local_lean.timespan import TimeSpan
 
@@ -115,7 +115,7 @@ def test_timespan_factories_are_timedeltas():
 def test_reserved_buying_power_is_the_positions_value_over_the_leverage():
     security = Security(equity_symbol("SPY"), Resolution.DAILY, True)
     security._set_bar(T(2021, 7, 1, 16), 100.0, 101.0, 99.0, 100.0, 1e6)
-    security.holdings._apply_fill(-30, 100.0, 0.0)
+    apply_fill(security.holdings, -30, 100.0, 0.0)
     model = security.buying_power_model
     assert isinstance(model, SecurityMarginModel)
     reserved = model.get_reserved_buying_power_for_position(

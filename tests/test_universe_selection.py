@@ -15,6 +15,7 @@ from local_lean.framework.alpha import ConstantAlphaModel
 from local_lean.framework.selection import (
     CustomUniverseSelectionModel,
     ScheduledUniverseSelectionModel,
+    selected_symbols,
 )
 from local_lean.scheduling import DateRules, TimeRules
 
@@ -130,13 +131,15 @@ def test_a_security_added_with_add_equity_stays_after_the_universe_drops_it():
 def test_the_selectors_results_must_be_symbols():
     model = CustomUniverseSelectionModel("Bad", lambda time: None)
     with pytest.raises(TypeError, match="returned None"):
-        model._select(None, T(2021, 7, 1))
+        selected_symbols(model, None, T(2021, 7, 1))
     model = CustomUniverseSelectionModel("Bad", lambda time: [42])
     with pytest.raises(TypeError, match="tickers or Symbols"):
-        model._select(None, T(2021, 7, 1))
+        selected_symbols(model, None, T(2021, 7, 1))
     assert [
         s.value
-        for s in CustomUniverseSelectionModel("One", lambda t: "SPY")._select(None, T(2021, 7, 1))
+        for s in selected_symbols(
+            CustomUniverseSelectionModel("One", lambda t: "SPY"), None, T(2021, 7, 1)
+        )
     ] == ["SPY"]
 
 

@@ -20,7 +20,11 @@ from typing import Any
 
 from local_lean.consolidators.bars import RangeBar, RenkoBar
 from local_lean.consolidators.period import IdentityDataConsolidator, TradeBarConsolidator
-from local_lean.consolidators.subscriptions import SubscriptionManager, TickType
+from local_lean.consolidators.subscriptions import (
+    SubscriptionManager,
+    TickType,
+    subscription_config,
+)
 from local_lean.consolidators.timeless import RangeConsolidator, RenkoConsolidator
 from local_lean.enums import Resolution
 from local_lean.errors import NotSupportedError
@@ -68,7 +72,7 @@ class QCAlgorithmConsolidators:
             raise TypeError("consolidate(symbol, period, [tick_type,] handler)")
         if handler is not None and not callable(handler):
             raise TypeError(f"the handler must be a function of the bar, got {handler!r}")
-        config = self.subscription_manager._config(symbol)
+        config = subscription_config(self.subscription_manager, symbol)
         if config is None:
             raise ValueError(
                 f"Please register to receive data for symbol '{symbol}' using the "
@@ -86,7 +90,7 @@ class QCAlgorithmConsolidators:
         """LEAN's ``register_indicator(symbol, indicator, consolidator | timedelta,
         selector)``: each bar the consolidator produces updates the indicator."""
         if isinstance(consolidator, dt.timedelta):
-            config = self.subscription_manager._config(symbol)
+            config = subscription_config(self.subscription_manager, symbol)
             if config is None:
                 raise ValueError(
                     f"Please register to receive data for symbol '{symbol}' using the "

@@ -27,7 +27,7 @@ from local_lean.framework.insights import (
 from local_lean.framework.risk import CompositeRiskManagementModel, NullRiskManagementModel
 from local_lean.framework.selection import UniverseSelectionModel
 from local_lean.framework.universe import ManualUniverseSelectionModel
-from local_lean.framework.universe_manager import UniverseManager
+from local_lean.framework.universe_manager import UniverseManager, add_manual_universe
 
 
 class QCAlgorithmFramework:
@@ -106,7 +106,7 @@ class QCAlgorithmFramework:
 
     def add_universe_selection(self, universe_selection: Any) -> None:
         _require_manual_universe(universe_selection, "add_universe_selection")
-        self._universe_models.append(universe_selection)
+        self._setup.universe_models.append(universe_selection)
         if self.universe_settings.resolution != Resolution.DAILY and not self._warned.get(
             "universe resolution"
         ):
@@ -120,7 +120,7 @@ class QCAlgorithmFramework:
         if isinstance(universe_selection, ManualUniverseSelectionModel):
             for symbol in universe_selection.symbols:
                 self.add_equity(symbol, Resolution.DAILY)
-            self._universe_manager._add_manual(universe_selection.symbols)
+            add_manual_universe(self._universe_manager, universe_selection.symbols)
 
     @property
     def universe_manager(self) -> UniverseManager:

@@ -56,7 +56,7 @@ from local_lean.indicators.volatility import (
     BollingerBands,
     StandardDeviation,
     Variance,
-    _lean_type_name,
+    lean_type_name,
 )
 from local_lean.market_data import TradeBar
 from local_lean.symbols import Symbol
@@ -269,7 +269,7 @@ def run_indicator_history(indicator: IndicatorBase, inputs: Iterable[Any]) -> In
                 if point.time != MIN_TIME:  # the latest value at its own time wins
                     series.setdefault(column, {})[point.end_time] = point.value
             else:
-                text = _lean_type_name(value) if isinstance(value, MovingAverageType) else value
+                text = lean_type_name(value) if isinstance(value, MovingAverageType) else value
                 other_values.setdefault(column, []).append((updated.end_time, text))
         rows.append(IndicatorDataPoints(row))
 
@@ -383,7 +383,7 @@ class QCAlgorithmIndicators:
         resolution: Any = None,
         selector: Selector = None,
     ) -> RelativeStrengthIndex:
-        kind = _lean_type_name(moving_average_type)
+        kind = lean_type_name(moving_average_type)
         name = self._indicator_name(symbol, f"RSI({period},{kind})", resolution)
         indicator = RelativeStrengthIndex(name, period, moving_average_type)
         return self._initialize(indicator, symbol, resolution, selector)

@@ -42,7 +42,14 @@ from local_lean.history import LocalHistoryProvider, empty_history, history_fram
 from local_lean.lean_stubs import member_names
 from local_lean.market_data import TradeBar
 from local_lean.portfolio import SecurityPortfolioManager
-from local_lean.scheduling import DateRule, DateRules, ScheduleManager, TimeRule, TimeRules
+from local_lean.scheduling import (
+    DateRule,
+    DateRules,
+    ScheduleManager,
+    TimeRule,
+    TimeRules,
+    add_training,
+)
 from local_lean.securities import Security, SecurityManager
 from local_lean.settings import AlgorithmSettings, UniverseSettings
 from local_lean.symbol_conversion import as_symbol, one_or_many
@@ -65,6 +72,8 @@ class AlgorithmSetup:
     parameters: dict[str, str] = field(default_factory=dict)
     # Names the algorithm asked for, so that misspelt parameters can be flagged.
     parameters_read: set[str] = field(default_factory=set)
+    # The universe selection models set or added, in order (the engine runs their selections).
+    universe_models: list[Any] = field(default_factory=list)
 
     def unread_parameters(self) -> list[str]:
         """Parameters given (config.json, --parameter) that the algorithm never asked for."""
@@ -190,7 +199,6 @@ class QCAlgorithm(
         self._risk_management: Any = NullRiskManagementModel()
         self._universe_selection: Any = None
         self._universe_manager = UniverseManager(self.securities)
-        self._universe_models: list[Any] = []  # every model set or added, in order
         self._security_initializer: Any = None
         self._warned_parameters: set[str] = set()
         self._warned: dict[str, bool] = {}  # LEAN's one-time warnings already logged
@@ -514,7 +522,7 @@ class QCAlgorithm(
                 raise TypeError(
                     "train(date_rule, time_rule, action) takes rules from date_rules and time_rules"
                 )
-            return self.schedule._add(date_rule, time_rule, action, is_training=True)
+            return add_training(self.schedule, date_rule, time_rule, action)
         raise TypeError("train takes (action) or (date_rule, time_rule, action)")
 
     # ----- parameters, logging and charts --------------------------------------------------

@@ -215,3 +215,18 @@ class RangeBar(TradeBar):
             f"<RangeBar {self.symbol.value} {self.end_time:%Y-%m-%d %H:%M} O:{self.open:g} "
             f"H:{self.high:g} L:{self.low:g} C:{self.close:g}>"
         )
+
+
+def wicked_renko_bar(
+    symbol: Symbol,
+    start: dt.datetime,
+    end_time: dt.datetime,
+    brick_size: float,
+    prices: tuple[float, ...],
+) -> RenkoBar:
+    """A finished WICKED brick (RenkoConsolidator's): open, high, low, close; no volume."""
+    open, high, low, close = prices
+    bar = RenkoBar(symbol, start, brick_size, open, 0.0)
+    bar.end_time, bar.high, bar.low, bar.close = end_time, high, low, close
+    bar.type = RenkoType.WICKED
+    return bar

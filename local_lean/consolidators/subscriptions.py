@@ -315,27 +315,27 @@ class _ScanSchedule:
             self.scan_utc = end if end is not None and end > now else now + _DATA_INCREMENT
 
 
-def scan_past_consolidators(algorithm: Any, slice_time: dt.datetime) -> None:
+def scan_past_consolidators(
+    manager: SubscriptionManager, context: Any, slice_time: dt.datetime
+) -> None:
     """The engine's call at the start of each slice (a close, a dividend midnight), before
     prices and fills: time-based consolidators whose bar ended before `slice_time` fire, at
-    the time they were due (the algorithm's clock shows it while their handlers run)."""
-    manager = algorithm.__dict__.get("_subscription_manager")
-    if manager is None or not manager._schedules:
+    the time they were due (the algorithm's clock, `context.time`, shows it while their
+    handlers run)."""
+    if not manager._schedules:
         return
-    context = algorithm._context
     try:
         manager._scan_past(slice_time, lambda local: setattr(context, "time", local))
     finally:
         context.time = slice_time
 
 
-def feed_consolidators(algorithm: Any, daily_bars: dict[Symbol, Any]) -> None:
+def feed_consolidators(manager: SubscriptionManager, daily_bars: dict[Symbol, Any]) -> None:
     """The engine's one call at each close, right after the registered indicators: each
     consolidator gets its symbol's bar of the session that just closed (a
     local_lean.fills.DailyBar), spanning the session as LEAN's daily bars do (09:30 to the
     close)."""
-    manager = algorithm.__dict__.get("_subscription_manager")
-    if manager is None or not manager._configs:
+    if not manager._configs:
         return
     bars = {
         symbol: TradeBar(
@@ -362,3 +362,8 @@ def _check_consolidator(consolidator: Any) -> None:
                 f"{consolidator!r} is not a consolidator: pass one such as "
                 "TradeBarConsolidator(5), ClassicRenkoConsolidator(2.5) or RangeConsolidator(100)"
             )
+
+
+def subscription_config(manager: SubscriptionManager, symbol: Any) -> SubscriptionDataConfig | None:
+    """The daily TradeBar subscription of `symbol` in `manager` (None: not subscribed)."""
+    return manager._config(symbol)

@@ -20,7 +20,14 @@ from collections.abc import Callable
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_EVEN, Decimal
 from typing import Any
 
-from local_lean.consolidators.bars import BarDirection, RangeBar, RenkoBar, RenkoType, to_decimal
+from local_lean.consolidators.bars import (
+    BarDirection,
+    RangeBar,
+    RenkoBar,
+    RenkoType,
+    to_decimal,
+    wicked_renko_bar,
+)
 from local_lean.consolidators.base import ConsolidatorBase
 
 Selector = Callable[[Any], float] | None
@@ -316,7 +323,7 @@ class RenkoConsolidator(ConsolidatorBase):
             self._open_rate = self._high_rate = limit
 
     def _emit(self, data: Any, *prices: Decimal) -> None:
-        brick = RenkoBar._wicked(
+        brick = wicked_renko_bar(
             data.symbol,
             self._open_on,
             self._close_on,

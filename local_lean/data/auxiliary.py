@@ -80,7 +80,7 @@ class LocalDiskFactorFileProvider:
         if not isinstance(ticker, str) or not ticker.strip():
             raise TypeError(f"get needs a Symbol or a ticker, got {symbol!r}")
         factors = folder.factors(ticker)
-        return CorporateFactorProvider(folder._permtick(ticker), factors)
+        return CorporateFactorProvider(folder.permtick(ticker), factors)
 
 
 class CorporateFactorProvider:

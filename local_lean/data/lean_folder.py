@@ -208,13 +208,13 @@ class LeanDataFolder:
         # (AAA.1's file, aaa.zip, goes on with another company's bars from 2020)
         return spans
 
-    def _permtick(self, ticker: str) -> str:
+    def permtick(self, ticker: str) -> str:
         """The name of the ticker's map file (how LEAN names factor files), else the ticker."""
         map_file = self.map_file_resolver.resolve_map_file(ticker, dt.date.today())
         return map_file.permtick if map_file is not None else ticker.strip().upper()
 
     def _factor_path(self, ticker: str) -> Path:
-        return self.factor_folder / f"{self._permtick(ticker).lower()}.csv"
+        return self.factor_folder / f"{self.permtick(ticker).lower()}.csv"
 
     def _zip_path(self, ticker: str) -> Path:
         return self.daily_folder / f"{ticker.strip().lower()}.zip"

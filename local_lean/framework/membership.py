@@ -18,6 +18,12 @@ from collections.abc import Callable
 from typing import Any
 
 from local_lean.enums import Resolution
+from local_lean.framework.alpha import SecurityChanges
+from local_lean.framework.selection import (
+    UniverseSelectionModel,
+    selected_symbols,
+    selection_times,
+)
 from local_lean.symbols import Symbol
 
 
@@ -29,6 +35,53 @@ class UniverseMembership:
         self._members: dict[int, dict[Symbol, dt.datetime]] = {}
         self._added_by_selection: set[Symbol] = set()
         self._pending: list[Symbol] = []
+        self._notified: set[Symbol] = set()  # securities the framework was told about
+        self._selected_once = False  # the first selection runs at the start date
+
+    def selection_steps(self, models: list[Any], session: Any, algorithm: Any) -> list:
+        """(time, model) for each selection the changing universes make on `session`."""
+        first = not self._selected_once
+        self._selected_once = True
+        return [
+            (time, model)
+            for model in models
+            if isinstance(model, UniverseSelectionModel)
+            for time in selection_times(model, session, first, algorithm.start_date)
+        ]
+
+    def select(
+        self,
+        algorithm: Any,
+        model: Any,
+        time: dt.datetime,
+        remove_security: Callable[[Symbol], None],
+        warming_up: bool,
+    ) -> None:
+        """`model` selects at `time`; after warm-up, the securities added and removed reach
+        the framework models and ``on_securities_changed`` in this time step."""
+        removed = self.apply(algorithm, model, time, remove_security)
+        if warming_up:
+            return
+        added = [s for s in algorithm.securities.values() if s.symbol not in self._notified]
+        self._notified.update(security.symbol for security in added)
+        if added or removed:
+            algorithm.on_framework_securities_changed(SecurityChanges(added, removed))
+
+    def notify_added(self, algorithm: Any) -> None:
+        """Securities added since the last time step reach the framework models and
+        ``on_securities_changed`` at the start of the next one, as LEAN's SecurityChanges do
+        (those added in ``initialize`` at the first time step)."""
+        securities = algorithm.securities
+        if len(securities) == len(self._notified):
+            return
+        added = [s for s in securities.values() if s.symbol not in self._notified]
+        if added:
+            self._notified.update(security.symbol for security in added)
+            algorithm.on_framework_securities_changed(SecurityChanges(added))
+
+    def forget(self, symbol: Symbol) -> None:
+        """A security that left the algorithm: if it comes back, it is new to the framework."""
+        self._notified.discard(symbol)
 
     def apply(
         self,
@@ -39,7 +92,7 @@ class UniverseMembership:
     ) -> list[Any]:
         """Run `model`'s selection at `time`: add its new securities, and return the
         securities that left it (``remove_security`` takes those no universe holds)."""
-        selected = model._select(algorithm, time)
+        selected = selected_symbols(model, algorithm, time)
         members = self._members.setdefault(id(model), {})
         for symbol in selected:
             if symbol in self._pending:

@@ -24,7 +24,7 @@ from local_lean.enums import InsightDirection, PortfolioBias, Resolution
 from local_lean.errors import NotSupportedError
 from local_lean.framework.insights import Insight, to_utc
 from local_lean.market_calendar import nyse_calendar
-from local_lean.scheduling import DateRule
+from local_lean.scheduling import DateRule, rule_dates
 from local_lean.symbol_conversion import as_symbol
 from local_lean.symbols import Symbol
 
@@ -147,7 +147,7 @@ def _rule_dates(rule: DateRule, first: dt.date) -> Any:
     start = first
     while start <= calendar.last_day:
         end = min(start + dt.timedelta(days=366), calendar.last_day)
-        days = rule._dates_between(calendar, start, end)
+        days = rule_dates(rule, calendar, start, end)
         for day in sorted(days):
             yield dt.datetime.combine(day, dt.time())
         start = end + dt.timedelta(days=1)

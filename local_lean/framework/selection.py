@@ -24,7 +24,7 @@ from local_lean.enums import SecurityType
 from local_lean.errors import NotSupportedError
 from local_lean.framework.insights import to_utc
 from local_lean.market_calendar import nyse_calendar
-from local_lean.scheduling import DateRule, TimeRule
+from local_lean.scheduling import DateRule, TimeRule, rule_dates, rule_time
 from local_lean.symbols import Symbol, equity_symbol
 
 
@@ -143,16 +143,29 @@ class ScheduledUniverseSelectionModel(UniverseSelectionModel):
             calendar = nyse_calendar()
             # From the first session visited (warm-up sessions come before the start).
             first_day = min(start.date(), session.date)
-            self._dates = self._date_rule._dates_between(calendar, first_day, calendar.last_day)
+            self._dates = rule_dates(self._date_rule, calendar, first_day, calendar.last_day)
         if session.date not in self._dates:
             return []
-        return [self._time_rule._time_on_session(session)]
+        return [rule_time(self._time_rule, session)]
 
     def _select(self, algorithm: Any, time: dt.datetime) -> list[Symbol]:
         return _as_symbols(self._selector(to_utc(time)), "ScheduledUniverseSelectionModel")
 
 
+def selection_times(model: UniverseSelectionModel, session: Any, first: bool, start: Any) -> list:
+    """When `model` selects on `session` (New York times; `first`: the backtest's first
+    session, which starts at `start`)."""
+    return model._selection_times(session, first, start)
+
+
+def selected_symbols(model: UniverseSelectionModel, algorithm: Any, time: dt.datetime) -> list:
+    """The Symbols `model` selects at `time`."""
+    return model._select(algorithm, time)
+
+
 __all__ = [
+    "selected_symbols",
+    "selection_times",
     "CustomUniverseSelectionModel",
     "ScheduledUniverseSelectionModel",
     "UniverseSelectionModel",

@@ -112,4 +112,9 @@ class UniverseManager:
             raise KeyError(f"the algorithm has no universe {symbol!r}") from None
 
 
-__all__ = ["ManualUniverse", "ReadOnlyExtendedDictionary", "UniverseManager"]
+def add_manual_universe(manager: UniverseManager, symbols: Any) -> None:
+    """A manual universe selection model's symbols become a universe of `manager`."""
+    manager._add_manual(symbols)
+
+
+__all__ = ["add_manual_universe", "ManualUniverse", "ReadOnlyExtendedDictionary", "UniverseManager"]

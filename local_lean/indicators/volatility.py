@@ -236,7 +236,7 @@ class AverageTrueRange(BarIndicator):
         self._true_range = TrueRange(name)
         # Every true range is averaged, the first bar's (high - low) included.
         self._smoother = IndicatorExtensions.of(
-            moving_average(kind, f"{name}_{_lean_type_name(kind)}", period),
+            moving_average(kind, f"{name}_{lean_type_name(kind)}", period),
             self._true_range,
             False,
         )
@@ -263,7 +263,7 @@ class AverageTrueRange(BarIndicator):
         super().reset()
 
 
-def _lean_type_name(kind: MovingAverageType) -> str:
+def lean_type_name(kind: MovingAverageType) -> str:
     """LEAN's C# member name (WILDERS -> Wilders), used in its indicator names."""
     if kind == MovingAverageType.LINEAR_WEIGHTED_MOVING_AVERAGE:
         return "LinearWeightedMovingAverage"

@@ -45,8 +45,10 @@ class ConstantFeeModel(FeeModel):
 
 
 class InteractiveBrokersFeeModel(FeeModel):
-    """Interactive Brokers' US equity fee (LEAN's ``InteractiveBrokersFeeModel``): $0.005 a
-    share, at least $1, at most 0.5% of the order's value."""
+    """Interactive Brokers' US equity fee (LEAN's ``InteractiveBrokersFeeModel``, LEAN's default
+    for US equities): $0.005 a share, at least $1, at most 0.5% of the order's value."""
+
+    description = "Interactive Brokers ($0.005/share, min $1, max 0.5% of value; LEAN's default)"
 
     def get_order_fee(self, parameters: OrderFeeParameters) -> OrderFee:
         return OrderFee(CashAmount(_per_share_fee(parameters)))
@@ -58,6 +60,21 @@ class AlphaStreamsFeeModel(FeeModel):
 
     def get_order_fee(self, parameters: OrderFeeParameters) -> OrderFee:
         return OrderFee(CashAmount(_per_share_fee(parameters)))
+
+
+class BasisPointsFeeModel(FeeModel):
+    """A fee proportional to the order's value (0 bps: no fees): the runner's ``--fee-bps``,
+    for studies of trading costs; LEAN has no such model."""
+
+    def __init__(self, basis_points: float) -> None:
+        if not math.isfinite(basis_points) or basis_points < 0:
+            raise ValueError(f"fee basis points must be a number >= 0, got {basis_points!r}")
+        self.basis_points = basis_points
+        self.description = f"{basis_points:g} basis points of each order's value"
+
+    def get_order_fee(self, parameters: OrderFeeParameters) -> OrderFee:
+        value = abs(parameters.order.quantity) * _order_price(parameters)
+        return OrderFee(CashAmount(value * self.basis_points / 10_000))
 
 
 def _per_share_fee(parameters: OrderFeeParameters) -> float:
@@ -117,9 +134,7 @@ def fee_of(
 ) -> float:
     """The fee of `quantity` shares of `security` at `price`: the security's fee model when
     it has one (set by the algorithm or its brokerage model), else the portfolio's."""
-    model = getattr(security, "_fee_model", None)
-    if model is None:
-        return portfolio.fee_model.fee(quantity, price)
+    model = security.fee_model or portfolio.fee_model
     parameters = OrderFeeParameters(security, _PricedOrder(order, security.symbol, quantity, price))
     fee = model.get_order_fee(parameters)
     amount = getattr(getattr(fee, "value", None), "amount", None)
@@ -135,9 +150,9 @@ def fee_models_description(default_model: Any, securities: Any) -> str:
     """The fee models of a run, for its summary: the default one, and those securities have
     of their own (set_fee_model or the brokerage model)."""
     own = sorted(
-        f"{security.symbol.value}: {type(security._fee_model).__name__}"
+        f"{security.symbol.value}: {type(security.fee_model).__name__}"
         for security in securities.values()
-        if getattr(security, "_fee_model", None) is not None
+        if security.fee_model is not None
     )
     if not own:
         return default_model.description
@@ -146,6 +161,7 @@ def fee_models_description(default_model: Any, securities: Any) -> str:
 
 __all__ = [
     "AlphaStreamsFeeModel",
+    "BasisPointsFeeModel",
     "ConstantFeeModel",
     "FeeModel",
     "InteractiveBrokersFeeModel",

@@ -155,19 +155,14 @@ class MarketImpactSlippageModel:
 
 def _known_bars(algorithm: Any, symbol: Any, first_day: dt.date) -> pd.DataFrame:
     """The symbol's daily bars from `first_day` that the algorithm knows now (no look-ahead)."""
-    context = algorithm._ctx
-    bars = context.load_bars(symbol)
-    if bars is None:
-        return pd.DataFrame({"close": [], "volume": []})
-    start = bars.index.searchsorted(pd.Timestamp(first_day), side="left")
-    stop = bars.index.searchsorted(pd.Timestamp(context.visible_until), side="left")
-    return bars.iloc[start:stop]
+    bars = algorithm.history_provider.subscription_bars_known(symbol, first_day)
+    return pd.DataFrame({"close": [], "volume": []}) if bars is None else bars
 
 
 def slipped_price(security: Any, order: Any, price: float) -> float:
     """The fill price once the security's slippage model moved it against the order."""
-    model = getattr(security, "_slippage_model", None)
-    if model is None:
+    model = security.slippage_model
+    if model is NullSlippageModel.INSTANCE:
         return price
     slippage = model.get_slippage_approximation(security, order)
     if slippage is None or not math.isfinite(float(slippage)):

@@ -48,8 +48,6 @@ class InteractiveBrokersFeeModel(FeeModel):
     """Interactive Brokers' US equity fee (LEAN's ``InteractiveBrokersFeeModel``, LEAN's default
     for US equities): $0.005 a share, at least $1, at most 0.5% of the order's value."""
 
-    description = "Interactive Brokers ($0.005/share, min $1, max 0.5% of value; LEAN's default)"
-
     def get_order_fee(self, parameters: OrderFeeParameters) -> OrderFee:
         return OrderFee(CashAmount(_per_share_fee(parameters)))
 
@@ -154,9 +152,14 @@ def fee_models_description(default_model: Any, securities: Any) -> str:
         for security in securities.values()
         if security.fee_model is not None
     )
-    if not own:
-        return default_model.description
-    return f"{default_model.description}; per security: {', '.join(own)}"
+    default = _description(default_model)
+    return f"{default}; per security: {', '.join(own)}" if own else default
+
+
+def _description(model: Any) -> str:
+    if type(model) is InteractiveBrokersFeeModel:
+        return "Interactive Brokers ($0.005/share, min $1, max 0.5% of value; LEAN's default)"
+    return getattr(model, "description", type(model).__name__)
 
 
 __all__ = [

@@ -386,3 +386,41 @@ def test_unsupported_requests_say_what_to_use(tmp_path):
         IntradayBarStream(folder, "ABC", "MINUTE", start, end, normalization="TOTAL_RETURN")
     with pytest.raises(ValueError, match="resolution 'SECOND'"):
         IntradayBarStream(folder, "ABC", "SECOND", start, end)
+
+
+@needs_sample
+def test_a_renamed_security_reads_each_day_from_the_file_of_its_ticker_that_day():
+    # 21st Century Fox traded as NWSA until 2013-06-28, then as FOXA (map file tfcfa.csv)
+    start, end = dt.datetime(2013, 6, 27), dt.datetime(2013, 7, 2, 23, 59)
+    stream = sample_stream("FOXA", start=start, end=end)
+    bars = list(stream)
+
+    assert stream.missing_files == []
+    assert sorted({bar.time.date() for bar in bars}) == [
+        dt.date(2013, 6, 27),
+        dt.date(2013, 6, 28),
+        dt.date(2013, 7, 1),
+        dt.date(2013, 7, 2),
+    ]
+    nwsa_row = next(
+        r
+        for r in raw_rows(SHARED_LEAN_DATA / "equity/usa/minute/nwsa/20130627_trade.zip")
+        if int(r[0]) == 9.5 * 3_600_000
+    )
+    raw_first = list(sample_stream("FOXA", start=start, end=end, normalization="RAW"))[0]
+    assert raw_first.open == int(nwsa_row[1]) / 10_000
+    assert all(str(bar.symbol) == "FOXA" for bar in bars)
+
+
+def test_a_delisted_securitys_bars_end_with_its_map_file(tmp_path):
+    folder = make_folder(tmp_path)
+    map_files = tmp_path / "equity" / "usa" / "map_files"
+    map_files.mkdir()
+    (map_files / "abc.csv").write_text("20100104,abc,Q\n20131008,abc,Q\n")
+    for day in ("20131007", "20131008", "20131009"):
+        write_minute(tmp_path, day, [trade_row("12:00", 1000000)])
+    stream = crafted_stream(folder, "2013-10-07", "2013-10-10")
+    bars = list(stream)
+
+    assert bars[-1].end_time == at("2013-10-08", "16:00")  # filled to its last close, no further
+    assert stream.missing_files == []

@@ -4,7 +4,8 @@ The steps follow LEAN's subscription pipeline (``Engine/DataFeeds``), in its ord
 
 1. read: each trading day from the start to the end, the file of the ticker the security
    traded as that day (its map file; a delisted security's data ends on the map file's last
-   date, and starts no earlier than its first), one day in memory at a time (an hour file is
+   date, fill-forward included, and starts no earlier than its first), one day in memory at a
+   time (an hour file is
    read as a stream); rows ending before the start are skipped and the first row starting
    after the end stops the reading (``SubscriptionDataReader``);
 2. quotes: a side missing from a quote bar takes the previous bar's
@@ -115,7 +116,7 @@ class IntradayBarStream:
             rows = _carry_quote_sides(rows)
         if self.fill_forward:
             marked = fill_forward(
-                rows, self.period, self.hours, self.extended_market_hours, self.end
+                rows, self.period, self.hours, self.extended_market_hours, self._data_end()
             )
         else:
             marked = ((time, values, False) for time, values in rows)
@@ -195,6 +196,15 @@ class IntradayBarStream:
             if map_file.rows[-1][0] < STILL_LISTED:
                 last_day = min(last_day, map_file.rows[-1][0])
         return first_day, last_day
+
+    def _data_end(self) -> dt.datetime:
+        """The subscription's end, or the midnight after a delisted security's last day: LEAN
+        sends its Delisted event then and fills forward no further."""
+        map_file = self._map_file()
+        if map_file is not None and map_file.rows[-1][0] < STILL_LISTED:
+            delisted = dt.datetime.combine(map_file.rows[-1][0], dt.time()) + dt.timedelta(days=1)
+            return min(self.end, delisted)
+        return self.end
 
     def _map_file(self):
         return self.folder.map_file_resolver.resolve_map_file(self.ticker, self.end.date())

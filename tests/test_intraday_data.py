@@ -424,3 +424,84 @@ def test_a_delisted_securitys_bars_end_with_its_map_file(tmp_path):
 
     assert bars[-1].end_time == at("2013-10-08", "16:00")  # filled to its last close, no further
     assert stream.missing_files == []
+
+
+def rewrite_real_minute(tmp_path: Path, change) -> LeanDataFolder:
+    """A folder whose ABC minute file of 2013-10-07 is SPY's real one with `change` applied
+    to its bytes."""
+    folder = make_folder(tmp_path)
+    real = SHARED_LEAN_DATA / "equity/usa/minute/spy/20131007_trade.zip"
+    with zipfile.ZipFile(real) as archive:
+        content = archive.read(archive.namelist()[0])
+    write_minute(tmp_path, "20131007", [], text=change(content))
+    return folder
+
+
+@needs_sample
+def test_real_rows_put_out_of_order_are_an_error(tmp_path):
+    def swap_two_rows(content: bytes) -> bytes:
+        lines = content.split(b"\n")
+        lines[400], lines[401] = lines[401], lines[400]
+        return b"\n".join(lines)
+
+    folder = rewrite_real_minute(tmp_path, swap_two_rows)
+    with pytest.raises(MalformedDataError, match="line 402: the bar of .* comes after"):
+        list(crafted_stream(folder))
+
+
+@needs_sample
+def test_a_real_file_with_a_latin1_byte_is_an_error(tmp_path):
+    def damage(content: bytes) -> bytes:
+        lines = content.split(b"\n")
+        lines[9] = lines[9].replace(b",", b"\xa0,", 1)
+        return b"\n".join(lines)
+
+    folder = rewrite_real_minute(tmp_path, damage)
+    with pytest.raises(MalformedDataError, match=r"line 10: byte 0xa0 is not UTF-8"):
+        list(crafted_stream(folder))
+
+
+def write_hour(root: Path, lines: list[str]) -> None:
+    folder = root / "equity" / "usa" / "hour"
+    folder.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(folder / "abc.zip", "w") as archive:
+        archive.writestr("abc.csv", "\n".join(lines) + "\n")
+
+
+def test_hour_rows_out_of_order_are_an_error(tmp_path):
+    folder = make_folder(tmp_path)
+    write_hour(
+        tmp_path,
+        [
+            "20131007 09:00,1000000,1000000,1000000,1000000,5",
+            "20131007 11:00,1000000,1000000,1000000,1000000,5",
+            "20131007 10:00,1000000,1000000,1000000,1000000,5",
+        ],
+    )
+    stream = IntradayBarStream(folder, "ABC", "HOUR", WEEK_START, WEEK_END)
+    with pytest.raises(MalformedDataError, match=r"abc.csv, line 3: the bar of '20131007 10:00'"):
+        list(stream)
+
+
+def test_hour_bars_fill_forward_a_missing_hour_and_stop_at_the_close(tmp_path):
+    folder = make_folder(tmp_path)
+    write_hour(
+        tmp_path,
+        [
+            "20131004 15:00,990000,990000,990000,990000,5",  # before the start: not sent
+            "20131007 09:00,1000000,1000000,1000000,1000000,5",
+            "20131007 11:00,1010000,1010000,1010000,1010000,5",
+        ],
+    )
+    end = dt.datetime(2013, 10, 7, 23, 59)
+    bars = list(IntradayBarStream(folder, "ABC", "HOUR", WEEK_START, end))
+
+    assert [(bar.end_time.hour, bar.close, bar.is_fill_forward) for bar in bars] == [
+        (10, 100.0, False),
+        (11, 100.0, True),
+        (12, 101.0, False),
+        (13, 101.0, True),
+        (14, 101.0, True),
+        (15, 101.0, True),
+        (16, 101.0, True),
+    ]

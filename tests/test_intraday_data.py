@@ -12,6 +12,7 @@ import pytest
 from local_lean.data import LeanDataFolder
 from local_lean.data.exchange_hours import UsEquityExchangeHours
 from local_lean.data.fill_forward import fill_forward
+from local_lean.data.intraday_files import parse_minute_rows, parse_minute_rows_line_by_line
 from local_lean.data.intraday_stream import IntradayBarStream
 from local_lean.data.lean_folder import factor_on
 from local_lean.errors import MalformedDataError, MissingDataWarning, NotSupportedError
@@ -160,6 +161,20 @@ def test_a_missing_trading_day_is_filled_forward_and_reported():
 
     assert [path.name for path in stream.missing_files] == ["20131003_trade.zip"]
     assert {bar.time.date() for bar in bars} == {dt.date(2013, 10, 4)}  # nothing before data
+
+
+@needs_sample
+def test_bulk_and_line_by_line_parsing_give_the_same_rows_on_every_sample_minute_file():
+    paths = sorted((SHARED_LEAN_DATA / "equity/usa/minute").glob("*/*.zip"))
+    assert len(paths) > 60
+    for path in paths:
+        with zipfile.ZipFile(path) as archive:
+            raw = archive.read(archive.namelist()[0])
+        day = dt.datetime.strptime(path.name[:8], "%Y%m%d").date()
+        tick_type = path.stem.split("_")[1]
+        bulk = parse_minute_rows(raw, str(path), day, tick_type)
+        each = parse_minute_rows_line_by_line(raw, str(path), day, tick_type)
+        assert bulk == each, path
 
 
 # -- fill-forward as LEAN's FillForwardEnumeratorTests state it --------------------------------

@@ -26,11 +26,14 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import math
+import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
+
+import numpy as np
 
 from local_lean.data.lean_folder import ZIP_ERRORS
 from local_lean.errors import MalformedDataError
@@ -80,6 +83,22 @@ def read_minute_day(path: Path, day: dt.date, tick_type: str) -> DayRows:
     UTF-8, a malformed row and rows out of order raise MalformedDataError naming the file
     and the line."""
     where, raw = _zip_member(path)
+    return parse_minute_rows(raw, where, day, tick_type)
+
+
+def parse_minute_rows(raw: bytes, where: str, day: dt.date, tick_type: str) -> DayRows:
+    """The rows of a minute file's bytes (`where` names it in errors). Well-formed files, the
+    usual case, are parsed in bulk by numpy; any file the bulk checks do not pass is read
+    line by line (``parse_minute_rows_line_by_line``), which names the problem, so both give
+    the same rows and the same errors."""
+    rows = _parse_in_bulk(raw, day, tick_type)
+    if rows is None:
+        rows = parse_minute_rows_line_by_line(raw, where, day, tick_type)
+    return rows
+
+
+def parse_minute_rows_line_by_line(raw: bytes, where: str, day: dt.date, tick_type: str) -> DayRows:
+    """The rows of a minute file's bytes, one line at a time, each checked."""
     midnight = dt.datetime.combine(day, dt.time())
     parse = _trade_values if tick_type == "trade" else _quote_values
     row_format = TRADE_FORMAT if tick_type == "trade" else QUOTE_FORMAT
@@ -109,6 +128,53 @@ def read_minute_day(path: Path, day: dt.date, tick_type: str) -> DayRows:
         times.append(midnight + dt.timedelta(milliseconds=milliseconds))
         values.append(row)
     return DayRows(day, times, values)
+
+
+# Bytes other than these send a file to the line-by-line reader (signs, decimals, letters,
+# spaces: all legal or not, it decides).
+NOT_PLAIN_DIGITS = re.compile(rb"[^0-9,\r\n]")
+
+
+def _parse_in_bulk(raw: bytes, day: dt.date, tick_type: str) -> DayRows | None:
+    """The rows, when every line holds only digits and commas, has the format's number of
+    fields and passes the line-by-line reader's checks; None otherwise."""
+    if NOT_PLAIN_DIGITS.search(raw):
+        return None
+    lines = raw.split()
+    columns = 6 if tick_type == "trade" else 11
+    fields = b",".join(lines).split(b",")
+    if not lines or len(fields) != len(lines) * columns:
+        return None
+    numbers = np.array([field or b"nan" for field in fields], dtype=np.float64)
+    table = numbers.reshape(len(lines), columns)
+    milliseconds = table[:, 0]
+    if not (np.all(milliseconds < MILLISECONDS_PER_DAY) and np.all(np.diff(milliseconds) > 0)):
+        return None
+    times = (
+        np.datetime64(day, "ms") + milliseconds.astype(np.int64).astype("timedelta64[ms]")
+    ).tolist()
+    if tick_type == "trade":
+        if np.isnan(numbers).any() or not np.all(table[:, 1:5] > 0):
+            return None
+        values = np.column_stack((table[:, 1:5] / PRICE_SCALE, table[:, 5]))
+        return DayRows(day, times, list(map(tuple, values.tolist())))
+    if np.isnan(milliseconds).any():
+        return None
+    sides = []
+    for prices, sizes in ((table[:, 1:5], table[:, 5]), (table[:, 6:10], table[:, 10])):
+        present = ~np.isnan(prices).all(axis=1)
+        if not np.all(prices[present] > 0):  # NaN (an empty field) in a present side fails
+            return None
+        sizes = np.where(present & ~np.isnan(sizes), sizes, 0.0)
+        scaled = (prices / PRICE_SCALE).tolist()
+        sides.append(
+            (
+                [tuple(row) if shown else None for row, shown in zip(scaled, present, strict=True)],
+                sizes.tolist(),
+            )
+        )
+    (bids, bid_sizes), (asks, ask_sizes) = sides
+    return DayRows(day, times, list(zip(bids, bid_sizes, asks, ask_sizes, strict=True)))
 
 
 def stream_hour_days(path: Path, first_day: dt.date, last_day: dt.date) -> Iterator[DayRows]:

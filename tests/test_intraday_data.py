@@ -15,6 +15,7 @@ from local_lean.data.fill_forward import fill_forward
 from local_lean.data.intraday_files import parse_minute_rows, parse_minute_rows_line_by_line
 from local_lean.data.intraday_stream import IntradayBarStream
 from local_lean.data.lean_folder import factor_on
+from local_lean.enums import DataNormalizationMode, Resolution
 from local_lean.errors import MalformedDataError, MissingDataWarning, NotSupportedError
 
 SHARED_LEAN_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "lean"
@@ -72,7 +73,11 @@ def test_minute_trade_bars_are_stamped_at_their_end_with_leans_factor():
 def test_raw_prices_are_the_files_and_split_adjusted_ones_divide_by_the_split():
     # AAPL split 7 for 1 after 2014-06-06; the sample has its minutes of June 5 to 9
     start, end = dt.datetime(2014, 6, 6), dt.datetime(2014, 6, 6, 23, 59)
-    raw = list(sample_stream("AAPL", start=start, end=end, normalization="RAW"))
+    raw = list(
+        sample_stream(
+            "AAPL", Resolution.MINUTE, start, end, normalization=DataNormalizationMode.RAW
+        )
+    )
     split = list(sample_stream("AAPL", start=start, end=end, normalization="SPLIT_ADJUSTED"))
     row = raw_rows(SHARED_LEAN_DATA / "equity/usa/minute/aapl/20140606_trade.zip")
     first_regular = next(r for r in row if int(r[0]) >= 9.5 * 3_600_000)

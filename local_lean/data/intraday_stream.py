@@ -65,18 +65,21 @@ class IntradayBarStream:
         self,
         folder: LeanDataFolder,
         symbol: Any,
-        resolution: str,
+        resolution: Any,
         start: dt.datetime,
         end: dt.datetime,
         tick_type: str = "trade",
-        normalization: str = "ADJUSTED",
+        normalization: Any = "ADJUSTED",
         extended_market_hours: bool = False,
         fill_forward: bool = True,
         hours: UsEquityExchangeHours | None = None,
     ) -> None:
-        """`symbol`: a Symbol or ticker (bars carry it); `resolution`: "MINUTE" or "HOUR";
-        `start`, `end`: naive New York times (LEAN's subscription start and end);
-        `tick_type`: "trade" (TradeBars) or "quote" (QuoteBars, minute only)."""
+        """`symbol`: a Symbol or ticker (bars carry it); `resolution`: Resolution.MINUTE or
+        HOUR (or its name); `start`, `end`: naive New York times (LEAN's subscription start
+        and end); `tick_type`: "trade" (TradeBars) or "quote" (QuoteBars, minute only);
+        `normalization`: a DataNormalizationMode or its name."""
+        resolution = getattr(resolution, "name", resolution)
+        normalization = getattr(normalization, "name", normalization)
         if resolution not in RESOLUTIONS:
             raise ValueError(f"resolution {resolution!r}: use one of {sorted(RESOLUTIONS)}")
         if tick_type not in ("trade", "quote"):

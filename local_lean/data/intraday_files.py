@@ -158,8 +158,6 @@ def _parse_in_bulk(raw: bytes, day: dt.date, tick_type: str) -> DayRows | None:
             return None
         values = np.column_stack((table[:, 1:5] / PRICE_SCALE, table[:, 5]))
         return DayRows(day, times, list(map(tuple, values.tolist())))
-    if np.isnan(milliseconds).any():
-        return None
     sides = []
     for prices, sizes in ((table[:, 1:5], table[:, 5]), (table[:, 6:10], table[:, 10])):
         present = ~np.isnan(prices).all(axis=1)

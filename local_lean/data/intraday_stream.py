@@ -124,7 +124,7 @@ class IntradayBarStream:
         else:
             marked = ((time, values, False) for time, values in rows)
         make = self._trade_bar if self.tick_type == "trade" else self._quote_bar
-        factors = self.folder.factors(self._permtick())
+        factors = self.folder.factors(self.ticker)
         column = NORMALIZATION_COLUMNS[self.normalization]
         factor_day, factor = None, 1.0
         extended = self.extended_market_hours
@@ -210,11 +210,8 @@ class IntradayBarStream:
         return self.end
 
     def _map_file(self):
-        return self.folder.map_file_resolver.resolve_map_file(self.ticker, self.end.date())
-
-    def _permtick(self) -> str:
-        map_file = self._map_file()
-        return map_file.permtick if map_file is not None else self.ticker
+        # the security trading as the ticker today, as the daily path and equity Symbols read it
+        return self.folder.map_file_resolver.resolve_map_file(self.ticker, dt.date.today())
 
     def _file_ticker(self, day: dt.date) -> str:
         """The ticker whose files hold `day`: the first map file row dated on or after it."""

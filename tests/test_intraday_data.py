@@ -40,7 +40,7 @@ def sample_stream(ticker="SPY", resolution="MINUTE", start=WEEK_START, end=WEEK_
 def raw_rows(path: Path) -> list[list[str]]:
     with zipfile.ZipFile(path) as archive:
         text = archive.read(archive.namelist()[0]).decode()
-    return [line.split(",") for line in text.split()]
+    return [line.split(",") for line in text.splitlines() if line.strip()]
 
 
 # -- LEAN's formats on its own sample files ---------------------------------------------------
@@ -525,3 +525,25 @@ def test_hour_bars_fill_forward_a_missing_hour_and_stop_at_the_close(tmp_path):
         (15, 101.0, True),
         (16, 101.0, True),
     ]
+
+
+@needs_sample
+def test_hour_bars_of_a_renamed_security_come_from_each_tickers_file_in_turn():
+    # SunPower traded as SPWR until 2008-09-29, as SPWRA until 2011-11-16 (map file spwr.csv)
+    start, end = dt.datetime(2008, 9, 25), dt.datetime(2008, 10, 1, 23, 59)
+    bars = list(sample_stream("SPWR", "HOUR", start, end, normalization="RAW"))
+    spwra = raw_rows(SHARED_LEAN_DATA / "equity/usa/hour/spwra.zip")
+
+    days = [bar.time.date() for bar in bars]
+    assert days == sorted(days)
+    assert sorted(set(days)) == [
+        dt.date(2008, 9, 25),
+        dt.date(2008, 9, 26),
+        dt.date(2008, 9, 29),
+        dt.date(2008, 9, 30),
+        dt.date(2008, 10, 1),
+    ]
+    first_of_spwra = next(bar for bar in bars if bar.time.date() == dt.date(2008, 9, 30))
+    assert spwra[0][0] == "20080930 09:00"
+    assert first_of_spwra.time == dt.datetime(2008, 9, 30, 9)
+    assert first_of_spwra.open == int(spwra[0][1]) / 10_000

@@ -29,6 +29,7 @@ of order) stops the stream with a MalformedDataError naming the file and the lin
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
@@ -140,6 +141,7 @@ class IntradayBarStream:
                     for start, stop, regular in self.hours.segments(day)
                     if regular or extended
                 )
+            # LEAN's SubscriptionFilterEnumerator: the bar's span overlaps the hours asked for
             if not any(start < end_time and stop > time for start, stop in open_days[day]):
                 continue
             if day != factor_day:
@@ -165,11 +167,10 @@ class IntradayBarStream:
         if last_day < first_day:
             return
         if self.resolution == "HOUR":
-            by_ticker: dict[str, list[dt.date]] = {}
-            for day in self._trading_days(first_day, last_day):
-                by_ticker.setdefault(self._file_ticker(day), []).append(day)
-            # a rename splits the span between files; each is read over its own days
-            for file_ticker, days in by_ticker.items():
+            # a rename splits the span between files; each is read over its own days, in order
+            trading_days = self._trading_days(first_day, last_day)
+            for file_ticker, run in itertools.groupby(trading_days, key=self._file_ticker):
+                days = list(run)
                 path = hour_path(self.folder.root, file_ticker)
                 if not path.is_file():
                     self.missing_files.append(path)

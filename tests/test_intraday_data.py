@@ -253,6 +253,40 @@ def test_extended_hours_fill_forward_through_the_pre_market():
     ]
 
 
+@pytest.mark.parametrize(
+    ("start", "end", "regular", "extended"),
+    [
+        ("2015-06-25 09:29", "2015-06-25 09:30", False, True),  # ends as the session opens
+        ("2015-06-25 09:30", "2015-06-25 09:31", True, True),
+        ("2015-06-25 15:59", "2015-06-25 16:00", True, True),
+        ("2015-06-25 16:00", "2015-06-25 16:01", False, True),
+        ("2015-06-25 19:59", "2015-06-25 20:00", False, True),
+        ("2015-06-25 20:00", "2015-06-25 20:01", False, False),
+        ("2015-06-25 03:59", "2015-06-25 04:00", False, False),
+        ("2015-06-25 09:00", "2015-06-25 10:00", True, True),  # an hour bar holding the open
+        ("2015-06-27 12:00", "2015-06-27 12:01", False, False),  # a Saturday
+        ("2015-07-03 12:00", "2015-07-03 12:01", False, False),  # Independence Day, observed
+        ("2015-06-25 16:00", "2015-06-25 16:00", False, True),  # an instant: start included
+    ],
+)
+def test_a_bar_is_in_the_hours_when_its_span_overlaps_a_segment(start, end, regular, extended):
+    first, last = (dt.datetime.fromisoformat(text) for text in (start, end))
+    assert HOURS.is_open_during_bar(first, last, extended=False) is regular
+    assert HOURS.is_open_during_bar(first, last, extended=True) is extended
+
+
+def test_the_next_market_open_is_strictly_later_and_skips_closed_days():
+    friday_close = at("2015-06-26", "16:00")
+    assert HOURS.next_market_open(friday_close, extended=False) == at("2015-06-29", "09:30")
+    assert HOURS.next_market_open(friday_close, extended=True) == at("2015-06-29", "04:00")
+    assert HOURS.next_market_open(at("2015-06-29", "09:30"), extended=False) == at(
+        "2015-06-30", "09:30"
+    )
+    assert HOURS.next_market_open(at("2015-06-29", "03:00"), extended=True) == at(
+        "2015-06-29", "04:00"
+    )
+
+
 def test_early_closes_end_the_day_and_have_no_post_market():
     # 2015-11-27, the day after Thanksgiving, closes at 13:00
     assert HOURS.is_open(at("2015-11-27", "12:59"), extended=False)

@@ -91,6 +91,8 @@ OTHER_DATA_NAMES = {
     "EmaCrossUniverseSelectionModel": "a fundamental universe",
     "LiquidETFUniverse": "a universe model (LiquidETFUniverse)",
 }
+# A base class's declaration, which its subclasses fill in (BaseFrameworkRegressionAlgorithm).
+ABSTRACT_STATISTICS = re.compile(r"abstract\s+Dictionary<string,\s*string>\s+ExpectedStatistics")
 TICKER = re.compile(r"[A-Z][A-Z0-9]{0,5}(?:\.\d+)?")
 
 
@@ -355,6 +357,9 @@ def classify(lean: Path, data: Path) -> tuple[list[dict], list[dict]]:
         if statistics is None or "Language.Python" not in csharp:
             continue
         name = csharp_path.stem
+        if ABSTRACT_STATISTICS.search(csharp):
+            refused.append({"name": name, "cause": "an abstract base class: no statistics"})
+            continue
         try:
             reading = read_algorithm(python_path.read_text(encoding="utf-8", errors="replace"))
         except SyntaxError as error:

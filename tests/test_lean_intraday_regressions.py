@@ -84,6 +84,12 @@ def test_kept_only_with_a_python_twin_and_the_data_of_the_span(tmp_path):
     late = "self.set_start_date(2014, 1, 6)\nself.set_end_date(2014, 1, 7)\n"
     write_twins(lean, "Late", late + 'self.add_equity("SPY")', "Language.CSharp, Language.Python")
 
+    (lean / "Algorithm.CSharp" / "Base.cs").write_text(
+        "public List<Language> Languages { get; } = new() { Language.Python };\n"
+        "public abstract Dictionary<string, string> ExpectedStatistics { get; }\n"
+    )
+    (lean / "Algorithm.Python" / "Base.py").write_text(HEADER + '        self.add_equity("SPY")\n')
+
     kept, refused = classify(lean, data)
 
     assert [row["name"] for row in kept] == ["Kept"]
@@ -91,6 +97,7 @@ def test_kept_only_with_a_python_twin_and_the_data_of_the_span(tmp_path):
     assert kept[0]["finest_resolution"] == "MINUTE"
     causes = {row["name"]: row["cause"] for row in refused}
     assert causes == {
+        "Base": "an abstract base class: no statistics",
         "Late": "no data in the folder for SPY minute",
         "NoData": "no data in the folder for IBM minute",
     }

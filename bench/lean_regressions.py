@@ -13,8 +13,10 @@ The algorithms are the ones in LEAN whose C# twin lists Python and publishes sta
 whose Python file subscribes only to US equities at daily resolution with data in LEAN's
 sample folder (no options, futures, crypto, forex, custom data or fundamental universes); see
 DAILY_EQUITY_ALGORITHMS (27). MINUTE_DATA_IN_LEAN lists three that look daily but whose
-universes LEAN runs on minute data. Prints one row per algorithm (matched statistics, the first
-difference or the error) and writes bench/results/lean_regressions.json.
+universes LEAN runs on minute data. `--listed minute` (or hour, daily, all) runs instead the
+algorithms bench/lean_intraday_regressions.py finds in the clone at that resolution. Prints one
+row per algorithm (matched statistics, the first difference or the error) and writes
+bench/results/lean_regressions.json.
 """
 
 from __future__ import annotations
@@ -146,12 +148,27 @@ def main() -> int:
         action="store_true",
         help="also run the algorithms whose published statistics come from minute data",
     )
+    parser.add_argument(
+        "--listed",
+        choices=["daily", "hour", "minute", "all"],
+        help="run the algorithms bench/lean_intraday_regressions.py lists from the clone whose "
+        "finest resolution is this one (all: every one it lists) instead of the daily list",
+    )
     parser.add_argument("names", nargs="*", help="algorithms to run (default: all listed)")
     arguments = parser.parse_args()
 
     names = arguments.names or DAILY_EQUITY_ALGORITHMS
     if arguments.minute_data and not arguments.names:
         names = names + MINUTE_DATA_IN_LEAN
+    if arguments.listed and not arguments.names:
+        from lean_intraday_regressions import classify  # beside this script
+
+        kept, _ = classify(arguments.lean, arguments.data)
+        names = [
+            row["name"]
+            for row in kept
+            if arguments.listed == "all" or row["finest_resolution"] == arguments.listed.upper()
+        ]
     rows = []
     for name in names:
         row = run_one(arguments.lean, arguments.data, name, arguments.timeout)

@@ -27,6 +27,11 @@ class MalformedDataError(DataError, ValueError):
     """A data file exists but a row cannot be read; the message names the file and line."""
 
 
+class MissingDataWarning(UserWarning):
+    """Data files of trading days inside a backtest's span are missing: LEAN goes on without
+    them (fill-forward repeats the last bar) and reports them; so does local_lean."""
+
+
 class AlgorithmError(LocalLeanError):
     """The algorithm raised: LEAN's "runtime error". Carries the simulated time."""
 

@@ -14,10 +14,22 @@ from local_lean.symbols import Symbol
 
 
 class TradeBar:
-    """One daily bar: open, high, low, close, volume; `time` is the session's date at 00:00
-    and `end_time` its close (LEAN's bar start and end)."""
+    """One bar of trades: open, high, low, close, volume; `time` is its start and `end_time`
+    its end (a daily bar: the session's date at 00:00 and its close; a minute bar: 09:30 and
+    09:31). `is_fill_forward` marks a copy of an earlier bar that LEAN's fill-forward sends
+    where no trade happened (LEAN's ``BaseData.IsFillForward``)."""
 
-    __slots__ = ("symbol", "time", "end_time", "open", "high", "low", "close", "volume")
+    __slots__ = (
+        "symbol",
+        "time",
+        "end_time",
+        "open",
+        "high",
+        "low",
+        "close",
+        "volume",
+        "is_fill_forward",
+    )
 
     def __init__(
         self,
@@ -29,6 +41,7 @@ class TradeBar:
         low: float,
         close: float,
         volume: float,
+        is_fill_forward: bool = False,
     ) -> None:
         self.symbol = symbol
         self.time = time
@@ -38,6 +51,7 @@ class TradeBar:
         self.low = low
         self.close = close
         self.volume = volume
+        self.is_fill_forward = is_fill_forward
 
     @property
     def value(self) -> float:
@@ -52,8 +66,10 @@ class TradeBar:
         return self.end_time - self.time
 
     def __repr__(self) -> str:
+        intraday = self.period <= dt.timedelta(hours=1)
+        when = f"{self.end_time:%Y-%m-%d %H:%M}" if intraday else f"{self.end_time:%Y-%m-%d}"
         return (
-            f"<TradeBar {self.symbol.value} {self.end_time:%Y-%m-%d} O:{self.open:g} "
+            f"<TradeBar {self.symbol.value} {when} O:{self.open:g} "
             f"H:{self.high:g} L:{self.low:g} C:{self.close:g} V:{self.volume:g}>"
         )
 

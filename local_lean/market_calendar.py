@@ -17,7 +17,8 @@ from typing import Any
 import exchange_calendars
 import pandas as pd
 
-NEW_YORK = "America/New_York"
+from local_lean.conventions import NEW_YORK
+
 FIRST_COVERED_DAY = datetime.date(1995, 1, 1)
 YEARS_COVERED_AHEAD = 5
 

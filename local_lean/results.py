@@ -42,13 +42,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
 
 from local_lean.capacity import CapacityStatistics
 from local_lean.charts import draw_chart_png
+from local_lean.conventions import NEW_YORK
 from local_lean.statistics import (
     NO_CAPACITY,
     NO_LOWEST_CAPACITY_ASSET,
@@ -58,9 +58,6 @@ from local_lean.statistics import (
     format_statistics,
     total_fees,
 )
-
-#: LEAN's default algorithm time zone; naive datetimes are read in it.
-ALGORITHM_TIME_ZONE = ZoneInfo("America/New_York")
 
 # LEAN's SeriesType values (Common/Series.cs).
 SERIES_LINE = 0
@@ -308,7 +305,7 @@ def unix_seconds(time: datetime.datetime | datetime.date | pd.Timestamp) -> int:
 def _unix_seconds(time: datetime.datetime | datetime.date | pd.Timestamp) -> int:
     timestamp = pd.Timestamp(time)
     if timestamp.tzinfo is None:
-        timestamp = timestamp.tz_localize(ALGORITHM_TIME_ZONE)
+        timestamp = timestamp.tz_localize(NEW_YORK)
     return int(timestamp.timestamp())
 
 
@@ -418,7 +415,7 @@ def _utc_timestamp(time: Any) -> pd.Timestamp:
 def _to_utc_timestamp(time: Any) -> pd.Timestamp:
     stamp = pd.Timestamp(time)
     if stamp.tzinfo is None:
-        stamp = stamp.tz_localize(ALGORITHM_TIME_ZONE)
+        stamp = stamp.tz_localize(NEW_YORK)
     return stamp.tz_convert("UTC")
 
 
@@ -630,7 +627,7 @@ def _finite(value: Any) -> float:
 def _iso_utc(time: datetime.datetime | pd.Timestamp) -> str:
     timestamp = pd.Timestamp(time)
     if timestamp.tzinfo is None:
-        timestamp = timestamp.tz_localize(ALGORITHM_TIME_ZONE)
+        timestamp = timestamp.tz_localize(NEW_YORK)
     return timestamp.tz_convert("UTC").strftime("%Y-%m-%dT%H:%M:%SZ")
 
 

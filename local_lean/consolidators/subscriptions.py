@@ -14,8 +14,8 @@ import datetime as dt
 from collections.abc import Callable
 from enum import IntEnum
 from typing import Any
-from zoneinfo import ZoneInfo
 
+from local_lean.conventions import from_utc, to_utc
 from local_lean.enums import DataNormalizationMode, Resolution, SecurityType
 from local_lean.market_data import TradeBar
 from local_lean.symbol_conversion import symbol_key, ticker_of
@@ -24,20 +24,6 @@ from local_lean.symbols import Symbol
 # A daily subscription's increment: LEAN's least scan interval for its consolidators.
 _DATA_INCREMENT = dt.timedelta(days=1)
 _ONE_DAY = dt.timedelta(days=1)
-
-
-_NEW_YORK = ZoneInfo("America/New_York")
-_UTC = dt.UTC
-
-
-def to_utc(local: dt.datetime) -> dt.datetime:
-    """Naive New York time (the algorithm's) -> naive UTC time."""
-    return local.replace(tzinfo=_NEW_YORK).astimezone(_UTC).replace(tzinfo=None)
-
-
-def from_utc(utc: dt.datetime) -> dt.datetime:
-    """Naive UTC time -> naive New York time (the algorithm's)."""
-    return utc.replace(tzinfo=_UTC).astimezone(_NEW_YORK).replace(tzinfo=None)
 
 
 class TickType(IntEnum):

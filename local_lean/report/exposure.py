@@ -18,7 +18,7 @@ from typing import Any
 
 import pandas as pd
 
-from local_lean.report.performance import EXCHANGE_TIME_ZONE
+from local_lean.conventions import NEW_YORK
 
 FILLED_STATUSES = {"filled", "partiallyfilled", "2", "3"}  # LEAN's names and enum values
 
@@ -78,7 +78,7 @@ def fills_from_orders(orders: Mapping[str, Mapping[str, Any]]) -> list[Fill]:
         symbol = _ticker(order.get("symbol"))
         if None in (quantity, price) or symbol is None or not isinstance(stamp, str):
             continue
-        time = pd.Timestamp(stamp).tz_convert(EXCHANGE_TIME_ZONE).tz_localize(None)
+        time = pd.Timestamp(stamp).tz_convert(NEW_YORK).tz_localize(None)
         fee = _number(order.get("fee")) or 0.0
         fills.append(Fill(time, symbol, quantity, price, abs(fee)))
     return sorted(fills, key=lambda fill: fill.time)
@@ -180,4 +180,4 @@ def _ticker(symbol: Any) -> str | None:
 
 def _from_unix(seconds: float) -> pd.Timestamp:
     stamp = datetime.datetime.fromtimestamp(seconds, tz=datetime.UTC)
-    return pd.Timestamp(stamp).tz_convert(EXCHANGE_TIME_ZONE).tz_localize(None)
+    return pd.Timestamp(stamp).tz_convert(NEW_YORK).tz_localize(None)

@@ -14,13 +14,12 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
 
-#: LEAN's chart times are unix seconds (UTC); dates are read in New York, LEAN's default zone.
-EXCHANGE_TIME_ZONE = ZoneInfo("America/New_York")
+from local_lean.conventions import NEW_YORK
+
 TRADING_DAYS_PER_YEAR = 252
 ROLLING_SHARPE_MONTHS = 6
 ROLLING_BETA_DAYS = 22 * 6  # LEAN's six-month beta window (RollingPortfolioBetaReportElement)
@@ -60,7 +59,7 @@ def chart_series(charts: Any, chart_name: str, series_name: str) -> pd.Series | 
             continue
         times.append(time)
         numbers.append(value)
-    index = pd.to_datetime(times, unit="s", utc=True).tz_convert(EXCHANGE_TIME_ZONE)
+    index = pd.to_datetime(times, unit="s", utc=True).tz_convert(NEW_YORK)
     series = pd.Series(numbers, index=index.tz_localize(None), dtype=float)
     return series[~series.index.duplicated(keep="last")].sort_index()
 

@@ -183,10 +183,13 @@ def draw_overfitting(overfitting: BacktestOverfitting, path: Path) -> Path:
     import numpy as np
 
     figure, (ranks, degradation) = plt.subplots(1, 2, figsize=(11, 4.2))
-    logits = overfitting.logits
-    edges = np.histogram_bin_edges(logits, bins=min(40, max(5, len(np.unique(logits)))))
-    ranks.hist(logits[logits <= 0], bins=edges, color="tab:red", label="at or below the median")
-    ranks.hist(logits[logits > 0], bins=edges, color="tab:blue", label="above the median")
+    # Ranks are whole numbers (or halves, for ties), so the logits take few values: one bar
+    # each, red at or left of 0 (the share PBO counts), blue right of it.
+    values, counts = np.unique(np.round(overfitting.logits, 9), return_counts=True)
+    width = 0.8 * float(np.min(np.diff(values))) if len(values) > 1 else 0.5
+    below = values <= 0
+    ranks.bar(values[below], counts[below], width, color="tab:red", label="at or below median")
+    ranks.bar(values[~below], counts[~below], width, color="tab:blue", label="above the median")
     ranks.axvline(0, color="black", linewidth=1)
     ranks.set_xlabel("logit of the in-sample winner's out-of-sample rank")
     ranks.set_ylabel("combinations")
@@ -198,12 +201,12 @@ def draw_overfitting(overfitting: BacktestOverfitting, path: Path) -> Path:
     inside, outside = overfitting.winner_in_sample, overfitting.winner_out_of_sample
     degradation.scatter(inside, outside, s=4, alpha=0.3, color="tab:blue")
     line = np.linspace(inside.min(), inside.max(), 2)
+    fitted = degradation_line(overfitting.degradation_intercept, overfitting.degradation_slope)
     degradation.plot(
         line,
         overfitting.degradation_intercept + overfitting.degradation_slope * line,
         color="tab:red",
-        label=f"OOS = {overfitting.degradation_intercept:.3f} + "
-        f"{overfitting.degradation_slope:.2f} x IS",
+        label=f"OOS = {fitted} x IS",
     )
     degradation.axhline(0, color="black", linewidth=1)
     degradation.set_xlabel("in-sample daily Sharpe ratio of the winner")
@@ -214,6 +217,12 @@ def draw_overfitting(overfitting: BacktestOverfitting, path: Path) -> Path:
     figure.savefig(path, dpi=100)
     plt.close(figure)
     return path
+
+
+def degradation_line(intercept: float, slope: float) -> str:
+    """ "a + b" or "a - b" (the slope's sign written once), for the degradation's line."""
+    sign = "-" if slope < 0 else "+"
+    return f"{intercept:.3f} {sign} {abs(slope):.2f}"
 
 
 def _figure(entry: Any, key: str) -> str:

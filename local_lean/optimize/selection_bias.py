@@ -35,6 +35,7 @@ from local_lean.optimize.overfitting import (
     superior_predictive_ability,
 )
 from local_lean.optimize.records import COMPLETED, SetResult
+from local_lean.optimize.report import degradation_line
 
 ALGORITHM_BENCHMARK = "benchmark"
 CASH = "cash"
@@ -145,13 +146,15 @@ def selection_text(overfitting_json: dict[str, Any], spa_json: dict[str, Any]) -
     """The lines printed beside the deflated Sharpe ratio."""
     lines = []
     if overfitting_json.get("probability") is not None:
+        line = degradation_line(
+            overfitting_json["degradationIntercept"], overfitting_json["degradationSlope"]
+        )
         lines.append(
             f"Probability of backtest overfitting: {overfitting_json['probability']:.3f} (CSCV, "
             f"S = {overfitting_json['blocks']}, {overfitting_json['combinations']:,} "
             f"combinations of {overfitting_json['sets']} sets over {overfitting_json['days']} "
             f"days: how often the in-sample best is at or below the median out-of-sample; "
-            f"out-of-sample Sharpe = {overfitting_json['degradationIntercept']:.3f} + "
-            f"{overfitting_json['degradationSlope']:.2f} x in-sample)"
+            f"out-of-sample Sharpe = {line} x in-sample)"
         )
     else:
         note = overfitting_json["note"]

@@ -39,13 +39,9 @@ from local_lean.optimize.overfitting import (
     DEFAULT_BOOTSTRAP_REPS,
     MAX_BLOCKS,
     OverfittingInputError,
-)
-from local_lean.optimize.selection_bias import (
-    ALGORITHM_BENCHMARK,
-    CASH,
-    SelectionTestSettings,
     check_blocks,
 )
+from local_lean.optimize.selection_bias import ALGORITHM_BENCHMARK, CASH, SelectionTestSettings
 from local_lean.optimize.space import (
     OptimizationInputError,
     Parameter,

@@ -282,17 +282,26 @@ def superior_predictive_ability(
     )
 
 
+def check_blocks(blocks: int) -> None:
+    """S must be even (two halves) and at most MAX_BLOCKS (the combinations grow fourfold with
+    each step of 2); this needs no returns, so a command can check it before any backtest."""
+    if (
+        isinstance(blocks, bool)
+        or not isinstance(blocks, int)
+        or blocks < 2
+        or blocks % 2
+        or blocks > MAX_BLOCKS
+    ):
+        most = math.comb(MAX_BLOCKS, MAX_BLOCKS // 2)
+        raise OverfittingInputError(
+            f"S = {blocks} blocks (--pbo-blocks): CSCV splits the blocks into two halves, so S "
+            f"must be an even number from 2 to {MAX_BLOCKS} ({most:,} combinations; default "
+            f"{DEFAULT_BLOCKS})"
+        )
+
+
 def _check_blocks(blocks: int, days: int) -> None:
-    if isinstance(blocks, bool) or not isinstance(blocks, int) or blocks < 2 or blocks % 2:
-        raise OverfittingInputError(
-            f"S = {blocks} blocks: CSCV splits the blocks in two halves, so S must be an even "
-            f"whole number from 2 to {MAX_BLOCKS} (default {DEFAULT_BLOCKS})"
-        )
-    if blocks > MAX_BLOCKS:
-        raise OverfittingInputError(
-            f"S = {blocks} blocks give {math.comb(blocks, blocks // 2):,} combinations; use at "
-            f"most {MAX_BLOCKS} ({math.comb(MAX_BLOCKS, MAX_BLOCKS // 2):,})"
-        )
+    check_blocks(blocks)
     if days < blocks * MIN_DAYS_PER_BLOCK:
         raise OverfittingInputError(
             f"{days} days are too few for S = {blocks} blocks of at least {MIN_DAYS_PER_BLOCK} "

@@ -28,7 +28,6 @@ import numpy as np
 from local_lean.optimize.overfitting import (
     DEFAULT_BLOCKS,
     DEFAULT_BOOTSTRAP_REPS,
-    MAX_BLOCKS,
     BacktestOverfitting,
     OverfittingInputError,
     probability_of_backtest_overfitting,
@@ -56,15 +55,6 @@ class SelectionTests:
     overfitting: BacktestOverfitting | None
     overfitting_json: dict[str, Any]
     spa_json: dict[str, Any]
-
-
-def check_blocks(blocks: int) -> None:
-    """The checks on S that need no returns, so that a bad S stops before any backtest."""
-    if blocks < 2 or blocks % 2 or blocks > MAX_BLOCKS:
-        raise OverfittingInputError(
-            f"--pbo-blocks {blocks}: CSCV splits the blocks in two halves, so give an even "
-            f"number from 2 to {MAX_BLOCKS} (default {DEFAULT_BLOCKS})"
-        )
 
 
 def returns_matrix(results: Sequence[SetResult]) -> tuple[list[int], np.ndarray, list[int]]:

@@ -11,7 +11,10 @@ timeline (a decision on session T is held from T's close to the next session's c
 - the forecasts recorded in the insights' tags against the naive forecast (a return of 0):
   RMSE, MAE, directional accuracy with its Wilson interval, and the Diebold-Mariano test;
 - the break-even cost: basis points of the value traded at which the strategy's edge over
-  always risk-on (before costs) is spent.
+  always risk-on (before costs) is spent;
+- Hansen's test of Superior Predictive Ability, with White's Reality Check p-value beside it,
+  of the variants compared (the backtest, its positions on closes, always risk-on) against
+  buy and hold of the benchmark: does any of them beat it, given that several were tried?
 
     python bench/strategy_evaluation.py --data ../shared/data/lean   # 2008-2021, default model
     python bench/strategy_evaluation.py --data DIR --results DIR      # score an existing backtest
@@ -51,6 +54,11 @@ from trading_baselines import (  # noqa: E402
 )
 
 from local_lean.data import open_price_source  # noqa: E402
+from local_lean.optimize.overfitting import (  # noqa: E402
+    DEFAULT_BOOTSTRAP_REPS,
+    OverfittingInputError,
+    superior_predictive_ability,
+)
 from lstm_evaluation import forecast_metrics  # noqa: E402
 
 NEW_YORK = ZoneInfo("America/New_York")
@@ -81,6 +89,12 @@ def parse_arguments(argv=None) -> argparse.Namespace:
     parser.add_argument("--draws", type=int, default=1000, help="random-direction draws")
     parser.add_argument("--seed", type=int, default=0, help="seeds the random directions")
     parser.add_argument("--results", type=Path, help="score this backtest folder, not a new run")
+    parser.add_argument(
+        "--spa-block-length",
+        type=float,
+        help="the SPA test's mean bootstrap block in days (default: square root of the days)",
+    )
+    parser.add_argument("--spa-reps", type=int, default=DEFAULT_BOOTSTRAP_REPS)
     parser.add_argument("--quick", action="store_true", help="tiny model over 2019-2020")
     parser.add_argument(
         "--parameter", nargs=2, action="append", default=[], metavar=("NAME", "VALUE")
@@ -182,6 +196,30 @@ def forecast_skill(decisions: pd.DataFrame, closes: pd.Series) -> tuple[pd.DataF
     return metrics, steps_ahead
 
 
+def variants_against_benchmark(
+    variants: pd.DataFrame, benchmark: pd.Series, arguments
+) -> dict[str, object]:
+    """SPA and Reality Check p-values of the variants (columns) against the benchmark's daily
+    returns on the same days; a note instead when they cannot be computed."""
+    try:
+        result = superior_predictive_ability(
+            variants.to_numpy(),
+            benchmark.loc[variants.index].to_numpy(),
+            block_length=arguments.spa_block_length,
+            reps=arguments.spa_reps,
+            seed=arguments.seed,
+            names=list(variants.columns),
+        )
+    except OverfittingInputError as error:
+        return {"variants": list(variants.columns), "spaPValue": None, "note": str(error)}
+    return {
+        "variants": list(variants.columns),
+        **result.to_json(),
+        "bestVariant": variants.columns[result.best_set],
+        "note": "",
+    }
+
+
 def evaluate(arguments) -> dict:
     wall = None
     folder = arguments.results
@@ -225,6 +263,14 @@ def evaluate(arguments) -> dict:
     always_on = Performance.of(on.loc[days])
     traded = turnover_per_switch(risk_off)
     edge_per_day = float(held.mean() - on.loc[days].mean())
+    variants = pd.DataFrame(
+        {
+            "strategy (backtest)": backtest,
+            "strategy on closes": held.loc[backtest.index],
+            "always risk-on": on.loc[backtest.index],
+        }
+    )
+    against_benchmark = variants_against_benchmark(variants, benchmark, arguments)
     macro_closes = source.daily_bars(arguments.macro)["close"].loc[: arguments.end]
     metrics, steps_ahead = forecast_skill(decisions.loc[days[0] :], macro_closes)
     model = metrics.loc["model"]
@@ -275,6 +321,7 @@ def evaluate(arguments) -> dict:
             "sharpe_p95": float(np.nanpercentile(random_sharpes, 95)),
             "strategy_percentile": percentile_of(paper.sharpe, random_sharpes),
         },
+        "superior_predictive_ability": against_benchmark,
         "costs": {
             "edge_over_always_risk_on_per_day": edge_per_day,
             "traded_per_switch": traded,
@@ -307,6 +354,7 @@ def format_table(result: dict) -> str:
 
     random = result["random_direction"]
     costs = result["costs"]
+    spa = result["superior_predictive_ability"]
     forecast = result["forecast"]
     edge = costs["edge_over_always_risk_on_per_day"]
     statistics = result["strategy_backtest"]["lean_statistics"]
@@ -343,6 +391,17 @@ def format_table(result: dict) -> str:
             if edge > 0
             else f"Break-even cost against always risk-on: none; the strategy trails it before "
             f"costs ({1e4 * edge:.2f} bps a day), so no cost level leaves it an edge"
+        ),
+        "",
+        (
+            f"Does any of {', '.join(spa['variants'])} beat buy and hold "
+            f"{result['settings']['macro']}? Hansen's SPA p = {spa['spaPValue']:.3f}, White's "
+            f"Reality Check p = {spa['realityCheckPValue']:.3f} (best: {spa['bestVariant']}, "
+            f"{1e4 * spa['bestMeanDailyExcess']:.2f} bps a day above it; {spa['days']} days, "
+            f"{spa['bootstrapReps']} stationary-bootstrap draws, mean block "
+            f"{spa['blockLength']:.1f} days)"
+            if spa["spaPValue"] is not None
+            else f"Superior Predictive Ability against buy and hold: not computed ({spa['note']})"
         ),
         "",
         f"Forecasts ({forecast['steps_ahead']} steps ahead, n={forecast['n']}): RMSE "

@@ -117,6 +117,11 @@ def test_statistics_are_read_from_a_result_as_lean_reads_them():
         (["--parameter", "lookback", "1", "2000", "1"], "above the limit of 100"),
         (["--parameter", "lookback", "20", "60", "20", "--parameter", "x", "1"], "'x'"),
         (["--parameter", "lookback", "20", "60"], "give NAME MIN MAX STEP"),
+        (["--parameter", "lookback", "20", "60", "20", "--pbo-blocks", "15"], "an even number"),
+        (["--parameter", "lookback", "20", "60", "20", "--pbo-blocks", "22"], "from 2 to 20"),
+        (["--parameter", "lookback", "20", "60", "20", "--spa-reps", "10"], "100 bootstrap"),
+        (["--parameter", "lookback", "20", "60", "20", "--spa-block-length", "0"], "at least 1"),
+        (["--parameter", "lookback", "20", "60", "20", "--spa-benchmark", "NOPE"], "no daily data"),
     ],
 )
 def test_bad_parameters_stop_before_anything_runs(tmp_path, capsys, arguments, message):

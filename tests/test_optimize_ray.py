@@ -7,6 +7,7 @@ there); the others use a fast algorithm on LEAN's sample SPY data, and skip with
 
 from __future__ import annotations
 
+import csv
 import datetime
 import json
 import os
@@ -20,7 +21,7 @@ import pytest
 from local_lean import run_backtest
 from local_lean.optimize import OptimizationSettings, run_optimization
 from local_lean.optimize.objectives import parse_constraint, parse_target
-from local_lean.optimize.report import SUMMARY_CSV, SUMMARY_JSON
+from local_lean.optimize.report import OVERFITTING_PNG, SUMMARY_CSV, SUMMARY_JSON
 from local_lean.optimize.space import choice_parameter, step_parameter
 from local_lean.optimize.strategies import BAYESIAN_SEARCH, EULER_SEARCH, GRID_SEARCH
 
@@ -135,6 +136,51 @@ def test_the_optimisation_folder_has_leans_layout_and_a_summary(lstm_grid):
     assert all(s["timeBudget"]["leanWouldStop"] is False for s in summary["sets"])
     assert len((output / SUMMARY_CSV).read_text().splitlines()) == 5
     assert "ParameterSet: (" in (output / "log.txt").read_text()
+    # Twelve sessions (eleven daily returns) are too few to judge the selection: notes only.
+    pbo = summary["probabilityOfBacktestOverfitting"]
+    assert pbo["probability"] is None and "11 days of returns" in pbo["note"]
+    assert summary["superiorPredictiveAbility"]["spaPValue"] is None
+    assert not (output / OVERFITTING_PNG).exists()
+
+
+@needs_lean_data
+def test_the_summary_judges_the_selection_beside_the_deflated_sharpe(ray_instance, tmp_path):
+    lines: list[str] = []
+    outcome = run_optimization(
+        fast_settings(
+            tmp_path / "o",
+            parameters=[step_parameter("weight", "0", "1", "0.25")],
+            backtest_options={
+                "data": str(LEAN_DATA),
+                "draw_charts": False,
+                "start": datetime.date(2019, 1, 2),
+                "end": datetime.date(2020, 12, 31),
+            },
+        ),
+        progress=False,
+        say=lines.append,
+    )
+    summary = json.loads((outcome.output / SUMMARY_JSON).read_text())
+    pbo = summary["probabilityOfBacktestOverfitting"]
+    assert pbo["sets"] == 5 and pbo["blocks"] == 16 and pbo["combinations"] == 12_870
+    assert pbo["days"] == 504 and 0 <= pbo["probability"] <= 1
+    spa = summary["superiorPredictiveAbility"]
+    assert spa["benchmark"] == "benchmark" and spa["days"] == 504
+    assert 0 <= spa["spaLowerPValue"] <= spa["spaPValue"] <= spa["spaUpperPValue"] <= 1
+    assert 0 <= spa["realityCheckPValue"] <= 1
+    assert (outcome.output / OVERFITTING_PNG).stat().st_size > 0
+    text = "\n".join(lines)
+    assert "Deflated Sharpe ratio: " in text
+    assert f"Probability of backtest overfitting: {pbo['probability']:.3f}" in text
+    assert f"algorithm's benchmark (buy and hold): p = {spa['spaPValue']:.3f}" in text
+    # The CSV has the selection's figures on the winner's row only.
+    with (outcome.output / SUMMARY_CSV).open() as file:
+        rows = list(csv.DictReader(file))
+    winner = next(row for row in rows if row["id"] == str(outcome.best.id))
+    assert float(winner["PBO"]) == pytest.approx(pbo["probability"], rel=1e-5)
+    assert float(winner["SPA p-value"]) == pytest.approx(spa["spaPValue"], rel=1e-5)
+    assert winner["deflated Sharpe"] and winner["Reality Check p-value"]
+    assert all(row["PBO"] == "" for row in rows if row is not winner)
 
 
 @needs_lean_data

@@ -53,3 +53,13 @@ def test_baselines_and_significance_figures_are_all_there(evaluated):
     # The spring of 2020: buy and hold SPY lost money over these sessions.
     assert evaluated["buy_and_hold_benchmark"]["total_return"] < 0
     assert evaluated["period"]["first"] == "2020-02-04"  # the day after the first decision
+
+
+def test_the_variants_are_tested_against_buy_and_hold(evaluated):
+    spa = evaluated["superior_predictive_ability"]
+    assert spa["variants"] == ["strategy (backtest)", "strategy on closes", "always risk-on"]
+    assert spa["bestVariant"] in spa["variants"]
+    assert spa["days"] == evaluated["period"]["days"]  # every scored session
+    assert 0 <= spa["spaLowerPValue"] <= spa["spaPValue"] <= spa["spaUpperPValue"] <= 1
+    assert 0 <= spa["realityCheckPValue"] <= 1
+    assert spa["bootstrapReps"] == 1000 and spa["seed"] == 0

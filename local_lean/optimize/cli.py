@@ -34,6 +34,14 @@ from local_lean.optimize.objectives import (
     target_from_config,
 )
 from local_lean.optimize.optimizer import OptimizationSettings, run_optimization
+from local_lean.optimize.overfitting import (
+    DEFAULT_BLOCKS,
+    DEFAULT_BOOTSTRAP_REPS,
+    MAX_BLOCKS,
+    OverfittingInputError,
+    check_blocks,
+)
+from local_lean.optimize.selection_bias import ALGORITHM_BENCHMARK, CASH, SelectionTestSettings
 from local_lean.optimize.space import (
     OptimizationInputError,
     Parameter,
@@ -145,6 +153,37 @@ def build_optimize_parser() -> argparse.ArgumentParser:
         "standard deviation across seeds",
     )
     honesty.add_argument("--seed-parameter", default="seed", help="(default: seed)")
+    honesty.add_argument(
+        "--pbo-blocks",
+        type=int,
+        default=DEFAULT_BLOCKS,
+        metavar="S",
+        help="blocks of days for the probability of backtest overfitting (CSCV): an even "
+        f"number from 2 to {MAX_BLOCKS} (default {DEFAULT_BLOCKS})",
+    )
+    honesty.add_argument(
+        "--spa-benchmark",
+        default=ALGORITHM_BENCHMARK,
+        metavar="BENCHMARK",
+        help="what the test of Superior Predictive Ability compares the sets with: "
+        f"'{ALGORITHM_BENCHMARK}' (the algorithm's benchmark, bought and held; default), "
+        f"'{CASH}' (a return of 0), or a ticker of the data (bought and held)",
+    )
+    honesty.add_argument(
+        "--spa-block-length",
+        type=float,
+        metavar="DAYS",
+        help="the stationary bootstrap's mean block length (default: the square root of the "
+        "number of days)",
+    )
+    honesty.add_argument(
+        "--spa-reps",
+        type=int,
+        default=DEFAULT_BOOTSTRAP_REPS,
+        metavar="N",
+        help=f"bootstrap draws (default {DEFAULT_BOOTSTRAP_REPS})",
+    )
+    honesty.add_argument("--spa-seed", type=int, default=0, help="the bootstrap's seed")
     where = parser.add_argument_group("where it runs")
     where.add_argument(
         "--output",
@@ -189,7 +228,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         settings = settings_from(args)
-    except (OptimizationInputError, LocalLeanError, ValueError) as error:
+    except (OptimizationInputError, OverfittingInputError, LocalLeanError, ValueError) as error:
         print(f"{parser.prog}: error: {error}", file=sys.stderr)
         return EXIT_USAGE
     try:
@@ -289,6 +328,7 @@ def settings_from(args: argparse.Namespace) -> OptimizationSettings:
             f"--seeds needs the parameter '{args.seed_parameter}' in config.json to vary the "
             "seed; add it, or name the seed parameter with --seed-parameter"
         )
+    selection = _selection_settings(args)
     if strategy == EULER_SEARCH and not ranges:
         raise OptimizationInputError("Euler search needs at least one range to search")
 
@@ -331,6 +371,39 @@ def settings_from(args: argparse.Namespace) -> OptimizationSettings:
         seeds=args.seeds,
         seed_parameter=args.seed_parameter,
         target_label=label,
+        selection=selection,
+    )
+
+
+def _selection_settings(args: argparse.Namespace) -> SelectionTestSettings:
+    """--pbo-blocks and the --spa-* options, checked before any backtest runs."""
+    check_blocks(args.pbo_blocks)
+    if args.spa_reps < 100:
+        raise OptimizationInputError(
+            f"--spa-reps {args.spa_reps}: p-values need 100 bootstrap draws or more"
+        )
+    if args.spa_block_length is not None and args.spa_block_length < 1:
+        raise OptimizationInputError(
+            f"--spa-block-length {args.spa_block_length}: the mean block is at least 1 day"
+        )
+    benchmark = args.spa_benchmark.strip()
+    if benchmark.lower() in (ALGORITHM_BENCHMARK, CASH):
+        benchmark = benchmark.lower()
+    else:
+        from local_lean.data import open_price_source
+
+        if not open_price_source(args.data, args.seed).has_ticker(benchmark):
+            where = args.data or "the synthetic market"
+            raise OptimizationInputError(
+                f"--spa-benchmark {benchmark}: no daily data for it in {where}; give a ticker "
+                f"of the data, '{ALGORITHM_BENCHMARK}' or '{CASH}'"
+            )
+    return SelectionTestSettings(
+        blocks=args.pbo_blocks,
+        benchmark=benchmark,
+        block_length=args.spa_block_length,
+        reps=args.spa_reps,
+        seed=args.spa_seed,
     )
 
 

@@ -6,9 +6,12 @@
    written to ``<output>/<backtest id>/`` at once, and the summary files are rewritten. The
    first finished set's time gives the estimate of the whole run.
 3. The winner (the best target among sets that met the constraints) gets its deflated Sharpe
-   ratio, and with ``seeds`` it is run again over that many seeds of the ``seed`` parameter:
-   the target's mean and standard deviation across seeds (in ``<output>/seeds/``).
-4. The table sorted by target, the heatmap for two parameters, and the best set's statistics.
+   ratio; the selection gets its probability of backtest overfitting and the sets their test
+   of Superior Predictive Ability against a benchmark (``selection_bias``). With ``seeds`` the
+   winner is run again over that many seeds of the ``seed`` parameter: the target's mean and
+   standard deviation across seeds (in ``<output>/seeds/``).
+4. The table sorted by target, the heatmap for two parameters, the overfitting figure, and the
+   best set's statistics.
 """
 
 from __future__ import annotations
@@ -29,10 +32,17 @@ from local_lean.optimize.objectives import Constraint, Target
 from local_lean.optimize.records import SetResult, best_result, failed_set, save_set
 from local_lean.optimize.report import (
     HEATMAP_PNG,
+    OVERFITTING_PNG,
     draw_heatmap,
+    draw_overfitting,
     ranking_table,
     statistics_table,
     write_summary,
+)
+from local_lean.optimize.selection_bias import (
+    SelectionTestSettings,
+    run_selection_tests,
+    selection_text,
 )
 from local_lean.optimize.space import Parameter, describe
 from local_lean.optimize.strategies import (
@@ -72,6 +82,7 @@ class OptimizationSettings:
     seeds: int = 0
     seed_parameter: str = "seed"
     target_label: str = ""  # the target as the user wrote it
+    selection: SelectionTestSettings = field(default_factory=SelectionTestSettings)
 
 
 @dataclass
@@ -185,6 +196,14 @@ def run_optimization(
         summary["elapsedSeconds"] = round(time.perf_counter() - started, 3)
         summary["best"] = _best_json(best, results, output)
         summary["deflatedSharpe"] = _deflated_sharpe_json(best, results)
+        selection = run_selection_tests(
+            results,
+            settings.selection,
+            settings.backtest_options.get("data"),
+            settings.backtest_options.get("seed") or 0,
+        )
+        summary["probabilityOfBacktestOverfitting"] = selection.overfitting_json
+        summary["superiorPredictiveAbility"] = selection.spa_json
         seed_results: list[SetResult] = []
         if best is not None and settings.seeds > 0:
             say(f"Running the best set over {settings.seeds} seeds ...")
@@ -203,6 +222,8 @@ def run_optimization(
         say(ranking_table(results, settings.target, label))
         if heatmap is not None:
             say(f"Heatmap: {heatmap}")
+        if selection.overfitting is not None:
+            say(f"Overfitting: {draw_overfitting(selection.overfitting, output / OVERFITTING_PNG)}")
         say(_winner_text(best, summary))
         say(f"Results: {output}")
         return OptimizationOutcome(output, results, best, summary, seed_results)
@@ -355,6 +376,12 @@ def _winner_text(best: SetResult | None, summary: dict[str, Any]) -> str:
         )
     elif dsr:
         lines.append(f"Deflated Sharpe ratio: not defined ({dsr.get('note')})")
+    if "probabilityOfBacktestOverfitting" in summary:
+        lines.extend(
+            selection_text(
+                summary["probabilityOfBacktestOverfitting"], summary["superiorPredictiveAbility"]
+            )
+        )
     seeds = summary.get("seeds")
     if seeds and seeds.get("mean") is not None:
         spread = "n/a" if seeds["std"] is None else f"{seeds['std']:.6g}"

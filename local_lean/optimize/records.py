@@ -4,7 +4,8 @@ A finished set's files are written at once to ``<optimisation>/<backtest id>/``,
 optimize lays them out, so that nothing finished is lost if the optimisation stops later. What
 the search and the report need is then read back from that folder's result JSON (the
 public results-file layout): the target, the constraints, the statistics, the "time budget"
-verdict, and the daily returns of the "Strategy Equity" chart (for the deflated Sharpe ratio).
+verdict, and the daily returns of the "Strategy Equity" chart (for the deflated Sharpe ratio) and
+of the "Benchmark" chart, each keyed by its time (for the tests of the selection).
 """
 
 from __future__ import annotations
@@ -37,6 +38,10 @@ class SetResult:
     lean_would_stop: bool | None = None  # the "time budget" verdict
     time_budget_note: str = ""
     daily_returns: list[float] = field(default_factory=list)
+    #: The same returns keyed by the chart time (unix seconds) of the close that ends each one,
+    #: and the benchmark's: sets' returns line up by day, not by position.
+    returns_by_time: dict[int, float] = field(default_factory=dict)
+    benchmark_returns_by_time: dict[int, float] = field(default_factory=dict)
 
     @property
     def id(self) -> int:
@@ -82,6 +87,8 @@ def save_set(
         record.target = read_statistic(result, target.path)
         record.constraints_met = all(constraint.is_met(result) for constraint in constraints)
         record.daily_returns = equity_returns(result)
+        record.returns_by_time = chart_returns(result, "Strategy Equity", "Equity")
+        record.benchmark_returns_by_time = chart_returns(result, "Benchmark", "Benchmark")
     return record
 
 
@@ -108,6 +115,21 @@ def equity_returns(result: Mapping[str, Any]) -> list[float]:
     closes = [float(point[-1]) for point in points if point and point[-1] is not None]
     pairs = zip(closes, closes[1:], strict=False)
     return [after / before - 1 for before, after in pairs if before != 0]
+
+
+def chart_returns(result: Mapping[str, Any], chart: str, series: str) -> dict[int, float]:
+    """A chart series' returns from one point's value to the next (the last number of a point:
+    a line's value, a candle's close), keyed by the later point's time."""
+    try:
+        points = result["charts"][chart]["series"][series]["values"]
+    except (KeyError, TypeError):
+        return {}
+    values = [(int(p[0]), float(p[-1])) for p in points if p and len(p) >= 2 and p[-1] is not None]
+    return {
+        time: after / before - 1
+        for (_, before), (time, after) in zip(values, values[1:], strict=False)
+        if before != 0
+    }
 
 
 def _backtest_id(files: Mapping[str, bytes]) -> str | None:

@@ -1,6 +1,6 @@
-"""What a person reads: the summary JSON and CSV, a table sorted by target, a heatmap, the best
-set's statistics. The summary files are rewritten after every finished set, so that they always
-describe everything finished so far."""
+"""What a person reads: the summary JSON and CSV, a table sorted by target, a heatmap, the
+overfitting figure, the best set's statistics. The summary files are rewritten after every
+finished set, so that they always describe everything finished so far."""
 
 from __future__ import annotations
 
@@ -13,13 +13,23 @@ from pathlib import Path
 from typing import Any
 
 from local_lean.optimize.objectives import Target
+from local_lean.optimize.overfitting import BacktestOverfitting
 from local_lean.optimize.records import COMPLETED, SetResult
 
 SUMMARY_JSON = "optimization-summary.json"
 SUMMARY_CSV = "optimization-summary.csv"
 HEATMAP_PNG = "heatmap.png"
+OVERFITTING_PNG = "overfitting.png"
 #: Statistics copied into the CSV beside the target (LEAN's names).
 CSV_STATISTICS = ("Sharpe Ratio", "Net Profit", "Drawdown", "Total Orders")
+#: Figures of the selection as a whole, in the CSV on the winner's row: (column, summary key,
+#: the key of the figure in that entry).
+CSV_SELECTION = (
+    ("deflated Sharpe", "deflatedSharpe", "value"),
+    ("PBO", "probabilityOfBacktestOverfitting", "probability"),
+    ("SPA p-value", "superiorPredictiveAbility", "spaPValue"),
+    ("Reality Check p-value", "superiorPredictiveAbility", "realityCheckPValue"),
+)
 
 
 def set_json(result: SetResult, output: Path) -> dict[str, Any]:
@@ -48,8 +58,14 @@ def write_summary(output: Path, summary: Mapping[str, Any], results: Sequence[Se
     rows = [
         ["id", *names, "status", "target", "constraints met", *CSV_STATISTICS]
         + ["seconds", "LEAN would stop", "backtest id", "error"]
+        + [column for column, _, _ in CSV_SELECTION]
     ]
+    winner = (summary.get("best") or {}).get("id")
     for result in sorted(results, key=_by_id):
+        selection = [
+            _figure(summary.get(entry), key) if result.id == winner else ""
+            for _, entry, key in CSV_SELECTION
+        ]
         rows.append(
             [
                 str(result.id),
@@ -62,6 +78,7 @@ def write_summary(output: Path, summary: Mapping[str, Any], results: Sequence[Se
                 "" if result.lean_would_stop is None else str(result.lean_would_stop).lower(),
                 result.backtest_id or "",
                 _headline(result.error),
+                *selection,
             ]
         )
     temporary = output / (SUMMARY_CSV + ".tmp")
@@ -153,6 +170,64 @@ def draw_heatmap(
     figure.savefig(path, dpi=100)
     plt.close(figure)
     return path
+
+
+def draw_overfitting(overfitting: BacktestOverfitting, path: Path) -> Path:
+    """Two panels from the CSCV combinations: the histogram of the logits of the in-sample
+    winner's out-of-sample rank (PBO is the share at or left of 0), and the winner's
+    out-of-sample Sharpe ratio against its in-sample one (the degradation)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    figure, (ranks, degradation) = plt.subplots(1, 2, figsize=(11, 4.2))
+    # Ranks are whole numbers (or halves, for ties), so the logits take few values: one bar
+    # each, red at or left of 0 (the share PBO counts), blue right of it.
+    values, counts = np.unique(np.round(overfitting.logits, 9), return_counts=True)
+    width = 0.8 * float(np.min(np.diff(values))) if len(values) > 1 else 0.5
+    below = values <= 0
+    ranks.bar(values[below], counts[below], width, color="tab:red", label="at or below median")
+    ranks.bar(values[~below], counts[~below], width, color="tab:blue", label="above the median")
+    ranks.axvline(0, color="black", linewidth=1)
+    ranks.set_xlabel("logit of the in-sample winner's out-of-sample rank")
+    ranks.set_ylabel("combinations")
+    ranks.set_title(
+        f"PBO {overfitting.probability:.3f} (S = {overfitting.blocks}, "
+        f"{overfitting.combinations:,} combinations)"
+    )
+    ranks.legend(loc="upper left", fontsize="small")
+    inside, outside = overfitting.winner_in_sample, overfitting.winner_out_of_sample
+    degradation.scatter(inside, outside, s=4, alpha=0.3, color="tab:blue")
+    line = np.linspace(inside.min(), inside.max(), 2)
+    fitted = degradation_line(overfitting.degradation_intercept, overfitting.degradation_slope)
+    degradation.plot(
+        line,
+        overfitting.degradation_intercept + overfitting.degradation_slope * line,
+        color="tab:red",
+        label=f"OOS = {fitted} x IS",
+    )
+    degradation.axhline(0, color="black", linewidth=1)
+    degradation.set_xlabel("in-sample daily Sharpe ratio of the winner")
+    degradation.set_ylabel("its out-of-sample daily Sharpe ratio")
+    degradation.set_title(f"P(out-of-sample loss) {overfitting.probability_of_loss:.3f}")
+    degradation.legend(loc="upper left", fontsize="small")
+    figure.tight_layout()
+    figure.savefig(path, dpi=100)
+    plt.close(figure)
+    return path
+
+
+def degradation_line(intercept: float, slope: float) -> str:
+    """ "a + b" or "a - b" (the slope's sign written once), for the degradation's line."""
+    sign = "-" if slope < 0 else "+"
+    return f"{intercept:.3f} {sign} {abs(slope):.2f}"
+
+
+def _figure(entry: Any, key: str) -> str:
+    value = entry.get(key) if isinstance(entry, Mapping) else None
+    return "" if value is None else f"{value:.6g}"
 
 
 def _values_of(results: Sequence[SetResult], name: str) -> list[str]:

@@ -20,6 +20,7 @@ import pandas as pd
 from local_lean.buying_power import zero_price_message
 from local_lean.consolidators.algorithm import QCAlgorithmConsolidators
 from local_lean.data import bars_in_mode, map_file_provider
+from local_lean.dotnet_decimal import money_limit_problem
 from local_lean.enums import DataNormalizationMode, InsightDirection, Resolution, SecurityType
 from local_lean.errors import NotSupportedError
 from local_lean.framework.alpha import CompositeAlphaModel, NullAlphaModel
@@ -338,6 +339,8 @@ class QCAlgorithm(QCAlgorithmIndicators, QCAlgorithmConsolidators, QCAlgorithmMo
             or starting_cash < 0
         ):
             raise ValueError(f"set_cash needs a finite amount >= 0, got {starting_cash!r}")
+        if problem := money_limit_problem(starting_cash):
+            raise ValueError(f"set_cash: {problem}")
         if "cash" in self._ctx.overrides if self._context else False:
             self.log(f"Cash {starting_cash:,} is overridden by the command line")
             return

@@ -77,6 +77,11 @@ from local_lean.market_data import (
 from local_lean.models.fees import fee_models_description
 from local_lean.models.interest_rates import statistics_rate_model
 from local_lean.object_store import ObjectStore
+from local_lean.output_folders import (
+    OutputFolderError,
+    fallback_results_folder,
+    require_writable_folder,
+)
 from local_lean.portfolio import BasisPointsFeeModel, InteractiveBrokersFeeModel
 from local_lean.scheduling import events_due, events_due_between, prepare_schedule
 from local_lean.securities import Security, update_price
@@ -124,6 +129,8 @@ class BacktestOutcome:
     timings: dict[str, float]
     budget_line: str
     interrupted_by: str | None = None  # "SIGINT" or "SIGTERM" when a signal stopped the run
+    # Why the results are not under the output folder asked for (they went elsewhere).
+    results_problem: str | None = None
 
     @property
     def succeeded(self) -> bool:
@@ -232,12 +239,18 @@ class BacktestEngine:
             algorithm.portfolio.fee_model = BasisPointsFeeModel(options.fee_bps)
         else:
             algorithm.portfolio.fee_model = InteractiveBrokersFeeModel()
-        if options.storage is not None:
-            storage = Path(options.storage)
-        elif options.output is not None:
-            storage = Path(options.output) / "storage"
-        else:  # nowhere to keep it: a fresh folder, so runs never share models by accident
-            storage = Path(tempfile.mkdtemp(prefix="local-lean-storage-"))
+        # Folders that cannot be written are refused now, not after hours of training.
+        try:
+            if options.output is not None:
+                require_writable_folder(Path(options.output), "--output")
+            if options.storage is not None:
+                storage = require_writable_folder(Path(options.storage), "--storage")
+            elif options.output is not None:
+                storage = require_writable_folder(Path(options.output) / "storage", "--output")
+            else:  # nowhere to keep it: a fresh folder, so runs never share models by accident
+                storage = Path(tempfile.mkdtemp(prefix="local-lean-storage-"))
+        except OutputFolderError as error:
+            raise BacktestSetupError(str(error)) from None
         algorithm.object_store = ObjectStore(storage)
         self._set_clock(context.setup.start, context.setup.start.date())
 
@@ -362,9 +375,9 @@ class BacktestEngine:
         except KeyboardInterrupt as exc:  # Ctrl-C or SIGTERM: keep what was simulated
             interrupted = _as_interruption(exc)
             error = self._interruption_text(interrupted)
+        except SystemExit as exc:  # sys.exit() in the algorithm: LEAN's runtime error too
+            error = _runtime_error_text(exc, context.time, ended_the_process=True)
         except BaseException as exc:  # the algorithm's runtime error: keep what was simulated
-            if isinstance(exc, SystemExit):
-                raise
             error = _runtime_error_text(exc, context.time)
         finally:
             if self._progress is not None:
@@ -377,6 +390,8 @@ class BacktestEngine:
             except KeyboardInterrupt as exc:
                 interrupted = _as_interruption(exc)
                 error = self._interruption_text(interrupted)
+            except SystemExit as exc:
+                error = _runtime_error_text(exc, context.time, ended_the_process=True)
             except Exception as exc:  # noqa: BLE001 - reported as LEAN's runtime error
                 error = _runtime_error_text(exc, context.time)
         self.budget_line = self.budget.budget_line()
@@ -384,8 +399,20 @@ class BacktestEngine:
         results_started = _now()
         record = self.build_record(error)
         path = None
+        results_problem = None
         if self.options.output is not None:
-            path = write_results(record, self.options.output, draw_charts=self.options.draw_charts)
+            try:
+                path = write_results(
+                    record, self.options.output, draw_charts=self.options.draw_charts
+                )
+            except OSError as failure:  # the results are kept elsewhere rather than lost
+                path = write_results(
+                    record, fallback_results_folder(), draw_charts=self.options.draw_charts
+                )
+                results_problem = (
+                    f"The results could not be written to {self.options.output} ({failure}); "
+                    f"they were written to {path} instead"
+                )
         self.timings["results"] = _now() - results_started
         return BacktestOutcome(
             record,
@@ -395,6 +422,7 @@ class BacktestEngine:
             self.timings,
             self.budget_line,
             interrupted_by=None if interrupted is None else interrupted.signal_name,
+            results_problem=results_problem,
         )
 
     # ----- checks before any work: bad dates and data fail before the first training --------
@@ -915,12 +943,17 @@ def _as_interruption(exc: KeyboardInterrupt) -> BacktestInterrupted:
     return exc if isinstance(exc, BacktestInterrupted) else BacktestInterrupted()
 
 
-def _runtime_error_text(exc: BaseException, simulated_time: dt.datetime) -> str:
+def _runtime_error_text(
+    exc: BaseException, simulated_time: dt.datetime, ended_the_process: bool = False
+) -> str:
     trace = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
-    return (
-        f"Runtime Error: {type(exc).__name__}: {exc} at {simulated_time:%Y-%m-%d %H:%M:%S} "
-        f"New York time\n{trace}"
-    )
+    what = f"{type(exc).__name__}: {exc}"
+    if ended_the_process:  # an algorithm does not end the engine's process: call quit()
+        what = (
+            f"the algorithm called sys.exit({exc.code!r}), which stops a LEAN algorithm as an "
+            "error (use self.quit(message) to end a backtest early)"
+        )
+    return f"Runtime Error: {what} at {simulated_time:%Y-%m-%d %H:%M:%S} New York time\n{trace}"
 
 
 def _now() -> float:

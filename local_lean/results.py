@@ -186,11 +186,11 @@ def write_results(
     _write_json(folder / f"{algorithm_id}-insights.json", insights)
     (folder / "log.txt").write_text("".join(f"{line}\n" for line in logs), encoding="utf-8")
     if draw_charts:
-        for chart_name, series in _chart_points(record).items():
+        points = _chart_points(record)
+        for chart_name, file_name in chart_file_names(list(points)).items():
+            series = points[chart_name]
             units = {name: charts[chart_name]["series"][name]["unit"] for name in series}
-            draw_chart_png(
-                chart_name, series, folder / f"{_file_name(chart_name)}.png", units=units
-            )
+            draw_chart_png(chart_name, series, folder / file_name, units=units)
     return folder
 
 
@@ -700,8 +700,26 @@ def _camel(name: str) -> str:
     return head + "".join(part[:1].upper() + part[1:] for part in rest)
 
 
-def _file_name(chart_name: str) -> str:
-    return re.sub(r"[^A-Za-z0-9._-]+", "-", chart_name).strip("-") or "chart"
+# Chart names are free text; a file name keeps letters, digits, dots, underscores and dashes,
+# and stays far below the 255 bytes file systems allow.
+_MAX_CHART_FILE_STEM = 100
+
+
+def chart_file_names(chart_names: Sequence[str]) -> dict[str, str]:
+    """The PNG file name of each chart: its name with other characters as dashes, shortened,
+    and "_2", "_3", ... where two charts would share a file ("Risk/Return", "Risk Return"),
+    compared without case as macOS and Windows compare file names."""
+    names: dict[str, str] = {}
+    taken: set[str] = set()
+    for chart_name in chart_names:
+        stem = re.sub(r"[^A-Za-z0-9._-]+", "-", chart_name).strip("-.") or "chart"
+        stem = stem[:_MAX_CHART_FILE_STEM]
+        candidate, suffix = stem, 2
+        while candidate.lower() in taken:
+            candidate, suffix = f"{stem}_{suffix}", suffix + 1
+        taken.add(candidate.lower())
+        names[chart_name] = f"{candidate}.png"
+    return names
 
 
 # --- conversion of exact types (see to_json_value) ------------------------------------------

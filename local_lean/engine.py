@@ -46,6 +46,7 @@ from local_lean.data import (
     split_rows_of,
 )
 from local_lean.data.auxiliary import use_data_source
+from local_lean.data_gaps import long_gap_warning, long_gaps
 from local_lean.enums import DataNormalizationMode, DelistingType, SplitType
 from local_lean.errors import AlgorithmError, LocalLeanError
 from local_lean.fills import DailyBar
@@ -274,6 +275,8 @@ class BacktestEngine:
         bars = self.context.bars.get(security.symbol)
         if bars is None:
             return
+        if warning := long_gap_warning(security.symbol.value, long_gaps(bars.index)):
+            self.algorithm.log(warning)
         dates = bars.index.date
         self._arrays[security.symbol] = _SecurityBars(
             security=security,

@@ -12,10 +12,7 @@ import pandas as pd
 from local_lean.charts import draw_chart_png
 from local_lean.cli import main
 from local_lean.report import figures
-try:
-    from local_lean.results import chart_file_names
-except ImportError:
-    pass
+from local_lean.results import chart_file_names
 
 TEX_LIKE = r"cost in $\mathrm{USD}$ vs $\frac{a}$"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"

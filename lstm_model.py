@@ -27,8 +27,10 @@ scikit-learn, Keras 3 (any backend) and the standard library.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import hashlib
+import inspect
 import io
 import json
 import math
@@ -37,6 +39,7 @@ import os
 import tempfile
 import time
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -685,10 +688,12 @@ class MyLSTM(BaseEstimator):
             model.save(str(temporary_model))
             sidecar = self._sidecar(_sha256(temporary_model.read_bytes()))
             temporary_sidecar.write_text(json.dumps(sidecar, indent=1), encoding="utf-8")
-            # Two renames are not one atomic step: a reader between them sees the new model
-            # with the old sidecar, notices the digest differ and reads again (_read_pair).
-            os.replace(temporary_model, model_path)
-            os.replace(temporary_sidecar, sidecar_path)
+            # The pair is published as one unit: saves to the folder take turns for the two
+            # renames, so two saves at once never leave one's model with the other's sidecar,
+            # and loads wait for a save's second rename (_read_pair checks the digest too).
+            with _pair_lock(model_path.parent, exclusive=True):
+                os.replace(temporary_model, model_path)
+                os.replace(temporary_sidecar, sidecar_path)
         finally:
             for leftover in (temporary_model, temporary_sidecar):
                 if leftover.exists():
@@ -706,6 +711,7 @@ class MyLSTM(BaseEstimator):
             # The model is loaded from a private copy: the file it was checked against.
             model_copy = Path(folder) / "model.keras"
             state = _read_pair(model_path, sidecar_path, model_copy)
+            _require_every_setting(cls, state["config"], sidecar_path)
             try:
                 instance = cls(**state["config"])
             except (KeyError, TypeError, ValueError) as error:
@@ -814,11 +820,35 @@ def _compiled_forward(model: keras.Model, lookback: int):
     return model.predict_on_batch
 
 
+# Temporary files start with the prefix every object store listing skips (LEAN's included).
+TEMPORARY_PREFIX = ".tmp-"
+
+
 def _temporary_path(target: Path, suffix: str) -> Path:
-    handle, name = tempfile.mkstemp(prefix=f".{target.stem}-", suffix=suffix, dir=target.parent)
+    handle, name = tempfile.mkstemp(
+        prefix=f"{TEMPORARY_PREFIX}{target.stem}-", suffix=suffix, dir=target.parent
+    )
     os.close(handle)
     os.unlink(name)  # Keras writes the file itself; only a fresh unique name is needed
     return Path(name)
+
+
+@contextlib.contextmanager
+def _pair_lock(folder: Path, exclusive: bool) -> Iterator[None]:
+    """Model pairs in `folder` are replaced under an exclusive lock and read under a shared
+    one (an advisory lock on the folder itself, so no lock file is left behind). Where the
+    system has no such locks (Windows), the digest check of _read_pair is the only guard."""
+    try:
+        import fcntl
+    except ImportError:
+        yield
+        return
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
+        yield
+    finally:
+        os.close(descriptor)  # closing releases the lock
 
 
 def _store_keys(key: str) -> tuple[str, str]:
@@ -844,11 +874,12 @@ def _read_pair(model_path: Path, sidecar_path: Path, model_copy: Path) -> dict[s
     the one the sidecar was written with (another save's file, or a pair a writer left halfway).
     """
     for attempt in range(PAIR_READ_ATTEMPTS):
-        state = _read_sidecar(model_path, sidecar_path)
-        try:
-            contents = model_path.read_bytes()
-        except FileNotFoundError:
-            contents = b""
+        with _pair_lock(model_path.parent, exclusive=False):
+            state = _read_sidecar(model_path, sidecar_path)
+            try:
+                contents = model_path.read_bytes()
+            except FileNotFoundError:
+                contents = b""
         if not contents:
             raise ModelFileError(f"No stored model at {model_path} (missing or empty file)")
         if _sha256(contents) == state["model_sha256"]:
@@ -888,6 +919,18 @@ def _read_sidecar(model_path: Path, sidecar_path: Path) -> dict[str, Any]:
             f"{sidecar_path} lacks the model's digest or configuration: save the model again"
         )
     return state
+
+
+def _require_every_setting(cls: type, config: dict[str, Any], sidecar_path: Path) -> None:
+    """A sidecar must hold every constructor setting: a missing one would take its default
+    (normalization "last_close" for a "minmax" model) and change the forecasts silently."""
+    settings = list(inspect.signature(cls.__init__).parameters)[1:]  # after self
+    missing = [name for name in settings if name not in config]
+    if missing:
+        raise ModelFileError(
+            f"{sidecar_path} lacks the setting(s) {', '.join(missing)} of its model; a default "
+            "in their place could change the forecasts: save the model again"
+        )
 
 
 def _losses(state: dict[str, Any], name: str, sidecar_path: Path) -> list[float]:

@@ -272,16 +272,26 @@ class LstmMacroAlgorithm(QCAlgorithm):
             except builtins.Exception as error:  # a corrupt store must not stop live trading
                 self.error(f"Ignoring the stored {key} model: {error}")
                 continue
-            expected = FORECAST_GAPS[self.strategy_settings.forecast_target]
-            if model is not None and (model.gap, model.horizon) != (expected, 1):
+            if model is None:
+                continue
+            differences = _setting_differences(model, self.strategy_settings.new_model())
+            defining = {name: pair for name, pair in differences.items() if name in MODEL_SHAPE}
+            if defining:
                 self.error(
-                    f"Ignoring the stored {key} model: it forecasts gap {model.gap}, horizon "
-                    f"{model.horizon}; 'forecast-target' "
-                    f"{self.strategy_settings.forecast_target} needs gap {expected}, horizon 1"
+                    f"Ignoring the stored {key} model: it differs from the configuration in "
+                    f"{_described(defining)}; a new model is trained instead"
                 )
-            elif model is not None:
-                self.models[key] = model
-                self.log(f"Loaded the stored {key} model from '{self._model_key(key)}'")
+                continue
+            if differences:  # training settings steer the next fits only: take today's
+                model.set_params(
+                    **{name: configured for name, (_, configured) in differences.items()}
+                )
+                self.log(
+                    f"The stored {key} model trains from now on with the configuration's "
+                    f"{_described(differences)}"
+                )
+            self.models[key] = model
+            self.log(f"Loaded the stored {key} model from '{self._model_key(key)}'")
 
     # ----- helpers ----------------------------------------------------------------------------
 
@@ -322,6 +332,28 @@ class LstmMacroAlgorithm(QCAlgorithm):
         if reason not in self.logged_skips:
             self.logged_skips.add(reason)
             self.log(message)
+
+
+# The settings that make a stored model what it is (its inputs, network and forecast target):
+# a model that differs in one of them is not the configured one. The others steer later fits.
+MODEL_SHAPE = ("lookback", "units", "layers", "dropout", "normalization", "gap", "horizon")
+
+
+def _setting_differences(stored: MyLSTM, configured: MyLSTM) -> dict[str, tuple]:
+    """Each setting whose stored value differs from the configuration's: (stored, configured)."""
+    stored_settings, configured_settings = stored.get_params(), configured.get_params()
+    return {
+        name: (stored_settings.get(name), value)
+        for name, value in configured_settings.items()
+        if stored_settings.get(name) != value
+    }
+
+
+def _described(differences: dict[str, tuple]) -> str:
+    return ", ".join(
+        f"{name} {stored!r} (configuration: {configured!r})"
+        for name, (stored, configured) in differences.items()
+    )
 
 
 def _held_out_errors(

@@ -137,7 +137,10 @@ def _amount_to_order(held: float, target_margin: float, unit_margin: float) -> f
     size = math.floor(size) if target_margin > 0 else math.ceil(size)
     difference = (size + held) * unit_margin - target_margin
     while (target_margin < 0 and difference < 0) or (target_margin > 0 and difference > 0):
-        size += 1 if target_margin < 0 else -1
+        # One share at a time, as LEAN steps; more where a share is below a double's
+        # precision at this size (cash near decimal's maximum), so that the loop ends.
+        step = max(1, math.ceil(abs(difference) / unit_margin) - 1)
+        size += step if target_margin < 0 else -step
         difference = (size + held) * unit_margin - target_margin
     return float(size)
 

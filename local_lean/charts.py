@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import matplotlib.dates as mdates
+from matplotlib import rc_context
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
@@ -32,7 +33,14 @@ def draw_chart_png(
     not finite are left out. ``units`` (series name -> "$", "%", ...) labels the y axis when all
     series share one unit. A chart with no points still gives a PNG that says so.
     """
-    path = Path(path)
+    # Names come from the algorithm: "$" is a dollar, not the start of TeX for matplotlib.
+    with rc_context({"text.parse_math": False}):
+        _draw(chart_name, series, Path(path), units or {})
+
+
+def _draw(
+    chart_name: str, series: Mapping[str, Sequence[Point]], path: Path, units: dict[str, str]
+) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     figure = Figure(figsize=(11, 5), dpi=100, layout="constrained")
     FigureCanvasAgg(figure)  # the Agg canvas: no display and no global pyplot state
@@ -49,7 +57,7 @@ def draw_chart_png(
         drawn += 1
     axes.set_title(chart_name, fontsize=14)
     axes.set_xlabel("Date")
-    series_units = {(units or {}).get(name, "") for name in series}
+    series_units = {units.get(name, "") for name in series}
     if len(series_units) == 1 and (unit := series_units.pop()):
         axes.set_ylabel(unit)
     if drawn:

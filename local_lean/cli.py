@@ -20,6 +20,7 @@ import sys
 import traceback
 from pathlib import Path
 
+from local_lean.dotnet_decimal import money_limit_problem
 from local_lean.errors import DataError, LocalLeanError
 from local_lean.interrupts import BacktestInterrupted, signals_as_interrupts
 from local_lean.time_budget import add_time_limit_arguments, settings_from_arguments
@@ -43,6 +44,8 @@ def _cash(text: str) -> float:
         raise argparse.ArgumentTypeError(f"'{text}' is not an amount of dollars") from None
     if not math.isfinite(value) or value <= 0:
         raise argparse.ArgumentTypeError(f"cash must be a positive amount, got '{text}'")
+    if problem := money_limit_problem(value):
+        raise argparse.ArgumentTypeError(f"cash {problem}")
     return value
 
 
@@ -239,6 +242,8 @@ def _run(argv: list[str] | None) -> int:
     print(outcome.budget_line)
     if outcome.results_path is not None:
         print(f"Results: {outcome.results_path}")
+    if outcome.results_problem is not None:
+        print(outcome.results_problem, file=sys.stderr)
     if outcome.interrupted_by is not None:  # stop promptly: no report
         print(outcome.runtime_error, file=sys.stderr)
         return BacktestInterrupted(getattr(signal, outcome.interrupted_by)).exit_status

@@ -21,7 +21,6 @@ interrupts.py).
 from __future__ import annotations
 
 import datetime as dt
-import tempfile
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -47,6 +46,7 @@ from local_lean.data import (
     open_price_source,
 )
 from local_lean.data.auxiliary import use_data_source
+from local_lean.data_gaps import long_gap_warning, long_gaps
 from local_lean.enums import DelistingType
 from local_lean.errors import AlgorithmError
 from local_lean.fills import DailyBar
@@ -60,6 +60,7 @@ from local_lean.market_data import (
 )
 from local_lean.models.fees import BasisPointsFeeModel, InteractiveBrokersFeeModel
 from local_lean.object_store import ObjectStore
+from local_lean.output_folders import object_store_folder, write_results_kept
 from local_lean.recorder import BacktestRecorder
 from local_lean.scheduling import (
     end_of_day_step,
@@ -104,6 +105,8 @@ class BacktestOutcome:
     timings: dict[str, float]
     budget_line: str
     interrupted_by: str | None = None  # "SIGINT" or "SIGTERM" when a signal stopped the run
+    # Why the results are not under the output folder asked for (they went elsewhere).
+    results_problem: str | None = None
 
     @property
     def succeeded(self) -> bool:
@@ -176,12 +179,8 @@ class BacktestEngine:
             algorithm.portfolio.fee_model = BasisPointsFeeModel(options.fee_bps)
         else:
             algorithm.portfolio.fee_model = InteractiveBrokersFeeModel()
-        if options.storage is not None:
-            storage = Path(options.storage)
-        elif options.output is not None:
-            storage = Path(options.output) / "storage"
-        else:  # nowhere to keep it: a fresh folder, so runs never share models by accident
-            storage = Path(tempfile.mkdtemp(prefix="local-lean-storage-"))
+        # Folders that cannot be written are refused now, not after hours of training.
+        storage = object_store_folder(options.output, options.storage)
         algorithm.object_store = ObjectStore(storage)
         self._set_clock(context.setup.start, context.setup.start.date())
 
@@ -205,6 +204,8 @@ class BacktestEngine:
         bars = self.context.bars.get(security.symbol)
         if bars is None:
             return
+        if warning := long_gap_warning(security.symbol.value, long_gaps(bars.index)):
+            self.algorithm.log(warning)
         dates = bars.index.date
         self._arrays[security.symbol] = _SecurityBars(
             security=security,
@@ -229,8 +230,6 @@ class BacktestEngine:
     # ----- the run -------------------------------------------------------------------------------
 
     def run(self) -> BacktestOutcome:
-        from local_lean.results import write_results
-
         algorithm, context = self.algorithm, self.context
         error: str | None = None
         interrupted: BacktestInterrupted | None = None
@@ -258,9 +257,9 @@ class BacktestEngine:
         except KeyboardInterrupt as exc:  # Ctrl-C or SIGTERM: keep what was simulated
             interrupted = _as_interruption(exc)
             error = self._interruption_text(interrupted)
+        except SystemExit as exc:  # sys.exit() in the algorithm: LEAN's runtime error too
+            error = _runtime_error_text(exc, context.time, ended_the_process=True)
         except BaseException as exc:  # the algorithm's runtime error: keep what was simulated
-            if isinstance(exc, SystemExit):
-                raise
             error = _runtime_error_text(exc, context.time)
         finally:
             if self._progress is not None:
@@ -273,15 +272,19 @@ class BacktestEngine:
             except KeyboardInterrupt as exc:
                 interrupted = _as_interruption(exc)
                 error = self._interruption_text(interrupted)
+            except SystemExit as exc:
+                error = _runtime_error_text(exc, context.time, ended_the_process=True)
             except Exception as exc:  # noqa: BLE001 - reported as LEAN's runtime error
                 error = _runtime_error_text(exc, context.time)
         self.budget_line = self.budget.budget_line()
         context.output.logs.append(self.budget_line)
         results_started = _now()
         record = self._build_record(error)
-        path = None
+        path, results_problem = None, None
         if self.options.output is not None:
-            path = write_results(record, self.options.output, draw_charts=self.options.draw_charts)
+            path, results_problem = write_results_kept(
+                record, self.options.output, self.options.draw_charts
+            )
         self.timings["results"] = _now() - results_started
         return BacktestOutcome(
             record,
@@ -291,6 +294,7 @@ class BacktestEngine:
             self.timings,
             self.budget_line,
             interrupted_by=None if interrupted is None else interrupted.signal_name,
+            results_problem=results_problem,
         )
 
     # ----- checks before any work: bad dates and data fail before the first training --------
@@ -537,12 +541,17 @@ def _as_interruption(exc: KeyboardInterrupt) -> BacktestInterrupted:
     return exc if isinstance(exc, BacktestInterrupted) else BacktestInterrupted()
 
 
-def _runtime_error_text(exc: BaseException, simulated_time: dt.datetime) -> str:
+def _runtime_error_text(
+    exc: BaseException, simulated_time: dt.datetime, ended_the_process: bool = False
+) -> str:
     trace = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
-    return (
-        f"Runtime Error: {type(exc).__name__}: {exc} at {simulated_time:%Y-%m-%d %H:%M:%S} "
-        f"New York time\n{trace}"
-    )
+    what = f"{type(exc).__name__}: {exc}"
+    if ended_the_process:  # an algorithm does not end the engine's process: call quit()
+        what = (
+            f"the algorithm called sys.exit({exc.code!r}), which stops a LEAN algorithm as an "
+            "error (use self.quit(message) to end a backtest early)"
+        )
+    return f"Runtime Error: {what} at {simulated_time:%Y-%m-%d %H:%M:%S} New York time\n{trace}"
 
 
 def _now() -> float:

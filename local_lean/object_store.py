@@ -32,6 +32,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -42,6 +43,21 @@ LEAN_KEY_PATTERN = re.compile(r"\.?[a-zA-Z0-9\\/_#\-$= ]+\.?[a-zA-Z0-9]*")
 LEAN_MAX_SLASHES = 100
 # The longest file or folder name common file systems (ext4, APFS, NTFS) accept, in bytes.
 MAX_NAME_BYTES = 255
+# Temporary files (writes in progress) start with this; no listing shows them.
+TEMPORARY_PREFIX = ".tmp-"
+# A temporary file older than this was left by a writer that was killed: a write takes seconds.
+STALE_TEMPORARY_SECONDS = 600
+
+
+def _remove_stale_temporary_files(root: Path) -> None:
+    """Remove what killed writers left behind, keeping files a live writer may still use."""
+    now = time.time()
+    for file in root.rglob(f"{TEMPORARY_PREFIX}*"):
+        try:
+            if file.is_file() and now - file.stat().st_mtime > STALE_TEMPORARY_SECONDS:
+                file.unlink()
+        except OSError:  # gone meanwhile, or not ours to remove: it stays out of listings
+            continue
 
 
 class ObjectStore:
@@ -51,6 +67,7 @@ class ObjectStore:
         self._root = Path(root).expanduser().resolve()
         self._root.mkdir(parents=True, exist_ok=True)
         self._registered: set[str] = set()
+        _remove_stale_temporary_files(self._root)
 
     @property
     def keys(self) -> list[str]:
@@ -58,7 +75,7 @@ class ObjectStore:
         on_disk = {
             file.relative_to(self._root).as_posix()
             for file in self._root.rglob("*")
-            if file.is_file() and not file.name.startswith(".tmp-")
+            if file.is_file() and not file.name.startswith(TEMPORARY_PREFIX)
         }
         return sorted(on_disk | self._registered)
 
@@ -101,7 +118,7 @@ class ObjectStore:
         key = self._saved_key(path)
         file = self._file(key)
         file.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=".tmp-", dir=file.parent)
+        handle, temporary = tempfile.mkstemp(prefix=TEMPORARY_PREFIX, dir=file.parent)
         try:
             with os.fdopen(handle, "wb") as stream:
                 stream.write(bytes(contents))

@@ -127,12 +127,17 @@ def write_results(
 
     # Every part below is made strictly JSON-serialisable here, once, so that the files can be
     # written without another pass over the (large) orders, order events and insights.
-    raw = portfolio_statistics(record)
-    statistics = to_json_value(_format(record, raw))
+    # Statistics come from the sampled equity alone and may fail on extreme values (as LEAN's
+    # do): then they are left empty and the error logged, as LEAN's result handler does, and
+    # everything else is written all the same.
+    computed = _statistics_or_error(record)
+    raw, statistics_error = computed.raw, computed.error
+    statistics = to_json_value(computed.formatted)
     charts = to_json_value(build_charts(record))
     insights = [_insight_json(insight) for insight in record.insights]
     insight_summary = to_json_value(summarize_insights(record.insights))
-    runtime_statistics = to_json_value(_runtime_statistics(record, raw))
+    runtime_statistics = to_json_value(computed.runtime)
+    logs = list(record.logs) + ([statistics_error] if statistics_error else [])
     configuration = to_json_value(_algorithm_configuration(record))
     state = to_json_value(_state(record, timestamp))
 
@@ -145,14 +150,16 @@ def write_results(
         "profitLoss": to_json_value(_profit_loss(record)),
         "statistics": statistics,
         "runtimeStatistics": runtime_statistics,
-        "totalPerformance": {"portfolioStatistics": _camel_statistics(raw)},
+        "totalPerformance": {"portfolioStatistics": {} if raw is None else _camel_statistics(raw)},
         "algorithmConfiguration": configuration,
         "state": state,
         "insights": {"summary": insight_summary, "insights": insights},
-        "logs": to_json_value(list(record.logs)),
+        "logs": to_json_value(logs),
     }
     if record.runtime_error:
         main["runtimeError"] = to_json_value(record.runtime_error)
+    if statistics_error:
+        main["statisticsError"] = statistics_error
     for name, section in record.sections.items():
         main[str(name)] = to_json_value(section)
     summary: dict[str, Any] = {
@@ -164,6 +171,8 @@ def write_results(
     }
     if record.runtime_error:
         summary["runtimeError"] = to_json_value(record.runtime_error)
+    if statistics_error:
+        summary["statisticsError"] = statistics_error
 
     _write_json(folder / f"{algorithm_id}.json", main)
     _write_json(folder / f"{algorithm_id}-summary.json", summary)
@@ -172,25 +181,27 @@ def write_results(
         [_order_event_json(event, algorithm_id) for event in record.order_events],
     )
     _write_json(folder / f"{algorithm_id}-insights.json", insights)
-    (folder / "log.txt").write_text("".join(f"{line}\n" for line in record.logs), encoding="utf-8")
+    (folder / "log.txt").write_text("".join(f"{line}\n" for line in logs), encoding="utf-8")
     if draw_charts:
-        for chart_name, series in _chart_points(record).items():
+        points = _chart_points(record)
+        for chart_name, file_name in chart_file_names(list(points)).items():
+            series = points[chart_name]
             units = {name: charts[chart_name]["series"][name]["unit"] for name in series}
-            draw_chart_png(
-                chart_name, series, folder / f"{_file_name(chart_name)}.png", units=units
-            )
+            draw_chart_png(chart_name, series, folder / file_name, units=units)
     return folder
 
 
 def summarize(record: BacktestRecord, folder: Path | None = None) -> str:
     """A short text for the command line: key statistics, insight hit rate, where results went."""
-    raw = portfolio_statistics(record)
-    statistics = _format(record, raw)
+    computed = _statistics_or_error(record)
+    statistics, statistics_error = computed.formatted, computed.error
     insight_summary = summarize_insights(record.insights)
     lines = [f"Backtest {record.algorithm_name}: {record.start} to {record.end}"]
     if record.runtime_error:
         headline = _error_headline(record.runtime_error) or "(no message)"
         lines.append(f"STOPPED BY A RUNTIME ERROR (partial results): {headline}")
+    if statistics_error:
+        lines.append(statistics_error)
     for key in (
         "Start Equity",
         "End Equity",
@@ -202,7 +213,7 @@ def summarize(record: BacktestRecord, folder: Path | None = None) -> str:
         "Total Orders",
         "Total Fees",
     ):
-        lines.append(f"  {key:<26} {statistics[key]}")
+        lines.append(f"  {key:<26} {statistics.get(key, 'n/a')}")
     if record.benchmark is not None:
         name = record.benchmark_name or "benchmark"
         lines.append(f"  {'Benchmark Net Profit':<26} {_benchmark_net_profit(record)} ({name})")
@@ -360,6 +371,28 @@ def portfolio_statistics(record: BacktestRecord) -> PortfolioStatistics:
         benchmark_before_start=record.benchmark_before_start,
         risk_free_rate=record.risk_free_rate,
     )
+
+
+@dataclass
+class _Statistics:
+    """The three statistics sections, or the error that left them empty."""
+
+    raw: PortfolioStatistics | None = None
+    formatted: dict[str, str] = field(default_factory=dict)
+    runtime: dict[str, str] = field(default_factory=dict)
+    error: str | None = None
+
+
+def _statistics_or_error(record: BacktestRecord) -> _Statistics:
+    """The statistics of ``record``; empty, with a log line naming the error, when extreme
+    values (beyond .NET's decimal, or an infinite annual performance) make them fail."""
+    try:
+        raw = portfolio_statistics(record)
+        return _Statistics(raw, _format(record, raw), _runtime_statistics(record, raw))
+    except (ArithmeticError, ValueError) as error:
+        return _Statistics(
+            error=f"ERROR: the statistics could not be computed, so they are left out: {error}"
+        )
 
 
 def lean_statistics(record: BacktestRecord) -> dict[str, str]:
@@ -664,8 +697,26 @@ def _camel(name: str) -> str:
     return head + "".join(part[:1].upper() + part[1:] for part in rest)
 
 
-def _file_name(chart_name: str) -> str:
-    return re.sub(r"[^A-Za-z0-9._-]+", "-", chart_name).strip("-") or "chart"
+# Chart names are free text; a file name keeps letters, digits, dots, underscores and dashes,
+# and stays far below the 255 bytes file systems allow.
+_MAX_CHART_FILE_STEM = 100
+
+
+def chart_file_names(chart_names: Sequence[str]) -> dict[str, str]:
+    """The PNG file name of each chart: its name with other characters as dashes, shortened,
+    and "_2", "_3", ... where two charts would share a file ("Risk/Return", "Risk Return"),
+    compared without case as macOS and Windows compare file names."""
+    names: dict[str, str] = {}
+    taken: set[str] = set()
+    for chart_name in chart_names:
+        stem = re.sub(r"[^A-Za-z0-9._-]+", "-", chart_name).strip("-.") or "chart"
+        stem = stem[:_MAX_CHART_FILE_STEM]
+        candidate, suffix = stem, 2
+        while candidate.lower() in taken:
+            candidate, suffix = f"{stem}_{suffix}", suffix + 1
+        taken.add(candidate.lower())
+        names[chart_name] = f"{candidate}.png"
+    return names
 
 
 # --- conversion of exact types (see to_json_value) ------------------------------------------

@@ -387,8 +387,8 @@ def _portfolio_statistics(
 
     annual_variance = decimal_from_double(_annual_variance(performance, days_per_year))
     annual_std = decimal_from_double(math.sqrt(annual_variance))
-    algorithm_annual = decimal_from_double(annual_performance(performance, days_per_year))
-    benchmark_performance = decimal_from_double(annual_performance(benchmark, days_per_year))
+    algorithm_annual = _annual_performance_decimal(performance, days_per_year)
+    benchmark_performance = _annual_performance_decimal(benchmark, days_per_year)
     rate = risk_free_rate.average_rate(time.date() for time, _ in equity)
     downside = decimal_from_double(
         math.sqrt(_annual_variance([r for r in performance if r < 0], days_per_year))
@@ -615,8 +615,32 @@ def _annual_variance(values: list[float], days_per_year: int) -> float:
 
 
 def annual_performance(values: list[float], days_per_year: int) -> float:
-    """``Statistics.AnnualPerformance``: (mean + 1) ** days_per_year - 1."""
-    return (sum(values) / len(values) + 1) ** days_per_year - 1
+    """``Statistics.AnnualPerformance``: (mean + 1) ** days_per_year - 1, infinite where .NET's
+    double overflows (Python's float power raises instead)."""
+    try:
+        return (sum(values) / len(values) + 1) ** days_per_year - 1
+    except OverflowError:
+        return math.inf
+
+
+def _annual_performance_decimal(values: list[float], days_per_year: int) -> Decimal:
+    """``PortfolioStatistics.GetAnnualPerformance``: the annual performance as a decimal; when it
+    is not finite, LEAN's error naming the first daily performance that made it so."""
+    try:
+        return decimal_from_double(annual_performance(values, days_per_year))
+    except ValueError as error:
+        trouble_point = 0.0
+        partial_sum = 0.0
+        for count, point in enumerate(values, start=1):
+            partial_sum += point
+            if not math.isfinite(annual_performance([partial_sum / count], days_per_year)):
+                trouble_point = point
+                break
+        raise ValueError(
+            "PortfolioStatistics.GetAnnualPerformance(): An exception was thrown when trying to "
+            "cast the annual performance value due to the following performance point: "
+            f"{trouble_point}. The exception thrown was the following: {error}."
+        ) from None
 
 
 def tracking_error(algorithm: list[float], benchmark: list[float], days_per_year: int) -> float:

@@ -23,6 +23,7 @@ from local_lean.algorithm.indicators import QCAlgorithmIndicators
 from local_lean.algorithm.models import QCAlgorithmModels
 from local_lean.algorithm.trading import QCAlgorithmTrading
 from local_lean.data import bars_in_mode, map_file_provider
+from local_lean.dotnet_decimal import money_limit_problem
 from local_lean.enums import DataNormalizationMode, InsightDirection, Resolution, SecurityType
 from local_lean.errors import NotSupportedError
 from local_lean.framework.alpha import NullAlphaModel
@@ -311,6 +312,8 @@ class QCAlgorithm(
             or starting_cash < 0
         ):
             raise ValueError(f"set_cash needs a finite amount >= 0, got {starting_cash!r}")
+        if problem := money_limit_problem(starting_cash):
+            raise ValueError(f"set_cash: {problem}")
         if "cash" in self._ctx.overrides if self._context else False:
             self.log(f"Cash {starting_cash:,} is overridden by the command line")
             return

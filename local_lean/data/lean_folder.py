@@ -240,13 +240,37 @@ def read_daily_zip(path: Path, ticker: str) -> pd.DataFrame:
                 raise MalformedDataError(
                     f"{path} holds no .csv file; expected {ticker.lower()}.csv"
                 )
-            raw = archive.read(members[0])
+            raw = _read_member(archive, members[0], path)
     except (*ZIP_ERRORS, NotImplementedError, RuntimeError) as error:  # e.g. encrypted
         raise MalformedDataError(
             f"{path} is not a readable zip file ({type(error).__name__}: {error}); download it "
             "again"
         ) from error
+    if Path(members[0]).stem.lower() != ticker.strip().lower():
+        # LEAN reads the first entry whatever its name; a wrong name is worth a word.
+        others = f" (of {len(members)} .csv entries)" if len(members) > 1 else ""
+        warnings.warn(
+            f"{ticker.upper()}: {path} holds {members[0]}{others}, not {ticker.lower()}.csv; "
+            f"its prices are read as {ticker.upper()}'s, as LEAN reads the first entry",
+            stacklevel=2,
+        )
     return parse_daily_csv(raw, f"{path}:{members[0]}")
+
+
+# A century of daily rows is under 3 MB; far more is not a daily file (e.g. a zip bomb).
+MAX_DAILY_FILE_BYTES = 64 * 1024 * 1024
+
+
+def _read_member(archive: zipfile.ZipFile, member: str, path: Path) -> bytes:
+    """The member's bytes, read no further than MAX_DAILY_FILE_BYTES whatever its header says."""
+    with archive.open(member) as stream:
+        raw = stream.read(MAX_DAILY_FILE_BYTES + 1)
+    if len(raw) > MAX_DAILY_FILE_BYTES:
+        raise MalformedDataError(
+            f"{path}:{member} inflates to more than {MAX_DAILY_FILE_BYTES // 2**20} MiB, far "
+            "beyond any daily price file (a century of rows is under 3 MB): download it again"
+        )
+    return raw
 
 
 def parse_daily_csv(raw: bytes, where: str) -> pd.DataFrame:
@@ -255,17 +279,18 @@ def parse_daily_csv(raw: bytes, where: str) -> pd.DataFrame:
     if not lines:
         raise MalformedDataError(f"{where} is empty: it holds no rows of {LEAN_ROW_FORMAT}")
     rows = [line.strip().split(",") for _, line in lines]
-    for (number, line), fields in zip(lines, rows, strict=True):
+    for (number, _), fields in zip(lines, rows, strict=True):
         time = LEAN_TIME.fullmatch(fields[0].strip())
         if len(fields) != 6 or time is None:
+            # The row's text is not quoted: a file that is not data (a link to another file)
+            # must not show its content in a message.
             problem = (
                 f"{len(fields)} fields instead of 6"
                 if len(fields) != 6
-                else f"a date that is not yyyyMMdd HH:mm: {fields[0]!r}"
+                else "a date that is not yyyyMMdd HH:mm in the first field"
             )
             raise MalformedDataError(
-                f"{where}, line {number}: {problem} in {line.strip()[:80]!r}; expected "
-                f"{LEAN_ROW_FORMAT}"
+                f"{where}, line {number}: {problem}; expected {LEAN_ROW_FORMAT}"
             )
     times, *columns = (list(column) for column in zip(*rows, strict=True))
     dates = [time.strip()[:8] for time in times]
@@ -290,12 +315,14 @@ def read_factor_file(path: Path) -> pd.DataFrame:
             reference = float(fields[3]) if len(fields) > 3 and fields[3] else 0.0
         except (ValueError, IndexError) as error:
             raise MalformedDataError(
-                f"{path}, line {number}: {line!r} is not "
+                f"{path}, line {number}: the row is not "
                 "yyyymmdd,price_factor,split_factor,reference_price"
             ) from error
         scale = price_factor * split_factor
         if not (math.isfinite(scale) and scale > 0 and math.isfinite(reference)):
-            raise MalformedDataError(f"{path}, line {number}: factors must be positive: {line!r}")
+            raise MalformedDataError(
+                f"{path}, line {number} ({fields[0]}): factors must be positive and finite"
+            )
         dates.append(day)
         rows.append((scale, price_factor, split_factor, reference))
     factors = pd.DataFrame(

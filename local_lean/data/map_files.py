@@ -20,6 +20,7 @@ import datetime
 from dataclasses import dataclass
 from pathlib import Path
 
+from local_lean.data.rows import decode_text
 from local_lean.errors import MalformedDataError
 from local_lean.symbols import DEFAULT_DATE
 
@@ -49,7 +50,7 @@ def read_map_file(path: Path) -> MapFile:
     """One map file; blank lines are skipped, a row that is not `yyyymmdd,ticker,...` is an
     error naming the file and line."""
     rows: set[tuple[datetime.date, str]] = set()
-    for number, line in enumerate(path.read_text().splitlines(), start=1):
+    for number, line in enumerate(decode_text(path.read_bytes(), str(path)).splitlines(), 1):
         if not line.strip():
             continue
         fields = line.strip().split(",")
@@ -58,11 +59,11 @@ def read_map_file(path: Path) -> MapFile:
             ticker = fields[1].strip().upper()
         except (ValueError, IndexError) as error:
             raise MalformedDataError(
-                f"{path}, line {number}: {line!r} is not a map file row; expected "
+                f"{path}, line {number}: not a map file row; expected "
                 "yyyymmdd,ticker[,exchange] (fix or delete the file)"
             ) from error
         if not ticker:
-            raise MalformedDataError(f"{path}, line {number}: {line!r} has an empty ticker")
+            raise MalformedDataError(f"{path}, line {number}: the row has an empty ticker")
         rows.add((day, ticker))
     if not rows:
         raise MalformedDataError(f"{path} has no rows; a map file lists yyyymmdd,ticker rows")

@@ -8,6 +8,8 @@ charts) with the sections of LEAN's own report. See ``write_report``.
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 from local_lean.report.page import render_report
@@ -23,7 +25,21 @@ def write_report(folder: Path) -> Path:
     """
     results = read_results_folder(Path(folder))
     path = results.folder / REPORT_FILE
-    path.write_text(render_report(results), encoding="utf-8")
+    page = render_report(results)
+    # Written beside it, then renamed over it: a report.html that is a symbolic link is
+    # replaced by the page, and the file it points to (maybe outside the folder) is untouched.
+    try:
+        with tempfile.NamedTemporaryFile(
+            "w", encoding="utf-8", dir=results.folder, prefix=".tmp-report-", delete=False
+        ) as temporary:
+            temporary.write(page)
+        os.chmod(temporary.name, 0o644)  # as a file written in place would be
+        os.replace(temporary.name, path)
+    except OSError as error:
+        raise ReportInputError(
+            f"{REPORT_FILE} cannot be written into {results.folder} ({error.strerror or error}): "
+            "copy the folder somewhere you can write and run the report there"
+        ) from None
     return path
 
 

@@ -40,6 +40,7 @@ STYLE = {
     "axes.titleweight": "bold",
     "legend.frameon": False,
     "svg.fonttype": "none",  # text stays text: smaller, sharp, and the page's font
+    "text.parse_math": False,  # names come from the algorithm: "$" is a dollar, not TeX
 }
 _figure_numbers = itertools.count(1)
 _PERCENT = FuncFormatter(lambda value, _: f"{value:.0%}" if abs(value) >= 0.1 else f"{value:.1%}")

@@ -90,7 +90,17 @@ def _result_file(folder: Path) -> Path:
     raise ReportInputError(f"{folder} holds no backtest results (no <id>.json file){hint}")
 
 
+def _outside_link(path: Path) -> str | None:
+    """Why a file of the folder is not read: a symbolic link may point at any file on the
+    machine, and a report must show only the folder's own results."""
+    if path.is_symlink():
+        return f"{path.name} is a symbolic link; only the folder's own files are read"
+    return None
+
+
 def _read_json(path: Path) -> Any:
+    if reason := _outside_link(path):
+        raise ReportInputError(f"{path}: {reason}: copy the file itself into the folder")
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
@@ -121,6 +131,9 @@ def _optional_json(path: Path, kind: type, problems: dict[str, str]) -> Any:
 
 
 def _read_log(path: Path, problems: dict[str, str]) -> list[str] | None:
+    if reason := _outside_link(path):
+        problems[path.name] = reason
+        return None
     if not path.is_file():
         problems[path.name] = "absent"
         return None

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import heapq
+import math
 import tempfile
 import traceback
 from collections.abc import Callable
@@ -42,6 +43,7 @@ from local_lean.data import (
     bars_in_mode,
     delisting_date_of,
     dividend_rows_of,
+    lean_decimal_close_of,
     open_price_source,
     split_rows_of,
 )
@@ -77,6 +79,7 @@ from local_lean.market_data import (
 from local_lean.models.fees import fee_models_description
 from local_lean.models.interest_rates import statistics_rate_model
 from local_lean.object_store import ObjectStore
+from local_lean.order_list_hash import OrderSubmission, order_list_hash, submission_of
 from local_lean.portfolio import BasisPointsFeeModel, InteractiveBrokersFeeModel
 from local_lean.scheduling import events_due, events_due_between, prepare_schedule
 from local_lean.securities import Security, update_price
@@ -188,6 +191,7 @@ class BacktestEngine:
             is_warming_up=lambda: self.context.warming_up,
             is_open=self.calendar.is_open,
         )
+        self.transactions.submission_of = self._submission_of
         self.context.transactions = self.transactions
         self.budget = TimeBudget(options.time_limits, log=self._runner_log)
         self._arrays: dict[Symbol, _SecurityBars] = {}
@@ -832,6 +836,7 @@ class BacktestEngine:
             benchmark_before_start=self._benchmark_before_start(),
             capacity=self._capacity(equity, end),
             risk_free_rate=statistics_rate_model(algorithm._risk_free_model),
+            order_list_hash=self._order_list_hash(),
         )
 
     def _capacity(self, equity: pd.Series, end: dt.date) -> CapacityStatistics:
@@ -870,6 +875,24 @@ class BacktestEngine:
         return splits
 
     # --- statistics inputs (LEAN seeds its benchmark with the bar before the start) -----------
+
+    def _submission_of(self, security: Any) -> OrderSubmission:
+        """An order's submission record, its last price the decimal LEAN holds for the
+        security's latest bar when the data is a LEAN folder and that bar is the file's."""
+        if security.local_time is None:
+            return submission_of(security)
+        day = (security.local_time - dt.timedelta(microseconds=1)).date()  # the bar's day
+        mode = DataNormalizationMode(security.data_normalization_mode).name
+        close = lean_decimal_close_of(self.source, security.symbol.value, day, mode)
+        if close is None or not math.isclose(float(close), security.close, rel_tol=1e-9):
+            return submission_of(security)
+        return submission_of(security, last_price=close)
+
+    def _order_list_hash(self) -> str:
+        """LEAN's OrderListHash of the backtest's orders."""
+        return order_list_hash(
+            self.transactions.orders.values(), self.transactions.submissions, to_utc
+        )
 
     def _benchmark_before_start(self) -> float | None:
         if not self._benchmark_closes:

@@ -27,6 +27,7 @@ import copy
 import datetime as dt
 import math
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from local_lean.buying_power import insufficient_buying_power
@@ -37,6 +38,7 @@ from local_lean.models.brokerages import brokerage_allows
 from local_lean.models.fees import fee_of
 from local_lean.models.shortable import is_shortable, shortable_error_message
 from local_lean.models.slippage import slipped_price
+from local_lean.order_list_hash import OrderSubmission, submission_of
 from local_lean.order_requests import OrderRequestStatus
 from local_lean.orders import (
     CLOSED_STATUSES,
@@ -94,6 +96,10 @@ class TransactionHandler:
         self._pending: list[UpdateOrderRequest] = []  # accepted updates not yet applied
         # The algorithm's brokerage model, once it set one (None: every order is accepted).
         self.brokerage_model: Any = None
+        # What each order taken had at submission, for LEAN's OrderListHash; the engine may
+        # give the security's close as LEAN's decimal through `submission_of`.
+        self.submissions: dict[int, OrderSubmission] = {}
+        self.submission_of: Callable[[Any], OrderSubmission] = submission_of
 
     def now(self) -> dt.datetime:
         """The algorithm's time (naive New York time)."""
@@ -125,6 +131,7 @@ class TransactionHandler:
             return self._invalidate(
                 order, request, OrderResponseErrorCode.EXCEEDS_SHORTABLE_QUANTITY, message, False
             )
+        self.submissions[order.id] = self.submission_of(security)
         reason = insufficient_buying_power(self._portfolio, security, order)
         if reason:
             message = (
@@ -399,6 +406,10 @@ class TransactionHandler:
         )
         order = create_order(request, len(self.orders) + 1, now, security.price)
         request.order_id = order.id
+        # LEAN opens this order itself: no submission prices, no currency, no broker id
+        self.submissions[order.id] = replace(
+            self.submission_of(security), prices=None, requested=False
+        )
         self.orders[order.id] = order
         self.tickets[order.id] = OrderTicket(request, self, order)
         request.set_response(OrderResponse(order.id))

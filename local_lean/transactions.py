@@ -305,7 +305,6 @@ class TransactionHandler:
         order.apply_update_order_request(request)
         if not closed:
             order.status = OrderStatus.UPDATE_SUBMITTED
-            order.last_update_time = _to_utc(self._clock())
             self._emit(order, self._clock())
         return OrderResponse(order.id)
 
@@ -474,6 +473,9 @@ class TransactionHandler:
             trailing_amount=getattr(order, "trailing_amount", None),
         )
         events.append(event)
+        if order.status in _UPDATE_STATUSES and ticket.update_requests:
+            # LEAN: a submit event after the first is an update's, even a refused one
+            order.last_update_time = event.utc_time
         record: dict[str, Any] = {
             "order_id": order.id,
             "event_id": count,
@@ -660,6 +662,8 @@ def _from_utc(time: dt.datetime) -> dt.datetime:
 
 # LEAN's tag of the order that closes a delisted holding.
 _LIQUIDATE_FROM_DELISTING = "Liquidate from delisting"
+# The statuses whose events set an order's last update time once it has update requests.
+_UPDATE_STATUSES = (OrderStatus.SUBMITTED, OrderStatus.UPDATE_SUBMITTED)
 
 
 def _default_message(code: str, text: str) -> str:

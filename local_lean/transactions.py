@@ -116,6 +116,9 @@ class TransactionHandler:
         self._process_pending()  # LEAN processes the requests in the order they came
         security = self._securities[request.symbol]
         order = create_order(request, len(self.orders) + 1, _from_utc(request.time), security.price)
+        # a ticker names the security the algorithm added, with its identifier (LEAN's
+        # SymbolCache), not a Symbol made from the ticker alone
+        order.symbol = security.symbol
         order.tag = order.tag or order.get_default_tag()
         request.order_id = order.id
         ticket = OrderTicket(request, self, order)

@@ -14,9 +14,11 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from runner_helpers import run_algorithm
 
+from local_lean.algorithm import QCAlgorithm
 from local_lean.data.lean_folder import LeanDataFolder
-from local_lean.enums import OrderStatus
+from local_lean.enums import OrderStatus, Resolution, SecurityType
 from local_lean.framework.insights import to_utc
 from local_lean.order_list_hash import (
     REFUSED,
@@ -28,6 +30,7 @@ from local_lean.order_list_hash import (
     smart_rounding,
     to_decimal,
 )
+from local_lean.order_requests import SubmitOrderRequest
 from local_lean.orders import Order, OrderType
 from local_lean.priced_orders import LimitOrder
 from local_lean.symbols import SecurityIdentifier, Symbol
@@ -175,3 +178,29 @@ def test_the_lean_folder_gives_closes_as_lean_decimals():
     assert format(folder.lean_decimal_close("SPY", day, "RAW"), "f") == "165.4800"
     assert folder.lean_decimal_close("SPY", dt.date(2013, 10, 5), "RAW") is None  # a Saturday
     assert folder.lean_decimal_close("SPY", day, "TOTAL_RETURN") is None
+
+
+class SubmitsByTicker(QCAlgorithm):
+    """Adds SPY, then submits an order request naming it by its ticker."""
+
+    def initialize(self) -> None:
+        self.set_start_date(2013, 10, 7)
+        self.set_end_date(2013, 10, 9)
+        self.spy = self.add_equity("SPY", Resolution.DAILY)
+        self.order_symbol = None
+
+    def on_data(self, data) -> None:
+        if self.order_symbol is None:
+            request = SubmitOrderRequest(
+                OrderType.MARKET, SecurityType.EQUITY, "SPY", 10, 0, 0, self.utc_time, "by ticker"
+            )
+            ticket = self.transactions.add_order(request)
+            self.order_symbol = self.transactions.get_order_by_id(ticket.order_id).symbol
+
+
+@needs_lean_data
+def test_an_order_request_naming_a_ticker_trades_the_added_security_and_its_identifier():
+    algorithm, outcome = run_algorithm(SubmitsByTicker, data=LEAN_DATA)
+
+    assert outcome.runtime_error is None
+    assert str(algorithm.order_symbol.id) == str(algorithm.spy.symbol.id) == "SPY R735QTJ8XC9X"

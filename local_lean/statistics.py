@@ -648,9 +648,10 @@ def _dotnet_round(value: Decimal, decimals: int) -> Decimal:
 
 
 def _round_double(value: float, decimals: int) -> float:
-    """``Math.Round(double, decimals)``: scaled, rounded half to even, scaled back."""
+    """``Math.Round(double, decimals)``: scaled, rounded half to even, scaled back; a small
+    negative number rounds to -0, as in .NET (LEAN prints "-0" for it)."""
     power = 10.0**decimals
-    return round(value * power) / power
+    return math.copysign(round(value * power) / power, value)
 
 
 def _percent(value: Decimal, decimals: int) -> str:

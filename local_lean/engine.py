@@ -890,9 +890,7 @@ class BacktestEngine:
 
     def _order_list_hash(self) -> str:
         """LEAN's OrderListHash of the backtest's orders."""
-        return order_list_hash(
-            self.transactions.orders.values(), self.transactions.submissions, to_utc
-        )
+        return order_list_hash(self.transactions.orders.values(), self.transactions.submissions)
 
     def _benchmark_before_start(self) -> float | None:
         if not self._benchmark_closes:

@@ -16,9 +16,8 @@ What the JSON holds, and why it is written here the way it is:
   security had at submission (``orderSubmissionData.lastPrice``) is not rounded, so the caller
   gives it as LEAN computed it (the file's integer times 0.0001 times the factor-file text).
 - Enumerations are their integer values; times are UTC with a "Z".
-- An order LEAN never placed (invalid) has no broker id; one refused before the transaction
-  handler took it has no submission data and the RAW price adjustment mode (0); an order never
-  filled has price 0.
+- An order refused before the transaction handler took it has no submission data and the RAW
+  price adjustment mode (0); an order never filled has price 0.
 """
 
 from __future__ import annotations
@@ -27,12 +26,11 @@ import datetime as dt
 import hashlib
 import json
 import math
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
-from local_lean.enums import OrderStatus
 from local_lean.orders import Order, OrderDirection, OrderType
 
 EQUITY_SECURITY_TYPE = 1  # LEAN's SecurityType.Equity
@@ -43,8 +41,8 @@ class OrderSubmission:
     """What the transaction handler knew of an order when it took it: the security's bid, ask
     and last prices (LEAN's ``OrderSubmissionData``; None for an order LEAN opens itself, the
     liquidation of a delisted security), the normalisation mode of its subscription (the
-    order's ``PriceAdjustmentMode``), and whether the algorithm requested it: LEAN then sets
-    its currency, and gives it a broker id unless it is invalid."""
+    order's ``PriceAdjustmentMode``), and whether the algorithm requested it (LEAN then sets
+    its currency)."""
 
     prices: tuple[Decimal, Decimal, Decimal] | None
     price_adjustment_mode: int
@@ -66,37 +64,29 @@ def submission_of(security: Any, *, last_price: Decimal | None = None) -> OrderS
     )
 
 
-def order_list_hash(
-    orders: Iterable[Order],
-    submissions: Mapping[int, OrderSubmission],
-    utc_time: Callable[[dt.datetime], dt.datetime],
-) -> str:
+def order_list_hash(orders: Iterable[Order], submissions: Mapping[int, OrderSubmission]) -> str:
     """LEAN's OrderListHash of `orders` (32 hexadecimal digits; that of "" without orders).
 
     `submissions` holds, by order id, what the transaction handler knew of each order it took
-    (absent: refused before, as LEAN's ``AddOrder`` refuses); `utc_time` turns an order's time
-    (naive New York) into naive UTC."""
+    (absent: refused before, as LEAN's ``AddOrder`` refuses)."""
     joined = ",".join(
-        order_json(order, submissions.get(order.id, REFUSED), utc_time)
+        order_json(order, submissions.get(order.id, REFUSED))
         for order in sorted(orders, key=lambda order: order.id)
     )
     return hashlib.md5(joined.encode("utf-8")).hexdigest()
 
 
-def order_json(
-    order: Order, submission: OrderSubmission, utc_time: Callable[[dt.datetime], dt.datetime]
-) -> str:
+def order_json(order: Order, submission: OrderSubmission) -> str:
     """One order as Newtonsoft.Json writes LEAN's ``Order`` with no settings (compact)."""
     members: list[tuple[str, str]] = _own_members(order)
     filled = order.last_fill_time is not None
     price = smart_rounding(to_decimal(order.price)) if filled else Decimal(0)
     quantity = normalize(to_decimal(order.quantity))
-    time = _iso_utc(utc_time(order.time))
-    placed = submission.requested and order.status != OrderStatus.INVALID
+    time = _iso_utc(order.time)
     members += [
         ("id", str(order.id)),
         ("contingentId", "0"),
-        ("brokerId", json.dumps([str(order.id)] if placed else [])),
+        ("brokerId", json.dumps(order.broker_id)),
         ("symbol", _symbol_json(order)),
         ("price", decimal_json(price)),
         # LEAN sets the currency when the handler takes an order, not when it opens one itself

@@ -53,6 +53,7 @@ from local_lean.orders import (
     SubmitOrderRequest,
     UpdateOrderRequest,
     order_type_name,
+    submitted_at,
 )
 from local_lean.portfolio import SecurityPortfolioManager
 from local_lean.priced_orders import create_order
@@ -115,7 +116,7 @@ class TransactionHandler:
         has none); returns its ticket. The request's time is UTC, as in LEAN."""
         self._process_pending()  # LEAN processes the requests in the order they came
         security = self._securities[request.symbol]
-        order = create_order(request, len(self.orders) + 1, _from_utc(request.time), security.price)
+        order = create_order(request, len(self.orders) + 1, request.time, security.price)
         # a ticker names the security the algorithm added, with its identifier (LEAN's
         # SymbolCache), not a Symbol made from the ticker alone
         order.symbol = security.symbol
@@ -147,7 +148,7 @@ class TransactionHandler:
             request.set_response(
                 OrderResponse(order.id, OrderResponseErrorCode.INSUFFICIENT_BUYING_POWER, message)
             )
-            self._emit(order, order.time, message=message)
+            self._emit(order, submitted_at(order), message=message)
             return ticket
         refusal = self._brokerage_refusal("can_submit_order", security, order)
         if refusal is not None:
@@ -164,8 +165,9 @@ class TransactionHandler:
             )
         request.set_response(OrderResponse(order.id))
         order.status = OrderStatus.SUBMITTED
+        order.broker_id.append(str(order.id))  # the backtesting brokerage placed it
         self._open[order.id] = order
-        self._emit(order, order.time)
+        self._emit(order, submitted_at(order))
         self.scan()
         return ticket
 
@@ -183,7 +185,7 @@ class TransactionHandler:
         order.status = OrderStatus.INVALID
         self._messages[order.id] = message
         request.set_response(OrderResponse(order.id, code, message))
-        self._emit(order, order.time, message=message)
+        self._emit(order, submitted_at(order), message=message)
         return self.tickets[order.id]
 
     def _open_quantity(self, symbol: Symbol) -> float:
@@ -380,9 +382,9 @@ class TransactionHandler:
                 continue
             # An order is not offered to the fill model in the time step it was placed
             # (Market orders excepted).
-            if order.time == now and order.type != OrderType.MARKET:
+            if submitted_at(order) == now and order.type != OrderType.MARKET:
                 continue
-            fill = self.fill_model.fill(order, bar, self._next_close_after(order.time))
+            fill = self.fill_model.fill(order, bar, self._next_close_after(submitted_at(order)))
             if fill is not None:
                 self._fill(order, fill.price, now, fill.message)
 
@@ -406,7 +408,7 @@ class TransactionHandler:
             _to_utc(now),
             _LIQUIDATE_FROM_DELISTING,
         )
-        order = create_order(request, len(self.orders) + 1, now, security.price)
+        order = create_order(request, len(self.orders) + 1, _to_utc(now), security.price)
         request.order_id = order.id
         # LEAN opens this order itself: no submission prices, no currency, no broker id
         self.submissions[order.id] = replace(
@@ -505,7 +507,7 @@ class TransactionHandler:
                 "id": order.id,
                 "symbol": order.symbol.value,
                 "type": order_type_name(order.type),
-                "time": order.time,
+                "time": submitted_at(order),
                 "quantity": order.quantity,
                 "fill_price": order.price if order.status == OrderStatus.FILLED else 0.0,
                 "fill_time": self._fill_times.get(order.id),
@@ -533,18 +535,20 @@ class SecurityTransactionManager:
         return len(self._handler.orders)
 
     def get_order_by_id(self, order_id: int) -> Order | None:
-        return self._handler.orders.get(order_id)
+        order = self._handler.orders.get(order_id)
+        return order.clone() if order is not None else None
 
     def get_order_ticket(self, order_id: int) -> OrderTicket | None:
         return self._handler.tickets.get(order_id)
 
     def get_orders(self, filter: Callable[[Order], bool] | None = None) -> list[Order]:
-        return [order for order in self._handler.orders.values() if filter is None or filter(order)]
+        orders = self._handler.orders.values()
+        return [order.clone() for order in orders if filter is None or filter(order)]
 
     def get_open_orders(self, filter: Any = None) -> list[Order]:
         """Open orders, of one symbol (a Symbol or ticker) or matching a predicate."""
         predicate = _order_predicate(filter)
-        return [order for order in self._handler.open_orders() if predicate(order)]
+        return [order.clone() for order in self._handler.open_orders() if predicate(order)]
 
     def get_order_tickets(self, filter: Callable[[OrderTicket], bool] | None = None):
         return [t for t in self._handler.tickets.values() if filter is None or filter(t)]

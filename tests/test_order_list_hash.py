@@ -19,7 +19,6 @@ from runner_helpers import run_algorithm
 from local_lean.algorithm import QCAlgorithm
 from local_lean.data.lean_folder import LeanDataFolder
 from local_lean.enums import OrderStatus, Resolution, SecurityType
-from local_lean.framework.insights import to_utc
 from local_lean.order_list_hash import (
     REFUSED,
     OrderSubmission,
@@ -54,9 +53,10 @@ def basic_template_daily_order() -> Order:
         symbol=SPY,
         quantity=697.0,
         type=OrderType.MARKET_ON_OPEN,
-        time=dt.datetime(2013, 10, 8, 16),
+        time=dt.datetime(2013, 10, 8, 20),  # UTC: 16:00 in New York
         status=OrderStatus.FILLED,
         price=165.82 * 0.8646266,
+        broker_id=["1"],
     )
     order.last_fill_time = dt.datetime(2013, 10, 9, 20)
     return order
@@ -69,17 +69,17 @@ def adjusted(close: Decimal) -> OrderSubmission:
 def test_the_published_hash_of_basic_template_daily_algorithm():
     order = basic_template_daily_order()
 
-    hashed = order_list_hash([order], {1: adjusted(SPY_CLOSE_2013_10_08)}, to_utc)
+    hashed = order_list_hash([order], {1: adjusted(SPY_CLOSE_2013_10_08)})
 
     assert hashed == "70f21e930175a2ec9d465b21edc1b6d9"
 
 
 def test_no_orders_hash_the_empty_string_as_lean_publishes_for_algorithms_without_orders():
-    assert order_list_hash([], {}, to_utc) == "d41d8cd98f00b204e9800998ecf8427e"
+    assert order_list_hash([], {}) == "d41d8cd98f00b204e9800998ecf8427e"
 
 
 def test_the_json_of_an_order_keeps_lean_members_order_and_decimal_scales():
-    text = order_json(basic_template_daily_order(), adjusted(SPY_CLOSE_2013_10_08), to_utc)
+    text = order_json(basic_template_daily_order(), adjusted(SPY_CLOSE_2013_10_08))
     members = json.loads(text)
 
     assert list(members)[:4] == ["type", "id", "contingentId", "brokerId"]
@@ -97,11 +97,11 @@ def test_a_limit_order_writes_its_limit_first_and_is_marketable_when_it_crosses_
         symbol=SPY,
         quantity=-10.0,
         type=OrderType.LIMIT,
-        time=dt.datetime(2013, 10, 8, 16),
+        time=dt.datetime(2013, 10, 8, 20),
         status=OrderStatus.SUBMITTED,
         limit_price=140.0,
     )
-    text = order_json(order, adjusted(Decimal("143.07840976800")), to_utc)
+    text = order_json(order, adjusted(Decimal("143.07840976800")))
     members = json.loads(text)
 
     assert list(members)[:2] == ["limitPrice", "type"]
@@ -112,9 +112,9 @@ def test_a_limit_order_writes_its_limit_first_and_is_marketable_when_it_crosses_
 
 def test_an_order_refused_before_the_handler_took_it_has_no_broker_id_nor_submission_data():
     order = basic_template_daily_order()
-    order.status, order.last_fill_time = OrderStatus.INVALID, None
+    order.status, order.last_fill_time, order.broker_id = OrderStatus.INVALID, None, []
 
-    members = json.loads(order_json(order, REFUSED, to_utc))
+    members = json.loads(order_json(order, REFUSED))
 
     assert members["brokerId"] == []
     assert members["orderSubmissionData"] is None
@@ -122,14 +122,13 @@ def test_an_order_refused_before_the_handler_took_it_has_no_broker_id_nor_submis
     assert members["priceCurrency"] == "USD"
 
 
-def test_an_order_lean_opens_itself_has_no_currency_nor_broker_id():
-    order = basic_template_daily_order()
+def test_an_order_lean_opens_itself_has_no_currency_nor_submission_data():
     submission = OrderSubmission(prices=None, price_adjustment_mode=1, requested=False)
 
-    members = json.loads(order_json(order, submission, to_utc))
+    members = json.loads(order_json(basic_template_daily_order(), submission))
 
     assert members["priceCurrency"] == ""
-    assert members["brokerId"] == []
+    assert members["orderSubmissionData"] is None
 
 
 @pytest.mark.parametrize(

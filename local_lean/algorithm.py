@@ -707,6 +707,20 @@ class QCAlgorithm(QCAlgorithmIndicators, QCAlgorithmConsolidators, QCAlgorithmMo
     def on_securities_changed(self, changes: Any) -> None:
         """Called at the first slice after securities were added (override if needed)."""
 
+    # LEAN calls these before on_data, each with the slice's events of its kind when there are
+    # any (AlgorithmManager: splits, then dividends, then delistings); override if needed.
+    def on_splits(self, splits: Any) -> None:
+        """The slice's splits (warnings and occurrences)."""
+
+    def on_dividends(self, dividends: Any) -> None:
+        """The slice's dividends, once they were paid."""
+
+    def on_delistings(self, delistings: Any) -> None:
+        """The slice's delisting warnings and delistings."""
+
+    def on_symbol_changed_events(self, symbol_changed_events: Any) -> None:
+        """The slice's ticker changes (the runner trades each ticker as it is named; none come)."""
+
     @property
     def insights_generated(self) -> InsightsGeneratedEvent:
         """The event fired with each batch of generated insights: add handlers

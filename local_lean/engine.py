@@ -703,6 +703,12 @@ class BacktestEngine:
         context.current_slice = Slice(context.time, TradeBars(), dividends, splits, delistings)
         # LEAN's time step: pending order updates are applied before and after on_data
         self.transactions.process_synchronous_events()
+        if splits:
+            algorithm.on_splits(splits)
+        if dividends:
+            algorithm.on_dividends(dividends)
+        if delistings:
+            algorithm.on_delistings(delistings)
         if overrides_on_data:
             algorithm.on_data(context.current_slice)
         self._framework_data(context.current_slice)

@@ -119,7 +119,7 @@ class SecurityPortfolioManager:
 
     @property
     def total_profit(self) -> float:
-        return sum(s.holdings.net_profit + s.holdings.total_fees for s in self._securities.values())
+        return sum(s.holdings.profit for s in self._securities.values())
 
     @property
     def total_net_profit(self) -> float:

@@ -25,7 +25,8 @@ class SecurityHolding:
         self.quantity: float = 0.0
         self.average_price: float = 0.0
         self.total_fees: float = 0.0
-        self.net_profit: float = 0.0  # realised profit of closed quantity, less fees
+        self.total_dividends: float = 0.0  # paid to (or, short, by) this holding
+        self._realized_profit = 0.0  # of the quantity closed, before fees (LEAN's _profit)
 
     @property
     def symbol(self) -> Symbol:
@@ -70,7 +71,17 @@ class SecurityHolding:
 
     @property
     def profit(self) -> float:
-        return self.net_profit
+        """Realised profit and dividends (LEAN's ``Profit``), before fees."""
+        return self._realized_profit + self.total_dividends
+
+    @property
+    def net_profit(self) -> float:
+        """``profit`` less the fees paid (LEAN's ``NetProfit``)."""
+        return self.profit - self.total_fees
+
+    def add_new_dividend(self, dividend: float) -> None:
+        """Count a dividend paid to this holding (LEAN's ``AddNewDividend``)."""
+        self.total_dividends += float(dividend)
 
     def _apply_fill(self, quantity: float, price: float, fee: float) -> None:
         """Update quantity, average price and realised profit for a fill."""
@@ -82,14 +93,13 @@ class SecurityHolding:
         else:
             closed = min(abs(quantity), abs(old))
             direction = 1 if old > 0 else -1
-            self.net_profit += closed * direction * (price - self.average_price)
+            self._realized_profit += closed * direction * (price - self.average_price)
             if new == 0:
                 self.average_price = 0.0
             elif (new > 0) != (old > 0):  # flipped through zero: the rest opens at this price
                 self.average_price = price
         self.quantity = new
         self.total_fees += fee
-        self.net_profit -= fee
 
     def __repr__(self) -> str:
         return f"<SecurityHolding {self.symbol.value}: {self.quantity:g} @ {self.average_price:g}>"

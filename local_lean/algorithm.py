@@ -142,6 +142,8 @@ class AlgorithmContext:
         self._normalized: dict[tuple, pd.DataFrame] = {}
         self.run_timed: Callable[[str, Callable[[], Any]], None] = lambda name, action: action()
         self.on_security_added: Callable[[Security], None] = lambda security: None
+        # remove_security asked for the security to leave (the engine removes it once flat).
+        self.on_security_removal: Callable[[Security], None] = lambda security: None
         # The engine's transaction handler: it owns orders, fills and order events.
         self.transactions: TransactionHandler | None = None
         self.current_slice: Any = None  # the latest Slice, set when a session's bars arrive
@@ -704,6 +706,23 @@ class QCAlgorithm(QCAlgorithmIndicators, QCAlgorithmConsolidators, QCAlgorithmMo
         """The algorithm's universes (one per manual universe selection model's symbols)."""
         return self._universe_manager
 
+    def remove_security(self, symbol: Any, tag: str | None = None) -> bool:
+        """LEAN's ``RemoveSecurity``: cancel the security's open orders (not while warming up),
+        liquidate it, stop trading it; it leaves the algorithm, and reaches
+        ``on_securities_changed`` as removed, at a time step once it has no holdings and no
+        open orders. False for a security the algorithm never added."""
+        security = self.securities.get(symbol)
+        if security is None:
+            return False
+        tag = "Removed" if tag is None else tag
+        if not self.is_warming_up:
+            self.transactions.cancel_open_orders(security.symbol, tag)
+        if security.invested:
+            self.liquidate(security.symbol, tag=tag)
+        security.is_tradable = False
+        self._ctx.on_security_removal(security)
+        return True
+
     def on_securities_changed(self, changes: Any) -> None:
         """Called at the first slice after securities were added (override if needed)."""
 
@@ -718,7 +737,7 @@ class QCAlgorithm(QCAlgorithmIndicators, QCAlgorithmConsolidators, QCAlgorithmMo
     def on_delistings(self, delistings: Any) -> None:
         """The slice's delisting warnings and delistings."""
 
-    def on_symbol_changed_events(self, symbol_changed_events: Any) -> None:
+    def on_symbol_changed_events(self, symbols_changed: Any) -> None:
         """The slice's ticker changes (the runner trades each ticker as it is named; none come)."""
 
     @property

@@ -181,6 +181,7 @@ class BacktestEngine:
         self.context = AlgorithmContext(self.calendar, self.source, self._emit_log)
         self.context.run_timed = self._run_timed
         self.context.on_security_added = self._security_added
+        self.context.on_security_removal = lambda security: self._pending_removals.append(security)
         self.transactions = TransactionHandler(
             algorithm.securities,
             algorithm.portfolio,
@@ -214,6 +215,7 @@ class BacktestEngine:
         self._checked_before_training = False
         self._membership = UniverseMembership()
         self._removed: dict[str, Symbol] = {}  # securities that left every universe
+        self._pending_removals: list[Security] = []  # remove_security's, until they are flat
         self._selected_once = False  # the first selection runs at the start date
         self._overrides_on_algorithm()
 
@@ -641,13 +643,28 @@ class BacktestEngine:
         """Securities added since the last time step reach the framework models and
         ``on_securities_changed`` at the start of the next one, as LEAN's SecurityChanges do
         (those added in ``initialize`` at the first time step)."""
+        removed = self._flat_pending_removals()
         securities = self.algorithm.securities
-        if len(securities) == len(self._notified):
+        if len(securities) == len(self._notified) and not removed:
             return
         added = [s for s in securities.values() if s.symbol not in self._notified]
-        if added:
+        if added or removed:
             self._notified.update(security.symbol for security in added)
-            notify_security_changes(self.algorithm, SecurityChanges(added))
+            notify_security_changes(self.algorithm, SecurityChanges(added, removed))
+
+    def _flat_pending_removals(self) -> list[Security]:
+        """The securities remove_security asked to remove that hold nothing and have no open
+        order any more: they leave now (LEAN's pending removals wait the same way)."""
+        flat = [
+            security
+            for security in self._pending_removals
+            if not security.invested
+            and not any(o.symbol == security.symbol for o in self.transactions.open_orders())
+        ]
+        for security in flat:
+            self._pending_removals.remove(security)
+            self._remove_security(security.symbol)
+        return flat
 
     def _framework_data(self, data: Slice) -> None:
         """LEAN's ``OnFrameworkData``: the alpha model's insights, then the framework's path

@@ -249,23 +249,33 @@ class SecurityManager:
     """LEAN's ``self.securities``: securities by Symbol (or ticker string)."""
 
     def __init__(self) -> None:
-        self._by_symbol: dict[Symbol, Security] = {}
+        self._by_symbol: dict[Symbol, Security] = {}  # the active securities
+        self._removed: dict[Symbol, Security] = {}  # those that left the algorithm
 
     def add(self, security: Security) -> None:
         self._by_symbol[security.symbol] = security
+        self._removed.pop(security.symbol, None)
 
     def _remove(self, symbol: Symbol) -> None:
-        """A security that left every universe (the engine removes it)."""
-        self._by_symbol.pop(symbol, None)
+        """A security that left every universe (the engine removes it): no longer listed, but
+        still found by ``securities[symbol]``, as in LEAN's complete collection."""
+        security = self._by_symbol.pop(symbol, None)
+        if security is not None:
+            self._removed[symbol] = security
 
     def __getitem__(self, symbol: Any) -> Security:
         key = _key(symbol)
-        try:
-            return self._by_symbol[key]
-        except KeyError:
+        security = self._by_symbol.get(key) or self._removed.get(key)
+        if security is None:
             raise KeyError(
                 f"'{key}' was not found in securities: add it first with self.add_equity('{key}')"
-            ) from None
+            )
+        return security
+
+    @property
+    def total(self) -> list[Security]:
+        """Every security the algorithm had, removed ones included (LEAN's ``Total``)."""
+        return [*self._by_symbol.values(), *self._removed.values()]
 
     def __contains__(self, symbol: Any) -> bool:
         return _key(symbol) in self._by_symbol

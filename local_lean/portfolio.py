@@ -16,6 +16,7 @@ import math
 from collections.abc import Iterator
 from typing import Any
 
+from local_lean.cash_book import CashBook
 from local_lean.orders import OrderEvent
 from local_lean.securities import SecurityHolding, SecurityManager
 from local_lean.settings import AlgorithmSettings, free_portfolio_value
@@ -66,6 +67,7 @@ class SecurityPortfolioManager:
         self._settings = algorithm_settings or AlgorithmSettings()
         self.cash = float(cash)
         self.fee_model: Any = InteractiveBrokersFeeModel()
+        self.cash_book = CashBook(self)  # LEAN's, over this cash
 
     # -- what algorithms read --------------------------------------------------------------
 

@@ -106,9 +106,10 @@ def dotnet_round(value: Decimal, decimals: int) -> Decimal:
 
 
 def round_double(value: float, decimals: int) -> float:
-    """``Math.Round(double, decimals)``: scaled, rounded half to even, scaled back."""
+    """``Math.Round(double, decimals)``: scaled, rounded half to even, scaled back; a small
+    negative number rounds to -0, as in .NET (LEAN prints "-0" for it)."""
     power = 10.0**decimals
-    return round(value * power) / power
+    return math.copysign(round(value * power) / power, value)
 
 
 def smart_rounding(value: float | Decimal) -> Decimal:

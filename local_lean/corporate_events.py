@@ -67,7 +67,9 @@ def apply_dividend(algorithm: Any, dividend: Any) -> None:
     security = algorithm.securities[dividend.symbol]
     mode = security.data_normalization_mode
     if not algorithm.is_warming_up and mode in _DIVIDEND_CASH_MODES:
-        algorithm.portfolio.cash += security.holdings.quantity * dividend.distribution
+        total = security.holdings.quantity * dividend.distribution
+        algorithm.portfolio.cash += total
+        security.holdings.add_new_dividend(total)  # LEAN's ApplyDividend counts it as profit
     _warm_up_after_event(algorithm, security)
 
 

@@ -21,7 +21,7 @@ interrupts.py).
 from __future__ import annotations
 
 import datetime as dt
-import traceback
+import time as wall_clock
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
@@ -48,10 +48,10 @@ from local_lean.data import (
 from local_lean.data.auxiliary import use_data_source
 from local_lean.data_gaps import long_gap_warning, long_gaps
 from local_lean.enums import DelistingType
-from local_lean.errors import AlgorithmError
+from local_lean.errors import AlgorithmError, runtime_error_text
 from local_lean.fills import DailyBar
 from local_lean.framework.membership import UniverseMembership
-from local_lean.interrupts import BacktestInterrupted
+from local_lean.interrupts import BacktestInterrupted, as_interruption
 from local_lean.market_calendar import CachedCalendar, nyse_calendar
 from local_lean.market_data import (
     Slice,
@@ -60,6 +60,7 @@ from local_lean.market_data import (
 )
 from local_lean.models.fees import BasisPointsFeeModel, InteractiveBrokersFeeModel
 from local_lean.object_store import ObjectStore
+from local_lean.order_list_hash import lean_submission_of
 from local_lean.output_folders import object_store_folder, write_results_kept
 from local_lean.recorder import BacktestRecorder
 from local_lean.scheduling import (
@@ -135,6 +136,7 @@ class BacktestEngine:
         self.context = AlgorithmContext(self.calendar, self.source, self._emit_log)
         self.context.run_timed = self._run_timed
         self.context.on_security_added = self._security_added
+        self.context.on_security_removal = lambda security: self._pending_removals.append(security)
         self.transactions = TransactionHandler(
             algorithm.securities,
             algorithm.portfolio,
@@ -145,6 +147,7 @@ class BacktestEngine:
             is_warming_up=lambda: self.context.warming_up,
             is_open=self.calendar.is_open,
         )
+        self.transactions.submission_of = partial(lean_submission_of, self.source)
         self.context.transactions = self.transactions
         self.budget = TimeBudget(options.time_limits, log=self._runner_log)
         self.recorder = BacktestRecorder(algorithm, self.context, algorithm.log)
@@ -157,6 +160,7 @@ class BacktestEngine:
         self._progress: Any = None
         self._checked_before_training = False
         self._membership = UniverseMembership()
+        self._pending_removals: list[Security] = []  # remove_security's, until they are flat
         self._removed: dict[str, Symbol] = {}  # securities that left every universe
         self._overrides_on_algorithm()
 
@@ -233,13 +237,13 @@ class BacktestEngine:
         algorithm, context = self.algorithm, self.context
         error: str | None = None
         interrupted: BacktestInterrupted | None = None
-        started = _now()
+        started = wall_clock.perf_counter()
         try:
             try:
                 algorithm.initialize()
             finally:
                 context.initializing = False
-                self.timings["initialize"] = _now() - started
+                self.timings["initialize"] = wall_clock.perf_counter() - started
             unread = unread_parameters_warning(context.setup.unread_parameters())
             if unread is not None:
                 algorithm.log(unread)
@@ -249,18 +253,18 @@ class BacktestEngine:
                 context.bars, sessions, self.source.description, warn=algorithm.log
             )
             self.recorder.prepare_benchmark(self.source.description)
-            loop_started = _now()
+            loop_started = wall_clock.perf_counter()
             self._loop(sessions, warm_up)
-            self.timings["loop"] = _now() - loop_started
+            self.timings["loop"] = wall_clock.perf_counter() - loop_started
         except BacktestSetupError:
             raise
         except KeyboardInterrupt as exc:  # Ctrl-C or SIGTERM: keep what was simulated
-            interrupted = _as_interruption(exc)
+            interrupted = as_interruption(exc)
             error = self._interruption_text(interrupted)
         except SystemExit as exc:  # sys.exit() in the algorithm: LEAN's runtime error too
-            error = _runtime_error_text(exc, context.time, ended_the_process=True)
+            error = runtime_error_text(exc, context.time, ended_the_process=True)
         except BaseException as exc:  # the algorithm's runtime error: keep what was simulated
-            error = _runtime_error_text(exc, context.time)
+            error = runtime_error_text(exc, context.time)
         finally:
             if self._progress is not None:
                 self._progress.close()
@@ -270,22 +274,22 @@ class BacktestEngine:
             try:
                 algorithm.on_end_of_algorithm()
             except KeyboardInterrupt as exc:
-                interrupted = _as_interruption(exc)
+                interrupted = as_interruption(exc)
                 error = self._interruption_text(interrupted)
             except SystemExit as exc:
-                error = _runtime_error_text(exc, context.time, ended_the_process=True)
+                error = runtime_error_text(exc, context.time, ended_the_process=True)
             except Exception as exc:  # noqa: BLE001 - reported as LEAN's runtime error
-                error = _runtime_error_text(exc, context.time)
+                error = runtime_error_text(exc, context.time)
         self.budget_line = self.budget.budget_line()
         context.output.logs.append(self.budget_line)
-        results_started = _now()
+        results_started = wall_clock.perf_counter()
         record = self._build_record(error)
         path, results_problem = None, None
         if self.options.output is not None:
             path, results_problem = write_results_kept(
                 record, self.options.output, self.options.draw_charts
             )
-        self.timings["results"] = _now() - results_started
+        self.timings["results"] = wall_clock.perf_counter() - results_started
         return BacktestOutcome(
             record,
             path,
@@ -409,7 +413,7 @@ class BacktestEngine:
         self.context.time = time
         self.budget.start_time_step(time)
         if not self.context.warming_up:
-            self._membership.notify_added(self.algorithm)
+            self._membership.notify_changes(self.algorithm, self._flat_pending_removals())
         action()
         self.recorder.score_insights(time)
 
@@ -433,6 +437,20 @@ class BacktestEngine:
         self._removed[symbol.value] = symbol  # its orders still count in the results
         self._membership.forget(symbol)
         remove_security(self.algorithm.securities, symbol)
+
+    def _flat_pending_removals(self) -> list[Security]:
+        """The securities remove_security asked to remove that hold nothing and have no open
+        order any more: they leave now (LEAN's pending removals wait the same way)."""
+        open_symbols = {order.symbol for order in self.transactions.open_orders()}
+        flat = [
+            security
+            for security in self._pending_removals
+            if not security.invested and security.symbol not in open_symbols
+        ]
+        for security in flat:
+            self._pending_removals.remove(security)
+            self._remove_security(security.symbol)
+        return flat
 
     def _event(self, due: Any) -> None:
         self._run_timed(due.event.name, due.event.callback)
@@ -465,6 +483,12 @@ class BacktestEngine:
         context.current_slice = Slice(context.time, TradeBars(), dividends, splits, delistings)
         # LEAN's time step: pending order updates are applied before and after on_data
         self.transactions.process_synchronous_events()
+        if splits:
+            algorithm.on_splits(splits)
+        if dividends:
+            algorithm.on_dividends(dividends)
+        if delistings:
+            algorithm.on_delistings(delistings)
         if overrides_on_data:
             algorithm.on_data(context.current_slice)
         algorithm.on_framework_data(context.current_slice)
@@ -534,30 +558,6 @@ class BacktestEngine:
             identifiers={symbol.value: str(symbol.id) for symbol in traded},
             raw_splits=self.events.raw_split_factors(securities),
         )
-
-
-def _as_interruption(exc: KeyboardInterrupt) -> BacktestInterrupted:
-    # A plain KeyboardInterrupt (no handler installed, e.g. in a notebook) is a Ctrl-C.
-    return exc if isinstance(exc, BacktestInterrupted) else BacktestInterrupted()
-
-
-def _runtime_error_text(
-    exc: BaseException, simulated_time: dt.datetime, ended_the_process: bool = False
-) -> str:
-    trace = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
-    what = f"{type(exc).__name__}: {exc}"
-    if ended_the_process:  # an algorithm does not end the engine's process: call quit()
-        what = (
-            f"the algorithm called sys.exit({exc.code!r}), which stops a LEAN algorithm as an "
-            "error (use self.quit(message) to end a backtest early)"
-        )
-    return f"Runtime Error: {what} at {simulated_time:%Y-%m-%d %H:%M:%S} New York time\n{trace}"
-
-
-def _now() -> float:
-    import time
-
-    return time.perf_counter()
 
 
 def run_backtest(algorithm: str | Path | type, **options: Any) -> BacktestOutcome:

@@ -1,5 +1,10 @@
 """The exceptions local_lean raises. Each message names the problem and the fix."""
 
+from __future__ import annotations
+
+import datetime as dt
+import traceback
+
 
 class LocalLeanError(Exception):
     """Base class of every error local_lean raises on purpose."""
@@ -46,3 +51,19 @@ class UnknownSymbolError(LocalLeanError, KeyError):
 class RegressionTestException(Exception):  # noqa: N818 - LEAN's name
     """LEAN's exception for a failed regression check (``QuantConnect.RegressionTestException``),
     which its regression algorithms raise."""
+
+
+def runtime_error_text(
+    exc: BaseException, simulated_time: dt.datetime, ended_the_process: bool = False
+) -> str:
+    """LEAN's runtime error message for an exception the algorithm raised at `simulated_time`
+    (New York time), with its traceback; `ended_the_process`: the algorithm called sys.exit."""
+    trace = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+    what = f"{type(exc).__name__}: {exc}"
+    if ended_the_process:  # an algorithm does not end the engine's process: call quit()
+        code = getattr(exc, "code", None)
+        what = (
+            f"the algorithm called sys.exit({code!r}), which stops a LEAN algorithm as an "
+            "error (use self.quit(message) to end a backtest early)"
+        )
+    return f"Runtime Error: {what} at {simulated_time:%Y-%m-%d %H:%M:%S} New York time\n{trace}"

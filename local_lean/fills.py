@@ -24,7 +24,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from local_lean.orders import Order, OrderDirection, OrderType
+from local_lean.orders import Order, OrderDirection, OrderType, submitted_at
 from local_lean.priced_orders import (
     LimitIfTouchedOrder,
     LimitOrder,
@@ -74,7 +74,7 @@ class EquityFillModel:
             return self.market_on_close_fill(order, bar, next_close_after)
         if order.type == OrderType.MARKET:
             return self.market_fill(order, bar)
-        if bar.end <= order.time:
+        if bar.end <= submitted_at(order):
             return None  # the bar holds nothing after the order: stale for every priced order
         if isinstance(order, LimitOrder):
             return self.limit_fill(order, bar)
@@ -91,7 +91,7 @@ class EquityFillModel:
     @staticmethod
     def market_on_open_fill(order: Order, bar: DailyBar) -> Fill | None:
         # The open of a bar that began before the order existed is not available to it.
-        if bar.start < order.time or bar.open <= 0:
+        if bar.start < submitted_at(order) or bar.open <= 0:
             return None
         return Fill(bar.open, bar.end)
 
@@ -105,7 +105,7 @@ class EquityFillModel:
 
     @staticmethod
     def market_fill(order: Order, bar: DailyBar) -> Fill | None:
-        if bar.end < order.time - STALE_PRICE_SPAN:
+        if bar.end < submitted_at(order) - STALE_PRICE_SPAN:
             return None  # daily data never fills on a stale price: wait for a fresh bar
         return Fill(bar.close, bar.end)
 

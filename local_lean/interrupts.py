@@ -58,3 +58,9 @@ def signals_as_interrupts() -> Iterator[None]:
     finally:
         for number, handler in previous.items():
             signal.signal(number, handler)
+
+
+def as_interruption(exc: KeyboardInterrupt) -> BacktestInterrupted:
+    """The interruption a KeyboardInterrupt stands for: a plain one (no handler installed, e.g.
+    in a notebook) is a Ctrl-C."""
+    return exc if isinstance(exc, BacktestInterrupted) else BacktestInterrupted()

@@ -8,7 +8,7 @@ the transaction handler (transactions.py) owns the orders and changes their stat
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import IntEnum
 from typing import Any, Protocol
 
@@ -147,8 +147,8 @@ OrderFee.ZERO = OrderFee(CashAmount(0.0))
 
 @dataclass
 class Order:
-    """An order and its state. ``time`` is when it was submitted (naive New York time); the
-    other times are naive UTC, as LEAN's, equal to the ``utc_time`` of the event that set them."""
+    """An order and its state. Its times are naive UTC, as LEAN's: ``time`` is when it was
+    submitted, the others equal the ``utc_time`` of the event that set them."""
 
     id: int
     symbol: Symbol
@@ -162,9 +162,18 @@ class Order:
     canceled_time: dt.datetime | None = None
     last_update_time: dt.datetime | None = None
 
+    # The broker's ids of the order: LEAN's backtesting brokerage gives it its own id once it
+    # placed it (an invalid order never is).
+    broker_id: list[str] = field(default_factory=list)
+
     @property
     def created_time(self) -> dt.datetime:
-        return to_utc(self.time)
+        return self.time
+
+    def clone(self) -> Order:
+        """A copy the algorithm may change without changing the order (LEAN's ``Clone``, what
+        ``get_order_by_id``, ``get_orders`` and ``get_open_orders`` return)."""
+        return replace(self, broker_id=list(self.broker_id))
 
     def apply_update_order_request(self, request: UpdateOrderRequest) -> None:
         """Take the quantity and tag of an update (the priced orders take their prices too)."""
@@ -217,6 +226,13 @@ class Order:
             f"<Order {self.id} {order_type_name(self.type)} {self.symbol.value} "
             f"{self.quantity:g} {self.status.name}>"
         )
+
+
+def submitted_at(order: Order) -> dt.datetime:
+    """When `order` was submitted, on the runner's clock (naive New York time)."""
+    from local_lean.framework.insights import from_utc
+
+    return from_utc(order.time)
 
 
 @dataclass

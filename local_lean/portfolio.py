@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from local_lean.cash_book import CashBook
 from local_lean.models.fees import InteractiveBrokersFeeModel
 from local_lean.orders import OrderEvent
 from local_lean.securities import SecurityHolding, SecurityManager, apply_fill
@@ -37,6 +38,7 @@ class SecurityPortfolioManager:
         self._settings = algorithm_settings or AlgorithmSettings()
         self.cash = float(cash)
         self.fee_model: Any = InteractiveBrokersFeeModel()
+        self.cash_book = CashBook(self)  # LEAN's, over this cash
 
     # -- what algorithms read --------------------------------------------------------------
 
@@ -90,7 +92,7 @@ class SecurityPortfolioManager:
 
     @property
     def total_profit(self) -> float:
-        return sum(s.holdings.net_profit + s.holdings.total_fees for s in self._securities.values())
+        return sum(s.holdings.profit for s in self._securities.values())
 
     @property
     def total_net_profit(self) -> float:

@@ -152,7 +152,8 @@ def _dollars(price: float) -> str:
 def create_order(
     request: SubmitOrderRequest, order_id: int, time: dt.datetime, price: float
 ) -> Order:
-    """The order a submit request describes; `time` is its local time, `price` the market's."""
+    """The order a submit request describes; `time` is when it was submitted (naive UTC),
+    `price` the market's."""
     common: dict[str, Any] = dict(
         id=order_id,
         symbol=request.symbol,

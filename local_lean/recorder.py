@@ -23,6 +23,7 @@ from local_lean.framework.insights import (
 )
 from local_lean.models.fees import fee_models_description
 from local_lean.models.interest_rates import statistics_rate_model
+from local_lean.order_list_hash import order_list_hash
 from local_lean.symbols import Symbol, equity_symbol
 
 #: LEAN's default benchmark.
@@ -178,6 +179,7 @@ class BacktestRecorder:
             benchmark_before_start=self.benchmark_before_start(),
             capacity=self._capacity(orders, equity, end, identifiers, raw_splits),
             risk_free_rate=statistics_rate_model(algorithm.risk_free_interest_rate_model),
+            order_list_hash=order_list_hash(transactions.orders.values(), transactions.submissions),
         )
 
     def _capacity(

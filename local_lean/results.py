@@ -102,6 +102,8 @@ class BacktestRecord:
     benchmark_before_start: float | None = None
     # The algorithm's risk-free rate model for the statistics (None: the primary credit rate).
     risk_free_rate: Any = None
+    # LEAN's OrderListHash of the orders (see local_lean/order_list_hash.py); None: not computed.
+    order_list_hash: str | None = None
 
 
 # --- public API -------------------------------------------------------------------------------
@@ -401,13 +403,16 @@ def lean_statistics(record: BacktestRecord) -> dict[str, str]:
 
 
 def _format(record: BacktestRecord, raw: PortfolioStatistics) -> dict[str, str]:
-    return format_statistics(
+    statistics = format_statistics(
         raw,
         total_orders=len(record.orders),
         total_fees=total_fees(record.orders),
         estimated_strategy_capacity=record.capacity.estimated_strategy_capacity,
         lowest_capacity_asset=record.capacity.lowest_capacity_asset,
     )
+    if record.order_list_hash is not None:
+        statistics["OrderListHash"] = record.order_list_hash  # LEAN adds it last
+    return statistics
 
 
 def _benchmark_net_profit(record: BacktestRecord) -> str:

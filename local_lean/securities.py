@@ -26,7 +26,8 @@ class SecurityHolding:
         self.quantity: float = 0.0
         self.average_price: float = 0.0
         self.total_fees: float = 0.0
-        self.net_profit: float = 0.0  # realised profit of closed quantity, less fees
+        self.total_dividends: float = 0.0  # paid to (or, short, by) this holding
+        self._realized_profit = 0.0  # of the quantity closed, before fees (LEAN's _profit)
 
     @property
     def symbol(self) -> Symbol:
@@ -71,7 +72,17 @@ class SecurityHolding:
 
     @property
     def profit(self) -> float:
-        return self.net_profit
+        """Realised profit and dividends (LEAN's ``Profit``), before fees."""
+        return self._realized_profit + self.total_dividends
+
+    @property
+    def net_profit(self) -> float:
+        """``profit`` less the fees paid (LEAN's ``NetProfit``)."""
+        return self.profit - self.total_fees
+
+    def add_new_dividend(self, dividend: float) -> None:
+        """Count a dividend paid to this holding (LEAN's ``AddNewDividend``)."""
+        self.total_dividends += float(dividend)
 
     def _apply_fill(self, quantity: float, price: float, fee: float) -> None:
         """Update quantity, average price and realised profit for a fill."""
@@ -83,14 +94,13 @@ class SecurityHolding:
         else:
             closed = min(abs(quantity), abs(old))
             direction = 1 if old > 0 else -1
-            self.net_profit += closed * direction * (price - self.average_price)
+            self._realized_profit += closed * direction * (price - self.average_price)
             if new == 0:
                 self.average_price = 0.0
             elif (new > 0) != (old > 0):  # flipped through zero: the rest opens at this price
                 self.average_price = price
         self.quantity = new
         self.total_fees += fee
-        self.net_profit -= fee
 
     def __repr__(self) -> str:
         return f"<SecurityHolding {self.symbol.value}: {self.quantity:g} @ {self.average_price:g}>"
@@ -240,23 +250,33 @@ class SecurityManager:
     """LEAN's ``self.securities``: securities by Symbol (or ticker string)."""
 
     def __init__(self) -> None:
-        self._by_symbol: dict[Symbol, Security] = {}
+        self._by_symbol: dict[Symbol, Security] = {}  # the active securities
+        self._removed: dict[Symbol, Security] = {}  # those that left the algorithm
 
     def add(self, security: Security) -> None:
         self._by_symbol[security.symbol] = security
+        self._removed.pop(security.symbol, None)
 
     def _remove(self, symbol: Symbol) -> None:
-        """A security that left every universe (the engine removes it)."""
-        self._by_symbol.pop(symbol, None)
+        """A security that left every universe (the engine removes it): no longer listed, but
+        still found by ``securities[symbol]``, as in LEAN's complete collection."""
+        security = self._by_symbol.pop(symbol, None)
+        if security is not None:
+            self._removed[symbol] = security
 
     def __getitem__(self, symbol: Any) -> Security:
         key = symbol_key(symbol)
-        try:
-            return self._by_symbol[key]
-        except KeyError:
+        security = self._by_symbol.get(key) or self._removed.get(key)
+        if security is None:
             raise KeyError(
                 f"'{key}' was not found in securities: add it first with self.add_equity('{key}')"
-            ) from None
+            )
+        return security
+
+    @property
+    def total(self) -> list[Security]:
+        """Every security the algorithm had, removed ones included (LEAN's ``Total``)."""
+        return [*self._by_symbol.values(), *self._removed.values()]
 
     def __contains__(self, symbol: Any) -> bool:
         return symbol_key(symbol) in self._by_symbol

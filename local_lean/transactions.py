@@ -27,6 +27,7 @@ import copy
 import datetime as dt
 import math
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from local_lean.buying_power import insufficient_buying_power
@@ -38,6 +39,7 @@ from local_lean.models.brokerages import brokerage_allows
 from local_lean.models.fees import fee_of
 from local_lean.models.shortable import is_shortable, shortable_error_message
 from local_lean.models.slippage import slipped_price
+from local_lean.order_list_hash import OrderSubmission, submission_of
 from local_lean.order_requests import OrderRequestStatus
 from local_lean.orders import (
     CLOSED_STATUSES,
@@ -53,6 +55,7 @@ from local_lean.orders import (
     UpdateOrderRequest,
     order_type_name,
     record_update_request,
+    submitted_at,
 )
 from local_lean.portfolio import SecurityPortfolioManager
 from local_lean.priced_orders import create_order
@@ -97,6 +100,10 @@ class TransactionHandler:
         self._pending: list[UpdateOrderRequest] = []  # accepted updates not yet applied
         # The algorithm's brokerage model, once it set one (None: every order is accepted).
         self.brokerage_model: Any = None
+        # What each order taken had at submission, for LEAN's OrderListHash; the engine may
+        # give the security's close as LEAN's decimal through `submission_of`.
+        self.submissions: dict[int, OrderSubmission] = {}
+        self.submission_of: Callable[[Any], OrderSubmission] = submission_of
 
     def now(self) -> dt.datetime:
         """The algorithm's time (naive New York time)."""
@@ -112,7 +119,10 @@ class TransactionHandler:
         has none); returns its ticket. The request's time is UTC, as in LEAN."""
         self._process_pending()  # LEAN processes the requests in the order they came
         security = self._securities[request.symbol]
-        order = create_order(request, len(self.orders) + 1, from_utc(request.time), security.price)
+        order = create_order(request, len(self.orders) + 1, request.time, security.price)
+        # a ticker names the security the algorithm added, with its identifier (LEAN's
+        # SymbolCache), not a Symbol made from the ticker alone
+        order.symbol = security.symbol
         order.tag = order.tag or order.get_default_tag()
         request.order_id = order.id
         ticket = OrderTicket(request, self, order)
@@ -128,6 +138,7 @@ class TransactionHandler:
             return self._invalidate(
                 order, request, OrderResponseErrorCode.EXCEEDS_SHORTABLE_QUANTITY, message, False
             )
+        self.submissions[order.id] = self.submission_of(security)
         reason = insufficient_buying_power(self._portfolio, security, order)
         if reason:
             message = (
@@ -140,7 +151,7 @@ class TransactionHandler:
             request.set_response(
                 OrderResponse(order.id, OrderResponseErrorCode.INSUFFICIENT_BUYING_POWER, message)
             )
-            self._emit(order, order.time, message=message)
+            self._emit(order, submitted_at(order), message=message)
             return ticket
         refusal = self._brokerage_refusal("can_submit_order", security, order)
         if refusal is not None:
@@ -157,8 +168,9 @@ class TransactionHandler:
             )
         request.set_response(OrderResponse(order.id))
         order.status = OrderStatus.SUBMITTED
+        order.broker_id.append(str(order.id))  # the backtesting brokerage placed it
         self._open[order.id] = order
-        self._emit(order, order.time)
+        self._emit(order, submitted_at(order))
         self.scan()
         return ticket
 
@@ -176,7 +188,7 @@ class TransactionHandler:
         order.status = OrderStatus.INVALID
         self._messages[order.id] = message
         request.set_response(OrderResponse(order.id, code, message))
-        self._emit(order, order.time, message=message)
+        self._emit(order, submitted_at(order), message=message)
         return self.tickets[order.id]
 
     def _open_quantity(self, symbol: Symbol) -> float:
@@ -301,7 +313,6 @@ class TransactionHandler:
         order.apply_update_order_request(request)
         if not closed:
             order.status = OrderStatus.UPDATE_SUBMITTED
-            order.last_update_time = to_utc(self._clock())
             self._emit(order, self._clock())
         return OrderResponse(order.id)
 
@@ -374,9 +385,9 @@ class TransactionHandler:
                 continue
             # An order is not offered to the fill model in the time step it was placed
             # (Market orders excepted).
-            if order.time == now and order.type != OrderType.MARKET:
+            if submitted_at(order) == now and order.type != OrderType.MARKET:
                 continue
-            fill = self.fill_model.fill(order, bar, self._next_close_after(order.time))
+            fill = self.fill_model.fill(order, bar, self._next_close_after(submitted_at(order)))
             if fill is not None:
                 self._fill(order, fill.price, now, fill.message)
 
@@ -400,8 +411,12 @@ class TransactionHandler:
             to_utc(now),
             _LIQUIDATE_FROM_DELISTING,
         )
-        order = create_order(request, len(self.orders) + 1, now, security.price)
+        order = create_order(request, len(self.orders) + 1, to_utc(now), security.price)
         request.order_id = order.id
+        # LEAN opens this order itself: no submission prices, no currency, no broker id
+        self.submissions[order.id] = replace(
+            self.submission_of(security), prices=None, requested=False
+        )
         self.orders[order.id] = order
         self.tickets[order.id] = OrderTicket(request, self, order)
         request.set_response(OrderResponse(order.id))
@@ -466,6 +481,9 @@ class TransactionHandler:
             trailing_amount=getattr(order, "trailing_amount", None),
         )
         events.append(event)
+        if order.status in _UPDATE_STATUSES and ticket.update_requests:
+            # LEAN: a submit event after the first is an update's, even a refused one
+            order.last_update_time = event.utc_time
         record: dict[str, Any] = {
             "order_id": order.id,
             "event_id": count,
@@ -492,7 +510,7 @@ class TransactionHandler:
                 "id": order.id,
                 "symbol": order.symbol.value,
                 "type": order_type_name(order.type),
-                "time": order.time,
+                "time": submitted_at(order),
                 "quantity": order.quantity,
                 "fill_price": order.price if order.status == OrderStatus.FILLED else 0.0,
                 "fill_time": self._fill_times.get(order.id),
@@ -520,18 +538,20 @@ class SecurityTransactionManager:
         return len(self._handler.orders)
 
     def get_order_by_id(self, order_id: int) -> Order | None:
-        return self._handler.orders.get(order_id)
+        order = self._handler.orders.get(order_id)
+        return order.clone() if order is not None else None
 
     def get_order_ticket(self, order_id: int) -> OrderTicket | None:
         return self._handler.tickets.get(order_id)
 
     def get_orders(self, filter: Callable[[Order], bool] | None = None) -> list[Order]:
-        return [order for order in self._handler.orders.values() if filter is None or filter(order)]
+        orders = self._handler.orders.values()
+        return [order.clone() for order in orders if filter is None or filter(order)]
 
     def get_open_orders(self, filter: Any = None) -> list[Order]:
         """Open orders, of one symbol (a Symbol or ticker) or matching a predicate."""
         predicate = _order_predicate(filter)
-        return [order for order in self._handler.open_orders() if predicate(order)]
+        return [order.clone() for order in self._handler.open_orders() if predicate(order)]
 
     def get_order_tickets(self, filter: Callable[[OrderTicket], bool] | None = None):
         return [t for t in self._handler.tickets.values() if filter is None or filter(t)]
@@ -626,6 +646,8 @@ def _order_predicate(selector: Any) -> Callable[[Order], bool]:
 
 
 _LIQUIDATE_FROM_DELISTING = "Liquidate from delisting"
+# The statuses whose events set an order's last update time once it has update requests.
+_UPDATE_STATUSES = (OrderStatus.SUBMITTED, OrderStatus.UPDATE_SUBMITTED)
 
 
 def _default_message(code: str, text: str) -> str:

@@ -144,6 +144,17 @@ def test_a_refused_update_keeps_the_order_and_says_why():
     assert "BrokerageModel declared unable to update order" in messages
 
 
+def test_a_refused_update_still_stamps_the_orders_last_update_time_as_lean_does():
+    # LEAN's HandleOrderEvents: a Submitted event of an order with update requests is an
+    # update's, so even the refusal's event sets LastUpdateTime (it is in the order's JSON)
+    algorithm, _ = run(brokerage=RefusesUpdates(), update_to=150)
+    (refusal,) = [
+        e for e in algorithm.events if e.message == "BrokerageModel declared unable to update order"
+    ]
+    order = algorithm.transactions.get_order_by_id(algorithm.ticket.order_id)
+    assert order.last_update_time == refusal.utc_time
+
+
 def test_an_allowed_update_changes_the_quantity():
     algorithm, _ = run(update_to=150)
     assert algorithm.update_response.is_success

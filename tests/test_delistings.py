@@ -75,3 +75,25 @@ def test_a_ticker_whose_map_file_names_another_file_has_data():
     assert folder.has_ticker("AAA.1")
     bars = folder.daily_bars("AAA.1")
     assert bars.index[-1].date() == dt.date(2007, 5, 18)
+
+
+class HandlesDelistings(WatchesADelisting):
+    """The same, with LEAN's on_delistings handler."""
+
+    def on_delistings(self, delistings) -> None:
+        self.handled = getattr(self, "handled", [])
+        self.handled.append((self.time, delistings[self.aaa].type, len(self.events)))
+
+
+def test_on_delistings_gets_each_delisting_event_before_on_data():
+    # AlgorithmManager calls OnDelistings with the slice's delistings, before OnData
+    algorithm, outcome = run_algorithm(HandlesDelistings, data=LEAN_DATA)
+    assert outcome.succeeded, outcome.runtime_error
+    seen_in_on_data = [(time, kind) for time, kind, _, _ in algorithm.events]
+    assert [(time, kind) for time, kind, _ in algorithm.handled] == seen_in_on_data
+    assert [kind for _, kind, _ in algorithm.handled] == [
+        DelistingType.WARNING,
+        DelistingType.DELISTED,
+    ]
+    # on_data had not yet seen the event when on_delistings ran
+    assert [count for _, _, count in algorithm.handled] == [0, 1]

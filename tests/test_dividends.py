@@ -11,7 +11,7 @@ from runner_helpers import run_algorithm
 
 from local_lean.algorithm import QCAlgorithm
 from local_lean.data.lean_folder import dividend_rows, read_factor_file
-from local_lean.enums import Resolution
+from local_lean.enums import DataNormalizationMode, Resolution, SplitType
 
 LEAN_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "lean"
 pytestmark = pytest.mark.skipif(not LEAN_DATA.is_dir(), reason="LEAN sample data absent")
@@ -96,3 +96,70 @@ def test_a_subscriptions_first_day_brings_no_dividend():
     algorithm, outcome = run_algorithm(StartsOnAnExDate, data=LEAN_DATA)
     assert outcome.succeeded, outcome.runtime_error
     assert algorithm.slices and not any(d for _, d, _ in algorithm.slices)
+
+
+class HoldsRawSpyOverADividend(QCAlgorithm):
+    """Holds 100 RAW SPY shares over the 2005-03-18 dividend and records the event handlers."""
+
+    def initialize(self) -> None:
+        self.set_start_date(2005, 3, 15)
+        self.set_end_date(2005, 3, 22)
+        self.spy = self.add_equity(
+            "SPY", Resolution.DAILY, data_normalization_mode=DataNormalizationMode.RAW
+        ).symbol
+        self.calls = []
+
+    def on_data(self, slice) -> None:
+        if not self.portfolio.invested:
+            self.market_order(self.spy, 100)
+        if slice.dividends:
+            self.calls.append(("on_data", self.time))
+
+    def on_dividends(self, dividends) -> None:
+        holding = self.portfolio[self.spy]
+        self.calls.append(("on_dividends", self.time, dividends[self.spy].distribution))
+        self.paid_when_called = holding.total_dividends
+
+
+def test_on_dividends_comes_before_on_data_and_the_dividend_counts_as_profit():
+    # AlgorithmManager calls OnDividends (after paying it) before OnData; SecurityHolding's
+    # Profit is its realised profit plus its dividends, NetProfit that less fees
+    algorithm, outcome = run_algorithm(HoldsRawSpyOverADividend, data=LEAN_DATA)
+    assert outcome.succeeded, outcome.runtime_error
+    midnight = dt.datetime(2005, 3, 18)
+    assert algorithm.calls == [("on_dividends", midnight, 0.47), ("on_data", midnight)]
+    holding = algorithm.portfolio[algorithm.spy]
+    assert algorithm.paid_when_called == holding.total_dividends == pytest.approx(47.0)
+    assert holding.profit == pytest.approx(47.0)  # nothing closed: the dividend alone
+    assert holding.net_profit == pytest.approx(47.0 - holding.total_fees)
+    assert algorithm.portfolio.total_profit == pytest.approx(47.0)
+    assert algorithm.portfolio.total_net_profit == pytest.approx(47.0 - holding.total_fees)
+
+
+class RecordsSplits(QCAlgorithm):
+    """AAPL's split of 2014-06-09 (and its warning) reach on_splits before on_data."""
+
+    def initialize(self) -> None:
+        self.set_start_date(2014, 6, 5)
+        self.set_end_date(2014, 6, 10)
+        self.aapl = self.add_equity("AAPL", Resolution.DAILY).symbol
+        self.calls = []
+
+    def on_data(self, slice) -> None:
+        if slice.splits:
+            self.calls.append(("on_data", self.time))
+
+    def on_splits(self, splits) -> None:
+        self.calls.append(("on_splits", self.time, splits[self.aapl].type))
+
+
+def test_on_splits_comes_before_on_data_with_each_split_event():
+    algorithm, outcome = run_algorithm(RecordsSplits, data=LEAN_DATA)
+    assert outcome.succeeded, outcome.runtime_error
+    warned, split = dt.datetime(2014, 6, 6), dt.datetime(2014, 6, 9)
+    assert algorithm.calls == [
+        ("on_splits", warned, SplitType.WARNING),
+        ("on_data", warned),
+        ("on_splits", split, SplitType.SPLIT_OCCURRED),
+        ("on_data", split),
+    ]

@@ -267,3 +267,40 @@ def test_minute_data_is_refused_with_the_fix():
 
     _, outcome = run_algorithm(WantsMinutes)
     assert "pass Resolution.DAILY" in outcome.runtime_error
+
+
+class KeepsOrders(QCAlgorithm):
+    """Buys once, tries an order it cannot afford, and keeps what the transactions give back."""
+
+    def initialize(self) -> None:
+        self.set_start_date(2021, 3, 1)
+        self.set_end_date(2021, 3, 5)
+        self.set_cash(100_000)
+        self.add_equity("SPY", Resolution.DAILY)
+        self.seen: dict = {}
+
+    def on_data(self, data) -> None:
+        if self.seen:
+            return
+        ticket = self.market_order("SPY", 10)
+        self.seen["utc"] = self.utc_time
+        order = self.transactions.get_order_by_id(ticket.order_id)
+        order.tag = "changed by the algorithm"
+        self.seen["first"] = order
+        self.seen["again"] = self.transactions.get_order_by_id(ticket.order_id)
+        self.seen["listed"] = self.transactions.get_orders()[0]
+        self.seen["too big"] = self.market_order("SPY", 1_000_000).order_id
+
+
+def test_orders_from_the_transactions_are_clones_with_utc_time_and_broker_ids():
+    # LEAN's GetOrderById and GetOrders return order.Clone(); Order.Time is UTC; the
+    # backtesting brokerage gives a placed order its id as broker id, an invalid one none
+    algorithm, _ = run_algorithm(KeepsOrders)
+    seen = algorithm.seen
+
+    assert seen["again"].tag == "" and seen["first"] is not seen["again"]
+    assert seen["listed"] is not seen["again"] and seen["listed"].id == seen["again"].id
+    assert seen["again"].time == seen["utc"] == seen["again"].created_time
+    filled = algorithm.transactions.get_order_by_id(seen["again"].id)
+    assert filled.broker_id == [str(filled.id)]
+    assert algorithm.transactions.get_order_by_id(seen["too big"]).broker_id == []

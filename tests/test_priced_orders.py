@@ -34,7 +34,7 @@ from local_lean.priced_orders import (
 from local_lean.symbols import equity_symbol
 
 SPY = equity_symbol("SPY")
-PLACED = dt.datetime(2021, 3, 1, 16)  # after the close of March 1st
+PLACED = dt.datetime(2021, 3, 1, 21)  # UTC: after the close of March 1st in New York
 NEXT_CLOSE = dt.datetime(2021, 3, 2, 16)
 
 

@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 
 from local_lean.statistics import (
+    PortfolioStatistics,
     annual_performance,
     closing_profit_loss,
     compute_portfolio_statistics,
@@ -22,6 +23,7 @@ from local_lean.statistics import (
     format_decimal,
     format_double,
     format_money,
+    format_statistics,
     lean_samples,
     observed_sharpe_ratio,
     portfolio_statistics,
@@ -558,3 +560,23 @@ def test_a_flat_equity_curve_has_no_probabilistic_sharpe_ratio():
     from local_lean.statistics import probabilistic_sharpe_ratio
 
     assert probabilistic_sharpe_ratio([0.0] * 5, 1 / 252**0.5) == 0.0
+
+
+@pytest.mark.parametrize("name", ["Alpha", "Beta", "Sharpe Ratio", "Treynor Ratio"])
+def test_a_small_negative_double_statistic_prints_negative_zero_as_lean(name):
+    # StatisticsBuilder rounds these as doubles: Math.Round(-0.0001, 3) is -0, printed "-0"
+    # (LEAN publishes "Alpha": "-0" and "Beta": "-0" for some of its regression algorithms)
+    field = {"Alpha": "alpha", "Beta": "beta", "Sharpe Ratio": "sharpe_ratio"}.get(
+        name, "treynor_ratio"
+    )
+    stats = PortfolioStatistics(**{field: Decimal("-0.0001")})
+
+    printed = format_statistics(stats, total_orders=0, total_fees=Decimal(0))
+
+    assert printed[name] == "-0"
+    assert (
+        format_statistics(
+            PortfolioStatistics(**{field: Decimal("0.0001")}), total_orders=0, total_fees=Decimal(0)
+        )[name]
+        == "0"
+    )

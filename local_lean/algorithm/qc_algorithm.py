@@ -111,6 +111,8 @@ class AlgorithmContext:
         self._normalized: dict[tuple, pd.DataFrame] = {}
         self.run_timed: Callable[[str, Callable[[], Any]], None] = lambda name, action: action()
         self.on_security_added: Callable[[Security], None] = lambda security: None
+        # remove_security asked for the security to leave (the engine removes it once flat).
+        self.on_security_removal: Callable[[Security], None] = lambda security: None
         # The engine's transaction handler: it owns orders, fills and order events.
         self.transactions: TransactionHandler | None = None
         self.current_slice: Any = None  # the latest Slice, set when a session's bars arrive
@@ -228,6 +230,20 @@ class QCAlgorithm(
 
     def on_warmup_finished(self) -> None:
         """Called once when warm-up ends (override if needed)."""
+
+    # LEAN calls these before on_data, each with the slice's events of its kind when there are
+    # any (AlgorithmManager: splits, then dividends, then delistings); override if needed.
+    def on_splits(self, splits: Any) -> None:
+        """The slice's splits (warnings and occurrences)."""
+
+    def on_dividends(self, dividends: Any) -> None:
+        """The slice's dividends, once they were paid."""
+
+    def on_delistings(self, delistings: Any) -> None:
+        """The slice's delisting warnings and delistings."""
+
+    def on_symbol_changed_events(self, symbols_changed: Any) -> None:
+        """The slice's ticker changes (the runner trades each ticker as it is named; none come)."""
 
     def on_end_of_day(self, symbol: Any = None) -> None:
         """Called 10 minutes before each close, once per security when the override takes a
@@ -405,6 +421,23 @@ class QCAlgorithm(
         if self._security_initializer is not None:
             self._security_initializer(security)
         return security
+
+    def remove_security(self, symbol: Any, tag: str | None = None) -> bool:
+        """LEAN's ``RemoveSecurity``: cancel the security's open orders (not while warming up),
+        liquidate it, stop trading it; it leaves the algorithm, and reaches
+        ``on_securities_changed`` as removed, at a time step once it has no holdings and no
+        open orders. False for a security the algorithm never added."""
+        security = self.securities.get(symbol)
+        if security is None:
+            return False
+        tag = "Removed" if tag is None else tag
+        if not self.is_warming_up:
+            self.transactions.cancel_open_orders(security.symbol, tag)
+        if security.invested:
+            self.liquidate(security.symbol, tag=tag)
+        security.is_tradable = False
+        self._ctx.on_security_removal(security)
+        return True
 
     def set_security_initializer(self, security_initializer: Any) -> None:
         """A function (or an object with ``initialize(security)``) run on every security the

@@ -8,6 +8,7 @@ CSV files or the built-in synthetic market.
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
@@ -74,6 +75,16 @@ def open_price_source(data: str | Path | None, seed: int = 0) -> PriceSource:
         "<ticker>.zip, as `lean init` creates) or a folder of <ticker>.csv files with columns "
         "date,open,high,low,close,volume; or leave the data option out for the synthetic market"
     )
+
+
+def lean_decimal_close_of(
+    source: PriceSource, ticker: str, day: dt.date, mode: str
+) -> Decimal | None:
+    """The ticker's close on `day` in `mode` as the decimal LEAN computes from a LEAN folder
+    (see ``LeanDataFolder.lean_decimal_close``); None from other sources."""
+    if isinstance(source, LeanDataFolder):
+        return source.lean_decimal_close(ticker, day, mode)
+    return None
 
 
 def dividend_rows_of(source: PriceSource, ticker: str) -> list[tuple[dt.date, float, float]]:

@@ -170,6 +170,30 @@ class LeanDataFolder:
             )
         raise ValueError(f"unknown normalisation mode {mode!r}")
 
+    def lean_decimal_close(self, ticker: str, day: dt.date, mode: str) -> Decimal | None:
+        """The close of `ticker` on `day` in `mode` ("RAW", "ADJUSTED", "SPLIT_ADJUSTED") as
+        the decimal LEAN computes: the file's integer times 0.0001, times the factor of the
+        factor file's first row dated on or after `day` parsed from its text (so "1" has no
+        decimals and "0.8893653" seven). None when the day has no bar or the mode is another."""
+        raw = self.raw_daily_bars(ticker)
+        stamp = pd.Timestamp(day)
+        if stamp not in raw.index or mode not in ("RAW", "ADJUSTED", "SPLIT_ADJUSTED"):
+            return None
+        close = Decimal(round(float(raw.loc[stamp, "close"]) * PRICE_SCALE)) * Decimal("0.0001")
+        path = self._factor_path(ticker)
+        if mode == "RAW" or not path.is_file():
+            return close
+        factor = Decimal(1)
+        for line in reversed(decode_text(path.read_bytes(), str(path)).splitlines()):
+            fields = line.strip().split(",")
+            if len(fields) < 3 or not EIGHT_DIGIT_DATE.fullmatch(fields[0]):
+                continue
+            if dt.datetime.strptime(fields[0], "%Y%m%d").date() < day:
+                break
+            split_factor = Decimal(fields[2])
+            factor = split_factor if mode == "SPLIT_ADJUSTED" else Decimal(fields[1]) * split_factor
+        return close * factor
+
     def dividends(self, ticker: str) -> list[tuple[dt.date, float, float]]:
         """The ticker's dividends from its factor file (see ``dividend_rows``); [] without one."""
         factors = self.factors(ticker)

@@ -32,7 +32,14 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from lstm_model import InsufficientDataError, MyLSTM, _check_int, _require_length, as_prices
+from lstm_model import (
+    InsufficientDataError,
+    MyLSTM,
+    as_prices,
+    check_int,
+    require_length,
+    target_returns,
+)
 
 __all__ = [
     "DieboldMariano",
@@ -105,7 +112,7 @@ def diebold_mariano(errors, reference_errors, steps_ahead: int = 1) -> DieboldMa
     reference_errors = np.asarray(reference_errors, dtype=np.float64)
     if errors.shape != reference_errors.shape or errors.ndim != 1:
         raise ValueError("errors and reference_errors must be 1-D arrays of the same length")
-    steps = _check_int("steps_ahead", steps_ahead, 1)
+    steps = check_int("steps_ahead", steps_ahead, 1)
     n = len(errors)
     if n < 3 or n <= 2 * steps:
         raise InsufficientDataError(
@@ -234,11 +241,11 @@ def walk_forward(
     one may be shorter). A pandas Series keeps its index in the result.
     """
     params = dict(model_params or {})
-    train_size = _check_int("train_size", train_size, 2)
-    block_size = _check_int("block_size", block_size, 1)
+    train_size = check_int("train_size", train_size, 2)
+    block_size = check_int("block_size", block_size, 1)
     values = as_prices(prices)
     index = prices.index if isinstance(prices, pd.Series) else pd.RangeIndex(len(values))
-    model = MyLSTM(**params)  # validates model_params early
+    model = MyLSTM(**params).check_params()  # an unusable setting stops before any training
     ahead = model.gap + model.horizon
     if train_size < model.lookback + ahead:
         raise InsufficientDataError(
@@ -250,11 +257,11 @@ def walk_forward(
     last_origin = len(values) - 1 - ahead
     available = last_origin - (train_size - 1) + 1
     if n_blocks is None:
-        _require_length(values, train_size + ahead, "walk_forward")
+        require_length(values, train_size + ahead, "walk_forward")
         n_blocks = math.ceil(available / block_size)
     else:
-        n_blocks = _check_int("n_blocks", n_blocks, 1)
-        _require_length(
+        n_blocks = check_int("n_blocks", n_blocks, 1)
+        require_length(
             values,
             train_size + (n_blocks - 1) * block_size + block_size + ahead - 1,
             f"walk_forward of {n_blocks} blocks",
@@ -275,7 +282,7 @@ def walk_forward(
             pd.DataFrame(
                 {
                     "origin_close": values[origins],
-                    "actual": values[origins + ahead] / values[origins + model.gap] - 1.0,
+                    "actual": target_returns(values, origins, model.gap, model.horizon),
                     "model": forecasts,
                     "naive": 0.0,
                 },

@@ -59,14 +59,21 @@ __all__ = [
     "ModelFileError",
     "MyLSTM",
     "NotFittedError",
+    "NETWORK_PARAMS",
     "TrainingError",
     "as_prices",
+    "check_int",
+    "require_length",
+    "target_returns",
+    "validate_params",
 ]
 
 # Version of the saved-model layout (the .keras file plus its .json sidecar).
 FORMAT_VERSION = 3  # 3: the sidecar holds the model file's SHA-256; 2: "last_close" in ratios
 NORMALIZATIONS = ("minmax", "last_close")
 MAX_SEED = 2**32 - 1  # the largest seed numpy (and so keras.utils.set_random_seed) accepts
+# The settings a trained network is bound to: its shape, and what its inputs and outputs mean.
+NETWORK_PARAMS = ("lookback", "units", "layers", "dropout", "normalization", "gap", "horizon")
 
 
 class InsufficientDataError(ValueError):
@@ -150,14 +157,14 @@ def _positions(indexes: np.ndarray, shown: int = 10) -> str:
     return text + (f", ... ({indexes.size - shown} more)" if indexes.size > shown else "")
 
 
-def _require_length(values: np.ndarray, needed: int, what: str) -> None:
+def require_length(values: np.ndarray, needed: int, what: str) -> None:
     if len(values) < needed:
         raise InsufficientDataError(
             f"{what} needs at least {needed} prices, but {len(values)} were given"
         )
 
 
-def _check_int(name: str, value: Any, minimum: int, maximum: int | None = None) -> int:
+def check_int(name: str, value: Any, minimum: int, maximum: int | None = None) -> int:
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise ValueError(f"{name} must be an integer, got {value!r}")
     number = int(value)
@@ -177,6 +184,63 @@ def _check_fraction(name: str, value: Any, low_open: bool = False) -> float:
     return value
 
 
+def validate_params(params: dict[str, Any]) -> None:
+    """Raise ValueError, naming the setting and what it accepts, for an unusable MyLSTM setting.
+
+    `params` is MyLSTM's get_params(); the values are checked, not converted.
+    """
+    for name, minimum in (("lookback", 1), ("units", 1), ("layers", 1), ("epochs", 1)):
+        check_int(name, params[name], minimum)
+    check_int("batch_size", params["batch_size"], 1)
+    _check_fraction("dropout", params["dropout"])
+    learning_rate = params["learning_rate"]
+    if (
+        isinstance(learning_rate, bool)
+        or not isinstance(learning_rate, numbers.Real)
+        or not math.isfinite(learning_rate)
+        or learning_rate <= 0
+    ):
+        raise ValueError(f"learning_rate must be a positive number, got {learning_rate!r}")
+    # keras.utils.set_random_seed seeds numpy, whose seeds stop at 2**32 - 1.
+    check_int("seed", params["seed"], 0, MAX_SEED)
+    if params["normalization"] not in NORMALIZATIONS:
+        raise ValueError(
+            f"normalization must be one of {', '.join(NORMALIZATIONS)}; "
+            f"got {params['normalization']!r}"
+        )
+    validation_fraction = _check_fraction("validation_fraction", params["validation_fraction"])
+    if params["patience"] is not None:
+        check_int("patience", params["patience"], 1)
+        if validation_fraction == 0.0:
+            raise ValueError(
+                "patience needs a validation tail: set validation_fraction > 0 as well"
+            )
+    check_int("verbose", params["verbose"], 0)
+    gap = check_int("gap", params["gap"], 0)
+    check_int("horizon", params["horizon"], 1)
+    if params["normalization"] == "minmax" and gap > 0:
+        raise ValueError(
+            "normalization 'minmax' forecasts a price level from the last close, so it needs "
+            f"gap=0 (got gap={gap}): use normalization 'last_close' for a later interval"
+        )
+    if not isinstance(params["warm_start"], bool):
+        raise ValueError(f"warm_start must be True or False, got {params['warm_start']!r}")
+    check_int("warm_epochs", params["warm_epochs"], 1)
+    check_int("retrain_windows", params["retrain_windows"], 0)
+
+
+def target_returns(closes, origins, gap: int, horizon: int) -> np.ndarray:
+    """The forecast target: for each origin k (the last close a forecast sees), the return
+    closes[k + gap + horizon] / closes[k + gap] - 1, in float64.
+
+    The one definition of what MyLSTM learns and forecasts; the strategy and the evaluation
+    score forecasts with it too.
+    """
+    closes = np.asarray(closes, dtype=np.float64)
+    origins = np.asarray(origins, dtype=np.intp)
+    return closes[origins + gap + horizon] / closes[origins + gap] - 1.0
+
+
 # ----- the model -------------------------------------------------------------------------------
 
 
@@ -189,7 +253,7 @@ class MyLSTM(BaseEstimator):
         returns = model.predict(closes)                   # one forecast per window of closes
         sklearn.base.clone(model)                         # same settings, not fitted
 
-    The target: for a window whose last close is closes[i], the return
+    The target (`target_returns`): for a window whose last close is closes[i], the return
     closes[i + gap + horizon] / closes[i + gap] - 1. The defaults (gap=0, horizon=1) are the
     forum post's target, the next close. A strategy that decides with closes through day T-1 and
     trades at T's close (LEAN's daily MarketOnClose fills) holds from close T to close T+1: gap=1.
@@ -199,12 +263,26 @@ class MyLSTM(BaseEstimator):
     the policy main.py, lstm_evaluation.walk_forward and bench/training_budget.py share. A fit is
     one transaction: if it fails, the model is left as it was before it.
 
+    Settings follow scikit-learn's rules: the constructor only stores its arguments; they are
+    checked by `fit`, `set_params` and `check_params` (an unusable one raises ValueError naming
+    it). `get_params` reads the constructor's signature (BaseEstimator's).
+
     The post's vocabulary stays on top: process_data, create_model, fit_model, predict_from_model.
-    Configuration lives in the constructor; learned state ends in "_": `model_` (the Keras
-    model, or None before training), `scaler_` (the MinMaxScaler for "minmax"), `loss_history_`
-    (per-epoch training losses across all fits), `val_loss_history_` (validation losses, when a
-    validation tail is used) and `n_fits_`.
+    Learned state ends in "_" and holds its class default (None, 0, empty) before training:
+    `model_` (the Keras model), `scaler_` (the MinMaxScaler for "minmax"), `network_params_`
+    (the NETWORK_PARAMS the network was built with), `loss_history_` (per-epoch training losses
+    across all fits), `val_loss_history_` (validation losses, when a validation tail is used)
+    and `n_fits_`.
     """
+
+    # Learned state before any training; fit and load set it on the instance.
+    model_: keras.Model | None = None
+    scaler_: MinMaxScaler | None = None
+    network_params_: dict[str, Any] | None = None
+    loss_history_: list[float] = []  # never mutated in place: fits assign new lists
+    val_loss_history_: list[float] = []
+    n_fits_ = 0
+    _predict_function = None
 
     def __init__(
         self,
@@ -226,99 +304,49 @@ class MyLSTM(BaseEstimator):
         warm_epochs=5,
         retrain_windows=0,
     ):
-        self.lookback = _check_int("lookback", lookback, 1)
-        self.units = _check_int("units", units, 1)
-        self.layers = _check_int("layers", layers, 1)
-        self.dropout = _check_fraction("dropout", dropout)
-        self.epochs = _check_int("epochs", epochs, 1)
-        self.batch_size = _check_int("batch_size", batch_size, 1)
-        if (
-            isinstance(learning_rate, bool)
-            or not isinstance(learning_rate, numbers.Real)
-            or not math.isfinite(learning_rate)
-            or learning_rate <= 0
-        ):
-            raise ValueError(f"learning_rate must be a positive number, got {learning_rate!r}")
-        self.learning_rate = float(learning_rate)
-        # keras.utils.set_random_seed seeds numpy, whose seeds stop at 2**32 - 1.
-        self.seed = _check_int("seed", seed, 0, MAX_SEED)
-        if normalization not in NORMALIZATIONS:
-            raise ValueError(
-                f"normalization must be one of {', '.join(NORMALIZATIONS)}; got {normalization!r}"
-            )
+        self.lookback = lookback
+        self.units = units
+        self.layers = layers
+        self.dropout = dropout
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.learning_rate = learning_rate
+        self.seed = seed
         self.normalization = normalization
-        self.validation_fraction = _check_fraction("validation_fraction", validation_fraction)
-        self.patience = None if patience is None else _check_int("patience", patience, 1)
-        if self.patience is not None and self.validation_fraction == 0.0:
-            raise ValueError(
-                "patience needs a validation tail: set validation_fraction > 0 as well"
-            )
-        self.verbose = _check_int("verbose", verbose, 0)
-        self.gap = _check_int("gap", gap, 0)
-        self.horizon = _check_int("horizon", horizon, 1)
-        if self.normalization == "minmax" and self.gap > 0:
-            raise ValueError(
-                "normalization 'minmax' forecasts a price level from the last close, so it needs "
-                f"gap=0 (got gap={self.gap}): use normalization 'last_close' for a later interval"
-            )
-        if not isinstance(warm_start, bool):
-            raise ValueError(f"warm_start must be True or False, got {warm_start!r}")
+        self.validation_fraction = validation_fraction
+        self.patience = patience
+        self.verbose = verbose
+        self.gap = gap
+        self.horizon = horizon
         self.warm_start = warm_start
-        self.warm_epochs = _check_int("warm_epochs", warm_epochs, 1)
-        self.retrain_windows = _check_int("retrain_windows", retrain_windows, 0)
-
-        self.model_: keras.Model | None = None
-        self.scaler_: MinMaxScaler | None = None
-        self.loss_history_: list[float] = []
-        self.val_loss_history_: list[float] = []
-        self.n_fits_ = 0
-        self._predict_function = None
+        self.warm_epochs = warm_epochs
+        self.retrain_windows = retrain_windows
 
     # ----- configuration ---------------------------------------------------------------------
 
-    def get_params(self, deep: bool = True) -> dict[str, Any]:
-        """The constructor's arguments, as a dict (no nested estimators, so `deep` changes
-        nothing)."""
-        return {
-            "lookback": self.lookback,
-            "units": self.units,
-            "layers": self.layers,
-            "dropout": self.dropout,
-            "epochs": self.epochs,
-            "batch_size": self.batch_size,
-            "learning_rate": self.learning_rate,
-            "seed": self.seed,
-            "normalization": self.normalization,
-            "validation_fraction": self.validation_fraction,
-            "patience": self.patience,
-            "verbose": self.verbose,
-            "gap": self.gap,
-            "horizon": self.horizon,
-            "warm_start": self.warm_start,
-            "warm_epochs": self.warm_epochs,
-            "retrain_windows": self.retrain_windows,
-        }
+    def check_params(self) -> MyLSTM:
+        """Raise ValueError naming the first unusable setting; returns self when all are usable."""
+        validate_params(self.get_params())
+        return self
 
     def set_params(self, **params: Any) -> MyLSTM:
-        """Change settings (validated as the constructor validates them); returns self.
+        """Change settings, checked as a whole first; returns self. A refused change changes
+        nothing.
 
-        Settings that shape the network or its target (lookback, units, layers, normalization,
-        gap, horizon) discard a trained model: the next fit starts afresh.
+        As in scikit-learn, only the settings change: a trained network stays, and the next fit
+        decides what happens to it. After a change to a setting in NETWORK_PARAMS (lookback,
+        units, layers, dropout, normalization, gap, horizon) the trained network no longer
+        matches the settings: forecasts raise NotFittedError naming the change, and the next fit
+        starts from scratch, even with warm_start. Other settings (learning rate, epochs, the
+        retrain policy) apply from the next fit on, which continues the network with
+        warm_start.
         """
-        unknown = sorted(set(params) - set(self.get_params()))
+        valid = self.get_params()
+        unknown = sorted(set(params) - set(valid))
         if unknown:
-            raise ValueError(
-                f"Invalid parameter(s) {unknown} for MyLSTM; valid: {sorted(self.get_params())}"
-            )
-        checked = type(self)(**{**self.get_params(), **params}).get_params()
-        reshaping = {"lookback", "units", "layers", "normalization", "gap", "horizon"}
-        if any(checked[name] != getattr(self, name) for name in reshaping & set(params)):
-            self._set_model(None)
-            self.scaler_ = None
-            self.n_fits_ = 0
-        for name in params:
-            setattr(self, name, checked[name])
-        return self
+            raise ValueError(f"Invalid parameter(s) {unknown} for MyLSTM; valid: {sorted(valid)}")
+        validate_params({**valid, **params})
+        return super().set_params(**params)
 
     def __repr__(self, n_char_max: int = 700) -> str:
         arguments = ", ".join(f"{key}={value!r}" for key, value in self.get_params().items())
@@ -331,6 +359,17 @@ class MyLSTM(BaseEstimator):
     def is_fitted(self) -> bool:
         """True once a fit has succeeded (or a fitted model was loaded)."""
         return self.model_ is not None and self.n_fits_ > 0
+
+    def changed_network_params(self) -> dict[str, tuple[Any, Any]]:
+        """The NETWORK_PARAMS changed since the network was built: {name: (built, now)}; empty
+        without a network or when none changed."""
+        if self.network_params_ is None:
+            return {}
+        return {
+            name: (built, getattr(self, name))
+            for name, built in self.network_params_.items()
+            if built != getattr(self, name)
+        }
 
     # ----- data ------------------------------------------------------------------------------
 
@@ -345,9 +384,10 @@ class MyLSTM(BaseEstimator):
         labels is float32 of shape (n,): window i's normalised target (with the defaults, the
         close that follows it). Every label lies inside training_data.
         """
-        test_size = _check_int("test_size", test_size, 0)
+        self.check_params()
+        test_size = check_int("test_size", test_size, 0)
         values = as_prices(prices)
-        _require_length(
+        require_length(
             values,
             self.lookback + self.gap + self.horizon + test_size,
             f"process_data with lookback={self.lookback}, gap={self.gap}, "
@@ -361,13 +401,10 @@ class MyLSTM(BaseEstimator):
             self.scaler_ = scaler
         ahead = self.gap + self.horizon
         windows = np.lib.stride_tricks.sliding_window_view(training_data, self.lookback)[:-ahead]
-        # Window i ends at close i + lookback - 1; its interval runs from `gap` closes after
-        # that to `horizon` closes further.
-        first = self.lookback - 1
-        interval_starts = training_data[first + self.gap : len(training_data) - self.horizon]
-        interval_ends = training_data[first + ahead :]
+        # Window i ends at close i + lookback - 1, its origin; every label lies in training_data.
+        origins = np.arange(self.lookback - 1, len(training_data) - ahead)
         features_set = self._normalise_windows(windows)
-        labels = self._normalise_targets(interval_starts, interval_ends)
+        labels = self._normalise_targets(training_data, origins)
         return features_set, labels, training_data, test_data
 
     def _normalise_windows(self, windows: np.ndarray) -> np.ndarray:
@@ -378,12 +415,13 @@ class MyLSTM(BaseEstimator):
             scaled = windows / windows[:, -1:] - 1.0
         return scaled.astype(np.float32)[:, :, None]
 
-    def _normalise_targets(self, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
-        """Closes at each interval's start and end -> training labels."""
-        if self.normalization == "minmax":  # gap is 0: the start is the window's last close
+    def _normalise_targets(self, closes: np.ndarray, origins: np.ndarray) -> np.ndarray:
+        """The training labels of the windows ending at `origins`."""
+        if self.normalization == "minmax":  # gap is 0: the scaled close ending the interval
+            ends = closes[origins + self.horizon]
             scaled = self._scaler().transform(ends.reshape(-1, 1)).reshape(-1)
         else:
-            scaled = ends / starts - 1.0
+            scaled = target_returns(closes, origins, self.gap, self.horizon)
         return scaled.astype(np.float32)
 
     def _to_returns(self, outputs: np.ndarray, windows: np.ndarray) -> np.ndarray:
@@ -418,15 +456,16 @@ class MyLSTM(BaseEstimator):
         The layers keep Keras's defaults (tanh/sigmoid, no recurrent dropout, no unrolling, with
         bias) so that a GPU uses the fused cuDNN kernel.
         """
+        self.check_params()
         keras.utils.set_random_seed(self.seed)
         model = keras.Sequential(name="my_lstm")
         model.add(keras.Input(shape=(self.lookback, 1)))
         for layer in range(self.layers):
             model.add(keras.layers.LSTM(self.units, return_sequences=layer < self.layers - 1))
-            model.add(keras.layers.Dropout(self.dropout))
+            model.add(keras.layers.Dropout(float(self.dropout)))
         model.add(keras.layers.Dense(1))
         model.compile(
-            optimizer=keras.optimizers.Adam(learning_rate=self.learning_rate),
+            optimizer=keras.optimizers.Adam(learning_rate=float(self.learning_rate)),
             loss="mean_squared_error",
             metrics=["mae"],
         )
@@ -435,19 +474,25 @@ class MyLSTM(BaseEstimator):
         return model
 
     def _set_model(self, model: keras.Model | None) -> None:
+        """Install a network built with the current NETWORK_PARAMS (or none)."""
         self.model_ = model
+        self.network_params_ = (
+            None if model is None else {name: getattr(self, name) for name in NETWORK_PARAMS}
+        )
         self._predict_function = None
 
     def fit_model(self, features_set, labels, epochs=None) -> dict[str, list[float]]:
         """Train on windows from process_data; returns this fit's per-epoch losses.
 
-        Creates the model if there is none; otherwise continues from its current weights (warm
-        start). Seeded: the same seed, data and starting weights give the same weights. With
-        validation_fraction > 0 the last fraction of windows (in time order) is held out for
-        validation and, with patience, early stopping restores the best weights. A non-finite
+        Creates the model if there is none, or if a NETWORK_PARAMS setting changed since it was
+        built; otherwise continues from its current weights (warm start). Seeded: the same seed,
+        data and starting weights give the same weights. With validation_fraction > 0 the last
+        fraction of windows (in time order) is held out for validation and, with patience,
+        early stopping restores the best weights. A non-finite
         loss raises TrainingError and restores the weights from before this fit.
         """
-        epochs = self.epochs if epochs is None else _check_int("epochs", epochs, 1)
+        self.check_params()
+        epochs = self.epochs if epochs is None else check_int("epochs", epochs, 1)
         features_set = np.asarray(features_set, dtype=np.float32)
         labels = np.asarray(labels, dtype=np.float32).reshape(-1)
         if features_set.ndim != 3 or features_set.shape[1:] != (self.lookback, 1):
@@ -482,7 +527,8 @@ class MyLSTM(BaseEstimator):
                     )
                 )
 
-        created_here = self.model_ is None
+        previous = (self.model_, self.network_params_, self.n_fits_)
+        created_here = self.model_ is None or bool(self.changed_network_params())
         model = self.create_model() if created_here else self.model_
         assert model is not None
         saved_weights = model.get_weights()
@@ -503,8 +549,9 @@ class MyLSTM(BaseEstimator):
         losses = [float(value) for value in history.history.get("loss", [])]
         val_losses = [float(value) for value in history.history.get("val_loss", [])]
         if not losses or not all(math.isfinite(value) for value in losses + val_losses):
-            if created_here:
-                self._set_model(None)
+            if created_here:  # put back the network from before, if any
+                self._set_model(previous[0])
+                self.network_params_, self.n_fits_ = previous[1], previous[2]
             else:
                 model.set_weights(saved_weights)
                 for variable, value in zip(
@@ -515,8 +562,8 @@ class MyLSTM(BaseEstimator):
                 f"training produced a non-finite loss (losses {losses}); the weights from before "
                 "this fit were kept. Lower learning_rate or check the prices"
             )
-        self.loss_history_.extend(losses)
-        self.val_loss_history_.extend(val_losses)
+        self.loss_history_ = [*self.loss_history_, *losses]
+        self.val_loss_history_ = [*self.val_loss_history_, *val_losses]
         self.n_fits_ += 1
         result = {"loss": losses}
         if val_losses:
@@ -530,6 +577,15 @@ class MyLSTM(BaseEstimator):
             raise NotFittedError(
                 "This MyLSTM has no trained model yet: call process_data and fit_model "
                 "(or MyLSTM.load) before forecasting"
+            )
+        changed = self.changed_network_params()
+        if changed:
+            described = ", ".join(
+                f"{name} {old!r} -> {new!r}" for name, (old, new) in changed.items()
+            )
+            raise NotFittedError(
+                f"The trained network was built for other settings ({described}): fit again "
+                "with the new settings, or set them back"
             )
         if self.normalization == "minmax":
             self._scaler()
@@ -552,7 +608,7 @@ class MyLSTM(BaseEstimator):
         """
         self._check_fitted()
         values = as_prices(prices)
-        _require_length(values, self.lookback, f"a forecast with lookback={self.lookback}")
+        require_length(values, self.lookback, f"a forecast with lookback={self.lookback}")
         windows = np.lib.stride_tricks.sliding_window_view(values, self.lookback)
         outputs = self._network_outputs(self._normalise_windows(windows))
         return self._to_prices(outputs, windows)
@@ -561,7 +617,7 @@ class MyLSTM(BaseEstimator):
         """The forecast of the close after the last price, from the last `lookback` prices."""
         self._check_fitted()
         values = as_prices(prices)
-        _require_length(values, self.lookback, f"a forecast with lookback={self.lookback}")
+        require_length(values, self.lookback, f"a forecast with lookback={self.lookback}")
         window = values[-self.lookback :].reshape(1, -1)
         outputs = self._network_outputs(self._normalise_windows(window))
         return float(self._to_prices(outputs, window)[0])
@@ -576,15 +632,18 @@ class MyLSTM(BaseEstimator):
         """
         self._check_fitted()
         values = as_prices(prices)
-        _require_length(values, self.lookback, f"a forecast with lookback={self.lookback}")
+        require_length(values, self.lookback, f"a forecast with lookback={self.lookback}")
         windows = np.lib.stride_tricks.sliding_window_view(values, self.lookback)
         outputs = self._network_outputs(self._normalise_windows(windows))
         return self._to_returns(outputs, windows)
 
     # ----- training as one transaction -------------------------------------------------------
 
-    def fit(self, prices) -> MyLSTM:
+    def fit(self, prices, y=None) -> MyLSTM:
         """Train on a series of daily closes (oldest first) and return self.
+
+        The targets come from the closes themselves (`target_returns`): `y` exists for
+        scikit-learn's fit(X, y) signature and must be None.
 
         Builds the windows and targets (normalisation fitted on these closes only), then trains:
         from scratch with `epochs`, or, with warm_start=True and a fitted model, from the current
@@ -592,8 +651,14 @@ class MyLSTM(BaseEstimator):
         transaction: if anything fails (too few prices, a non-finite loss or forecast, an
         interruption), the model, scaler and histories are those from before the call.
         """
+        self.check_params()
+        if y is not None:
+            raise ValueError(
+                "MyLSTM learns its targets from the closes themselves: call fit(closes) "
+                "without y"
+            )
         values = as_prices(prices)
-        continuing = self.warm_start and self.is_fitted
+        continuing = self.warm_start and self.is_fitted and not self.changed_network_params()
         before = self._snapshot(continuing)
         try:
             if not continuing:
@@ -602,7 +667,7 @@ class MyLSTM(BaseEstimator):
                 self.loss_history_, self.val_loss_history_ = [], []
                 self.n_fits_ = 0
             else:  # set_params may have changed the learning rate since the last fit
-                self._check_fitted().optimizer.learning_rate = self.learning_rate
+                self._check_fitted().optimizer.learning_rate = float(self.learning_rate)
             features_set, labels, _, _ = self.process_data(values, test_size=0)
             if continuing and self.retrain_windows:
                 # Fine-tuning on the latest windows costs a fraction of a pass over all of them
@@ -624,6 +689,7 @@ class MyLSTM(BaseEstimator):
         """What fit() needs to undo itself: references, plus copies of what trains in place."""
         return {
             "model": self.model_,
+            "network_params": self.network_params_,
             "scaler": self.scaler_,
             "loss_history": list(self.loss_history_),
             "val_loss_history": list(self.val_loss_history_),
@@ -634,6 +700,7 @@ class MyLSTM(BaseEstimator):
     def _restore_snapshot(self, snapshot: dict[str, Any]) -> None:
         if self.model_ is not snapshot["model"]:
             self._set_model(snapshot["model"])
+        self.network_params_ = snapshot["network_params"]
         self.scaler_ = snapshot["scaler"]
         self.loss_history_ = snapshot["loss_history"]
         self.val_loss_history_ = snapshot["val_loss_history"]
@@ -713,7 +780,7 @@ class MyLSTM(BaseEstimator):
             state = _read_pair(model_path, sidecar_path, model_copy)
             _require_every_setting(cls, state["config"], sidecar_path)
             try:
-                instance = cls(**state["config"])
+                instance = cls(**state["config"]).check_params()
             except (KeyError, TypeError, ValueError) as error:
                 raise ModelFileError(
                     f"{sidecar_path} holds an unusable configuration: {error}"

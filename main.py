@@ -24,7 +24,7 @@ from datetime import datetime
 
 from AlgorithmImports import *
 
-from lstm_model import MAX_SEED, MyLSTM
+from lstm_model import MAX_SEED, MyLSTM, target_returns
 
 # SHV holds Treasury bills of under a year: it is not an inverse fund, although LEAN's
 # LiquidETFUniverse files it under TREASURIES.inverse. Buying it when the macro forecast says
@@ -368,7 +368,7 @@ def _held_out_errors(
     if test_size == 0 or not origins:
         return None
     forecasts = model.predict(closes[first_origin - model.lookback + 1 : origins[-1] + 1])
-    actual = [closes[k + ahead] / closes[k + model.gap] - 1 for k in origins]
+    actual = target_returns(closes, origins, model.gap, model.horizon)
     naive_rmse = _rmse([0.0] * len(actual), actual)
     return (_rmse(forecasts, actual), naive_rmse, len(actual)) if naive_rmse > 0 else None
 
@@ -471,7 +471,7 @@ class StrategySettings:
                 warm_start=self.retrain_epochs > 0,
                 warm_epochs=max(self.retrain_epochs, 1),
                 retrain_windows=self.retrain_windows,
-            )
+            ).check_params()
         except ValueError as error:
             raise ValueError(f"Unusable model parameter in config.json: {error}") from error
 

@@ -33,14 +33,26 @@ def rising_prices(n: int = 40) -> np.ndarray:
     ],
 )
 def test_bad_configuration_names_the_parameter(parameter, value):
+    # As scikit-learn asks: the constructor stores; fit, process_data and set_params refuse.
+    model = MyLSTM(**{parameter: value})
+    assert model.get_params()[parameter] is value
     with pytest.raises(ValueError, match=parameter):
-        MyLSTM(**{parameter: value})
+        model.check_params()
+    with pytest.raises(ValueError, match=parameter):
+        model.fit(rising_prices(80))
+    assert not model.is_fitted
+    with pytest.raises(ValueError, match=parameter):
+        model.process_data(rising_prices(), test_size=0)
+    good = MyLSTM()
+    with pytest.raises(ValueError, match=parameter):
+        good.set_params(**{parameter: value})
+    assert good.get_params() == MyLSTM().get_params()  # a refused change changes nothing
 
 
 def test_patience_needs_a_validation_tail():
     with pytest.raises(ValueError, match="patience"):
-        MyLSTM(patience=3)
-    assert MyLSTM(patience=3, validation_fraction=0.2).patience == 3
+        MyLSTM(patience=3).check_params()
+    assert MyLSTM(patience=3, validation_fraction=0.2).check_params().patience == 3
 
 
 def test_windows_and_labels_line_up_with_the_closes():

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from sklearn.base import clone
 
-from lstm_model import InsufficientDataError, MyLSTM, TrainingError
+from lstm_model import InsufficientDataError, MyLSTM, NotFittedError, TrainingError, target_returns
 
 TINY = dict(lookback=5, units=3, layers=1, epochs=2, batch_size=16, seed=1)
 
@@ -49,8 +49,21 @@ def test_get_params_and_set_params():
     model.fit(PRICES)
     model.set_params(warm_epochs=2)  # training settings keep the trained network
     assert model.is_fitted
-    model.set_params(lookback=6)  # a new input shape discards it
-    assert not model.is_fitted
+    network = model.model_
+    model.set_params(lookback=6)  # only the setting changes, as in scikit-learn...
+    assert model.is_fitted and model.model_ is network
+    # ...but the network was built for lookback 5: forecasts refuse, naming the change,
+    with pytest.raises(NotFittedError, match="lookback 5 -> 6"):
+        model.predict(PRICES)
+    model.set_params(lookback=5)  # setting it back makes the network usable again,
+    assert np.all(np.isfinite(model.predict(PRICES)))
+    model.set_params(lookback=6).fit(PRICES)  # and a fit starts afresh, even warm_start=True
+    assert model.model_ is not network and model.n_fits_ == 1
+    assert model.model_.input_shape == (None, 6, 1)
+    np.testing.assert_array_equal(
+        model.predict(PRICES),
+        MyLSTM(**{**TINY, "epochs": 3, "lookback": 6}).fit(PRICES).predict(PRICES),
+    )
 
 
 def test_gap_one_labels_are_the_return_one_close_after_the_window():
@@ -74,11 +87,13 @@ def test_a_forecast_uses_only_its_window():
 
 def test_settings_that_cannot_work_are_refused():
     with pytest.raises(ValueError, match="'minmax' .* needs gap=0"):
-        MyLSTM(normalization="minmax", gap=1)
+        MyLSTM(normalization="minmax", gap=1).fit(PRICES)
     with pytest.raises(ValueError, match="horizon must be at least 1"):
-        MyLSTM(horizon=0)
+        MyLSTM(horizon=0).fit(PRICES)
     with pytest.raises(ValueError, match="warm_start must be True or False"):
-        MyLSTM(warm_start="yes")
+        MyLSTM(warm_start="yes").fit(PRICES)
+    with pytest.raises(ValueError, match="without y"):
+        MyLSTM(**TINY).fit(PRICES, PRICES)
     model = MyLSTM(**TINY, gap=1).fit(PRICES)
     with pytest.raises(ValueError, match="use predict"):
         model.predict_from_model(PRICES)
@@ -109,3 +124,70 @@ def test_a_failed_fit_leaves_the_model_as_it_was(warm_start):
     with pytest.raises(InsufficientDataError):
         model.fit(PRICES[:4])
     np.testing.assert_array_equal(model.predict(PRICES), forecasts)
+
+
+def test_target_returns_is_the_formula_the_labels_use():
+    origins = np.array([4, 10, 30])
+    np.testing.assert_array_equal(
+        target_returns(PRICES, origins, gap=2, horizon=3),
+        PRICES[origins + 5] / PRICES[origins + 2] - 1,
+    )
+    model = MyLSTM(lookback=5, gap=2, horizon=3)
+    _, labels, _, _ = model.process_data(PRICES, test_size=0)
+    every_origin = np.arange(4, len(PRICES) - 5)
+    np.testing.assert_array_equal(
+        labels, target_returns(PRICES, every_origin, 2, 3).astype(np.float32)
+    )
+
+
+def test_fit_leaves_the_settings_as_given():
+    given = {**TINY, "batch_size": np.int64(16), "dropout": 0}  # numpy and int, as given
+    model = MyLSTM(**given).fit(PRICES)
+    assert model.get_params() == MyLSTM(**given).get_params()
+    assert type(model.batch_size) is np.int64 and type(model.dropout) is int
+
+
+def test_a_failed_fresh_fit_after_a_network_change_keeps_the_trained_network():
+    model = MyLSTM(**TINY).fit(PRICES)
+    forecasts = model.predict(PRICES)
+    model.set_params(lookback=6, learning_rate=1e30)
+    with pytest.raises(TrainingError):
+        model.fit(PRICES)
+    model.set_params(lookback=5, learning_rate=TINY.get("learning_rate", 0.001))
+    np.testing.assert_array_equal(model.predict(PRICES), forecasts)
+
+
+# scikit-learn's checks that fit an estimator whose data is one series of closes. The others feed
+# fit(X, y) a table of features and a separate target (MyLSTM learns its target from the closes,
+# so it refuses y), or sparse, complex or negative tables, which are not prices.
+APPLICABLE_SKLEARN_CHECKS = {
+    "check_estimator_cloneable",
+    "check_estimator_tags_renamed",
+    "check_valid_tag_types",
+    "check_estimator_repr",
+    "check_no_attributes_set_in_init",
+    "check_estimators_unfitted",
+    "check_mixin_order",
+    "check_parameters_default_constructible",
+    "check_get_params_invariance",
+    "check_set_params",
+}
+# Refused on purpose: the project checks settings in set_params, so that a bad value is refused
+# at the call that made it and changes nothing (scikit-learn defers every check to fit).
+NOT_APPLIED_SKLEARN_CHECKS = {"check_do_not_raise_errors_in_init_or_set_params"}
+
+
+# check_set_params warns at each setting set_params refuses: the refusal is the point.
+@pytest.mark.filterwarnings("ignore:ValueError occurred during set_params:UserWarning")
+def test_scikit_learn_estimator_checks_that_fit_a_series_of_closes_pass():
+    from sklearn.utils.estimator_checks import check_estimator
+
+    results = check_estimator(MyLSTM(**TINY), on_fail=None, on_skip=None)
+    status = {result["check_name"]: result["status"] for result in results}
+    assert set(status) >= APPLICABLE_SKLEARN_CHECKS, "scikit-learn renamed a check"
+    assert {name: status[name] for name in APPLICABLE_SKLEARN_CHECKS} == dict.fromkeys(
+        APPLICABLE_SKLEARN_CHECKS, "passed"
+    )
+    assert {name: status[name] for name in NOT_APPLIED_SKLEARN_CHECKS} == dict.fromkeys(
+        NOT_APPLIED_SKLEARN_CHECKS, "failed"
+    )

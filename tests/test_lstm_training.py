@@ -236,4 +236,4 @@ def test_the_largest_seed_trains_and_one_more_is_refused_before_training():
     # keras.utils.set_random_seed seeds numpy, which takes seeds below 2**32 only.
     assert fitted(PRICES, seed=MAX_SEED, epochs=1).is_fitted
     with pytest.raises(ValueError, match="seed must be at most 4294967295"):
-        MyLSTM(**(TINY | {"seed": MAX_SEED + 1}))
+        MyLSTM(**(TINY | {"seed": MAX_SEED + 1})).fit(PRICES)

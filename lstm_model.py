@@ -654,8 +654,7 @@ class MyLSTM(BaseEstimator):
         self.check_params()
         if y is not None:
             raise ValueError(
-                "MyLSTM learns its targets from the closes themselves: call fit(closes) "
-                "without y"
+                "MyLSTM learns its targets from the closes themselves: call fit(closes) without y"
             )
         values = as_prices(prices)
         continuing = self.warm_start and self.is_fitted and not self.changed_network_params()

@@ -12,6 +12,7 @@ LEAN's ``Extensions.SmartRounding`` (``Common/Extensions.cs``).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
@@ -30,13 +31,29 @@ _MAX_DECIMAL_SCALE = 28
 
 def to_utc(local: dt.datetime) -> dt.datetime:
     """Naive New York time -> naive UTC time (LEAN's ``*_utc`` properties are naive UTC)."""
-    return local.replace(tzinfo=NEW_YORK).astimezone(UTC).replace(tzinfo=None)
+    # Equal naive times hash alike whatever their fold, so the repeated hour of the autumn
+    # clock change is converted afresh.
+    return _to_utc(local) if local.fold else _remembered_to_utc(local)
 
 
 def from_utc(utc: dt.datetime) -> dt.datetime:
     """Naive UTC time (or any aware time) -> naive New York time."""
+    return _from_utc(utc) if utc.tzinfo is not None else _remembered_from_utc(utc)
+
+
+def _to_utc(local: dt.datetime) -> dt.datetime:
+    return local.replace(tzinfo=NEW_YORK).astimezone(UTC).replace(tzinfo=None)
+
+
+def _from_utc(utc: dt.datetime) -> dt.datetime:
     aware = utc if utc.tzinfo is not None else utc.replace(tzinfo=UTC)
     return aware.astimezone(NEW_YORK).replace(tzinfo=None)
+
+
+# A backtest converts the same few thousand times (session opens and closes, insight close
+# times) again and again: the conversions of naive times are remembered.
+_remembered_to_utc = functools.lru_cache(maxsize=1 << 16)(_to_utc)
+_remembered_from_utc = functools.lru_cache(maxsize=1 << 16)(_from_utc)
 
 
 def to_aware_utc(local: dt.datetime) -> dt.datetime:

@@ -28,6 +28,7 @@ from local_lean.data import bars_in_mode, delisting_date_of, dividend_rows_of, s
 from local_lean.enums import DataNormalizationMode, DelistingType, SplitType
 from local_lean.errors import NotSupportedError
 from local_lean.market_data import Delisting, Delistings, Dividend, Dividends, Split, Splits
+from local_lean.securities import mark_holdings_value_changed
 from local_lean.symbols import Symbol
 from local_lean.volatility import warm_up_volatility_model
 
@@ -98,6 +99,7 @@ def _split_holding(algorithm: Any, security: Any, split: Split) -> None:
     whole = int(quantity)  # toward zero, as LEAN's (int) cast
     left_over = float(quantity - whole)
     holding.quantity = float(whole)
+    mark_holdings_value_changed()
     holding.average_price = float(Decimal(repr(holding.average_price)) * factor)
     if not security.has_data:  # no price yet: LEAN values the fraction at the split price
         algorithm.portfolio.cash += left_over * split.reference_price * split.split_factor
@@ -106,6 +108,7 @@ def _split_holding(algorithm: Any, security: Any, split: Split) -> None:
     security.open, security.high = security.open * f, security.high * f
     security.low, security.close = security.low * f, security.close * f
     security.volume = round(security.volume / f)
+    mark_holdings_value_changed()
     algorithm.portfolio.cash += left_over * security.price
 
 

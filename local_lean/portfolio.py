@@ -18,7 +18,12 @@ from typing import Any
 from local_lean.cash_book import CashBook
 from local_lean.models.fees import InteractiveBrokersFeeModel
 from local_lean.orders import OrderEvent
-from local_lean.securities import SecurityHolding, SecurityManager, apply_fill
+from local_lean.securities import (
+    SecurityHolding,
+    SecurityManager,
+    apply_fill,
+    holdings_value_changes,
+)
 from local_lean.settings import AlgorithmSettings, free_portfolio_value
 from local_lean.symbols import Symbol
 
@@ -35,6 +40,9 @@ class SecurityPortfolioManager:
         algorithm_settings: AlgorithmSettings | None = None,
     ) -> None:
         self._securities = securities
+        # The holdings' total value, and the changes count and securities count it was summed at.
+        self._holdings_value = 0.0
+        self._holdings_value_known: tuple[int, int] = (-1, -1)
         self._settings = algorithm_settings or AlgorithmSettings()
         self.cash = float(cash)
         self.fee_model: Any = InteractiveBrokersFeeModel()
@@ -65,7 +73,11 @@ class SecurityPortfolioManager:
 
     @property
     def total_holdings_value(self) -> float:
-        return sum(s.holdings.holdings_value for s in self._securities.values())
+        known = (holdings_value_changes(), len(self._securities))
+        if known != self._holdings_value_known:
+            self._holdings_value = sum(s.holdings.holdings_value for s in self._securities.values())
+            self._holdings_value_known = known
+        return self._holdings_value
 
     @property
     def total_absolute_holdings_cost(self) -> float:

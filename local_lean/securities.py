@@ -17,6 +17,20 @@ from local_lean.symbol_conversion import symbol_key
 from local_lean.symbols import Symbol
 from local_lean.volatility import VolatilityModel
 
+# How many times a price or a quantity changed, in any security: a portfolio keeps its holdings'
+# total value until then (it is asked for at every order and every target).
+_holdings_value_changes = [0]
+
+
+def mark_holdings_value_changed() -> None:
+    """A price or a quantity changed: holdings' values must be summed again."""
+    _holdings_value_changes[0] += 1
+
+
+def holdings_value_changes() -> int:
+    """The count of price and quantity changes so far (see mark_holdings_value_changed)."""
+    return _holdings_value_changes[0]
+
 
 class SecurityHolding:
     """A position: LEAN's ``SecurityHolding`` (quantity, average price, value, profit)."""
@@ -101,6 +115,7 @@ class SecurityHolding:
                 self.average_price = price
         self.quantity = new
         self.total_fees += fee
+        mark_holdings_value_changed()
 
     def __repr__(self) -> str:
         return f"<SecurityHolding {self.symbol.value}: {self.quantity:g} @ {self.average_price:g}>"
@@ -241,6 +256,7 @@ class Security:
     def _set_bar(self, end_time: dt.datetime, o: float, h: float, lo: float, c: float, v: float):
         self.open, self.high, self.low, self.close, self.volume = o, h, lo, c, v
         self.local_time = end_time
+        mark_holdings_value_changed()
 
     def __repr__(self) -> str:
         return f"<Security {self.symbol.value} price={self.price:g}>"

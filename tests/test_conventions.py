@@ -53,3 +53,11 @@ def test_new_york_time_and_utc_across_the_clock_changes():
     assert from_utc(to_utc(summer)) == summer
     assert from_utc(dt.datetime(2021, 7, 1, 13, 30, tzinfo=dt.UTC)) == summer
     assert to_aware_utc(winter) == dt.datetime(2021, 1, 4, 14, 30, tzinfo=dt.UTC)
+
+
+def test_the_repeated_hour_of_the_autumn_clock_change_keeps_its_fold():
+    first = dt.datetime(2021, 11, 7, 1, 30)  # EDT, UTC-4
+    second = first.replace(fold=1)  # EST, UTC-5: equal to `first` as a naive time
+    assert to_utc(first) == dt.datetime(2021, 11, 7, 5, 30)
+    assert to_utc(second) == dt.datetime(2021, 11, 7, 6, 30)
+    assert to_utc(first) == dt.datetime(2021, 11, 7, 5, 30)

@@ -621,9 +621,10 @@ class BacktestEngine:
     def _step(self, time: dt.datetime, action: Callable[[], None]) -> None:
         self.context.time = time
         self.budget.start_time_step(time)
-        if not self.context.warming_up:
-            self._notify_security_changes()
-        action()
+        with self.budget.watching_time_step():  # LEAN's isolator watches the whole time loop
+            if not self.context.warming_up:
+                self._notify_security_changes()
+            action()
         self._score_insights(time)
 
     def _universe_selections(self, session: Any) -> list:

@@ -412,9 +412,10 @@ class BacktestEngine:
     def _step(self, time: dt.datetime, action: Callable[[], None]) -> None:
         self.context.time = time
         self.budget.start_time_step(time)
-        if not self.context.warming_up:
-            self._membership.notify_changes(self.algorithm, self._flat_pending_removals())
-        action()
+        with self.budget.watching_time_step():  # LEAN's isolator watches the whole time loop
+            if not self.context.warming_up:
+                self._membership.notify_changes(self.algorithm, self._flat_pending_removals())
+            action()
         self.recorder.score_insights(time)
 
     def _universe_selections(self, session: Any) -> list:

@@ -68,6 +68,7 @@ them, each event is treated as its own time step: only the events themselves are
 from __future__ import annotations
 
 import argparse
+import contextlib
 import copy
 import ctypes
 import dataclasses
@@ -75,7 +76,7 @@ import datetime
 import math
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -463,6 +464,36 @@ class TimeBudget:
         violation = self._account(event_name, simulated_time, start, self._clock())
         self._raise_if_enforced(violation)
 
+    @contextlib.contextmanager
+    def watching_time_step(self) -> Iterator[None]:
+        """Watch the whole time step, not only its events: with ``enforce``, whatever the
+        algorithm does in it (an ``on_data`` stuck in a loop) is stopped once the step passes
+        its allowance, as LEAN's isolator stops a time loop wherever the time goes. Without
+        ``enforce``, the step's length is checked when it closes (a warning)."""
+        step = self._step
+        if not (self.settings.enforce and self._watch and step is not None and step.explicit):
+            yield
+            return
+        watch = _StepWatch(lambda: self._step_seconds_left(step), stop_thread=threading.get_ident())
+        try:
+            yield
+        except _EventStopped:
+            elapsed = (self._clock() - step.start) / SECONDS_PER_MINUTE
+            step.checked = True
+            when = step.simulated_time or datetime.datetime.min
+            violation = self._violation("(time step)", when, REASON_TIME_LOOP, step, elapsed)
+            self._report(violation)
+            raise TimeLimitExceeded(violation) from None
+        finally:
+            watch.finish()
+
+    def _step_seconds_left(self, step: _TimeStep) -> float:
+        """Seconds before `step` outlives its allowance (events may have bought more minutes)."""
+        if step.checked:  # an event of the step was stopped, or reported, already
+            return math.inf
+        allowance = self.settings.time_loop_maximum_minutes + step.bought_minutes
+        return allowance * SECONDS_PER_MINUTE - (self._clock() - step.start)
+
     def seconds_until_stop(self, start: float) -> float | None:
         """Seconds into an event starting at clock reading `start` after which LEAN would stop
         the algorithm if the event kept running; None if it never would (or already did in this
@@ -781,6 +812,45 @@ class _Watch:
             self._finished = True
             self._timer.cancel()
             if self._fired and self._stop_thread is not None:
+                _raise_in_thread(self._stop_thread, None)
+
+
+class _StepWatch:
+    """A timer over a whole time step: when `seconds_left()` reaches zero it raises
+    _EventStopped in the thread `stop_thread`; until then it looks again when the time left
+    (which events buying minutes can lengthen) has passed. finish() ends it."""
+
+    def __init__(self, seconds_left: Callable[[], float], *, stop_thread: int) -> None:
+        self._seconds_left = seconds_left
+        self._stop_thread = stop_thread
+        self._lock = threading.Lock()
+        self._finished = False
+        self._fired = False
+        self._timer: threading.Timer | None = None
+        self._arm()
+
+    def _arm(self) -> None:
+        with self._lock:
+            if self._finished:
+                return
+            left = self._seconds_left()
+            if left == math.inf:
+                return
+            if left > 0:
+                self._timer = threading.Timer(left + WATCH_MARGIN_SECONDS, self._arm)
+                self._timer.daemon = True
+                self._timer.start()
+                return
+            self._fired = True
+            _raise_in_thread(self._stop_thread, _EventStopped)
+
+    def finish(self) -> None:
+        """The step is over: cancel the timer, and withdraw an exception not yet delivered."""
+        with self._lock:
+            self._finished = True
+            if self._timer is not None:
+                self._timer.cancel()
+            if self._fired:
                 _raise_in_thread(self._stop_thread, None)
 
 

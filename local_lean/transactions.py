@@ -98,6 +98,7 @@ class TransactionHandler:
         self._messages: dict[int, str] = {}  # why an order is invalid or canceled
         self._fill_times: dict[int, dt.datetime] = {}  # local time of each order's fill
         self._pending: list[UpdateOrderRequest] = []  # accepted updates not yet applied
+        self._last_full_scan: dt.datetime | None = None  # when every open order was offered
         # The algorithm's brokerage model, once it set one (None: every order is accepted).
         self.brokerage_model: Any = None
         # What each order taken had at submission, for LEAN's OrderListHash; the engine may
@@ -171,7 +172,13 @@ class TransactionHandler:
         order.broker_id.append(str(order.id))  # the backtesting brokerage placed it
         self._open[order.id] = order
         self._emit(order, submitted_at(order))
-        self.scan()
+        if self._last_full_scan == self._clock():
+            # The orders open before were offered to the fill model at this very time with
+            # these bars, and would get the same answer: offer the new order alone, so that
+            # each order costs the same however many are open (LEAN's scan gives this result).
+            self._offer([order], self._last_full_scan)
+        else:
+            self.scan()
         return ticket
 
     def _invalidate(
@@ -374,7 +381,12 @@ class TransactionHandler:
         updated order meets the latest bar again. A fill is stamped with the algorithm's time.
         """
         now = self._clock()
-        for order in list(self._open.values()):
+        self._last_full_scan = now
+        self._offer(list(self._open.values()), now)
+
+    def _offer(self, orders: list[Order], now: dt.datetime) -> None:
+        """Offer `orders` (open, oldest first) to the fill model; see :meth:`scan`."""
+        for order in orders:
             if order.id not in self._open:
                 continue
             bar = self._bars.get(order.symbol)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import os
 import sys
 from pathlib import Path
@@ -416,7 +417,12 @@ def _from_config(config: dict[str, Any]) -> tuple:
             f'"optimization-strategy" {class_name!r} is not one LEAN runs locally; use {known}'
         )
     strategy_settings = config.get("optimization-strategy-settings") or {}
-    segments = int(strategy_settings.get("default-segment-amount", 0) or 0)
+    if not isinstance(strategy_settings, dict):
+        raise OptimizationInputError(
+            '"optimization-strategy-settings" must be an object such as '
+            '{"default-segment-amount": 10}, got ' + _shown(strategy_settings)
+        )
+    segments = _whole_number(strategy_settings, "default-segment-amount", "10") or 0
     criterion = config.get("optimization-criterion")
     if not isinstance(criterion, dict):
         raise OptimizationInputError('the optimizer config has no "optimization-criterion"')
@@ -425,9 +431,37 @@ def _from_config(config: dict[str, Any]) -> tuple:
     if not isinstance(entries, list) or not entries:
         raise OptimizationInputError('the optimizer config has no "parameters" to optimise')
     ranges = [parameter_from_config(entry, segments or 10) for entry in entries]
-    constraints = [constraint_from_config(entry) for entry in config.get("constraints") or []]
-    concurrent = config.get("maximum-concurrent-backtests")
+    constraint_entries = config.get("constraints") or []
+    if not isinstance(constraint_entries, list):
+        raise OptimizationInputError(
+            '"constraints" must be a list of objects such as {"target": "Drawdown", '
+            '"operator": "less", "target-value": 0.25}, got ' + _shown(constraint_entries)
+        )
+    for entry in constraint_entries:
+        if not isinstance(entry, dict):
+            raise OptimizationInputError(
+                'each of "constraints" must be an object such as {"target": "Drawdown", '
+                '"operator": "less", "target-value": 0.25}, got ' + _shown(entry)
+            )
+    constraints = [constraint_from_config(entry) for entry in constraint_entries]
+    concurrent = _whole_number(config, "maximum-concurrent-backtests", "4")
     return strategy, target, constraints, ranges, segments, concurrent
+
+
+def _whole_number(section: dict[str, Any], key: str, example: str) -> int | None:
+    """A positive whole number of the config file (None when absent), or an error naming it."""
+    value = section.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise OptimizationInputError(
+            f'"{key}" must be a whole number of at least 1, such as {example}, got ' + _shown(value)
+        )
+    return value
+
+
+def _shown(value: Any) -> str:
+    return f"{type(value).__name__} {json.dumps(value)[:60]}"
 
 
 def _check_compiles(algorithm: Path) -> None:

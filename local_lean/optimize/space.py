@@ -43,9 +43,11 @@ class StepParameter:
     step: Decimal
     min_step: Decimal
 
+    def count(self) -> int:
+        return int((self.maximum - self.minimum) // self.step) + 1
+
     def values(self) -> list[str]:
-        count = int((self.maximum - self.minimum) // self.step) + 1
-        return [format_value(self.minimum + index * self.step) for index in range(count)]
+        return [format_value(self.minimum + index * self.step) for index in range(self.count())]
 
     @property
     def refinable(self) -> bool:
@@ -58,6 +60,9 @@ class StaticParameter:
     name: str
     value: str
 
+    def count(self) -> int:
+        return 1
+
     def values(self) -> list[str]:
         return [self.value]
 
@@ -66,6 +71,9 @@ class StaticParameter:
 class ChoiceParameter:
     name: str
     choices: tuple[str, ...]
+
+    def count(self) -> int:
+        return len(self.choices)
 
     def values(self) -> list[str]:
         return list(self.choices)
@@ -153,6 +161,11 @@ def parameter_from_config(entry: Mapping[str, Any], segments: int) -> Parameter:
     """One entry of an optimizer config's "parameters" list, read as LEAN's
     ``OptimizationParameterJsonConverter`` reads it (keys case-insensitive; "name" or "key";
     "min"/"max" with optional "step" and "min-step"/"minStep"; or "value"), plus "values"."""
+    if not isinstance(entry, Mapping):
+        raise OptimizationInputError(
+            f'each of "parameters" must be an object such as {{"name": "lookback", "min": 20, '
+            f'"max": 60, "step": 20}}, got {type(entry).__name__} {str(entry)[:60]}'
+        )
     keys = {str(key).lower(): value for key, value in entry.items()}
     name = keys.get("name", keys.get("key"))
     if not name:
@@ -199,9 +212,10 @@ def grid(parameters: Sequence[Parameter]) -> Iterator[dict[str, str]]:
 
 
 def grid_size(parameters: Sequence[Parameter]) -> int:
+    """The number of combinations, counted without building them (a range can hold billions)."""
     size = 1
     for parameter in parameters:
-        size *= len(parameter.values())
+        size *= parameter.count()
     return size
 
 

@@ -518,7 +518,9 @@ class BacktestEngine:
     def _prepare_benchmark(self) -> None:
         symbol = self.context.setup.benchmark or equity_symbol(DEFAULT_BENCHMARK)
         self.benchmark_symbol = symbol
-        bars = self.context.load_bars(symbol)
+        # LEAN's benchmark is a security of its own, fed in the default ADJUSTED prices
+        # whatever the algorithm's subscription to it (SecurityService.CreateBenchmarkSecurity)
+        bars = self.context.bars_in_mode(symbol, DataNormalizationMode.ADJUSTED)
         self._benchmark_closes = None
         if bars is None:
             self.algorithm.log(f"No benchmark: {symbol.value} is not in {self.source.description}")

@@ -28,6 +28,7 @@ from local_lean.indicators.composition import (
     Identity,
     IndicatorExtensions,
 )
+from local_lean.indicators.correlation import Correlation, CorrelationType
 from local_lean.indicators.moving_averages import (
     ExponentialMovingAverage,
     LinearWeightedMovingAverage,
@@ -66,6 +67,8 @@ __all__ = [
     "BollingerBands",
     "CompositeIndicator",
     "ConstantIndicator",
+    "Correlation",
+    "CorrelationType",
     "Delay",
     "ExponentialMovingAverage",
     "Identity",

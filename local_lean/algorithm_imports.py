@@ -108,6 +108,8 @@ from local_lean.indicators import (
     BollingerBands,
     CompositeIndicator,
     ConstantIndicator,
+    Correlation,
+    CorrelationType,
     Delay,
     ExponentialMovingAverage,
     Identity,

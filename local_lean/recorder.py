@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 
 from local_lean.capacity import CapacityStatistics, estimate_capacity, fills_from_orders
+from local_lean.enums import DataNormalizationMode
 from local_lean.framework.insights import (
     Insight,
     direction_word,
@@ -70,7 +71,9 @@ class BacktestRecorder:
         algorithm = self._algorithm
         symbol = self._context.setup.benchmark or equity_symbol(DEFAULT_BENCHMARK)
         self.benchmark_symbol = symbol
-        bars = self._context.load_bars(symbol)
+        # LEAN's benchmark is a security of its own, fed in the default ADJUSTED prices
+        # whatever the algorithm's subscription to it (SecurityService.CreateBenchmarkSecurity)
+        bars = self._context.bars_in_mode(symbol, DataNormalizationMode.ADJUSTED)
         self._benchmark_closes = None
         if bars is None:
             self._log(f"No benchmark: {symbol.value} is not in {source_description}")

@@ -53,11 +53,12 @@ def free_portfolio_value(settings: AlgorithmSettings, total_portfolio_value: flo
 
 
 class UniverseSettings:
-    """LEAN's ``universe_settings``: only the resolution matters here (daily)."""
+    """LEAN's ``universe_settings``: what securities a universe adds are created with (their
+    leverage, normalisation mode, extended hours); they get daily bars whatever the resolution."""
 
     def __init__(self) -> None:
         self.resolution = Resolution.MINUTE  # LEAN's default; universes get daily bars here
-        self.leverage = 1.0
+        self.leverage = 0.0  # LEAN's Security.NullLeverage: the brokerage model's default
         self.fill_forward = True
         self.extended_market_hours = False
         self.data_normalization_mode = DataNormalizationMode.ADJUSTED

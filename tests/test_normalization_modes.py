@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from runner_helpers import run_algorithm
 
@@ -355,3 +356,26 @@ def test_history_before_adding_does_not_change_the_subscriptions_mode():
     assert outcome.succeeded, outcome.runtime_error
     assert algorithm.before == pytest.approx(567.55)  # ADJUSTED, the default
     assert algorithm.after == 1135.10  # the RAW subscription's
+
+
+class HoldsRawSpy(QCAlgorithm):
+    """Subscribes to SPY in RAW prices over its 2005-03-18 dividend; SPY is also the benchmark."""
+
+    def initialize(self) -> None:
+        self.set_start_date(2005, 3, 14)
+        self.set_end_date(2005, 3, 24)
+        self.add_equity("SPY", Resolution.DAILY, data_normalization_mode=DataNormalizationMode.RAW)
+
+
+def test_the_benchmark_is_its_own_adjusted_security_whatever_the_algorithms_subscription():
+    # SecurityService.CreateBenchmarkSecurity: an internal feed in the default (ADJUSTED)
+    # normalisation, not the algorithm's RAW subscription
+    _, outcome = run_algorithm(HoldsRawSpy, data=LEAN_DATA)
+    assert outcome.succeeded, outcome.runtime_error
+    benchmark = outcome.record.benchmark
+    folder = LeanDataFolder(LEAN_DATA)
+    adjusted = folder.bars_in_mode("SPY", "ADJUSTED")["close"]
+    raw = folder.bars_in_mode("SPY", "RAW")["close"]
+    days = [pd.Timestamp(stamp.date()) for stamp in benchmark.index]
+    assert list(benchmark.to_numpy()) == pytest.approx([adjusted[day] for day in days])
+    assert list(benchmark.to_numpy()) != pytest.approx([raw[day] for day in days])

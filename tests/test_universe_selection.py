@@ -181,3 +181,33 @@ def test_a_universe_selects_while_warming_up_and_reports_its_securities_after():
     assert algorithm.times[:2] == [T(2021, 7, 1), T(2021, 7, 2)]
     assert [(added, removed) for _, added, removed in algorithm.changes] == [(["QQQ", "SPY"], [])]
     assert algorithm.changes[0][0] >= T(2021, 7, 3)
+
+
+class LeveragedUniverse(CustomUniverse):
+    """The same universe, with leverage 4 in the universe settings."""
+
+    leverage = 4.0
+
+    def initialize(self) -> None:
+        super().initialize()
+        self.universe_settings.leverage = self.leverage
+
+
+class DefaultUniverse(CustomUniverse):
+    pass
+
+
+def test_a_universe_creates_its_securities_with_the_universe_settings():
+    # UniverseSelection.GetOrCreateSecurity passes UniverseSettings.Leverage (and the rest)
+    # to SecurityService.CreateSecurity
+    algorithm, outcome = run_algorithm(LeveragedUniverse)
+    assert outcome.runtime_error is None
+    for ticker in ("SPY", "QQQ"):
+        assert algorithm.securities[ticker].leverage == 4.0
+
+
+def test_the_default_universe_leverage_is_the_brokerage_models():
+    # UniverseSettings.Leverage defaults to Security.NullLeverage: the brokerage model's 2
+    algorithm, _ = run_algorithm(DefaultUniverse)
+    assert algorithm.universe_settings.leverage == 0
+    assert algorithm.securities["SPY"].leverage == 2.0

@@ -34,6 +34,7 @@ from local_lean.indicators.base import (
     feed,
     indicator_input,
 )
+from local_lean.indicators.correlation import Correlation, CorrelationType
 from local_lean.indicators.identity import Identity
 from local_lean.indicators.moving_averages import (
     ExponentialMovingAverage,
@@ -405,6 +406,27 @@ class QCAlgorithmIndicators:
     ) -> RateOfChange:
         name = self._indicator_name(symbol, f"ROC({period})", resolution)
         return self._initialize(RateOfChange(name, period), symbol, resolution, selector)
+
+    def c(
+        self,
+        target: Any,
+        reference: Any,
+        period: int,
+        correlation_type: CorrelationType = CorrelationType.PEARSON,
+        resolution: Any = None,
+        selector: Selector = None,
+    ) -> Correlation:
+        """LEAN's ``C``: the correlation of `target`'s and `reference`'s closes, updated with
+        both symbols' bars."""
+        _check_daily(resolution, "c")
+        name = f"C({period})" if resolution is None else f"C({period},day)"
+        symbols = [self._indicator_symbol(target), self._indicator_symbol(reference)]
+        indicator = Correlation(name, symbols[0], symbols[1], period, correlation_type)
+        for symbol in symbols:  # LEAN's InitializeIndicator registers it for each symbol
+            self.register_indicator(symbol, indicator, resolution, selector)
+        if self._automatic_indicator_warm_up():
+            self.warm_up_indicator(symbols, indicator, resolution, selector)
+        return indicator
 
     def std(
         self, symbol: Any, period: int, resolution: Any = None, selector: Selector = None

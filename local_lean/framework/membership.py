@@ -101,7 +101,16 @@ class UniverseMembership:
                 members[symbol] = time
             if symbol not in algorithm.securities:
                 self._added_by_selection.add(symbol)
-                algorithm.add_equity(symbol, Resolution.DAILY)
+                # created with the universe settings, as LEAN's UniverseSelection does
+                settings = algorithm.universe_settings
+                algorithm.add_equity(
+                    symbol,
+                    Resolution.DAILY,
+                    fill_forward=settings.fill_forward,
+                    leverage=settings.leverage,
+                    extended_market_hours=settings.extended_market_hours,
+                    data_normalization_mode=settings.data_normalization_mode,
+                )
         minimum = algorithm.universe_settings.minimum_time_in_universe
         chosen = set(selected)
         removed = []

@@ -23,6 +23,7 @@ from local_lean.indicators.base import (
     WindowIndicator,
 )
 from local_lean.indicators.composition import CompositeIndicator, IndicatorExtensions
+from local_lean.indicators.correlation import Correlation, CorrelationType
 from local_lean.indicators.identity import ConstantIndicator, Identity
 from local_lean.indicators.moving_averages import (
     ExponentialMovingAverage,
@@ -62,6 +63,8 @@ __all__ = [
     "BollingerBands",
     "CompositeIndicator",
     "ConstantIndicator",
+    "Correlation",
+    "CorrelationType",
     "Delay",
     "ExponentialMovingAverage",
     "Identity",

@@ -218,7 +218,7 @@ def print_table(results: list[dict], post_minutes: float) -> None:
     post = next((r for r in results if r["strategy"] == "post"), None)
     today = next((r for r in results if r["strategy"] == "warm-5-recent-250"), results[0])
     header = (
-        f"{'strategy':<26}{'1st s':>7}{'1st ep':>7}{'later s':>8}{'10y min':>8}{'10y x post':>11}"
+        f"{'strategy':<30}{'1st s':>7}{'1st ep':>7}{'later s':>8}{'10y min':>8}{'10y x post':>11}"
         f"{'RMSE':>9}{'/naive':>8}{'/post':>7}{'/today':>7}{'dir %':>7}{'next ms':>8}"
     )
     print(header)
@@ -226,7 +226,7 @@ def print_table(results: list[dict], post_minutes: float) -> None:
     for r in results:
         later = statistics.median(r["retrain_seconds"][1:] or r["retrain_seconds"])
         print(
-            f"{r['strategy']:<26}{r['retrain_seconds'][0]:>7.1f}{r['first_fit_epochs']:>7}"
+            f"{r['strategy']:<30}{r['retrain_seconds'][0]:>7.1f}{r['first_fit_epochs']:>7}"
             f"{later:>8.2f}{r['projected_10y_minutes']:>8.1f}"
             f"{post_minutes / r['projected_10y_minutes']:>11.1f}"
             f"{r['rmse']:>9.4f}{r['rmse'] / r['naive_rmse']:>8.4f}"

@@ -227,6 +227,13 @@ def validate_params(params: dict[str, Any]) -> None:
         raise ValueError(f"warm_start must be True or False, got {params['warm_start']!r}")
     check_int("warm_epochs", params["warm_epochs"], 1)
     check_int("retrain_windows", params["retrain_windows"], 0)
+    if params["warm_batch_size"] is not None:
+        check_int("warm_batch_size", params["warm_batch_size"], 1)
+    if not (params["jit_compile"] == "auto" or isinstance(params["jit_compile"], bool)):
+        raise ValueError(
+            "jit_compile must be True, False or 'auto' (Keras' choice: False on a CPU with "
+            f"TensorFlow), got {params['jit_compile']!r}"
+        )
 
 
 def target_returns(closes, origins, gap: int, horizon: int) -> np.ndarray:
@@ -260,7 +267,12 @@ class MyLSTM(BaseEstimator):
 
     Retraining: `fit` from scratch by default; with warm_start=True a fitted model continues from
     its current weights for `warm_epochs` epochs on the latest `retrain_windows` windows (0: all),
-    the policy main.py, lstm_evaluation.walk_forward and bench/training_budget.py share. A fit is
+    in batches of `warm_batch_size` (None: `batch_size`), the policy main.py,
+    lstm_evaluation.walk_forward and bench/training_budget.py share. With validation_fraction > 0
+    and patience, a fit from scratch stops once the loss on the latest windows (in time order)
+    has not improved for `patience` epochs and keeps its best weights (warm retrains train on
+    all their windows). `jit_compile` (True, False or
+    Keras' "auto") is passed to Keras when a network is built, by a fit from scratch. A fit is
     one transaction: if it fails, the model is left as it was before it.
 
     Settings follow scikit-learn's rules: the constructor only stores its arguments; they are
@@ -303,6 +315,8 @@ class MyLSTM(BaseEstimator):
         warm_start=False,
         warm_epochs=5,
         retrain_windows=0,
+        warm_batch_size=None,
+        jit_compile="auto",
     ):
         self.lookback = lookback
         self.units = units
@@ -321,6 +335,8 @@ class MyLSTM(BaseEstimator):
         self.warm_start = warm_start
         self.warm_epochs = warm_epochs
         self.retrain_windows = retrain_windows
+        self.warm_batch_size = warm_batch_size
+        self.jit_compile = jit_compile
 
     # ----- configuration ---------------------------------------------------------------------
 
@@ -359,6 +375,10 @@ class MyLSTM(BaseEstimator):
     def is_fitted(self) -> bool:
         """True once a fit has succeeded (or a fitted model was loaded)."""
         return self.model_ is not None and self.n_fits_ > 0
+
+    def next_fit_continues(self) -> bool:
+        """True when the next `fit` continues from the current weights (a warm start)."""
+        return self.warm_start and self.is_fitted and not self.changed_network_params()
 
     def changed_network_params(self) -> dict[str, tuple[Any, Any]]:
         """The NETWORK_PARAMS changed since the network was built: {name: (built, now)}; empty
@@ -468,6 +488,7 @@ class MyLSTM(BaseEstimator):
             optimizer=keras.optimizers.Adam(learning_rate=float(self.learning_rate)),
             loss="mean_squared_error",
             metrics=["mae"],
+            jit_compile=self.jit_compile,
         )
         self._set_model(model)
         self.n_fits_ = 0
@@ -510,11 +531,12 @@ class MyLSTM(BaseEstimator):
 
         validation_data = None
         callbacks: list[keras.callbacks.Callback] = [keras.callbacks.TerminateOnNaN()]
-        if self.validation_fraction > 0:
-            n_validation = int(round(len(labels) * self.validation_fraction))
+        validation_fraction = self.validation_fraction
+        if validation_fraction > 0:
+            n_validation = int(round(len(labels) * validation_fraction))
             if n_validation < 1 or n_validation >= len(labels):
                 raise InsufficientDataError(
-                    f"validation_fraction={self.validation_fraction} of {len(labels)} windows "
+                    f"validation_fraction={validation_fraction} of {len(labels)} windows "
                     "leaves no validation or no training windows: pass more prices"
                 )
             split = len(labels) - n_validation
@@ -657,7 +679,7 @@ class MyLSTM(BaseEstimator):
                 "MyLSTM learns its targets from the closes themselves: call fit(closes) without y"
             )
         values = as_prices(prices)
-        continuing = self.warm_start and self.is_fitted and not self.changed_network_params()
+        continuing = self.next_fit_continues()
         before = self._snapshot(continuing)
         try:
             if not continuing:
@@ -673,9 +695,10 @@ class MyLSTM(BaseEstimator):
                 # and forecasts as well (bench/training_budget.py).
                 features_set = features_set[-self.retrain_windows :]
                 labels = labels[-self.retrain_windows :]
-            self.fit_model(
-                features_set, labels, epochs=self.warm_epochs if continuing else self.epochs
-            )
+            if continuing:
+                self._retrain(features_set, labels)
+            else:
+                self.fit_model(features_set, labels, epochs=self.epochs)
             check = self.predict(values[-self.lookback :])
             if not np.all(np.isfinite(check)):
                 raise TrainingError(f"the trained model forecasts {check[0]}; the fit was undone")
@@ -683,6 +706,33 @@ class MyLSTM(BaseEstimator):
             self._restore_snapshot(before)
             raise
         return self
+
+    def _retrain(self, features_set: np.ndarray, labels: np.ndarray) -> None:
+        """A warm retrain: `warm_epochs` passes over all the windows (no validation tail: early
+        stopping is for the first fit) in a seeded random order, one compiled training step per
+        batch. Keras' fit() builds a data pipeline and callbacks at every call, which cost more
+        than the few steps a retrain runs. A non-finite loss raises TrainingError (fit() then
+        puts the model back)."""
+        model = self._check_fitted()
+        batch_size = int(self.warm_batch_size or self.batch_size)
+        keras.utils.set_random_seed(self.seed)  # dropout masks repeat exactly
+        shuffler = np.random.default_rng(self.seed)
+        losses = []
+        for _ in range(self.warm_epochs):
+            order = shuffler.permutation(len(labels))
+            weighted_sum = 0.0
+            for start in range(0, len(order), batch_size):
+                batch = order[start : start + batch_size]
+                logs = model.train_on_batch(features_set[batch], labels[batch], return_dict=True)
+                weighted_sum += float(logs["loss"]) * len(batch)
+            losses.append(weighted_sum / len(order))  # the epoch's mean loss, as fit() reports
+            if not math.isfinite(losses[-1]):
+                raise TrainingError(
+                    f"a warm retrain produced a non-finite loss (losses {losses}); the model "
+                    "from before this fit was kept. Lower learning_rate or check the prices"
+                )
+        self.loss_history_ = [*self.loss_history_, *losses]
+        self.n_fits_ += 1
 
     def _snapshot(self, in_place: bool) -> dict[str, Any]:
         """What fit() needs to undo itself: references, plus copies of what trains in place."""

@@ -25,6 +25,7 @@ from datetime import datetime
 from AlgorithmImports import *
 
 from lstm_model import MAX_SEED, MyLSTM, target_returns
+from model_cache import ModelCache
 
 # SHV holds Treasury bills of under a year: it is not an inverse fund, although LEAN's
 # LiquidETFUniverse files it under TREASURIES.inverse. Buying it when the macro forecast says
@@ -83,6 +84,11 @@ class LstmMacroAlgorithm(QCAlgorithm):
         self.set_execution(ImmediateExecutionModel())
 
         self.models: dict[str, MyLSTM] = {}
+        cache_bytes = int(self.strategy_settings.model_cache_mb * 2**20)
+        # The cache is keyed by the closes a fit sees, so a backtest may use it too.
+        self.model_cache = (
+            ModelCache(self.object_store, cache_bytes, log=self.log) if cache_bytes > 0 else None
+        )
         self.last_closes: dict[str, float] = {}
         self.logged_skips: set[str] = set()
         if self.live_mode:
@@ -130,12 +136,16 @@ class LstmMacroAlgorithm(QCAlgorithm):
             # A backtest waits for training: MyLSTM.fit retrains in place (a copy would trace
             # its training step again, doubling the cost) and undoes itself if it fails.
             candidate = previous
-        warm_start = candidate.warm_start and candidate.is_fitted
+        warm_start = candidate.next_fit_continues()
         training_closes = closes[: len(closes) - settings.test_size]
         undo = previous.learned_state() if candidate is previous else None
+        fitted, from_cache = candidate, False
         try:
-            candidate.fit(training_closes)
-            held_out = _held_out_errors(candidate, closes, settings.test_size)
+            if self.model_cache is None:
+                candidate.fit(training_closes)
+            else:  # a hit is a new model; `candidate` is then left as it was
+                fitted, from_cache = self.model_cache.fit(candidate, training_closes)
+            held_out = _held_out_errors(fitted, closes, settings.test_size)
             # A finite loss can still be an absurd model (e.g. a huge learning rate): one far
             # worse than the naive forecast must not trade.
             if held_out is not None and held_out[0] > settings.max_error_ratio * held_out[1]:
@@ -147,7 +157,8 @@ class LstmMacroAlgorithm(QCAlgorithm):
         # builtins.Exception: LEAN's `from System import *` can shadow the name Exception with
         # System.Exception, which does not catch Python errors.
         except builtins.Exception as error:  # keep the previous model; the log says why
-            if undo is not None:  # fit() undoes its own failures; an absurd fit is undone here
+            # fit() undoes its own failures; an absurd fit in place is undone here.
+            if undo is not None and fitted is candidate:
                 candidate.restore_state(undo)
             kept = (
                 "the previous model is kept"
@@ -157,19 +168,21 @@ class LstmMacroAlgorithm(QCAlgorithm):
             self.error(f"Training {key} ({symbol.value}) failed at {self.time}: {error}; {kept}")
             return
 
-        self.models[key] = candidate
+        self.models[key] = fitted
         mode = (
-            f"warm start, {candidate.warm_epochs} epochs on the latest "
-            f"{candidate.retrain_windows or 'all'} windows"
+            f"warm start, {fitted.warm_epochs} epochs on the latest "
+            f"{fitted.retrain_windows or 'all'} windows"
             if warm_start
-            else f"from scratch, {candidate.epochs} epochs"
+            else f"from scratch, {_epochs_trained(fitted)}"
         )
+        if from_cache:
+            mode += "; from the model cache, nothing trained"
         self.log(
             f"Trained {key} ({symbol.value}) at {self.time} on {len(training_closes)} closes "
             f"({mode})" + _held_out_report(held_out)
         )
         if self.live_mode:
-            self._store_model(key, candidate)
+            self._store_model(key, fitted)
 
     # ----- prediction and insights ------------------------------------------------------------
 
@@ -373,6 +386,14 @@ def _held_out_errors(
     return (_rmse(forecasts, actual), naive_rmse, len(actual)) if naive_rmse > 0 else None
 
 
+def _epochs_trained(model: MyLSTM) -> str:
+    """'50 epochs', or 'N of at most 50 epochs (early stopping)' for a fit that stopped early."""
+    trained = len(model.loss_history_)
+    if model.patience is not None and trained < model.epochs:
+        return f"{trained} of at most {model.epochs} epochs (early stopping)"
+    return f"{model.epochs} epochs"
+
+
 def _held_out_report(held_out: tuple[float, float, int] | None) -> str:
     if held_out is None:
         return ""
@@ -434,19 +455,50 @@ class StrategySettings:
         self.layers = self._number("layers", "4", int, minimum=1)
         self.dropout = self._number("dropout", "0.2", float, minimum=0, maximum=0.99)
         self.epochs = self._number("epochs", "50", int, minimum=1)
-        self.retrain_epochs = self._number("retrain-epochs", "5", int, minimum=0)
+        self.retrain_epochs = self._number("retrain-epochs", "2", int, minimum=0)
         self.retrain_windows = self._number("retrain-windows", "250", int, minimum=0)
         self.batch_size = self._number("batch-size", "32", int, minimum=1)
+        # 0: the batch size of the first fit.
+        self.retrain_batch_size = self._number("retrain-batch-size", "0", int, minimum=0)
+        jit_choices = {"true": True, "false": False, "auto": "auto"}
+        jit_text = self._text("jit-compile", "true").lower()
+        if jit_text not in jit_choices:
+            raise ValueError(
+                "Parameter 'jit-compile' must be true (XLA compiles the training step), false or "
+                f"auto (Keras' choice), got '{jit_text}'"
+            )
+        self.jit_compile = jit_choices[jit_text]
+        # Early stopping of the first fit on the latest windows; patience 0 trains all `epochs`.
+        self.patience = self._number("patience", "3", int, minimum=0)
+        self.validation_fraction = self._number(
+            "validation-fraction", "0.1", float, minimum=0, maximum=0.5
+        )
+        if self.patience and not self.validation_fraction:
+            raise ValueError(
+                f"Parameter 'patience' ({self.patience}) stops the first fit early on a "
+                "validation slice, but 'validation-fraction' is 0: set it above 0 (e.g. 0.1) or "
+                "set 'patience' to 0 to train every epoch"
+            )
         self.learning_rate = self._number("learning-rate", "0.001", float, minimum=1e-12)
         self.normalization = self._text("normalization", "last_close")
         self.max_error_ratio = self._number("max-error-ratio", "10", float, minimum=1e-12)
         self.seed = self._number("seed", "0", int, minimum=0, maximum=MAX_SEED)
+        self.model_cache_mb = self._number("model-cache-mb", "200", float, minimum=0)
         ahead = FORECAST_GAPS[self.forecast_target] + 1
         if self.history_bars < self.lookback + self.test_size + ahead:
             raise ValueError(
                 f"Parameter 'history-bars' ({self.history_bars}) must be at least lookback + "
                 f"test-size + {ahead} (the sessions from a window's last close to the end of "
                 f"the interval it forecasts) = {self.lookback + self.test_size + ahead}"
+            )
+        windows = self.history_bars - self.test_size - self.lookback - ahead + 1
+        validation_windows = round(windows * self.validation_fraction)
+        if self.patience and not 1 <= validation_windows < windows:
+            raise ValueError(
+                f"Parameter 'validation-fraction' ({self.validation_fraction:g}) of the {windows} "
+                f"training windows that 'history-bars' ({self.history_bars}) gives leaves no "
+                "validation or no training window for early stopping: raise 'history-bars', "
+                "change 'validation-fraction', or set 'patience' to 0"
             )
         self.new_model()  # MyLSTM validates its own settings (e.g. the normalization name)
 
@@ -463,6 +515,10 @@ class StrategySettings:
                 dropout=self.dropout,
                 epochs=self.epochs,
                 batch_size=self.batch_size,
+                warm_batch_size=self.retrain_batch_size or None,
+                jit_compile=self.jit_compile,
+                validation_fraction=self.validation_fraction if self.patience else 0.0,
+                patience=self.patience or None,
                 learning_rate=self.learning_rate,
                 seed=self.seed,
                 normalization=self.normalization,

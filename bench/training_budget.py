@@ -6,6 +6,7 @@ step ahead. All strategies see the same prices in the same run, so their ratios 
 even on a shared, noisy machine.
 
     python bench/training_budget.py            # 6 monthly retrains on real SPY closes
+    python bench/training_budget.py --strategies warm-5-recent-250,es-jit-warm-2-recent-250
     python bench/training_budget.py --quick    # a tiny model and 2 retrains, for CI-sized runs
 
 Prints a table and writes bench/results/training_budget.json.
@@ -15,10 +16,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import statistics
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -40,48 +42,94 @@ RETRAINS_IN_TEN_YEARS = 120
 TRAINING_GOAL_MINUTES = 12.0
 
 
+# Settings that shape only the warm retrains; the rest decide the first (from-scratch) fit.
+WARM_SETTINGS = ("warm_start", "warm_epochs", "retrain_windows", "warm_batch_size")
+
+
 @dataclass(frozen=True)
 class RetrainStrategy:
-    """How each month's model is produced from last month's."""
+    """How the first model is fitted and each month's model produced from last month's: the
+    MyLSTM settings beside the model's own (the ones main.py sets from config.json)."""
 
     name: str
-    retrain_epochs: int | None  # None: from scratch with the full epochs every month
-    recent_windows: int | None = None  # warm start on only the latest windows
+    settings: dict = field(default_factory=dict)
     description: str = ""
 
+    def first_fit_key(self) -> tuple:
+        """Strategies with equal keys fit the same first model (same seed, same closes)."""
+        return tuple(sorted((k, v) for k, v in self.settings.items() if k not in WARM_SETTINGS))
+
+
+WARM_5_RECENT_250 = {"warm_start": True, "warm_epochs": 5, "retrain_windows": 250}
+# Early stopping on the latest tenth of the windows (in time order), best weights restored.
+EARLY_STOPPING = {"validation_fraction": 0.1, "patience": 3}
 
 STRATEGIES = [
-    RetrainStrategy("post", None, description="from scratch, 50 epochs, every month"),
-    RetrainStrategy("warm-5", 5, description="warm start, 5 epochs on all windows"),
-    RetrainStrategy("warm-3", 3, description="warm start, 3 epochs on all windows"),
+    RetrainStrategy("post", {}, "from scratch, 50 epochs, every month"),
+    RetrainStrategy("warm-5", {"warm_start": True, "warm_epochs": 5}, "warm, 5 epochs, all"),
     RetrainStrategy(
-        "warm-5-recent-250", 5, 250, description="warm start, 5 epochs on the latest 250 windows"
+        "warm-3", {"warm_start": True, "warm_epochs": 3}, "warm start, 3 epochs on all windows"
+    ),
+    RetrainStrategy(
+        "warm-5-recent-250", WARM_5_RECENT_250, "warm start, 5 epochs on the latest 250 windows"
+    ),
+    RetrainStrategy(
+        "es-warm-5-recent-250",
+        {**EARLY_STOPPING, **WARM_5_RECENT_250},
+        "first fit stopped early; warm 5 epochs, latest 250 windows",
+    ),
+    RetrainStrategy(
+        "es-warm-2-recent-250",
+        {**EARLY_STOPPING, **WARM_5_RECENT_250, "warm_epochs": 2},
+        "first fit stopped early; warm 2 epochs, latest 250 windows",
+    ),
+    RetrainStrategy(
+        "es-warm-1-recent-250",
+        {**EARLY_STOPPING, **WARM_5_RECENT_250, "warm_epochs": 1},
+        "first fit stopped early; warm 1 epoch, latest 250 windows",
+    ),
+    RetrainStrategy(
+        "es-warm-3-recent-250-b64",
+        {**EARLY_STOPPING, **WARM_5_RECENT_250, "warm_epochs": 3, "warm_batch_size": 64},
+        "first fit stopped early; warm 3 epochs of batch 64, latest 250 windows",
+    ),
+    RetrainStrategy(
+        "es-jit-warm-3-recent-250-b64",
+        {
+            **EARLY_STOPPING,
+            **WARM_5_RECENT_250,
+            "warm_epochs": 3,
+            "warm_batch_size": 64,
+            "jit_compile": True,
+        },
+        "as es-warm-3-recent-250-b64, training step compiled by XLA",
+    ),
+    RetrainStrategy(
+        "es-jit-warm-2-recent-250",
+        {**EARLY_STOPPING, **WARM_5_RECENT_250, "warm_epochs": 2, "jit_compile": True},
+        "as es-warm-2-recent-250, training step compiled by XLA",
     ),
 ]
 
 
 def run_strategy(
-    strategy: RetrainStrategy, closes: np.ndarray, model_settings: dict, args, first_fit: dict
+    strategy: RetrainStrategy, closes: np.ndarray, model_settings: dict, args, first_fits: dict
 ) -> dict:
     """Monthly retrains and the one-step forecasts of each following month.
 
-    The first month's fit is the same for every strategy (same seed, same closes): it is made
-    once and shared through `first_fit`, and each strategy is charged its measured seconds.
+    Strategies whose first fits are the same (same settings, seed and closes) share it through
+    `first_fits`: it is made once and each of them is charged its measured seconds.
     """
-    # The strategy's retrain policy, as MyLSTM's own settings (the ones main.py sets).
-    policy = {
-        "warm_start": strategy.retrain_epochs is not None,
-        "warm_epochs": strategy.retrain_epochs or 1,
-        "retrain_windows": strategy.recent_windows or 0,
-    }
-    model = MyLSTM(**model_settings, **policy)
+    model = MyLSTM(**model_settings, **strategy.settings)
+    warm_settings = {k: v for k, v in model.get_params().items() if k in WARM_SETTINGS}
+    first_fit = first_fits.setdefault(strategy.first_fit_key(), {})
     seconds, forecasts, actuals, previous = [], [], [], []
     first_forecast_day = args.history_bars
     for month in range(args.retrains):
         start = first_forecast_day + month * SESSIONS_PER_MONTH
         training = closes[start - args.history_bars : start]
         if month == 0 and "model" in first_fit:
-            model = first_fit["model"].copy().set_params(**policy)
+            model = first_fit["model"].copy().set_params(**warm_settings)
             seconds.append(first_fit["seconds"])
         else:
             began = time.perf_counter()
@@ -90,6 +138,8 @@ def run_strategy(
             if month == 0:
                 first_fit.update(model=model.copy(), seconds=seconds[0])
 
+        if month == 0:
+            first_epochs = len(model.loss_history_)  # fewer than `epochs` if stopped early
         month_end = min(start + SESSIONS_PER_MONTH, len(closes))
         inputs = closes[start - model.lookback : month_end - 1]
         forecasts.extend(model.predict_from_model(inputs))
@@ -101,6 +151,8 @@ def run_strategy(
     return {
         "strategy": strategy.name,
         "description": strategy.description,
+        "settings": strategy.settings,
+        "first_fit_epochs": first_epochs,
         "retrain_seconds": seconds,
         **forecast_errors(np.array(forecasts), np.array(actuals), np.array(previous)),
         **latency,
@@ -145,24 +197,44 @@ def forecast_latency_ms(model: MyLSTM, window: np.ndarray, calls: int = 50) -> d
     return {"predict_next_ms": predict_next_ms, "predict_from_model_ms": predict_from_model_ms}
 
 
-def print_table(results: list[dict]) -> None:
-    post = next((r for r in results if r["strategy"] == "post"), results[0])
-    post_seconds = sum(post["retrain_seconds"])
+def post_projection_minutes(results: list[dict], first_fits: dict) -> float:
+    """The post's ten-year projection: measured when "post" ran, otherwise 120 times the
+    50-epoch fit from scratch that the strategies with the post's first fit shared (each of the
+    post's retrains is such a fit, on as many closes)."""
+    post = next((r for r in results if r["strategy"] == "post"), None)
+    if post is not None:
+        return post["projected_10y_minutes"]
+    if () not in first_fits:
+        raise SystemExit(
+            "nothing to compare with: include 'post' or 'warm-5-recent-250' (the post's first "
+            "fit) in --strategies"
+        )
+    return first_fits[()]["seconds"] * RETRAINS_IN_TEN_YEARS / 60
+
+
+def print_table(results: list[dict], post_minutes: float) -> None:
+    """One row per strategy. "10y x post": the post's ten-year projection over this one's;
+    "/today": RMSE over that of the default before this comparison (warm-5-recent-250)."""
+    post = next((r for r in results if r["strategy"] == "post"), None)
+    today = next((r for r in results if r["strategy"] == "warm-5-recent-250"), results[0])
     header = (
-        f"{'strategy':<20}{'train s':>9}{'x post':>8}{'1st s':>8}{'later s':>9}{'10y min':>9}"
-        f"{'RMSE':>9}{'/naive':>8}{'/post':>7}{'dir %':>7}{'next ms':>9}"
+        f"{'strategy':<30}{'1st s':>7}{'1st ep':>7}{'later s':>8}{'10y min':>8}{'10y x post':>11}"
+        f"{'RMSE':>9}{'/naive':>8}{'/post':>7}{'/today':>7}{'dir %':>7}{'next ms':>8}"
     )
     print(header)
     print("-" * len(header))
     for r in results:
-        total = sum(r["retrain_seconds"])
         later = statistics.median(r["retrain_seconds"][1:] or r["retrain_seconds"])
         print(
-            f"{r['strategy']:<20}{total:>9.1f}{total / post_seconds:>8.3f}"
-            f"{r['retrain_seconds'][0]:>8.1f}{later:>9.1f}{r['projected_10y_minutes']:>9.1f}"
-            f"{r['rmse']:>9.4f}{r['rmse'] / r['naive_rmse']:>8.3f}{r['rmse'] / post['rmse']:>7.3f}"
-            f"{100 * r['directional_accuracy']:>7.1f}{r['predict_next_ms']:>9.2f}"
+            f"{r['strategy']:<30}{r['retrain_seconds'][0]:>7.1f}{r['first_fit_epochs']:>7}"
+            f"{later:>8.2f}{r['projected_10y_minutes']:>8.1f}"
+            f"{post_minutes / r['projected_10y_minutes']:>11.1f}"
+            f"{r['rmse']:>9.4f}{r['rmse'] / r['naive_rmse']:>8.4f}"
+            f"{r['rmse'] / post['rmse'] if post else math.nan:>7.4f}"
+            f"{r['rmse'] / today['rmse']:>7.4f}{100 * r['directional_accuracy']:>7.1f}"
+            f"{r['predict_next_ms']:>8.2f}"
         )
+    print(f"the post's way over ten years: {post_minutes:.1f} min")
     print(
         f"naive forecast: RMSE {results[0]['naive_rmse']:.4f}, "
         f"MAE {results[0]['naive_mae']:.4f} over {results[0]['forecast_days']} days"
@@ -218,11 +290,12 @@ def main() -> None:
         f"{args.ticker} from {'the LEAN folder ' + data if data else 'the synthetic market'}, "
         f"{args.retrains} monthly retrains, normalization {args.normalization}"
     )
-    first_fit: dict = {}
+    first_fits: dict = {}
     results = [
-        run_strategy(strategy, closes, model_settings, args, first_fit) for strategy in chosen
+        run_strategy(strategy, closes, model_settings, args, first_fits) for strategy in chosen
     ]
-    print_table(results)
+    post_minutes = post_projection_minutes(results, first_fits)
+    print_table(results, post_minutes)
 
     output = Path(args.output)
     output.parent.mkdir(parents=True, exist_ok=True)
@@ -230,6 +303,7 @@ def main() -> None:
         "machine": describe_machine("keras", "numpy"),
         "settings": {**vars(args), "model": model_settings},
         "goal": {"retrains_in_ten_years": RETRAINS_IN_TEN_YEARS, "minutes": TRAINING_GOAL_MINUTES},
+        "post_projected_10y_minutes": post_minutes,
         "results": results,
     }
     output.write_text(json.dumps(report, indent=2))

@@ -112,6 +112,11 @@ def build_parser() -> argparse.ArgumentParser:
         "Interactive Brokers fees ($0.005/share, min $1, max 0.5%%); 0 means no fees",
     )
     parser.add_argument("--seed", type=int, default=0, help="seed of the synthetic market")
+    parser.add_argument(
+        "--no-model-cache",
+        action="store_true",
+        help="train every model: sets the parameter model-cache-mb to 0 (main.py's model cache)",
+    )
     parser.add_argument("--no-charts", action="store_true", help="skip the PNG charts")
     parser.add_argument("--no-report", action="store_true", help="skip report.html")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
@@ -203,6 +208,8 @@ def _run(argv: list[str] | None) -> int:
     except ConfigError as error:
         parser.error(str(error))
     parameters.update({name: value for name, value in args.parameter})
+    if args.no_model_cache:
+        parameters["model-cache-mb"] = "0"
     try:
         algorithm_class = load_algorithm_class(algorithm_path)
     except AlgorithmLoadError as error:

@@ -191,3 +191,31 @@ def test_scikit_learn_estimator_checks_that_fit_a_series_of_closes_pass():
     assert {name: status[name] for name in NOT_APPLIED_SKLEARN_CHECKS} == dict.fromkeys(
         NOT_APPLIED_SKLEARN_CHECKS, "failed"
     )
+
+
+def test_early_stopping_is_for_the_first_fit_and_warm_retrains_have_their_batch_size():
+    model = MyLSTM(
+        **{**TINY, "epochs": 4},
+        validation_fraction=0.2,
+        patience=1,
+        warm_start=True,
+        warm_epochs=2,
+        warm_batch_size=8,
+    ).fit(PRICES)
+    first_epochs = len(model.loss_history_)
+    assert len(model.val_loss_history_) == first_epochs <= 4
+    model.fit(PRICES[3:])
+    # The retrain trains on all its windows for warm_epochs: no validation tail, no stopping.
+    assert len(model.loss_history_) == first_epochs + 2
+    assert len(model.val_loss_history_) == first_epochs
+    with pytest.raises(ValueError, match="warm_batch_size must be at least 1"):
+        model.set_params(warm_batch_size=0)
+
+
+def test_jit_compile_reaches_keras_and_bad_values_are_refused():
+    assert MyLSTM(**TINY, jit_compile=True).create_model().jit_compile is True
+    assert MyLSTM(**TINY, jit_compile=False).create_model().jit_compile is False
+    with pytest.raises(ValueError, match="jit_compile must be True, False or 'auto'"):
+        MyLSTM(**TINY, jit_compile="yes").check_params()
+    with pytest.raises(ValueError, match="jit_compile"):
+        MyLSTM(**TINY, jit_compile=1).check_params()

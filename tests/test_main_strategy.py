@@ -133,7 +133,14 @@ def test_too_little_history_skips_training_and_prediction_until_there_is_enough(
         dt.date(1998, 1, 5),
         dt.date(1998, 2, 6),
         # No ETF is listed yet in 1998: SPY itself is the risk-on group.
-        **{"history-bars": "16", "test-size": "2", "risk-on": "SPY", "risk-off": ""},
+        # Three training windows: too few to hold any out for early stopping.
+        **{
+            "history-bars": "16",
+            "test-size": "2",
+            "risk-on": "SPY",
+            "risk-off": "",
+            "patience": "0",
+        },
     )
     assert outcome.succeeded, outcome.runtime_error
     record = outcome.record
@@ -166,6 +173,12 @@ def test_too_little_history_skips_training_and_prediction_until_there_is_enough(
         ("risk-off", "XLK, TLT", "Parameters 'risk-on' and 'risk-off' both list XLK"),
         ("risk-on", "XLK, XL K", "Parameter 'risk-on' must list distinct tickers"),
         ("risk-on", "NOSUCH, NOTHERE", "Parameter 'risk-on' (NOSUCH, NOTHERE): none of these"),
+        ("patience", "-1", "Parameter 'patience' must be at least 0"),
+        ("validation-fraction", "0.9", "Parameter 'validation-fraction' must be at most 0.5"),
+        ("validation-fraction", "0", "but 'validation-fraction' is 0"),
+        ("retrain-batch-size", "-2", "Parameter 'retrain-batch-size' must be at least 0"),
+        ("model-cache-mb", "-1", "Parameter 'model-cache-mb' must be at least 0"),
+        ("jit-compile", "maybe", "Parameter 'jit-compile' must be true"),
     ],
 )
 def test_an_unusable_parameter_stops_initialize_naming_it(tmp_path, name, value, message):
@@ -178,6 +191,16 @@ def test_an_unusable_parameter_stops_initialize_naming_it(tmp_path, name, value,
     )
     assert not outcome.succeeded
     assert message in outcome.runtime_error
+
+
+def test_early_stopping_without_a_validation_window_stops_initialize(tmp_path):
+    # 25 bars, 10 held out, windows of 10, 2 sessions ahead: 4 windows, a tenth of which is none.
+    outcome = backtest(
+        tmp_path, dt.date(2020, 1, 1), dt.date(2020, 1, 31), **{"history-bars": "25"}
+    )
+    assert not outcome.succeeded
+    assert "leaves no validation or no training window" in outcome.runtime_error
+    assert not log_times(outcome.record, "Trained Bull")
 
 
 def test_a_failed_training_is_logged_and_the_algorithm_goes_on(tmp_path):

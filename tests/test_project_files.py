@@ -9,7 +9,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # What LEAN's image offers besides the standard library (DockerfileLeanFoundation's versions).
 LEAN_IMAGE_LIBRARIES = {"AlgorithmImports", "numpy", "pandas", "sklearn", "keras", "tensorflow"}
-UPLOADED_MODULES = {"lstm_model"}
+UPLOADED_MODULES = {"lstm_model", "model_cache"}
 
 
 def imported_top_level_modules(path: Path) -> set[str]:
@@ -35,7 +35,7 @@ def test_config_json_is_a_lean_cli_project_file():
 
 def test_uploaded_files_import_only_what_leans_image_has():
     allowed = LEAN_IMAGE_LIBRARIES | UPLOADED_MODULES | set(sys.stdlib_module_names)
-    for name in ("main.py", "lstm_model.py"):
+    for name in ("main.py", "lstm_model.py", "model_cache.py"):
         imported = imported_top_level_modules(ROOT / name)
         assert imported <= allowed, f"{name} imports {sorted(imported - allowed)}"
         assert "local_lean" not in imported, f"{name} must run on LEAN without local_lean"

@@ -20,7 +20,7 @@ import sys
 import traceback
 from pathlib import Path
 
-from local_lean.dotnet_decimal import money_limit_problem
+from local_lean.conventions import money_limit_problem
 from local_lean.errors import DataError, LocalLeanError
 from local_lean.interrupts import BacktestInterrupted, signals_as_interrupts
 from local_lean.time_budget import add_time_limit_arguments, settings_from_arguments

@@ -22,6 +22,9 @@ NEW_YORK = ZoneInfo("America/New_York")
 UTC = dt.UTC
 
 _ZERO = Decimal(0)
+
+#: ``decimal.MaxValue``: 2**96 - 1. LEAN cannot hold cash beyond it (the cast overflows).
+DECIMAL_MAX_VALUE = 79228162514264337593543950335
 # .NET's decimal has at most 28 digits after the point.
 _MAX_DECIMAL_SCALE = 28
 
@@ -62,6 +65,16 @@ def to_aware_utc(local: dt.datetime) -> dt.datetime:
 
 
 # --- .NET numbers -------------------------------------------------------------------------------
+
+
+def money_limit_problem(amount: float) -> str | None:
+    """Why ``amount`` cannot be cash in LEAN (beyond .NET's decimal), or None when it can."""
+    if amount > DECIMAL_MAX_VALUE:
+        return (
+            f"{amount:g} is beyond the largest amount LEAN's decimal holds "
+            f"({DECIMAL_MAX_VALUE:.3g}): give a smaller amount"
+        )
+    return None
 
 
 def decimal_from_double(value: float) -> Decimal:
@@ -182,7 +195,9 @@ def price_text(value: float | Decimal) -> str:
 
 
 __all__ = [
+    "DECIMAL_MAX_VALUE",
     "NEW_YORK",
+    "money_limit_problem",
     "UTC",
     "decimal_from_double",
     "decimal_of",

@@ -22,8 +22,8 @@ from local_lean.algorithm.framework import QCAlgorithmFramework
 from local_lean.algorithm.indicators import QCAlgorithmIndicators
 from local_lean.algorithm.models import QCAlgorithmModels
 from local_lean.algorithm.trading import QCAlgorithmTrading
+from local_lean.conventions import money_limit_problem
 from local_lean.data import bars_in_mode, map_file_provider
-from local_lean.dotnet_decimal import money_limit_problem
 from local_lean.enums import DataNormalizationMode, InsightDirection, Resolution, SecurityType
 from local_lean.errors import NotSupportedError
 from local_lean.framework.alpha import NullAlphaModel

@@ -20,13 +20,16 @@ def _carried_symbol(value: Any) -> Symbol | None:
     return inner if isinstance(inner, Symbol) else None
 
 
+def _symbol_in(value: Any) -> Symbol | None:
+    """`value` itself when it is a Symbol, the Symbol it carries, else None."""
+    return value if isinstance(value, Symbol) else _carried_symbol(value)
+
+
 def as_symbol(value: Any, needs: str = "expected a ticker string or a Symbol") -> Symbol:
     """A Symbol, a Security or a ticker as a Symbol; `needs` starts the TypeError otherwise."""
-    if isinstance(value, Symbol):
-        return value
-    carried = _carried_symbol(value)
-    if carried is not None:
-        return carried
+    symbol = _symbol_in(value)
+    if symbol is not None:
+        return symbol
     if isinstance(value, str):
         if not value.strip():
             raise ValueError("a ticker cannot be empty")
@@ -37,11 +40,9 @@ def as_symbol(value: Any, needs: str = "expected a ticker string or a Symbol") -
 def symbol_key(value: Any) -> Symbol | str:
     """The key that finds a security in a collection keyed by Symbols: the Symbol itself (or a
     Security's), or a ticker in upper case, which compares equal to its Symbol."""
-    if isinstance(value, Symbol):
-        return value
-    carried = _carried_symbol(value)
-    if carried is not None:
-        return carried
+    symbol = _symbol_in(value)
+    if symbol is not None:
+        return symbol
     if isinstance(value, str):
         return value.strip().upper()
     raise TypeError(f"expected a Symbol, a Security or a ticker string, got {value!r}")

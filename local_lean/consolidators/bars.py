@@ -86,22 +86,6 @@ class RenkoBar(TradeBar):
     def spread(self) -> float:
         return abs(self.close - self.open)
 
-    @classmethod
-    def _wicked(
-        cls,
-        symbol: Symbol,
-        start: dt.datetime,
-        end_time: dt.datetime,
-        brick_size: float,
-        prices: tuple[float, ...],
-    ) -> RenkoBar:
-        """A finished WICKED brick (RenkoConsolidator's): open, high, low, close; no volume."""
-        open, high, low, close = prices
-        bar = cls(symbol, start, brick_size, open, 0.0)
-        bar.end_time, bar.high, bar.low, bar.close = end_time, high, low, close
-        bar.type = RenkoType.WICKED
-        return bar
-
     def update(
         self, time: dt.datetime, current_value: float, volume_since_last_update: float
     ) -> bool:

@@ -1040,7 +1040,7 @@ def _read_sidecar(model_path: Path, sidecar_path: Path) -> dict[str, Any]:
 def _require_every_setting(cls: type, config: dict[str, Any], sidecar_path: Path) -> None:
     """A sidecar must hold every constructor setting: a missing one would take its default
     (normalization "last_close" for a "minmax" model) and change the forecasts silently."""
-    settings = list(inspect.signature(cls.__init__).parameters)[1:]  # after self
+    settings = list(inspect.signature(cls).parameters)  # the constructor's
     missing = [name for name in settings if name not in config]
     if missing:
         raise ModelFileError(

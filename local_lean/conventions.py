@@ -121,7 +121,10 @@ def decimal_of(value: object) -> Decimal:
 
 
 def normalize(value: Decimal) -> Decimal:
-    """``decimal.Normalize()`` in .NET: trailing zeros dropped, never an exponent form."""
+    """``decimal.Normalize()`` in .NET: trailing zeros dropped, never an exponent form, and no
+    negative zero."""
+    if value == 0:
+        return _ZERO
     sign, digits, exponent = value.as_tuple()
     while exponent < 0 and len(digits) > 1 and digits[-1] == 0:  # type: ignore[operator]
         digits, exponent = digits[:-1], exponent + 1  # type: ignore[operator]
@@ -155,7 +158,8 @@ def smart_rounding(value: float | Decimal) -> Decimal:
         return dotnet_round(normalized, 4)
     if normalized == 0:
         return _ZERO
-    digits = normalized.adjusted() + 1  # the power of ten above the value
+    # RoundToSignificantDigits: the power of ten from the double's Log10, as LEAN takes it.
+    digits = math.floor(math.log10(abs(float(normalized)))) + 1
     return normalize(dotnet_round(normalized, max(0, 7 - digits)))
 
 

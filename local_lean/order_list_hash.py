@@ -28,9 +28,10 @@ import json
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import Decimal
 from typing import Any
 
+from local_lean.conventions import normalize, smart_rounding
 from local_lean.data import lean_decimal_close_of
 from local_lean.enums import DataNormalizationMode
 from local_lean.orders import Order, OrderDirection, OrderType
@@ -139,29 +140,6 @@ def to_decimal(value: float) -> Decimal:
     if not math.isfinite(value):
         raise ValueError(f"an order holds a price or quantity that is not a number: {value!r}")
     return Decimal(repr(float(value)))
-
-
-def normalize(value: Decimal) -> Decimal:
-    """.NET's ``decimal.Normalize`` as LEAN writes it: no trailing zeros, never an exponent
-    above zero (100 stays 100, not 1E+2), and no negative zero."""
-    if value == 0:
-        return Decimal(0)
-    value = value.normalize()
-    return value.quantize(Decimal(1)) if value.as_tuple().exponent > 0 else value
-
-
-def smart_rounding(value: Decimal) -> Decimal:
-    """LEAN's ``SmartRounding``: above 1000, at most 4 decimals (banker's rounding, trailing
-    zeros of the rounding kept); otherwise 7 significant digits, normalised."""
-    value = normalize(value)
-    if value > 1000:
-        if value.as_tuple().exponent < -4:
-            return value.quantize(Decimal("0.0001"), rounding=ROUND_HALF_EVEN)
-        return value
-    if value == 0:
-        return Decimal(0)
-    magnitude = math.floor(math.log10(abs(float(value)))) + 1
-    return normalize(value.quantize(Decimal(10) ** (magnitude - 7), rounding=ROUND_HALF_EVEN))
 
 
 def decimal_json(value: Decimal) -> str:

@@ -6,6 +6,18 @@ from typing import Any
 
 from local_lean.engine import BacktestEngine, BacktestOptions, BacktestOutcome
 
+# main.py's parameters for a model small enough to train in a test.
+TINY_STRATEGY = {
+    "history-bars": "200",
+    "test-size": "10",
+    "lookback": "10",
+    "units": "4",
+    "layers": "1",
+    "epochs": "2",
+    "retrain-epochs": "1",
+    "batch-size": "32",
+}
+
 
 def run_algorithm(algorithm_class: type, **options: Any) -> tuple[Any, BacktestOutcome]:
     """Run `algorithm_class` on the synthetic market (unless data= is given), quietly, and

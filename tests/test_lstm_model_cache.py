@@ -6,6 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from runner_helpers import TINY_STRATEGY
 
 from local_lean.engine import run_backtest
 from local_lean.object_store import ObjectStore
@@ -94,18 +95,6 @@ def test_a_damaged_entry_is_retrained_not_served(cache, tmp_path):
     assert any("ignoring the unreadable entry" in line for line in cache.lines)
     np.testing.assert_array_equal(model.predict(PRICES), trained.predict(PRICES))
     assert cache.fit(MyLSTM(**TINY), PRICES)[1]  # stored again, whole
-
-
-TINY_STRATEGY = {
-    "history-bars": "200",
-    "test-size": "10",
-    "lookback": "10",
-    "units": "4",
-    "layers": "1",
-    "epochs": "2",
-    "retrain-epochs": "1",
-    "batch-size": "32",
-}
 
 
 def backtest(tmp_path, storage, seed=0, **parameters):

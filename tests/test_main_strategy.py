@@ -6,6 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from runner_helpers import TINY_STRATEGY
 
 from local_lean.data import SyntheticMarket
 from local_lean.engine import BacktestSetupError, run_backtest
@@ -16,16 +17,7 @@ from lstm_model import MyLSTM
 ROOT = Path(__file__).resolve().parent.parent
 MAIN = ROOT / "main.py"
 
-TINY_MODEL = {
-    "history-bars": "200",
-    "test-size": "10",
-    "lookback": "10",
-    "units": "4",
-    "layers": "1",
-    "epochs": "2",
-    "retrain-epochs": "1",
-    "batch-size": "32",
-}
+TINY_MODEL = TINY_STRATEGY
 SECTORS = {"XLB", "XLE", "XLF", "XLI", "XLK", "XLP", "XLU", "XLV", "XLY"}
 LONG_TREASURIES = {"IEF", "SHY", "TLT", "IEI", "TLH", "BIL", "SPTL", "TMF", "SCHO", "SCHR"}
 LONG_TREASURIES |= {"SPTS", "GOVT"}

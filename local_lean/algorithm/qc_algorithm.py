@@ -51,7 +51,7 @@ from local_lean.scheduling import (
     TimeRules,
     add_training,
 )
-from local_lean.securities import Security, SecurityManager
+from local_lean.securities import Security, SecurityManager, active_security
 from local_lean.settings import AlgorithmSettings, UniverseSettings
 from local_lean.symbol_conversion import as_symbol, one_or_many
 from local_lean.symbols import Symbol, equity_symbol
@@ -399,8 +399,9 @@ class QCAlgorithm(
                 f"leverage must be a finite number > 0 (or 0: the default), got {leverage}"
             )
         symbol = as_symbol(ticker)
-        if symbol in self.securities:
-            return self.securities[symbol]
+        existing = active_security(self.securities, symbol)
+        if existing is not None:
+            return existing
         context = self._ctx
         # LEAN's identifier: the security's first ticker and date, from the data's map files.
         symbol = equity_symbol(symbol.value, map_file_provider(context.source))
@@ -426,10 +427,13 @@ class QCAlgorithm(
         """LEAN's ``RemoveSecurity``: cancel the security's open orders (not while warming up),
         liquidate it, stop trading it; it leaves the algorithm, and reaches
         ``on_securities_changed`` as removed, at a time step once it has no holdings and no
-        open orders. False for a security the algorithm never added."""
+        open orders. False for a security the algorithm never added; True for one already
+        removed, as LEAN looks in the complete collection."""
         security = self.securities.get(symbol)
         if security is None:
             return False
+        if active_security(self.securities, security.symbol) is None:
+            return True
         tag = "Removed" if tag is None else tag
         if not self.is_warming_up:
             self.transactions.cancel_open_orders(security.symbol, tag)

@@ -9,20 +9,13 @@ names; anything else LEAN would give fails with a NameError, never silently.
 # ruff: noqa: F401 - every import here is re-exported to algorithms
 import json
 import math
+import sys as _sys
 from builtins import Exception
 from datetime import date, datetime, time, timedelta
 from typing import *  # noqa: F403 - LEAN's AlgorithmImports does the same
 
 import numpy as np
 import pandas as pd
-
-try:
-    import matplotlib
-
-    matplotlib.use("Agg")  # no display when running offline
-    import matplotlib.pyplot as plt
-except ImportError:  # LEAN tolerates a missing matplotlib too
-    pass
 
 from local_lean.algorithm import QCAlgorithm
 from local_lean.circular_queue import CircularQueue
@@ -138,6 +131,8 @@ from local_lean.indicators import (
     WilderMovingAverage,
     WindowIndicator,
 )
+from local_lean.lazy_modules import LazyModule as _LazyModule
+from local_lean.lazy_modules import installed as _installed
 from local_lean.market_data import (
     Delisting,
     Delistings,
@@ -239,3 +234,17 @@ IAlgorithm = QCAlgorithm
 # LEAN keeps these aliases for old framework algorithms.
 QCAlgorithmFramework = QCAlgorithm
 QCAlgorithmFrameworkBridge = QCAlgorithm
+
+
+def _headless_matplotlib() -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")  # no display when running offline
+
+
+if "matplotlib" in _sys.modules:
+    _headless_matplotlib()
+if _installed("matplotlib"):  # LEAN tolerates a missing matplotlib too
+    # Imported when the algorithm first uses them (pyplot costs more than most backtests' loops).
+    matplotlib = _LazyModule("matplotlib", before_import=_headless_matplotlib)
+    plt = _LazyModule("matplotlib.pyplot", before_import=_headless_matplotlib)

@@ -47,6 +47,7 @@ conversion and contract multipliers (1 for US equities in US dollars), and fill-
 
 from __future__ import annotations
 
+import bisect
 import datetime
 import math
 from collections.abc import Iterable, Mapping, Sequence
@@ -196,7 +197,8 @@ def _simulate(
     estimate = _CapacityEstimate(start_date, end_date)
     holdings: dict[str, float] = {}
     previous_value: float | None = None
-    for close in steps:
+    values_at_closes: list[float] = portfolio_values.to_numpy(dtype="float64").tolist()
+    for close, value in zip(steps, values_at_closes, strict=True):
         session = close.date()
         for ticker in holdings:  # a split at this session's midnight (RAW holdings)
             factor = (splits or {}).get(ticker, {}).get(session)
@@ -212,7 +214,6 @@ def _simulate(
             holdings[fill.symbol] = holdings.get(fill.symbol, 0.0) + fill.quantity
         todays_bars = {t: bars[t].bar_on(session) for t in bars}
         prices = {t: bars[t].close_on_or_before(session) for t in holdings}
-        value = float(portfolio_values[close])
         estimate.update(to_aware_utc(close), todays_bars, value, holdings, prices)
         previous_value = value
     if steps:
@@ -425,26 +426,25 @@ class _BarLookup:
             )
         if not bars.index.is_monotonic_increasing:
             raise ValueError(f"daily bars of {ticker} must be sorted by date, oldest first")
-        self._dates = bars.index.normalize()
-        self._closes = bars["close"].to_numpy(dtype="float64")
-        self._volumes = bars["volume"].to_numpy(dtype="float64")
-
-    def _position(self, session: datetime.date, side: str) -> int:
-        return int(self._dates.searchsorted(pd.Timestamp(session), side=side))
+        # Python dates and floats: the lookups run for every traded ticker at every session.
+        self._dates: list[datetime.date] = list(bars.index.normalize().date)
+        self._closes: list[float] = bars["close"].to_numpy(dtype="float64").tolist()
+        self._volumes: list[float] = bars["volume"].to_numpy(dtype="float64").tolist()
+        self._first_row_of: dict[datetime.date, int] = {}
+        for row, day in enumerate(self._dates):
+            self._first_row_of.setdefault(day, row)
 
     def bar_on(self, session: datetime.date) -> tuple[float, float] | None:
-        position = self._position(session, "left")
-        if position < len(self._dates) and self._dates[position] == pd.Timestamp(session):
-            return float(self._closes[position]), float(self._volumes[position])
-        return None
+        row = self._first_row_of.get(session)
+        return None if row is None else (self._closes[row], self._volumes[row])
 
     def close_on_or_before(self, session: datetime.date) -> float:
-        position = self._position(session, "right")
-        return float(self._closes[position - 1]) if position else 0.0
+        position = bisect.bisect_right(self._dates, session)
+        return self._closes[position - 1] if position else 0.0
 
     def close_before(self, session: datetime.date) -> float:
-        position = self._position(session, "left")
-        return float(self._closes[position - 1]) if position else 0.0
+        position = bisect.bisect_left(self._dates, session)
+        return self._closes[position - 1] if position else 0.0
 
 
 class _FillsByStep:
@@ -464,9 +464,8 @@ class _FillsByStep:
 def _fills_by_step(fills: Sequence[Fill], steps: list[datetime.datetime]) -> _FillsByStep:
     """Each fill at the first session close at or after its time, in time then order-id order."""
     grouped = _FillsByStep()
-    closes = pd.DatetimeIndex(steps)
     for fill in sorted(fills, key=lambda f: (f.time, f.order_id)):
-        position = int(closes.searchsorted(pd.Timestamp(fill.time), side="left"))
+        position = bisect.bisect_left(steps, fill.time)
         if position == len(steps):
             raise ValueError(
                 f"fill of order {fill.order_id} ({fill.symbol}) at {fill.time} is after the last "

@@ -4,18 +4,25 @@ Sessions come from `exchange_calendars` ("XNYS"), which keeps NYSE holidays, ear
 historical closures (for example 2001-09-11 to 09-14, 2012-10-29/30) up to date; no holiday list
 is written by hand here. Times are naive New York times, LEAN's default algorithm time zone:
 regular sessions run 09:30-16:00, early closes end at 13:00.
+
+Building the calendar costs `exchange_calendars` about a second, more than a daily backtest's
+loop: the sessions it gives are kept in a file of the user's cache folder
+(``$LOCAL_LEAN_CACHE``, else ``$XDG_CACHE_HOME/local_lean``, else ``~/.cache/local_lean``), named
+by the library's version and the span, and read from there by later runs. A folder that cannot
+be written only means the calendar is built each time.
 """
 
 from __future__ import annotations
 
 import bisect
 import datetime
+import importlib.metadata
+import os
+import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
-
-import exchange_calendars
-import pandas as pd
 
 from local_lean.conventions import NEW_YORK
 
@@ -36,20 +43,11 @@ class NyseCalendar:
     """NYSE sessions between `first_day` and `last_day`; asking outside that span is an error."""
 
     def __init__(self, first_day: datetime.date, last_day: datetime.date) -> None:
-        calendar = exchange_calendars.get_calendar(
-            "XNYS", start=pd.Timestamp(first_day), end=pd.Timestamp(last_day)
-        )
-        schedule = calendar.schedule
-        opens = schedule["open"].dt.tz_convert(NEW_YORK).dt.tz_localize(None)
-        closes = schedule["close"].dt.tz_convert(NEW_YORK).dt.tz_localize(None)
         self.first_day = first_day
         self.last_day = last_day
-        self._dates: list[datetime.date] = [day.date() for day in schedule.index]
+        self._sessions = cached_sessions(first_day, last_day)
+        self._dates: list[datetime.date] = [session.date for session in self._sessions]
         self._date_set = frozenset(self._dates)
-        self._sessions = [
-            TradingSession(day, open_.to_pydatetime(), close.to_pydatetime())
-            for day, open_, close in zip(self._dates, opens, closes, strict=True)
-        ]
 
     def _check_covered(self, day: datetime.date) -> None:
         if not isinstance(day, datetime.date):
@@ -116,6 +114,64 @@ class NyseCalendar:
             return session.close
         following = self.next_session(time.date())
         return self._sessions[bisect.bisect_left(self._dates, following)].close
+
+
+def xnys_sessions(first_day: datetime.date, last_day: datetime.date) -> list[TradingSession]:
+    """The sessions `exchange_calendars` gives for the NYSE from `first_day` to `last_day`."""
+    import exchange_calendars
+    import pandas as pd
+
+    calendar = exchange_calendars.get_calendar(
+        "XNYS", start=pd.Timestamp(first_day), end=pd.Timestamp(last_day)
+    )
+    schedule = calendar.schedule
+    opens = schedule["open"].dt.tz_convert(NEW_YORK).dt.tz_localize(None)
+    closes = schedule["close"].dt.tz_convert(NEW_YORK).dt.tz_localize(None)
+    return [
+        TradingSession(day.date(), open_.to_pydatetime(), close.to_pydatetime())
+        for day, open_, close in zip(schedule.index, opens, closes, strict=True)
+    ]
+
+
+def calendar_cache_folder() -> Path:
+    """Where the built calendars are kept (see the module's docstring)."""
+    if folder := os.environ.get("LOCAL_LEAN_CACHE"):
+        return Path(folder).expanduser()
+    if folder := os.environ.get("XDG_CACHE_HOME"):
+        return Path(folder).expanduser() / "local_lean"
+    return Path.home() / ".cache" / "local_lean"
+
+
+def cached_sessions(first_day: datetime.date, last_day: datetime.date) -> list[TradingSession]:
+    """`xnys_sessions`, read from the cache file when a run built them with the same version
+    of `exchange_calendars` (written there otherwise)."""
+    version = importlib.metadata.version("exchange_calendars")
+    path = calendar_cache_folder() / f"xnys-{version}-{first_day}-{last_day}.csv"
+    try:
+        return [_session_from_line(line) for line in path.read_text().splitlines()]
+    except (OSError, ValueError):
+        pass  # not built yet here, or not readable: build it
+    sessions = xnys_sessions(first_day, last_day)
+    lines = "".join(
+        f"{s.date.isoformat()},{s.open.isoformat()},{s.close.isoformat()}\n" for s in sessions
+    )
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("w", dir=path.parent, delete=False) as file:
+            file.write(lines)
+        os.replace(file.name, path)  # whole or not at all, even with runs side by side
+    except OSError:
+        pass  # a folder that cannot be written: the calendar is built each time
+    return sessions
+
+
+def _session_from_line(line: str) -> TradingSession:
+    day, open_, close = line.split(",")
+    return TradingSession(
+        datetime.date.fromisoformat(day),
+        datetime.datetime.fromisoformat(open_),
+        datetime.datetime.fromisoformat(close),
+    )
 
 
 def _as_date(day: datetime.date) -> datetime.date:

@@ -40,9 +40,12 @@ class SecurityPortfolioManager:
         algorithm_settings: AlgorithmSettings | None = None,
     ) -> None:
         self._securities = securities
-        # The holdings' total value, and the changes count and securities count it was summed at.
+        # The holdings' total value and margin, and the changes count and securities count they
+        # were summed at (securities.mark_holdings_value_changed counts the changes).
         self._holdings_value = 0.0
         self._holdings_value_known: tuple[int, int] = (-1, -1)
+        self._margin_used = 0.0
+        self._margin_used_known: tuple[int, int] = (-1, -1)
         self._settings = algorithm_settings or AlgorithmSettings()
         self.cash = float(cash)
         self.fee_model: Any = InteractiveBrokersFeeModel()
@@ -117,9 +120,13 @@ class SecurityPortfolioManager:
     @property
     def total_margin_used(self) -> float:
         """The maintenance margin of every holding (half its absolute value at leverage 2)."""
-        return sum(
-            s.holdings.absolute_holdings_value / s.leverage for s in self._securities.values()
-        )
+        known = (holdings_value_changes(), len(self._securities))
+        if known != self._margin_used_known:
+            self._margin_used = sum(
+                s.holdings.absolute_holdings_value / s.leverage for s in self._securities.values()
+            )
+            self._margin_used_known = known
+        return self._margin_used
 
     @property
     def margin_remaining(self) -> float:

@@ -47,7 +47,6 @@ import numpy as np
 import pandas as pd
 
 from local_lean.capacity import CapacityStatistics
-from local_lean.charts import draw_chart_png
 from local_lean.conventions import NEW_YORK
 from local_lean.statistics import (
     NO_CAPACITY,
@@ -185,6 +184,9 @@ def write_results(
     _write_json(folder / f"{algorithm_id}-insights.json", insights)
     (folder / "log.txt").write_text("".join(f"{line}\n" for line in logs), encoding="utf-8")
     if draw_charts:
+        # matplotlib only when pictures are drawn: it costs more than writing the rest
+        from local_lean.charts import draw_chart_png
+
         points = _chart_points(record)
         for chart_name, file_name in chart_file_names(list(points)).items():
             series = points[chart_name]

@@ -17,18 +17,19 @@ from local_lean.symbol_conversion import symbol_key
 from local_lean.symbols import Symbol
 from local_lean.volatility import VolatilityModel
 
-# How many times a price or a quantity changed, in any security: a portfolio keeps its holdings'
-# total value until then (it is asked for at every order and every target).
+# How many times a price, a quantity or a leverage changed, in any security: a portfolio keeps its
+# holdings' total value and margin until then (they are asked for at every order and target).
 _holdings_value_changes = [0]
 
 
 def mark_holdings_value_changed() -> None:
-    """A price or a quantity changed: holdings' values must be summed again."""
+    """A price, a quantity or a leverage changed: holdings' values and margins must be summed
+    again."""
     _holdings_value_changes[0] += 1
 
 
 def holdings_value_changes() -> int:
-    """The count of price and quantity changes so far (see mark_holdings_value_changed)."""
+    """The count of price, quantity and leverage changes so far (mark_holdings_value_changed)."""
     return _holdings_value_changes[0]
 
 
@@ -135,13 +136,23 @@ class Security:
         self.is_tradable = True
         self.is_delisted = False  # set when LEAN's Delisted event arrives
         # LEAN's default brokerage model: US equities in a margin account get leverage 2.
-        self.leverage = 2.0
+        self._leverage = 2.0
         # Reality models (local_lean/models). No fee model: the portfolio's default applies.
         self._fee_model: Any = None
         self._slippage_model: Any = None
         self._shortable_provider: Any = None
         self._data_normalization_mode = DataNormalizationMode.ADJUSTED  # set by add_equity
         self.volatility_model: Any = VolatilityModel.NULL
+
+    @property
+    def leverage(self) -> float:
+        """The holding's margin is its absolute value over this (2: LEAN's margin account)."""
+        return self._leverage
+
+    @leverage.setter
+    def leverage(self, leverage: float) -> None:
+        self._leverage = leverage
+        mark_holdings_value_changed()  # the portfolio's margin used depends on it
 
     @property
     def data_normalization_mode(self) -> DataNormalizationMode:

@@ -40,6 +40,8 @@ def as_symbol(value: Any, needs: str = "expected a ticker string or a Symbol") -
 def symbol_key(value: Any) -> Symbol | str:
     """The key that finds a security in a collection keyed by Symbols: the Symbol itself (or a
     Security's), or a ticker in upper case, which compares equal to its Symbol."""
+    if type(value) is Symbol:  # the common case, asked at every lookup: decided at once
+        return value
     symbol = _symbol_in(value)
     if symbol is not None:
         return symbol

@@ -52,7 +52,7 @@ Stopping a running event: LEAN's isolator watches the algorithm from another thr
 the moment the limit is reached, even inside a fit that would run for days. ``TimeBudget.run``
 does the same: before the action starts it works out when, on the wall clock, LEAN would stop it
 if it kept running (the next minute the bucket cannot pay, or the end of the time loop's
-allowance), and a timer thread acts then. With ``enforce`` it raises an exception inside the
+allowance), and a watchdog thread acts then. With ``enforce`` it raises an exception inside the
 running thread (CPython's ``PyThreadState_SetAsyncExc``, delivered between two Python
 instructions, so between two training batches of a Keras fit), which becomes
 :class:`TimeLimitExceeded` with LEAN's message; without, it logs the warning at that moment. The
@@ -73,12 +73,17 @@ import copy
 import ctypes
 import dataclasses
 import datetime
+import heapq
+import itertools
 import math
+import os
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from local_lean.errors import LocalLeanError
 
@@ -775,9 +780,81 @@ class _EventStopped(BaseException):  # noqa: N818 - raised inside the event, nev
     algorithm's `except Exception` cannot swallow it."""
 
 
+class _Watchdog:
+    """One daemon thread that calls each scheduled callback once its deadline passes, unless it
+    was cancelled: the watches of every event and time step share it (a thread per event would
+    cost more than most events). Cancelled entries stay in the heap until they reach its top,
+    or until they are most of it."""
+
+    def __init__(self) -> None:
+        self.start_afresh()
+
+    def start_afresh(self) -> None:
+        """No thread and no entries yet (and after a fork: the child has not the thread, and the
+        lock may have been held)."""
+        self._condition = threading.Condition()
+        self._heap: list[list[Any]] = []  # [deadline, sequence, callback or None if cancelled]
+        self._sequence = itertools.count()
+        self._cancelled = 0
+        self._thread: threading.Thread | None = None
+
+    def schedule(self, seconds: float, callback: Callable[[], None]) -> list[Any]:
+        """Call `callback` in the watchdog's thread after `seconds`; returns the entry that
+        cancel() takes."""
+        entry = [time.monotonic() + seconds, next(self._sequence), callback]
+        with self._condition:
+            earliest = self._heap[0][0] if self._heap else math.inf
+            heapq.heappush(self._heap, entry)
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="time-budget", daemon=True)
+                self._thread.start()
+            elif entry[0] < earliest:
+                self._condition.notify()  # the thread sleeps until a later deadline
+        return entry
+
+    def cancel(self, entry: list[Any]) -> None:
+        """The entry's callback will not be called (if it has not been already)."""
+        with self._condition:
+            if entry[2] is None:
+                return
+            entry[2] = None
+            self._cancelled += 1
+            if self._cancelled > 1000 and 2 * self._cancelled > len(self._heap):
+                self._heap = [each for each in self._heap if each[2] is not None]
+                heapq.heapify(self._heap)
+                self._cancelled = 0
+
+    def _run(self) -> None:
+        with self._condition:
+            while True:
+                while self._heap and self._heap[0][2] is None:
+                    heapq.heappop(self._heap)
+                    self._cancelled -= 1
+                if not self._heap:
+                    self._condition.wait()
+                    continue
+                wait = self._heap[0][0] - time.monotonic()
+                if wait > 0:
+                    self._condition.wait(wait)
+                    continue
+                entry = heapq.heappop(self._heap)
+                callback, entry[2] = entry[2], None
+                self._condition.release()
+                try:
+                    callback()
+                except Exception:  # noqa: BLE001 - reported as a thread's error, the watchdog goes on
+                    threading.excepthook(threading.ExceptHookArgs((*sys.exc_info(), None)))
+                finally:
+                    self._condition.acquire()
+
+
+_WATCHDOG = _Watchdog()
+os.register_at_fork(after_in_child=_WATCHDOG.start_afresh)
+
+
 class _Watch:
-    """A timer that, after `seconds`, calls `on_time` or raises _EventStopped in the thread
-    `stop_thread`, unless finish() came first."""
+    """After `seconds`, calls `on_time` or raises _EventStopped in the thread `stop_thread`,
+    unless finish() came first."""
 
     def __init__(
         self,
@@ -792,9 +869,7 @@ class _Watch:
         self._finished = False
         self._fired = False
         # A little past the deadline, so that the replay of the event finds the violation.
-        self._timer = threading.Timer(seconds + WATCH_MARGIN_SECONDS, self._fire)
-        self._timer.daemon = True
-        self._timer.start()
+        self._entry = _WATCHDOG.schedule(seconds + WATCH_MARGIN_SECONDS, self._fire)
 
     def _fire(self) -> None:
         with self._lock:
@@ -807,16 +882,16 @@ class _Watch:
             self._on_time()
 
     def finish(self) -> None:
-        """The event is over: cancel the timer, and withdraw an exception not yet delivered."""
+        """The event is over: cancel the watch, and withdraw an exception not yet delivered."""
         with self._lock:
             self._finished = True
-            self._timer.cancel()
+            _WATCHDOG.cancel(self._entry)
             if self._fired and self._stop_thread is not None:
                 _raise_in_thread(self._stop_thread, None)
 
 
 class _StepWatch:
-    """A timer over a whole time step: when `seconds_left()` reaches zero it raises
+    """A watch over a whole time step: when `seconds_left()` reaches zero it raises
     _EventStopped in the thread `stop_thread`; until then it looks again when the time left
     (which events buying minutes can lengthen) has passed. finish() ends it."""
 
@@ -826,7 +901,7 @@ class _StepWatch:
         self._lock = threading.Lock()
         self._finished = False
         self._fired = False
-        self._timer: threading.Timer | None = None
+        self._entry: list[Any] | None = None
         self._arm()
 
     def _arm(self) -> None:
@@ -837,19 +912,17 @@ class _StepWatch:
             if left == math.inf:
                 return
             if left > 0:
-                self._timer = threading.Timer(left + WATCH_MARGIN_SECONDS, self._arm)
-                self._timer.daemon = True
-                self._timer.start()
+                self._entry = _WATCHDOG.schedule(left + WATCH_MARGIN_SECONDS, self._arm)
                 return
             self._fired = True
             _raise_in_thread(self._stop_thread, _EventStopped)
 
     def finish(self) -> None:
-        """The step is over: cancel the timer, and withdraw an exception not yet delivered."""
+        """The step is over: cancel the watch, and withdraw an exception not yet delivered."""
         with self._lock:
             self._finished = True
-            if self._timer is not None:
-                self._timer.cancel()
+            if self._entry is not None:
+                _WATCHDOG.cancel(self._entry)
             if self._fired:
                 _raise_in_thread(self._stop_thread, None)
 

@@ -575,6 +575,8 @@ class SecurityTransactionManager:
         else:
             wanted = ticker_of(filter)
             matches = lambda ticket: ticket.symbol.value == wanted  # noqa: E731
+        if not self._handler.has_open_orders():  # asked for every target: mostly none are open
+            return []
         return [
             ticket
             for ticket in (self._handler.tickets[o.id] for o in self._handler.open_orders())

@@ -258,3 +258,24 @@ def test_the_drawdown_risk_model_cancels_the_insights_so_the_position_stays_clos
     assert [o["quantity"] > 0 for o in orders] == [False, True]
     (insight,) = algorithm.insights.get_insights()
     assert insight.close_time_utc < algorithm.utc_time
+
+
+def test_symbols_with_active_insights_are_those_has_active_insights_accepts():
+    manager = InsightManager()
+    generated = T(2013, 10, 8, 16)
+    manager.add_range(
+        [
+            emitted(dt.timedelta(days=1), generated, "SPY"),
+            emitted(dt.timedelta(days=3), generated, "AAPL"),
+            emitted(dt.timedelta(days=1), generated, "AAPL"),
+        ]
+    )
+    for when in (T(2013, 10, 9, 12), T(2013, 10, 10, 12), T(2013, 10, 14, 12)):
+        utc = when + dt.timedelta(hours=4)
+        expected = {s for s in ("SPY", "AAPL", "IBM") if manager.has_active_insights(s, utc)}
+        assert manager.symbols_with_active_insights(utc) == expected
+    # UTC times: the one-day insights close at 2013-10-09 16:00 New York time (20:00 UTC), the
+    # three-day one at 2013-10-11 16:00.
+    assert manager.symbols_with_active_insights(T(2013, 10, 9, 20)) == {"SPY", "AAPL"}
+    assert manager.symbols_with_active_insights(T(2013, 10, 10, 20)) == {"AAPL"}
+    assert manager.symbols_with_active_insights(T(2013, 10, 14, 20)) == set()

@@ -4,7 +4,12 @@ import datetime
 
 import pytest
 
-from local_lean.market_calendar import TradingSession, nyse_calendar
+from local_lean.market_calendar import (
+    TradingSession,
+    cached_sessions,
+    nyse_calendar,
+    xnys_sessions,
+)
 
 D = datetime.date
 
@@ -73,3 +78,32 @@ def test_a_date_outside_the_span_is_a_clear_error():
         nyse_calendar().is_session(D(1990, 1, 2))
     with pytest.raises(ValueError, match="outside the NYSE calendar's span"):
         nyse_calendar().sessions(D(2020, 1, 1), D(2200, 1, 1))
+
+
+def test_the_cached_calendar_is_exchange_calendars_own_and_is_read_back(tmp_path, monkeypatch):
+    monkeypatch.setenv("LOCAL_LEAN_CACHE", str(tmp_path))
+    built = cached_sessions(D(2020, 1, 1), D(2021, 12, 31))
+    assert built == xnys_sessions(D(2020, 1, 1), D(2021, 12, 31))
+    (cache_file,) = tmp_path.iterdir()
+    assert "2020-01-01-2021-12-31" in cache_file.name
+    # Read back from the file: a session removed there is missing from the next read.
+    lines = cache_file.read_text().splitlines()
+    cache_file.write_text("\n".join(lines[1:]) + "\n")
+    assert cached_sessions(D(2020, 1, 1), D(2021, 12, 31)) == built[1:]
+
+
+def test_a_damaged_cache_file_is_built_again(tmp_path, monkeypatch):
+    monkeypatch.setenv("LOCAL_LEAN_CACHE", str(tmp_path))
+    built = cached_sessions(D(2020, 1, 1), D(2020, 3, 31))
+    (cache_file,) = tmp_path.iterdir()
+    cache_file.write_text("2020-01-02,not a time\n")
+    assert cached_sessions(D(2020, 1, 1), D(2020, 3, 31)) == built
+    assert cached_sessions(D(2020, 1, 1), D(2020, 3, 31)) == built  # rewritten whole
+
+
+def test_a_cache_folder_that_cannot_be_written_only_costs_time(tmp_path, monkeypatch):
+    blocked = tmp_path / "a file, not a folder"
+    blocked.write_text("")
+    monkeypatch.setenv("LOCAL_LEAN_CACHE", str(blocked))
+    sessions = cached_sessions(D(2020, 1, 1), D(2020, 3, 31))
+    assert sessions == xnys_sessions(D(2020, 1, 1), D(2020, 3, 31))

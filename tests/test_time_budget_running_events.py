@@ -4,6 +4,7 @@ the algorithm, on the real clock, not after they return."""
 from __future__ import annotations
 
 import datetime
+import threading
 import time
 from pathlib import Path
 
@@ -80,6 +81,24 @@ def test_an_event_that_ends_in_time_is_not_disturbed_later():
     budget.run("quick", TRAIN_TIME, lambda: None)
     time.sleep(1.5)  # past the deadline the quick event would have had: nothing is raised
     assert budget.summary()["lean_would_stop"] is False
+
+
+def test_events_share_one_watchdog_thread_and_a_late_short_deadline_still_fires():
+    """A thousand events start no thread each; an event with a shorter deadline than the ones
+    already watched is still stopped on time."""
+    relaxed = TimeBudget(TimeLimitSettings(), log=lambda _: None)
+    relaxed.run("first", TRAIN_TIME, lambda: None)  # the watchdog's thread starts here
+    threads = threading.active_count()
+    peak = [threads]
+    for _ in range(1000):
+        relaxed.run("quick", TRAIN_TIME, lambda: peak.append(threading.active_count()))
+    assert max(peak) == threads
+    # The relaxed budget's next deadline is minutes away; this one's is 1.2 s away.
+    budget = TimeBudget(TimeLimitSettings(**SHORT_LOOP, enforce=True), log=lambda _: None)
+    started = time.perf_counter()
+    with pytest.raises(TimeLimitExceeded):
+        budget.run("endless", TRAIN_TIME, lambda: spin_until(lambda: False, 20))
+    assert time.perf_counter() - started < 10
 
 
 def test_main_py_with_a_fit_of_100_million_epochs_stops_at_the_limit(tmp_path):

@@ -83,6 +83,10 @@ class InsightManager(list):
         symbol = as_symbol(symbol)
         return any(i.symbol == symbol and i.is_active(utc_time) for i in self._collection)
 
+    def symbols_with_active_insights(self, utc_time: dt.datetime) -> set[Symbol]:
+        """The symbols ``has_active_insights`` is True for at `utc_time`, in one pass."""
+        return {insight.symbol for insight in self._collection if insight.is_active(utc_time)}
+
     def remove_expired_insights(self, utc_time: dt.datetime) -> list[Insight]:
         """Take the insights that expired by `utc_time` out of the collection; returns them."""
         expired = [insight for insight in self._collection if insight.is_expired(utc_time)]

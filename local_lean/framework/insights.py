@@ -70,6 +70,7 @@ class Insight:
             raise ValueError(f"an Insight's period must be positive, got {period}")
         self._generated_time: dt.datetime | None = None  # naive New York time
         self._close_time: dt.datetime | None = None
+        self._close_time_utc: dt.datetime | None = None  # converted once: checked at each step
         self.reference_value = 0.0
         self.reference_value_final = 0.0
         self.estimated_value = 0.0
@@ -169,17 +170,17 @@ class Insight:
 
     @property
     def close_time_utc(self) -> dt.datetime | None:
-        return None if self._close_time is None else to_utc(self._close_time)
+        return self._close_time_utc
 
     def is_active(self, utc_time: dt.datetime) -> bool:
         """True up to and including the close time (LEAN compares UTC times)."""
-        close = self.close_time_utc
+        close = self._close_time_utc
         return close is not None and utc_time <= close
 
     def is_expired(self, utc_time: dt.datetime) -> bool:
         """True once the close time has passed: at the close time itself the insight is still
         active, as in LEAN (so a one-day insight is still traded on at its last bar)."""
-        close = self.close_time_utc
+        close = self._close_time_utc
         return close is not None and utc_time > close
 
     def expire(self, utc_time: dt.datetime) -> None:
@@ -187,7 +188,7 @@ class Insight:
         (LEAN's ``Expire``), so it is expired at `utc_time`."""
         if self._close_time is None or not self.is_active(utc_time):
             return
-        self._close_time = from_utc(utc_time - dt.timedelta(seconds=1))
+        self._set_close_time(from_utc(utc_time - dt.timedelta(seconds=1)))
         assert self._generated_time is not None
         self._period = self._close_time - self._generated_time
 
@@ -214,8 +215,14 @@ class Insight:
     def _set_times(self, generated: dt.datetime, calendar: Any) -> None:
         """Stamp the generated time and compute the close time (naive New York times)."""
         self._generated_time = generated
-        self._close_time = close_time_for(self._period_spec, generated, calendar)
-        self._period = self._close_time - generated
+        close_time = close_time_for(self._period_spec, generated, calendar)
+        self._set_close_time(close_time)
+        self._period = close_time - generated
+
+    def _set_close_time(self, close_time: dt.datetime) -> None:
+        """The close time (naive New York time) and its UTC twin."""
+        self._close_time = close_time
+        self._close_time_utc = to_utc(close_time)
 
     def _closes_at(self) -> dt.datetime:
         """The close time of an emitted insight."""

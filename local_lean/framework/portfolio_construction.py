@@ -187,11 +187,14 @@ class PortfolioConstructionModel:
                 targets.append(target)
         expired = algorithm.insights.remove_expired_insights(utc_time)
         flattened: list[Symbol] = []
+        still_active = (
+            algorithm.insights.symbols_with_active_insights(utc_time) if expired else set()
+        )
         for insight in expired:
             symbol = insight.symbol
             if symbol in failed or symbol in flattened:
                 continue
-            if not algorithm.insights.has_active_insights(symbol, utc_time):
+            if symbol not in still_active:
                 flattened.append(symbol)
         targets.extend(PortfolioTarget(symbol, 0) for symbol in flattened)
         return targets

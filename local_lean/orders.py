@@ -13,7 +13,8 @@ from enum import IntEnum
 from typing import Any, Protocol
 
 from local_lean.conventions import decimal_text, price_text, to_utc
-from local_lean.enums import OrderStatus
+from local_lean.enums import OrderStatus, SecurityType
+from local_lean.lean_members import LeanMembers
 from local_lean.order_requests import (
     CancelOrderRequest,
     OrderField,
@@ -146,7 +147,18 @@ OrderFee.ZERO = OrderFee(CashAmount(0.0))
 
 
 @dataclass
-class Order:
+class Order(
+    LeanMembers,
+    lean_class="QuantConnect.Orders.Order",
+    alternatives={
+        "properties": "orders are good till canceled (LEAN's default)",
+        "time_in_force": "orders are good till canceled (LEAN's default)",
+        "group_order_manager": "combo orders are not simulated",
+        "price_adjustment_mode": "prices follow the security's data_normalization_mode",
+        "contingent_id": "contingent orders are not simulated",
+    },
+    hint="see local_lean/README.md for the orders the runner simulates",
+):
     """An order and its state. Its times are naive UTC, as LEAN's: ``time`` is when it was
     submitted, the others equal the ``utc_time`` of the event that set them."""
 
@@ -169,6 +181,14 @@ class Order:
     @property
     def created_time(self) -> dt.datetime:
         return self.time
+
+    @property
+    def security_type(self) -> SecurityType:
+        return SecurityType.EQUITY
+
+    @property
+    def price_currency(self) -> str:
+        return "USD"
 
     def clone(self) -> Order:
         """A copy the algorithm may change without changing the order (LEAN's ``Clone``, what
@@ -265,7 +285,11 @@ class OrderResponse:
 
 
 @dataclass
-class OrderEvent:
+class OrderEvent(
+    LeanMembers,
+    lean_class="QuantConnect.Orders.OrderEvent",
+    hint="see local_lean/README.md for OrderEvent's members",
+):
     """A change of an order's state (LEAN's ``OrderEvent``), passed to ``on_order_event``."""
 
     order_id: int
@@ -389,7 +413,11 @@ _TICKET_FIELDS = {
 }
 
 
-class OrderTicket:
+class OrderTicket(
+    LeanMembers,
+    lean_class="QuantConnect.Orders.OrderTicket",
+    hint="see local_lean/README.md for OrderTicket's members",
+):
     """The algorithm's handle on an order it submitted (LEAN's ``OrderTicket``)."""
 
     def __init__(
@@ -415,6 +443,10 @@ class OrderTicket:
     @property
     def quantity(self) -> float:
         return self._order.quantity if self._order is not None else self._request.quantity
+
+    @property
+    def security_type(self) -> SecurityType:
+        return SecurityType.EQUITY
 
     @property
     def order_type(self) -> OrderType:

@@ -35,6 +35,7 @@ from local_lean.conventions import from_utc, price_text, to_utc
 from local_lean.enums import OrderStatus
 from local_lean.errors import NotSupportedError
 from local_lean.fills import DailyBar, EquityFillModel
+from local_lean.lean_members import LeanMembers
 from local_lean.models.brokerages import brokerage_allows
 from local_lean.models.fees import fee_of
 from local_lean.models.shortable import is_shortable, shortable_error_message
@@ -535,7 +536,11 @@ class TransactionHandler:
         ]
 
 
-class SecurityTransactionManager:
+class SecurityTransactionManager(
+    LeanMembers,
+    lean_class="QuantConnect.Securities.SecurityTransactionManager",
+    hint="see local_lean/README.md for what self.transactions offers",
+):
     """LEAN's ``self.transactions``: the algorithm's queries and cancellations of its orders."""
 
     def __init__(self, handler: TransactionHandler) -> None:

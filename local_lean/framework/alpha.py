@@ -13,6 +13,7 @@ from typing import Any
 
 from local_lean.enums import InsightDirection, InsightType
 from local_lean.framework.insights import Insight, to_utc
+from local_lean.lean_members import LeanMembers
 from local_lean.symbols import Symbol
 
 
@@ -33,7 +34,11 @@ class SecurityChanges:
         return f"SecurityChanges: Added: {added} Removed: {removed}"
 
 
-class AlphaModel:
+class AlphaModel(
+    LeanMembers,
+    lean_class="QuantConnect.Algorithm.Framework.Alphas.AlphaModel",
+    hint="see local_lean/README.md for the framework models the runner offers",
+):
     """Base of alpha models: ``update`` returns insights; the default makes none."""
 
     def __init__(self) -> None:

@@ -9,9 +9,14 @@ from __future__ import annotations
 from typing import Any
 
 from local_lean.framework.portfolio_construction import PortfolioTarget
+from local_lean.lean_members import LeanMembers
 
 
-class RiskManagementModel:
+class RiskManagementModel(
+    LeanMembers,
+    lean_class="QuantConnect.Algorithm.Framework.Risk.RiskManagementModel",
+    hint="see local_lean/README.md for the framework models the runner offers",
+):
     """Base: no adjustment."""
 
     def manage_risk(self, algorithm: Any, targets: list[PortfolioTarget]) -> list[PortfolioTarget]:

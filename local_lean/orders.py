@@ -219,7 +219,15 @@ class Order(
     @property
     def value(self) -> float:
         """Quantity times the order's price (LEAN's ``Order.Value``)."""
-        return self.quantity * self.price
+        return self._value_at(self.price)
+
+    def get_value(self, security: Any) -> float:
+        """LEAN's ``GetValue``: the order's value at `security`'s price, in dollars (a US equity
+        is quoted in USD, multiplier 1); the priced orders take their less favourable price."""
+        return self._value_at(security.price)
+
+    def _value_at(self, market_price: float) -> float:
+        return self.quantity * market_price
 
     def get_default_tag(self) -> str:
         """The tag an order placed without one gets (LEAN's: none, but for trailing stops)."""

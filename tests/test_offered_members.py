@@ -126,6 +126,7 @@ CALLS: dict[str, dict[str, Any]] = {
         "keys": lambda a, p: p.keys(),
         "values": lambda a, p: p.values(),
         "process_fills": lambda a, p: p.process_fills([]),
+        "set_cash": lambda a, p: p.set_cash(p.cash),
     },
     "CashBook": {
         "add": lambda a, b: b.add("USD", b["USD"].amount),
@@ -145,6 +146,7 @@ CALLS: dict[str, dict[str, Any]] = {
         ),
         "clone": lambda a, o: o.clone(),
         "get_default_tag": lambda a, o: o.get_default_tag(),
+        "get_value": lambda a, o: o.get_value(a.securities[a.spy]),
         "to_string": lambda a, o: o.to_string(),
     },
     "InsightManager": {

@@ -284,12 +284,19 @@ class OrderResponse:
         return True
 
     def __str__(self) -> str:
+        """LEAN's ``OrderResponse.ToString``: "Success", or the error code and message."""
         if self.is_success:
-            return f"OrderResponse: OrderId: {self.order_id} Success"
-        return (
-            f"OrderResponse: OrderId: {self.order_id} Error: {self.error_code.name} "
-            f"Message: {self.error_message}"
-        )
+            return "Success"
+        return f"Error: {_pascal(self.error_code.name)} - {self.error_message}"
+
+
+def warming_up_message(request_type: str) -> str:
+    """LEAN's answer to an order request (`request_type`: "submit", "update", "cancel") made in
+    ``initialize`` or during the warm-up, as LEAN words it for Python algorithms."""
+    return (
+        f"This operation is not allowed in initialize or during warm up: OrderRequest."
+        f"{request_type}. Please move this code to the on_warmup_finished() method."
+    )
 
 
 @dataclass
@@ -620,6 +627,7 @@ __all__ = [
     "OrderResponseErrorCode",
     "OrderStatus",
     "OrderTicket",
+    "warming_up_message",
     "OrderType",
     "SubmitOrderRequest",
     "UpdateOrderFields",

@@ -57,6 +57,7 @@ from local_lean.orders import (
     order_type_name,
     record_update_request,
     submitted_at,
+    warming_up_message,
 )
 from local_lean.portfolio import SecurityPortfolioManager
 from local_lean.priced_orders import create_order
@@ -275,8 +276,7 @@ class TransactionHandler:
             return OrderResponse(
                 order.id,
                 codes.ALGORITHM_WARMING_UP,
-                "This operation is not allowed in Initialize or during warm up: "
-                "OrderRequest.Update. Please move this code to the OnWarmupFinished() method.",
+                warming_up_message("update"),
             )
         return None
 
@@ -595,12 +595,9 @@ class SecurityTransactionManager(
         methods' pre-order checks (a Market order stays a Market order)."""
         if not isinstance(request, SubmitOrderRequest):
             raise TypeError(f"add_order takes a SubmitOrderRequest, got {request!r}")
-        if self._handler.is_warming_up():
-            raise RuntimeError(
-                "Error: ALGORITHM_WARMING_UP - This operation is not allowed in Initialize or "
-                "during warm up: OrderRequest.Submit. Please move this code to the "
-                "on_warmup_finished() method."
-            )
+        if self._handler.is_warming_up():  # LEAN throws the response's text
+            code = OrderResponseErrorCode.ALGORITHM_WARMING_UP
+            raise RuntimeError(str(OrderResponse(0, code, warming_up_message("submit"))))
         for name in ("quantity", "stop_price", "limit_price", "trigger_price", "trailing_amount"):
             value = getattr(request, name)
             if isinstance(value, bool) or not isinstance(value, int | float):

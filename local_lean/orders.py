@@ -24,7 +24,7 @@ from local_lean.order_requests import (
     UpdateOrderFields,
     UpdateOrderRequest,
 )
-from local_lean.symbols import Symbol
+from local_lean.symbols import SecurityIdentifier, Symbol
 
 
 class OrderHandler(Protocol):
@@ -394,6 +394,23 @@ def _fields(**values: object) -> UpdateOrderFields:
     return fields
 
 
+# LEAN's Symbol.Empty: the symbol of a ticket for an order id that was never placed.
+_EMPTY_SYMBOL = Symbol(SecurityIdentifier("", 0), "")
+
+
+def _placeholder_ticket(request: OrderRequest) -> OrderTicket:
+    """LEAN's stand-in ticket for a request about an unknown order id: a market order of no
+    symbol and no quantity, with the request's id and tag, invalid."""
+    submit = SubmitOrderRequest(
+        OrderType.MARKET, SecurityType.BASE, _EMPTY_SYMBOL, 0, 0, 0, dt.datetime.max, request.tag
+    )
+    submit.set_response(_unable_to_find(request.order_id))
+    submit.order_id = request.order_id
+    ticket = OrderTicket(submit, None)
+    ticket._status_override = OrderStatus.INVALID
+    return ticket
+
+
 def _unable_to_find(order_id: int) -> OrderResponse:
     return OrderResponse(
         order_id,
@@ -446,6 +463,40 @@ class OrderTicket(
         self._order = order  # None when the request failed its pre-order checks
         self._update_requests: list[UpdateOrderRequest] = []
         self._cancel_request: CancelOrderRequest | None = None
+        self._status_override: OrderStatus | None = None  # LEAN's invalid tickets
+
+    # LEAN's tickets for requests that never reached an order.
+
+    @staticmethod
+    def invalid_submit_request(
+        transaction_manager: Any, request: SubmitOrderRequest, response: OrderResponse
+    ) -> OrderTicket:
+        """The ticket of a submission refused before it became an order."""
+        request.set_response(response)
+        ticket = OrderTicket(request, None)
+        ticket._status_override = OrderStatus.INVALID
+        return ticket
+
+    @staticmethod
+    def invalid_update_order_id(
+        transaction_manager: Any, request: UpdateOrderRequest
+    ) -> OrderTicket:
+        """The ticket LEAN answers an update of an unknown order id with: invalid, holding the
+        update and its ``UnableToFindOrder`` response."""
+        ticket = _placeholder_ticket(request)
+        request.set_response(_unable_to_find(request.order_id))
+        ticket._update_requests.append(request)
+        return ticket
+
+    @staticmethod
+    def invalid_cancel_order_id(
+        transaction_manager: Any, request: CancelOrderRequest
+    ) -> OrderTicket:
+        """The ticket LEAN answers a cancellation of an unknown order id with."""
+        ticket = _placeholder_ticket(request)
+        request.set_response(_unable_to_find(request.order_id))
+        ticket._cancel_request = request
+        return ticket
 
     @property
     def order_id(self) -> int:
@@ -461,7 +512,7 @@ class OrderTicket(
 
     @property
     def security_type(self) -> SecurityType:
-        return SecurityType.EQUITY
+        return self._request.security_type
 
     @property
     def order_type(self) -> OrderType:
@@ -486,7 +537,9 @@ class OrderTicket(
 
     @property
     def status(self) -> OrderStatus:
-        return self._order.status if self._order is not None else OrderStatus.INVALID
+        if self._status_override is not None or self._order is None:
+            return OrderStatus.INVALID
+        return self._order.status
 
     @property
     def submit_request(self) -> SubmitOrderRequest:

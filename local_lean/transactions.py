@@ -44,6 +44,7 @@ from local_lean.order_list_hash import OrderSubmission, submission_of
 from local_lean.order_requests import OrderRequestStatus
 from local_lean.orders import (
     CLOSED_STATUSES,
+    CancelOrderRequest,
     CashAmount,
     Order,
     OrderEvent,
@@ -616,27 +617,25 @@ class SecurityTransactionManager(
             )
         return self._handler.submit(request)
 
-    def update_order(self, request: UpdateOrderRequest) -> OrderTicket | None:
-        """Process an update request; returns the order's ticket (None for an unknown id)."""
+    def update_order(self, request: UpdateOrderRequest) -> OrderTicket:
+        """Process an update request; returns the order's ticket (for an unknown id, LEAN's
+        invalid ticket holding the request and its ``UNABLE_TO_FIND_ORDER`` response)."""
         ticket = self._handler.tickets.get(request.order_id)
         if ticket is None:
-            request.set_response(
-                OrderResponse(
-                    request.order_id,
-                    OrderResponseErrorCode.UNABLE_TO_FIND_ORDER,
-                    f"Unable to locate order with id {request.order_id}.",
-                )
-            )
-            return None
+            return OrderTicket.invalid_update_order_id(self, request)
         record_update_request(ticket, request)
         self._handler.update_order(request)
         return ticket
 
-    def cancel_order(self, order_id: int, order_tag: str | None = None) -> OrderResponse:
+    def cancel_order(self, order_id: int, order_tag: str | None = None) -> OrderTicket:
+        """Cancel an order; returns its ticket, which keeps the cancel request and its
+        response (for an unknown id, LEAN's invalid ticket)."""
         ticket = self._handler.tickets.get(order_id)
-        if ticket is not None:
-            return ticket.cancel(order_tag)  # the ticket keeps the cancel request, as LEAN's
-        return self._handler.cancel_order(order_id, order_tag)
+        if ticket is None:
+            request = CancelOrderRequest(to_utc(self._handler.now()), order_id, order_tag or "")
+            return OrderTicket.invalid_cancel_order_id(self, request)
+        ticket.cancel(order_tag)
+        return ticket
 
     def cancel_open_orders(self, symbol: Any = None, tag: str | None = None) -> list[OrderTicket]:
         """Cancel every open order (of one symbol); returns their tickets."""

@@ -34,12 +34,13 @@ from local_lean.models.margin import SecurityMarginModel
 from local_lean.models.shortable import NullShortableProvider
 from local_lean.models.slippage import ConstantSlippageModel
 from local_lean.order_requests import (
+    CancelOrderRequest,
     OrderField,
     SubmitOrderRequest,
     UpdateOrderFields,
     UpdateOrderRequest,
 )
-from local_lean.orders import OrderType
+from local_lean.orders import OrderTicket, OrderType
 from local_lean.volatility import StandardDeviationOfReturnsVolatilityModel
 
 NOW_UTC = dt.datetime(2021, 1, 6, 15, 0)
@@ -77,6 +78,15 @@ CALLS: dict[str, dict[str, Any]] = {
         "get_most_recent_order_request": lambda a, t: t.get_most_recent_order_request(),
         "get_most_recent_order_response": lambda a, t: t.get_most_recent_order_response(),
         "cancel": lambda a, t: t.cancel("done"),
+        "invalid_update_order_id": lambda a, t: OrderTicket.invalid_update_order_id(
+            a.transactions, UpdateOrderRequest(a.utc_time, 999, tag_fields("x"))
+        ),
+        "invalid_cancel_order_id": lambda a, t: OrderTicket.invalid_cancel_order_id(
+            a.transactions, CancelOrderRequest(a.utc_time, 999, "x")
+        ),
+        "invalid_submit_request": lambda a, t: OrderTicket.invalid_submit_request(
+            a.transactions, t.submit_request, t.submit_request.response
+        ),
     },
     "Insight": {
         "clone": lambda a, i: i.clone(),

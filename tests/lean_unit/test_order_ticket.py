@@ -4,10 +4,10 @@
   the request (quantity, tag, type, symbol) and LEAN's message in Python's wording; the same
   request given to ``transactions.add_order`` raises that response's text, as LEAN's
   ``ProcessRequest`` throws it.
-- ``TestInvalidUpdateOrderId`` and ``TestInvalidCancelOrderId``: LEAN answers an update or a
-  cancellation of an unknown order id with an invalid ticket holding the request (error
-  ``UnableToFindOrder``); the runner answers the cancellation with the response alone and the
-  update with None: known differences (xfail).
+- ``TestInvalidUpdateOrderId``, ``TestInvalidCancelOrderId`` and ``TestInvalidSubmitRequest``:
+  the invalid tickets LEAN builds for a request that reached no order (an update or a
+  cancellation of an unknown order id: error ``UnableToFindOrder``), built directly as LEAN's
+  test does and through ``transactions.update_order`` and ``cancel_order``.
 - ``MarketOnOpenOrderSubmissionRespectsAllowedTimeRange``: LEAN's test subscribes to minute
   data, where a MarketOnOpen order is refused while the market is open; for a security with
   daily data only, LEAN's ``PreOrderChecksImpl`` allows it at any time (its
@@ -17,18 +17,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from runner_helpers import run_algorithm
 
 from local_lean.algorithm import QCAlgorithm
 from local_lean.enums import OrderStatus, SecurityType
 from local_lean.order_requests import (
+    CancelOrderRequest,
     OrderRequestStatus,
     SubmitOrderRequest,
     UpdateOrderFields,
     UpdateOrderRequest,
 )
-from local_lean.orders import OrderResponseErrorCode, OrderType
+from local_lean.orders import OrderResponse, OrderResponseErrorCode, OrderTicket, OrderType
 
 WARM_UP_MESSAGE = (
     "This operation is not allowed in initialize or during warm up: OrderRequest.submit. "
@@ -70,10 +73,8 @@ class PlacesOrdersAtLeansTimes(QCAlgorithm):
         self.kept[(hour, minute)] = self.transactions.add_order(request)
 
     def unknown(self) -> None:
-        fields = UpdateOrderFields()
-        fields.quantity, fields.tag, fields.stop_price, fields.limit_price = 99, "Pepe", 77, 55
         self.kept["update"] = self.transactions.update_order(
-            UpdateOrderRequest(self.utc_time, 11, fields)
+            UpdateOrderRequest(self.utc_time, 11, update_fields())
         )
         self.kept["cancel"] = self.transactions.cancel_order(11, "Pepe")
 
@@ -110,12 +111,22 @@ def test_market_on_open_with_daily_data_is_accepted_at_any_time(kept, hour, minu
     assert ticket.order_id > 0
 
 
-UNKNOWN_ID = "the runner returns no ticket for an unknown order id (LEAN: an invalid one)"
+REQUEST_TIME = dt.datetime(2021, 1, 5, 15)
 
 
-@pytest.mark.xfail(reason=UNKNOWN_ID, strict=True)
-def test_invalid_update_order_id(kept):
-    ticket = kept["update"]
+def update_fields() -> UpdateOrderFields:
+    fields = UpdateOrderFields()
+    fields.quantity, fields.tag, fields.stop_price, fields.limit_price = 99, "Pepe", 77, 55
+    return fields
+
+
+@pytest.mark.parametrize("through", ["OrderTicket.invalid_update_order_id", "update_order"])
+def test_invalid_update_order_id(kept, through):
+    if through == "update_order":
+        ticket = kept["update"]
+    else:
+        request = UpdateOrderRequest(REQUEST_TIME, 11, update_fields())
+        ticket = OrderTicket.invalid_update_order_id(None, request)
     assert ticket.order_id == 11
     assert ticket.quantity == 0
     assert ticket.tag == "Pepe"
@@ -127,12 +138,39 @@ def test_invalid_update_order_id(kept):
     assert (request.stop_price, request.limit_price) == (77, 55)
 
 
-@pytest.mark.xfail(reason=UNKNOWN_ID, strict=True)
-def test_invalid_cancel_order_id(kept):
-    ticket = kept["cancel"]
+@pytest.mark.parametrize("through", ["OrderTicket.invalid_cancel_order_id", "cancel_order"])
+def test_invalid_cancel_order_id(kept, through):
+    if through == "cancel_order":
+        ticket = kept["cancel"]
+    else:
+        request = CancelOrderRequest(REQUEST_TIME, 11, "Pepe")
+        ticket = OrderTicket.invalid_cancel_order_id(None, request)
+        assert ticket.cancel_request is request
     assert ticket.order_id == 11
     assert ticket.quantity == 0
     assert ticket.tag == "Pepe"
     assert ticket.status == OrderStatus.INVALID
     assert ticket.cancel_request.status == OrderRequestStatus.ERROR
     assert ticket.cancel_request.response.error_code == OrderResponseErrorCode.UNABLE_TO_FIND_ORDER
+    assert ticket.cancel_request.order_id == 11
+    assert ticket.cancel_request.tag == "Pepe"
+
+
+def test_invalid_submit_request():
+    request = SubmitOrderRequest(
+        OrderType.LIMIT, SecurityType.EQUITY, "AAPL", 1000, 0, 1.11, REQUEST_TIME, "Pepe"
+    )
+    response = OrderResponse(
+        request.order_id, OrderResponseErrorCode.INVALID_ORDER_STATUS, "invalid status"
+    )
+    ticket = OrderTicket.invalid_submit_request(None, request, response)
+    assert ticket.order_id == request.order_id
+    assert ticket.quantity == 1000
+    assert ticket.tag == "Pepe"
+    assert ticket.status == OrderStatus.INVALID
+    assert ticket.order_type == OrderType.LIMIT
+    assert ticket.security_type == SecurityType.EQUITY
+    assert ticket.symbol.value == "AAPL"
+    assert ticket.submit_request is request
+    assert request.status == OrderRequestStatus.ERROR
+    assert (request.quantity, request.tag) == (1000, "Pepe")

@@ -110,7 +110,11 @@ class TradeBars(dict):
         return len(self)
 
 
-class Dividend:
+class Dividend(
+    LeanMembers,
+    lean_class="QuantConnect.Data.Market.Dividend",
+    hint="a corporate event of daily US-equity data (see local_lean/README.md)",
+):
     """A cash dividend going ex on `time`'s date (LEAN's ``Dividend``): ``distribution`` per
     share, ``reference_price`` the raw close of the day before."""
 
@@ -140,7 +144,11 @@ class Dividends(TradeBars):
     """Dividends by Symbol (or ticker), as ``slice.dividends``."""
 
 
-class Split:
+class Split(
+    LeanMembers,
+    lean_class="QuantConnect.Data.Market.Split",
+    hint="a corporate event of daily US-equity data (see local_lean/README.md)",
+):
     """A split of `symbol` (LEAN's ``Split``): a WARNING at the midnight of the session before
     it, then SPLIT_OCCURRED at the midnight of its first session. ``split_factor`` is new shares
     per old share inverted (0.5 for a 2-for-1 split); ``reference_price`` the raw close before."""
@@ -177,7 +185,11 @@ class Splits(TradeBars):
     """Splits by Symbol (or ticker), as ``slice.splits``."""
 
 
-class Delisting:
+class Delisting(
+    LeanMembers,
+    lean_class="QuantConnect.Data.Market.Delisting",
+    hint="a corporate event of daily US-equity data (see local_lean/README.md)",
+):
     """A delisting of `symbol` (LEAN's ``Delisting``): a WARNING at the midnight of its last
     trading day, then DELISTED at the following midnight. ``price`` is the last close."""
 

@@ -19,7 +19,14 @@ import pytest
 from runner_helpers import run_algorithm
 
 from local_lean.algorithm import QCAlgorithm
-from local_lean.enums import InsightDirection, OrderStatus, Resolution
+from local_lean.enums import (
+    DayOfWeek,
+    DelistingType,
+    InsightDirection,
+    OrderStatus,
+    Resolution,
+    SplitType,
+)
 from local_lean.errors import NotSupportedError
 from local_lean.framework import (
     EqualWeightingPortfolioConstructionModel,
@@ -29,6 +36,7 @@ from local_lean.framework import (
 )
 from local_lean.framework.alpha import SecurityChanges
 from local_lean.lean_members import lean_names_of
+from local_lean.market_data import Delisting, Dividend, Split
 from local_lean.models.fees import ConstantFeeModel
 from local_lean.models.margin import SecurityMarginModel
 from local_lean.models.shortable import NullShortableProvider
@@ -44,6 +52,7 @@ from local_lean.orders import OrderTicket, OrderType
 from local_lean.volatility import StandardDeviationOfReturnsVolatilityModel
 
 NOW_UTC = dt.datetime(2021, 1, 6, 15, 0)
+EVENT_TIME = dt.datetime(2021, 1, 6)
 
 
 def tag_fields(tag: str) -> UpdateOrderFields:
@@ -205,6 +214,40 @@ CALLS: dict[str, dict[str, Any]] = {
     "PortfolioTarget": {"percent": lambda a, t: PortfolioTarget.percent(a, a.spy, 0.1)},
     "UniverseSettings": {},
     "AlgorithmSettings": {},
+    "DateRules": {
+        "every": lambda a, r: r.every(DayOfWeek.MONDAY),
+        "every_day": lambda a, r: r.every_day(a.spy),
+        "month_end": lambda a, r: r.month_end(a.spy),
+        "month_start": lambda a, r: r.month_start(a.spy),
+        "on": lambda a, r: r.on(2021, 1, 8),
+        "week_end": lambda a, r: r.week_end(a.spy),
+        "week_start": lambda a, r: r.week_start(a.spy),
+    },
+    "TimeRules": {
+        "after_market_close": lambda a, r: r.after_market_close(a.spy, 30),
+        "after_market_open": lambda a, r: r.after_market_open(a.spy, 30),
+        "at": lambda a, r: r.at(10, 0),
+        "before_market_close": lambda a, r: r.before_market_close(a.spy, 30),
+        "before_market_open": lambda a, r: r.before_market_open(a.spy, 30),
+    },
+    "ScheduleManager": {
+        "on": lambda a, m: m.on(a.date_rules.on(2021, 1, 8), a.time_rules.at(9, 0), lambda: None)
+    },
+    "ObjectStore": {
+        "save": lambda a, o: o.save("offered-members", "text"),
+        "save_string": lambda a, o: o.save_string("offered-members", "text"),
+        "save_bytes": lambda a, o: o.save_bytes("offered-members-bytes", b"bytes"),
+        "read": lambda a, o: o.read("offered-members"),
+        "read_string": lambda a, o: o.read_string("offered-members"),
+        "read_bytes": lambda a, o: o.read_bytes("offered-members-bytes"),
+        "contains_key": lambda a, o: o.contains_key("offered-members"),
+        "get_file_path": lambda a, o: o.get_file_path("offered-members"),
+        "delete": lambda a, o: o.delete("offered-members"),
+    },
+    "Dividend": {},
+    "Split": {},
+    "Delisting": {},
+    "SecurityChanges": {},
     "SecurityTransactionManager": {
         "add_order": lambda a, t: t.add_order(
             SubmitOrderRequest(OrderType.LIMIT, a.spy_type, a.spy, 1, 0, 1.0, a.utc_time, "")
@@ -251,6 +294,14 @@ def emulated_objects(algorithm: Any) -> dict[str, Any]:
         "UniverseSettings": algorithm.universe_settings,
         "AlgorithmSettings": algorithm.settings,
         "SecurityTransactionManager": algorithm.transactions,
+        "DateRules": algorithm.date_rules,
+        "TimeRules": algorithm.time_rules,
+        "ScheduleManager": algorithm.schedule,
+        "ObjectStore": algorithm.object_store,
+        "Dividend": Dividend(algorithm.spy, EVENT_TIME, 0.5, 100.0),
+        "Split": Split(algorithm.spy, EVENT_TIME, 100.0, 0.5, SplitType.SPLIT_OCCURRED),
+        "Delisting": Delisting(algorithm.spy, EVENT_TIME, 100.0, DelistingType.DELISTED),
+        "SecurityChanges": SecurityChanges([algorithm.securities[algorithm.spy]]),
         "QCAlgorithm": algorithm,
     }
 
@@ -312,8 +363,9 @@ class OffersEverything(QCAlgorithm):
 
 
 @pytest.fixture(scope="module")
-def algorithm() -> OffersEverything:
-    algorithm, outcome = run_algorithm(OffersEverything)
+def algorithm(tmp_path_factory) -> OffersEverything:
+    storage = tmp_path_factory.mktemp("object-store")
+    algorithm, outcome = run_algorithm(OffersEverything, storage=storage)
     assert outcome.succeeded, outcome.runtime_error
     return algorithm
 
@@ -340,6 +392,14 @@ KEYS = [
     "UniverseSettings",
     "AlgorithmSettings",
     "SecurityTransactionManager",
+    "DateRules",
+    "TimeRules",
+    "ScheduleManager",
+    "ObjectStore",
+    "Dividend",
+    "Split",
+    "Delisting",
+    "SecurityChanges",
     "QCAlgorithm",
 ]
 

@@ -17,7 +17,11 @@ from local_lean.lean_members import LeanMembers
 from local_lean.symbols import Symbol
 
 
-class SecurityChanges:
+class SecurityChanges(
+    LeanMembers,
+    lean_class="QuantConnect.Data.UniverseSelection.SecurityChanges",
+    hint="use changes.added_securities and changes.removed_securities",
+):
     """The securities added to (and removed from) the algorithm since the last notice."""
 
     def __init__(self, added: list[Any], removed: list[Any] | None = None) -> None:

@@ -14,6 +14,7 @@ from typing import Any
 from local_lean.enums import DataNormalizationMode, SecurityType
 from local_lean.errors import NotSupportedError
 from local_lean.lean_members import LeanMembers
+from local_lean.models.fees import InteractiveBrokersFeeModel, order_fee_of
 from local_lean.symbol_conversion import symbol_key
 from local_lean.symbols import Symbol
 from local_lean.volatility import VolatilityModel
@@ -97,7 +98,36 @@ class SecurityHolding(
 
     @property
     def unrealized_profit(self) -> float:
-        return (self._security.price - self.average_price) * self.quantity
+        """What closing the position now would gain, less the closing order's fee (LEAN's
+        ``UnrealizedProfit``, its ``TotalCloseProfit()``)."""
+        return self.total_close_profit()
+
+    def total_close_profit(
+        self,
+        include_fees: bool = True,
+        exit_price: float | None = None,
+        entry_price: float | None = None,
+        quantity: float | None = None,
+    ) -> float:
+        """LEAN's ``TotalCloseProfit``: the value of `quantity` shares (the holding's, by
+        default; 0 when it holds none) at `exit_price` (the latest price: daily trade bars have
+        no bid or ask) less their value at `entry_price` (the average price), less the fee of a
+        market order that closes them."""
+        if quantity is None:
+            if not self.invested:
+                return 0.0
+            quantity = self.quantity
+        fee = self._closing_fee(quantity) if include_fees else 0.0
+        exit_value = quantity * (self._security.price if exit_price is None else exit_price)
+        entry_value = quantity * (self.average_price if entry_price is None else entry_price)
+        return exit_value - entry_value - fee
+
+    def _closing_fee(self, quantity: float) -> float:
+        model = self._security.fee_model
+        if model is None:  # the portfolio's, or LEAN's default for equities outside one
+            default = self._security._default_fee_model
+            model = default() if default is not None else InteractiveBrokersFeeModel()
+        return order_fee_of(model, self._security, -quantity, self._security.price)
 
     @property
     def profit(self) -> float:
@@ -240,6 +270,8 @@ class Security(
         self.leverage = 2.0
         # Reality models (local_lean/models). No fee model: the portfolio's default applies.
         self._fee_model: Any = None
+        # The fee model that applies without one of its own (the portfolio's), as a function.
+        self._default_fee_model: Any = None
         self._slippage_model: Any = None
         self._shortable_provider: Any = None
         self._data_normalization_mode = DataNormalizationMode.ADJUSTED  # set by add_equity
@@ -493,6 +525,12 @@ def apply_fill(holding: SecurityHolding, quantity: float, price: float, fee: flo
     """A fill of `quantity` shares at `price` (paying `fee`) changes `holding`: its quantity,
     average price and realised profit."""
     holding._apply_fill(quantity, price, fee)
+
+
+def use_default_fee_model(security: Security, default_fee_model: Any) -> None:
+    """`default_fee_model()` gives the fee model that applies to `security` while it has none
+    of its own (the portfolio's): its holding's unrealized profit takes the closing fee off."""
+    security._default_fee_model = default_fee_model
 
 
 def remove_security(securities: SecurityManager, symbol: Symbol) -> None:

@@ -136,6 +136,7 @@ CALLS: dict[str, dict[str, Any]] = {
         "add_new_sale": lambda a, h: h.add_new_sale(0),
         "set_last_trade_profit": lambda a, h: h.set_last_trade_profit(h.last_trade_profit),
         "set_holdings": lambda a, h: h.set_holdings(h.average_price, h.quantity),
+        "total_close_profit": lambda a, h: h.total_close_profit(True, h.price, None, 1),
     },
     "SecurityPortfolioManager": {
         "contains_key": lambda a, p: p.contains_key(a.spy),

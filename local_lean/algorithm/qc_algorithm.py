@@ -52,7 +52,7 @@ from local_lean.scheduling import (
     TimeRules,
     add_training,
 )
-from local_lean.securities import Security, SecurityManager
+from local_lean.securities import Security, SecurityManager, use_default_fee_model
 from local_lean.settings import AlgorithmSettings, UniverseSettings
 from local_lean.symbol_conversion import as_symbol, one_or_many
 from local_lean.symbols import Symbol, equity_symbol
@@ -184,7 +184,8 @@ QCALGORITHM_ALTERNATIVES = {
     "add_data": "custom data is not simulated: use add_equity with a CSV or LEAN data folder",
     "add_universe": "use add_universe_selection with a ManualUniverseSelectionModel, "
     "CustomUniverseSelectionModel or ScheduledUniverseSelectionModel",
-    "benchmark": "set it with self.set_benchmark(ticker); the results hold its series",
+    "benchmark": "add the benchmark's ticker with add_equity and read its price (set it "
+    "with self.set_benchmark(ticker); the results hold its series)",
     "brokerage_name": "use self.brokerage_model",
     "is_market_open": "use self.time and the NYSE calendar (daily data: sessions only)",
     "download": "read files from the project folder or self.object_store",
@@ -444,6 +445,7 @@ class QCAlgorithm(
         mode = DataNormalizationMode(data_normalization_mode)
         bars = context.load_bars(symbol, mode)
         security = Security(symbol, Resolution.DAILY, bars is not None)
+        use_default_fee_model(security, lambda: self.portfolio.fee_model)
         self._security_created(security, leverage_given=leverage > 0)
         security._data_normalization_mode = mode
         if leverage > 0:

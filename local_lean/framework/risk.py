@@ -44,8 +44,8 @@ class MaximumDrawdownPercentPerSecurity(RiskManagementModel):
             holding = security.holdings
             if not holding.invested or not holding.holdings_cost:
                 continue
-            loss = holding.unrealized_profit / abs(holding.holdings_cost)
-            if loss < self._limit:
+            # LEAN's UnrealizedProfitPercent: the closing fee taken off, over the cost.
+            if holding.unrealized_profit_percent < self._limit:
                 # LEAN cancels the symbol's insights too, so that portfolio construction
                 # does not buy the position back at its next rebalance.
                 algorithm.insights.cancel([security.symbol])

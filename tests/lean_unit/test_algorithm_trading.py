@@ -200,14 +200,13 @@ def quantities() -> dict[str, float]:
     return algorithm.quantities
 
 
-# LEAN sizes a target through its position-group model (PositionGroupBuyingPowerModel.
-# GetPositionGroupOrderQuantity, which steps one share at a time from the current group); the
-# runner ports the security model's GetMaximumOrderQuantityForTargetBuyingPower. Here, short 190
-# shares and a target of exactly 1,495 shares' margin, the runner orders 1,685 (to 1,495 shares)
-# and LEAN 1,684.
+# LEAN sizes in .NET decimals: the target margin, percent x value x 0.5 with the percent
+# 0.99749165976873103067700102840 x 2 of the test, comes to 49708.749999999999999999999999
+# (29 significant digits), a hair under 1,495 shares' margin, so LEAN orders 1,684; in doubles
+# it is exactly 49708.75, and the runner orders 1,685 (to 1,495 shares).
 DIFFERS = {
-    "PrecisionFailureAdjustment-fee0-leverage2": "LEAN's position-group sizing gives one share "
-    "less (1684) than the security-level sizing the runner ports (1685)"
+    "PrecisionFailureAdjustment-fee0-leverage2": "LEAN's decimal arithmetic leaves the target "
+    "margin a hair under 1,495 shares (1684); the runner's doubles reach it exactly (1685)"
 }
 
 

@@ -2,11 +2,12 @@
 
 ``ComputesUnrealizedProfit``: LEAN's unrealized profit is ``TotalCloseProfit()``, what closing
 the position now would gain, less the market order's fee (LEAN's test: $1 for 100 shares at
-$100), at the bid for a long and the ask for a short. Daily trade bars carry no bid or ask, so
-LEAN takes the last price there, as here; but the runner's unrealized profit leaves the fee
-out: those cases are marked as known differences. ``Raises_QuantityChanged_WhenSetHoldingsCalled``:
-``set_holdings`` sets the average price and the quantity, as in LEAN; the ``quantity_changed``
-event is not emulated and says so.
+$100, Interactive Brokers' minimum), at the bid for a long and the ask for a short. Daily trade
+bars carry no bid or ask, so LEAN takes the last price there, as here.
+``Raises_QuantityChanged_WhenSetHoldingsCalled``: ``set_holdings`` sets the average price and
+the quantity, as in LEAN; the ``quantity_changed`` event is not emulated and says so.
+``TotalCloseProfit``'s parameters are checked by hand: LEAN's tests reach them only through
+``UnrealizedProfit``.
 """
 
 from __future__ import annotations
@@ -32,16 +33,11 @@ def spy_at(price: float) -> Security:
     return security
 
 
-LIQUIDATION_FEE = "the runner's unrealized profit leaves out the fee of the closing order"
-
-
 @pytest.mark.parametrize(
     ("quantity", "expected"),
     [
-        # LEAN: (bid - last) * 100 - fee, with no quote the bid is the last price.
-        pytest.param(100, -1.0, marks=pytest.mark.xfail(reason=LIQUIDATION_FEE, strict=True)),
-        # LEAN: (ask - last) * -100 - fee.
-        pytest.param(-100, -1.0, marks=pytest.mark.xfail(reason=LIQUIDATION_FEE, strict=True)),
+        (100, -1.0),  # LEAN: (bid - last) * 100 - fee, with no quote the bid is the last price
+        (-100, -1.0),  # LEAN: (ask - last) * -100 - fee
     ],
     ids=["long", "short"],
 )
@@ -62,6 +58,23 @@ def test_unrealized_profit_percent_is_over_the_absolute_holdings_cost():
         holding.set_holdings(average_price, quantity)
         expected = holding.unrealized_profit / abs(average_price * quantity)
         assert holding.unrealized_profit_percent == expected != 0
+
+
+@pytest.mark.parametrize(
+    ("arguments", "expected"),
+    [
+        ({}, 100 * (100 - 90) - 1),  # the holding's quantity at the latest price, less the fee
+        ({"include_fees": False}, 100 * (100 - 90)),
+        ({"exit_price": 95}, 100 * (95 - 90) - 1),
+        ({"entry_price": 80, "include_fees": False}, 100 * (100 - 80)),
+        ({"quantity": 10}, 10 * (100 - 90) - 1),  # IB's minimum fee
+    ],
+)
+def test_total_close_profit(arguments, expected):
+    """LEAN's ``TotalCloseProfit(includeFees, exitPrice, entryPrice, quantity)``."""
+    security = spy_at(100)
+    security.holdings.set_holdings(90, 100)
+    assert security.holdings.total_close_profit(**arguments) == expected
 
 
 def test_set_holdings_sets_average_price_and_quantity():

@@ -49,6 +49,7 @@ from local_lean.order_requests import (
     UpdateOrderRequest,
 )
 from local_lean.orders import OrderTicket, OrderType
+from local_lean.quantbook import QuantBook
 from local_lean.volatility import StandardDeviationOfReturnsVolatilityModel
 
 NOW_UTC = dt.datetime(2021, 1, 6, 15, 0)
@@ -460,3 +461,19 @@ def test_a_property_that_fails_keeps_its_own_error():
     insight.__class__ = Broken
     with pytest.raises(AttributeError, match="no_such_field"):
         insight.score  # noqa: B018
+
+
+def test_every_quantbook_name_reads_or_says_it_is_not_supported(tmp_path):
+    book = QuantBook(storage=tmp_path)
+    book.add_equity("SPY")
+    problems = []
+    for name in sorted(lean_names_of(QuantBook)):
+        try:
+            getattr(book, name)
+        except NotSupportedError as error:
+            if f"QuantBook.{name} is not supported by local_lean: " not in str(error):
+                problems.append(f"{name}: {error}")
+        except Exception as error:  # noqa: BLE001 - any other error is the failure reported
+            problems.append(f"{name}: {type(error).__name__}: {error}")
+    assert len(lean_names_of(QuantBook)) > 300
+    assert not problems, "\n".join(problems)

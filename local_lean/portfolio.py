@@ -19,7 +19,7 @@ from local_lean.cash_book import CashBook
 from local_lean.errors import NotSupportedError
 from local_lean.lean_members import LeanMembers
 from local_lean.models.fees import InteractiveBrokersFeeModel
-from local_lean.orders import OrderEvent
+from local_lean.orders import OrderDirection, OrderEvent
 from local_lean.securities import (
     SecurityHolding,
     SecurityManager,
@@ -53,7 +53,6 @@ class SecurityPortfolioManager(
         "positions": "use self.portfolio[symbol].quantity",
         "set_positions": "use self.portfolio[symbol].quantity",
         "unsettled_cash_book": "a margin account settles at once: use self.portfolio.cash",
-        "get_buying_power": "use self.portfolio.margin_remaining",
         "has_sufficient_buying_power_for_order": "place the order: an order above the buying "
         "power is invalid, as in LEAN (its ticket's status is INVALID)",
         "add_transaction_record": "trades are recorded from fills",
@@ -193,6 +192,24 @@ class SecurityPortfolioManager(
 
     def get_margin_remaining(self, total_portfolio_value: float) -> float:
         return total_portfolio_value - self.total_margin_used
+
+    def get_buying_power(
+        self, symbol: Any, direction: OrderDirection = OrderDirection.BUY
+    ) -> float:
+        """LEAN's ``GetBuyingPower``: the margin an order of `symbol` in `direction` may use.
+        Against the position, closing it frees its maintenance margin and the other side may
+        then take as much initial margin again; never below 0."""
+        security = self._securities[symbol]
+        holding = security.holdings
+        remaining = self.get_margin_remaining(self.total_portfolio_value)
+        reverses = (holding.is_long and direction == OrderDirection.SELL) or (
+            holding.is_short and direction == OrderDirection.BUY
+        )
+        if reverses:
+            maintenance_margin = holding.absolute_holdings_value / security.leverage
+            initial_margin = abs(security.price * holding.quantity / security.leverage)
+            remaining += maintenance_margin + initial_margin
+        return max(remaining, 0.0)
 
     def set_cash(self, cash: Any, *more: Any) -> None:
         """LEAN's ``SetCash(cash)``: the account currency's amount becomes `cash`. Another

@@ -48,7 +48,7 @@ from local_lean.order_requests import (
     UpdateOrderFields,
     UpdateOrderRequest,
 )
-from local_lean.orders import OrderTicket, OrderType
+from local_lean.orders import OrderDirection, OrderTicket, OrderType
 from local_lean.quantbook import QuantBook
 from local_lean.volatility import StandardDeviationOfReturnsVolatilityModel
 
@@ -148,6 +148,7 @@ CALLS: dict[str, dict[str, Any]] = {
         "values": lambda a, p: p.values(),
         "process_fills": lambda a, p: p.process_fills([]),
         "set_cash": lambda a, p: p.set_cash(p.cash),
+        "get_buying_power": lambda a, p: p.get_buying_power(a.spy, OrderDirection.SELL),
     },
     "CashBook": {
         "add": lambda a, b: b.add("USD", b["USD"].amount),

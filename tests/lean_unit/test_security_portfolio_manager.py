@@ -4,9 +4,11 @@ Fills applied with ``process_fills`` (cash and quantity after a sale from flat, 
 the margin as the price moves at leverage 1 and 2 (margin used, margin remaining, the total
 value, and whether a further order has the buying power, which the runner checks with
 ``buying_power.insufficient_buying_power`` where LEAN's test asks the security's buying-power
-model), and ``NormalizationModeDoesNotChangeNetProfit`` (profit, dividends and fees add up to
-the portfolio's totals). LEAN's margin-call, forex, crypto, future, CFD, option, settlement and
-account-currency cases are outside the runner's scope.
+model), ``NormalizationModeDoesNotChangeNetProfit`` (profit, dividends and fees add up to the
+portfolio's totals) and ``GetsMarginRemainingForSecurity`` for equities (LEAN's
+``GetMarginRemaining(symbol, direction)``, which ``get_buying_power`` returns). LEAN's
+margin-call, forex, crypto, future, CFD, option, settlement and account-currency cases are
+outside the runner's scope.
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ import pytest
 from local_lean.buying_power import insufficient_buying_power
 from local_lean.enums import OrderStatus, Resolution
 from local_lean.market_data import TradeBar
-from local_lean.orders import Order, OrderEvent, OrderType
+from local_lean.models.fees import ConstantFeeModel
+from local_lean.orders import Order, OrderDirection, OrderEvent, OrderType
 from local_lean.portfolio import SecurityPortfolioManager
 from local_lean.securities import Security, SecurityManager
 from local_lean.symbols import equity_symbol
@@ -143,3 +146,32 @@ def test_normalization_mode_does_not_change_net_profit(mode, profit_loss, divide
     security.holdings.add_new_dividend(dividend_payment)
     assert portfolio.total_profit == profit_loss + dividend_payment
     assert portfolio.total_net_profit == profit_loss + dividend_payment - fee
+
+
+@pytest.mark.parametrize(
+    ("initial_quantity", "direction"),
+    [
+        (0, OrderDirection.BUY),
+        (0, OrderDirection.SELL),
+        (100, OrderDirection.BUY),
+        (100, OrderDirection.SELL),
+        (-100, OrderDirection.BUY),
+        (-100, OrderDirection.SELL),
+    ],
+)
+def test_gets_margin_remaining_for_security(initial_quantity, direction):
+    portfolio, security = account(1_000_000)
+    security.set_fee_model(ConstantFeeModel(0))
+    set_price(security, 100)
+    security.holdings.set_holdings(security.price, initial_quantity)
+    holding = security.holdings
+    same_direction = (holding.is_long and direction == OrderDirection.BUY) or (
+        holding.is_short and direction == OrderDirection.SELL
+    )
+    margin_remaining = portfolio.get_buying_power(AAPL, direction)
+    if same_direction:
+        assert margin_remaining == portfolio.margin_remaining
+    else:
+        maintenance = holding.absolute_holdings_value / security.leverage
+        initial = abs(security.price * holding.quantity / security.leverage)
+        assert margin_remaining == portfolio.margin_remaining + maintenance + initial

@@ -70,6 +70,10 @@ class LstmMacroAlgorithm(QCAlgorithm):
         self.set_start_date(self.strategy_settings.start_date)
         self.set_end_date(self.strategy_settings.end_date)
         self.set_cash(self.strategy_settings.cash)
+        # The first decision comes at 09:35 on the first day, before any bar of the backtest:
+        # securities need their last known close by then (LEAN leaves them at price 0 and
+        # refuses their orders otherwise). Set before the securities are added.
+        self.settings.seed_initial_prices = True
 
         self.macro_symbols = {
             key: self.add_equity(ticker, Resolution.DAILY).symbol

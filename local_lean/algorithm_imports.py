@@ -215,6 +215,11 @@ from local_lean.priced_orders import (
 from local_lean.quantbook import QuantBook
 from local_lean.scheduling import DateRules, TimeRules
 from local_lean.securities import Security, SecurityHolding, SecurityManager
+from local_lean.security_initializers import (
+    BrokerageModelSecurityInitializer,
+    FuncSecuritySeeder,
+    SecuritySeeder,
+)
 from local_lean.settings import UniverseSettings
 from local_lean.symbols import Symbol
 from local_lean.timespan import TimeSpan

@@ -28,7 +28,7 @@ from local_lean.data import bars_in_mode, delisting_date_of, dividend_rows_of, s
 from local_lean.enums import DataNormalizationMode, DelistingType, SplitType
 from local_lean.errors import NotSupportedError
 from local_lean.market_data import Delisting, Delistings, Dividend, Dividends, Split, Splits
-from local_lean.securities import mark_holdings_value_changed
+from local_lean.securities import active_security, mark_holdings_value_changed
 from local_lean.symbols import Symbol
 from local_lean.volatility import warm_up_volatility_model
 
@@ -172,17 +172,17 @@ class CorporateEventSchedule:
             # LEAN learns of a dividend on the trading day before it, so a subscription's
             # first day never brings one.
             first = self._subscribed_on.get(dividend.symbol) or first_session
-            if dividend.symbol in securities and day > first:
+            if active_security(securities, dividend.symbol) is not None and day > first:
                 dividends[dividend.symbol] = Dividend(
                     dividend.symbol, time, dividend.distribution, dividend.reference_price
                 )
         splits = Splits()
         for split in self._splits.get(day, []):
-            if split.symbol in securities:
+            if active_security(securities, split.symbol) is not None:
                 splits[split.symbol] = split
         delistings = Delistings()
         for delisting in self._delistings.get(day, []):
-            if delisting.symbol in securities:
+            if active_security(securities, delisting.symbol) is not None:
                 delistings[delisting.symbol] = delisting
         return dividends, splits, delistings
 

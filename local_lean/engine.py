@@ -29,7 +29,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from local_lean.algorithm import AlgorithmContext, QCAlgorithm, bind_algorithm
 from local_lean.algorithm.framework import notify_execution_model
@@ -71,6 +70,7 @@ from local_lean.scheduling import (
     prepare_schedule,
 )
 from local_lean.securities import Security, remove_security, update_price
+from local_lean.seeding import last_known_row
 from local_lean.symbols import Symbol
 from local_lean.time_budget import TimeBudget, TimeLimitSettings
 from local_lean.transactions import TransactionHandler
@@ -217,12 +217,11 @@ class BacktestEngine:
             rows={day: row for row, day in enumerate(dates)},
             values=bars[["open", "high", "low", "close", "volume"]].to_numpy(dtype="float64"),
         )
-        # Seed the price with the last bar the algorithm may already see.
-        known = int(bars.index.searchsorted(pd.Timestamp(self.context.visible_until), side="left"))
-        if known > 0:
-            day = dates[known - 1]
-            o, h, lo, c, v = (float(x) for x in self._arrays[security.symbol].values[known - 1])
-            update_price(security, self.context.close_of(day), o, h, lo, c, v)
+        # LEAN seeds the last known price only when settings.seed_initial_prices is set.
+        seed = last_known_row(bars.index, self.context.visible_until, self.calendar)
+        if self.algorithm.settings.seed_initial_prices and seed is not None:
+            o, h, lo, c, v = (float(x) for x in self._arrays[security.symbol].values[seed])
+            update_price(security, self.context.close_of(dates[seed]), o, h, lo, c, v)
         subscribed_on = None if self.context.initializing else self.context.session_date
         self.events.add_security(security.symbol, bars, subscribed_on)
 

@@ -454,7 +454,11 @@ class SecurityManager(
     },
     hint="see local_lean/README.md for what self.securities offers",
 ):
-    """LEAN's ``self.securities``: securities by Symbol (or ticker string)."""
+    """LEAN's ``self.securities`` (Common/Securities/SecurityManager.cs): securities by Symbol
+    (or ticker string). As in LEAN it holds two collections: the active securities, which
+    ``len``, ``count``, iteration, ``keys``, ``values`` and ``items`` list, and the complete
+    collection (the active ones and those that left the algorithm), which ``securities[symbol]``,
+    ``in``, ``contains_key``, ``get`` and ``total`` look in."""
 
     def __init__(self) -> None:
         self._by_symbol: dict[Symbol, Security] = {}  # the active securities
@@ -471,10 +475,17 @@ class SecurityManager(
         if security is not None:
             self._removed[symbol] = security
 
-    def __getitem__(self, symbol: Any) -> Security:
+    def _active(self, symbol: Any) -> Security | None:
+        return self._by_symbol.get(symbol_key(symbol))
+
+    def _find(self, symbol: Any) -> Security | None:
         key = symbol_key(symbol)
-        security = self._by_symbol.get(key) or self._removed.get(key)
+        return self._by_symbol.get(key) or self._removed.get(key)
+
+    def __getitem__(self, symbol: Any) -> Security:
+        security = self._find(symbol)
         if security is None:
+            key = symbol_key(symbol)
             raise KeyError(
                 f"'{key}' was not found in securities: add it first with self.add_equity('{key}')"
             )
@@ -486,16 +497,19 @@ class SecurityManager(
         return [*self._by_symbol.values(), *self._removed.values()]
 
     def __contains__(self, symbol: Any) -> bool:
-        return symbol_key(symbol) in self._by_symbol
+        """LEAN's ``ContainsKey``: true for a removed security too (the complete collection)."""
+        return self._find(symbol) is not None
 
     def contains_key(self, key: Any) -> bool:
         return key in self
 
     def get(self, key: Any, default_value: Any = None) -> Any:
-        return self._by_symbol.get(symbol_key(key), default_value)
+        """LEAN's ``get`` (``TryGetValue``): a removed security is found too."""
+        security = self._find(key)
+        return default_value if security is None else security
 
     def __iter__(self) -> Iterator[Symbol]:
-        return iter(self._by_symbol)
+        return iter(list(self._by_symbol))
 
     def __len__(self) -> int:
         return len(self._by_symbol)
@@ -536,3 +550,10 @@ def use_default_fee_model(security: Security, default_fee_model: Any) -> None:
 def remove_security(securities: SecurityManager, symbol: Symbol) -> None:
     """A security that left every universe leaves the algorithm's securities."""
     securities._remove(symbol)
+
+
+def active_security(securities: SecurityManager, symbol: Any) -> Security | None:
+    """The security of `symbol` while it is in the algorithm (not removed), else None; what
+    the runner's own bookkeeping asks, where an algorithm's ``in`` and ``get`` also find
+    removed securities."""
+    return securities._active(symbol)

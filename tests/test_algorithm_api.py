@@ -22,6 +22,7 @@ class LooksAtHistory(QCAlgorithm):
     """At 09:35 and in on_data, record what history and prices show."""
 
     def initialize(self) -> None:
+        self.settings.seed_initial_prices = True  # prices on the first morning, as LEAN seeds
         self.set_start_date(2021, 7, 1)
         self.set_end_date(2021, 7, 9)
         self.spy = self.add_equity("SPY", Resolution.DAILY).symbol
@@ -272,6 +273,7 @@ def test_history_by_timespan_and_by_dates_stops_before_today():
 
 class TradesAndLiquidates(QCAlgorithm):
     def initialize(self) -> None:
+        self.settings.seed_initial_prices = True  # prices on the first morning, as LEAN seeds
         self.set_start_date(2021, 7, 1)
         self.set_end_date(2021, 7, 8)
         self.symbols = [self.add_equity(t).symbol for t in ("SPY", "QQQ")]

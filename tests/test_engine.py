@@ -55,6 +55,7 @@ def test_same_inputs_give_identical_results(tmp_path):
 
 class BuysSpyOnRealData(QCAlgorithm):
     def initialize(self) -> None:
+        self.settings.seed_initial_prices = True  # prices on the first morning, as LEAN seeds
         self.set_start_date(2020, 3, 2)
         self.set_end_date(2020, 3, 31)
         self.spy = self.add_equity("SPY", Resolution.DAILY).symbol

@@ -114,6 +114,7 @@ class EmitsOnce(QCAlgorithm):
     use_framework = True
 
     def initialize(self) -> None:
+        self.settings.seed_initial_prices = True  # prices on the first morning, as LEAN seeds
         self.set_start_date(2021, 7, 1)
         self.set_end_date(2021, 7, 8)
         self.set_cash(100_000)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from types import SimpleNamespace
 
 import pandas as pd
 import pytest
@@ -247,7 +246,7 @@ class AutomaticWarmUpAlgorithm(QCAlgorithm):
     def initialize(self):
         self.set_start_date(START)
         self.set_end_date(START + dt.timedelta(days=3))
-        self.settings = SimpleNamespace(automatic_indicator_warm_up=True)  # LEAN's setting
+        self.settings.automatic_indicator_warm_up = True  # LEAN's setting
         self.average = self.sma(self.add_equity("SPY").symbol, 5)
         self.ready_in_initialize = self.average.is_ready
 

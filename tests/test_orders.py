@@ -35,6 +35,7 @@ class OrdersAt(QCAlgorithm):
     end = dt.date(2021, 3, 5)
 
     def initialize(self) -> None:
+        self.settings.seed_initial_prices = True  # prices on the first morning, as LEAN seeds
         self.set_start_date(self.start)
         self.set_end_date(self.end)
         self.set_cash(100_000)

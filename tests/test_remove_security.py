@@ -62,3 +62,44 @@ def test_remove_security_cancels_liquidates_and_removes_once_flat():
     assert algorithm.listed_at_removal == ["QQQ"]  # no longer listed...
     assert algorithm.found_at_removal == algorithm.spy  # ...but still found by its symbol
     assert algorithm.portfolio[algorithm.spy].quantity == 0
+
+
+class ReadsSecuritiesAfterRemoval(RemovesSpy):
+    """Reads every view of ``self.securities`` once SPY has left the algorithm."""
+
+    def on_securities_changed(self, changes) -> None:
+        super().on_securities_changed(changes)
+        if changes.removed_securities:
+            securities = self.securities
+            self.views = {
+                "contains_key": securities.contains_key(self.spy),
+                "in": self.spy in securities,
+                "ticker in": "SPY" in securities,
+                "get": securities.get(self.spy),
+                "len": len(securities),
+                "count": securities.count,
+                "iteration": [symbol.value for symbol in securities],
+                "keys": [symbol.value for symbol in list(securities.keys())],
+                "values": [security.symbol.value for security in securities.values()],
+                "items": [symbol.value for symbol, _ in securities.items()],
+                "total": sorted(security.symbol.value for security in securities.total),
+                "portfolio contains": self.portfolio.contains_key(self.spy),
+            }
+
+
+def test_a_removed_security_is_found_but_not_listed_as_in_leans_security_manager():
+    # Common/Securities/SecurityManager.cs keeps two dictionaries: ContainsKey, TryGetValue
+    # (Python's `in`, `contains_key`, `get`) and the indexer read the complete collection,
+    # which keeps removed securities; Count, Keys, Values and the enumerator (`len`, `count`,
+    # iteration, `keys`, `values`, `items`) read the active one, which Remove leaves.
+    algorithm, outcome = run_algorithm(ReadsSecuritiesAfterRemoval)
+    assert outcome.succeeded, outcome.runtime_error
+    views = algorithm.views
+    assert views["contains_key"] is True and views["in"] is True and views["ticker in"] is True
+    assert views["get"] is algorithm.securities[algorithm.spy]
+    assert views["portfolio contains"] is True  # the portfolio asks the SecurityManager
+    assert views["len"] == views["count"] == 1
+    assert views["iteration"] == views["keys"] == views["values"] == views["items"] == ["QQQ"]
+    assert views["total"] == ["QQQ", "SPY"]
+    # remove_security of a security already removed: LEAN finds it, so True
+    assert algorithm.remove_security(algorithm.spy) is True

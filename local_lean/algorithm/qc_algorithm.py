@@ -52,7 +52,13 @@ from local_lean.scheduling import (
     TimeRules,
     add_training,
 )
-from local_lean.securities import Security, SecurityManager, use_default_fee_model
+from local_lean.securities import (
+    Security,
+    SecurityManager,
+    active_security,
+    use_default_fee_model,
+)
+from local_lean.seeding import last_known_row
 from local_lean.settings import AlgorithmSettings, UniverseSettings
 from local_lean.symbol_conversion import as_symbol, one_or_many
 from local_lean.symbols import Symbol, equity_symbol
@@ -437,11 +443,17 @@ class QCAlgorithm(
                 f"leverage must be a finite number > 0 (or 0: the default), got {leverage}"
             )
         symbol = as_symbol(ticker)
-        if symbol in self.securities:
-            return self.securities[symbol]
+        existing = active_security(self.securities, symbol)
+        if existing is not None:
+            return existing
         context = self._ctx
         # LEAN's identifier: the security's first ticker and date, from the data's map files.
         symbol = equity_symbol(symbol.value, map_file_provider(context.source))
+        # Another ticker of the same security (a rename in the map files: "QQQQ" and "QQQ")
+        # is the same SecurityIdentifier, so LEAN's Securities find the security already there.
+        for existing in self.securities.values():
+            if existing.symbol.id == symbol.id:
+                return existing
         mode = DataNormalizationMode(data_normalization_mode)
         bars = context.load_bars(symbol, mode)
         security = Security(symbol, Resolution.DAILY, bars is not None)
@@ -465,10 +477,13 @@ class QCAlgorithm(
         """LEAN's ``RemoveSecurity``: cancel the security's open orders (not while warming up),
         liquidate it, stop trading it; it leaves the algorithm, and reaches
         ``on_securities_changed`` as removed, at a time step once it has no holdings and no
-        open orders. False for a security the algorithm never added."""
+        open orders. False for a security the algorithm never added; True for one already
+        removed, as LEAN looks in the complete collection."""
         security = self.securities.get(symbol)
         if security is None:
             return False
+        if active_security(self.securities, security.symbol) is None:
+            return True
         tag = "Removed" if tag is None else tag
         if not self.is_warming_up:
             self.transactions.cancel_open_orders(security.symbol, tag)
@@ -490,22 +505,33 @@ class QCAlgorithm(
         self._security_initializer = initialize
 
     def get_last_known_price(self, security: Any) -> TradeBar | None:
-        """The latest daily bar the algorithm may see for the security (None without one)."""
+        """The latest daily bar the algorithm may see for the security within LEAN's seed
+        lookback (the last 50 sessions, see local_lean/seeding.py); None without one."""
         symbol = as_symbol(security)
         context = self._ctx
         bars = context.load_bars(symbol)
         if bars is None:
             return None
-        known = int(bars.index.searchsorted(pd.Timestamp(context.visible_until), side="left"))
-        if known == 0:
+        row = last_known_row(bars.index, context.visible_until, context.calendar)
+        if row is None:
             return None
-        day = bars.index[known - 1].date()
+        day = bars.index[row].date()
         o, h, lo, c, v = (
-            float(x) for x in bars.iloc[known - 1][["open", "high", "low", "close", "volume"]]
+            float(x) for x in bars.iloc[row][["open", "high", "low", "close", "volume"]]
         )
-        close = context.calendar.sessions(day, day)[0].close
+        close = context.close_of(day)
         start = dt.datetime.combine(day, dt.time())
         return TradeBar(symbol, start, close, o, h, lo, c, v)
+
+    def get_last_known_prices(self, security: Any) -> list[TradeBar]:
+        """LEAN's ``GetLastKnownPrices`` of one security or symbol: its last known bar as a
+        list (empty without one), what ``FuncSecuritySeeder`` takes."""
+        if isinstance(security, list | tuple | set):
+            raise NotSupportedError(
+                "get_last_known_prices of several securities", "ask for one security at a time"
+            )
+        bar = self.get_last_known_price(security)
+        return [] if bar is None else [bar]
 
     def add_security(self, *args: Any, **kwargs: Any) -> Security:
         """``add_security(SecurityType.EQUITY, ticker, resolution)`` for equities only."""

@@ -24,6 +24,7 @@ from local_lean.framework.selection import (
     selected_symbols,
     selection_times,
 )
+from local_lean.securities import active_security
 from local_lean.symbols import Symbol
 
 
@@ -99,7 +100,7 @@ class UniverseMembership:
                 self._pending.remove(symbol)  # selected again: no longer leaving
             if symbol not in members:
                 members[symbol] = time
-            if symbol not in algorithm.securities:
+            if active_security(algorithm.securities, symbol) is None:
                 self._added_by_selection.add(symbol)
                 # created with the universe settings, as LEAN's UniverseSelection does
                 settings = algorithm.universe_settings
@@ -118,7 +119,7 @@ class UniverseMembership:
             if symbol in chosen or time - joined < minimum:
                 continue
             del members[symbol]
-            security = algorithm.securities.get(symbol)
+            security = active_security(algorithm.securities, symbol)
             if security is None:
                 continue
             removed.append(security)
@@ -135,7 +136,7 @@ class UniverseMembership:
             if symbol in held or symbol not in self._added_by_selection:
                 self._pending.remove(symbol)  # another universe (or add_equity) keeps it
                 continue
-            security = algorithm.securities.get(symbol)
+            security = active_security(algorithm.securities, symbol)
             if security is None:
                 self._pending.remove(symbol)
                 continue

@@ -14,6 +14,7 @@ import zlib
 from collections.abc import Iterator
 from typing import Any
 
+from local_lean.securities import active_security
 from local_lean.symbols import Symbol, equity_symbol
 
 
@@ -56,7 +57,8 @@ class ManualUniverse:
 
     @property
     def members(self) -> dict[Symbol, Any]:
-        return {s: self._securities[s] for s in self._selected if s in self._securities}
+        active = {s: active_security(self._securities, s) for s in self._selected}
+        return {s: security for s, security in active.items() if security is not None}
 
     def contains_member(self, symbol: Any) -> bool:
         return symbol in self.members

@@ -1,0 +1,83 @@
+"""A security's identity across a ticker change, as LEAN's: `add_equity(ticker)` makes the
+Symbol with `Symbol.Create` -> `SecurityIdentifier.GenerateEquity(ticker, market)`
+(Common/SecurityIdentifier.cs), which resolves the ticker through the map files
+(`MapFileResolver.ResolveMapFile(ticker, DateTime.Today)`, Common/Data/Auxiliary) to the
+security's first ticker and first date. Two tickers of one security are one SecurityIdentifier,
+and LEAN's SecurityManager, keyed by it, holds one security (QCAlgorithm.AddToUserDefinedUniverse
+finds it with TryGetValue)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+from runner_helpers import run_algorithm
+
+from local_lean.algorithm import QCAlgorithm
+from local_lean.enums import Resolution
+
+SAMPLE_DATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "lean"
+
+
+class AddsBothTickers(QCAlgorithm):
+    old_ticker, new_ticker = "QQQQ", "QQQ"
+
+    def initialize(self) -> None:
+        self.set_start_date(2012, 1, 3)
+        self.set_end_date(2012, 1, 6)
+        self.set_benchmark(self.new_ticker)
+        self.old = self.add_equity(self.old_ticker, Resolution.DAILY)
+        self.new = self.add_equity(self.new_ticker, Resolution.DAILY)
+        self.count = len(self.securities)
+
+
+@pytest.mark.skipif(not SAMPLE_DATA.is_dir(), reason="LEAN's sample data is not here")
+def test_the_old_and_the_new_ticker_of_one_security_are_one_security():
+    # qqq.csv: QQQ until 2004-11-30, QQQQ until 2011-03-22, QQQ since; first row 1999-03-10
+    algorithm, outcome = run_algorithm(AddsBothTickers, data=SAMPLE_DATA)
+    assert outcome.succeeded, outcome.runtime_error
+    assert algorithm.old is algorithm.new
+    assert algorithm.count == 1
+    # LEAN's "QQQ RIWIV7K5Z9LX": first ticker QQQ, first date 1999-03-10
+    assert str(algorithm.new.symbol.id) == "QQQ RIWIV7K5Z9LX"
+    assert algorithm.new.symbol.id.date == dt.datetime(1999, 3, 10)
+
+
+def _write_lean_folder(root: Path) -> None:
+    """A tiny LEAN folder: security OLDCO renamed NEWCO on 2020-01-10 (map file newco.csv)."""
+    maps = root / "equity" / "usa" / "map_files"
+    maps.mkdir(parents=True)
+    (maps / "newco.csv").write_text("20200102,oldco,Q\n20200109,oldco,Q\n20501231,newco,Q\n")
+    daily = root / "equity" / "usa" / "daily"
+    daily.mkdir(parents=True)
+    for ticker, days in (("oldco", range(2, 10)), ("newco", range(10, 17))):
+        rows = "".join(f"202001{day:02d} 00:00,100000,110000,90000,100000,1000\n" for day in days)
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w") as archive:
+            archive.writestr(f"{ticker}.csv", rows)
+        (daily / f"{ticker}.zip").write_bytes(buffer.getvalue())
+
+
+class AddsRenamedTickers(AddsBothTickers):
+    old_ticker, new_ticker = "OLDCO", "NEWCO"
+
+    def initialize(self) -> None:
+        self.set_start_date(2020, 1, 13)
+        self.set_end_date(2020, 1, 15)
+        self.set_benchmark(self.new_ticker)
+        self.old = self.add_equity(self.old_ticker, Resolution.DAILY)
+        self.new = self.add_equity(self.new_ticker, Resolution.DAILY)
+        self.count = len(self.securities)
+
+
+def test_a_rename_in_a_map_file_written_here_gives_one_identifier(tmp_path):
+    _write_lean_folder(tmp_path)
+    algorithm, outcome = run_algorithm(AddsRenamedTickers, data=tmp_path)
+    assert outcome.succeeded, outcome.runtime_error
+    assert algorithm.old is algorithm.new and algorithm.count == 1
+    # the first ticker and the first date of the map file: OLDCO, 2020-01-02
+    assert algorithm.new.symbol.id.symbol == "OLDCO"
+    assert algorithm.new.symbol.id.date == dt.datetime(2020, 1, 2)

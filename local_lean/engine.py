@@ -31,6 +31,7 @@ from typing import Any
 import numpy as np
 
 from local_lean.algorithm import AlgorithmContext, QCAlgorithm, bind_algorithm
+from local_lean.algorithm.framework import notify_execution_model
 from local_lean.algorithm.indicators import feed_registered_indicators
 from local_lean.backtest_plan import (
     BacktestSetupError,
@@ -456,6 +457,7 @@ class BacktestEngine:
         self._run_timed(due.event.name, due.event.callback)
 
     def _order_event(self, event: Any) -> None:
+        notify_execution_model(self.algorithm, event)
         self.algorithm.on_order_event(event)
 
     def _midnight_slice(self, day: dt.date, overrides_on_data: bool) -> None:

@@ -7,13 +7,20 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
+from local_lean.conventions import to_utc
 from local_lean.enums import DelistingType, SplitType
 from local_lean.key_value import KeyValuePair
+from local_lean.lean_members import LeanMembers
 from local_lean.symbol_conversion import symbol_key
 from local_lean.symbols import Symbol
 
 
-class TradeBar:
+class TradeBar(
+    LeanMembers,
+    lean_class="QuantConnect.Data.Market.TradeBar",
+    hint="a daily TradeBar offers symbol, time, end_time, open, high, low, close, volume, "
+    "value, price, period, is_fill_forward",
+):
     """One bar of trades: open, high, low, close, volume; `time` is its start and `end_time`
     its end (a daily bar: the session's date at 00:00 and its close; a minute bar: 09:30 and
     09:31). `is_fill_forward` marks a copy of an earlier bar that LEAN's fill-forward sends
@@ -103,7 +110,11 @@ class TradeBars(dict):
         return len(self)
 
 
-class Dividend:
+class Dividend(
+    LeanMembers,
+    lean_class="QuantConnect.Data.Market.Dividend",
+    hint="a corporate event of daily US-equity data (see local_lean/README.md)",
+):
     """A cash dividend going ex on `time`'s date (LEAN's ``Dividend``): ``distribution`` per
     share, ``reference_price`` the raw close of the day before."""
 
@@ -133,7 +144,11 @@ class Dividends(TradeBars):
     """Dividends by Symbol (or ticker), as ``slice.dividends``."""
 
 
-class Split:
+class Split(
+    LeanMembers,
+    lean_class="QuantConnect.Data.Market.Split",
+    hint="a corporate event of daily US-equity data (see local_lean/README.md)",
+):
     """A split of `symbol` (LEAN's ``Split``): a WARNING at the midnight of the session before
     it, then SPLIT_OCCURRED at the midnight of its first session. ``split_factor`` is new shares
     per old share inverted (0.5 for a 2-for-1 split); ``reference_price`` the raw close before."""
@@ -170,7 +185,11 @@ class Splits(TradeBars):
     """Splits by Symbol (or ticker), as ``slice.splits``."""
 
 
-class Delisting:
+class Delisting(
+    LeanMembers,
+    lean_class="QuantConnect.Data.Market.Delisting",
+    hint="a corporate event of daily US-equity data (see local_lean/README.md)",
+):
     """A delisting of `symbol` (LEAN's ``Delisting``): a WARNING at the midnight of its last
     trading day, then DELISTED at the following midnight. ``price`` is the last close."""
 
@@ -196,7 +215,21 @@ class Delistings(TradeBars):
     """Delistings by Symbol (or ticker), as ``slice.delistings``."""
 
 
-class Slice:
+class Slice(
+    LeanMembers,
+    lean_class="QuantConnect.Data.Slice",
+    alternatives={
+        "quote_bars": "daily US-equity data has trade bars only: use slice.bars",
+        "ticks": "daily US-equity data has trade bars only: use slice.bars",
+        "option_chains": "options are not simulated",
+        "future_chains": "futures are not simulated",
+        "futures_chains": "futures are not simulated",
+        "symbol_changed_events": "map-file renames keep the symbol: use slice.bars",
+        "margin_interest_rates": "margin interest is not simulated",
+        "get": "use slice.get(symbol) or slice.bars",
+    },
+    hint="a Slice offers bars, dividends, splits, delistings, time and dictionary access",
+):
     """The data arriving at one time: the daily bars of the session that just closed, or the
     dividends and splits of a midnight."""
 
@@ -229,6 +262,11 @@ class Slice:
     @property
     def time(self) -> dt.datetime:
         return self._time
+
+    @property
+    def utc_time(self) -> dt.datetime:
+        """The slice's time in UTC (naive, as the runner's UTC times are)."""
+        return to_utc(self._time)
 
     @property
     def bars(self) -> TradeBars:

@@ -41,7 +41,10 @@ class LimitOrder(Order):
 
     @property
     def value(self) -> float:
-        return _less_favourable_value(self.quantity, self.limit_price, self.price)
+        return self._value_at(self.price)
+
+    def _value_at(self, market_price: float) -> float:
+        return _less_favourable_value(self.quantity, self.limit_price, market_price)
 
     def _price_text(self) -> str:
         return f" at limit {_dollars(self.limit_price)}"
@@ -58,7 +61,10 @@ class StopMarketOrder(Order):
 
     @property
     def value(self) -> float:
-        return _less_favourable_value(self.quantity, self.stop_price, self.price)
+        return self._value_at(self.price)
+
+    def _value_at(self, market_price: float) -> float:
+        return _less_favourable_value(self.quantity, self.stop_price, market_price)
 
     def _price_text(self) -> str:
         return f" at stop {_dollars(self.stop_price)}"
@@ -79,7 +85,10 @@ class StopLimitOrder(Order):
 
     @property
     def value(self) -> float:
-        return _less_favourable_value(self.quantity, self.limit_price, self.price)
+        return self._value_at(self.price)
+
+    def _value_at(self, market_price: float) -> float:
+        return _less_favourable_value(self.quantity, self.limit_price, market_price)
 
     def _price_text(self) -> str:
         return f" at stop {_dollars(self.stop_price)} limit {_dollars(self.limit_price)}"
@@ -122,6 +131,31 @@ class TrailingStopOrder(StopMarketOrder):
             return current_market_price * factor
         return current_market_price + (trailing_amount if buy else -trailing_amount)
 
+    @staticmethod
+    def try_update_stop_price(
+        current_market_price: float,
+        current_stop_price: float,
+        trailing_amount: float,
+        trailing_as_percentage: bool,
+        direction: OrderDirection,
+        updated_stop_price: float | None = None,
+    ) -> tuple[bool, float]:
+        """LEAN's ``TryUpdateStopPrice`` (its out parameter returned, as from Python): the stop
+        moves to ``calculate_stop_price`` once the market is farther from it than the trailing
+        amount; otherwise (False, 0)."""
+        if direction == OrderDirection.SELL:
+            distance = current_market_price - current_stop_price
+        else:
+            distance = current_stop_price - current_market_price
+        reach = trailing_amount
+        if trailing_as_percentage:
+            reach = current_market_price * trailing_amount
+        if distance <= reach:
+            return False, 0.0
+        return True, TrailingStopOrder.calculate_stop_price(
+            current_market_price, trailing_amount, trailing_as_percentage, direction
+        )
+
 
 @dataclass(repr=False)
 class LimitIfTouchedOrder(Order):
@@ -138,7 +172,10 @@ class LimitIfTouchedOrder(Order):
 
     @property
     def value(self) -> float:
-        return _less_favourable_value(self.quantity, self.limit_price, self.price)
+        return self._value_at(self.price)
+
+    def _value_at(self, market_price: float) -> float:
+        return _less_favourable_value(self.quantity, self.limit_price, market_price)
 
     def _price_text(self) -> str:
         trigger, limit = _dollars(self.trigger_price), _dollars(self.limit_price)

@@ -228,7 +228,7 @@ def test_plot_log_and_warm_up():
     # Orders while warming up are refused before they become orders (LEAN's pre-order checks).
     assert outcome.record.orders == []
     assert any(
-        "not allowed in Initialize or during warm up" in line for line in outcome.record.logs
+        "not allowed in initialize or during warm up" in line for line in outcome.record.logs
     )
     assert outcome.record.equity.index[0] == pd.Timestamp("2021-01-04 16:00")
 

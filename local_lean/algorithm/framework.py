@@ -219,6 +219,14 @@ class QCAlgorithmFramework:
         self.execution.execute(self, targets)
 
 
+def notify_execution_model(algorithm: Any, order_event: Any) -> None:
+    """The execution model sees each order event before the algorithm's ``on_order_event``,
+    as LEAN's transaction handler calls ``Execution.OnOrderEvent``."""
+    handler = getattr(algorithm.execution, "on_order_event", None)
+    if handler is not None:
+        handler(algorithm, order_event)
+
+
 def _require_manual_universe(model: Any, method: str) -> None:
     if not isinstance(model, ManualUniverseSelectionModel | UniverseSelectionModel):
         raise NotSupportedError(
@@ -228,4 +236,4 @@ def _require_manual_universe(model: Any, method: str) -> None:
         )
 
 
-__all__ = ["QCAlgorithmFramework"]
+__all__ = ["QCAlgorithmFramework", "notify_execution_model"]

@@ -40,7 +40,8 @@ from local_lean.framework.portfolio_construction import (
 from local_lean.framework.risk import NullRiskManagementModel
 from local_lean.framework.universe_manager import UniverseManager
 from local_lean.history import LocalHistoryProvider, empty_history, history_frame
-from local_lean.lean_stubs import member_names
+from local_lean.lean_members import LeanMembers
+from local_lean.lean_stubs import member_names, member_return_types
 from local_lean.market_data import TradeBar
 from local_lean.portfolio import SecurityPortfolioManager
 from local_lean.scheduling import (
@@ -51,7 +52,12 @@ from local_lean.scheduling import (
     TimeRules,
     add_training,
 )
-from local_lean.securities import Security, SecurityManager, active_security
+from local_lean.securities import (
+    Security,
+    SecurityManager,
+    active_security,
+    use_default_fee_model,
+)
 from local_lean.seeding import last_known_row
 from local_lean.settings import AlgorithmSettings, UniverseSettings
 from local_lean.symbol_conversion import as_symbol, one_or_many
@@ -169,12 +175,49 @@ def _date_from(value: Any, *more: int) -> dt.datetime:
     raise TypeError(f"expected a date or (year, month, day), got {value!r}")
 
 
+# What to use instead of the LEAN members algorithms reach for most that the runner lacks.
+QCALGORITHM_ALTERNATIVES = {
+    "add_forex": "local_lean simulates US equities: use add_equity",
+    "add_crypto": "local_lean simulates US equities: use add_equity",
+    "add_crypto_future": "local_lean simulates US equities: use add_equity",
+    "add_cfd": "local_lean simulates US equities: use add_equity",
+    "add_index": "local_lean simulates US equities: use add_equity (an ETF such as SPY)",
+    "add_future": "local_lean simulates US equities: use add_equity",
+    "add_future_contract": "local_lean simulates US equities: use add_equity",
+    "add_option": "local_lean simulates US equities: use add_equity",
+    "add_option_contract": "local_lean simulates US equities: use add_equity",
+    "add_index_option": "local_lean simulates US equities: use add_equity",
+    "add_data": "custom data is not simulated: use add_equity with a CSV or LEAN data folder",
+    "add_universe": "use add_universe_selection with a ManualUniverseSelectionModel, "
+    "CustomUniverseSelectionModel or ScheduledUniverseSelectionModel",
+    "benchmark": "add the benchmark's ticker with add_equity and read its price (set it "
+    "with self.set_benchmark(ticker); the results hold its series)",
+    "brokerage_name": "use self.brokerage_model",
+    "is_market_open": "use self.time and the NYSE calendar (daily data: sessions only)",
+    "download": "read files from the project folder or self.object_store",
+    "fundamentals": "fundamental data is not simulated",
+    "bracket_order": "place a limit_order and a stop_market_order and cancel one when the "
+    "other fills (on_order_event)",
+    "combo_market_order": "place one market_order per leg",
+    "combo_limit_order": "place one limit_order per leg",
+    "combo_leg_limit_order": "place one limit_order per leg",
+    "exercise_option": "options are not simulated",
+    "add_chart": "use self.plot(chart, series, value)",
+    "add_series": "use self.plot(chart, series, value)",
+    "default_order_properties": "orders are good till canceled (LEAN's default)",
+}
+
+
 class QCAlgorithm(
     QCAlgorithmTrading,
     QCAlgorithmFramework,
     QCAlgorithmIndicators,
     QCAlgorithmConsolidators,
     QCAlgorithmModels,
+    LeanMembers,
+    lean_class="QuantConnect.Algorithm.QCAlgorithm",
+    alternatives=QCALGORITHM_ALTERNATIVES,
+    hint="local_lean runs daily US-equity algorithms only (see local_lean/README.md)",
 ):
     """Base class of algorithms: subclass it and write ``initialize``.
 
@@ -414,6 +457,7 @@ class QCAlgorithm(
         mode = DataNormalizationMode(data_normalization_mode)
         bars = context.load_bars(symbol, mode)
         security = Security(symbol, Resolution.DAILY, bars is not None)
+        use_default_fee_model(security, lambda: self.portfolio.fee_model)
         self._security_created(security, leverage_given=leverage > 0)
         security._data_normalization_mode = mode
         if leverage > 0:
@@ -643,16 +687,23 @@ class QCAlgorithm(
         points = self._output.charts.setdefault(str(chart), {}).setdefault(str(series), [])
         points.append((self.time, float(value)))
 
+    @property
+    def account_currency(self) -> str:
+        """The account's currency: US dollars (the runner's account holds USD only)."""
+        return "USD"
+
     # ----- names LEAN has that this runner does not ------------------------------------------
 
-    def __getattr__(self, name: str) -> Any:
-        # Only called when normal lookup fails.
-        if not name.startswith("_") and name in lean_qcalgorithm_names():
-            raise NotSupportedError(
-                f"QCAlgorithm.{name}",
-                "local_lean runs daily US-equity algorithms only (see local_lean/README.md)",
+    @classmethod
+    def _lean_alternative(cls, name: str) -> str | None:
+        """LEAN's indicator helpers the runner lacks: the indicators it offers instead."""
+        returned = member_return_types("QuantConnect.Algorithm", "QCAlgorithm").get(name, ())
+        if any(t.startswith("QuantConnect.Indicators.") for t in returned):
+            return (
+                "use one of the indicator helpers offered (sma, ema, macd, bb, rsi, atr, roc, "
+                "std, var, mom, max, min, lwma, sum, identity, arima, c) or a PythonIndicator"
             )
-        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+        return None
 
 
 def bind_algorithm(

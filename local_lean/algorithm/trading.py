@@ -23,6 +23,7 @@ from local_lean.orders import (
     OrderTicket,
     OrderType,
     SubmitOrderRequest,
+    warming_up_message,
 )
 from local_lean.priced_orders import TrailingStopOrder
 from local_lean.securities import Security
@@ -402,8 +403,7 @@ class QCAlgorithmTrading:
             return OrderResponse(
                 0,
                 codes.ALGORITHM_WARMING_UP,
-                "This operation is not allowed in Initialize or during warm up: "
-                "OrderRequest.Submit. Please move this code to the OnWarmupFinished() method.",
+                warming_up_message("submit"),
             )
         if request.quantity == 0:
             return OrderResponse(

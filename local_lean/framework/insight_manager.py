@@ -16,11 +16,18 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from local_lean.framework.insights import Insight
+from local_lean.lean_members import LeanMembers
 from local_lean.symbol_conversion import as_symbol
 from local_lean.symbols import Symbol
 
 
-class InsightManager(list):
+class InsightManager(
+    list,
+    LeanMembers,
+    lean_class="QuantConnect.Algorithm.Framework.Alphas.Analysis.InsightManager",
+    alternatives={"get_enumerator": "iterate with `for insight in self.insights`"},
+    hint="see local_lean/README.md for what self.insights offers",
+):
     """Every insight emitted so far, oldest first, plus the collection of open ones."""
 
     def __init__(self, algorithm: Any = None) -> None:

@@ -42,9 +42,7 @@ from local_lean.backtest_plan import (
 )
 from local_lean.consolidators import feed_consolidators, scan_past_consolidators
 from local_lean.corporate_events import CorporateEventSchedule, apply_dividend, apply_split
-from local_lean.data import (
-    open_price_source,
-)
+from local_lean.data import open_price_source
 from local_lean.data.auxiliary import use_data_source
 from local_lean.data_gaps import long_gap_warning, long_gaps
 from local_lean.enums import DelistingType
@@ -52,12 +50,9 @@ from local_lean.errors import AlgorithmError, runtime_error_text
 from local_lean.fills import DailyBar
 from local_lean.framework.membership import UniverseMembership
 from local_lean.interrupts import BacktestInterrupted, as_interruption
+from local_lean.intraday_clock import IntradayClock
 from local_lean.market_calendar import CachedCalendar, nyse_calendar
-from local_lean.market_data import (
-    Slice,
-    TradeBar,
-    TradeBars,
-)
+from local_lean.market_data import Slice, TradeBar, TradeBars
 from local_lean.models.fees import BasisPointsFeeModel, InteractiveBrokersFeeModel
 from local_lean.object_store import ObjectStore
 from local_lean.order_list_hash import lean_submission_of
@@ -151,6 +146,7 @@ class BacktestEngine:
         self.context.transactions = self.transactions
         self.budget = TimeBudget(options.time_limits, log=self._runner_log)
         self.recorder = BacktestRecorder(algorithm, self.context, algorithm.log)
+        self.intraday = IntradayClock(algorithm, self.context, self.transactions, self.recorder)
         self.events = CorporateEventSchedule(self.source, self.calendar)
         self._arrays: dict[Symbol, _SecurityBars] = {}
         self._last_session_date = dt.date.min  # set by _plan_sessions
@@ -210,6 +206,9 @@ class BacktestEngine:
             return
         if warning := long_gap_warning(security.symbol.value, long_gaps(bars.index)):
             self.algorithm.log(warning)
+        if security.symbol in self.context.intraday_subscriptions:  # prices: intraday_clock
+            initializing, day = self.context.initializing, self.context.session_date
+            return self.events.add_security(security.symbol, bars, None if initializing else day)
         dates = bars.index.date
         self._arrays[security.symbol] = _SecurityBars(
             security=security,
@@ -401,9 +400,11 @@ class BacktestEngine:
         if end_of_day is not None:
             steps.append(end_of_day)
             steps.sort(key=lambda step: step[0])  # stable: events at that time run first
-        steps.append((session.close, partial(self._close, session, overrides_on_data)))
+        steps.append(close := (session.close, partial(self._close, session, overrides_on_data)))
         steps.extend((item.time, partial(self._event, item)) for item in after_close)
         steps.sort(key=lambda step: step[0])  # stable: selections first at equal times
+        if self.intraday.subscribed:  # a time step at each minute or hour bar's end
+            steps = self.intraday.with_time_steps(session, steps, close, overrides_on_data)
         for time, action in steps:
             self._step(time, action)
             if context.quit_requested:  # LEAN stops after the time step in which quit() ran

@@ -197,8 +197,8 @@ class Delistings(TradeBars):
 
 
 class Slice:
-    """The data arriving at one time: the daily bars of the session that just closed, or the
-    dividends and splits of a midnight."""
+    """The data arriving at one time: the daily bars of the session that just closed, a time
+    step's minute or hour trade and quote bars, or the dividends and splits of a midnight."""
 
     def __init__(
         self,
@@ -207,9 +207,11 @@ class Slice:
         dividends: Dividends | None = None,
         splits: Splits | None = None,
         delistings: Delistings | None = None,
+        quote_bars: TradeBars | None = None,
     ) -> None:
         self._time = time
         self._bars = bars
+        self._quote_bars = quote_bars if quote_bars is not None else TradeBars()
         self._dividends = dividends if dividends is not None else Dividends()
         self._splits = splits if splits is not None else Splits()
         self._delistings = delistings if delistings is not None else Delistings()
@@ -233,6 +235,11 @@ class Slice:
     @property
     def bars(self) -> TradeBars:
         return self._bars
+
+    @property
+    def quote_bars(self) -> TradeBars:
+        """The quote bars of this time step (minute equity data has them), by Symbol."""
+        return self._quote_bars
 
     @property
     def has_data(self) -> bool:

@@ -14,7 +14,12 @@ from typing import Any
 
 import pandas as pd
 
-from local_lean.capacity import CapacityStatistics, estimate_capacity, fills_from_orders
+from local_lean.capacity import (
+    CapacityStatistics,
+    TimeStepCapacity,
+    estimate_capacity,
+    fills_from_orders,
+)
 from local_lean.enums import DataNormalizationMode
 from local_lean.framework.insights import (
     Insight,
@@ -57,6 +62,8 @@ class BacktestRecorder:
         self._context = context
         self._log = log  # the algorithm's log: benchmark notes go where LEAN puts them
         self.equity: dict[pd.Timestamp, float] = {}
+        # LEAN's capacity estimate when the intraday clock feeds it at each time step
+        self.time_step_capacity: TimeStepCapacity | None = None
         self.benchmark_prices: dict[pd.Timestamp, float] = {}
         self.benchmark_symbol: Symbol = equity_symbol(DEFAULT_BENCHMARK)
         self._benchmark_closes: dict[dt.date, float] | None = None
@@ -97,6 +104,13 @@ class BacktestRecorder:
         return float(self._benchmark_closes[max(earlier)]) if earlier else None
 
     # ----- what the engine feeds ----------------------------------------------------------------
+
+    def record_time_step(self, time: dt.datetime) -> None:
+        """The portfolio's value after a minute or hour time step: LEAN's results handler
+        samples its equity chart every resample period, whose points the drawdown uses
+        (``statistics.lean_samples`` picks them)."""
+        if not self._context.warming_up:
+            self.equity[pd.Timestamp(time)] = self._algorithm.portfolio.total_portfolio_value
 
     def record_close(self, close: dt.datetime, session_date: dt.date) -> None:
         """The portfolio's value after a session's close, and the benchmark's close then."""
@@ -196,6 +210,8 @@ class BacktestRecorder:
         """LEAN's capacity estimate from the fills and the traded securities' daily bars."""
         from local_lean.results import no_capacity_estimate
 
+        if self.time_step_capacity is not None:  # minute or hour data: fed at each step
+            return self.time_step_capacity.statistics(identifiers)
         fills = fills_from_orders(orders)
         if not fills or equity.empty:
             return no_capacity_estimate()

@@ -131,6 +131,7 @@ class Security:
         self.holdings = SecurityHolding(self)
         self.open = self.high = self.low = self.close = 0.0
         self.volume = 0.0
+        self._bid_price = self._ask_price = 0.0  # the latest quote bar's (minute data has them)
         self.local_time: dt.datetime | None = None  # end time of the latest bar
         self.is_tradable = True
         self.is_delisted = False  # set when LEAN's Delisted event arrives
@@ -168,6 +169,16 @@ class Security:
     def price(self) -> float:
         """The latest close known to the algorithm (0 before the first bar)."""
         return self.close
+
+    @property
+    def bid_price(self) -> float:
+        """The latest quoted bid, or the price without quotes (LEAN's ``BidPrice``)."""
+        return self._bid_price or self.price
+
+    @property
+    def ask_price(self) -> float:
+        """The latest quoted ask, or the price without quotes (LEAN's ``AskPrice``)."""
+        return self._ask_price or self.price
 
     @property
     def has_data(self) -> bool:
@@ -328,6 +339,15 @@ def update_price(
 ) -> None:
     """A new daily bar for `security`, which reached the algorithm at `end_time`."""
     security._set_bar(end_time, o, h, lo, c, v)
+
+
+def update_quote(security: Security, bid: float, ask: float) -> None:
+    """A new quote bar's closing bid and ask for `security` (0: that side was not quoted, and
+    the previous one stays, as in LEAN's SecurityCache)."""
+    if bid:
+        security._bid_price = bid
+    if ask:
+        security._ask_price = ask
 
 
 def apply_fill(holding: SecurityHolding, quantity: float, price: float, fee: float) -> None:

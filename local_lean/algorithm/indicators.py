@@ -127,6 +127,14 @@ def feed_registered_indicators(algorithm: Any, daily_bars: dict[Symbol, Any]) ->
     registry.feed(bars)
 
 
+def feed_indicators_with_bars(algorithm: Any, bars: dict[Symbol, TradeBar]) -> None:
+    """The intraday clock's call at each time step, before ``on_data``: each registered
+    indicator gets its symbol's minute or hour trade bar."""
+    registry = algorithm.__dict__.get("_indicator_registry")
+    if registry and bars:
+        registry.feed(bars)
+
+
 # ----- indicator history -------------------------------------------------------------------------
 
 # Members that are not values over time (LEAN's PandasConverter skips the same ones).

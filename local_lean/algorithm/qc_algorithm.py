@@ -53,6 +53,7 @@ from local_lean.scheduling import (
 )
 from local_lean.securities import Security, SecurityManager
 from local_lean.settings import AlgorithmSettings, UniverseSettings
+from local_lean.subscriptions import IntradaySubscription, subscription_resolution
 from local_lean.symbol_conversion import as_symbol, one_or_many
 from local_lean.symbols import Symbol, equity_symbol
 from local_lean.transactions import TransactionHandler
@@ -117,6 +118,8 @@ class AlgorithmContext:
         self.transactions: TransactionHandler | None = None
         self.current_slice: Any = None  # the latest Slice, set when a session's bars arrive
         self.quit_requested = False  # the algorithm called quit(): stop after this time step
+        # the minute and hour subscriptions of add_equity (the others get daily bars)
+        self.intraday_subscriptions: dict[Symbol, IntradaySubscription] = {}
         # Shared with the algorithm by bind_algorithm: its settings and what it wrote.
         self.setup = AlgorithmSetup()
         self.output = AlgorithmOutput()
@@ -374,17 +377,21 @@ class QCAlgorithm(
         A ticker the price source lacks is added with no data (a warning is logged), as LEAN
         adds a security whose data files are missing.
         """
-        _check_daily(resolution, "add_equity")
-        if resolution is None and not self._warned.get("default resolution"):
-            self._warned["default resolution"] = True
+        context = self._ctx
+        asked = resolution
+        resolution = subscription_resolution(
+            context.source, as_symbol(ticker).value, resolution, "add_equity"
+        )
+        if asked is None and resolution == Resolution.DAILY and not self._warned.get("default"):
+            self._warned["default"] = True
             self.debug(
                 "Note: add_equity without a resolution subscribes to minute data in LEAN; "
-                "local_lean has daily bars only, so this run uses daily bars. Pass "
-                "Resolution.DAILY to get the same data in LEAN."
+                f"{context.source.description} has no minute bars for it, so this run uses "
+                "daily bars. Pass Resolution.DAILY to get the same data in LEAN."
             )
         if market not in (None, "usa"):
             raise NotSupportedError(f"add_equity(market={market!r})", "only US equities ('usa')")
-        if extended_market_hours:
+        if extended_market_hours and resolution == Resolution.DAILY:
             raise NotSupportedError("extended_market_hours=True", "daily bars have none")
         if data_normalization_mode is None:  # LEAN's default: the universe settings' mode
             data_normalization_mode = self.universe_settings.data_normalization_mode
@@ -401,12 +408,15 @@ class QCAlgorithm(
         symbol = as_symbol(ticker)
         if symbol in self.securities:
             return self.securities[symbol]
-        context = self._ctx
         # LEAN's identifier: the security's first ticker and date, from the data's map files.
         symbol = equity_symbol(symbol.value, map_file_provider(context.source))
         mode = DataNormalizationMode(data_normalization_mode)
         bars = context.load_bars(symbol, mode)
-        security = Security(symbol, Resolution.DAILY, bars is not None)
+        if resolution != Resolution.DAILY:
+            context.intraday_subscriptions[symbol] = IntradaySubscription(
+                resolution, bool(extended_market_hours), bool(fill_forward)
+            )
+        security = Security(symbol, resolution, bars is not None)
         self._security_created(security, leverage_given=leverage > 0)
         security._data_normalization_mode = mode
         if leverage > 0:

@@ -14,6 +14,7 @@ import math
 from typing import Any
 
 from local_lean.buying_power import zero_price_message
+from local_lean.enums import Resolution
 from local_lean.errors import NotSupportedError
 from local_lean.framework.portfolio_construction import PortfolioTarget
 from local_lean.orders import (
@@ -73,11 +74,14 @@ class QCAlgorithmTrading:
         tag: str = "",
         order_properties: Any = None,
     ) -> OrderTicket:
-        """Buy (quantity > 0) or sell at the market. On daily data a backtest converts it, as
+        """Buy (quantity > 0) or sell at the market: on minute or hour data it fills at the
+        latest price (``intraday_fills.py``). On daily data a backtest converts it, as
         LEAN does: while the market is closed into a MarketOnOpen order (the next open), while
         it is open into a MarketOnClose order (today's close), or MarketOnOpen within the
         MarketOnClose submission buffer (15.5 minutes before the close)."""
         security = self._security_for_order(symbol)
+        if security.resolution in (Resolution.MINUTE, Resolution.HOUR):  # LEAN fills it at once
+            return self._submit(OrderType.MARKET, security, quantity, tag, asynchronous)
         calendar = self._ctx.calendar
         if not calendar.is_open(self.time):
             ticket = self.market_on_open_order(security.symbol, quantity, asynchronous, tag)

@@ -318,3 +318,37 @@ def test_minute_rows_out_of_order_stop_the_backtest_naming_the_file(tmp_path):
 
     assert "20131008_trade.zip" in outcome.runtime_error
     assert "order" in outcome.runtime_error
+
+
+# -- history at minute and hour resolution ------------------------------------------------------
+
+
+@needs_sample
+def test_minute_history_holds_the_bars_ended_by_now_with_their_quote_columns():
+    class History(_Week):
+        def initialize(self) -> None:
+            super().initialize()
+            self.before_start = self.history(self.spy, 3, Resolution.MINUTE)
+
+        def on_data(self, data: Slice) -> None:
+            super().on_data(data)
+            if self.time == at("10:00"):
+                self.at_ten = self.history(self.spy, 5)  # the subscription's resolution
+                self.span = self.history(self.spy, dt.timedelta(minutes=10), Resolution.HOUR)
+
+    algorithm, outcome = run_algorithm(History, data=LEAN_DATA)
+
+    assert outcome.runtime_error is None
+    ends = list(algorithm.before_start.loc[algorithm.spy].index)
+    assert ends == [at(f"15:{minute}", "2013-10-04") for minute in (58, 59)] + [
+        at("16:00", "2013-10-04")
+    ]
+    frame = algorithm.at_ten.loc[algorithm.spy]
+    assert list(frame.index) == [at(f"09:{minute}") for minute in (56, 57, 58, 59)] + [at("10:00")]
+    assert {"askclose", "bidclose", "close", "volume"} <= set(frame.columns)
+    bar_at_ten = next(
+        data.bars[algorithm.spy] for time, data in algorithm.seen if time == at("10:00")
+    )
+    assert frame["close"].iloc[-1] == bar_at_ten.close
+    assert list(algorithm.span.loc[algorithm.spy].index) == [at("10:00")]
+    assert "askclose" not in algorithm.span.columns  # hour bars: trades only

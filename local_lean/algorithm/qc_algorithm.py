@@ -40,6 +40,7 @@ from local_lean.framework.portfolio_construction import (
 from local_lean.framework.risk import NullRiskManagementModel
 from local_lean.framework.universe_manager import UniverseManager
 from local_lean.history import LocalHistoryProvider, empty_history, history_frame
+from local_lean.intraday_history import intraday_history
 from local_lean.lean_stubs import member_names
 from local_lean.market_data import TradeBar
 from local_lean.portfolio import SecurityPortfolioManager
@@ -530,9 +531,16 @@ class QCAlgorithm(
             resolution = rest.pop(0)
         if rest:
             raise TypeError("history() got too many positional arguments")
-        _check_daily(resolution, "history")
         symbols = [as_symbol(t) for t in one_or_many(tickers)]
         context = self._ctx
+        if resolution is None:  # LEAN: the subscription's resolution
+            subscribed = [context.intraday_subscriptions.get(s) for s in symbols]
+            resolution = next((sub.resolution for sub in subscribed if sub), None)
+        if resolution in (Resolution.MINUTE, Resolution.HOUR):
+            subscription_resolution(context.source, symbols[0].value, resolution, "history")
+            known = [self.securities[s].symbol if s in self.securities else s for s in symbols]
+            return intraday_history(context, known, window, resolution, mode)
+        _check_daily(resolution, "history")
         frames = {}
         for symbol in symbols:
             # The subscription's mode, unless the request names one (LEAN's history).

@@ -67,6 +67,7 @@ class BacktestRecorder:
         self.benchmark_prices: dict[pd.Timestamp, float] = {}
         self.benchmark_symbol: Symbol = equity_symbol(DEFAULT_BENCHMARK)
         self._benchmark_closes: dict[dt.date, float] | None = None
+        self._benchmark_function: Any = None  # set_benchmark(function): its values
         self._scored: list[_ScoredInsight] = []
         self._closing: list[tuple[dt.datetime, int, _ScoredInsight]] = []
 
@@ -77,6 +78,11 @@ class BacktestRecorder:
         benchmark without data in the backtest's span is noted in the log and left out."""
         algorithm = self._algorithm
         symbol = self._context.setup.benchmark or equity_symbol(DEFAULT_BENCHMARK)
+        self._benchmark_function = None
+        if callable(symbol) and not isinstance(symbol, Symbol):  # LEAN's FuncBenchmark
+            self._benchmark_function = symbol
+            self._benchmark_closes = None
+            return
         self.benchmark_symbol = symbol
         # LEAN's benchmark is a security of its own, fed in the default ADJUSTED prices
         # whatever the algorithm's subscription to it (SecurityService.CreateBenchmarkSecurity)
@@ -97,6 +103,8 @@ class BacktestRecorder:
 
     def benchmark_before_start(self) -> float | None:
         """The benchmark's last close before the start (LEAN seeds its benchmark with it)."""
+        if self._benchmark_function is not None:
+            return float(self._benchmark_function(self._algorithm.start_date))
         if not self._benchmark_closes:
             return None
         start = self._algorithm.start_date.date()
@@ -116,6 +124,8 @@ class BacktestRecorder:
         """The portfolio's value after a session's close, and the benchmark's close then."""
         stamp = pd.Timestamp(close)
         self.equity[stamp] = self._algorithm.portfolio.total_portfolio_value
+        if self._benchmark_function is not None:  # its value at the sample's time
+            self.benchmark_prices[stamp] = float(self._benchmark_function(close))
         if self._benchmark_closes is not None:
             price = self._benchmark_closes.get(session_date)
             if price is not None:

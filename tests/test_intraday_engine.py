@@ -352,3 +352,19 @@ def test_minute_history_holds_the_bars_ended_by_now_with_their_quote_columns():
     assert frame["close"].iloc[-1] == bar_at_ten.close
     assert list(algorithm.span.loc[algorithm.spy].index) == [at("10:00")]
     assert "askclose" not in algorithm.span.columns  # hour bars: trades only
+
+
+def test_a_function_benchmark_is_sampled_at_each_close():
+    class FunctionBenchmark(QCAlgorithm):
+        def initialize(self) -> None:
+            self.set_start_date(2013, 10, 7)
+            self.set_end_date(2013, 10, 11)
+            self.set_benchmark(lambda time: 100.0 + time.day)
+            self.add_equity("SPY", Resolution.DAILY)
+
+    _, outcome = run_algorithm(FunctionBenchmark)
+
+    assert outcome.runtime_error is None
+    benchmark = outcome.record.benchmark
+    assert list(benchmark.to_numpy()) == [100.0 + day for day in range(7, 12)]
+    assert [time.day for time in benchmark.index] == list(range(7, 12))

@@ -356,9 +356,11 @@ class QCAlgorithm(
         self._setup.warm_up = time_span
 
     def set_benchmark(self, symbol: Any) -> None:
-        """Compare the equity curve with this ticker's prices (default SPY, as LEAN)."""
+        """Compare the equity curve with this ticker's prices (default SPY, as LEAN), or with
+        the values of a function of the time (LEAN's FuncBenchmark)."""
         if callable(symbol) and not isinstance(symbol, str):
-            raise NotSupportedError("set_benchmark(function)", "pass a ticker or a Symbol")
+            self._setup.benchmark = symbol
+            return
         self._setup.benchmark = as_symbol(symbol)
 
     # ----- securities and data -------------------------------------------------------------

@@ -208,6 +208,7 @@ from local_lean.portfolio import SecurityPortfolioManager
 from local_lean.priced_orders import (
     LimitIfTouchedOrder,
     LimitOrder,
+    MarketOnCloseOrder,
     StopLimitOrder,
     StopMarketOrder,
     TrailingStopOrder,

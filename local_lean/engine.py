@@ -7,10 +7,9 @@ For each session T (local_lean/README.md, "Time semantics"):
 2. the close: T's daily bars arrive. Prices update, the transaction handler fills what those
    bars fill (MarketOnClose orders at T's close, MarketOnOpen orders at T's open), ``on_data``
    runs, the framework rebalances if due (LEAN's ``OnFrameworkData``), equity is recorded;
-3. events after the close.
-
-Insights whose close time passed are scored after each time step. Every scheduled event and
-every ``train`` call runs through TimeBudget.run (`_run_timed`).
+3. events after the close. Minute and hour subscriptions add a time step at each bar's end
+   (local_lean/intraday_clock.py). Insights whose close time passed are scored after each time
+   step. Every scheduled event and ``train`` call runs through TimeBudget.run (`_run_timed`).
 
 Bad dates and data that ends before the backtest are refused when ``initialize`` first trains
 (`_check_before_training`), so they cost no training. Ctrl-C and SIGTERM end the run as a runtime
@@ -155,7 +154,7 @@ class BacktestEngine:
         self.sessions_run = 0
         self._progress: Any = None
         self._checked_before_training = False
-        self._membership = UniverseMembership()
+        self._membership = UniverseMembership(self.source)
         self._pending_removals: list[Security] = []  # remove_security's, until they are flat
         self._removed: dict[str, Symbol] = {}  # securities that left every universe
         self._overrides_on_algorithm()
@@ -358,6 +357,8 @@ class BacktestEngine:
 
             self._progress = tqdm(total=len(sessions) - warm_up, unit="day", desc="Backtest")
         context.warming_up = warm_up > 0
+        if not context.warming_up:  # LEAN calls it without a warm-up too, before any data
+            algorithm.on_warmup_finished()
         for number, session in enumerate(sessions):
             if number == warm_up and warm_up > 0:
                 context.warming_up = False

@@ -86,6 +86,7 @@ class IntradayClock:
         self._prices: dict[Symbol, IntradayPrices] = {}
         self.bars_sent = 0  # trade and quote bars sent to the algorithm, for the benchmarks
         self._events_seen = 0  # the order events already given to the capacity estimate
+        self._started = False  # whether the first session's streams are open
 
     @property
     def subscribed(self) -> bool:
@@ -138,7 +139,7 @@ class IntradayClock:
                 continue
             security = self.algorithm.securities[symbol]
             start = dt.datetime.combine(day, dt.time())
-            if not self.context.initializing and self.context.time > start:
+            if self._started and self.context.time > start:  # added during the backtest
                 start = self.context.time
             end = dt.datetime.combine(self.algorithm.end_date.date(), dt.time(23, 59, 59))
             tick_types = ["trade", "quote"] if subscription.has_quotes else ["trade"]
@@ -167,6 +168,7 @@ class IntradayClock:
             )
             self._prices[symbol] = prices
             self.transactions.track_intraday(symbol, prices)
+        self._started = True
 
     # ----- one time step -------------------------------------------------------------------------
 

@@ -3,7 +3,8 @@
 LEAN subscribes ``add_equity("SPY")`` at its ``UniverseSettings.Resolution``, minute by default.
 Here a subscription without a resolution gets minute bars where the data has them (a LEAN data
 folder with ``equity/usa/minute/<ticker>/``); elsewhere (a CSV folder, the built-in synthetic
-market, a ticker without minute files) it gets daily bars and the algorithm is told. Asking for
+market, a ticker without minute files) it gets daily bars and the algorithm is told. A
+universe's securities get ``universe_settings.resolution`` on the same terms. Asking for
 minute or hour bars from a source without them stops with an error naming the fix.
 """
 
@@ -47,6 +48,23 @@ def has_minute_files(source: Any, ticker: str) -> bool:
     return folder.is_dir() and any(folder.glob("*_trade.zip"))
 
 
+def has_hour_file(source: Any, ticker: str) -> bool:
+    """Whether `source` is a LEAN data folder with an hour file for `ticker`."""
+    if not isinstance(source, LeanDataFolder):
+        return False
+    return (source.root / "equity" / "usa" / "hour" / f"{ticker.lower()}.zip").is_file()
+
+
+def universe_resolution(source: Any, ticker: str, resolution: Any) -> Resolution:
+    """The resolution a universe's security gets: ``universe_settings.resolution`` where the
+    data has bars at it (minute files, an hour file), else daily."""
+    if resolution == Resolution.MINUTE and has_minute_files(source, ticker):
+        return Resolution.MINUTE
+    if resolution == Resolution.HOUR and has_hour_file(source, ticker):
+        return Resolution.HOUR
+    return Resolution.DAILY
+
+
 def subscription_resolution(source: Any, ticker: str, resolution: Any, where: str) -> Resolution:
     """The resolution a subscription gets (None: LEAN's default, minute, where there are minute
     files, else daily); NotSupportedError for minute or hour bars from a source without them."""
@@ -73,6 +91,8 @@ def subscription_resolution(source: Any, ticker: str, resolution: Any, where: st
 __all__ = [
     "INTRADAY",
     "IntradaySubscription",
+    "has_hour_file",
     "has_minute_files",
     "subscription_resolution",
+    "universe_resolution",
 ]

@@ -18,7 +18,7 @@ from local_lean.fills import Fill
 from local_lean.intraday_fills import IntradayFillModel, IntradayPrices
 from local_lean.market_data import Slice, TradeBar
 from local_lean.orders import OrderEvent, OrderStatus, OrderType, SubmitOrderRequest
-from local_lean.priced_orders import create_order
+from local_lean.priced_orders import MarketOnCloseOrder, create_order
 from local_lean.quote_bars import Bar, QuoteBar
 from local_lean.symbols import equity_symbol
 
@@ -368,3 +368,120 @@ def test_a_function_benchmark_is_sampled_at_each_close():
     benchmark = outcome.record.benchmark
     assert list(benchmark.to_numpy()) == [100.0 + day for day in range(7, 12)]
     assert [time.day for time in benchmark.index] == list(range(7, 12))
+
+
+@needs_sample
+def test_market_on_close_orders_follow_the_submission_buffer_and_fill_after_hours_placed():
+    class Buffer(_Week):
+        def initialize(self) -> None:
+            super().initialize()
+            self.set_end_date(2013, 10, 8)
+            MarketOnCloseOrder.submission_time_buffer = dt.timedelta(minutes=10)
+            self.schedule.on(self.date_rules.today, self.time_rules.at(17, 0), self.after_hours)
+            self.tickets = {}
+
+        def after_hours(self) -> None:
+            self.tickets["17:00"] = self.market_on_close_order(self.spy, 1)
+
+        def on_data(self, data: Slice) -> None:
+            super().on_data(data)
+            if self.time in (at("15:49"), at("15:51")):
+                self.tickets[f"{self.time:%H:%M}"] = self.market_on_close_order(self.spy, 1)
+
+    try:
+        algorithm, outcome = run_algorithm(Buffer, data=LEAN_DATA)
+    finally:
+        MarketOnCloseOrder.submission_time_buffer = (
+            MarketOnCloseOrder.DEFAULT_SUBMISSION_TIME_BUFFER
+        )
+
+    assert outcome.runtime_error is None
+    tickets = algorithm.tickets
+    assert tickets["15:49"].status == OrderStatus.FILLED
+    assert tickets["15:51"].status == OrderStatus.INVALID
+    assert (
+        "within 00:10:00 before market close"
+        in tickets["15:51"].submit_request.response.error_message
+    )
+    assert tickets["17:00"].status == OrderStatus.FILLED
+    fill_times = [time for time, event in algorithm.events]
+    assert fill_times == [at("16:00"), at("16:00", "2013-10-08")]
+
+
+# -- consolidators, indicators and warm-up on minute data -----------------------------------
+
+
+@needs_sample
+def test_minute_bars_consolidate_into_any_period_and_into_the_sessions_daily_bar():
+    class Consolidating(_Week):
+        def initialize(self) -> None:
+            super().initialize()
+            self.half_hours, self.days = [], []
+            self.consolidate(self.spy, dt.timedelta(minutes=30), self.half_hours.append)
+            self.consolidate(self.spy, Resolution.DAILY, self.days.append)
+            self.ema_minute = self.ema(self.spy, 10)
+            self.sma_daily = self.sma(self.spy, 2, Resolution.DAILY)
+
+    algorithm, outcome = run_algorithm(Consolidating, data=LEAN_DATA)
+
+    assert outcome.runtime_error is None
+    first = algorithm.half_hours[0]
+    assert (first.time, first.end_time) == (at("09:30"), at("10:00"))
+    minutes = [data.bars[algorithm.spy] for time, data in algorithm.seen if time <= at("10:00")]
+    assert first.open == minutes[0].open and first.close == minutes[-1].close
+    assert first.high == max(bar.high for bar in minutes)
+    assert first.volume == sum(bar.volume for bar in minutes)
+    day = algorithm.days[0]
+    assert (day.time, day.end_time) == (at("09:30"), at("16:00"))
+    assert len(algorithm.days) == 5
+    closes = [day.close for day in algorithm.days]
+    assert algorithm.sma_daily.current.value == pytest.approx(sum(closes[-2:]) / 2)
+    assert algorithm.ema_minute.name == "EMA(10,SPY_min)"
+    assert algorithm.sma_daily.name == "SMA(2,SPY_day)"
+    assert algorithm.ema_minute.samples == 5 * 390
+
+
+@needs_sample
+def test_a_consolidator_finer_than_the_data_is_refused():
+    class TooFine(_Week):
+        resolution = Resolution.HOUR
+
+        def initialize(self) -> None:
+            super().initialize()
+            self.consolidate(self.spy, dt.timedelta(minutes=30), lambda bar: None)
+
+    _, outcome = run_algorithm(TooFine, data=LEAN_DATA)
+
+    assert "registered for Hour data" in outcome.runtime_error
+
+
+@needs_sample
+def test_on_warmup_finished_runs_once_with_or_without_a_warm_up():
+    class WarmUp(_Week):
+        warm_up = None
+
+        def initialize(self) -> None:
+            super().initialize()
+            self.calls = []
+            if self.warm_up is not None:
+                self.set_warmup(self.warm_up, Resolution.MINUTE)
+
+        def on_warmup_finished(self) -> None:
+            self.calls.append((self.time, self.is_warming_up))
+
+        def on_data(self, data: Slice) -> None:
+            if self.is_warming_up:
+                self.warming = getattr(self, "warming", 0) + 1
+            super().on_data(data)
+
+    class WithWarmUp(WarmUp):
+        warm_up = 400  # minute bars: two sessions back
+
+    without, outcome = run_algorithm(WarmUp, data=LEAN_DATA)
+    assert outcome.runtime_error is None
+    assert without.calls == [(dt.datetime(2013, 10, 7), False)]
+
+    with_warm_up, outcome = run_algorithm(WithWarmUp, data=LEAN_DATA)
+    assert outcome.runtime_error is None
+    assert len(with_warm_up.calls) == 1 and with_warm_up.calls[0][1] is False
+    assert with_warm_up.warming > 0

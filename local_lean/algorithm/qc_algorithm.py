@@ -194,7 +194,7 @@ class QCAlgorithm(
         self.settings = AlgorithmSettings()
         self.portfolio = SecurityPortfolioManager(self.securities, DEFAULT_CASH, self.settings)
         self.schedule = ScheduleManager()
-        self.date_rules = DateRules()
+        self.date_rules = DateRules(lambda: self.time)
         self.time_rules = TimeRules()
         self.universe_settings = UniverseSettings()
         self.insights = InsightManager(self)
@@ -344,6 +344,13 @@ class QCAlgorithm(
         """Warm up over a number of daily bars or a timedelta before the start date: events
         run, ``is_warming_up`` is True, orders are rejected and insights are dropped."""
         self._require_initializing("set_warm_up")
+        if resolution in (Resolution.MINUTE, Resolution.HOUR) and isinstance(time_span, int):
+            # the sessions that hold that many bars (LEAN starts at the bar itself)
+            per_session = 390 if resolution == Resolution.MINUTE else 7
+            time_span = -(-time_span // per_session) if time_span > 0 else 0
+            resolution = None
+        elif resolution in (Resolution.MINUTE, Resolution.HOUR):
+            resolution = None  # a period of time: the same sessions at any resolution
         _check_daily(resolution, "set_warm_up")
         if isinstance(time_span, dt.timedelta):
             if time_span < dt.timedelta(0):
@@ -354,6 +361,10 @@ class QCAlgorithm(
         else:
             raise TypeError(f"set_warm_up takes a bar count or a timedelta, got {time_span!r}")
         self._setup.warm_up = time_span
+
+    def set_warmup(self, time_span: Any, resolution: Any = None) -> None:
+        """LEAN's other spelling of ``set_warm_up``."""
+        self.set_warm_up(time_span, resolution)
 
     def set_benchmark(self, symbol: Any) -> None:
         """Compare the equity curve with this ticker's prices (default SPY, as LEAN), or with

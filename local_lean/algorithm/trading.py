@@ -25,14 +25,11 @@ from local_lean.orders import (
     OrderType,
     SubmitOrderRequest,
 )
-from local_lean.priced_orders import TrailingStopOrder
+from local_lean.priced_orders import MarketOnCloseOrder, TrailingStopOrder
 from local_lean.securities import Security
 from local_lean.symbol_conversion import as_symbol, one_or_many, symbol_key
 from local_lean.symbols import Symbol
 from local_lean.transactions import SecurityTransactionManager
-
-# LEAN's MarketOnCloseOrder.SubmissionTimeBuffer.
-MARKET_ON_CLOSE_SUBMISSION_BUFFER = dt.timedelta(minutes=15.5)
 
 # LEAN's debug messages, logged once, when it converts a market order in a backtest.
 MARKET_ORDER_WHILE_CLOSED_WARNING = (
@@ -351,7 +348,7 @@ class QCAlgorithmTrading:
     def _within_market_on_close_buffer(self) -> bool:
         """True when a MarketOnClose order placed now would be too late for the next close."""
         next_close = self._ctx.calendar.next_close_after(self.time)
-        return self.time > next_close - MARKET_ON_CLOSE_SUBMISSION_BUFFER
+        return self.time > next_close - MarketOnCloseOrder.submission_time_buffer
 
     def _submit(
         self,
@@ -437,11 +434,18 @@ class QCAlgorithmTrading:
             return OrderResponse(
                 0,
                 codes.MARKET_ON_CLOSE_ORDER_TOO_LATE,
-                "MarketOnClose orders must be placed within 00:15:30 before market close. "
-                "Override this TimeSpan buffer by setting "
+                "MarketOnClose orders must be placed within "
+                f"{_timespan_text(MarketOnCloseOrder.submission_time_buffer)} before market "
+                "close. Override this TimeSpan buffer by setting "
                 "Orders.MarketOnCloseOrder.SubmissionTimeBuffer in QCAlgorithm.Initialize().",
             )
         return None
+
+
+def _timespan_text(span: dt.timedelta) -> str:
+    """.NET's TimeSpan text under a day: hh:mm:ss."""
+    seconds = int(span.total_seconds())
+    return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
 
 
 def _require_default_properties(order_properties: Any) -> None:

@@ -82,7 +82,11 @@ class SecurityHolding:
 
     @property
     def unrealized_profit(self) -> float:
-        return (self._security.price - self.average_price) * self.quantity
+        """The profit of closing the position now: a long sells at the bid, a short buys at
+        the ask (the price itself without quotes), as LEAN's ``TotalCloseProfit``."""
+        security = self._security
+        exit_price = security.bid_price if self.quantity > 0 else security.ask_price
+        return (exit_price - self.average_price) * self.quantity
 
     @property
     def profit(self) -> float:

@@ -485,3 +485,26 @@ def test_on_warmup_finished_runs_once_with_or_without_a_warm_up():
     assert outcome.runtime_error is None
     assert len(with_warm_up.calls) == 1 and with_warm_up.calls[0][1] is False
     assert with_warm_up.warming > 0
+
+
+@needs_sample
+def test_a_long_positions_unrealized_profit_is_what_selling_at_the_bid_would_make():
+    class Long(_Week):
+        def on_data(self, data: Slice) -> None:
+            super().on_data(data)
+            if len(self.seen) == 1:
+                self.market_order(self.spy, 100)
+            elif not hasattr(self, "expected") and (
+                data.quote_bars[self.spy].bid.close != data.bars[self.spy].close
+            ):
+                quote = data.quote_bars[self.spy]
+                holding = self.portfolio[self.spy]
+                self.expected = (quote.bid.close - holding.average_price) * 100
+                self.unrealized = holding.unrealized_profit
+                self.at_last_trade = (data.bars[self.spy].close - holding.average_price) * 100
+
+    algorithm, outcome = run_algorithm(Long, data=LEAN_DATA)
+
+    assert outcome.runtime_error is None
+    assert algorithm.unrealized == pytest.approx(algorithm.expected)
+    assert algorithm.unrealized != pytest.approx(algorithm.at_last_trade)

@@ -12,9 +12,10 @@ latest trade bar and the latest quote bar that were not fill-forward copies, eac
   when the data is at most one bar older than the order, and otherwise waits for fresh data
   (``ShouldWaitForFreshDataOnStale``; an hour-resolution subscription always waits). Only
   while the exchange is open, or within the bar that just ended in it (``IsExchangeOpen``).
-- Limit, stop market, stop limit, trailing stop, limit-if-touched: the latest trade bar that
-  ended after the order was placed, with the daily rules of ``fills.py`` (the same code), the
-  bar's close as the current price.
+- Limit, stop market, limit-if-touched: the latest trade bar that ended after the order was
+  placed, with the daily rules of ``fills.py`` (the same code), the bar's close as the current
+  price; stop limit and trailing stop: the quote bar's ask (a purchase) or bid (a sale) where
+  there are quotes (LEAN's ``GetPrices``), else the trade bar.
 - MarketOnOpen: the open of a trade bar that started at or after the order, in regular hours,
   on a day after the one the order was placed in while the market was open.
 - MarketOnClose: once the algorithm's time reaches the first market close after the order,
@@ -85,11 +86,26 @@ class IntradayFillModel(EquityFillModel):
         extended = bar.extended_market_hours and order.type in _EXTENDED_ORDER_TYPES
         if not bar.is_exchange_open(now, extended):
             return None
-        trade = bar.trade
-        if trade is None or trade.end_time <= submitted_at(order):
+        priced = bar.trade
+        if order.type in _QUOTE_PRICED_ORDER_TYPES and bar.quote is not None:
+            # LEAN's GetPrices: the side an order trades against, the ask for a purchase
+            side = bar.quote.ask if order.direction == OrderDirection.BUY else bar.quote.bid
+            if side is not None:
+                quote = bar.quote
+                priced = TradeBar(
+                    quote.symbol,
+                    quote.time,
+                    quote.end_time,
+                    side.open,
+                    side.high,
+                    side.low,
+                    side.close,
+                    0.0,
+                )
+        if priced is None or priced.end_time <= submitted_at(order):
             return None
         daily = DailyBar(
-            trade.time, trade.end_time, trade.open, trade.high, trade.low, trade.close, 0.0
+            priced.time, priced.end_time, priced.open, priced.high, priced.low, priced.close, 0.0
         )
         return super().fill(order, daily, next_close_after)
 
@@ -132,6 +148,10 @@ class IntradayFillModel(EquityFillModel):
         price, message, _ = best_effort_price(prices, order.direction, submitted_at(order))
         return Fill(price, now, message)
 
+
+# LEAN prices these from the quote bar's side when quotes exist (FillModel.GetPrices); limit,
+# stop market and limit-if-touched orders look at the trade bar (EquityFillModel).
+_QUOTE_PRICED_ORDER_TYPES = frozenset({OrderType.STOP_LIMIT, OrderType.TRAILING_STOP})
 
 # LEAN checks extended hours for these order types when the subscription has them.
 _EXTENDED_ORDER_TYPES = frozenset(

@@ -508,3 +508,30 @@ def test_a_long_positions_unrealized_profit_is_what_selling_at_the_bid_would_mak
     assert outcome.runtime_error is None
     assert algorithm.unrealized == pytest.approx(algorithm.expected)
     assert algorithm.unrealized != pytest.approx(algorithm.at_last_trade)
+
+
+def test_a_trailing_stop_sale_is_priced_from_the_bid_side_of_the_quote_bar():
+    prices = IntradayPrices(MINUTE, False, UsEquityExchangeHours())
+    trade = TradeBar(SPY, at("10:00"), at("10:01"), 10.0, 10.2, 9.95, 10.1, 1000)
+    bid = Bar(9.9, 9.95, 9.7, 9.8)  # the bid fell through the stop; the trades did not
+    quote = QuoteBar(SPY, at("10:00"), at("10:01"), bid, 5, Bar(10.1, 10.3, 10.0, 10.2), 5)
+    prices.update(trade, quote)
+    request = SubmitOrderRequest(
+        OrderType.TRAILING_STOP,
+        SecurityType.EQUITY,
+        SPY,
+        -10,
+        9.9,
+        0,
+        0,  # trigger price
+        0.5,  # trailing amount
+        False,
+        to_utc(at("09:59")),
+        "",
+    )
+    order = create_order(request, 1, request.time, 10.0)
+
+    fill = IntradayFillModel().fill(order, prices, at("16:00"), now=at("10:01"))
+
+    assert fill is not None and fill.price == min(9.9, bid.close)
+    assert trade.low > 9.9  # the trade bar alone would not have filled it

@@ -219,8 +219,7 @@ class Slice(
     LeanMembers,
     lean_class="QuantConnect.Data.Slice",
     alternatives={
-        "quote_bars": "daily US-equity data has trade bars only: use slice.bars",
-        "ticks": "daily US-equity data has trade bars only: use slice.bars",
+        "ticks": "tick data is not simulated: use slice.bars or slice.quote_bars",
         "option_chains": "options are not simulated",
         "future_chains": "futures are not simulated",
         "futures_chains": "futures are not simulated",
@@ -228,10 +227,11 @@ class Slice(
         "margin_interest_rates": "margin interest is not simulated",
         "get": "use slice.get(symbol) or slice.bars",
     },
-    hint="a Slice offers bars, dividends, splits, delistings, time and dictionary access",
+    hint="a Slice offers bars, quote bars, dividends, splits, delistings, time and dictionary "
+    "access",
 ):
-    """The data arriving at one time: the daily bars of the session that just closed, or the
-    dividends and splits of a midnight."""
+    """The data arriving at one time: the daily bars of the session that just closed, a time
+    step's minute or hour trade and quote bars, or the dividends and splits of a midnight."""
 
     def __init__(
         self,
@@ -240,9 +240,11 @@ class Slice(
         dividends: Dividends | None = None,
         splits: Splits | None = None,
         delistings: Delistings | None = None,
+        quote_bars: TradeBars | None = None,
     ) -> None:
         self._time = time
         self._bars = bars
+        self._quote_bars = quote_bars if quote_bars is not None else TradeBars()
         self._dividends = dividends if dividends is not None else Dividends()
         self._splits = splits if splits is not None else Splits()
         self._delistings = delistings if delistings is not None else Delistings()
@@ -271,6 +273,11 @@ class Slice(
     @property
     def bars(self) -> TradeBars:
         return self._bars
+
+    @property
+    def quote_bars(self) -> TradeBars:
+        """The quote bars of this time step (minute equity data has them), by Symbol."""
+        return self._quote_bars
 
     @property
     def has_data(self) -> bool:

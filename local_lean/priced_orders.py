@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from local_lean.conventions import decimal_text, price_text
 from local_lean.order_requests import SubmitOrderRequest, UpdateOrderRequest
@@ -28,6 +28,15 @@ def _less_favourable_value(quantity: float, order_price: float, market_price: fl
     if quantity > 0:
         return quantity * min(order_price, market_price)
     return 0.0
+
+
+@dataclass(repr=False)
+class MarketOnCloseOrder(Order):
+    """LEAN's MarketOnCloseOrder: filled at the close; refused when placed within
+    ``submission_time_buffer`` of it (the algorithm may change the buffer in initialize)."""
+
+    DEFAULT_SUBMISSION_TIME_BUFFER: ClassVar[dt.timedelta] = dt.timedelta(minutes=15.5)
+    submission_time_buffer: ClassVar[dt.timedelta] = DEFAULT_SUBMISSION_TIME_BUFFER
 
 
 @dataclass(repr=False)
@@ -222,12 +231,15 @@ def create_order(
             trigger_price=float(request.trigger_price),
             limit_price=float(request.limit_price),
         )
+    if kind == OrderType.MARKET_ON_CLOSE:
+        return MarketOnCloseOrder(**common)
     return Order(**common)
 
 
 __all__ = [
     "LimitIfTouchedOrder",
     "LimitOrder",
+    "MarketOnCloseOrder",
     "StopLimitOrder",
     "StopMarketOrder",
     "TrailingStopOrder",

@@ -161,6 +161,24 @@ class DateRules(
 ):
     """LEAN's ``self.date_rules``. Every rule counts NYSE sessions (US equities only)."""
 
+    def __init__(self, clock: Callable[[], dt.datetime] | None = None) -> None:
+        self._clock = clock  # the algorithm's time, for ``today`` and ``tomorrow``
+
+    @property
+    def today(self) -> DateRule:
+        """The algorithm's current date (LEAN's ``DateRules.Today``)."""
+        return self.on(self._now().date())
+
+    @property
+    def tomorrow(self) -> DateRule:
+        """The day after the algorithm's current date (LEAN's ``DateRules.Tomorrow``)."""
+        return self.on(self._now().date() + dt.timedelta(days=1))
+
+    def _now(self) -> dt.datetime:
+        if self._clock is None:
+            raise RuntimeError("date_rules.today needs the algorithm's clock: use self.date_rules")
+        return self._clock()
+
     def every_day(self, symbol: Any = None, extended_market_hours: bool = False) -> DateRule:
         """Every trading session."""
         return DateRule(

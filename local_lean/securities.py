@@ -111,15 +111,20 @@ class SecurityHolding(
         quantity: float | None = None,
     ) -> float:
         """LEAN's ``TotalCloseProfit``: the value of `quantity` shares (the holding's, by
-        default; 0 when it holds none) at `exit_price` (the latest price: daily trade bars have
-        no bid or ask) less their value at `entry_price` (the average price), less the fee of a
-        market order that closes them."""
+        default; 0 when it holds none) at `exit_price` (by default the bid for a long, the ask
+        for a short, the price without quotes) less their value at `entry_price` (the average
+        price), less the fee of a market order that closes them."""
         if quantity is None:
             if not self.invested:
                 return 0.0
             quantity = self.quantity
         fee = self._closing_fee(quantity) if include_fees else 0.0
-        exit_value = quantity * (self._security.price if exit_price is None else exit_price)
+        if exit_price is None:
+            # A long sells at the bid, a short buys at the ask; without quotes, at the price.
+            security = self._security
+            quote = security.bid_price if self.quantity > 0 else security.ask_price
+            exit_price = quote or security.price
+        exit_value = quantity * exit_price
         entry_value = quantity * (self.average_price if entry_price is None else entry_price)
         return exit_value - entry_value - fee
 
@@ -264,6 +269,7 @@ class Security(
         self.holdings = SecurityHolding(self)
         self.open = self.high = self.low = self.close = 0.0
         self.volume = 0.0
+        self._bid_price = self._ask_price = 0.0  # the latest quote bar's (minute data has them)
         self.local_time: dt.datetime | None = None  # end time of the latest bar
         self.is_tradable = True
         self.is_delisted = False  # set when LEAN's Delisted event arrives
@@ -343,14 +349,15 @@ class Security(
     def is_fill_data_forward(self) -> bool:
         return True  # LEAN's default; the feed fills missing sessions forward
 
-    # Daily US-equity data is trade bars only: LEAN's cache has no quote, so these are 0.
+    # LEAN's cache keeps the latest quote bar's closing bid and ask; trade bars (daily data)
+    # set neither, so they stay 0 until a quote arrives.
     @property
     def bid_price(self) -> float:
-        return 0.0
+        return self._bid_price
 
     @property
     def ask_price(self) -> float:
-        return 0.0
+        return self._ask_price
 
     @property
     def bid_size(self) -> float:
@@ -544,6 +551,15 @@ def update_price(
 ) -> None:
     """A new daily bar for `security`, which reached the algorithm at `end_time`."""
     security._set_bar(end_time, o, h, lo, c, v)
+
+
+def update_quote(security: Security, bid: float, ask: float) -> None:
+    """A new quote bar's closing bid and ask for `security` (0: that side was not quoted, and
+    the previous one stays, as in LEAN's SecurityCache)."""
+    if bid:
+        security._bid_price = bid
+    if ask:
+        security._ask_price = ask
 
 
 def apply_fill(holding: SecurityHolding, quantity: float, price: float, fee: float) -> None:

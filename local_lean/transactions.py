@@ -34,7 +34,8 @@ from local_lean.buying_power import insufficient_buying_power
 from local_lean.conventions import from_utc, price_text, to_utc
 from local_lean.enums import OrderStatus
 from local_lean.errors import NotSupportedError
-from local_lean.fills import DailyBar, EquityFillModel
+from local_lean.fills import DailyBar
+from local_lean.intraday_fills import IntradayFillModel, IntradayPrices
 from local_lean.lean_members import LeanMembers
 from local_lean.models.brokerages import brokerage_allows
 from local_lean.models.fees import fee_of
@@ -78,7 +79,7 @@ class TransactionHandler:
         next_close_after: Callable[[dt.datetime], dt.datetime],
         on_order_event: Callable[[OrderEvent], None],
         log_error: Callable[[str], None],
-        fill_model: EquityFillModel | None = None,
+        fill_model: IntradayFillModel | None = None,
         is_warming_up: Callable[[], bool] = lambda: False,
         is_open: Callable[[dt.datetime], bool] = lambda time: False,
     ) -> None:
@@ -86,12 +87,14 @@ class TransactionHandler:
         self.is_warming_up = is_warming_up
         self._is_open = is_open  # whether the exchange is open at a time (regular hours)
         self._bars: dict[Symbol, DailyBar] = {}  # the latest session's bars
+        # the cache of each security with minute or hour data (its latest bars)
+        self._intraday: dict[Symbol, IntradayPrices] = {}
         self._portfolio = portfolio
         self._clock = clock
         self._next_close_after = next_close_after
         self._on_order_event = on_order_event
         self._log_error = log_error
-        self.fill_model = fill_model or EquityFillModel()
+        self.fill_model = fill_model or IntradayFillModel()
         self.orders: dict[int, Order] = {}
         self._open: dict[int, Order] = {}  # the orders still open, oldest first
         self.tickets: dict[int, OrderTicket] = {}
@@ -374,6 +377,11 @@ class TransactionHandler:
         self._bars = bars
         self.process_synchronous_events()
 
+    def track_intraday(self, symbol: Symbol, prices: IntradayPrices) -> None:
+        """The security's orders fill from `prices`, its cache of minute or hour bars, which
+        the intraday feed keeps up to date; ``process_synchronous_events`` then fills."""
+        self._intraday[symbol] = prices
+
     def scan(self) -> None:
         """Offer every open order, oldest first, to the fill model with the latest session's bar
         of its security (LEAN's ``BacktestingBrokerage.Scan``).
@@ -390,6 +398,15 @@ class TransactionHandler:
         """Offer `orders` (open, oldest first) to the fill model; see :meth:`scan`."""
         for order in orders:
             if order.id not in self._open:
+                continue
+            intraday = self._intraday.get(order.symbol)
+            if intraday is not None:
+                if submitted_at(order) == now and order.type != OrderType.MARKET:
+                    continue
+                next_close = self._next_close_after(submitted_at(order))
+                fill = self.fill_model.fill(order, intraday, next_close, now)
+                if fill is not None:
+                    self._fill(order, fill.price, now, fill.message)
                 continue
             bar = self._bars.get(order.symbol)
             if bar is None:

@@ -157,11 +157,11 @@ class MinuteData(QCAlgorithm):
         self.add_equity("SPY", Resolution.MINUTE)
 
 
-def test_other_resolutions_are_not_supported():
+def test_minute_bars_from_a_daily_only_source_are_refused_naming_the_fix():
     _, outcome = run_algorithm(MinuteData)
-    assert "add_equity with Resolution.MINUTE is not supported by local_lean" in (
-        outcome.runtime_error or ""
-    )
+    error = outcome.runtime_error or ""
+    assert "add_equity with Resolution.MINUTE on built-in synthetic market" in error
+    assert "pass Resolution.DAILY, or run with --data a LEAN data folder" in error
 
 
 class MissingTicker(QCAlgorithm):

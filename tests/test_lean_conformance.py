@@ -2,8 +2,8 @@
 
 Each ``tests/lean_scenarios/<name>.py`` is this project's own Python version of one of LEAN's
 regression algorithms (``Algorithm.CSharp/<Name>.cs``, whose ``Languages`` include Python, on
-daily US-equity data present in LEAN's sample data folder); ``<name>.expected.json`` holds the
-statistics that algorithm publishes (``ExpectedStatistics``). Every published string is
+daily or minute US-equity data present in LEAN's sample data folder); ``<name>.expected.json``
+holds the statistics that algorithm publishes (``ExpectedStatistics``). Every published string is
 compared, "OrderListHash" (the MD5 of the orders as LEAN serializes them) included.
 """
 
@@ -55,6 +55,11 @@ KNOWN_DIFFERENCES = {
     "raw_data": [],
     "delisting_events": [],
     "indicator_volatility_model": [],
+    # minute bars: every statistic but the Information Ratio, whose tracking error (0.00087)
+    # is so small that the 7th digit of a daily return moves its 3rd decimal
+    "basic_template_minute": [
+        "Information Ratio -14.566 against LEAN's -14.565 (value -14.56586); the other 27 match"
+    ],
 }
 
 

@@ -40,6 +40,7 @@ from local_lean.framework.portfolio_construction import (
 from local_lean.framework.risk import NullRiskManagementModel
 from local_lean.framework.universe_manager import UniverseManager
 from local_lean.history import LocalHistoryProvider, empty_history, history_frame
+from local_lean.intraday_history import intraday_history
 from local_lean.lean_members import LeanMembers
 from local_lean.lean_stubs import member_names, member_return_types
 from local_lean.market_data import TradeBar
@@ -60,6 +61,7 @@ from local_lean.securities import (
 )
 from local_lean.seeding import last_known_row
 from local_lean.settings import AlgorithmSettings, UniverseSettings
+from local_lean.subscriptions import IntradaySubscription, subscription_resolution
 from local_lean.symbol_conversion import as_symbol, one_or_many
 from local_lean.symbols import Symbol, equity_symbol
 from local_lean.transactions import TransactionHandler
@@ -124,6 +126,8 @@ class AlgorithmContext:
         self.transactions: TransactionHandler | None = None
         self.current_slice: Any = None  # the latest Slice, set when a session's bars arrive
         self.quit_requested = False  # the algorithm called quit(): stop after this time step
+        # the minute and hour subscriptions of add_equity (the others get daily bars)
+        self.intraday_subscriptions: dict[Symbol, IntradaySubscription] = {}
         # Shared with the algorithm by bind_algorithm: its settings and what it wrote.
         self.setup = AlgorithmSetup()
         self.output = AlgorithmOutput()
@@ -234,7 +238,7 @@ class QCAlgorithm(
         self.settings = AlgorithmSettings()
         self.portfolio = SecurityPortfolioManager(self.securities, DEFAULT_CASH, self.settings)
         self.schedule = ScheduleManager()
-        self.date_rules = DateRules()
+        self.date_rules = DateRules(lambda: self.time)
         self.time_rules = TimeRules()
         self.universe_settings = UniverseSettings()
         self.insights = InsightManager(self)
@@ -384,6 +388,13 @@ class QCAlgorithm(
         """Warm up over a number of daily bars or a timedelta before the start date: events
         run, ``is_warming_up`` is True, orders are rejected and insights are dropped."""
         self._require_initializing("set_warm_up")
+        if resolution in (Resolution.MINUTE, Resolution.HOUR) and isinstance(time_span, int):
+            # the sessions that hold that many bars (LEAN starts at the bar itself)
+            per_session = 390 if resolution == Resolution.MINUTE else 7
+            time_span = -(-time_span // per_session) if time_span > 0 else 0
+            resolution = None
+        elif resolution in (Resolution.MINUTE, Resolution.HOUR):
+            resolution = None  # a period of time: the same sessions at any resolution
         _check_daily(resolution, "set_warm_up")
         if isinstance(time_span, dt.timedelta):
             if time_span < dt.timedelta(0):
@@ -395,10 +406,16 @@ class QCAlgorithm(
             raise TypeError(f"set_warm_up takes a bar count or a timedelta, got {time_span!r}")
         self._setup.warm_up = time_span
 
+    def set_warmup(self, time_span: Any, resolution: Any = None) -> None:
+        """LEAN's other spelling of ``set_warm_up``."""
+        self.set_warm_up(time_span, resolution)
+
     def set_benchmark(self, symbol: Any) -> None:
-        """Compare the equity curve with this ticker's prices (default SPY, as LEAN)."""
+        """Compare the equity curve with this ticker's prices (default SPY, as LEAN), or with
+        the values of a function of the time (LEAN's FuncBenchmark)."""
         if callable(symbol) and not isinstance(symbol, str):
-            raise NotSupportedError("set_benchmark(function)", "pass a ticker or a Symbol")
+            self._setup.benchmark = symbol
+            return
         self._setup.benchmark = as_symbol(symbol)
 
     # ----- securities and data -------------------------------------------------------------
@@ -413,22 +430,27 @@ class QCAlgorithm(
         extended_market_hours: bool = False,
         data_normalization_mode: Any = None,
     ) -> Security:
-        """Add a US equity at daily resolution; returns its Security (``.symbol``, ``.price``).
+        """Add a US equity; returns its Security (``.symbol``, ``.price``). Without a resolution
+        it is minute, as in LEAN, where the data has minute bars for it, else daily.
 
         A ticker the price source lacks is added with no data (a warning is logged), as LEAN
         adds a security whose data files are missing.
         """
-        _check_daily(resolution, "add_equity")
-        if resolution is None and not self._warned.get("default resolution"):
-            self._warned["default resolution"] = True
+        context = self._ctx
+        asked = resolution
+        resolution = subscription_resolution(
+            context.source, as_symbol(ticker).value, resolution, "add_equity"
+        )
+        if asked is None and resolution == Resolution.DAILY and not self._warned.get("default"):
+            self._warned["default"] = True
             self.debug(
                 "Note: add_equity without a resolution subscribes to minute data in LEAN; "
-                "local_lean has daily bars only, so this run uses daily bars. Pass "
-                "Resolution.DAILY to get the same data in LEAN."
+                f"{context.source.description} has no minute bars for it, so this run uses "
+                "daily bars. Pass Resolution.DAILY to get the same data in LEAN."
             )
         if market not in (None, "usa"):
             raise NotSupportedError(f"add_equity(market={market!r})", "only US equities ('usa')")
-        if extended_market_hours:
+        if extended_market_hours and resolution == Resolution.DAILY:
             raise NotSupportedError("extended_market_hours=True", "daily bars have none")
         if data_normalization_mode is None:  # LEAN's default: the universe settings' mode
             data_normalization_mode = self.universe_settings.data_normalization_mode
@@ -446,7 +468,6 @@ class QCAlgorithm(
         existing = active_security(self.securities, symbol)
         if existing is not None:
             return existing
-        context = self._ctx
         # LEAN's identifier: the security's first ticker and date, from the data's map files.
         symbol = equity_symbol(symbol.value, map_file_provider(context.source))
         # Another ticker of the same security (a rename in the map files: "QQQQ" and "QQQ")
@@ -456,7 +477,11 @@ class QCAlgorithm(
                 return existing
         mode = DataNormalizationMode(data_normalization_mode)
         bars = context.load_bars(symbol, mode)
-        security = Security(symbol, Resolution.DAILY, bars is not None)
+        if resolution != Resolution.DAILY:
+            context.intraday_subscriptions[symbol] = IntradaySubscription(
+                resolution, bool(extended_market_hours), bool(fill_forward)
+            )
+        security = Security(symbol, resolution, bars is not None)
         use_default_fee_model(security, lambda: self.portfolio.fee_model)
         self._security_created(security, leverage_given=leverage > 0)
         security._data_normalization_mode = mode
@@ -585,9 +610,16 @@ class QCAlgorithm(
             resolution = rest.pop(0)
         if rest:
             raise TypeError("history() got too many positional arguments")
-        _check_daily(resolution, "history")
         symbols = [as_symbol(t) for t in one_or_many(tickers)]
         context = self._ctx
+        if resolution is None:  # LEAN: the subscription's resolution
+            subscribed = [context.intraday_subscriptions.get(s) for s in symbols]
+            resolution = next((sub.resolution for sub in subscribed if sub), None)
+        if resolution in (Resolution.MINUTE, Resolution.HOUR):
+            subscription_resolution(context.source, symbols[0].value, resolution, "history")
+            known = [self.securities[s].symbol if s in self.securities else s for s in symbols]
+            return intraday_history(context, known, window, resolution, mode)
+        _check_daily(resolution, "history")
         frames = {}
         for symbol in symbols:
             # The subscription's mode, unless the request names one (LEAN's history).

@@ -90,10 +90,6 @@ class InsightManager(
         symbol = as_symbol(symbol)
         return any(i.symbol == symbol and i.is_active(utc_time) for i in self._collection)
 
-    def symbols_with_active_insights(self, utc_time: dt.datetime) -> set[Symbol]:
-        """The symbols ``has_active_insights`` is True for at `utc_time`, in one pass."""
-        return {insight.symbol for insight in self._collection if insight.is_active(utc_time)}
-
     def remove_expired_insights(self, utc_time: dt.datetime) -> list[Insight]:
         """Take the insights that expired by `utc_time` out of the collection; returns them."""
         expired = [insight for insight in self._collection if insight.is_expired(utc_time)]
@@ -175,3 +171,9 @@ class InsightManager(
 
 
 __all__ = ["InsightManager"]
+
+
+def symbols_with_active_insights(manager: InsightManager, utc_time: dt.datetime) -> set[Symbol]:
+    """The symbols ``manager.has_active_insights`` is True for at `utc_time`, in one pass (a
+    module function: LEAN's InsightManager has no such member)."""
+    return {insight.symbol for insight in manager.get_active_insights(utc_time)}

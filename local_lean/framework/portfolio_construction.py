@@ -22,6 +22,7 @@ from typing import Any
 from local_lean.buying_power import target_order_quantity
 from local_lean.enums import InsightDirection, PortfolioBias, Resolution
 from local_lean.errors import NotSupportedError
+from local_lean.framework.insight_manager import symbols_with_active_insights
 from local_lean.framework.insights import Insight, to_utc
 from local_lean.lean_members import LeanMembers
 from local_lean.market_calendar import nyse_calendar
@@ -202,7 +203,7 @@ class PortfolioConstructionModel(
         expired = algorithm.insights.remove_expired_insights(utc_time)
         flattened: list[Symbol] = []
         still_active = (
-            algorithm.insights.symbols_with_active_insights(utc_time) if expired else set()
+            symbols_with_active_insights(algorithm.insights, utc_time) if expired else set()
         )
         for insight in expired:
             symbol = insight.symbol

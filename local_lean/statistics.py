@@ -33,7 +33,8 @@ The statistics (:func:`compute_portfolio_statistics`):
   variance x 252. "Sharpe Ratio": (annual performance - risk-free rate) / annual standard
   deviation; "Sortino Ratio" the same over the annualised deviation of the negative days.
 - The risk-free rate: LEAN's default ``InterestRateProvider``, the US primary credit rate,
-  averaged over the dates (UTC) of all equity points (:mod:`local_lean.risk_free_rate`).
+  averaged over the equity points, one rate per point by its UTC date, so a session day with a
+  midnight sample and a close point counts twice (:mod:`local_lean.risk_free_rate`).
 - "Probabilistic Sharpe Ratio": the probability that the daily Sharpe ratio (excess over the
   daily risk-free rate) exceeds 1 / sqrt(252), from the sample skewness and excess kurtosis.
 - "Beta": sample covariance with the benchmark / the benchmark's sample variance; "Alpha",

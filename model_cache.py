@@ -82,7 +82,7 @@ class ModelCache:
         digest.update(np.ascontiguousarray(as_prices(closes), dtype="<f8").tobytes())
         if continues:
             state = model.learned_state()
-            for array in [*state["weights"], *state["optimizer"]]:
+            for array in [*state["weights"], *state["optimizer"], *state["seed_generators"]]:
                 array = np.ascontiguousarray(array)
                 digest.update(f"{array.dtype.str}{array.shape}".encode())
                 digest.update(array.tobytes())
@@ -169,9 +169,11 @@ class ModelCache:
             if not (key.startswith(self.prefix + "/") and key.endswith(".keras")):
                 continue
             files = [Path(self.object_store.get_file_path(k)) for k in _pair(key)]
-            if files[0].is_file():
+            try:
                 size = sum(f.stat().st_size for f in files if f.is_file())
                 entries.append((files[0].stat().st_mtime, size, key))
+            except FileNotFoundError:  # absent, or deleted meanwhile by another process
+                continue
         return sorted(entries)
 
     def _trim(self) -> None:

@@ -121,7 +121,9 @@ def model_fits(result) -> tuple[int, int]:
     return len(lines) - served, served
 
 
-def test_a_grid_over_trading_only_parameters_trains_each_model_once(ray_instance, tmp_path):
+def test_a_grid_over_trading_only_parameters_trains_each_model_once(
+    ray_instance, tmp_path, monkeypatch
+):
     """Risk-off ETFs change what is traded, not what the models see: the first fit and the
     month-end retrain are trained once for the whole grid and served to the other sets, though
     two sets start together (the second waits for the first's fit)."""
@@ -139,8 +141,12 @@ def test_a_grid_over_trading_only_parameters_trains_each_model_once(ray_instance
         },
         shared_storage=["lstm-macro/model-cache"],
     )
-    shared_folders = set(Path(tempfile.gettempdir()).glob("local-lean-shared-storage-*"))
+    scratch = tmp_path / "scratch"  # where the optimisation makes its shared folder
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
     outcome = quiet(settings=settings)
+    monkeypatch.undo()
+    assert not list(scratch.iterdir())  # the shared folder went with the optimisation
     assert [r.status for r in outcome.results] == ["completed"] * 3
     fits = [model_fits(result) for result in outcome.results]
     assert all(trained + served == 2 for trained, served in fits)  # two models in each set
@@ -162,8 +168,6 @@ def test_a_grid_over_trading_only_parameters_trains_each_model_once(ray_instance
         next(p for p in alone.results_path.glob("*.json") if p.stem.isdigit()).read_text()
     )
     assert served_set.statistics == alone_json["statistics"]
-    # The shared folder goes with the optimisation.
-    assert set(Path(tempfile.gettempdir()).glob("local-lean-shared-storage-*")) == shared_folders
 
 
 def test_the_optimisation_folder_has_leans_layout_and_a_summary(lstm_grid):

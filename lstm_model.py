@@ -770,6 +770,10 @@ class MyLSTM(BaseEstimator):
             "loss_history": self.loss_history_,
             "val_loss_history": self.val_loss_history_,
             "n_fits": self.n_fits_,
+            # Keras does not save them; the next warm retrain draws its dropout masks from them.
+            "seed_generator_states": [
+                [int(v) for v in state.ravel()] for state in _seed_generator_states(self.model_)
+            ],
             "keras_version": keras.__version__,
             "backend": keras.backend.backend(),
         }
@@ -840,6 +844,7 @@ class MyLSTM(BaseEstimator):
                 )
             model = _load_keras_file(model_copy, model_path)
         _check_architecture(model, instance, model_path)
+        _restore_seed_generator_states(model, state.get("seed_generator_states"), sidecar_path)
         instance._set_model(model)
         instance.loss_history_ = _losses(state, "loss_history", sidecar_path)
         instance.val_loss_history_ = _losses(state, "val_loss_history", sidecar_path)
@@ -899,6 +904,7 @@ class MyLSTM(BaseEstimator):
             "loss_history": list(self.loss_history_),
             "val_loss_history": list(self.val_loss_history_),
             "n_fits": self.n_fits_,
+            "seed_generators": _seed_generator_states(model),
         }
 
     def restore_state(self, state: dict[str, Any]) -> None:
@@ -911,9 +917,37 @@ class MyLSTM(BaseEstimator):
         self.loss_history_ = list(state["loss_history"])
         self.val_loss_history_ = list(state["val_loss_history"])
         self.n_fits_ = state["n_fits"]
+        _restore_seed_generator_states(model, state["seed_generators"], None)
 
 
 # ----- helpers for the model -------------------------------------------------------------------
+
+
+def _seed_generator_variables(model: keras.Model) -> list:
+    """The states of the random seed generators of the model's layers (dropout's), in layer
+    order: each advances with every training step."""
+    return [v for v in model.non_trainable_variables if v.path.endswith("seed_generator_state")]
+
+
+def _seed_generator_states(model: keras.Model) -> list[np.ndarray]:
+    return [np.array(variable.numpy()) for variable in _seed_generator_variables(model)]
+
+
+def _restore_seed_generator_states(
+    model: keras.Model, states: list | None, sidecar_path: Path | None
+) -> None:
+    """Put back saved seed generator states, so that a loaded model's next warm retrain draws
+    the dropout masks the saved model's would have. None: a file saved without them."""
+    if states is None:
+        return
+    variables = _seed_generator_variables(model)
+    if len(states) != len(variables):
+        raise ModelFileError(
+            f"{sidecar_path} holds {len(states)} seed generator states for a model with "
+            f"{len(variables)}: save the model again"
+        )
+    for variable, value in zip(variables, states, strict=True):
+        variable.assign(np.asarray(value, dtype=variable.dtype).reshape(variable.shape))
 
 
 def _compiled_forward(model: keras.Model, lookback: int):

@@ -40,7 +40,7 @@ from local_lean.backtest_plan import (
 )
 from local_lean.consolidators import feed_consolidators, scan_past_consolidators
 from local_lean.corporate_events import CorporateEventSchedule, apply_dividend, apply_split
-from local_lean.data import open_price_source
+from local_lean.data import PriceSource, open_price_source
 from local_lean.data.auxiliary import use_data_source
 from local_lean.data_gaps import long_gap_warning, long_gaps
 from local_lean.enums import DelistingType
@@ -56,12 +56,7 @@ from local_lean.object_store import ObjectStore
 from local_lean.order_list_hash import lean_submission_of
 from local_lean.output_folders import object_store_folder, write_results_kept
 from local_lean.recorder import BacktestRecorder
-from local_lean.scheduling import (
-    end_of_day_step,
-    events_due,
-    events_due_between,
-    prepare_schedule,
-)
+from local_lean.scheduling import end_of_day_step, events_due, events_due_between, prepare_schedule
 from local_lean.securities import Security, remove_security, update_price
 from local_lean.seeding import last_known_row
 from local_lean.symbols import Symbol
@@ -74,13 +69,14 @@ from local_lean.volatility import warm_up_volatility_model
 class BacktestOptions:
     """How to run: overrides of the algorithm's own settings and where things go."""
 
-    data: str | Path | None = None
+    data: str | Path | PriceSource | None = None  # PriceSource: one already open
     start: dt.date | None = None
     end: dt.date | None = None
     cash: float | None = None
     parameters: dict[str, str] = field(default_factory=dict)
     output: Path | None = None
     storage: Path | None = None
+    shared_storage: dict[str, Path] = field(default_factory=dict)  # ObjectStore's shared_folders
     fee_bps: float | None = None  # None: LEAN's default Interactive Brokers fee model
     seed: int = 0
     time_limits: TimeLimitSettings = field(default_factory=TimeLimitSettings)
@@ -180,7 +176,7 @@ class BacktestEngine:
             algorithm.portfolio.fee_model = InteractiveBrokersFeeModel()
         # Folders that cannot be written are refused now, not after hours of training.
         storage = object_store_folder(options.output, options.storage)
-        algorithm.object_store = ObjectStore(storage)
+        algorithm.object_store = ObjectStore(storage, options.shared_storage)
         self._set_clock(context.setup.start, context.setup.start.date())
 
     def _set_clock(self, time: dt.datetime, visible_until: dt.date) -> None:

@@ -25,6 +25,12 @@ ValueError a key that is empty after normalisation (".", "/"), ends with a slash
 holds a ".." folder, or has a file or folder name longer than 255 bytes; "a//b" and "a/./b"
 are the key "a/b". The file must stay inside the store's folder (a symbolic link pointing
 outside is refused).
+
+Beyond LEAN too, a store may keep the keys under some prefixes in other folders
+(``shared_folders``, prefix -> folder): the parameter sets of one optimisation share such a
+folder for content-addressed entries (a model cache whose keys hash everything a fit depends
+on), so that a model one set trained is served to the others. Writes are atomic (a temporary
+file moved into place), so stores in other processes never read half a file.
 """
 
 from __future__ import annotations
@@ -33,7 +39,7 @@ import os
 import re
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from local_lean.key_value import KeyValuePair
@@ -77,11 +83,18 @@ class ObjectStore(
 ):
     """Key-value storage for an algorithm's files, in a folder on disk."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, shared_folders: Mapping[str, Path] | None = None) -> None:
         self._root = Path(root).expanduser().resolve()
         self._root.mkdir(parents=True, exist_ok=True)
         self._registered: set[str] = set()
-        _remove_stale_temporary_files(self._root)
+        # Key prefix ("models/cache") -> the folder that holds the keys under it.
+        self._shared: dict[str, Path] = {}
+        for prefix, folder in (shared_folders or {}).items():
+            normalised = self._key(str(prefix).rstrip("/"))
+            self._shared[normalised] = Path(folder).expanduser().resolve()
+            self._shared[normalised].mkdir(parents=True, exist_ok=True)
+        for folder in (self._root, *self._shared.values()):
+            _remove_stale_temporary_files(folder)
 
     @property
     def keys(self) -> list[str]:
@@ -91,6 +104,13 @@ class ObjectStore(
             for file in self._root.rglob("*")
             if file.is_file() and not file.name.startswith(TEMPORARY_PREFIX)
         }
+        for prefix, folder in self._shared.items():
+            on_disk = {key for key in on_disk if not _is_under(key, prefix)}
+            on_disk |= {
+                f"{prefix}/{file.relative_to(folder).as_posix()}"
+                for file in folder.rglob("*")
+                if file.is_file() and not file.name.startswith(TEMPORARY_PREFIX)
+            }
         return sorted(on_disk | self._registered)
 
     def __iter__(self) -> Iterator[KeyValuePair]:
@@ -218,15 +238,25 @@ class ObjectStore(
         return key
 
     def _file(self, key: str) -> Path:
+        root, relative = self._root, key
+        for prefix, folder in self._shared.items():
+            if _is_under(key, prefix):
+                root, relative = folder, key[len(prefix) + 1 :]
+                break
         try:
-            file = (self._root / key).resolve()
+            file = (root / relative).resolve()
         except (OSError, RuntimeError) as error:  # e.g. a loop of symbolic links
             raise ValueError(
                 f"object store key {_shown(key)} cannot be resolved: {error}"
             ) from None
-        if not file.is_relative_to(self._root):  # a symbolic link pointing outside
-            raise ValueError(f"object store key {_shown(key)} leads outside {self._root}")
+        if not file.is_relative_to(root):  # a symbolic link pointing outside
+            raise ValueError(f"object store key {_shown(key)} leads outside {root}")
         return file
+
+
+def _is_under(key: str, prefix: str) -> bool:
+    """True when the key names a file inside the folder `prefix` ("a/b/c" is under "a/b")."""
+    return key.startswith(prefix + "/")
 
 
 def _shown(key: str, limit: int = 80) -> str:

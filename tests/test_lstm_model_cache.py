@@ -73,6 +73,22 @@ def test_a_warm_retrain_is_served_only_after_the_same_first_fit(cache):
     np.testing.assert_array_equal(served.predict(PRICES), retrained.predict(PRICES))
 
 
+def test_a_first_fit_is_served_to_a_model_that_differs_in_its_retrain_settings_only(cache):
+    retrain = dict(warm_start=True, warm_epochs=1, retrain_windows=0)
+    first, _ = cache.fit(MyLSTM(**TINY, **retrain), PRICES[:70])
+    other = {"warm_epochs": 3, "retrain_windows": 30, "warm_batch_size": 8}
+    served, hit = cache.fit(MyLSTM(**TINY, **{**retrain, **other}), PRICES[:70])
+    assert hit  # a fit from scratch reads none of these
+    np.testing.assert_array_equal(served.predict(PRICES), first.predict(PRICES))
+    assert {name: served.get_params()[name] for name in other} == other  # the asked-for ones
+    # The retrains that follow read them: the two models' next fits have different keys.
+    assert cache.key(served, PRICES[5:75]) != cache.key(first, PRICES[5:75])
+    # Settings a fit from scratch reads still change its key.
+    assert cache.key(MyLSTM(**TINY, **retrain), PRICES) != cache.key(
+        MyLSTM(**{**TINY, "units": 4}, **retrain), PRICES
+    )
+
+
 def test_the_cache_keeps_to_its_size_limit_dropping_the_oldest(tmp_path):
     store = ObjectStore(tmp_path)
     probe = ModelCache(store, max_bytes=2**30)

@@ -213,3 +213,24 @@ def test_iterating_the_store_yields_each_key_with_its_bytes(tmp_path):
     store.get_file_path("registered-only.keras")  # registered, no file yet: not yielded
     pairs = {pair.key: pair.value for pair in store}
     assert pairs == {"a/model.json": b"{}", "b.bin": b"\x00\x01"}
+
+
+def test_keys_under_a_shared_prefix_live_in_the_shared_folder_for_every_store(tmp_path):
+    shared = tmp_path / "shared"
+    first = ObjectStore(tmp_path / "one", {"cache/models": shared})
+    second = ObjectStore(tmp_path / "two", {"cache/models/": shared})
+    assert first.save("cache/models/a.txt", "from the first")
+    assert first.save("own.txt", "private")
+    assert (shared / "a.txt").read_text() == "from the first"
+    assert second.read("cache/models/a.txt") == "from the first"
+    assert second.keys == ["cache/models/a.txt"]  # the other store's own keys stay its own
+    assert not second.contains_key("own.txt")
+    assert Path(second.get_file_path("cache/models/b.keras")) == (shared / "b.keras").resolve()
+    # A key beside the prefix ("cache/other.txt") or merely starting with it is not shared.
+    second.save("cache/models2.txt", "x")
+    assert not (shared / "models2.txt").exists() and not first.contains_key("cache/models2.txt")
+    assert second.delete("cache/models/a.txt") and not (shared / "a.txt").exists()
+    with pytest.raises(KeyError):
+        first.read("cache/models/a.txt")
+    with pytest.raises(ValueError, match="may not contain"):
+        first.read("cache/models/../../escape.txt")

@@ -122,6 +122,19 @@ def test_statistics_are_read_from_a_result_as_lean_reads_them():
         (["--parameter", "lookback", "20", "60", "20", "--spa-reps", "10"], "100 bootstrap"),
         (["--parameter", "lookback", "20", "60", "20", "--spa-block-length", "0"], "at least 1"),
         (["--parameter", "lookback", "20", "60", "20", "--spa-benchmark", "NOPE"], "no daily data"),
+        (
+            ["--parameter", "lookback", "20", "60", "20", "--share-storage", "../models"],
+            "'../models' is not an object store folder",
+        ),
+        (
+            ["--parameter", "lookback", "20", "60", "20", "--share-storage", "a/b.keras"],
+            "is not an object store folder",
+        ),
+        (
+            ["--parameter", "lookback", "20", "60", "20", "--share-storage", "a"]
+            + ["--no-shared-storage"],
+            "contradict each other",
+        ),
     ],
 )
 def test_bad_parameters_stop_before_anything_runs(tmp_path, capsys, arguments, message):
@@ -279,3 +292,19 @@ def test_an_unreachable_ray_cluster_is_named_before_anything_runs(tmp_path, caps
     assert status == 2
     assert "no Ray cluster answers there" in capsys.readouterr().err
     assert not (tmp_path / "o").exists()
+
+
+def test_the_sets_share_main_pys_model_cache_unless_told_otherwise(tmp_path):
+    from local_lean.optimize.cli import build_optimize_parser, settings_from
+
+    search = [str(MAIN), "--strategy", "Grid Search", "--target", "Sharpe Ratio"]
+    search += ["--target-direction", "max", "--parameter", "lookback", "20", "40", "20"]
+    search += ["--output", str(tmp_path / "o")]
+
+    def shared(*arguments: str) -> list[str]:
+        arguments_parsed = build_optimize_parser().parse_args([*search, *arguments])
+        return settings_from(arguments_parsed).shared_storage
+
+    assert shared() == ["lstm-macro/model-cache"]
+    assert shared("--no-shared-storage") == []
+    assert shared("--share-storage", "models/", "--share-storage", "other") == ["models", "other"]

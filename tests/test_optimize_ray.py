@@ -12,6 +12,7 @@ import datetime
 import json
 import os
 import signal
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -107,6 +108,66 @@ def test_each_set_on_ray_gives_the_statistics_of_a_sequential_run(lstm_grid, tmp
         assert written["totalPerformance"] == alone_json["totalPerformance"]
     # The sets differ, so equal statistics above are not a coincidence of a flat strategy.
     assert len({r.statistics["Sharpe Ratio"] for r in lstm_grid.results}) > 1
+
+
+def model_fits(result) -> tuple[int, int]:
+    """(models trained, models served by the cache) in a set's log."""
+    lines = [
+        line
+        for line in (result.folder / "log.txt").read_text().splitlines()
+        if "Trained Bull (SPY)" in line
+    ]
+    served = sum("from the model cache, nothing trained" in line for line in lines)
+    return len(lines) - served, served
+
+
+def test_a_grid_over_trading_only_parameters_trains_each_model_once(
+    ray_instance, tmp_path, monkeypatch
+):
+    """Risk-off ETFs change what is traded, not what the models see: the first fit and the
+    month-end retrain are trained once for the whole grid and served to the other sets, though
+    two sets start together (the second waits for the first's fit)."""
+    settings = OptimizationSettings(
+        algorithm=MAIN,
+        strategy=GRID_SEARCH,
+        target=parse_target("Sharpe Ratio", "max"),
+        parameters=[choice_parameter("risk-off", ["TLT", "IEF", "SHY"])],
+        output=tmp_path / "o",
+        fixed_parameters=dict(TINY_MODEL),
+        backtest_options={
+            "start": datetime.date(2020, 1, 2),
+            "end": datetime.date(2020, 2, 4),  # the first fit and the January retrain
+            "draw_charts": False,
+        },
+        shared_storage=["lstm-macro/model-cache"],
+    )
+    scratch = tmp_path / "scratch"  # where the optimisation makes its shared folder
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    outcome = quiet(settings=settings)
+    monkeypatch.undo()
+    assert not list(scratch.iterdir())  # the shared folder went with the optimisation
+    assert [r.status for r in outcome.results] == ["completed"] * 3
+    fits = [model_fits(result) for result in outcome.results]
+    assert all(trained + served == 2 for trained, served in fits)  # two models in each set
+    assert sum(trained for trained, _ in fits) == 2  # each trained once in the whole grid
+    assert sum(served for _, served in fits) == 4
+    # A set served from the cache has the statistics of the same set run alone, untrained.
+    by_fits = zip(outcome.results, fits, strict=True)
+    served_set = next(result for result, (trained, _) in by_fits if trained == 0)
+    alone = run_backtest(
+        MAIN,
+        parameters={**TINY_MODEL, **served_set.parameter_set.values},
+        output=tmp_path / "alone",
+        log=lambda line: None,
+        draw_charts=False,
+        start=datetime.date(2020, 1, 2),
+        end=datetime.date(2020, 2, 4),
+    )
+    alone_json = json.loads(
+        next(p for p in alone.results_path.glob("*.json") if p.stem.isdigit()).read_text()
+    )
+    assert served_set.statistics == alone_json["statistics"]
 
 
 def test_the_optimisation_folder_has_leans_layout_and_a_summary(lstm_grid):

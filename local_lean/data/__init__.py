@@ -60,9 +60,12 @@ class PriceSource(Protocol):
         ...
 
 
-def open_price_source(data: str | Path | None, seed: int = 0) -> PriceSource:
+def open_price_source(data: str | Path | PriceSource | None, seed: int = 0) -> PriceSource:
     """The source for `data`: None -> the synthetic market; a LEAN data folder (one holding
-    equity/usa/daily) -> LeanDataFolder; a folder of *.csv files -> CsvFolder."""
+    equity/usa/daily) -> LeanDataFolder; a folder of *.csv files -> CsvFolder; a source already
+    open -> itself (a process that runs many backtests reads the files once)."""
+    if isinstance(data, PriceSource):
+        return data
     if data is None:
         return SyntheticMarket(seed=seed)
     root = Path(data).expanduser()

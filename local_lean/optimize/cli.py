@@ -14,6 +14,7 @@ import argparse
 import datetime as dt
 import json
 import os
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -63,6 +64,10 @@ from local_lean.time_budget import add_time_limit_arguments, settings_from_argum
 
 #: More parameter sets than this need --yes (each is a whole backtest).
 DEFAULT_MAX_BACKTESTS = 100
+#: Where main.py's model cache (model_cache.py) keeps its entries in the object store.
+MODEL_CACHE_PREFIX = "lstm-macro/model-cache"
+#: A key prefix the sets may share: folder names LEAN's object store accepts, no dots.
+SHARED_PREFIX_PATTERN = re.compile(r"[A-Za-z0-9_\-#$= ]+(?:/[A-Za-z0-9_\-#$= ]+)*")
 
 
 def _strategy_name(text: str) -> str:
@@ -220,6 +225,19 @@ def build_optimize_parser() -> argparse.ArgumentParser:
     )
     data.add_argument("--seed", type=int, default=0, help="seed of the synthetic market")
     data.add_argument("--no-charts", action="store_true", help="skip each backtest's PNG charts")
+    data.add_argument(
+        "--share-storage",
+        action="append",
+        metavar="PREFIX",
+        help="object store keys under PREFIX live in one folder for every set, for entries whose "
+        "keys say all they depend on (repeatable; default: main.py's model cache, "
+        f"{MODEL_CACHE_PREFIX}, so a model one set trained is served to the others)",
+    )
+    data.add_argument(
+        "--no-shared-storage",
+        action="store_true",
+        help="every set keeps its whole object store to itself",
+    )
     add_time_limit_arguments(parser)
     return parser
 
@@ -373,7 +391,28 @@ def settings_from(args: argparse.Namespace) -> OptimizationSettings:
         seed_parameter=args.seed_parameter,
         target_label=label,
         selection=selection,
+        shared_storage=_shared_storage(args),
     )
+
+
+def _shared_storage(args: argparse.Namespace) -> list[str]:
+    """The object store key prefixes the sets share, each checked: folder names of letters,
+    digits, spaces and _ - # $ = separated by "/"."""
+    if args.no_shared_storage:
+        if args.share_storage:
+            raise OptimizationInputError(
+                "--share-storage and --no-shared-storage contradict each other: give one"
+            )
+        return []
+    prefixes = [prefix.strip("/") for prefix in args.share_storage or [MODEL_CACHE_PREFIX]]
+    for prefix in prefixes:
+        if not SHARED_PREFIX_PATTERN.fullmatch(prefix):
+            raise OptimizationInputError(
+                f"--share-storage {prefix!r} is not an object store folder: use names of "
+                "letters, digits, spaces and _ - # $ = separated by '/', e.g. "
+                f"{MODEL_CACHE_PREFIX}"
+            )
+    return prefixes
 
 
 def _selection_settings(args: argparse.Namespace) -> SelectionTestSettings:

@@ -1,24 +1,32 @@
-"""Backtests on Ray: one task per parameter set, at most N at a time, results to the driver.
+"""Backtests on Ray: long-lived workers (Ray actors), one per core, each running many sets.
 
 - A local Ray instance by default, one CPU per worker (workers = cores), or an existing
   cluster (``address``). Each worker runs TensorFlow on one thread (intra- and inter-op), so
   that two workers on two cores do not fight over them.
-- A task runs ``local_lean.run_backtest`` in its worker, into a scratch folder, and returns the
-  files it wrote; the driver alone writes the optimisation folder, so the same code works when
-  the workers are other machines.
+- A worker (``BacktestWorker``) keeps what every set shares from one set to the next: the
+  algorithm's module (and so TensorFlow, which it imports), config.json's parameters and the
+  price data, read by its first set. Each backtest still gets a fresh algorithm instance.
+- A set's backtest runs ``local_lean.run_backtest`` into a scratch folder and returns the files
+  it wrote; the driver alone writes the optimisation folder, so the same code works when the
+  workers are other machines. Its object store is its own, except for the key prefixes given
+  as ``shared_storage``: those live in one folder for all the sets of the optimisation (on a
+  cluster, one per machine), for content-addressed entries such as main.py's model cache, so
+  that a model one set trained is served to the others.
 - A backtest that raises is a failed set (its error comes back); a worker process that dies
-  mid-backtest (killed, out of memory) makes Ray run the set once more (``max_retries=1``),
-  and a second death reports the set failed. The other sets go on either way.
+  mid-backtest (killed, out of memory) is restarted and runs the set once more, and a second
+  death reports the set failed. The other sets go on either way.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import shutil
 import socket
+import tempfile
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -82,24 +90,38 @@ class TaskOutcome:
     seconds: float
 
 
-def run_backtest_files(job: BacktestJob, values: dict[str, str]) -> dict[str, Any]:
-    """Run one backtest and return its files; never raises for the backtest's own errors."""
-    import tempfile
+def run_backtest_files(
+    job: BacktestJob,
+    values: dict[str, str],
+    shared_storage: dict[str, Path] | None = None,
+    loaded: LoadedProject | None = None,
+) -> dict[str, Any]:
+    """Run one backtest and return its files; never raises for the backtest's own errors.
 
+    With ``loaded``, the algorithm class, project parameters and price data it holds are used
+    instead of reading them again."""
     _one_tensorflow_thread()
     from local_lean.engine import run_backtest
 
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="local-lean-set-") as scratch:
         try:
+            algorithm: Any = job.algorithm
+            parameters = {**job.fixed_parameters, **values}
+            options = dict(job.options)
+            if loaded is not None:
+                algorithm = loaded.algorithm_class
+                parameters = {**loaded.project_parameters, **parameters}
+                options["data"] = loaded.price_source
             outcome = run_backtest(
-                job.algorithm,
-                parameters={**job.fixed_parameters, **values},
+                algorithm,
+                parameters=parameters,
                 output=Path(scratch) / "output",
                 storage=Path(scratch) / "storage",
+                shared_storage=dict(shared_storage or {}),
                 progress=False,
                 log=lambda line: None,
-                **job.options,
+                **options,
             )
         except Exception as error:  # noqa: BLE001 - setup errors fail this set only
             return {
@@ -117,6 +139,56 @@ def run_backtest_files(job: BacktestJob, values: dict[str, str]) -> dict[str, An
         }
 
 
+@dataclass(frozen=True)
+class LoadedProject:
+    """What every set of one job reads the same: kept by a worker from one set to the next."""
+
+    algorithm_class: type
+    project_parameters: dict[str, str]
+    price_source: Any  # local_lean.data.PriceSource
+
+
+def load_project(job: BacktestJob) -> LoadedProject:
+    """Import the algorithm's module (TensorFlow with it, when it uses it), read config.json's
+    parameters and open the price data."""
+    from local_lean.data import open_price_source
+    from local_lean.loader import load_algorithm_class, read_project_parameters
+
+    return LoadedProject(
+        load_algorithm_class(job.algorithm),
+        read_project_parameters(Path(job.algorithm)),
+        open_price_source(job.options.get("data"), seed=job.options.get("seed") or 0),
+    )
+
+
+class BacktestWorker:
+    """A Ray actor that runs the sets it is given one after another in one process, loading
+    the project (``load_project``) once, with its first set. A load that fails fails that set
+    only, and the next set tries again."""
+
+    def __init__(self, job: BacktestJob, shared_storage: dict[str, Path]) -> None:
+        _one_tensorflow_thread()
+        self.job = job
+        self.shared_storage = shared_storage
+        self.loaded: LoadedProject | None = None
+
+    def run(self, values: dict[str, str]) -> dict[str, Any]:
+        if self.loaded is None:
+            started = time.perf_counter()
+            try:
+                self.loaded = load_project(self.job)
+            except Exception as error:  # noqa: BLE001 - reported as this set's failure
+                return {
+                    "files": {},
+                    "error": f"{type(error).__name__}: {error}\n{traceback.format_exc()}",
+                    "seconds": time.perf_counter() - started,
+                }
+        return run_backtest_files(self.job, values, self.shared_storage, self.loaded)
+
+    def process_id(self) -> int:
+        return os.getpid()
+
+
 def _one_tensorflow_thread() -> None:
     """TensorFlow reads these when it starts in this worker (its C++ runtime's
     TF_NUM_INTRAOP_THREADS / TF_NUM_INTEROP_THREADS); set here too for workers that Ray did not
@@ -126,7 +198,7 @@ def _one_tensorflow_thread() -> None:
 
 
 class RayExecutor:
-    """Runs parameter sets on Ray, keeping at most ``max_concurrent`` in flight."""
+    """Runs parameter sets on ``max_concurrent`` long-lived Ray workers, one set each at a time."""
 
     def __init__(
         self,
@@ -136,6 +208,7 @@ class RayExecutor:
         workers: int | None = None,
         max_concurrent: int | None = None,
         project_folder: Path | None = None,
+        shared_storage: Sequence[str] = (),
     ) -> None:
         for name, value in RAY_QUIET.items():
             os.environ.setdefault(name, value)
@@ -145,7 +218,9 @@ class RayExecutor:
         self.started_ray = False
         environment = dict(WORKER_ENVIRONMENT)
         package = Path(__file__).resolve().parent.parent  # local_lean itself
-        task_options: dict[str, Any] = {"num_cpus": 1, "max_retries": 1}
+        # A worker that dies is started again and runs its set once more (a second death
+        # fails the set).
+        worker_options: dict[str, Any] = {"num_cpus": 1, "max_restarts": -1, "max_task_retries": 1}
         if address:
             # A cluster's workers get the algorithm's folder and local_lean uploaded; Ray takes
             # folders to upload only when the job connects.
@@ -157,14 +232,17 @@ class RayExecutor:
         else:
             paths = [str(package.parent), os.environ.get("PYTHONPATH", "")]
             environment["PYTHONPATH"] = os.pathsep.join(p for p in paths if p)
-            task_options["runtime_env"] = {"env_vars": environment}
+            worker_options["runtime_env"] = {"env_vars": environment}
             # "local": a new instance here, even where `ray start` left a cluster to join.
             cpus = workers or os.cpu_count() or 1
             self._start(address="local", num_cpus=cpus, include_dashboard=False)
         cpus = int(ray.cluster_resources().get("CPU", 1))
         self.max_concurrent = max(1, min(max_concurrent or cpus, cpus))
-        self._task = ray.remote(run_backtest_files).options(**task_options)
-        self._job_ref = ray.put(job)
+        # One folder per optimisation for the shared key prefixes, removed at the end.
+        self.shared_folder = Path(tempfile.mkdtemp(prefix="local-lean-shared-storage-"))
+        shared = {prefix: self.shared_folder / prefix.strip("/") for prefix in shared_storage}
+        worker_class = ray.remote(BacktestWorker).options(**worker_options)
+        self.workers = [worker_class.remote(job, shared) for _ in range(self.max_concurrent)]
 
     def _start(self, **arguments: Any) -> None:
         """Start (or join) Ray unless this process already did (a caller's own instance)."""
@@ -187,22 +265,25 @@ class RayExecutor:
         on_outcome: Callable[[TaskOutcome], None],
         should_stop: Callable[[], bool] = lambda: False,
     ) -> None:
-        """Pull sets from ``next_set(in_flight)`` while a slot is free; hand each finished one
+        """Pull sets from ``next_set(in_flight)`` while a worker is free; hand each finished one
         to ``on_outcome`` as it finishes. Returns when ``next_set`` has none left and nothing is
         in flight, or after ``should_stop()``, once the sets in flight have finished."""
         ray = self._ray
-        in_flight: dict[Any, tuple[ParameterSet, float]] = {}
+        idle = list(self.workers)
+        in_flight: dict[Any, tuple[ParameterSet, float, Any]] = {}
         while True:
-            while len(in_flight) < self.max_concurrent and not should_stop():
+            while idle and not should_stop():
                 parameter_set = next_set(len(in_flight))
                 if parameter_set is None:
                     break
-                reference = self._task.remote(self._job_ref, parameter_set.values)
-                in_flight[reference] = (parameter_set, time.perf_counter())
+                worker = idle.pop(0)
+                reference = worker.run.remote(parameter_set.values)
+                in_flight[reference] = (parameter_set, time.perf_counter(), worker)
             if not in_flight:  # nothing to run now, and nothing running that could add more
                 return
             done, _ = ray.wait(list(in_flight), num_returns=1)
-            parameter_set, started = in_flight.pop(done[0])
+            parameter_set, started, worker = in_flight.pop(done[0])
+            idle.append(worker)
             on_outcome(self._collect(done[0], parameter_set, started))
 
     def _collect(self, reference: Any, parameter_set: ParameterSet, started: float) -> TaskOutcome:
@@ -211,7 +292,10 @@ class RayExecutor:
             result = ray.get(reference)
         except ray.exceptions.RayError as error:
             died = isinstance(
-                error, ray.exceptions.WorkerCrashedError | ray.exceptions.NodeDiedError
+                error,
+                ray.exceptions.RayActorError
+                | ray.exceptions.WorkerCrashedError
+                | ray.exceptions.NodeDiedError,
             )
             reason = (
                 "the worker process running it died on both attempts (killed, or out of memory)"
@@ -222,5 +306,11 @@ class RayExecutor:
         return TaskOutcome(parameter_set, result["files"], result["error"], result["seconds"])
 
     def shutdown(self) -> None:
+        """Stop the workers (a caller's own Ray instance gets its CPUs back), remove the shared
+        folder, and stop Ray if this executor started it."""
+        for worker in self.workers:
+            self._ray.kill(worker)
+        self.workers = []
+        shutil.rmtree(self.shared_folder, ignore_errors=True)
         if self.started_ray:
             self._ray.shutdown()

@@ -83,6 +83,8 @@ class OptimizationSettings:
     seed_parameter: str = "seed"
     target_label: str = ""  # the target as the user wrote it
     selection: SelectionTestSettings = field(default_factory=SelectionTestSettings)
+    # Object store key prefixes kept in one folder for every set (execution.RayExecutor).
+    shared_storage: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -149,6 +151,7 @@ def run_optimization(
         workers=settings.workers,
         max_concurrent=settings.max_concurrent,
         project_folder=settings.algorithm.resolve().parent,
+        shared_storage=settings.shared_storage,
     )
     # Ray is up: from here on the optimisation writes its folder.
     output.mkdir(parents=True, exist_ok=True)

@@ -6,20 +6,28 @@ assemblies, so a misspelt method, a wrong keyword or a CamelCase leftover fails 
 
 from pathlib import Path
 
+import pytest
 from mypy import api as mypy_api
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def run_mypy(*paths: Path) -> tuple[str, int]:
+@pytest.fixture(scope="module")
+def cache(tmp_path_factory) -> Path:
+    """A fresh mypy cache for this module's runs: the second reads LEAN's stubs from it."""
+    return tmp_path_factory.mktemp("mypy_cache")
+
+
+def run_mypy(cache: Path, *paths: Path) -> tuple[str, int]:
     stdout, stderr, status = mypy_api.run(
-        ["--config-file", str(ROOT / "pyproject.toml"), "--no-incremental", *map(str, paths)]
-    )
+        ["--config-file", str(ROOT / "pyproject.toml"), "--cache-dir", str(cache),
+         *map(str, paths)]
+    )  # fmt: skip
     return stdout + stderr, status
 
 
-def test_main_and_lstm_model_type_check_against_lean_stubs():
-    report, status = run_mypy(ROOT / "main.py", ROOT / "lstm_model.py")
+def test_main_and_lstm_model_type_check_against_lean_stubs(cache):
+    report, status = run_mypy(cache, ROOT / "main.py", ROOT / "lstm_model.py")
     assert status == 0, report
 
 
@@ -31,7 +39,7 @@ NOT_IN_LEAN = [
 ]
 
 
-def test_the_check_rejects_names_lean_does_not_have(tmp_path):
+def test_the_check_rejects_names_lean_does_not_have(cache, tmp_path):
     methods = "".join(
         f"    def probe_{number}(self) -> None:\n        {line}\n\n"
         for number, line in enumerate(NOT_IN_LEAN)
@@ -44,7 +52,7 @@ def test_the_check_rejects_names_lean_does_not_have(tmp_path):
         "    def f(self) -> None:\n"
         "        pass\n"
     )
-    report, status = run_mypy(algorithm)
+    report, status = run_mypy(cache, algorithm)
     assert status != 0, report
     flagged_lines = {int(row.split(":")[1]) for row in report.splitlines() if ": error:" in row}
     line_numbers = {6 + 3 * i for i in range(len(NOT_IN_LEAN))}

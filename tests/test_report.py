@@ -24,7 +24,6 @@ from local_lean.report.results_folder import read_results_folder
 from tests.report_helpers import (
     ALGORITHMS,
     SECTIONS,
-    TINY_MAIN,
     backtest_folder,
     main_result,
     run_local_lean,
@@ -78,9 +77,9 @@ class PageReader(HTMLParser):
 
 
 @pytest.fixture(scope="module")
-def main_folder(tmp_path_factory) -> Path:
+def main_folder(tiny_main_report_folder) -> Path:
     """main.py over January 2020 with a tiny model: its folder, report.html written."""
-    return backtest_folder(tmp_path_factory.mktemp("main"), *TINY_MAIN)
+    return tiny_main_report_folder
 
 
 @pytest.fixture(scope="module")

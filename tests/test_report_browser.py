@@ -5,19 +5,19 @@ from __future__ import annotations
 import pytest
 
 from local_lean.report.browser import BrowserUnavailableError, find_browser, open_page
-from tests.report_helpers import SECTIONS, TINY_MAIN, backtest_folder, main_result
+from tests.report_helpers import SECTIONS, main_result
 
 BLANK_PAGE = "<!DOCTYPE html><html><head><title>blank</title></head><body></body></html>"
 
 
 @pytest.fixture(scope="module")
-def report_in_browser(tmp_path_factory):
+def report_in_browser(request):
     """main.py's report open in the browser, with its results folder."""
     try:
         find_browser()
     except BrowserUnavailableError as error:
         pytest.skip(f"no headless browser: {error}")
-    folder = backtest_folder(tmp_path_factory.mktemp("main"), *TINY_MAIN)
+    folder = request.getfixturevalue("tiny_main_report_folder")
     visit = open_page(folder / "report.html")
     yield visit, folder
     visit.close()

@@ -124,6 +124,7 @@ from local_lean.indicators import (
     RollingWindow,
     SimpleMovingAverage,
     StandardDeviation,
+    Stochastic,
     Sum,
     TradeBarIndicator,
     TrueRange,

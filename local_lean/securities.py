@@ -122,8 +122,7 @@ class SecurityHolding(
         if exit_price is None:
             # A long sells at the bid, a short buys at the ask; without quotes, at the price.
             security = self._security
-            quote = security.bid_price if self.quantity > 0 else security.ask_price
-            exit_price = quote or security.price
+            exit_price = security.bid_price if self.quantity > 0 else security.ask_price
         exit_value = quantity * exit_price
         entry_value = quantity * (self.average_price if entry_price is None else entry_price)
         return exit_value - entry_value - fee
@@ -350,14 +349,17 @@ class Security(
         return True  # LEAN's default; the feed fills missing sessions forward
 
     # LEAN's cache keeps the latest quote bar's closing bid and ask; trade bars (daily data)
-    # set neither, so they stay 0 until a quote arrives.
+    # set neither, so they stay 0 there until a quote arrives, and the security's BidPrice and
+    # AskPrice then give its price (Security.cs: Cache.BidPrice == 0 ? Price : Cache.BidPrice).
     @property
     def bid_price(self) -> float:
-        return self._bid_price
+        """The latest quoted bid, or the price while no bid was quoted (LEAN's ``BidPrice``)."""
+        return self._bid_price or self.price
 
     @property
     def ask_price(self) -> float:
-        return self._ask_price
+        """The latest quoted ask, or the price while no ask was quoted (LEAN's ``AskPrice``)."""
+        return self._ask_price or self.price
 
     @property
     def bid_size(self) -> float:

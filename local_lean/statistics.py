@@ -14,10 +14,12 @@ The samples (:func:`lean_samples`):
   start date's midnight) holds the starting cash; the benchmark's day-0 price is its last close
   before the start (LEAN seeds it). After the last bar the clock stops: midnights after it (a
   backtest ending on a weekend) are never sampled, and a final sample is taken at the last
-  close. Each sample records the equity, the benchmark price (rounded to 7 significant
-  digits, LEAN's ``SmartRounding``), the daily performance (percent change from the previous
-  sample, rounded to 10 decimals) and, from the second sample on, the portfolio turnover
-  (value traded since the previous sample / equity).
+  close. Each sample records the equity, the benchmark price, the daily performance (percent
+  change from the previous sample, rounded to 10 decimals) and, from the second sample on, the
+  portfolio turnover (value traded since the previous sample / equity). The last three are
+  ``ChartPoint`` values, whose setter keeps ``SmartRounding`` of them (7 significant digits up
+  to 1,000), and the statistics read them from the charts: a daily performance of
+  -1.1542801144% counts as -1.154280%.
 - The "Strategy Equity" series also gets a point at each session close whenever more than the
   resample period (4 minutes, or the backtest's span / 4000 when longer) has passed since the
   last such point. Equity points are rounded to 4 decimals.
@@ -197,11 +199,14 @@ class _SampleBook:
     def sample(
         self, time: datetime.datetime, value: Decimal, benchmark: Decimal, traded: Decimal
     ) -> None:
+        """The daily sample. The performance and turnover are ``ChartPoint`` values, whose setter
+        keeps ``SmartRounding(value)``, so the statistics read them rounded (a daily performance
+        of -1.1542801144% is kept as -1.154280%); `benchmark` comes rounded so already."""
         with localcontext(_DOTNET_DECIMAL):
             performance = _ZERO
             if self._daily_value != 0:
                 change = (value - self._daily_value) * _HUNDRED / self._daily_value
-                performance = dotnet_round(change, 10)
+                performance = smart_rounding(dotnet_round(change, 10))
             self.equity_point(time, value)
             if not self._benchmark or time > self._benchmark[-1][0]:
                 self._benchmark.append((time, benchmark))
@@ -209,7 +214,7 @@ class _SampleBook:
             # No turnover at day 0: LEAN samples it after a full day.
             if self._performance[0][0] != time and value != 0:
                 turnover = (traded - self._traded_at_previous_sample) / value
-                self._turnover.append((time, turnover))
+                self._turnover.append((time, smart_rounding(turnover)))
                 self._traded_at_previous_sample = traded
         self._daily_value = value
 

@@ -307,3 +307,31 @@ def test_liquidate_sells_everything_and_on_data_gets_each_sessions_bars():
     assert [c for _, _, c in algorithm.bars_seen] == [
         pytest.approx(closes[pd.Timestamp(t.date())]) for t, _, _ in algorithm.bars_seen
     ]
+
+
+class ReadsTheQuotesOfDailyBars(QCAlgorithm):
+    """Daily trade bars bring no quotes: note the bid and ask LEAN's Security gives then."""
+
+    def initialize(self) -> None:
+        self.set_start_date(2021, 7, 1)
+        self.set_end_date(2021, 7, 7)
+        self.spy = self.add_equity("SPY", Resolution.DAILY).symbol
+        self.before_data = (
+            self.securities[self.spy].bid_price,
+            self.securities[self.spy].ask_price,
+        )
+        self.seen: list[tuple[float, float, float]] = []
+
+    def on_data(self, data) -> None:
+        security = self.securities[self.spy]
+        self.seen.append((security.price, security.bid_price, security.ask_price))
+
+
+def test_without_a_quote_the_bid_and_ask_are_the_price_as_leans_security_gives_them():
+    # Security.BidPrice and AskPrice: Cache.BidPrice == 0 ? Price : Cache.BidPrice.
+    algorithm, outcome = run_algorithm(ReadsTheQuotesOfDailyBars)
+
+    assert outcome.succeeded, outcome.runtime_error
+    assert algorithm.before_data == (0.0, 0.0)  # no price yet either
+    assert len(algorithm.seen) == 4
+    assert all(price > 0 and bid == ask == price for price, bid, ask in algorithm.seen)

@@ -38,6 +38,7 @@ from local_lean.indicators import (
     RollingWindow,
     SimpleMovingAverage,
     StandardDeviation,
+    Stochastic,
     Sum,
     TrueRange,
     Variance,
@@ -208,6 +209,51 @@ def test_standard_deviation_is_the_root_of_leans_variance():
 def test_average_true_range_matches_leans_reference_values(moving_average_type, column):
     checked = compare(AverageTrueRange(14, moving_average_type), "spy_atr.csv", column, bars=True)
     assert checked > 480
+
+
+@pytest.mark.parametrize(
+    ("column", "part"),
+    [("stoch_d_5", lambda sto: sto.stoch_d.current.value), ("stoch_k_12_3", None)],
+)
+def test_stochastic_matches_leans_reference_values(column, part):
+    # LEAN's StochasticTests: Stochastic(12, 3, 5) on spy_with_stoch12k3.txt, %D and %K.
+    read = part or (lambda sto: sto.stoch_k.current.value)
+    checked = compare(Stochastic(12, 3, 5), "spy_stochastic.csv", column, read, bars=True)
+    assert checked > 480
+
+
+def test_stochastic_value_is_its_fast_stoch_and_it_warms_up_over_the_three_windows():
+    stochastic = Stochastic("sto", 12, 3, 5)
+    rows = _rows("spy_stochastic.csv")
+
+    for count, row in enumerate(rows, start=1):
+        stochastic.update(_bar(row))
+        assert stochastic.current.value == stochastic.fast_stoch.current.value
+        assert stochastic.is_ready == (count >= stochastic.warm_up_period)
+
+    assert stochastic.warm_up_period == 12 + 3 + 5 - 2
+    assert (stochastic.fast_stoch.name, stochastic.stoch_d.name) == ("sto_FastStoch", "sto_StochD")
+    assert Stochastic(12, 3, 5).name == "STO(12,3,5)"
+
+
+def test_stochastic_without_a_range_is_zero_and_resets_to_its_default_state():
+    # LEAN's HandlesEqualMinAndMax and ResetsProperly.
+    stochastic = Stochastic("sto", 2, 2, 2)
+    for second in range(4):
+        time = T0 + dt.timedelta(seconds=second)
+        stochastic.update(TradeBar(SPY, time, time, 1, 1, 1, 1, 1))
+        assert stochastic.current.value == 0
+
+    stochastic.reset()
+
+    for part in (stochastic, stochastic.fast_stoch, stochastic.stoch_k, stochastic.stoch_d):
+        assert (part.samples, part.current.value, part.is_ready) == (0, 0.0, False)
+
+
+@pytest.mark.parametrize("periods", [(0, 3, 3), (10, 0, 3), (10, 3, 1.5)])
+def test_a_stochastic_period_that_is_not_a_whole_number_of_bars_is_refused(periods):
+    with pytest.raises(ValueError, match="integer >= 1"):
+        Stochastic(*periods)
 
 
 # ----- LEAN's unit-test cases ---------------------------------------------------------------------

@@ -55,11 +55,7 @@ KNOWN_DIFFERENCES = {
     "raw_data": [],
     "delisting_events": [],
     "indicator_volatility_model": [],
-    # minute bars: every statistic but the Information Ratio, whose tracking error (0.00087)
-    # is so small that the 7th digit of a daily return moves its 3rd decimal
-    "basic_template_minute": [
-        "Information Ratio -14.566 against LEAN's -14.565 (value -14.56586); the other 27 match"
-    ],
+    "basic_template_minute": [],
 }
 
 

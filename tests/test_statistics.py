@@ -323,8 +323,9 @@ def test_samples_are_taken_every_calendar_midnight_and_at_the_last_close():
         "381.5",
         "379.1235",
     ]
-    # Percent change from the previous sample, rounded to 10 decimals; day 0 is 0.
-    assert [str(v) for _, v in samples.performance] == ["0", "0.5", "0.4975124378", "0", "0", "-1"]
+    # Percent change from the previous sample, rounded to 10 decimals, then kept as LEAN's
+    # ChartPoint keeps it (7 significant digits: 0.4975124378 is 0.4975124); day 0 is 0.
+    assert [str(v) for _, v in samples.performance] == ["0", "0.5", "0.4975124", "0", "0", "-1"]
     # The equity series also has a point at each close.
     assert len(samples.equity) == 5 + 3 and samples.equity[-1][1] == Decimal("99990.0000")
 
@@ -352,6 +353,34 @@ def test_turnover_is_sampled_from_the_second_sample_on_with_the_value_traded_sin
 
     # Midnights of the 5th and 6th, then the last close; the fill shows at the 6th's midnight.
     assert [str(v) for _, v in samples.portfolio_turnover] == ["0", "0.4", "0"]
+
+
+def test_performance_and_turnover_samples_keep_leans_chart_point_rounding():
+    # LEAN's ChartPoint setter keeps SmartRounding(y), and the statistics read the daily
+    # performance and turnover from those points: 7 significant digits. The closes are
+    # BasicTemplateAlgorithm's first three (688 SPY bought at 144.78172417 on the first day).
+    equity = _closes(
+        ("2013-10-07", 99_978.714106976),
+        ("2013-10-08", 98_824.679691424),
+        ("2013-10-09", 98_878.217370496),
+    )
+    order = {"id": 1, "symbol": "SPY", "quantity": 688, "fill_price": 144.78172417,
+             "fill_time": datetime.datetime(2013, 10, 7, 9, 31), "fee": 3.44,
+             "status": "filled"}  # fmt: skip
+
+    samples = lean_samples(
+        equity,
+        None,
+        [order],
+        initial_cash=100_000,
+        start=datetime.date(2013, 10, 7),
+        end=datetime.date(2013, 10, 9),
+    )
+
+    # Unrounded: -0.0212858930, -1.1542801144, 0.0541744018 (percent).
+    assert [str(v) for _, v in samples.performance] == ["0", "-0.02128589", "-1.15428", "0.0541744"]
+    # 99609.82622896 traded / 99978.714106976 = 0.99631033584...: 7 digits kept.
+    assert [str(v) for _, v in samples.portfolio_turnover] == ["0.9963103", "0", "0"]
 
 
 def test_closes_within_the_resample_period_add_no_equity_point():

@@ -41,6 +41,7 @@ from local_lean.indicators.oscillators import (
     MovingAverageConvergenceDivergence,
     RateOfChange,
     RelativeStrengthIndex,
+    Stochastic,
 )
 from local_lean.indicators.python_indicator import PythonIndicator
 from local_lean.indicators.rolling_window import RollingWindow
@@ -86,6 +87,7 @@ __all__ = [
     "RollingWindow",
     "SimpleMovingAverage",
     "StandardDeviation",
+    "Stochastic",
     "Sum",
     "TimeSeriesIndicator",
     "TradeBarIndicator",

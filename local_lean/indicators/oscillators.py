@@ -9,6 +9,11 @@
   gains and losses averaged by the moving average type; 100 while the average loss is 0.
 - ``MovingAverageConvergenceDivergence(fast, slow, signal, type=EXPONENTIAL)``: fast - slow,
   its ``signal`` average (fed once fast and slow are ready) and ``histogram`` (macd - signal).
+- ``Stochastic(period, k_period, d_period)`` (bars): ``fast_stoch`` = (close - lowest low) /
+  (highest high - lowest low) x 100 over `period` bars (0 without a range), ``stoch_k`` the
+  mean of the last `k_period` fast values x 100, ``stoch_d`` the mean of the last `d_period`
+  %K values; each is 0 until its window is full. Its value is the fast one; ready when %D is,
+  after period + k_period + d_period - 2 bars.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from __future__ import annotations
 from typing import Any
 
 from local_lean.indicators.base import (
+    BarIndicator,
     Indicator,
     IndicatorDataPoint,
     WindowIndicator,
@@ -23,7 +29,7 @@ from local_lean.indicators.base import (
     check_period,
 )
 from local_lean.indicators.identity import Identity
-from local_lean.indicators.moving_averages import MovingAverageType, moving_average
+from local_lean.indicators.moving_averages import MovingAverageType, Sum, moving_average
 from local_lean.indicators.rolling_window import RollingWindow
 
 
@@ -287,5 +293,114 @@ class MovingAverageConvergenceDivergence(Indicator):
 
     def reset(self) -> None:
         for part in (self._fast, self._slow, self._signal, self._histogram):
+            part.reset()
+        super().reset()
+
+
+class _StochasticPart(BarIndicator):
+    """One of a Stochastic's three values (LEAN's ``FunctionalIndicator``): computed by the
+    Stochastic's function for it, ready when the window that feeds it is full."""
+
+    def __init__(self, name: str, compute: Any, ready: Any) -> None:
+        super().__init__(name)
+        self._compute = compute
+        self._ready = ready
+
+    @property
+    def is_ready(self) -> bool:
+        return bool(self._ready())
+
+    def compute_next_value(self, input: Any) -> float:
+        return self._compute(input)
+
+
+class Stochastic(BarIndicator):
+    """LEAN's Stochastic (Indicators/Stochastic.cs): the fast %K, the slow %K and %D of bars."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        name, values = bind_overload("Stochastic", args, kwargs, ("period", "k_period", "d_period"))
+        period = check_period(values["period"], "Stochastic")
+        k_period = check_period(values["k_period"], "Stochastic", "k_period")
+        d_period = check_period(values["d_period"], "Stochastic", "d_period")
+        name = name or f"STO({period},{k_period},{d_period})"
+        super().__init__(name)
+        self._k_period, self._d_period = k_period, d_period
+        self._maximum = Maximum(f"{name}_Max", period)
+        self._minimum = Minimum(f"{name}_Min", period)
+        self._sum_fast_k = Sum(f"{name}_SumFastK", k_period)
+        self._sum_slow_k = Sum(f"{name}_SumD", d_period)
+        self._fast_stoch = _StochasticPart(
+            f"{name}_FastStoch", self._next_fast_stoch, lambda: self._maximum.is_ready
+        )
+        self._stoch_k = _StochasticPart(
+            f"{name}_StochK", self._next_stoch_k, lambda: self._sum_fast_k.is_ready
+        )
+        self._stoch_d = _StochasticPart(
+            f"{name}_StochD", self._next_stoch_d, lambda: self._sum_slow_k.is_ready
+        )
+        # The first fast value comes after `period` bars; each smoothing adds its period - 1.
+        self._warm_up_period = period + k_period + d_period - 2
+
+    @property
+    def fast_stoch(self) -> BarIndicator:
+        return self._fast_stoch
+
+    @property
+    def stoch_k(self) -> BarIndicator:
+        return self._stoch_k
+
+    @property
+    def stoch_d(self) -> BarIndicator:
+        return self._stoch_d
+
+    @property
+    def is_ready(self) -> bool:
+        return self._fast_stoch.is_ready and self._stoch_k.is_ready and self._stoch_d.is_ready
+
+    @property
+    def warm_up_period(self) -> int:
+        return self._warm_up_period
+
+    def compute_next_value(self, input: Any) -> float:
+        self._maximum.update(input.end_time, input.high)
+        self._minimum.update(input.end_time, input.low)
+        self._fast_stoch.update(input)
+        self._stoch_k.update(input)
+        self._stoch_d.update(input)
+        return self._fast_stoch.current.value
+
+    def _next_fast_stoch(self, input: Any) -> float:
+        if not self._maximum.is_ready:
+            return 0.0
+        low = self._minimum.current.value
+        denominator = self._maximum.current.value - low
+        if denominator == 0:
+            return 0.0  # no range: LEAN gives 0 and feeds nothing to the %K sum
+        fast = (input.close - low) / denominator
+        self._sum_fast_k.update(input.end_time, fast)
+        return fast * 100
+
+    def _next_stoch_k(self, input: Any) -> float:
+        if not self._sum_fast_k.is_ready:
+            return 0.0
+        slow_k = self._sum_fast_k.current.value / self._k_period
+        self._sum_slow_k.update(input.end_time, slow_k)
+        return slow_k * 100
+
+    def _next_stoch_d(self, input: Any) -> float:
+        if not self._sum_slow_k.is_ready:
+            return 0.0
+        return self._sum_slow_k.current.value / self._d_period * 100
+
+    def reset(self) -> None:
+        for part in (
+            self._fast_stoch,
+            self._stoch_k,
+            self._stoch_d,
+            self._maximum,
+            self._minimum,
+            self._sum_fast_k,
+            self._sum_slow_k,
+        ):
             part.reset()
         super().reset()

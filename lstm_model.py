@@ -52,6 +52,7 @@ from sklearn.preprocessing import MinMaxScaler
 
 __all__ = [
     "FORMAT_VERSION",
+    "LEARNED_STATE_VERSION",
     "NORMALIZATIONS",
     "InsufficientDataError",
     "InvalidPricesError",
@@ -70,6 +71,8 @@ __all__ = [
 
 # Version of the saved-model layout (the .keras file plus its .json sidecar).
 FORMAT_VERSION = 3  # 3: the sidecar holds the model file's SHA-256; 2: "last_close" in ratios
+# Version of the learned-state file (save_learned_state: weights and optimizer in one .npz).
+LEARNED_STATE_VERSION = 1
 NORMALIZATIONS = ("minmax", "last_close")
 MAX_SEED = 2**32 - 1  # the largest seed numpy (and so keras.utils.set_random_seed) accepts
 # The settings a trained network is bound to: its shape, and what its inputs and outputs mean.
@@ -617,7 +620,9 @@ class MyLSTM(BaseEstimator):
         """Run the network on (n, lookback, 1) float32 inputs, through a compiled function."""
         model = self._check_fitted()
         if self._predict_function is None:
-            self._predict_function = _compiled_forward(model, self.lookback)
+            self._predict_function = _compiled_forward(
+                model, self.lookback, jit_compile=self.jit_compile is True
+            )
         return np.asarray(self._predict_function(inputs)).reshape(-1)
 
     def predict_from_model(self, prices) -> np.ndarray:
@@ -778,12 +783,7 @@ class MyLSTM(BaseEstimator):
             "backend": keras.backend.backend(),
         }
         if self.normalization == "minmax":
-            scaler = self._scaler()
-            state["normalization_state"] = {
-                name: [float(v) for v in getattr(scaler, name)]
-                for name in ("min_", "scale_", "data_min_", "data_max_", "data_range_")
-            }
-            state["normalization_state"]["n_samples_seen_"] = int(scaler.n_samples_seen_)
+            state["normalization_state"] = _scaler_state(self._scaler())
         return state
 
     def save(self, path) -> None:
@@ -882,42 +882,130 @@ class MyLSTM(BaseEstimator):
         return cls._load_files(model_path, Path(object_store.get_file_path(sidecar_key)))
 
     def copy(self) -> MyLSTM:
-        """An independent copy (weights, optimizer state, scaler, histories).
+        """An independent copy (weights, optimizer state, the dropout layers' random states,
+        scaler, histories): trained on the same closes, it learns the same weights.
 
         The copy is a new Keras model, whose first fit traces its training step again (about
         two seconds for the post's model): to undo a failed retrain of this model, take
         learned_state() before it and restore_state() after, which costs nothing like that.
         """
-        self._check_fitted()
+        state = self.learned_state()
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / "copy.keras"
             self.save(path)
-            return type(self).load(path)
+            twin = type(self).load(path)
+        twin.restore_state(state)  # the random states too, which a .keras file leaves out
+        return twin
 
     def learned_state(self) -> dict[str, Any]:
-        """A copy of everything training and process_data change, for restore_state()."""
+        """A copy of everything training and process_data change, for restore_state().
+
+        "weights" are all the network's variables, the states of its dropout layers' random
+        seed generators among them (Keras' get_weights leaves them out): a model restored
+        without them would draw other dropout masks when it trains on.
+        """
         model = self._check_fitted()
         return {
-            "weights": model.get_weights(),
+            "weights": [np.array(variable.numpy()) for variable in model.variables],
             "optimizer": [np.array(variable.numpy()) for variable in model.optimizer.variables],
             "scaler": copy.deepcopy(self.scaler_),
             "loss_history": list(self.loss_history_),
             "val_loss_history": list(self.val_loss_history_),
             "n_fits": self.n_fits_,
-            "seed_generators": _seed_generator_states(model),
         }
 
     def restore_state(self, state: dict[str, Any]) -> None:
         """Put back what learned_state() returned: the same forecasts as when it was taken."""
         model = self._check_fitted()
-        model.set_weights(state["weights"])
+        for variable, value in zip(model.variables, state["weights"], strict=True):
+            variable.assign(value)
         for variable, value in zip(model.optimizer.variables, state["optimizer"], strict=False):
             variable.assign(value)
         self.scaler_ = copy.deepcopy(state["scaler"])
         self.loss_history_ = list(state["loss_history"])
         self.val_loss_history_ = list(state["val_loss_history"])
         self.n_fits_ = state["n_fits"]
-        _restore_seed_generator_states(model, state["seed_generators"], None)
+
+    def save_learned_state(self, path) -> None:
+        """Write learned_state() to `path` (ending in .npz): weights, optimizer variables,
+        normalisation, histories, with the settings the network was built with.
+
+        Unlike `save`, no Keras model is written, and `load_learned_state` puts the state back
+        into this model's own network, whose compiled training step and forecast call stay: a
+        new Keras model traces both again. Written to a temporary file and moved into place.
+        """
+        path = Path(path)
+        if path.suffix != ".npz":
+            raise ValueError(f"path must end in .npz, got {str(path)!r}")
+        state = self.learned_state()
+        meta = {
+            "format_version": LEARNED_STATE_VERSION,
+            "network_params": self.network_params_,
+            "weights": len(state["weights"]),
+            "optimizer": len(state["optimizer"]),
+            "normalization_state": None if self.scaler_ is None else _scaler_state(self.scaler_),
+            "loss_history": state["loss_history"],
+            "val_loss_history": state["val_loss_history"],
+            "n_fits": state["n_fits"],
+        }
+        arrays = {f"weight_{i}": value for i, value in enumerate(state["weights"])}
+        arrays.update({f"optimizer_{i}": value for i, value in enumerate(state["optimizer"])})
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = _temporary_path(path, ".npz")
+        try:
+            with temporary.open("wb") as file:
+                np.savez(file, meta=np.array(json.dumps(meta)), **arrays)
+            os.replace(temporary, path)
+        finally:
+            if temporary.exists():
+                temporary.unlink()
+
+    def load_learned_state(self, path) -> MyLSTM:
+        """Put the state `save_learned_state` wrote into this model and return it: the same
+        forecasts, bit for bit, as the model that wrote it.
+
+        The network stays when it has the settings the state was saved with (only its weights
+        change, so nothing is traced again); without one, one is built. Raises ModelFileError,
+        leaving the model as it was, for a missing, damaged or incompatible file.
+        """
+        self.check_params()
+        path = Path(path)
+        meta, weights, optimizer = _read_learned_state(path)
+        built_for = {name: getattr(self, name) for name in NETWORK_PARAMS}
+        if meta.get("network_params") != built_for:
+            raise ModelFileError(
+                f"{path} holds a network built for {meta.get('network_params')}, not for this "
+                f"model's {built_for}: fit this model instead"
+            )
+        scaler = None
+        if self.normalization == "minmax":
+            scaler = _scaler_from_state(meta.get("normalization_state"), path)
+        losses = _losses(meta, "loss_history", path)
+        val_losses = _losses(meta, "val_loss_history", path)
+        n_fits = meta.get("n_fits")
+        if isinstance(n_fits, bool) or not isinstance(n_fits, int) or n_fits < 1:
+            raise ModelFileError(f"{path}: n_fits must be a whole number of at least 1")
+        before = self._snapshot(self.is_fitted and not self.changed_network_params())
+        try:
+            if self.model_ is None or self.changed_network_params():
+                self.create_model()
+            model = self.model_
+            assert model is not None
+            if not model.optimizer.built:
+                model.optimizer.build(model.trainable_variables)
+            _check_shapes(path, "variables", model.variables, weights)
+            _check_shapes(path, "optimizer variables", model.optimizer.variables, optimizer)
+            for variable, value in zip(model.variables, weights, strict=True):
+                variable.assign(value)
+            for variable, value in zip(model.optimizer.variables, optimizer, strict=True):
+                variable.assign(value)
+            self.scaler_ = scaler
+            self.loss_history_, self.val_loss_history_ = losses, val_losses
+            self.n_fits_ = n_fits
+        except BaseException:
+            self._restore_snapshot(before)
+            raise
+        return self
 
 
 # ----- helpers for the model -------------------------------------------------------------------
@@ -950,11 +1038,13 @@ def _restore_seed_generator_states(
         variable.assign(np.asarray(value, dtype=variable.dtype).reshape(variable.shape))
 
 
-def _compiled_forward(model: keras.Model, lookback: int):
+def _compiled_forward(model: keras.Model, lookback: int, jit_compile: bool):
     """A compiled inference call: one graph for any batch of windows.
 
-    On TensorFlow a tf.function over model(x, training=False) (traced once); on other
-    backends predict_on_batch, which avoids model.predict's per-call data pipeline.
+    On TensorFlow a tf.function over model(x, training=False) (traced once), compiled by XLA
+    when `jit_compile` (XLA turns the LSTM's loop over the window into one native loop, several
+    times faster per call than TensorFlow's graph of small ops); on other backends
+    predict_on_batch, which avoids model.predict's per-call data pipeline.
     """
     if keras.backend.backend() == "tensorflow":
         import tensorflow as tf  # the backend in use: present whenever this branch runs
@@ -962,6 +1052,7 @@ def _compiled_forward(model: keras.Model, lookback: int):
         @tf.function(
             input_signature=[tf.TensorSpec(shape=(None, lookback, 1), dtype=tf.float32)],
             reduce_retracing=True,
+            jit_compile=jit_compile,
         )
         def forward(inputs):
             return model(inputs, training=False)
@@ -1125,6 +1216,48 @@ def _check_architecture(model: keras.Model, instance: MyLSTM, model_path: Path) 
         raise ModelFileError(
             f"The model at {model_path} does not match its sidecar configuration: "
             + "; ".join(problems)
+        )
+
+
+def _scaler_state(scaler: MinMaxScaler) -> dict[str, Any]:
+    state: dict[str, Any] = {
+        name: [float(v) for v in getattr(scaler, name)]
+        for name in ("min_", "scale_", "data_min_", "data_max_", "data_range_")
+    }
+    state["n_samples_seen_"] = int(scaler.n_samples_seen_)
+    return state
+
+
+def _read_learned_state(path: Path) -> tuple[dict[str, Any], list, list]:
+    """(meta, weights, optimizer variables) of a save_learned_state file, or ModelFileError."""
+    try:
+        with np.load(path, allow_pickle=False) as archive:
+            meta = json.loads(str(archive["meta"]))
+            if not isinstance(meta, dict) or meta.get("format_version") != LEARNED_STATE_VERSION:
+                version = meta.get("format_version") if isinstance(meta, dict) else None
+                raise ModelFileError(
+                    f"{path} has learned-state version {version!r}; this code reads version "
+                    f"{LEARNED_STATE_VERSION}: fit the model again"
+                )
+            weights = [archive[f"weight_{i}"] for i in range(int(meta["weights"]))]
+            optimizer = [archive[f"optimizer_{i}"] for i in range(int(meta["optimizer"]))]
+    except ModelFileError:
+        raise
+    except (OSError, EOFError, KeyError, TypeError, ValueError, zipfile.BadZipFile) as error:
+        raise ModelFileError(
+            f"{path} is not a readable learned state ({type(error).__name__}: {error}): fit "
+            "the model again"
+        ) from error
+    return meta, weights, optimizer
+
+
+def _check_shapes(path: Path, what: str, variables, values: list) -> None:
+    expected = [tuple(variable.shape) for variable in variables]
+    found = [tuple(np.shape(value)) for value in values]
+    if expected != found:
+        raise ModelFileError(
+            f"{path} holds {what} of shapes {found}, this network's are {expected}: fit the "
+            "model again"
         )
 
 

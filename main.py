@@ -147,7 +147,7 @@ class LstmMacroAlgorithm(QCAlgorithm):
         try:
             if self.model_cache is None:
                 candidate.fit(training_closes)
-            else:  # a hit is a new model; `candidate` is then left as it was
+            else:  # a hit puts the stored state into `candidate`, as a fit would
                 fitted, from_cache = self.model_cache.fit(candidate, training_closes)
             held_out = _held_out_errors(fitted, closes, settings.test_size)
             # A finite loss can still be an absurd model (e.g. a huge learning rate): one far

@@ -1,7 +1,9 @@
-"""The model cache: a fit served again only for the same closes, settings and starting weights;
-a size limit; damaged entries retrained; a rerun of main.py that trains nothing."""
+"""The model cache: a fit served again only for the same closes, settings and starting weights,
+into the model's own network; a size limit; damaged entries retrained; a rerun of main.py that
+trains nothing."""
 
 import datetime as dt
+import os
 from pathlib import Path
 
 import numpy as np
@@ -38,7 +40,7 @@ def test_the_same_fit_is_served_from_the_cache_with_the_same_forecasts(cache):
     assert not from_cache and trained.is_fitted
     fresh = MyLSTM(**TINY)
     served, from_cache = cache.fit(fresh, PRICES)
-    assert from_cache and served is not fresh and not fresh.is_fitted
+    assert from_cache and served is fresh and fresh.is_fitted
     np.testing.assert_array_equal(served.predict(PRICES), trained.predict(PRICES))
     assert served.loss_history_ == trained.loss_history_
     # verbose changes what a fit prints, not what it learns.
@@ -68,9 +70,16 @@ def test_a_warm_retrain_is_served_only_after_the_same_first_fit(cache):
     retrained, hit = cache.fit(first, PRICES[5:75])
     assert not hit and retrained is first and retrained.n_fits_ == 2
     again, _ = cache.fit(MyLSTM(**TINY, warm_start=True, warm_epochs=1), PRICES[:70])
+    network = again.model_
     served, hit = cache.fit(again, PRICES[5:75])
-    assert hit and served.n_fits_ == 2
+    assert hit and served is again and served.n_fits_ == 2
+    # The retrain's weights go into the same network: nothing is built or traced again.
+    assert served.model_ is network
     np.testing.assert_array_equal(served.predict(PRICES), retrained.predict(PRICES))
+    # The served model trains on as the one that was fitted.
+    np.testing.assert_array_equal(
+        served.fit(PRICES[10:80]).predict(PRICES), retrained.fit(PRICES[10:80]).predict(PRICES)
+    )
 
 
 def test_a_first_fit_is_served_to_a_model_that_differs_in_its_retrain_settings_only(cache):
@@ -96,21 +105,34 @@ def test_the_cache_keeps_to_its_size_limit_dropping_the_oldest(tmp_path):
     one_entry = sum(f.stat().st_size for f in tmp_path.rglob("*") if f.is_file())
     cache = ModelCache(store, max_bytes=int(1.5 * one_entry))
     cache.fit(MyLSTM(**{**TINY, "seed": 2}), PRICES)  # a second entry: over the limit
-    stored = sorted(f.name for f in tmp_path.rglob("*.keras"))
-    assert stored == [cache.key(MyLSTM(**{**TINY, "seed": 2}), PRICES) + ".keras"]
+    stored = sorted(f.name for f in tmp_path.rglob("*") if f.is_file())
+    assert stored == [cache.key(MyLSTM(**{**TINY, "seed": 2}), PRICES) + ".npz"]
     with pytest.raises(ValueError, match="max_bytes"):
         ModelCache(store, max_bytes=0)
 
 
 def test_a_damaged_entry_is_retrained_not_served(cache, tmp_path):
     trained, _ = cache.fit(MyLSTM(**TINY), PRICES)
-    (entry,) = tmp_path.rglob("*.keras")
+    (entry,) = tmp_path.rglob("*.npz")
     entry.write_bytes(entry.read_bytes()[:100])  # truncated
     model, hit = cache.fit(MyLSTM(**TINY), PRICES)
     assert not hit and model.is_fitted
     assert any("ignoring the unreadable entry" in line for line in cache.lines)
     np.testing.assert_array_equal(model.predict(PRICES), trained.predict(PRICES))
     assert cache.fit(MyLSTM(**TINY), PRICES)[1]  # stored again, whole
+
+
+def test_a_file_of_an_earlier_format_counts_toward_the_limit_and_goes_first(tmp_path):
+    store = ObjectStore(tmp_path)
+    earlier = Path(store.get_file_path("lstm-macro/model-cache/" + "0" * 64 + ".keras"))
+    earlier.write_bytes(b"x" * 4096)
+    os.utime(earlier, (1, 1))  # older than any entry
+    cache = ModelCache(store, max_bytes=2**30)
+    cache.fit(MyLSTM(**TINY), PRICES)
+    assert earlier.exists()  # within the limit: kept
+    entry_bytes = sum(f.stat().st_size for f in tmp_path.rglob("*.npz"))
+    ModelCache(store, max_bytes=entry_bytes + 4095).fit(MyLSTM(**{**TINY, "seed": 2}), PRICES)
+    assert not earlier.exists()
 
 
 def backtest(tmp_path, storage, seed=0, **parameters):

@@ -96,6 +96,15 @@ def test_copy_is_independent(model):
     np.testing.assert_array_equal(model.predict_from_model(PRICES), before)
 
 
+def test_a_copy_trains_on_exactly_as_the_original():
+    original = MyLSTM(lookback=5, units=3, layers=2, epochs=2, seed=1, dropout=0.5)
+    original.fit_model(*original.process_data(PRICES, test_size=5)[:2])
+    twin = original.copy()  # dropout draws from random states that training advanced
+    original.fit_model(*original.process_data(PRICES, test_size=5)[:2], epochs=1)
+    twin.fit_model(*twin.process_data(PRICES, test_size=5)[:2], epochs=1)
+    np.testing.assert_array_equal(twin.predict(PRICES), original.predict(PRICES))
+
+
 def test_object_store_round_trip(model, tmp_path):
     store = FolderObjectStore(tmp_path)
     model.save_to_object_store(store, "models/macro-spy.keras")
@@ -320,3 +329,66 @@ def test_a_reader_between_the_two_renames_gets_the_whole_new_pair(tmp_path, monk
     reader_result = loaded[1]
     assert reader_result.normalization == "minmax"
     assert reader_result.predict_next(PRICES) == new.predict_next(PRICES)
+
+
+# ----- learned states (the model cache's entries) ------------------------------------------------
+
+
+def test_a_learned_state_round_trips_bit_for_bit_into_a_new_model(model, tmp_path):
+    path = tmp_path / "state.npz"
+    model.save_learned_state(path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["state.npz"]  # no temporary left
+    loaded = MyLSTM(**model.get_params()).load_learned_state(path)
+    assert loaded.is_fitted and loaded.n_fits_ == model.n_fits_
+    assert loaded.loss_history_ == model.loss_history_
+    assert loaded.val_loss_history_ == model.val_loss_history_
+    np.testing.assert_array_equal(loaded.predict(PRICES), model.predict(PRICES))
+    for mine, theirs in zip(
+        loaded.learned_state()["optimizer"], model.learned_state()["optimizer"], strict=True
+    ):
+        np.testing.assert_array_equal(mine, theirs)
+
+
+def test_a_learned_state_goes_into_the_same_network(model, tmp_path):
+    path = tmp_path / "state.npz"
+    model.save_learned_state(path)
+    other = MyLSTM(**{**model.get_params(), "seed": 5})
+    features, labels, _, _ = other.process_data(PRICES, test_size=5)
+    other.fit_model(features, labels)
+    network = other.model_
+    assert not np.array_equal(other.predict(PRICES), model.predict(PRICES))
+    other.load_learned_state(path)
+    assert other.model_ is network
+    np.testing.assert_array_equal(other.predict(PRICES), model.predict(PRICES))
+
+
+def test_a_learned_state_of_another_network_is_refused_leaving_the_model(model, tmp_path):
+    path = tmp_path / "state.npz"
+    model.save_learned_state(path)
+    wider = MyLSTM(**{**model.get_params(), "units": 4})
+    with pytest.raises(ModelFileError, match="units"):
+        wider.load_learned_state(path)
+    assert not wider.is_fitted and wider.model_ is None
+
+
+@pytest.mark.parametrize("damage", ["truncated", "empty", "missing"])
+def test_a_damaged_learned_state_raises_model_file_error(model, tmp_path, damage):
+    path = tmp_path / "state.npz"
+    model.save_learned_state(path)
+    if damage == "truncated":
+        path.write_bytes(path.read_bytes()[:200])
+    elif damage == "empty":
+        path.write_bytes(b"")
+    else:
+        path.unlink()
+    fresh = MyLSTM(**model.get_params())
+    with pytest.raises(ModelFileError, match="not a readable learned state"):
+        fresh.load_learned_state(path)
+    assert not fresh.is_fitted
+
+
+def test_a_learned_state_needs_an_npz_path_and_a_fitted_model(model, tmp_path):
+    with pytest.raises(ValueError, match=".npz"):
+        model.save_learned_state(tmp_path / "state.keras")
+    with pytest.raises(NotFittedError):
+        MyLSTM().save_learned_state(tmp_path / "state.npz")

@@ -457,19 +457,20 @@ def test_each_set_carries_leans_time_budget_verdict(ray_instance, tmp_path):
     from local_lean.optimize.report import ranking_table
     from local_lean.time_budget import TimeLimitSettings
 
-    # A 1.5 s event against a 0.6 s time loop: LEAN would stop the algorithm there.
-    limits = TimeLimitSettings(time_loop_maximum_minutes=0.01, free_minutes_per_event=0.01)
+    # A 4 s event against a 2.4 s time loop: LEAN would stop the algorithm there. The margin
+    # leaves an event of no work room for a loaded machine.
+    limits = TimeLimitSettings(time_loop_maximum_minutes=0.04, free_minutes_per_event=0.04)
     outcome = quiet(
         settings=fast_settings(
             tmp_path / "o",
-            parameters=[step_parameter("event-seconds", "0", "1.5", "1.5")],
+            parameters=[step_parameter("event-seconds", "0", "4", "4")],
             backtest_options={"data": str(LEAN_DATA), "draw_charts": False, "time_limits": limits},
         )
     )
     by_seconds = {r.parameter_set.values["event-seconds"]: r for r in outcome.results}
     assert by_seconds["0"].lean_would_stop is False
-    assert by_seconds["1.5"].lean_would_stop is True
-    assert by_seconds["1.5"].time_budget_note.startswith("LEAN would stop it at 2021-01-04T10:00")
+    assert by_seconds["4"].lean_would_stop is True
+    assert by_seconds["4"].time_budget_note.startswith("LEAN would stop it at 2021-01-04T10:00")
     assert "LEAN stops it" in ranking_table(
         outcome.results, parse_target("Net Profit", "max"), "Net Profit"
     )

@@ -102,8 +102,9 @@ def test_events_share_one_watchdog_thread_and_a_late_short_deadline_still_fires(
 
 
 def test_main_py_with_a_fit_of_100_million_epochs_stops_at_the_limit(tmp_path):
-    parameters = {"epochs": "100000000", "units": "4", "layers": "1", "history-bars": "200",
-                  "lookback": "10", "test-size": "10"}  # fmt: skip
+    # patience 0: no early stopping, so the fit really runs until the limit stops it.
+    parameters = {"epochs": "100000000", "patience": "0", "units": "4", "layers": "1",
+                  "history-bars": "200", "lookback": "10", "test-size": "10"}  # fmt: skip
     started = time.perf_counter()
     outcome = run_backtest(
         MAIN,

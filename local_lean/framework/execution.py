@@ -71,7 +71,7 @@ class ProjectedQuantities:
     """
 
     def __init__(self, algorithm: Any) -> None:
-        self._algorithm = algorithm
+        self._securities = algorithm.securities
         self._transactions = algorithm.transactions
         self._orders_count = self._transactions.orders_count
         self._known: dict[Symbol, float] = {}
@@ -83,7 +83,9 @@ class ProjectedQuantities:
             self._orders_count = orders_count
         quantity = self._known.get(symbol)
         if quantity is None:
-            quantity = projected_quantity(self._algorithm, symbol)
+            # projected_quantity, with the algorithm's members looked up once
+            held = self._securities[symbol].holdings.quantity
+            quantity = held + self._transactions.get_open_orders_remaining_quantity(symbol)
             self._known[symbol] = quantity
         return quantity
 

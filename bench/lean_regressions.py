@@ -15,8 +15,9 @@ sample folder (no options, futures, crypto, forex, custom data or fundamental un
 DAILY_EQUITY_ALGORITHMS (27). MINUTE_DATA_IN_LEAN lists three that look daily but whose
 universes LEAN runs on minute data. `--listed minute` (or hour, daily, all) runs instead the
 algorithms bench/lean_intraday_regressions.py finds in the clone at that resolution. Prints one
-row per algorithm (matched statistics, the first difference or the error) and writes
-bench/results/lean_regressions.json.
+row per algorithm (matched statistics, the first difference or the error), then the count of
+algorithms each statistic (or an error, a timeout) keeps from matching, and writes
+bench/results/lean_regressions.json (bench/results/lean_listed_regressions.json with --listed).
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results" / "lean_regressions.json"
+# --listed runs: kept apart from the daily list's results
+LISTED_RESULTS = ROOT / "bench" / "results" / "lean_listed_regressions.json"
 
 DAILY_EQUITY_ALGORITHMS = [
     "AddAlphaModelAlgorithm",
@@ -185,10 +188,22 @@ def main() -> int:
 
     matches = sum(row["status"] == "match" for row in rows)
     print(f"\n{matches} of {len(rows)} match every published statistic, OrderListHash included")
+    causes: dict[str, int] = {}
+    for row in rows:
+        if row["status"] == "differs":
+            for statistic in row["differences"]:
+                causes[statistic] = causes.get(statistic, 0) + 1
+        elif row["status"] != "match":
+            causes[row["status"]] = causes.get(row["status"], 0) + 1
+    if causes:
+        ranked = sorted(causes.items(), key=lambda item: -item[1])
+        print("not matched, by cause: " + ", ".join(f"{name} {count}" for name, count in ranked))
     print(f"{time.strftime('%Y-%m-%d')}, Python {sys.version.split()[0]}, {os.cpu_count()} CPUs")
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(
-        json.dumps({"matches": matches, "algorithms": len(rows), "rows": rows}, indent=2) + "\n",
+    results = LISTED_RESULTS if arguments.listed and not arguments.names else RESULTS
+    results.parent.mkdir(parents=True, exist_ok=True)
+    summary = {"listed": arguments.listed, "matches": matches, "algorithms": len(rows)}
+    results.write_text(
+        json.dumps({**summary, "causes": causes, "rows": rows}, indent=2) + "\n",
         encoding="utf-8",
     )
     return 0

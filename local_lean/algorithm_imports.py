@@ -203,6 +203,7 @@ from local_lean.portfolio import SecurityPortfolioManager
 from local_lean.priced_orders import (
     LimitIfTouchedOrder,
     LimitOrder,
+    MarketOnCloseOrder,
     StopLimitOrder,
     StopMarketOrder,
     TrailingStopOrder,

@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 
 from local_lean.models.fees import fee_of
-from local_lean.orders import Order, OrderDirection
+from local_lean.orders import Order
 from local_lean.portfolio import SecurityPortfolioManager
 from local_lean.securities import Security
 from local_lean.symbols import Symbol
@@ -36,7 +36,7 @@ def insufficient_buying_power(
     held = security.holdings.quantity
     if order.quantity == 0 or (held * order.quantity < 0 and abs(held) >= abs(order.quantity)):
         return ""  # closes or reduces a position: always allowed
-    free_margin = _margin_remaining_for(portfolio, security, order.direction)
+    free_margin = portfolio.get_buying_power(security.symbol, order.direction)
     margin = initial_margin(security, order.quantity)
     fee = fee_of(portfolio, security, order.quantity, security.price, order)
     required = margin + math.copysign(fee, margin) if margin else 0.0
@@ -46,22 +46,6 @@ def insufficient_buying_power(
             f"Free Margin: {_normalized(free_margin)}"
         )
     return ""
-
-
-def _margin_remaining_for(
-    portfolio: SecurityPortfolioManager, security: Security, direction: OrderDirection
-) -> float:
-    total = portfolio.total_portfolio_value
-    remaining = portfolio.get_margin_remaining(total)
-    holding = security.holdings
-    reverses = (holding.is_long and direction == OrderDirection.SELL) or (
-        holding.is_short and direction == OrderDirection.BUY
-    )
-    if reverses:
-        # The margin of the position being closed, and that of a new one of the same size.
-        remaining += holding.absolute_holdings_value / security.leverage
-        remaining += abs(initial_margin(security, holding.absolute_quantity))
-    return max(remaining, 0.0)
 
 
 def target_order_quantity(

@@ -63,6 +63,8 @@ UTC = datetime.UTC
 
 # LEAN's constants (SymbolCapacity.cs, CapacityEstimate.cs).
 HOUR_RESOLUTION_SCALE_FACTOR = 0.05  # daily equity bars count as hour bars (see the docstring)
+MINUTE_RESOLUTION_SCALE_FACTOR = 0.20
+MINUTE_DOLLAR_VOLUME_SCALE = 6_000_000.0  # a minute bar's timeout: this / average dollar volume
 FAST_TRADING_VOLUME_SCALING_FACTOR = 2.0
 MINUTES_PER_TRADING_DAY = 390.0
 MINIMUM_FAST_TRADING_DISCOUNT = 0.20
@@ -226,6 +228,45 @@ def _simulate(
     return estimate
 
 
+class TimeStepCapacity:
+    """LEAN's estimate fed as the engine steps through minute or hour bars: each fill as it
+    happens, then after each time step the bars of that step (``CapacityEstimate``)."""
+
+    def __init__(self, start_date: datetime.date, end_date: datetime.date) -> None:
+        self._estimate = _CapacityEstimate(start_date, end_date)
+        self._last_step: tuple | None = None
+
+    def on_fill(self, ticker: str, time: datetime.datetime, price: float, quantity: float) -> None:
+        """A fill at `time` (naive New York time)."""
+        self._estimate.on_fill(ticker, to_aware_utc(time), price, quantity)
+
+    def after_time_step(
+        self,
+        time: datetime.datetime,
+        bars: Mapping[str, tuple[float, float, datetime.timedelta]],
+        portfolio_value: float,
+        holdings: Mapping[str, float],
+        prices: Mapping[str, float],
+    ) -> None:
+        """The step at `time` (naive New York time) ended: `bars` maps tickers to the (close,
+        volume, period) of their trade bar in it; `holdings` and `prices` the portfolio's."""
+        self._last_step = (to_aware_utc(time), bars, portfolio_value, holdings, prices)
+        self._estimate.update(*self._last_step)
+
+    def statistics(self, identifiers: Mapping[str, str], currency_symbol: str = "$"):
+        """The capacity statistics once the run ended: LEAN forces two more snapshots with the
+        last step's data (when the algorithm ends and when its results handler exits)."""
+        if self._last_step is not None:
+            for _ in range(FORCED_FINAL_PASSES):
+                self._estimate.update(*self._last_step, force=True)
+            self._last_step = None
+        estimate = self._estimate
+        printed = format_capacity(estimate.capacity, currency_symbol)
+        if estimate.lowest_capacity_asset is None:
+            return CapacityStatistics(printed, "")
+        return CapacityStatistics(printed, identifiers[estimate.lowest_capacity_asset])
+
+
 def format_capacity(capacity: float, currency_symbol: str = "$") -> str:
     """LEAN's printed capacity: rounded to 1,000 away from zero (`CapacityEstimate.Capacity`),
     then to 2 significant digits, half to even (`RoundToSignificantDigits`), 2 decimals; a
@@ -258,6 +299,10 @@ class _SymbolCapacity:
         self._scale_factor = 0.0  # set when a bar is first counted
         self._fast_trading_discount = 0.0
         self._reset_pending = False
+        # minute bars: the average dollar volume per minute over the last two bars
+        self._average_dollar_volume = 0.0
+        self._previous_time: datetime.datetime | None = None
+        self._previous_volume = 0.0
 
     @property
     def market_capacity_dollar_volume(self) -> float:
@@ -281,10 +326,41 @@ class _SymbolCapacity:
         """Add the bar's dollar volume if `now` is the last fill's step; True when done."""
         if bar is None or bar[1] == 0:
             return False
-        close, volume = bar
+        if len(bar) == 3:  # a minute or hour bar of the step, with its period
+            return self._count_intraday_bar(now, *bar)
+        close, volume = bar[0], bar[1]
         counted = self.previous_fill is not None and now == _round_up_to_hour(self.previous_fill)
         if counted:
             self._scale_factor = HOUR_RESOLUTION_SCALE_FACTOR
+            self._dollar_volume += close * self._fast_trading_discount * volume
+        return not counted
+
+    def _count_intraday_bar(
+        self, now: datetime.datetime, close: float, volume: float, period: datetime.timedelta
+    ) -> bool:
+        """LEAN's UpdateMarketCapacity for a minute or hour bar: a minute bar counts while
+        `now` is within a timeout of the last fill that shrinks as the average dollar volume
+        grows (1 to 120 minutes), an hour bar when `now` is the fill's time rounded up to the
+        hour; True when done."""
+        minutes = (now - (self._previous_time or now)).total_seconds() / 60
+        if self._previous_time is None or minutes == 0:
+            self._average_dollar_volume = close * volume
+        else:
+            self._average_dollar_volume = close * (volume + self._previous_volume) / minutes
+        self._previous_time, self._previous_volume = now, volume
+        if self.previous_fill is None:
+            return True
+        if period >= datetime.timedelta(hours=1):
+            counted = now == _round_up_to_hour(self.previous_fill)
+            factor = HOUR_RESOLUTION_SCALE_FACTOR
+        else:
+            average = self._average_dollar_volume
+            k = MINUTE_DOLLAR_VOLUME_SCALE / average if average != 0 else 10.0
+            timeout = 120 if k > 120 else int(max(1.0, k))
+            counted = now <= self.previous_fill + datetime.timedelta(minutes=timeout)
+            factor = MINUTE_RESOLUTION_SCALE_FACTOR
+        if counted:
+            self._scale_factor = factor
             self._dollar_volume += close * self._fast_trading_discount * volume
         return not counted
 

@@ -12,12 +12,23 @@ from __future__ import annotations
 from typing import Any
 
 from local_lean.errors import NotSupportedError
+from local_lean.lean_members import LeanMembers
 
 ACCOUNT_CURRENCY = "USD"
 NULL_CURRENCY = "QCC"  # LEAN's Currencies.NullCurrency: never stored in a cash book
 
 
-class Cash:
+class Cash(
+    LeanMembers,
+    lean_class="QuantConnect.Securities.Cash",
+    alternatives={
+        "currency_conversion": "the account holds USD only (conversion rate 1)",
+        "ensure_currency_data_feed": "the account holds USD only: no conversion data is needed",
+        "security_symbols": "the account holds USD only: no conversion securities",
+        "update": "the conversion rate of USD is 1",
+    },
+    hint=f"the runner's account holds {ACCOUNT_CURRENCY} only",
+):
     """The account currency's cash (LEAN's ``Cash``), its amount the portfolio's cash."""
 
     def __init__(self, portfolio: Any) -> None:
@@ -47,7 +58,19 @@ class Cash:
         return f"<Cash {self.symbol} {self.amount:.2f} @ {self.conversion_rate:g}>"
 
 
-class CashBook:
+class CashBook(
+    LeanMembers,
+    lean_class="QuantConnect.Securities.CashBook",
+    alternatives={
+        "convert": "the account holds USD only: amounts in USD need no conversion",
+        "ensure_currency_data_feeds": "the account holds USD only: no conversion data is needed",
+        "remove": "the account currency cannot be removed",
+        "clear": "the account currency cannot be removed",
+        "pop": "the account currency cannot be removed",
+        "popitem": "the account currency cannot be removed",
+    },
+    hint=f"the runner's account holds {ACCOUNT_CURRENCY} only: use cash_book['USD']",
+):
     """LEAN's ``portfolio.cash_book``, holding the account currency alone."""
 
     def __init__(self, portfolio: Any) -> None:

@@ -7,15 +7,13 @@ For each session T (local_lean/README.md, "Time semantics"):
 2. the close: T's daily bars arrive. Prices update, the transaction handler fills what those
    bars fill (MarketOnClose orders at T's close, MarketOnOpen orders at T's open), ``on_data``
    runs, the framework rebalances if due (LEAN's ``OnFrameworkData``), equity is recorded;
-3. events after the close.
-
-Insights whose close time passed are scored after each time step. Every scheduled event and
-every ``train`` call runs through TimeBudget.run (`_run_timed`).
+3. events after the close. Minute and hour subscriptions add a time step at each bar's end
+   (local_lean/intraday_clock.py). Insights whose close time passed are scored after each time
+   step. Every scheduled event and ``train`` call runs through TimeBudget.run (`_run_timed`).
 
 Bad dates and data that ends before the backtest are refused when ``initialize`` first trains
 (`_check_before_training`), so they cost no training. Ctrl-C and SIGTERM end the run as a runtime
-error does: results up to the last completed session, and where it stopped (local_lean/
-interrupts.py).
+error does: results up to the last completed session, and where it stopped (interrupts.py).
 """
 
 from __future__ import annotations
@@ -31,6 +29,7 @@ from typing import Any
 import numpy as np
 
 from local_lean.algorithm import AlgorithmContext, QCAlgorithm, bind_algorithm
+from local_lean.algorithm.framework import notify_execution_model
 from local_lean.algorithm.indicators import feed_registered_indicators
 from local_lean.backtest_plan import (
     BacktestSetupError,
@@ -41,9 +40,7 @@ from local_lean.backtest_plan import (
 )
 from local_lean.consolidators import feed_consolidators, scan_past_consolidators
 from local_lean.corporate_events import CorporateEventSchedule, apply_dividend, apply_split
-from local_lean.data import (
-    open_price_source,
-)
+from local_lean.data import open_price_source
 from local_lean.data.auxiliary import use_data_source
 from local_lean.data_gaps import long_gap_warning, long_gaps
 from local_lean.enums import DelistingType
@@ -51,12 +48,9 @@ from local_lean.errors import AlgorithmError, runtime_error_text
 from local_lean.fills import DailyBar
 from local_lean.framework.membership import UniverseMembership
 from local_lean.interrupts import BacktestInterrupted, as_interruption
+from local_lean.intraday_clock import IntradayClock
 from local_lean.market_calendar import CachedCalendar, nyse_calendar
-from local_lean.market_data import (
-    Slice,
-    TradeBar,
-    TradeBars,
-)
+from local_lean.market_data import Slice, TradeBar, TradeBars
 from local_lean.models.fees import BasisPointsFeeModel, InteractiveBrokersFeeModel
 from local_lean.object_store import ObjectStore
 from local_lean.order_list_hash import lean_submission_of
@@ -151,6 +145,7 @@ class BacktestEngine:
         self.context.transactions = self.transactions
         self.budget = TimeBudget(options.time_limits, log=self._runner_log)
         self.recorder = BacktestRecorder(algorithm, self.context, algorithm.log)
+        self.intraday = IntradayClock(algorithm, self.context, self.transactions, self.recorder)
         self.events = CorporateEventSchedule(self.source, self.calendar)
         self._arrays: dict[Symbol, _SecurityBars] = {}
         self._last_session_date = dt.date.min  # set by _plan_sessions
@@ -159,7 +154,7 @@ class BacktestEngine:
         self.sessions_run = 0
         self._progress: Any = None
         self._checked_before_training = False
-        self._membership = UniverseMembership()
+        self._membership = UniverseMembership(self.source)
         self._pending_removals: list[Security] = []  # remove_security's, until they are flat
         self._removed: dict[str, Symbol] = {}  # securities that left every universe
         self._overrides_on_algorithm()
@@ -210,6 +205,9 @@ class BacktestEngine:
             return
         if warning := long_gap_warning(security.symbol.value, long_gaps(bars.index)):
             self.algorithm.log(warning)
+        if security.symbol in self.context.intraday_subscriptions:  # prices: intraday_clock
+            initializing, day = self.context.initializing, self.context.session_date
+            return self.events.add_security(security.symbol, bars, None if initializing else day)
         dates = bars.index.date
         self._arrays[security.symbol] = _SecurityBars(
             security=security,
@@ -358,6 +356,8 @@ class BacktestEngine:
 
             self._progress = tqdm(total=len(sessions) - warm_up, unit="day", desc="Backtest")
         context.warming_up = warm_up > 0
+        if not context.warming_up:  # LEAN calls it without a warm-up too, before any data
+            algorithm.on_warmup_finished()
         for number, session in enumerate(sessions):
             if number == warm_up and warm_up > 0:
                 context.warming_up = False
@@ -400,9 +400,11 @@ class BacktestEngine:
         if end_of_day is not None:
             steps.append(end_of_day)
             steps.sort(key=lambda step: step[0])  # stable: events at that time run first
-        steps.append((session.close, partial(self._close, session, overrides_on_data)))
+        steps.append(close := (session.close, partial(self._close, session, overrides_on_data)))
         steps.extend((item.time, partial(self._event, item)) for item in after_close)
         steps.sort(key=lambda step: step[0])  # stable: selections first at equal times
+        if self.intraday.subscribed:  # a time step at each minute or hour bar's end
+            steps = self.intraday.with_time_steps(session, steps, close, overrides_on_data)
         for time, action in steps:
             self._step(time, action)
             if context.quit_requested:  # LEAN stops after the time step in which quit() ran
@@ -456,6 +458,7 @@ class BacktestEngine:
         self._run_timed(due.event.name, due.event.callback)
 
     def _order_event(self, event: Any) -> None:
+        notify_execution_model(self.algorithm, event)
         self.algorithm.on_order_event(event)
 
     def _midnight_slice(self, day: dt.date, overrides_on_data: bool) -> None:

@@ -161,20 +161,21 @@ class EquityFillModel:
             if bar.low <= order.stop_price:
                 return Fill(min(order.stop_price, bar.close), bar.end)
             reference = bar.high
-            distance = reference - order.stop_price
         elif order.direction == OrderDirection.BUY:
             if bar.high >= order.stop_price:
                 return Fill(max(order.stop_price, bar.close), bar.end)
             reference = bar.low
-            distance = order.stop_price - reference
         else:
             return None
-        amount = order.trailing_amount
-        reach = reference * amount if order.trailing_as_percentage else amount
-        if distance > reach:
-            order.stop_price = TrailingStopOrder.calculate_stop_price(
-                reference, amount, order.trailing_as_percentage, order.direction
-            )
+        updated, stop_price = TrailingStopOrder.try_update_stop_price(
+            reference,
+            order.stop_price,
+            order.trailing_amount,
+            order.trailing_as_percentage,
+            order.direction,
+        )
+        if updated:
+            order.stop_price = stop_price
         return None
 
     @staticmethod

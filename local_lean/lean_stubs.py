@@ -54,16 +54,82 @@ def member_names(namespace: str, class_name: str) -> frozenset[str]:
     tree = stub_tree(namespace)
     for node in tree.body if tree is not None else []:
         if isinstance(node, ast.ClassDef) and node.name == class_name:
-            names = set()
-            for item in node.body:
-                if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef):
-                    names.add(item.name)
-                elif isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name):
-                    names.add(item.target.id)
-                elif isinstance(item, ast.Assign):
-                    names.update(t.id for t in item.targets if isinstance(t, ast.Name))
-            return frozenset(n for n in names if not n.startswith("_"))
+            return frozenset(_members_of(node))
     return frozenset()
 
 
-__all__ = ["class_names", "member_names", "namespace_folder", "stub_tree", "stubs_root"]
+@cache
+def member_return_types(namespace: str, class_name: str) -> dict[str, frozenset[str]]:
+    """Each public method or property of one class, with the types its overloads return, as
+    written in the stubs (``QuantConnect.Indicators.AverageDirectionalIndex``)."""
+    tree = stub_tree(namespace)
+    types: dict[str, set[str]] = {}
+    for node in tree.body if tree is not None else []:
+        if isinstance(node, ast.ClassDef) and node.name == class_name:
+            for item in node.body:
+                if isinstance(item, ast.FunctionDef) and not item.name.startswith("_"):
+                    returned = ast.unparse(item.returns) if item.returns is not None else ""
+                    types.setdefault(item.name, set()).add(returned)
+    return {name: frozenset(returned) for name, returned in types.items()}
+
+
+@cache
+def lineage_member_names(qualified: str) -> frozenset[str]:
+    """The public members of a LEAN class (``QuantConnect.Securities.SecurityHolding``) and of
+    the classes and interfaces it derives from (``System.Object`` included), as the stubs
+    declare them; empty without the stubs."""
+    names: set[str] = set()
+    queue, seen = [qualified], set()
+    while queue:
+        name = queue.pop(0)
+        if name in seen:
+            continue
+        seen.add(name)
+        node = _class_node(name)
+        if node is None:
+            continue
+        names |= _members_of(node)
+        queue.extend(ast.unparse(base).split("[")[0] for base in node.bases)
+    return frozenset(names)
+
+
+def _class_node(qualified: str) -> ast.ClassDef | None:
+    namespace, _, class_name = qualified.rpartition(".")
+    root = stubs_root()
+    if root is None or not namespace:
+        return None
+    top, *inner = namespace.split(".")
+    stub = root.parent.joinpath(top, *inner, "__init__.pyi")
+    tree = _parsed(stub) if stub.is_file() else None
+    for node in tree.body if tree is not None else []:
+        if isinstance(node, ast.ClassDef) and node.name == class_name:
+            return node
+    return None
+
+
+@cache
+def _parsed(stub: Path) -> ast.Module:
+    return ast.parse(stub.read_text(encoding="utf-8"))
+
+
+def _members_of(node: ast.ClassDef) -> set[str]:
+    names = set()
+    for item in node.body:
+        if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef):
+            names.add(item.name)
+        elif isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name):
+            names.add(item.target.id)
+        elif isinstance(item, ast.Assign):
+            names.update(t.id for t in item.targets if isinstance(t, ast.Name))
+    return {n for n in names if not n.startswith("_")}
+
+
+__all__ = [
+    "class_names",
+    "lineage_member_names",
+    "member_names",
+    "member_return_types",
+    "namespace_folder",
+    "stub_tree",
+    "stubs_root",
+]

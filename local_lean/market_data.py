@@ -7,13 +7,20 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
+from local_lean.conventions import to_utc
 from local_lean.enums import DelistingType, SplitType
 from local_lean.key_value import KeyValuePair
+from local_lean.lean_members import LeanMembers
 from local_lean.symbol_conversion import symbol_key
 from local_lean.symbols import Symbol
 
 
-class TradeBar:
+class TradeBar(
+    LeanMembers,
+    lean_class="QuantConnect.Data.Market.TradeBar",
+    hint="a daily TradeBar offers symbol, time, end_time, open, high, low, close, volume, "
+    "value, price, period, is_fill_forward",
+):
     """One bar of trades: open, high, low, close, volume; `time` is its start and `end_time`
     its end (a daily bar: the session's date at 00:00 and its close; a minute bar: 09:30 and
     09:31). `is_fill_forward` marks a copy of an earlier bar that LEAN's fill-forward sends
@@ -103,7 +110,11 @@ class TradeBars(dict):
         return len(self)
 
 
-class Dividend:
+class Dividend(
+    LeanMembers,
+    lean_class="QuantConnect.Data.Market.Dividend",
+    hint="a corporate event of daily US-equity data (see local_lean/README.md)",
+):
     """A cash dividend going ex on `time`'s date (LEAN's ``Dividend``): ``distribution`` per
     share, ``reference_price`` the raw close of the day before."""
 
@@ -133,7 +144,11 @@ class Dividends(TradeBars):
     """Dividends by Symbol (or ticker), as ``slice.dividends``."""
 
 
-class Split:
+class Split(
+    LeanMembers,
+    lean_class="QuantConnect.Data.Market.Split",
+    hint="a corporate event of daily US-equity data (see local_lean/README.md)",
+):
     """A split of `symbol` (LEAN's ``Split``): a WARNING at the midnight of the session before
     it, then SPLIT_OCCURRED at the midnight of its first session. ``split_factor`` is new shares
     per old share inverted (0.5 for a 2-for-1 split); ``reference_price`` the raw close before."""
@@ -170,7 +185,11 @@ class Splits(TradeBars):
     """Splits by Symbol (or ticker), as ``slice.splits``."""
 
 
-class Delisting:
+class Delisting(
+    LeanMembers,
+    lean_class="QuantConnect.Data.Market.Delisting",
+    hint="a corporate event of daily US-equity data (see local_lean/README.md)",
+):
     """A delisting of `symbol` (LEAN's ``Delisting``): a WARNING at the midnight of its last
     trading day, then DELISTED at the following midnight. ``price`` is the last close."""
 
@@ -196,9 +215,23 @@ class Delistings(TradeBars):
     """Delistings by Symbol (or ticker), as ``slice.delistings``."""
 
 
-class Slice:
-    """The data arriving at one time: the daily bars of the session that just closed, or the
-    dividends and splits of a midnight."""
+class Slice(
+    LeanMembers,
+    lean_class="QuantConnect.Data.Slice",
+    alternatives={
+        "ticks": "tick data is not simulated: use slice.bars or slice.quote_bars",
+        "option_chains": "options are not simulated",
+        "future_chains": "futures are not simulated",
+        "futures_chains": "futures are not simulated",
+        "symbol_changed_events": "map-file renames keep the symbol: use slice.bars",
+        "margin_interest_rates": "margin interest is not simulated",
+        "get": "use slice.get(symbol) or slice.bars",
+    },
+    hint="a Slice offers bars, quote bars, dividends, splits, delistings, time and dictionary "
+    "access",
+):
+    """The data arriving at one time: the daily bars of the session that just closed, a time
+    step's minute or hour trade and quote bars, or the dividends and splits of a midnight."""
 
     def __init__(
         self,
@@ -207,9 +240,11 @@ class Slice:
         dividends: Dividends | None = None,
         splits: Splits | None = None,
         delistings: Delistings | None = None,
+        quote_bars: TradeBars | None = None,
     ) -> None:
         self._time = time
         self._bars = bars
+        self._quote_bars = quote_bars if quote_bars is not None else TradeBars()
         self._dividends = dividends if dividends is not None else Dividends()
         self._splits = splits if splits is not None else Splits()
         self._delistings = delistings if delistings is not None else Delistings()
@@ -231,8 +266,18 @@ class Slice:
         return self._time
 
     @property
+    def utc_time(self) -> dt.datetime:
+        """The slice's time in UTC (naive, as the runner's UTC times are)."""
+        return to_utc(self._time)
+
+    @property
     def bars(self) -> TradeBars:
         return self._bars
+
+    @property
+    def quote_bars(self) -> TradeBars:
+        """The quote bars of this time step (minute equity data has them), by Symbol."""
+        return self._quote_bars
 
     @property
     def has_data(self) -> bool:

@@ -37,6 +37,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from local_lean.key_value import KeyValuePair
+from local_lean.lean_members import LeanMembers
 
 # LEAN's SaveBytes rule (Engine/Storage/LocalObjectStore.cs, _pathRegex and the slash count).
 LEAN_KEY_PATTERN = re.compile(r"\.?[a-zA-Z0-9\\/_#\-$= ]+\.?[a-zA-Z0-9]*")
@@ -60,7 +61,20 @@ def _remove_stale_temporary_files(root: Path) -> None:
             continue
 
 
-class ObjectStore:
+class ObjectStore(
+    LeanMembers,
+    lean_class="QuantConnect.Storage.ObjectStore",
+    alternatives={
+        "read_json": "use json.loads(self.object_store.read(key))",
+        "save_json": "use self.object_store.save(key, json.dumps(value))",
+        "read_xml": "use self.object_store.read(key) and an XML parser",
+        "save_xml": "use self.object_store.save(key, text)",
+        "clear": "delete each key: for key in self.object_store.keys: delete(key)",
+        "error_raised": "errors are raised as exceptions",
+    },
+    hint="the object store offers save, read, save_bytes, read_bytes, contains_key, "
+    "get_file_path, delete and keys",
+):
     """Key-value storage for an algorithm's files, in a folder on disk."""
 
     def __init__(self, root: Path) -> None:

@@ -32,8 +32,8 @@ from decimal import Decimal
 from typing import Any
 
 from local_lean.conventions import normalize, smart_rounding
-from local_lean.data import lean_decimal_close_of
-from local_lean.enums import DataNormalizationMode
+from local_lean.data import lean_decimal_close_of, lean_decimal_price_of
+from local_lean.enums import DataNormalizationMode, Resolution
 from local_lean.orders import Order, OrderDirection, OrderType
 
 EQUITY_SECURITY_TYPE = 1  # LEAN's SecurityType.Equity
@@ -69,11 +69,26 @@ def submission_of(security: Any, *, last_price: Decimal | None = None) -> OrderS
 
 def lean_submission_of(source: Any, security: Any) -> OrderSubmission:
     """An order's submission record, its last price the decimal LEAN holds for the security's
-    latest bar when the data is a LEAN folder (`source`) and that bar is the file's."""
+    latest bar when the data is a LEAN folder (`source`) and that bar is the file's; with
+    minute or hour data, its bid, ask and last prices as LEAN's decimals."""
     if security.local_time is None:
         return submission_of(security)
     day = (security.local_time - dt.timedelta(microseconds=1)).date()  # the bar's day
     mode = DataNormalizationMode(security.data_normalization_mode).name
+    if int(security.resolution) < int(Resolution.DAILY):
+        ticker = security.symbol.value
+        prices = [
+            lean_decimal_price_of(source, ticker, day, mode, price)
+            for price in (security.bid_price, security.ask_price, security.close)
+        ]
+        if None in prices:
+            prices = [
+                to_decimal(price)
+                for price in (security.bid_price, security.ask_price, security.close)
+            ]
+        return OrderSubmission(
+            prices=tuple(prices), price_adjustment_mode=int(security.data_normalization_mode)
+        )
     close = lean_decimal_close_of(source, security.symbol.value, day, mode)
     if close is None or not math.isclose(float(close), security.close, rel_tol=1e-9):
         return submission_of(security)

@@ -13,7 +13,8 @@ from enum import IntEnum
 from typing import Any, Protocol
 
 from local_lean.conventions import decimal_text, price_text, to_utc
-from local_lean.enums import OrderStatus
+from local_lean.enums import OrderStatus, SecurityType
+from local_lean.lean_members import LeanMembers
 from local_lean.order_requests import (
     CancelOrderRequest,
     OrderField,
@@ -23,7 +24,7 @@ from local_lean.order_requests import (
     UpdateOrderFields,
     UpdateOrderRequest,
 )
-from local_lean.symbols import Symbol
+from local_lean.symbols import SecurityIdentifier, Symbol
 
 
 class OrderHandler(Protocol):
@@ -146,7 +147,18 @@ OrderFee.ZERO = OrderFee(CashAmount(0.0))
 
 
 @dataclass
-class Order:
+class Order(
+    LeanMembers,
+    lean_class="QuantConnect.Orders.Order",
+    alternatives={
+        "properties": "orders are good till canceled (LEAN's default)",
+        "time_in_force": "orders are good till canceled (LEAN's default)",
+        "group_order_manager": "combo orders are not simulated",
+        "price_adjustment_mode": "prices follow the security's data_normalization_mode",
+        "contingent_id": "contingent orders are not simulated",
+    },
+    hint="see local_lean/README.md for the orders the runner simulates",
+):
     """An order and its state. Its times are naive UTC, as LEAN's: ``time`` is when it was
     submitted, the others equal the ``utc_time`` of the event that set them."""
 
@@ -169,6 +181,14 @@ class Order:
     @property
     def created_time(self) -> dt.datetime:
         return self.time
+
+    @property
+    def security_type(self) -> SecurityType:
+        return SecurityType.EQUITY
+
+    @property
+    def price_currency(self) -> str:
+        return "USD"
 
     def clone(self) -> Order:
         """A copy the algorithm may change without changing the order (LEAN's ``Clone``, what
@@ -199,7 +219,15 @@ class Order:
     @property
     def value(self) -> float:
         """Quantity times the order's price (LEAN's ``Order.Value``)."""
-        return self.quantity * self.price
+        return self._value_at(self.price)
+
+    def get_value(self, security: Any) -> float:
+        """LEAN's ``GetValue``: the order's value at `security`'s price, in dollars (a US equity
+        is quoted in USD, multiplier 1); the priced orders take their less favourable price."""
+        return self._value_at(security.price)
+
+    def _value_at(self, market_price: float) -> float:
+        return self.quantity * market_price
 
     def get_default_tag(self) -> str:
         """The tag an order placed without one gets (LEAN's: none, but for trailing stops)."""
@@ -256,16 +284,27 @@ class OrderResponse:
         return True
 
     def __str__(self) -> str:
+        """LEAN's ``OrderResponse.ToString``: "Success", or the error code and message."""
         if self.is_success:
-            return f"OrderResponse: OrderId: {self.order_id} Success"
-        return (
-            f"OrderResponse: OrderId: {self.order_id} Error: {self.error_code.name} "
-            f"Message: {self.error_message}"
-        )
+            return "Success"
+        return f"Error: {_pascal(self.error_code.name)} - {self.error_message}"
+
+
+def warming_up_message(request_type: str) -> str:
+    """LEAN's answer to an order request (`request_type`: "submit", "update", "cancel") made in
+    ``initialize`` or during the warm-up, as LEAN words it for Python algorithms."""
+    return (
+        f"This operation is not allowed in initialize or during warm up: OrderRequest."
+        f"{request_type}. Please move this code to the on_warmup_finished() method."
+    )
 
 
 @dataclass
-class OrderEvent:
+class OrderEvent(
+    LeanMembers,
+    lean_class="QuantConnect.Orders.OrderEvent",
+    hint="see local_lean/README.md for OrderEvent's members",
+):
     """A change of an order's state (LEAN's ``OrderEvent``), passed to ``on_order_event``."""
 
     order_id: int
@@ -355,6 +394,23 @@ def _fields(**values: object) -> UpdateOrderFields:
     return fields
 
 
+# LEAN's Symbol.Empty: the symbol of a ticket for an order id that was never placed.
+_EMPTY_SYMBOL = Symbol(SecurityIdentifier("", 0), "")
+
+
+def _placeholder_ticket(request: OrderRequest) -> OrderTicket:
+    """LEAN's stand-in ticket for a request about an unknown order id: a market order of no
+    symbol and no quantity, with the request's id and tag, invalid."""
+    submit = SubmitOrderRequest(
+        OrderType.MARKET, SecurityType.BASE, _EMPTY_SYMBOL, 0, 0, 0, dt.datetime.max, request.tag
+    )
+    submit.set_response(_unable_to_find(request.order_id))
+    submit.order_id = request.order_id
+    ticket = OrderTicket(submit, None)
+    ticket._status_override = OrderStatus.INVALID
+    return ticket
+
+
 def _unable_to_find(order_id: int) -> OrderResponse:
     return OrderResponse(
         order_id,
@@ -389,7 +445,11 @@ _TICKET_FIELDS = {
 }
 
 
-class OrderTicket:
+class OrderTicket(
+    LeanMembers,
+    lean_class="QuantConnect.Orders.OrderTicket",
+    hint="see local_lean/README.md for OrderTicket's members",
+):
     """The algorithm's handle on an order it submitted (LEAN's ``OrderTicket``)."""
 
     def __init__(
@@ -403,6 +463,40 @@ class OrderTicket:
         self._order = order  # None when the request failed its pre-order checks
         self._update_requests: list[UpdateOrderRequest] = []
         self._cancel_request: CancelOrderRequest | None = None
+        self._status_override: OrderStatus | None = None  # LEAN's invalid tickets
+
+    # LEAN's tickets for requests that never reached an order.
+
+    @staticmethod
+    def invalid_submit_request(
+        transaction_manager: Any, request: SubmitOrderRequest, response: OrderResponse
+    ) -> OrderTicket:
+        """The ticket of a submission refused before it became an order."""
+        request.set_response(response)
+        ticket = OrderTicket(request, None)
+        ticket._status_override = OrderStatus.INVALID
+        return ticket
+
+    @staticmethod
+    def invalid_update_order_id(
+        transaction_manager: Any, request: UpdateOrderRequest
+    ) -> OrderTicket:
+        """The ticket LEAN answers an update of an unknown order id with: invalid, holding the
+        update and its ``UnableToFindOrder`` response."""
+        ticket = _placeholder_ticket(request)
+        request.set_response(_unable_to_find(request.order_id))
+        ticket._update_requests.append(request)
+        return ticket
+
+    @staticmethod
+    def invalid_cancel_order_id(
+        transaction_manager: Any, request: CancelOrderRequest
+    ) -> OrderTicket:
+        """The ticket LEAN answers a cancellation of an unknown order id with."""
+        ticket = _placeholder_ticket(request)
+        request.set_response(_unable_to_find(request.order_id))
+        ticket._cancel_request = request
+        return ticket
 
     @property
     def order_id(self) -> int:
@@ -415,6 +509,10 @@ class OrderTicket:
     @property
     def quantity(self) -> float:
         return self._order.quantity if self._order is not None else self._request.quantity
+
+    @property
+    def security_type(self) -> SecurityType:
+        return self._request.security_type
 
     @property
     def order_type(self) -> OrderType:
@@ -439,7 +537,9 @@ class OrderTicket:
 
     @property
     def status(self) -> OrderStatus:
-        return self._order.status if self._order is not None else OrderStatus.INVALID
+        if self._status_override is not None or self._order is None:
+            return OrderStatus.INVALID
+        return self._order.status
 
     @property
     def submit_request(self) -> SubmitOrderRequest:
@@ -580,6 +680,7 @@ __all__ = [
     "OrderResponseErrorCode",
     "OrderStatus",
     "OrderTicket",
+    "warming_up_message",
     "OrderType",
     "SubmitOrderRequest",
     "UpdateOrderFields",

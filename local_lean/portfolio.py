@@ -16,8 +16,10 @@ from collections.abc import Iterator
 from typing import Any
 
 from local_lean.cash_book import CashBook
+from local_lean.errors import NotSupportedError
+from local_lean.lean_members import LeanMembers
 from local_lean.models.fees import InteractiveBrokersFeeModel
-from local_lean.orders import OrderEvent
+from local_lean.orders import OrderDirection, OrderEvent
 from local_lean.securities import (
     SecurityHolding,
     SecurityManager,
@@ -30,7 +32,38 @@ from local_lean.symbols import Symbol
 # ----- the portfolio ------------------------------------------------------------------------
 
 
-class SecurityPortfolioManager:
+class SecurityPortfolioManager(
+    LeanMembers,
+    lean_class="QuantConnect.Securities.SecurityPortfolioManager",
+    alternatives={
+        "set_account_currency": "the account currency is USD",
+        "apply_dividend": "dividends are applied from the data's factor files",
+        "apply_split": "splits are applied from the data's factor files",
+        "add": "holdings change through orders (self.market_order, self.set_holdings)",
+        "remove": "use self.liquidate(symbol) or self.remove_security(symbol)",
+        "clear": "use self.liquidate()",
+        "pop": "use self.liquidate(symbol)",
+        "popitem": "use self.liquidate(symbol)",
+        "setdefault": "use self.add_equity(ticker)",
+        "update": "holdings change through orders (self.market_order, self.set_holdings)",
+        "fromkeys": "use {symbol: ... for symbol in self.portfolio.keys()}",
+        "copy": "use dict(self.portfolio.items())",
+        "margin_call_model": "margin calls are not simulated: keep leverage within limits",
+        "set_margin_call_model": "margin calls are not simulated: keep leverage within limits",
+        "positions": "use self.portfolio[symbol].quantity",
+        "set_positions": "use self.portfolio[symbol].quantity",
+        "unsettled_cash_book": "a margin account settles at once: use self.portfolio.cash",
+        "has_sufficient_buying_power_for_order": "place the order: an order above the buying "
+        "power is invalid, as in LEAN (its ticket's status is INVALID)",
+        "add_transaction_record": "trades are recorded from fills",
+        "log_margin_information": "read self.portfolio.margin_remaining",
+        "invalidate_total_portfolio_value": "the total is recomputed when prices change",
+        "get_security": "use self.securities[symbol]",
+        "securities": "use self.securities",
+        "transactions": "use self.transactions",
+    },
+    hint="see local_lean/README.md for what self.portfolio offers",
+):
     """LEAN's ``self.portfolio``: cash plus holdings, with LEAN's buying-power rules."""
 
     def __init__(
@@ -64,6 +97,17 @@ class SecurityPortfolioManager:
 
     def __iter__(self) -> Iterator[Symbol]:
         return iter(self._securities)
+
+    def get(self, key: Any, default_value: Any = None) -> SecurityHolding | None:
+        security = self._securities.get(key)
+        return default_value if security is None else security.holdings
+
+    @property
+    def count(self) -> int:
+        return len(self._securities)
+
+    def __len__(self) -> int:
+        return len(self._securities)
 
     def keys(self) -> list[Symbol]:
         return self._securities.keys()
@@ -105,6 +149,27 @@ class SecurityPortfolioManager:
         return sum(s.holdings.unrealized_profit for s in self._securities.values())
 
     @property
+    def total_unrealised_profit(self) -> float:
+        return self.total_unrealized_profit
+
+    @property
+    def total_unlevered_absolute_holdings_cost(self) -> float:
+        return sum(s.holdings.unlevered_absolute_holdings_cost for s in self._securities.values())
+
+    @property
+    def total_sale_volume(self) -> float:
+        return sum(s.holdings.total_sale_volume for s in self._securities.values())
+
+    @property
+    def hold_stock(self) -> bool:
+        return self.invested
+
+    @property
+    def unsettled_cash(self) -> float:
+        """A margin account settles at once (LEAN's ImmediateSettlementModel): nothing waits."""
+        return 0.0
+
+    @property
     def total_fees(self) -> float:
         return sum(s.holdings.total_fees for s in self._securities.values())
 
@@ -137,6 +202,34 @@ class SecurityPortfolioManager:
 
     def get_margin_remaining(self, total_portfolio_value: float) -> float:
         return total_portfolio_value - self.total_margin_used
+
+    def get_buying_power(
+        self, symbol: Any, direction: OrderDirection = OrderDirection.BUY
+    ) -> float:
+        """LEAN's ``GetBuyingPower``: the margin an order of `symbol` in `direction` may use.
+        Against the position, closing it frees its maintenance margin and the other side may
+        then take as much initial margin again; never below 0."""
+        security = self._securities[symbol]
+        holding = security.holdings
+        remaining = self.get_margin_remaining(self.total_portfolio_value)
+        reverses = (holding.is_long and direction == OrderDirection.SELL) or (
+            holding.is_short and direction == OrderDirection.BUY
+        )
+        if reverses:
+            maintenance_margin = holding.absolute_holdings_value / security.leverage
+            initial_margin = abs(security.price * holding.quantity / security.leverage)
+            remaining += maintenance_margin + initial_margin
+        return max(remaining, 0.0)
+
+    def set_cash(self, cash: Any, *more: Any) -> None:
+        """LEAN's ``SetCash(cash)``: the account currency's amount becomes `cash`. Another
+        currency's (``set_cash(symbol, cash, conversion_rate)``) is not held here."""
+        if more:
+            raise NotSupportedError(
+                "SecurityPortfolioManager.set_cash(symbol, cash, conversion_rate)",
+                "the account holds USD only: use set_cash(amount)",
+            )
+        self.cash_book[self.cash_book.account_currency].set_amount(cash)
 
     # -- fills ---------------------------------------------------------------------------------
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from local_lean.conventions import decimal_text, price_text
 from local_lean.order_requests import SubmitOrderRequest, UpdateOrderRequest
@@ -31,6 +31,15 @@ def _less_favourable_value(quantity: float, order_price: float, market_price: fl
 
 
 @dataclass(repr=False)
+class MarketOnCloseOrder(Order):
+    """LEAN's MarketOnCloseOrder: filled at the close; refused when placed within
+    ``submission_time_buffer`` of it (the algorithm may change the buffer in initialize)."""
+
+    DEFAULT_SUBMISSION_TIME_BUFFER: ClassVar[dt.timedelta] = dt.timedelta(minutes=15.5)
+    submission_time_buffer: ClassVar[dt.timedelta] = DEFAULT_SUBMISSION_TIME_BUFFER
+
+
+@dataclass(repr=False)
 class LimitOrder(Order):
     limit_price: float = 0.0
 
@@ -41,7 +50,10 @@ class LimitOrder(Order):
 
     @property
     def value(self) -> float:
-        return _less_favourable_value(self.quantity, self.limit_price, self.price)
+        return self._value_at(self.price)
+
+    def _value_at(self, market_price: float) -> float:
+        return _less_favourable_value(self.quantity, self.limit_price, market_price)
 
     def _price_text(self) -> str:
         return f" at limit {_dollars(self.limit_price)}"
@@ -58,7 +70,10 @@ class StopMarketOrder(Order):
 
     @property
     def value(self) -> float:
-        return _less_favourable_value(self.quantity, self.stop_price, self.price)
+        return self._value_at(self.price)
+
+    def _value_at(self, market_price: float) -> float:
+        return _less_favourable_value(self.quantity, self.stop_price, market_price)
 
     def _price_text(self) -> str:
         return f" at stop {_dollars(self.stop_price)}"
@@ -79,7 +94,10 @@ class StopLimitOrder(Order):
 
     @property
     def value(self) -> float:
-        return _less_favourable_value(self.quantity, self.limit_price, self.price)
+        return self._value_at(self.price)
+
+    def _value_at(self, market_price: float) -> float:
+        return _less_favourable_value(self.quantity, self.limit_price, market_price)
 
     def _price_text(self) -> str:
         return f" at stop {_dollars(self.stop_price)} limit {_dollars(self.limit_price)}"
@@ -122,6 +140,31 @@ class TrailingStopOrder(StopMarketOrder):
             return current_market_price * factor
         return current_market_price + (trailing_amount if buy else -trailing_amount)
 
+    @staticmethod
+    def try_update_stop_price(
+        current_market_price: float,
+        current_stop_price: float,
+        trailing_amount: float,
+        trailing_as_percentage: bool,
+        direction: OrderDirection,
+        updated_stop_price: float | None = None,
+    ) -> tuple[bool, float]:
+        """LEAN's ``TryUpdateStopPrice`` (its out parameter returned, as from Python): the stop
+        moves to ``calculate_stop_price`` once the market is farther from it than the trailing
+        amount; otherwise (False, 0)."""
+        if direction == OrderDirection.SELL:
+            distance = current_market_price - current_stop_price
+        else:
+            distance = current_stop_price - current_market_price
+        reach = trailing_amount
+        if trailing_as_percentage:
+            reach = current_market_price * trailing_amount
+        if distance <= reach:
+            return False, 0.0
+        return True, TrailingStopOrder.calculate_stop_price(
+            current_market_price, trailing_amount, trailing_as_percentage, direction
+        )
+
 
 @dataclass(repr=False)
 class LimitIfTouchedOrder(Order):
@@ -138,7 +181,10 @@ class LimitIfTouchedOrder(Order):
 
     @property
     def value(self) -> float:
-        return _less_favourable_value(self.quantity, self.limit_price, self.price)
+        return self._value_at(self.price)
+
+    def _value_at(self, market_price: float) -> float:
+        return _less_favourable_value(self.quantity, self.limit_price, market_price)
 
     def _price_text(self) -> str:
         trigger, limit = _dollars(self.trigger_price), _dollars(self.limit_price)
@@ -185,12 +231,15 @@ def create_order(
             trigger_price=float(request.trigger_price),
             limit_price=float(request.limit_price),
         )
+    if kind == OrderType.MARKET_ON_CLOSE:
+        return MarketOnCloseOrder(**common)
     return Order(**common)
 
 
 __all__ = [
     "LimitIfTouchedOrder",
     "LimitOrder",
+    "MarketOnCloseOrder",
     "StopLimitOrder",
     "StopMarketOrder",
     "TrailingStopOrder",

@@ -27,6 +27,7 @@ from local_lean.data import PriceSource, bars_in_mode, map_file_provider, open_p
 from local_lean.enums import DataNormalizationMode, Market, Resolution
 from local_lean.errors import MissingDataError, NotSupportedError, UnknownSymbolError
 from local_lean.history import history_frame
+from local_lean.lean_members import LeanMembers
 from local_lean.object_store import ObjectStore
 from local_lean.symbols import Symbol, equity_symbol
 
@@ -45,7 +46,12 @@ class _ResearchEquity:
         return f"Equity({self.symbol.value})"
 
 
-class QuantBook:
+class QuantBook(
+    LeanMembers,
+    lean_class="QuantConnect.Research.QuantBook",
+    hint="the runner's QuantBook offers add_equity, history, securities and object_store "
+    "(daily US equities)",
+):
     """Research access to daily bars: add_equity, history, securities, object_store."""
 
     def __init__(

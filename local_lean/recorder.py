@@ -14,7 +14,12 @@ from typing import Any
 
 import pandas as pd
 
-from local_lean.capacity import CapacityStatistics, estimate_capacity, fills_from_orders
+from local_lean.capacity import (
+    CapacityStatistics,
+    TimeStepCapacity,
+    estimate_capacity,
+    fills_from_orders,
+)
 from local_lean.enums import DataNormalizationMode
 from local_lean.framework.insights import (
     Insight,
@@ -57,9 +62,12 @@ class BacktestRecorder:
         self._context = context
         self._log = log  # the algorithm's log: benchmark notes go where LEAN puts them
         self.equity: dict[pd.Timestamp, float] = {}
+        # LEAN's capacity estimate when the intraday clock feeds it at each time step
+        self.time_step_capacity: TimeStepCapacity | None = None
         self.benchmark_prices: dict[pd.Timestamp, float] = {}
         self.benchmark_symbol: Symbol = equity_symbol(DEFAULT_BENCHMARK)
         self._benchmark_closes: dict[dt.date, float] | None = None
+        self._benchmark_function: Any = None  # set_benchmark(function): its values
         self._scored: list[_ScoredInsight] = []
         self._closing: list[tuple[dt.datetime, int, _ScoredInsight]] = []
 
@@ -70,6 +78,11 @@ class BacktestRecorder:
         benchmark without data in the backtest's span is noted in the log and left out."""
         algorithm = self._algorithm
         symbol = self._context.setup.benchmark or equity_symbol(DEFAULT_BENCHMARK)
+        self._benchmark_function = None
+        if callable(symbol) and not isinstance(symbol, Symbol):  # LEAN's FuncBenchmark
+            self._benchmark_function = symbol
+            self._benchmark_closes = None
+            return
         self.benchmark_symbol = symbol
         # LEAN's benchmark is a security of its own, fed in the default ADJUSTED prices
         # whatever the algorithm's subscription to it (SecurityService.CreateBenchmarkSecurity)
@@ -90,6 +103,8 @@ class BacktestRecorder:
 
     def benchmark_before_start(self) -> float | None:
         """The benchmark's last close before the start (LEAN seeds its benchmark with it)."""
+        if self._benchmark_function is not None:
+            return float(self._benchmark_function(self._algorithm.start_date))
         if not self._benchmark_closes:
             return None
         start = self._algorithm.start_date.date()
@@ -98,10 +113,19 @@ class BacktestRecorder:
 
     # ----- what the engine feeds ----------------------------------------------------------------
 
+    def record_time_step(self, time: dt.datetime) -> None:
+        """The portfolio's value after a minute or hour time step: LEAN's results handler
+        samples its equity chart every resample period, whose points the drawdown uses
+        (``statistics.lean_samples`` picks them)."""
+        if not self._context.warming_up:
+            self.equity[pd.Timestamp(time)] = self._algorithm.portfolio.total_portfolio_value
+
     def record_close(self, close: dt.datetime, session_date: dt.date) -> None:
         """The portfolio's value after a session's close, and the benchmark's close then."""
         stamp = pd.Timestamp(close)
         self.equity[stamp] = self._algorithm.portfolio.total_portfolio_value
+        if self._benchmark_function is not None:  # its value at the sample's time
+            self.benchmark_prices[stamp] = float(self._benchmark_function(close))
         if self._benchmark_closes is not None:
             price = self._benchmark_closes.get(session_date)
             if price is not None:
@@ -196,6 +220,8 @@ class BacktestRecorder:
         """LEAN's capacity estimate from the fills and the traded securities' daily bars."""
         from local_lean.results import no_capacity_estimate
 
+        if self.time_step_capacity is not None:  # minute or hour data: fed at each step
+            return self.time_step_capacity.statistics(identifiers)
         fills = fills_from_orders(orders)
         if not fills or equity.empty:
             return no_capacity_estimate()

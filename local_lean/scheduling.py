@@ -29,6 +29,7 @@ from typing import Any, Protocol
 
 from local_lean.enums import DayOfWeek
 from local_lean.errors import NotSupportedError
+from local_lean.lean_members import LeanMembers
 
 
 class Session(Protocol):
@@ -144,8 +145,39 @@ def _symbol_label(symbol: Any) -> str:
     return "" if symbol is None else f": {getattr(symbol, 'symbol', symbol)}"
 
 
-class DateRules:
+class DateRules(
+    LeanMembers,
+    lean_class="QuantConnect.Scheduling.DateRules",
+    alternatives={
+        "year_start": "use date_rules.month_start() and check self.time.month == 1",
+        "year_end": "use date_rules.month_end() and check self.time.month == 12",
+        "quarter_start": "use date_rules.month_start() and check self.time.month in (1, 4, 7, 10)",
+        "quarter_end": "use date_rules.month_end() and check self.time.month in (3, 6, 9, 12)",
+        "today": "use date_rules.on(self.time.date())",
+        "tomorrow": "use date_rules.on(self.time.date() + timedelta(days=1))",
+        "set_default_time_zone": "rules run in New York time, the exchange's",
+    },
+    hint="see local_lean/README.md for the date rules the runner offers",
+):
     """LEAN's ``self.date_rules``. Every rule counts NYSE sessions (US equities only)."""
+
+    def __init__(self, clock: Callable[[], dt.datetime] | None = None) -> None:
+        self._clock = clock  # the algorithm's time, for ``today`` and ``tomorrow``
+
+    @property
+    def today(self) -> DateRule:
+        """The algorithm's current date (LEAN's ``DateRules.Today``)."""
+        return self.on(self._now().date())
+
+    @property
+    def tomorrow(self) -> DateRule:
+        """The day after the algorithm's current date (LEAN's ``DateRules.Tomorrow``)."""
+        return self.on(self._now().date() + dt.timedelta(days=1))
+
+    def _now(self) -> dt.datetime:
+        if self._clock is None:
+            raise RuntimeError("date_rules.today needs the algorithm's clock: use self.date_rules")
+        return self._clock()
 
     def every_day(self, symbol: Any = None, extended_market_hours: bool = False) -> DateRule:
         """Every trading session."""
@@ -262,7 +294,16 @@ def _minutes(value: float, name: str) -> dt.timedelta:
     return dt.timedelta(minutes=value)
 
 
-class TimeRules:
+class TimeRules(
+    LeanMembers,
+    lean_class="QuantConnect.Scheduling.TimeRules",
+    alternatives={
+        "every": "schedule several time_rules.at(...) events (daily data: one bar a session)",
+        "now": "call the function now, or use time_rules.at at the next time",
+        "set_default_time_zone": "rules run in New York time, the exchange's",
+    },
+    hint="see local_lean/README.md for the time rules the runner offers",
+):
     """LEAN's ``self.time_rules`` (New York time, the exchange's and the algorithm's zone)."""
 
     def at(self, hour: Any, minute: int = 0, second: int = 0) -> TimeRule:
@@ -315,6 +356,39 @@ class TimeRules:
             lambda session: None if session.close is None else session.close - advance,
         )
 
+    def before_market_open(
+        self, symbol: Any = None, minutes_before_open: float = 0, extended_market_open: bool = False
+    ) -> TimeRule:
+        """The session's open (09:30) less `minutes_before_open` (LEAN's: ``after_market_open``
+        with the minutes negated)."""
+        if isinstance(symbol, int | float) and not isinstance(symbol, bool):
+            symbol, minutes_before_open = None, symbol
+        if extended_market_open:
+            raise NotSupportedError("extended_market_open=True", "daily data has no pre-market")
+        advance = _minutes(minutes_before_open, "minutes_before_open")
+        return TimeRule(
+            f"BeforeMarketOpen{_symbol_label(symbol)} -{minutes_before_open:g} min",
+            lambda session: None if session.open is None else session.open - advance,
+        )
+
+    def after_market_close(
+        self,
+        symbol: Any = None,
+        minutes_after_close: float = 0,
+        extended_market_close: bool = False,
+    ) -> TimeRule:
+        """The session's real close (16:00, or 13:00 on early closes) plus the minutes (LEAN's:
+        ``before_market_close`` with the minutes negated)."""
+        if isinstance(symbol, int | float) and not isinstance(symbol, bool):
+            symbol, minutes_after_close = None, symbol
+        if extended_market_close:
+            raise NotSupportedError("extended_market_close=True", "daily data has no after-hours")
+        delay = _minutes(minutes_after_close, "minutes_after_close")
+        return TimeRule(
+            f"AfterMarketClose{_symbol_label(symbol)} +{minutes_after_close:g} min",
+            lambda session: None if session.close is None else session.close + delay,
+        )
+
     @property
     def midnight(self) -> TimeRule:
         """00:00 at the start of the session's date."""
@@ -346,7 +420,21 @@ class DueEvent:
     event: ScheduledEvent
 
 
-class ScheduleManager:
+class ScheduleManager(
+    LeanMembers,
+    lean_class="QuantConnect.Scheduling.ScheduleManager",
+    alternatives={
+        "event": "use schedule.on(date_rule, time_rule, callback)",
+        "add": "use schedule.on(date_rule, time_rule, callback)",
+        "remove": "schedule.on returns the event; the runner keeps every event to the end",
+        "training": "use self.train(date_rule, time_rule, action)",
+        "training_now": "use self.train(action)",
+        "set_event_schedule": "events run on the runner's clock",
+        "date_rules": "use self.date_rules",
+        "time_rules": "use self.time_rules",
+    },
+    hint="use schedule.on(date_rule, time_rule, callback)",
+):
     """LEAN's ``self.schedule``: registers events and tells the engine which are due each day."""
 
     def __init__(self) -> None:

@@ -11,8 +11,10 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
-from local_lean.enums import DataNormalizationMode
+from local_lean.enums import DataNormalizationMode, SecurityType
 from local_lean.errors import NotSupportedError
+from local_lean.lean_members import LeanMembers
+from local_lean.models.fees import InteractiveBrokersFeeModel, order_fee_of
 from local_lean.symbol_conversion import symbol_key
 from local_lean.symbols import Symbol
 from local_lean.volatility import VolatilityModel
@@ -33,7 +35,19 @@ def holdings_value_changes() -> int:
     return _holdings_value_changes[0]
 
 
-class SecurityHolding:
+class SecurityHolding(
+    LeanMembers,
+    lean_class="QuantConnect.Securities.SecurityHolding",
+    alternatives={
+        "security": "use self.securities[holding.symbol]",
+        "target": "the framework's targets are the portfolio construction model's output",
+        "quantity_changed": "use on_order_event, which sees every fill",
+        "on_quantity_changed": "use on_order_event, which sees every fill",
+        "update_market_price": "prices come from the security's bars (security.set_market_price)",
+        "get_quantity_value": "use quantity * holding.price (US equities: multiplier 1, USD)",
+    },
+    hint="see local_lean/README.md for the holding's members",
+):
     """A position: LEAN's ``SecurityHolding`` (quantity, average price, value, profit)."""
 
     def __init__(self, security: Security) -> None:
@@ -43,6 +57,8 @@ class SecurityHolding:
         self.total_fees: float = 0.0
         self.total_dividends: float = 0.0  # paid to (or, short, by) this holding
         self._realized_profit = 0.0  # of the quantity closed, before fees (LEAN's _profit)
+        self._total_sale_volume = 0.0  # the absolute value of every fill
+        self._last_trade_profit = 0.0  # of the latest fill that closed shares, before fees
 
     @property
     def symbol(self) -> Symbol:
@@ -83,7 +99,41 @@ class SecurityHolding:
 
     @property
     def unrealized_profit(self) -> float:
-        return (self._security.price - self.average_price) * self.quantity
+        """What closing the position now would gain, less the closing order's fee (LEAN's
+        ``UnrealizedProfit``, its ``TotalCloseProfit()``)."""
+        return self.total_close_profit()
+
+    def total_close_profit(
+        self,
+        include_fees: bool = True,
+        exit_price: float | None = None,
+        entry_price: float | None = None,
+        quantity: float | None = None,
+    ) -> float:
+        """LEAN's ``TotalCloseProfit``: the value of `quantity` shares (the holding's, by
+        default; 0 when it holds none) at `exit_price` (by default the bid for a long, the ask
+        for a short, the price without quotes) less their value at `entry_price` (the average
+        price), less the fee of a market order that closes them."""
+        if quantity is None:
+            if not self.invested:
+                return 0.0
+            quantity = self.quantity
+        fee = self._closing_fee(quantity) if include_fees else 0.0
+        if exit_price is None:
+            # A long sells at the bid, a short buys at the ask; without quotes, at the price.
+            security = self._security
+            quote = security.bid_price if self.quantity > 0 else security.ask_price
+            exit_price = quote or security.price
+        exit_value = quantity * exit_price
+        entry_value = quantity * (self.average_price if entry_price is None else entry_price)
+        return exit_value - entry_value - fee
+
+    def _closing_fee(self, quantity: float) -> float:
+        model = self._security.fee_model
+        if model is None:  # the portfolio's, or LEAN's default for equities outside one
+            default = self._security._default_fee_model
+            model = default() if default is not None else InteractiveBrokersFeeModel()
+        return order_fee_of(model, self._security, -quantity, self._security.price)
 
     @property
     def profit(self) -> float:
@@ -95,9 +145,68 @@ class SecurityHolding:
         """``profit`` less the fees paid (LEAN's ``NetProfit``)."""
         return self.profit - self.total_fees
 
+    @property
+    def absolute_holdings_cost(self) -> float:
+        return abs(self.holdings_cost)
+
+    @property
+    def leverage(self) -> float:
+        return self._security.leverage
+
+    @property
+    def unlevered_holdings_cost(self) -> float:
+        return self.holdings_cost / self.leverage
+
+    @property
+    def unlevered_absolute_holdings_cost(self) -> float:
+        return abs(self.unlevered_holdings_cost)
+
+    @property
+    def unrealized_profit_percent(self) -> float:
+        """``unrealized_profit`` over ``absolute_holdings_cost`` (0 without a position)."""
+        cost = self.absolute_holdings_cost
+        return self.unrealized_profit / cost if cost else 0.0
+
+    @property
+    def hold_stock(self) -> bool:
+        return self.invested
+
+    @property
+    def type(self) -> SecurityType:
+        return SecurityType.EQUITY
+
+    @property
+    def total_sale_volume(self) -> float:
+        """The absolute value of every fill (LEAN's ``TotalSaleVolume``)."""
+        return self._total_sale_volume
+
+    @property
+    def last_trade_profit(self) -> float:
+        """The profit, before fees, of the latest fill that closed shares."""
+        return self._last_trade_profit
+
     def add_new_dividend(self, dividend: float) -> None:
         """Count a dividend paid to this holding (LEAN's ``AddNewDividend``)."""
         self.total_dividends += float(dividend)
+
+    def add_new_fee(self, new_fee: float) -> None:
+        self.total_fees += float(new_fee)
+
+    def add_new_profit(self, profit_loss: float) -> None:
+        self._realized_profit += float(profit_loss)
+
+    def add_new_sale(self, sale_value: float) -> None:
+        self._total_sale_volume += float(sale_value)
+
+    def set_last_trade_profit(self, last_trade_profit: float) -> None:
+        self._last_trade_profit = float(last_trade_profit)
+
+    def set_holdings(self, average_price: float, quantity: float) -> None:
+        """LEAN's ``SetHoldings``: the position's average price and quantity, as given (the
+        portfolio's cash does not change)."""
+        self.average_price = float(average_price)
+        self.quantity = float(quantity)
+        mark_holdings_value_changed()
 
     def _apply_fill(self, quantity: float, price: float, fee: float) -> None:
         """Update quantity, average price and realised profit for a fill."""
@@ -109,21 +218,49 @@ class SecurityHolding:
         else:
             closed = min(abs(quantity), abs(old))
             direction = 1 if old > 0 else -1
-            self._realized_profit += closed * direction * (price - self.average_price)
+            self._last_trade_profit = closed * direction * (price - self.average_price)
+            self._realized_profit += self._last_trade_profit
             if new == 0:
                 self.average_price = 0.0
             elif (new > 0) != (old > 0):  # flipped through zero: the rest opens at this price
                 self.average_price = price
         self.quantity = new
         self.total_fees += fee
+        self._total_sale_volume += abs(quantity) * price
         mark_holdings_value_changed()
 
     def __repr__(self) -> str:
         return f"<SecurityHolding {self.symbol.value}: {self.quantity:g} @ {self.average_price:g}>"
 
 
-class Security:
+class Security(
+    LeanMembers,
+    lean_class="QuantConnect.Securities.Security",
+    alternatives={
+        "exchange": "use self.is_market_open(symbol) or self.time; sessions are NYSE's",
+        "fill_model": "fills follow LEAN's EquityFillModel (local_lean/fills.py)",
+        "set_fill_model": "fills follow LEAN's EquityFillModel (local_lean/fills.py)",
+        "margin_model": "use security.buying_power_model",
+        "set_margin_model": "use security.set_buying_power_model(SecurityMarginModel(leverage))",
+        "cache": "use security.price, .open, .high, .low, .close, .volume",
+        "get_last_data": "use security.price, .open, .high, .low, .close, .volume",
+        "data": "use self.current_slice or self.history",
+        "fundamentals": "fundamental data is not simulated: use prices only",
+        "symbol_properties": "US equities: lot size 1, minimum price variation 0.01, USD",
+        "quote_currency": "the account and every equity are in USD",
+        "add": "keep your own dict keyed by symbol",
+        "get": "keep your own dict keyed by symbol",
+        "set": "keep your own dict keyed by symbol",
+        "remove": "keep your own dict keyed by symbol",
+        "clear": "keep your own dict keyed by symbol",
+        "try_get": "keep your own dict keyed by symbol",
+    },
+    hint="local_lean simulates daily US equities (see local_lean/README.md)",
+):
     """An equity added with ``add_equity``: its symbol, latest bar and holding."""
+
+    # LEAN's Security.NullLeverage: "use the brokerage model's default".
+    NULL_LEVERAGE = 0.0
 
     def __init__(self, symbol: Symbol, resolution: Any, _has_source_data: bool) -> None:
         self.symbol = symbol
@@ -132,6 +269,7 @@ class Security:
         self.holdings = SecurityHolding(self)
         self.open = self.high = self.low = self.close = 0.0
         self.volume = 0.0
+        self._bid_price = self._ask_price = 0.0  # the latest quote bar's (minute data has them)
         self.local_time: dt.datetime | None = None  # end time of the latest bar
         self.is_tradable = True
         self.is_delisted = False  # set when LEAN's Delisted event arrives
@@ -139,6 +277,8 @@ class Security:
         self._leverage = 2.0
         # Reality models (local_lean/models). No fee model: the portfolio's default applies.
         self._fee_model: Any = None
+        # The fee model that applies without one of its own (the portfolio's), as a function.
+        self._default_fee_model: Any = None
         self._slippage_model: Any = None
         self._shortable_provider: Any = None
         self._data_normalization_mode = DataNormalizationMode.ADJUSTED  # set by add_equity
@@ -188,6 +328,48 @@ class Security:
     @property
     def invested(self) -> bool:
         return self.holdings.invested
+
+    @property
+    def hold_stock(self) -> bool:
+        return self.holdings.invested
+
+    @property
+    def type(self) -> SecurityType:
+        return SecurityType.EQUITY
+
+    @property
+    def is_custom_data(self) -> bool:
+        return False
+
+    @property
+    def is_extended_market_hours(self) -> bool:
+        return False  # extended hours raise NotSupportedError when asked for
+
+    @property
+    def is_fill_data_forward(self) -> bool:
+        return True  # LEAN's default; the feed fills missing sessions forward
+
+    # LEAN's cache keeps the latest quote bar's closing bid and ask; trade bars (daily data)
+    # set neither, so they stay 0 until a quote arrives.
+    @property
+    def bid_price(self) -> float:
+        return self._bid_price
+
+    @property
+    def ask_price(self) -> float:
+        return self._ask_price
+
+    @property
+    def bid_size(self) -> float:
+        return 0.0
+
+    @property
+    def ask_size(self) -> float:
+        return 0.0
+
+    @property
+    def open_interest(self) -> float:
+        return 0.0
 
     def set_market_price(self, data: Any) -> None:
         """Take the price of `data` (a bar); None changes nothing, as in LEAN."""
@@ -273,7 +455,23 @@ class Security:
         return f"<Security {self.symbol.value} price={self.price:g}>"
 
 
-class SecurityManager:
+class SecurityManager(
+    LeanMembers,
+    lean_class="QuantConnect.Securities.SecurityManager",
+    alternatives={
+        "add": "use self.add_equity(ticker)",
+        "remove": "use self.remove_security(symbol)",
+        "clear": "use self.remove_security(symbol) for each symbol",
+        "create_security": "use self.add_equity(ticker)",
+        "create_benchmark_security": "use self.set_benchmark(ticker)",
+        "pop": "use self.remove_security(symbol)",
+        "popitem": "use self.remove_security(symbol)",
+        "setdefault": "use self.add_equity(ticker)",
+        "update": "use self.add_equity(ticker)",
+        "utc_time": "use self.utc_time",
+    },
+    hint="see local_lean/README.md for what self.securities offers",
+):
     """LEAN's ``self.securities`` (Common/Securities/SecurityManager.cs): securities by Symbol
     (or ticker string). As in LEAN it holds two collections: the active securities, which
     ``len``, ``count``, iteration, ``keys``, ``values`` and ``items`` list, and the complete
@@ -355,10 +553,25 @@ def update_price(
     security._set_bar(end_time, o, h, lo, c, v)
 
 
+def update_quote(security: Security, bid: float, ask: float) -> None:
+    """A new quote bar's closing bid and ask for `security` (0: that side was not quoted, and
+    the previous one stays, as in LEAN's SecurityCache)."""
+    if bid:
+        security._bid_price = bid
+    if ask:
+        security._ask_price = ask
+
+
 def apply_fill(holding: SecurityHolding, quantity: float, price: float, fee: float) -> None:
     """A fill of `quantity` shares at `price` (paying `fee`) changes `holding`: its quantity,
     average price and realised profit."""
     holding._apply_fill(quantity, price, fee)
+
+
+def use_default_fee_model(security: Security, default_fee_model: Any) -> None:
+    """`default_fee_model()` gives the fee model that applies to `security` while it has none
+    of its own (the portfolio's): its holding's unrealized profit takes the closing fee off."""
+    security._default_fee_model = default_fee_model
 
 
 def remove_security(securities: SecurityManager, symbol: Symbol) -> None:

@@ -13,9 +13,14 @@ from __future__ import annotations
 import datetime as dt
 
 from local_lean.enums import DataNormalizationMode, Resolution
+from local_lean.lean_members import LeanMembers
 
 
-class AlgorithmSettings:
+class AlgorithmSettings(
+    LeanMembers,
+    lean_class="QuantConnect.AlgorithmSettings",
+    hint="see local_lean/settings.py for the settings the runner keeps",
+):
     """The algorithm's settings, with LEAN's names and defaults."""
 
     def __init__(self) -> None:
@@ -52,7 +57,11 @@ def free_portfolio_value(settings: AlgorithmSettings, total_portfolio_value: flo
     return total_portfolio_value * settings.free_portfolio_value_percentage
 
 
-class UniverseSettings:
+class UniverseSettings(
+    LeanMembers,
+    lean_class="QuantConnect.Data.UniverseSelection.UniverseSettings",
+    hint="see local_lean/settings.py for the universe settings the runner keeps",
+):
     """LEAN's ``universe_settings``: what securities a universe adds are created with (their
     leverage, normalisation mode, extended hours); they get daily bars whatever the resolution."""
 

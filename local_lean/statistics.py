@@ -33,7 +33,8 @@ The statistics (:func:`compute_portfolio_statistics`):
   variance x 252. "Sharpe Ratio": (annual performance - risk-free rate) / annual standard
   deviation; "Sortino Ratio" the same over the annualised deviation of the negative days.
 - The risk-free rate: LEAN's default ``InterestRateProvider``, the US primary credit rate,
-  averaged over the dates (UTC) of all equity points (:mod:`local_lean.risk_free_rate`).
+  averaged over the equity points, one rate per point by its UTC date, so a session day with a
+  midnight sample and a close point counts twice (:mod:`local_lean.risk_free_rate`).
 - "Probabilistic Sharpe Ratio": the probability that the daily Sharpe ratio (excess over the
   daily risk-free rate) exceeds 1 / sqrt(252), from the sample skewness and excess kurtosis.
 - "Beta": sample covariance with the benchmark / the benchmark's sample variance; "Alpha",
@@ -156,12 +157,15 @@ def lean_samples(
     portfolio_value, traded = decimal_of(initial_cash), _ZERO
     benchmark_price = smart_rounding(benchmark_before_start or 0.0)
     next_equity_point: datetime.datetime | None = None
+    counted_day: datetime.date | None = None  # minute and hour data: many points a day
     for close, value, price in zip(closes, values, prices, strict=True):
         while midnight < close:  # the midnights the clock passed before this close
             samples.sample(to_aware_utc(midnight), portfolio_value, benchmark_price, traded)
             midnight += datetime.timedelta(days=1)
         portfolio_value, benchmark_price = value, price
-        traded += traded_by_day.get(close.date(), _ZERO)
+        if close.date() != counted_day:
+            traded += traded_by_day.get(close.date(), _ZERO)
+            counted_day = close.date()
         if next_equity_point is None or close > next_equity_point:
             samples.equity_point(to_aware_utc(close), portfolio_value)
             next_equity_point = close + resample

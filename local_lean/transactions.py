@@ -34,7 +34,9 @@ from local_lean.buying_power import insufficient_buying_power
 from local_lean.conventions import from_utc, price_text, to_utc
 from local_lean.enums import OrderStatus
 from local_lean.errors import NotSupportedError
-from local_lean.fills import DailyBar, EquityFillModel
+from local_lean.fills import DailyBar
+from local_lean.intraday_fills import IntradayFillModel, IntradayPrices
+from local_lean.lean_members import LeanMembers
 from local_lean.models.brokerages import brokerage_allows
 from local_lean.models.fees import fee_of
 from local_lean.models.shortable import is_shortable, shortable_error_message
@@ -43,6 +45,7 @@ from local_lean.order_list_hash import OrderSubmission, submission_of
 from local_lean.order_requests import OrderRequestStatus
 from local_lean.orders import (
     CLOSED_STATUSES,
+    CancelOrderRequest,
     CashAmount,
     Order,
     OrderEvent,
@@ -56,6 +59,7 @@ from local_lean.orders import (
     order_type_name,
     record_update_request,
     submitted_at,
+    warming_up_message,
 )
 from local_lean.portfolio import SecurityPortfolioManager
 from local_lean.priced_orders import create_order
@@ -75,7 +79,7 @@ class TransactionHandler:
         next_close_after: Callable[[dt.datetime], dt.datetime],
         on_order_event: Callable[[OrderEvent], None],
         log_error: Callable[[str], None],
-        fill_model: EquityFillModel | None = None,
+        fill_model: IntradayFillModel | None = None,
         is_warming_up: Callable[[], bool] = lambda: False,
         is_open: Callable[[dt.datetime], bool] = lambda time: False,
     ) -> None:
@@ -83,12 +87,14 @@ class TransactionHandler:
         self.is_warming_up = is_warming_up
         self._is_open = is_open  # whether the exchange is open at a time (regular hours)
         self._bars: dict[Symbol, DailyBar] = {}  # the latest session's bars
+        # the cache of each security with minute or hour data (its latest bars)
+        self._intraday: dict[Symbol, IntradayPrices] = {}
         self._portfolio = portfolio
         self._clock = clock
         self._next_close_after = next_close_after
         self._on_order_event = on_order_event
         self._log_error = log_error
-        self.fill_model = fill_model or EquityFillModel()
+        self.fill_model = fill_model or IntradayFillModel()
         self.orders: dict[int, Order] = {}
         self._open: dict[int, Order] = {}  # the orders still open, oldest first
         # The same orders by ticker (oldest first), so that one symbol's are found at once.
@@ -276,8 +282,7 @@ class TransactionHandler:
             return OrderResponse(
                 order.id,
                 codes.ALGORITHM_WARMING_UP,
-                "This operation is not allowed in Initialize or during warm up: "
-                "OrderRequest.Update. Please move this code to the OnWarmupFinished() method.",
+                warming_up_message("update"),
             )
         return None
 
@@ -391,6 +396,11 @@ class TransactionHandler:
         self._bars = bars
         self.process_synchronous_events()
 
+    def track_intraday(self, symbol: Symbol, prices: IntradayPrices) -> None:
+        """The security's orders fill from `prices`, its cache of minute or hour bars, which
+        the intraday feed keeps up to date; ``process_synchronous_events`` then fills."""
+        self._intraday[symbol] = prices
+
     def scan(self) -> None:
         """Offer every open order, oldest first, to the fill model with the latest session's bar
         of its security (LEAN's ``BacktestingBrokerage.Scan``).
@@ -407,6 +417,15 @@ class TransactionHandler:
         """Offer `orders` (open, oldest first) to the fill model; see :meth:`scan`."""
         for order in orders:
             if order.id not in self._open:
+                continue
+            intraday = self._intraday.get(order.symbol)
+            if intraday is not None:
+                if submitted_at(order) == now and order.type != OrderType.MARKET:
+                    continue
+                next_close = self._next_close_after(submitted_at(order))
+                fill = self.fill_model.fill(order, intraday, next_close, now)
+                if fill is not None:
+                    self._fill(order, fill.price, now, fill.message)
                 continue
             bar = self._bars.get(order.symbol)
             if bar is None:
@@ -554,7 +573,11 @@ class TransactionHandler:
         ]
 
 
-class SecurityTransactionManager:
+class SecurityTransactionManager(
+    LeanMembers,
+    lean_class="QuantConnect.Securities.SecurityTransactionManager",
+    hint="see local_lean/README.md for what self.transactions offers",
+):
     """LEAN's ``self.transactions``: the algorithm's queries and cancellations of its orders."""
 
     def __init__(self, handler: TransactionHandler) -> None:
@@ -614,12 +637,9 @@ class SecurityTransactionManager:
         methods' pre-order checks (a Market order stays a Market order)."""
         if not isinstance(request, SubmitOrderRequest):
             raise TypeError(f"add_order takes a SubmitOrderRequest, got {request!r}")
-        if self._handler.is_warming_up():
-            raise RuntimeError(
-                "Error: ALGORITHM_WARMING_UP - This operation is not allowed in Initialize or "
-                "during warm up: OrderRequest.Submit. Please move this code to the "
-                "on_warmup_finished() method."
-            )
+        if self._handler.is_warming_up():  # LEAN throws the response's text
+            code = OrderResponseErrorCode.ALGORITHM_WARMING_UP
+            raise RuntimeError(str(OrderResponse(0, code, warming_up_message("submit"))))
         for name in ("quantity", "stop_price", "limit_price", "trigger_price", "trailing_amount"):
             value = getattr(request, name)
             if isinstance(value, bool) or not isinstance(value, int | float):
@@ -638,27 +658,25 @@ class SecurityTransactionManager:
             )
         return self._handler.submit(request)
 
-    def update_order(self, request: UpdateOrderRequest) -> OrderTicket | None:
-        """Process an update request; returns the order's ticket (None for an unknown id)."""
+    def update_order(self, request: UpdateOrderRequest) -> OrderTicket:
+        """Process an update request; returns the order's ticket (for an unknown id, LEAN's
+        invalid ticket holding the request and its ``UNABLE_TO_FIND_ORDER`` response)."""
         ticket = self._handler.tickets.get(request.order_id)
         if ticket is None:
-            request.set_response(
-                OrderResponse(
-                    request.order_id,
-                    OrderResponseErrorCode.UNABLE_TO_FIND_ORDER,
-                    f"Unable to locate order with id {request.order_id}.",
-                )
-            )
-            return None
+            return OrderTicket.invalid_update_order_id(self, request)
         record_update_request(ticket, request)
         self._handler.update_order(request)
         return ticket
 
-    def cancel_order(self, order_id: int, order_tag: str | None = None) -> OrderResponse:
+    def cancel_order(self, order_id: int, order_tag: str | None = None) -> OrderTicket:
+        """Cancel an order; returns its ticket, which keeps the cancel request and its
+        response (for an unknown id, LEAN's invalid ticket)."""
         ticket = self._handler.tickets.get(order_id)
-        if ticket is not None:
-            return ticket.cancel(order_tag)  # the ticket keeps the cancel request, as LEAN's
-        return self._handler.cancel_order(order_id, order_tag)
+        if ticket is None:
+            request = CancelOrderRequest(to_utc(self._handler.now()), order_id, order_tag or "")
+            return OrderTicket.invalid_cancel_order_id(self, request)
+        ticket.cancel(order_tag)
+        return ticket
 
     def cancel_open_orders(self, symbol: Any = None, tag: str | None = None) -> list[OrderTicket]:
         """Cancel every open order (of one symbol); returns their tickets."""

@@ -157,11 +157,11 @@ class MinuteData(QCAlgorithm):
         self.add_equity("SPY", Resolution.MINUTE)
 
 
-def test_other_resolutions_are_not_supported():
+def test_minute_bars_from_a_daily_only_source_are_refused_naming_the_fix():
     _, outcome = run_algorithm(MinuteData)
-    assert "add_equity with Resolution.MINUTE is not supported by local_lean" in (
-        outcome.runtime_error or ""
-    )
+    error = outcome.runtime_error or ""
+    assert "add_equity with Resolution.MINUTE on built-in synthetic market" in error
+    assert "pass Resolution.DAILY, or run with --data a LEAN data folder" in error
 
 
 class MissingTicker(QCAlgorithm):
@@ -228,7 +228,7 @@ def test_plot_log_and_warm_up():
     # Orders while warming up are refused before they become orders (LEAN's pre-order checks).
     assert outcome.record.orders == []
     assert any(
-        "not allowed in Initialize or during warm up" in line for line in outcome.record.logs
+        "not allowed in initialize or during warm up" in line for line in outcome.record.logs
     )
     assert outcome.record.equity.index[0] == pd.Timestamp("2021-01-04 16:00")
 

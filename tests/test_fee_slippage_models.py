@@ -4,6 +4,7 @@ LEAN's formulas; MarketImpactSlippageModel draws .NET's seeded random numbers.""
 from __future__ import annotations
 
 import datetime as dt
+import math
 from pathlib import Path
 
 import pytest
@@ -169,6 +170,49 @@ def test_market_impact_matches_leans_unit_test(ticker, quantity, expected):
     model = MarketImpactSlippageModel(algorithm)
     slippage = model.get_slippage_approximation(asset, Stub(quantity=quantity))
     assert slippage == pytest.approx(expected, abs=0.005)
+
+
+@needs_lean_data
+def test_market_impact_counts_the_volume_of_its_first_days_bar_twice():
+    """LEAN creates the model's data during the fill of a time step: its history ends with
+    that step's bar, and its consolidator receives the same bar again from the step's data, so
+    the next day's average volume counts that day's volume twice (the close once)."""
+    context = _Context(dt.date(2015, 6, 11))  # bars through 2015-06-10 known
+    algorithm = Stub(time=dt.datetime(2015, 6, 10, 16), history_provider=None)
+    algorithm.history_provider = LocalHistoryProvider(context)
+    asset = Stub(symbol=Stub(value="SPY"), price=100.0, has_data=True)
+    model = MarketImpactSlippageModel(algorithm, non_negative=False)
+    model.get_slippage_approximation(asset, Stub(quantity=50_000))  # built on the 10th
+
+    context.visible_until = dt.date(2015, 6, 12)  # the 11th's bar arrives
+    algorithm.time = dt.datetime(2015, 6, 11, 16)
+    slippage = model.get_slippage_approximation(asset, Stub(quantity=50_000))
+
+    # LEAN's formula on the emitted bars (through the 10th), the 10th's volume doubled.
+    bars = context.load_bars(Stub(value="SPY")).loc["2014-06-05":"2015-06-10"]
+    closes = bars["close"].to_numpy()[-252:]
+    volumes = bars["volume"].to_numpy()[-10:].copy()
+    volumes[-1] *= 2
+    returns = [(new - old) / old for old, new in zip(closes[:-1], closes[1:], strict=True)]
+    mean = sum(returns) / len(returns)
+    sigma = math.sqrt(sum((r - mean) ** 2 for r in returns) / (len(returns) - 1))
+    average_volume = sum(volumes) / len(volumes)
+    execution = 0.075 / 86_400 / (6.5 / 24)
+    impact_time = execution + 1800 / 86_400 / (6.5 / 24)
+    nu = 50_000 / execution / average_volume
+    draws = DotNetRandom(50)
+    for _ in range(5):  # the first approximation's draws
+        draws.next_double()
+
+    def gaussian():
+        first, second = 1 - draws.next_double(), 1 - draws.next_double()
+        return math.sqrt(-2 * math.log(first)) * math.cos(2 * math.pi * second)
+
+    noise = sigma * math.sqrt(impact_time)
+    permanent = sigma * execution * 0.314 * nu**0.891 + gaussian() * noise
+    temporary = sigma * 0.142 * nu**0.6 + gaussian() * noise
+    expected = (temporary + permanent * 0.5) * draws.next_double() * 100.0
+    assert slippage == pytest.approx(expected, rel=1e-9)
 
 
 def test_market_impact_needs_positive_times():

@@ -166,7 +166,7 @@ class WarmUpAlgorithm(QCAlgorithm):
     def initialize(self):
         self.set_start_date(START)
         self.set_end_date(START + dt.timedelta(days=10))
-        spy = self.add_equity("SPY").symbol
+        spy = self.add_equity("SPY", Resolution.DAILY).symbol
         self.manual = SimpleMovingAverage(10)
         self.warm_up_indicator(spy, self.manual)
         self.ready_after_initialize = self.manual.is_ready
@@ -220,8 +220,8 @@ class HistoryOverloadsAlgorithm(QCAlgorithm):
     def initialize(self):
         self.set_start_date(START)
         self.set_end_date(START + dt.timedelta(days=3))
-        spy = self.add_equity("SPY").symbol
-        self.qqq = self.add_equity("QQQ").symbol
+        spy = self.add_equity("SPY", Resolution.DAILY).symbol
+        self.qqq = self.add_equity("QQQ", Resolution.DAILY).symbol
         self.by_span = self.indicator_history(SimpleMovingAverage(5), spy, dt.timedelta(days=30))
         self.by_dates = self.indicator_history(
             SimpleMovingAverage(5), spy, dt.datetime(2013, 9, 3), dt.datetime(2013, 10, 1)
@@ -247,7 +247,7 @@ class AutomaticWarmUpAlgorithm(QCAlgorithm):
         self.set_start_date(START)
         self.set_end_date(START + dt.timedelta(days=3))
         self.settings.automatic_indicator_warm_up = True  # LEAN's setting
-        self.average = self.sma(self.add_equity("SPY").symbol, 5)
+        self.average = self.sma(self.add_equity("SPY", Resolution.DAILY).symbol, 5)
         self.ready_in_initialize = self.average.is_ready
 
 
@@ -261,7 +261,7 @@ class PlotAndRegisterAlgorithm(QCAlgorithm):
     def initialize(self):
         self.set_start_date(START)
         self.set_end_date(START + dt.timedelta(days=14))
-        self.spy = self.add_equity("SPY").symbol
+        self.spy = self.add_equity("SPY", Resolution.DAILY).symbol
         self.custom = SimpleMovingAverage("custom", 3)
         self.register_indicator(self.spy, self.custom, Resolution.DAILY, lambda bar: bar.open)
         self.plot_indicator("Indicators", True, self.custom)
@@ -305,7 +305,7 @@ class CustomIndicatorAlgorithm(QCAlgorithm):
     def initialize(self):
         self.set_start_date(START)
         self.set_end_date(START + dt.timedelta(days=14))
-        self.spy = self.add_equity("SPY").symbol
+        self.spy = self.add_equity("SPY", Resolution.DAILY).symbol
         self.custom = CustomAverage("custom", 5)
         self.register_indicator(self.spy, self.custom, Resolution.DAILY)
         self.warm_up_indicator(self.spy, self.custom, Resolution.DAILY)
@@ -331,7 +331,7 @@ def _failing(body):
         def initialize(self):
             self.set_start_date(START)
             self.set_end_date(START + dt.timedelta(days=3))
-            self.spy = self.add_equity("SPY").symbol
+            self.spy = self.add_equity("SPY", Resolution.DAILY).symbol
             body(self)
 
     _, outcome = run_algorithm(Failing, data=SHARED_LEAN_DATA)
@@ -339,9 +339,10 @@ def _failing(body):
     return outcome.runtime_error
 
 
-def test_a_resolution_other_than_daily_is_not_supported():
+def test_a_resolution_finer_than_the_subscriptions_is_not_supported():
     error = _failing(lambda self: self.sma(self.spy, 10, Resolution.MINUTE))
     assert "NotSupportedError" in error and "Resolution.MINUTE" in error
+    assert "subscribe the security at Resolution.MINUTE" in error
 
 
 def test_a_symbol_never_added_is_named():

@@ -12,7 +12,7 @@ from local_lean.algorithm import QCAlgorithm
 from local_lean.enums import InsightDirection, InsightScoreType, InsightType, Resolution
 from local_lean.framework import EqualWeightingPortfolioConstructionModel, Insight
 from local_lean.framework.alpha import AlphaModel, ConstantAlphaModel
-from local_lean.framework.insight_manager import InsightManager
+from local_lean.framework.insight_manager import InsightManager, symbols_with_active_insights
 from local_lean.framework.insights import InsightScore, close_time_for
 from local_lean.framework.risk import MaximumDrawdownPercentPerSecurity
 from local_lean.market_calendar import nyse_calendar
@@ -273,9 +273,9 @@ def test_symbols_with_active_insights_are_those_has_active_insights_accepts():
     for when in (T(2013, 10, 9, 12), T(2013, 10, 10, 12), T(2013, 10, 14, 12)):
         utc = when + dt.timedelta(hours=4)
         expected = {s for s in ("SPY", "AAPL", "IBM") if manager.has_active_insights(s, utc)}
-        assert manager.symbols_with_active_insights(utc) == expected
+        assert symbols_with_active_insights(manager, utc) == expected
     # UTC times: the one-day insights close at 2013-10-09 16:00 New York time (20:00 UTC), the
     # three-day one at 2013-10-11 16:00.
-    assert manager.symbols_with_active_insights(T(2013, 10, 9, 20)) == {"SPY", "AAPL"}
-    assert manager.symbols_with_active_insights(T(2013, 10, 10, 20)) == {"AAPL"}
-    assert manager.symbols_with_active_insights(T(2013, 10, 14, 20)) == set()
+    assert symbols_with_active_insights(manager, T(2013, 10, 9, 20)) == {"SPY", "AAPL"}
+    assert symbols_with_active_insights(manager, T(2013, 10, 10, 20)) == {"AAPL"}
+    assert symbols_with_active_insights(manager, T(2013, 10, 14, 20)) == set()

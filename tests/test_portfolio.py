@@ -61,6 +61,7 @@ class TradesByHand(QCAlgorithm):
         self.set_start_date(2021, 1, 5)
         self.set_end_date(2021, 1, 8)
         self.set_cash(100_000)
+        self.settings.seed_initial_prices = True  # it orders on its first morning
         self.spy = self.add_equity("SPY").symbol
         self.schedule.on(self.date_rules.on(2021, 1, 5), self.time_rules.at(10, 0), self.buy)
         self.schedule.on(self.date_rules.on(2021, 1, 6), self.time_rules.at(8, 0), self.sell)
@@ -150,6 +151,7 @@ class SetsHoldings(QCAlgorithm):
         self.set_start_date(2021, 1, 4)
         self.set_end_date(2021, 1, 6)
         self.set_cash(50_000)
+        self.settings.seed_initial_prices = True  # it sizes on its first morning
         self.spy = self.add_equity("SPY").symbol
         self.schedule.on(self.date_rules.on(2021, 1, 4), self.time_rules.at(9, 35), self.enter)
         self.schedule.on(self.date_rules.on(2021, 1, 6), self.time_rules.at(9, 35), self.leave)

@@ -114,6 +114,25 @@ def test_before_market_close_uses_the_early_close():
     assert times == [T(2021, 11, 24, 15, 50), T(2021, 11, 26, 12, 50), T(2021, 11, 29, 15, 50)]
 
 
+def test_before_market_open_and_after_market_close_shift_the_session_hours():
+    """LEAN's ``BeforeMarketOpen`` and ``AfterMarketClose``: the open less, the close (early
+    close included) plus, the minutes."""
+    before_open = fired(
+        date_rules.every_day("SPY"),
+        time_rules.before_market_open("SPY", 30),
+        D(2021, 11, 24),
+        D(2021, 11, 26),
+    )
+    assert before_open == [T(2021, 11, 24, 9, 0), T(2021, 11, 26, 9, 0)]
+    after_close = fired(
+        date_rules.every_day("SPY"),
+        time_rules.after_market_close("SPY", 30),
+        D(2021, 11, 24),
+        D(2021, 11, 26),
+    )
+    assert after_close == [T(2021, 11, 24, 16, 30), T(2021, 11, 26, 13, 30)]
+
+
 def test_on_fires_on_calendar_dates_holidays_included():
     times = fired_on_calendar(
         date_rules.on(2021, 7, 6), time_rules.at(9, 0), D(2021, 7, 1), D(2021, 7, 31)

@@ -380,6 +380,42 @@ def test_closes_within_the_resample_period_add_no_equity_point():
     assert dict(samples.equity)[midnight.tz_convert("UTC").to_pydatetime()] == Decimal("100200")
 
 
+class RecordingRate:
+    """A risk-free model that records the dates LEAN's statistics ask it to average."""
+
+    def __init__(self) -> None:
+        self.days: list[datetime.date] = []
+
+    def average_rate(self, days):
+        self.days = list(days)
+        return Decimal(0)
+
+
+def test_the_risk_free_rate_is_averaged_over_every_equity_point_by_its_utc_date():
+    # PortfolioStatistics: GetAverageRiskFreeRate(equity.Select(x => x.Key)) takes one rate per
+    # "Strategy Equity" point (its UTC date), so a session day with a midnight sample and a
+    # close point counts twice. The first point is the day-0 sample at the start date's
+    # midnight, kept even when that day is a holiday (2015-01-01); a 3-year backtest spaces
+    # equity points 6.6 hours apart, so each close gets one.
+    equity = _closes(("2015-01-02", 100_000), ("2015-01-05", 100_500), ("2015-01-06", 101_000))
+    rate = RecordingRate()
+
+    compute_portfolio_statistics(
+        equity,
+        equity,
+        [],
+        initial_cash=100_000,
+        start=datetime.date(2015, 1, 1),
+        end=datetime.date(2018, 1, 1),
+        risk_free_rate=rate,
+    )
+
+    day = datetime.date
+    midnights = [day(2015, 1, d) for d in range(1, 7)]  # Thursday 1st (holiday) to Tuesday 6th
+    closes = [day(2015, 1, 2), day(2015, 1, 5), day(2015, 1, 6)]
+    assert rate.days == sorted(midnights + closes)
+
+
 # --- the whole chain and the printed strings --------------------------------------------------
 
 

@@ -2,10 +2,11 @@
 QCAlgorithm.Indicators.cs and QCAlgorithm.Python.cs define them):
 
 - ``subscription_manager``: the subscriptions and their consolidators.
-- ``consolidate(symbol, period, handler)``: a consolidator of `symbol`'s daily bars, its
-  ``handler(bar)`` (one argument, as in LEAN) called with each bar. `period` is a timedelta, a
-  Resolution or a calendar function (``Calendar.WEEKLY``...); one day (or Resolution.DAILY)
-  passes each daily bar through. ``consolidate(RenkoBar, symbol, size, tick_type, handler)``
+- ``consolidate(symbol, period, handler)``: a consolidator of `symbol`'s bars (daily, hour
+  or minute, as subscribed), its ``handler(bar)`` (one argument, as in LEAN) called with each
+  bar. `period` is a timedelta, a Resolution or a calendar function (``Calendar.WEEKLY``...);
+  the subscription's own period passes each bar through, one day of minute or hour bars
+  makes the session's bar. ``consolidate(RenkoBar, symbol, size, tick_type, handler)``
   (also RangeBar, TradeBar: a count) makes LEAN's consolidator of that size.
 - ``register_indicator(symbol, indicator, consolidator, selector)`` feeds an indicator the
   consolidator's bars (indicators/helpers.py hands such calls over to
@@ -19,19 +20,29 @@ from collections.abc import Callable
 from typing import Any
 
 from local_lean.consolidators.bars import RangeBar, RenkoBar
-from local_lean.consolidators.period import IdentityDataConsolidator, TradeBarConsolidator
+from local_lean.consolidators.period import (
+    IdentityDataConsolidator,
+    SessionBarConsolidator,
+    TradeBarConsolidator,
+)
 from local_lean.consolidators.subscriptions import (
     SubscriptionManager,
     TickType,
     subscription_config,
 )
 from local_lean.consolidators.timeless import RangeConsolidator, RenkoConsolidator
+from local_lean.data.exchange_hours import UsEquityExchangeHours
 from local_lean.enums import Resolution
 from local_lean.errors import NotSupportedError
 from local_lean.indicators.base import feed, indicator_input
 from local_lean.market_data import TradeBar
 
 _ONE_DAY = dt.timedelta(days=1)
+RESOLUTION_PERIODS = {
+    Resolution.MINUTE: dt.timedelta(minutes=1),
+    Resolution.HOUR: dt.timedelta(hours=1),
+    Resolution.DAILY: _ONE_DAY,
+}
 
 
 class QCAlgorithmConsolidators:
@@ -78,7 +89,8 @@ class QCAlgorithmConsolidators:
                 f"Please register to receive data for symbol '{symbol}' using the "
                 "AddSecurity() function."
             )
-        consolidator = _consolidator_for(config.symbol, period)
+        resolution = self.securities[config.symbol].resolution  # type: ignore[attr-defined]
+        consolidator = _consolidator_for(config.symbol, period, resolution)
         if handler is not None:
             consolidator.data_consolidated += _one_argument(handler)
             self.subscription_manager.add_consolidator(config.symbol, consolidator)
@@ -96,7 +108,8 @@ class QCAlgorithmConsolidators:
                     f"Please register to receive data for symbol '{symbol}' using the "
                     "AddSecurity() function."
                 )
-            consolidator = _consolidator_for(config.symbol, consolidator)
+            resolution = self.securities[config.symbol].resolution  # type: ignore[attr-defined]
+            consolidator = _consolidator_for(config.symbol, consolidator, resolution)
 
         def update(sender: Any, bar: Any) -> None:
             feed(indicator, indicator_input(indicator, bar, selector))
@@ -128,23 +141,31 @@ class _SizedPeriod:
         )
 
 
-def _consolidator_for(symbol: Any, period: Any) -> Any:
-    """LEAN's CreateConsolidator for a daily TradeBar subscription."""
+def _consolidator_for(symbol: Any, period: Any, resolution: Any = Resolution.DAILY) -> Any:
+    """LEAN's CreateConsolidator for a TradeBar subscription at `resolution`: the data's own
+    period passes each bar through, a longer one consolidates (a day of minute or hour bars:
+    the session's bar, ending at the close), a shorter one is refused."""
     if isinstance(period, _SizedPeriod):
         return period.consolidator()
+    own = RESOLUTION_PERIODS.get(resolution, _ONE_DAY)
+    name = getattr(resolution, "name", "DAILY").capitalize()
     too_fine = ValueError(
         f"Unable to create {symbol.value} consolidator because {symbol.value} is registered "
-        "for Daily data. Consolidators require higher resolution data to produce lower "
+        f"for {name} data. Consolidators require higher resolution data to produce lower "
         "resolution data."
     )
     if isinstance(period, Resolution):
-        if period < Resolution.DAILY:
+        if period not in RESOLUTION_PERIODS:
             raise too_fine
-        return IdentityDataConsolidator()
+        period = RESOLUTION_PERIODS[period]
     if isinstance(period, dt.timedelta):
-        if period < _ONE_DAY:
+        if period < own:
             raise too_fine
-        return IdentityDataConsolidator() if period == _ONE_DAY else TradeBarConsolidator(period)
+        if period == own:
+            return IdentityDataConsolidator()
+        if period == _ONE_DAY:
+            return SessionBarConsolidator(UsEquityExchangeHours())
+        return TradeBarConsolidator(period)
     if callable(period):
         return TradeBarConsolidator(period)
     raise TypeError(

@@ -28,6 +28,7 @@ from local_lean.framework.risk import CompositeRiskManagementModel, NullRiskMana
 from local_lean.framework.selection import UniverseSelectionModel
 from local_lean.framework.universe import ManualUniverseSelectionModel
 from local_lean.framework.universe_manager import UniverseManager, add_manual_universe
+from local_lean.subscriptions import universe_resolution
 
 
 class QCAlgorithmFramework:
@@ -98,7 +99,8 @@ class QCAlgorithmFramework:
             )
 
     def set_universe_selection(self, universe_selection: Any) -> None:
-        """A ManualUniverseSelectionModel's symbols are added now, at daily resolution; a
+        """A ManualUniverseSelectionModel's symbols are added now, at the universe settings'
+        resolution where the data has it (else daily); a
         custom or scheduled model selects as the backtest runs (framework/selection.py)."""
         _require_manual_universe(universe_selection, "set_universe_selection")
         self._universe_selection = universe_selection
@@ -107,20 +109,27 @@ class QCAlgorithmFramework:
     def add_universe_selection(self, universe_selection: Any) -> None:
         _require_manual_universe(universe_selection, "add_universe_selection")
         self._setup.universe_models.append(universe_selection)
-        if self.universe_settings.resolution != Resolution.DAILY and not self._warned.get(
-            "universe resolution"
-        ):
+        if isinstance(universe_selection, ManualUniverseSelectionModel):
+            settings = self.universe_settings
+            for symbol in universe_selection.symbols:
+                resolution = universe_resolution(
+                    self._ctx.source, symbol.value, settings.resolution
+                )
+                self._note_daily_universe(resolution)
+                self.add_equity(symbol, resolution)
+            add_manual_universe(self._universe_manager, universe_selection.symbols)
+
+    def _note_daily_universe(self, resolution: Resolution) -> None:
+        """Tell the algorithm once when its universe asked for bars the data does not have."""
+        asked = self.universe_settings.resolution
+        if resolution != asked and not self._warned.get("universe resolution"):
             self._warned["universe resolution"] = True
             self.debug(
-                "Note: universe_settings.resolution is "
-                f"{getattr(self.universe_settings.resolution, 'name', '?')} (LEAN's default is "
-                "minute); local_lean has daily bars only, so this run uses daily bars. Set "
-                "universe_settings.resolution = Resolution.DAILY to get the same data in LEAN."
+                f"Note: universe_settings.resolution is {getattr(asked, 'name', '?')}; "
+                f"{self._ctx.source.description} has no such bars for the universe's "
+                "securities, so this run uses daily bars. Set universe_settings.resolution = "
+                "Resolution.DAILY to get the same data in LEAN."
             )
-        if isinstance(universe_selection, ManualUniverseSelectionModel):
-            for symbol in universe_selection.symbols:
-                self.add_equity(symbol, Resolution.DAILY)
-            add_manual_universe(self._universe_manager, universe_selection.symbols)
 
     @property
     def universe_manager(self) -> UniverseManager:
@@ -219,6 +228,14 @@ class QCAlgorithmFramework:
         self.execution.execute(self, targets)
 
 
+def notify_execution_model(algorithm: Any, order_event: Any) -> None:
+    """The execution model sees each order event before the algorithm's ``on_order_event``,
+    as LEAN's transaction handler calls ``Execution.OnOrderEvent``."""
+    handler = getattr(algorithm.execution, "on_order_event", None)
+    if handler is not None:
+        handler(algorithm, order_event)
+
+
 def _require_manual_universe(model: Any, method: str) -> None:
     if not isinstance(model, ManualUniverseSelectionModel | UniverseSelectionModel):
         raise NotSupportedError(
@@ -228,4 +245,4 @@ def _require_manual_universe(model: Any, method: str) -> None:
         )
 
 
-__all__ = ["QCAlgorithmFramework"]
+__all__ = ["QCAlgorithmFramework", "notify_execution_model"]

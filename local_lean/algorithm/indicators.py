@@ -127,6 +127,14 @@ def feed_registered_indicators(algorithm: Any, daily_bars: dict[Symbol, Any]) ->
     registry.feed(bars)
 
 
+def feed_indicators_with_bars(algorithm: Any, bars: dict[Symbol, TradeBar]) -> None:
+    """The intraday clock's call at each time step, before ``on_data``: each registered
+    indicator gets its symbol's minute or hour trade bar."""
+    registry = algorithm.__dict__.get("_indicator_registry")
+    if registry and bars:
+        registry.feed(bars)
+
+
 # ----- indicator history -------------------------------------------------------------------------
 
 # Members that are not values over time (LEAN's PandasConverter skips the same ones).
@@ -502,8 +510,17 @@ class QCAlgorithmIndicators:
             _check_selector(selector)
             self._register_indicator_with_consolidator(symbol, indicator, resolution, selector)
             return
-        _check_daily(resolution, "register_indicator")
         _check_selector(selector)
+        own = self._subscription_resolution(symbol)
+        if own != Resolution.DAILY and resolution is not None:
+            # a coarser resolution than the data's goes through a consolidator (LEAN's
+            # ResolveConsolidator); the data's own passes each bar
+            period = _resolution_period(resolution, "register_indicator")
+            if period != _resolution_period(own, "register_indicator"):
+                self._register_indicator_with_consolidator(symbol, indicator, period, selector)
+                return
+        elif own == Resolution.DAILY:
+            _check_daily(resolution, "register_indicator")
         self._indicator_registry.register(self._indicator_symbol(symbol), indicator, selector)
 
     def unregister_indicator(self, indicator: Any) -> None:
@@ -602,9 +619,22 @@ class QCAlgorithmIndicators:
         return bool(getattr(settings, "automatic_indicator_warm_up", False))
 
     def _indicator_name(self, symbol: Any, kind: str, resolution: Any) -> str:
-        """LEAN's CreateIndicatorName: 'SMA(14)' for SPY daily is 'SMA(14,SPY_day)'."""
-        _check_daily(resolution, kind.split("(")[0].lower())
-        return f"{kind}({self._indicator_symbol(symbol).value}_day)".replace(")(", ",")
+        """LEAN's CreateIndicatorName: 'SMA(14)' for SPY daily is 'SMA(14,SPY_day)', for SPY
+        minute 'SMA(14,SPY_min)'."""
+        own = self._subscription_resolution(symbol)
+        if own == Resolution.DAILY:
+            _check_daily(resolution, kind.split("(")[0].lower())
+        else:
+            _resolution_period(resolution or own, kind.split("(")[0].lower())
+        suffix = _RESOLUTION_SUFFIXES.get(resolution or own, "day")
+        return f"{kind}({self._indicator_symbol(symbol).value}_{suffix})".replace(")(", ",")
+
+    def _subscription_resolution(self, symbol: Any) -> Resolution:
+        """The resolution of the security's data (daily for a security not added yet)."""
+        key = symbol.symbol if hasattr(symbol, "symbol") and not isinstance(symbol, str) else symbol
+        security = self.securities.get(key) if isinstance(key, Symbol | str) else None
+        resolution = getattr(security, "resolution", Resolution.DAILY)
+        return resolution if isinstance(resolution, Resolution) else Resolution.DAILY
 
     def _indicator_symbol(self, symbol: Any) -> Symbol:
         key = symbol.symbol if hasattr(symbol, "symbol") and not isinstance(symbol, str) else symbol
@@ -685,8 +715,9 @@ def _check_daily(resolution: Any, where: str) -> None:
         return  # LEAN's bar period of one day: the daily bars themselves
     if isinstance(resolution, Resolution):
         raise NotSupportedError(
-            f"{where} with Resolution.{resolution.name}",
-            "local_lean has daily data only: leave resolution out or pass Resolution.DAILY",
+            f"{where} with Resolution.{resolution.name} of a daily subscription",
+            "leave resolution out or pass Resolution.DAILY, or subscribe the security at "
+            f"Resolution.{resolution.name} (add_equity) on a LEAN data folder with such bars",
         )
     if isinstance(resolution, dt.timedelta) and resolution > dt.timedelta(days=1):
         raise NotSupportedError(
@@ -698,6 +729,27 @@ def _check_daily(resolution: Any, where: str) -> None:
         raise NotSupportedError(
             f"{where} with a {resolution} period",
             "local_lean has daily bars only and does not consolidate them",
+        )
+    raise TypeError(f"{where}: expected a Resolution, got {resolution!r}")
+
+
+_RESOLUTION_SUFFIXES = {Resolution.MINUTE: "min", Resolution.HOUR: "hr", Resolution.DAILY: "day"}
+_RESOLUTION_PERIODS = {
+    Resolution.MINUTE: dt.timedelta(minutes=1),
+    Resolution.HOUR: dt.timedelta(hours=1),
+    Resolution.DAILY: dt.timedelta(days=1),
+}
+
+
+def _resolution_period(resolution: Any, where: str) -> dt.timedelta:
+    """The bar period of a minute, hour or daily resolution (or a period given as such)."""
+    if isinstance(resolution, dt.timedelta):
+        return resolution
+    if resolution in _RESOLUTION_PERIODS:
+        return _RESOLUTION_PERIODS[resolution]
+    if isinstance(resolution, Resolution):
+        raise NotSupportedError(
+            f"{where} with Resolution.{resolution.name}", "pass MINUTE, HOUR or DAILY"
         )
     raise TypeError(f"{where}: expected a Resolution, got {resolution!r}")
 

@@ -40,7 +40,9 @@ from local_lean.framework.portfolio_construction import (
 from local_lean.framework.risk import NullRiskManagementModel
 from local_lean.framework.universe_manager import UniverseManager
 from local_lean.history import LocalHistoryProvider, empty_history, history_frame
-from local_lean.lean_stubs import member_names
+from local_lean.intraday_history import intraday_history
+from local_lean.lean_members import LeanMembers
+from local_lean.lean_stubs import member_names, member_return_types
 from local_lean.market_data import TradeBar
 from local_lean.portfolio import SecurityPortfolioManager
 from local_lean.scheduling import (
@@ -51,9 +53,15 @@ from local_lean.scheduling import (
     TimeRules,
     add_training,
 )
-from local_lean.securities import Security, SecurityManager, active_security
+from local_lean.securities import (
+    Security,
+    SecurityManager,
+    active_security,
+    use_default_fee_model,
+)
 from local_lean.seeding import last_known_row
 from local_lean.settings import AlgorithmSettings, UniverseSettings
+from local_lean.subscriptions import IntradaySubscription, subscription_resolution
 from local_lean.symbol_conversion import as_symbol, one_or_many
 from local_lean.symbols import Symbol, equity_symbol
 from local_lean.transactions import TransactionHandler
@@ -118,6 +126,8 @@ class AlgorithmContext:
         self.transactions: TransactionHandler | None = None
         self.current_slice: Any = None  # the latest Slice, set when a session's bars arrive
         self.quit_requested = False  # the algorithm called quit(): stop after this time step
+        # the minute and hour subscriptions of add_equity (the others get daily bars)
+        self.intraday_subscriptions: dict[Symbol, IntradaySubscription] = {}
         # Shared with the algorithm by bind_algorithm: its settings and what it wrote.
         self.setup = AlgorithmSetup()
         self.output = AlgorithmOutput()
@@ -169,12 +179,49 @@ def _date_from(value: Any, *more: int) -> dt.datetime:
     raise TypeError(f"expected a date or (year, month, day), got {value!r}")
 
 
+# What to use instead of the LEAN members algorithms reach for most that the runner lacks.
+QCALGORITHM_ALTERNATIVES = {
+    "add_forex": "local_lean simulates US equities: use add_equity",
+    "add_crypto": "local_lean simulates US equities: use add_equity",
+    "add_crypto_future": "local_lean simulates US equities: use add_equity",
+    "add_cfd": "local_lean simulates US equities: use add_equity",
+    "add_index": "local_lean simulates US equities: use add_equity (an ETF such as SPY)",
+    "add_future": "local_lean simulates US equities: use add_equity",
+    "add_future_contract": "local_lean simulates US equities: use add_equity",
+    "add_option": "local_lean simulates US equities: use add_equity",
+    "add_option_contract": "local_lean simulates US equities: use add_equity",
+    "add_index_option": "local_lean simulates US equities: use add_equity",
+    "add_data": "custom data is not simulated: use add_equity with a CSV or LEAN data folder",
+    "add_universe": "use add_universe_selection with a ManualUniverseSelectionModel, "
+    "CustomUniverseSelectionModel or ScheduledUniverseSelectionModel",
+    "benchmark": "add the benchmark's ticker with add_equity and read its price (set it "
+    "with self.set_benchmark(ticker); the results hold its series)",
+    "brokerage_name": "use self.brokerage_model",
+    "is_market_open": "use self.time and the NYSE calendar (daily data: sessions only)",
+    "download": "read files from the project folder or self.object_store",
+    "fundamentals": "fundamental data is not simulated",
+    "bracket_order": "place a limit_order and a stop_market_order and cancel one when the "
+    "other fills (on_order_event)",
+    "combo_market_order": "place one market_order per leg",
+    "combo_limit_order": "place one limit_order per leg",
+    "combo_leg_limit_order": "place one limit_order per leg",
+    "exercise_option": "options are not simulated",
+    "add_chart": "use self.plot(chart, series, value)",
+    "add_series": "use self.plot(chart, series, value)",
+    "default_order_properties": "orders are good till canceled (LEAN's default)",
+}
+
+
 class QCAlgorithm(
     QCAlgorithmTrading,
     QCAlgorithmFramework,
     QCAlgorithmIndicators,
     QCAlgorithmConsolidators,
     QCAlgorithmModels,
+    LeanMembers,
+    lean_class="QuantConnect.Algorithm.QCAlgorithm",
+    alternatives=QCALGORITHM_ALTERNATIVES,
+    hint="local_lean runs daily US-equity algorithms only (see local_lean/README.md)",
 ):
     """Base class of algorithms: subclass it and write ``initialize``.
 
@@ -191,7 +238,7 @@ class QCAlgorithm(
         self.settings = AlgorithmSettings()
         self.portfolio = SecurityPortfolioManager(self.securities, DEFAULT_CASH, self.settings)
         self.schedule = ScheduleManager()
-        self.date_rules = DateRules()
+        self.date_rules = DateRules(lambda: self.time)
         self.time_rules = TimeRules()
         self.universe_settings = UniverseSettings()
         self.insights = InsightManager(self)
@@ -341,6 +388,13 @@ class QCAlgorithm(
         """Warm up over a number of daily bars or a timedelta before the start date: events
         run, ``is_warming_up`` is True, orders are rejected and insights are dropped."""
         self._require_initializing("set_warm_up")
+        if resolution in (Resolution.MINUTE, Resolution.HOUR) and isinstance(time_span, int):
+            # the sessions that hold that many bars (LEAN starts at the bar itself)
+            per_session = 390 if resolution == Resolution.MINUTE else 7
+            time_span = -(-time_span // per_session) if time_span > 0 else 0
+            resolution = None
+        elif resolution in (Resolution.MINUTE, Resolution.HOUR):
+            resolution = None  # a period of time: the same sessions at any resolution
         _check_daily(resolution, "set_warm_up")
         if isinstance(time_span, dt.timedelta):
             if time_span < dt.timedelta(0):
@@ -352,10 +406,16 @@ class QCAlgorithm(
             raise TypeError(f"set_warm_up takes a bar count or a timedelta, got {time_span!r}")
         self._setup.warm_up = time_span
 
+    def set_warmup(self, time_span: Any, resolution: Any = None) -> None:
+        """LEAN's other spelling of ``set_warm_up``."""
+        self.set_warm_up(time_span, resolution)
+
     def set_benchmark(self, symbol: Any) -> None:
-        """Compare the equity curve with this ticker's prices (default SPY, as LEAN)."""
+        """Compare the equity curve with this ticker's prices (default SPY, as LEAN), or with
+        the values of a function of the time (LEAN's FuncBenchmark)."""
         if callable(symbol) and not isinstance(symbol, str):
-            raise NotSupportedError("set_benchmark(function)", "pass a ticker or a Symbol")
+            self._setup.benchmark = symbol
+            return
         self._setup.benchmark = as_symbol(symbol)
 
     # ----- securities and data -------------------------------------------------------------
@@ -370,22 +430,27 @@ class QCAlgorithm(
         extended_market_hours: bool = False,
         data_normalization_mode: Any = None,
     ) -> Security:
-        """Add a US equity at daily resolution; returns its Security (``.symbol``, ``.price``).
+        """Add a US equity; returns its Security (``.symbol``, ``.price``). Without a resolution
+        it is minute, as in LEAN, where the data has minute bars for it, else daily.
 
         A ticker the price source lacks is added with no data (a warning is logged), as LEAN
         adds a security whose data files are missing.
         """
-        _check_daily(resolution, "add_equity")
-        if resolution is None and not self._warned.get("default resolution"):
-            self._warned["default resolution"] = True
+        context = self._ctx
+        asked = resolution
+        resolution = subscription_resolution(
+            context.source, as_symbol(ticker).value, resolution, "add_equity"
+        )
+        if asked is None and resolution == Resolution.DAILY and not self._warned.get("default"):
+            self._warned["default"] = True
             self.debug(
                 "Note: add_equity without a resolution subscribes to minute data in LEAN; "
-                "local_lean has daily bars only, so this run uses daily bars. Pass "
-                "Resolution.DAILY to get the same data in LEAN."
+                f"{context.source.description} has no minute bars for it, so this run uses "
+                "daily bars. Pass Resolution.DAILY to get the same data in LEAN."
             )
         if market not in (None, "usa"):
             raise NotSupportedError(f"add_equity(market={market!r})", "only US equities ('usa')")
-        if extended_market_hours:
+        if extended_market_hours and resolution == Resolution.DAILY:
             raise NotSupportedError("extended_market_hours=True", "daily bars have none")
         if data_normalization_mode is None:  # LEAN's default: the universe settings' mode
             data_normalization_mode = self.universe_settings.data_normalization_mode
@@ -403,7 +468,6 @@ class QCAlgorithm(
         existing = active_security(self.securities, symbol)
         if existing is not None:
             return existing
-        context = self._ctx
         # LEAN's identifier: the security's first ticker and date, from the data's map files.
         symbol = equity_symbol(symbol.value, map_file_provider(context.source))
         # Another ticker of the same security (a rename in the map files: "QQQQ" and "QQQ")
@@ -413,7 +477,12 @@ class QCAlgorithm(
                 return existing
         mode = DataNormalizationMode(data_normalization_mode)
         bars = context.load_bars(symbol, mode)
-        security = Security(symbol, Resolution.DAILY, bars is not None)
+        if resolution != Resolution.DAILY:
+            context.intraday_subscriptions[symbol] = IntradaySubscription(
+                resolution, bool(extended_market_hours), bool(fill_forward)
+            )
+        security = Security(symbol, resolution, bars is not None)
+        use_default_fee_model(security, lambda: self.portfolio.fee_model)
         self._security_created(security, leverage_given=leverage > 0)
         security._data_normalization_mode = mode
         if leverage > 0:
@@ -541,9 +610,16 @@ class QCAlgorithm(
             resolution = rest.pop(0)
         if rest:
             raise TypeError("history() got too many positional arguments")
-        _check_daily(resolution, "history")
         symbols = [as_symbol(t) for t in one_or_many(tickers)]
         context = self._ctx
+        if resolution is None:  # LEAN: the subscription's resolution
+            subscribed = [context.intraday_subscriptions.get(s) for s in symbols]
+            resolution = next((sub.resolution for sub in subscribed if sub), None)
+        if resolution in (Resolution.MINUTE, Resolution.HOUR):
+            subscription_resolution(context.source, symbols[0].value, resolution, "history")
+            known = [self.securities[s].symbol if s in self.securities else s for s in symbols]
+            return intraday_history(context, known, window, resolution, mode)
+        _check_daily(resolution, "history")
         frames = {}
         for symbol in symbols:
             # The subscription's mode, unless the request names one (LEAN's history).
@@ -643,16 +719,23 @@ class QCAlgorithm(
         points = self._output.charts.setdefault(str(chart), {}).setdefault(str(series), [])
         points.append((self.time, float(value)))
 
+    @property
+    def account_currency(self) -> str:
+        """The account's currency: US dollars (the runner's account holds USD only)."""
+        return "USD"
+
     # ----- names LEAN has that this runner does not ------------------------------------------
 
-    def __getattr__(self, name: str) -> Any:
-        # Only called when normal lookup fails.
-        if not name.startswith("_") and name in lean_qcalgorithm_names():
-            raise NotSupportedError(
-                f"QCAlgorithm.{name}",
-                "local_lean runs daily US-equity algorithms only (see local_lean/README.md)",
+    @classmethod
+    def _lean_alternative(cls, name: str) -> str | None:
+        """LEAN's indicator helpers the runner lacks: the indicators it offers instead."""
+        returned = member_return_types("QuantConnect.Algorithm", "QCAlgorithm").get(name, ())
+        if any(t.startswith("QuantConnect.Indicators.") for t in returned):
+            return (
+                "use one of the indicator helpers offered (sma, ema, macd, bb, rsi, atr, roc, "
+                "std, var, mom, max, min, lwma, sum, identity, arima, c) or a PythonIndicator"
             )
-        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+        return None
 
 
 def bind_algorithm(

@@ -14,6 +14,7 @@ import math
 from typing import Any
 
 from local_lean.buying_power import zero_price_message
+from local_lean.enums import Resolution
 from local_lean.errors import NotSupportedError
 from local_lean.framework.portfolio_construction import PortfolioTarget
 from local_lean.orders import (
@@ -23,15 +24,13 @@ from local_lean.orders import (
     OrderTicket,
     OrderType,
     SubmitOrderRequest,
+    warming_up_message,
 )
-from local_lean.priced_orders import TrailingStopOrder
+from local_lean.priced_orders import MarketOnCloseOrder, TrailingStopOrder
 from local_lean.securities import Security
 from local_lean.symbol_conversion import as_symbol, one_or_many, symbol_key
 from local_lean.symbols import Symbol
 from local_lean.transactions import SecurityTransactionManager
-
-# LEAN's MarketOnCloseOrder.SubmissionTimeBuffer.
-MARKET_ON_CLOSE_SUBMISSION_BUFFER = dt.timedelta(minutes=15.5)
 
 # LEAN's debug messages, logged once, when it converts a market order in a backtest.
 MARKET_ORDER_WHILE_CLOSED_WARNING = (
@@ -73,11 +72,14 @@ class QCAlgorithmTrading:
         tag: str = "",
         order_properties: Any = None,
     ) -> OrderTicket:
-        """Buy (quantity > 0) or sell at the market. On daily data a backtest converts it, as
+        """Buy (quantity > 0) or sell at the market: on minute or hour data it fills at the
+        latest price (``intraday_fills.py``). On daily data a backtest converts it, as
         LEAN does: while the market is closed into a MarketOnOpen order (the next open), while
         it is open into a MarketOnClose order (today's close), or MarketOnOpen within the
         MarketOnClose submission buffer (15.5 minutes before the close)."""
         security = self._security_for_order(symbol)
+        if security.resolution in (Resolution.MINUTE, Resolution.HOUR):  # LEAN fills it at once
+            return self._submit(OrderType.MARKET, security, quantity, tag, asynchronous)
         calendar = self._ctx.calendar
         if not calendar.is_open(self.time):
             ticket = self.market_on_open_order(security.symbol, quantity, asynchronous, tag)
@@ -347,7 +349,7 @@ class QCAlgorithmTrading:
     def _within_market_on_close_buffer(self) -> bool:
         """True when a MarketOnClose order placed now would be too late for the next close."""
         next_close = self._ctx.calendar.next_close_after(self.time)
-        return self.time > next_close - MARKET_ON_CLOSE_SUBMISSION_BUFFER
+        return self.time > next_close - MarketOnCloseOrder.submission_time_buffer
 
     def _submit(
         self,
@@ -402,8 +404,7 @@ class QCAlgorithmTrading:
             return OrderResponse(
                 0,
                 codes.ALGORITHM_WARMING_UP,
-                "This operation is not allowed in Initialize or during warm up: "
-                "OrderRequest.Submit. Please move this code to the OnWarmupFinished() method.",
+                warming_up_message("submit"),
             )
         if request.quantity == 0:
             return OrderResponse(
@@ -433,11 +434,18 @@ class QCAlgorithmTrading:
             return OrderResponse(
                 0,
                 codes.MARKET_ON_CLOSE_ORDER_TOO_LATE,
-                "MarketOnClose orders must be placed within 00:15:30 before market close. "
-                "Override this TimeSpan buffer by setting "
+                "MarketOnClose orders must be placed within "
+                f"{_timespan_text(MarketOnCloseOrder.submission_time_buffer)} before market "
+                "close. Override this TimeSpan buffer by setting "
                 "Orders.MarketOnCloseOrder.SubmissionTimeBuffer in QCAlgorithm.Initialize().",
             )
         return None
+
+
+def _timespan_text(span: dt.timedelta) -> str:
+    """.NET's TimeSpan text under a day: hh:mm:ss."""
+    seconds = int(span.total_seconds())
+    return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
 
 
 def _require_default_properties(order_properties: Any) -> None:

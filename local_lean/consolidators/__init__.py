@@ -27,6 +27,7 @@ from local_lean.consolidators.subscriptions import (
     SubscriptionManager,
     TickType,
     feed_consolidators,
+    feed_intraday_consolidators,
     scan_past_consolidators,
 )
 from local_lean.consolidators.timeless import (
@@ -56,4 +57,5 @@ __all__ = [
     "SubscriptionManager",
     "TickType",
     "feed_consolidators",
+    "feed_intraday_consolidators",
 ]

@@ -364,6 +364,31 @@ class TradeBarConsolidator(ConsolidatorBase):
         working.high = max(working.high, data.high)
 
 
+class SessionBarConsolidator(TradeBarConsolidator):
+    """Daily bars of minute or hour bars, each spanning its session's regular hours (09:30 to
+    the close) and fired with the bar that ends at the close (LEAN's
+    MarketHourAwareConsolidator for a day, with daily precise end times); bars outside regular
+    hours are left out."""
+
+    def __init__(self, hours: Any) -> None:
+        self._hours = hours
+
+        def session_of(time: dt.datetime) -> CalendarInfo:
+            regular = [(start, end) for start, end, is_regular in hours.segments(time.date())]
+            open_, close = regular[1] if len(regular) > 1 else (time, time + _ONE_DAY)
+            return CalendarInfo(open_, close - open_)
+
+        super().__init__(session_of)
+
+    def update(self, data: Any) -> None:
+        if not self._hours.is_open_during_bar(data.time, data.end_time, False):
+            return
+        super().update(data)
+        working = self.working_bar
+        if working is not None and data.end_time >= working.end_time:
+            self.scan(data.end_time)
+
+
 class IdentityDataConsolidator(ConsolidatorBase):
     """Passes each input through as it arrives (what ``consolidate`` uses for a period equal
     to the data's own, one day)."""

@@ -341,6 +341,15 @@ def feed_consolidators(manager: SubscriptionManager, daily_bars: dict[Symbol, An
         manager._feed(bars, end)
 
 
+def feed_intraday_consolidators(
+    manager: SubscriptionManager, bars: dict[Symbol, Any], time: dt.datetime
+) -> None:
+    """The intraday clock's call at each time step with minute or hour trade bars, before
+    ``on_data``: each consolidator of a symbol gets its bar as it arrived."""
+    if manager._configs and bars:
+        manager._feed(bars, time)
+
+
 def _check_consolidator(consolidator: Any) -> None:
     for member in ("update", "scan", "data_consolidated"):
         if not hasattr(consolidator, member):

@@ -31,6 +31,7 @@ __all__ = [
     "bars_in_mode",
     "delisting_date_of",
     "dividend_rows_of",
+    "lean_decimal_price_of",
     "map_file_provider",
     "open_price_source",
     "split_rows_of",
@@ -85,6 +86,19 @@ def lean_decimal_close_of(
     if isinstance(source, LeanDataFolder):
         return source.lean_decimal_close(ticker, day, mode)
     return None
+
+
+def lean_decimal_price_of(
+    source: PriceSource, ticker: str, day: dt.date, mode: str, price: float
+) -> Decimal | None:
+    """An intraday bar's `price` (a file integer times 0.0001, times the factor of `day` in
+    `mode`) as the decimal LEAN computes it from a LEAN folder; None from other sources."""
+    if not isinstance(source, LeanDataFolder) or mode not in ("RAW", "ADJUSTED", "SPLIT_ADJUSTED"):
+        return None
+    factor = source.lean_decimal_factor(ticker, day, mode)
+    scale = 1.0 if factor is None else float(factor)
+    raw = Decimal(round(price / scale * 10_000)) * Decimal("0.0001")
+    return raw if factor is None else raw * factor
 
 
 def dividend_rows_of(source: PriceSource, ticker: str) -> list[tuple[dt.date, float, float]]:

@@ -180,9 +180,15 @@ class LeanDataFolder:
         if stamp not in raw.index or mode not in ("RAW", "ADJUSTED", "SPLIT_ADJUSTED"):
             return None
         close = Decimal(round(float(raw.loc[stamp, "close"]) * PRICE_SCALE)) * Decimal("0.0001")
+        factor = self.lean_decimal_factor(ticker, day, mode)
+        return close if factor is None else close * factor
+
+    def lean_decimal_factor(self, ticker: str, day: dt.date, mode: str) -> Decimal | None:
+        """The factor LEAN multiplies `ticker`'s file prices by on `day` in `mode`, parsed from
+        the factor file's text as LEAN parses it; None for RAW prices or without a factor file."""
         path = self._factor_path(ticker)
         if mode == "RAW" or not path.is_file():
-            return close
+            return None
         factor = Decimal(1)
         for line in reversed(decode_text(path.read_bytes(), str(path)).splitlines()):
             fields = line.strip().split(",")
@@ -192,7 +198,7 @@ class LeanDataFolder:
                 break
             split_factor = Decimal(fields[2])
             factor = split_factor if mode == "SPLIT_ADJUSTED" else Decimal(fields[1]) * split_factor
-        return close * factor
+        return factor
 
     def dividends(self, ticker: str) -> list[tuple[dt.date, float, float]]:
         """The ticker's dividends from its factor file (see ``dividend_rows``); [] without one."""

@@ -13,10 +13,15 @@ from typing import Any
 
 from local_lean.enums import InsightDirection, InsightType
 from local_lean.framework.insights import Insight, to_utc
+from local_lean.lean_members import LeanMembers
 from local_lean.symbols import Symbol
 
 
-class SecurityChanges:
+class SecurityChanges(
+    LeanMembers,
+    lean_class="QuantConnect.Data.UniverseSelection.SecurityChanges",
+    hint="use changes.added_securities and changes.removed_securities",
+):
     """The securities added to (and removed from) the algorithm since the last notice."""
 
     def __init__(self, added: list[Any], removed: list[Any] | None = None) -> None:
@@ -33,7 +38,11 @@ class SecurityChanges:
         return f"SecurityChanges: Added: {added} Removed: {removed}"
 
 
-class AlphaModel:
+class AlphaModel(
+    LeanMembers,
+    lean_class="QuantConnect.Algorithm.Framework.Alphas.AlphaModel",
+    hint="see local_lean/README.md for the framework models the runner offers",
+):
     """Base of alpha models: ``update`` returns insights; the default makes none."""
 
     def __init__(self) -> None:

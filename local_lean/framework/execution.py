@@ -14,14 +14,31 @@ from typing import Any
 
 from local_lean.buying_power import above_minimum_order_margin, initial_margin
 from local_lean.framework.portfolio_construction import PortfolioTarget
+from local_lean.lean_members import LeanMembers
 from local_lean.symbols import Symbol
 
 
-class ExecutionModel:
+class ExecutionModel(
+    LeanMembers,
+    lean_class="QuantConnect.Algorithm.Framework.Execution.ExecutionModel",
+    hint="see local_lean/README.md for the framework models the runner offers",
+):
     """Base of the execution models."""
 
+    asynchronous = True  # LEAN's default; ImmediateExecutionModel(asynchronous) sets its own
+
     def execute(self, algorithm: Any, targets: list[PortfolioTarget]) -> None:
-        raise NotImplementedError
+        raise NotImplementedError(
+            "Types deriving from 'ExecutionModel' must implement the 'execute(algorithm, "
+            "targets)' method"
+        )
+
+    def on_securities_changed(self, algorithm: Any, changes: Any) -> None:
+        """Called with the securities the algorithm added or removed (LEAN's: nothing)."""
+
+    def on_order_event(self, algorithm: Any, order_event: Any) -> None:
+        """Called with each order event, before the algorithm's ``on_order_event`` (LEAN's
+        transaction handler does so); the base model does nothing."""
 
 
 class ImmediateExecutionModel(ExecutionModel):

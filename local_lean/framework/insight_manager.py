@@ -16,11 +16,18 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from local_lean.framework.insights import Insight
+from local_lean.lean_members import LeanMembers
 from local_lean.symbol_conversion import as_symbol
 from local_lean.symbols import Symbol
 
 
-class InsightManager(list):
+class InsightManager(
+    list,
+    LeanMembers,
+    lean_class="QuantConnect.Algorithm.Framework.Alphas.Analysis.InsightManager",
+    alternatives={"get_enumerator": "iterate with `for insight in self.insights`"},
+    hint="see local_lean/README.md for what self.insights offers",
+):
     """Every insight emitted so far, oldest first, plus the collection of open ones."""
 
     def __init__(self, algorithm: Any = None) -> None:
@@ -82,10 +89,6 @@ class InsightManager(list):
     def has_active_insights(self, symbol: Any, utc_time: dt.datetime) -> bool:
         symbol = as_symbol(symbol)
         return any(i.symbol == symbol and i.is_active(utc_time) for i in self._collection)
-
-    def symbols_with_active_insights(self, utc_time: dt.datetime) -> set[Symbol]:
-        """The symbols ``has_active_insights`` is True for at `utc_time`, in one pass."""
-        return {insight.symbol for insight in self._collection if insight.is_active(utc_time)}
 
     def remove_expired_insights(self, utc_time: dt.datetime) -> list[Insight]:
         """Take the insights that expired by `utc_time` out of the collection; returns them."""
@@ -168,3 +171,9 @@ class InsightManager(list):
 
 
 __all__ = ["InsightManager"]
+
+
+def symbols_with_active_insights(manager: InsightManager, utc_time: dt.datetime) -> set[Symbol]:
+    """The symbols ``manager.has_active_insights`` is True for at `utc_time`, in one pass (a
+    module function: LEAN's InsightManager has no such member)."""
+    return {insight.symbol for insight in manager.get_active_insights(utc_time)}

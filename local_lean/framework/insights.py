@@ -18,6 +18,7 @@ from typing import Any
 from local_lean.conventions import from_utc, to_utc
 from local_lean.enums import InsightDirection, InsightScoreType, InsightType, Resolution
 from local_lean.errors import NotSupportedError
+from local_lean.lean_members import LeanMembers
 from local_lean.symbol_conversion import as_symbol
 from local_lean.symbols import Symbol
 
@@ -32,7 +33,11 @@ _ids = itertools.count(1)
 _group_ids = itertools.count(1)  # deterministic group ids, as the insight ids
 
 
-class Insight:
+class Insight(
+    LeanMembers,
+    lean_class="QuantConnect.Algorithm.Framework.Alphas.Insight",
+    hint="see local_lean/README.md for the insights the runner offers",
+):
     """A price (or volatility) insight: symbol, direction, period and optional estimates."""
 
     def __init__(

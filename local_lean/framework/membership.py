@@ -17,7 +17,6 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from local_lean.enums import Resolution
 from local_lean.framework.alpha import SecurityChanges
 from local_lean.framework.selection import (
     UniverseSelectionModel,
@@ -25,6 +24,7 @@ from local_lean.framework.selection import (
     selection_times,
 )
 from local_lean.securities import active_security
+from local_lean.subscriptions import universe_resolution
 from local_lean.symbols import Symbol
 
 
@@ -32,7 +32,8 @@ class UniverseMembership:
     """The members of each changing universe (with the time each joined), and the removals
     that wait for a position to close."""
 
-    def __init__(self) -> None:
+    def __init__(self, source: Any = None) -> None:
+        self.source = source  # the price source: which resolutions its data has
         self._members: dict[int, dict[Symbol, dt.datetime]] = {}
         self._added_by_selection: set[Symbol] = set()
         self._pending: list[Symbol] = []
@@ -106,7 +107,7 @@ class UniverseMembership:
                 settings = algorithm.universe_settings
                 algorithm.add_equity(
                     symbol,
-                    Resolution.DAILY,
+                    universe_resolution(self.source, symbol.value, settings.resolution),
                     fill_forward=settings.fill_forward,
                     leverage=settings.leverage,
                     extended_market_hours=settings.extended_market_hours,

@@ -22,14 +22,20 @@ from typing import Any
 from local_lean.buying_power import target_order_quantity
 from local_lean.enums import InsightDirection, PortfolioBias, Resolution
 from local_lean.errors import NotSupportedError
+from local_lean.framework.insight_manager import symbols_with_active_insights
 from local_lean.framework.insights import Insight, to_utc
+from local_lean.lean_members import LeanMembers
 from local_lean.market_calendar import nyse_calendar
 from local_lean.scheduling import DateRule, rule_dates
 from local_lean.symbol_conversion import as_symbol
 from local_lean.symbols import Symbol
 
 
-class PortfolioTarget:
+class PortfolioTarget(
+    LeanMembers,
+    lean_class="QuantConnect.Algorithm.Framework.Portfolio.PortfolioTarget",
+    hint="a PortfolioTarget offers symbol, quantity, tag, percent",
+):
     """A target quantity of one symbol."""
 
     def __init__(self, symbol: Any, quantity: float, tag: str = "") -> None:
@@ -153,7 +159,16 @@ def _rule_dates(rule: DateRule, first: dt.date) -> Any:
         start = end + dt.timedelta(days=1)
 
 
-class PortfolioConstructionModel:
+class PortfolioConstructionModel(
+    LeanMembers,
+    lean_class="QuantConnect.Algorithm.Framework.Portfolio.PortfolioConstructionModel",
+    alternatives={
+        "python_wrapper": "a Python subclass is used as it is",
+        "set_python_wrapper": "a Python subclass is used as it is",
+        "algorithm": "use the algorithm passed to create_targets",
+    },
+    hint="see local_lean/README.md for the framework models the runner offers",
+):
     """Base: decides when to rebalance and which insights count; subclasses say how much."""
 
     def __init__(self, rebalance: Any = Resolution.DAILY) -> None:
@@ -188,7 +203,7 @@ class PortfolioConstructionModel:
         expired = algorithm.insights.remove_expired_insights(utc_time)
         flattened: list[Symbol] = []
         still_active = (
-            algorithm.insights.symbols_with_active_insights(utc_time) if expired else set()
+            symbols_with_active_insights(algorithm.insights, utc_time) if expired else set()
         )
         for insight in expired:
             symbol = insight.symbol

@@ -9,9 +9,14 @@ from __future__ import annotations
 from typing import Any
 
 from local_lean.framework.portfolio_construction import PortfolioTarget
+from local_lean.lean_members import LeanMembers
 
 
-class RiskManagementModel:
+class RiskManagementModel(
+    LeanMembers,
+    lean_class="QuantConnect.Algorithm.Framework.Risk.RiskManagementModel",
+    hint="see local_lean/README.md for the framework models the runner offers",
+):
     """Base: no adjustment."""
 
     def manage_risk(self, algorithm: Any, targets: list[PortfolioTarget]) -> list[PortfolioTarget]:
@@ -39,8 +44,8 @@ class MaximumDrawdownPercentPerSecurity(RiskManagementModel):
             holding = security.holdings
             if not holding.invested or not holding.holdings_cost:
                 continue
-            loss = holding.unrealized_profit / abs(holding.holdings_cost)
-            if loss < self._limit:
+            # LEAN's UnrealizedProfitPercent: the closing fee taken off, over the cost.
+            if holding.unrealized_profit_percent < self._limit:
                 # LEAN cancels the symbol's insights too, so that portfolio construction
                 # does not buy the position back at its next rebalance.
                 algorithm.insights.cancel([security.symbol])

@@ -132,7 +132,14 @@ def fee_of(
 ) -> float:
     """The fee of `quantity` shares of `security` at `price`: the security's fee model when
     it has one (set by the algorithm or its brokerage model), else the portfolio's."""
-    model = security.fee_model or portfolio.fee_model
+    return order_fee_of(security.fee_model or portfolio.fee_model, security, quantity, price, order)
+
+
+def order_fee_of(
+    model: Any, security: Any, quantity: float, price: float, order: Any = None
+) -> float:
+    """The fee `model` charges for `quantity` shares of `security` at `price` (a market order
+    when no `order` is given, as LEAN's ``GetMarketOrderFees``)."""
     parameters = OrderFeeParameters(security, _PricedOrder(order, security.symbol, quantity, price))
     fee = model.get_order_fee(parameters)
     amount = getattr(getattr(fee, "value", None), "amount", None)
@@ -171,4 +178,5 @@ __all__ = [
     "OrderFeeParameters",
     "fee_models_description",
     "fee_of",
+    "order_fee_of",
 ]

@@ -72,6 +72,13 @@ class MarketImpactSlippageModel:
     returns, the last 10 volumes the average volume. No fundamental data here, so LEAN's
     liquidity adjustment (shares outstanding) is 1. One model serves one security, as in LEAN
     (it keeps the data of the first security it is asked about).
+
+    LEAN builds this data when the first fill asks for it, inside the time step's fill
+    processing (``AlgorithmManager``: fills come before the step's consolidator updates): the
+    history request ends at the algorithm time, so its last bar is the bar of this step, and
+    the consolidator, registered on the subscription, then receives that same bar again from
+    the step's data. Both fall in the same one-day bar, so that day's volume is counted twice
+    (its close is unchanged); from the next day on, the average volume includes it.
     """
 
     def __init__(
@@ -100,11 +107,13 @@ class MarketImpactSlippageModel:
         self._random = DotNetRandom(random_seed)
         self._symbol = None
         self._first_day: dt.date | None = None
+        self._volume_counted_twice: pd.Timestamp | None = None
 
     def get_slippage_approximation(self, asset: Any, order: Any) -> float:
         if self._symbol is None:
             self._symbol = asset.symbol
             self._first_day = self._algorithm.time.date() - dt.timedelta(days=370)
+            self._volume_counted_twice = self._bar_of_this_step()
         sigma, average_volume = self._statistics()
         execution_time, impact_time = self._times()
         if average_volume == 0:
@@ -136,7 +145,11 @@ class MarketImpactSlippageModel:
         """
         bars = _known_bars(self._algorithm, self._symbol, self._first_day).iloc[:-1]
         closes = bars["close"].to_numpy()[-252:]
-        volumes = bars["volume"].to_numpy()[-10:]
+        volume = bars["volume"]
+        if self._volume_counted_twice is not None and self._volume_counted_twice in volume.index:
+            volume = volume.copy()
+            volume[self._volume_counted_twice] *= 2
+        volumes = volume.to_numpy()[-10:]
         if len(closes) < 2:
             return 0.0, float(volumes.mean()) if len(volumes) else 0.0
         previous = closes[:-1]
@@ -145,6 +158,15 @@ class MarketImpactSlippageModel:
         )
         sigma = math.sqrt(float(np.var(returns, ddof=1))) if len(returns) > 1 else math.nan
         return sigma, float(volumes.mean())
+
+    def _bar_of_this_step(self) -> pd.Timestamp | None:
+        """The day of the bar this time step delivers (the latest known bar, when it is
+        today's), which LEAN's consolidator receives twice; None when the step has no bar of
+        the security."""
+        bars = _known_bars(self._algorithm, self._symbol, self._first_day)
+        if len(bars) and bars.index[-1].date() == self._algorithm.time.date():
+            return bars.index[-1]
+        return None
 
     def _gaussian(self) -> float:
         """A standard normal draw by Box-Muller, as LEAN's ``SampleGaussian``."""

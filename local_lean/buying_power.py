@@ -63,7 +63,7 @@ def target_order_quantity(
     total = portfolio.total_portfolio_value
     if total <= 0:
         return 0.0, ""
-    adjusted = percent * portfolio.total_portfolio_value_less_free_buffer / total
+    adjusted = percent * portfolio.value_less_free_buffer(total) / total
     target_buying_power = adjusted / security.leverage
     target_margin = target_buying_power * total
     held = security.holdings.quantity
@@ -72,7 +72,7 @@ def target_order_quantity(
     current_margin = initial_margin(security, held)
     unit_margin = abs(initial_margin(security, 1))
     change = abs(target_margin - current_margin)
-    if not above_minimum_order_margin(portfolio, change, minimum_order_margin_percentage):
+    if not above_minimum_order_margin(portfolio, change, minimum_order_margin_percentage, total):
         return 0.0, ""
     last_quantity: float | None = None
     while True:
@@ -88,14 +88,19 @@ def target_order_quantity(
 
 
 def above_minimum_order_margin(
-    portfolio: SecurityPortfolioManager, margin: float, minimum_percentage: float
+    portfolio: SecurityPortfolioManager,
+    margin: float,
+    minimum_percentage: float,
+    total_portfolio_value: float | None = None,
 ) -> bool:
     """LEAN's ``AboveMinimumOrderMarginPortfolioPercentage``: orders worth less margin than
     that share of the portfolio (0.1% by default) are skipped, unless the margin remaining is
-    not positive."""
+    not positive. `total_portfolio_value`: the portfolio's, when the caller knows it already."""
     if minimum_percentage == 0:
         return True
-    total = portfolio.total_portfolio_value
+    total = total_portfolio_value
+    if total is None:
+        total = portfolio.total_portfolio_value
     minimum = total * minimum_percentage
     return not (minimum > abs(margin) and portfolio.get_margin_remaining(total) > 0)
 

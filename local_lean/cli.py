@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gc
 import math
 import signal
 import sys
@@ -178,6 +179,19 @@ def backtest(argv: list[str] | None = None) -> int:
             return interrupted.exit_status
 
 
+# A backtest keeps its orders, order events and insights to its end: the garbage collector's
+# scans of them find little to free and cost about 8% of a long backtest's CPU. The objects of
+# the start-up (modules, the algorithm's code) are set aside, never scanned again, and the
+# youngest objects are collected after this many allocations instead of Python's 700.
+GARBAGE_COLLECTION_THRESHOLDS = (50_000, 20, 100)
+
+
+def collect_garbage_less_often() -> None:
+    """For the backtest this process runs: see GARBAGE_COLLECTION_THRESHOLDS."""
+    gc.freeze()
+    gc.set_threshold(*GARBAGE_COLLECTION_THRESHOLDS)
+
+
 def _run(argv: list[str] | None) -> int:
     from local_lean.engine import BacktestEngine, BacktestOptions, BacktestSetupError
     from local_lean.loader import (
@@ -235,6 +249,7 @@ def _run(argv: list[str] | None) -> int:
         draw_charts=not args.no_charts,
         log=(lambda line: None) if args.quiet else print,
     )
+    collect_garbage_less_often()
     try:
         engine = BacktestEngine(algorithm_class(), options)
         outcome = engine.run()

@@ -138,8 +138,11 @@ class SecurityPortfolioManager(
     @property
     def total_portfolio_value_less_free_buffer(self) -> float:
         # LEAN keeps a buffer aside so fills at another price than the sizing price still fit.
-        value = self.total_portfolio_value
-        return value - free_portfolio_value(self._settings, value)
+        return self.value_less_free_buffer(self.total_portfolio_value)
+
+    def value_less_free_buffer(self, total_portfolio_value: float) -> float:
+        """`total_portfolio_value` (the portfolio's, known already) less the free buffer."""
+        return total_portfolio_value - free_portfolio_value(self._settings, total_portfolio_value)
 
     @property
     def total_unrealized_profit(self) -> float:

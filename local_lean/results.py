@@ -135,7 +135,8 @@ def write_results(
     raw, statistics_error = computed.raw, computed.error
     statistics = to_json_value(computed.formatted)
     charts = to_json_value(build_charts(record))
-    insights = [_insight_json(insight) for insight in record.insights]
+    # Written twice (in the main file and in the insights file): encoded once.
+    insights = EncodedJson([_insight_json(insight) for insight in record.insights])
     insight_summary = to_json_value(summarize_insights(record.insights))
     runtime_statistics = to_json_value(computed.runtime)
     logs = list(record.logs) + ([statistics_error] if statistics_error else [])
@@ -773,7 +774,21 @@ _EXACT_TYPE_CONVERTERS: dict[type, Any] = {
 # with "}" or "]", so "}" or "]" followed by the separator only occurs between two items.
 
 _INDENT = "  "
-_CONTAINERS = (dict, list, tuple)
+
+
+class EncodedJson:
+    """A value's text from ``dumps_indented``, to be written in several files (the insights):
+    placed deeper in a file, each of its lines is indented further, which gives the text the
+    value itself would get there (encoded strings hold no raw newline)."""
+
+    def __init__(self, value: Any) -> None:
+        self.text = dumps_indented(value)
+
+    def at_depth(self, depth: int) -> str:
+        return self.text.replace("\n", "\n" + _INDENT * depth) if depth else self.text
+
+
+_CONTAINERS = (dict, list, tuple, EncodedJson)
 _PLAIN_SCALARS = frozenset({str, int, float, bool, type(None)})
 
 
@@ -807,7 +822,9 @@ def _is_flat(container: Any) -> bool:
 
 
 def _encode_indented(value: Any, depth: int, parts: list[str]) -> None:
-    if isinstance(value, dict):
+    if isinstance(value, EncodedJson):
+        parts.append(value.at_depth(depth))
+    elif isinstance(value, dict):
         _encode_dict(value, depth, parts)
     elif isinstance(value, list | tuple):
         _encode_list(value, depth, parts)

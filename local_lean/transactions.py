@@ -97,6 +97,8 @@ class TransactionHandler:
         self.fill_model = fill_model or IntradayFillModel()
         self.orders: dict[int, Order] = {}
         self._open: dict[int, Order] = {}  # the orders still open, oldest first
+        # The same orders by ticker (oldest first), so that one symbol's are found at once.
+        self._open_by_ticker: dict[str, dict[int, Order]] = {}
         self.tickets: dict[int, OrderTicket] = {}
         self.event_records: list[dict[str, Any]] = []  # every order event, for the results
         self._events: dict[int, list[OrderEvent]] = {}
@@ -176,7 +178,7 @@ class TransactionHandler:
         request.set_response(OrderResponse(order.id))
         order.status = OrderStatus.SUBMITTED
         order.broker_id.append(str(order.id))  # the backtesting brokerage placed it
-        self._open[order.id] = order
+        self._add_open(order)
         self._emit(order, submitted_at(order))
         if self._last_full_scan == self._clock():
             # The orders open before were offered to the fill model at this very time with
@@ -354,7 +356,7 @@ class TransactionHandler:
             return OrderResponse(order_id)  # filled or canceled by a handler of the event
         order.status = OrderStatus.CANCELED
         order.canceled_time = to_utc(time)
-        self._open.pop(order.id, None)
+        self._remove_open(order)
         self._messages[order.id] = "Canceled by the algorithm"
         self._emit(order, time, message="Canceled by the algorithm")
         return OrderResponse(order_id)
@@ -367,6 +369,23 @@ class TransactionHandler:
 
     def has_open_orders(self) -> bool:
         return bool(self._open)
+
+    def open_orders_of_ticker(self, ticker: str) -> list[Order]:
+        """The orders of one ticker still open, oldest first."""
+        return list(self._open_by_ticker.get(ticker, {}).values())
+
+    def _add_open(self, order: Order) -> None:
+        self._open[order.id] = order
+        self._open_by_ticker.setdefault(order.symbol.value, {})[order.id] = order
+
+    def _remove_open(self, order: Order) -> None:
+        """`order` is no longer open (filled, canceled); nothing happens if it was not."""
+        self._open.pop(order.id, None)
+        same_ticker = self._open_by_ticker.get(order.symbol.value)
+        if same_ticker is not None:
+            same_ticker.pop(order.id, None)
+            if not same_ticker:
+                del self._open_by_ticker[order.symbol.value]
 
     def open_orders(self) -> list[Order]:
         """The orders still open, oldest first."""
@@ -451,7 +470,7 @@ class TransactionHandler:
         self.orders[order.id] = order
         self.tickets[order.id] = OrderTicket(request, self, order)
         request.set_response(OrderResponse(order.id))
-        self._open[order.id] = order
+        self._add_open(order)
         self._apply_fill(order, security.price, 0.0, now, _LIQUIDATE_FROM_DELISTING)
 
     def _fill(self, order: Order, price: float, time: dt.datetime, message: str) -> None:
@@ -465,7 +484,7 @@ class TransactionHandler:
     ) -> None:
         """Fill an open order whole at `price`: the order, the portfolio, the event."""
         order.status = OrderStatus.FILLED
-        del self._open[order.id]
+        self._remove_open(order)
         order.price = price
         order.last_fill_time = to_utc(time)
         self._fill_times[order.id] = time
@@ -597,8 +616,11 @@ class SecurityTransactionManager(
             matches = filter or (lambda ticket: True)
         else:
             wanted = ticker_of(filter)
-            matches = lambda ticket: ticket.symbol.value == wanted  # noqa: E731
-        if not self._handler.has_open_orders():  # asked for every target: mostly none are open
+            if not self._handler.has_open_orders():  # asked for every target: mostly none open
+                return []
+            tickets = self._handler.tickets
+            return [tickets[o.id] for o in self._handler.open_orders_of_ticker(wanted)]
+        if not self._handler.has_open_orders():
             return []
         return [
             ticket

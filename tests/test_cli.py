@@ -235,3 +235,23 @@ def test_a_benchmark_whose_data_ends_before_the_backtest_is_named_in_the_log(tmp
     assert code == 0
     out = capsys.readouterr().out
     assert "No benchmark: the data of SPY (2020-12-30..2020-12-30) has no close between " in out
+
+
+def test_the_backtest_process_sets_the_start_up_objects_aside_and_collects_less_often():
+    # In a process of its own: the settings are the whole process's.
+    script = (
+        "import gc\n"
+        "from local_lean.cli import GARBAGE_COLLECTION_THRESHOLDS, collect_garbage_less_often\n"
+        "before = gc.get_freeze_count()\n"
+        "collect_garbage_less_often()\n"
+        "thresholds = gc.get_threshold() == GARBAGE_COLLECTION_THRESHOLDS\n"
+        "print(thresholds, gc.get_freeze_count() > before)\n"
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert completed.stdout.split() == ["True", "True"]

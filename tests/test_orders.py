@@ -204,6 +204,57 @@ def test_transactions_list_and_cancel_open_orders():
     assert algorithm.transactions.orders_count == 1
 
 
+class ReadsOpenOrdersBySymbol(QCAlgorithm):
+    """Places three MarketOnOpen orders for two tickers after the close, reads the open ones of
+    each back, cancels one, and reads them again once filled (at the next open, when that
+    session's daily bar has come)."""
+
+    def initialize(self) -> None:
+        self.set_start_date(2021, 3, 1)
+        self.set_end_date(2021, 3, 4)
+        self.spy = self.add_equity("SPY", Resolution.DAILY).symbol
+        self.qqq = self.add_equity("QQQ", Resolution.DAILY).symbol
+        self.seen = {}
+        self.schedule.on(self.date_rules.on(2021, 3, 1), self.time_rules.at(17, 0), self.place)
+        self.schedule.on(self.date_rules.on(2021, 3, 1), self.time_rules.at(18, 0), self.cancel)
+        self.schedule.on(self.date_rules.on(2021, 3, 3), self.time_rules.at(12, 0), self.after)
+
+    def read(self, when: str) -> None:
+        transactions = self.transactions
+        for name, key in (("SPY", self.spy), ("spy", "spy"), ("QQQ", self.qqq)):
+            tickets = transactions.get_open_order_tickets(key)
+            self.seen[when, name] = (
+                [ticket.order_id for ticket in tickets],
+                transactions.get_open_orders_remaining_quantity(key),
+            )
+
+    def place(self) -> None:
+        self.market_on_open_order(self.spy, 10)
+        self.market_on_open_order(self.qqq, 3)
+        self.market_on_open_order(self.spy, 7)
+        self.read("placed")
+
+    def cancel(self) -> None:
+        self.transactions.cancel_order(1)
+        self.read("canceled")
+
+    def after(self) -> None:
+        self.read("filled")
+
+
+def test_open_orders_and_their_remaining_quantity_by_symbol_or_ticker():
+    algorithm, outcome = run_algorithm(ReadsOpenOrdersBySymbol)
+    assert outcome.succeeded, outcome.runtime_error
+    seen = algorithm.seen
+    assert seen["placed", "SPY"] == seen["placed", "spy"] == ([1, 3], 17)
+    assert seen["placed", "QQQ"] == ([2], 3)
+    assert seen["canceled", "SPY"] == seen["canceled", "spy"] == ([3], 7)
+    assert seen["canceled", "QQQ"] == ([2], 3)
+    assert seen["filled", "SPY"] == seen["filled", "QQQ"] == ([], 0)
+    assert algorithm.portfolio[algorithm.spy].quantity == 7
+    assert algorithm.portfolio[algorithm.qqq].quantity == 3
+
+
 class QuitsAndReadsSettings(QCAlgorithm):
     """Lowers the minimum order margin, disables liquidate, reads the current slice, quits."""
 

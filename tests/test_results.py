@@ -12,6 +12,7 @@ from local_lean.enums import InsightDirection
 from local_lean.results import (
     BacktestRecord,
     CapacityStatistics,
+    EncodedJson,
     build_charts,
     dumps_indented,
     lean_statistics,
@@ -503,6 +504,34 @@ def test_every_json_file_is_written_as_json_dumps_with_indent_2_writes_it(tmp_pa
 def test_dumps_indented_writes_the_same_text_as_json_dumps(value):
     expected = json.dumps(value, indent=2, allow_nan=False, ensure_ascii=False)
     assert dumps_indented(value) == expected
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        [],
+        [{"a": 1, "b": "},\n    {"}, {"a": 2, "b": "x"}],
+        {"one": [1, {"x": [2, 3]}], "two": "\u00e9\n"},
+    ],
+)
+def test_a_value_encoded_once_is_written_as_itself_at_any_depth(value):
+    # The insights go into two files at different depths: encoded once, placed in both.
+    for container in (value, [value], {"a": {"b": value, "c": 1}}, [[1, {"d": value}]]):
+        placed = json.loads(json.dumps(container), object_hook=dict)  # a deep copy
+        expected = json.dumps(placed, indent=2, allow_nan=False, ensure_ascii=False)
+        encoded = _replace(placed, value, EncodedJson(value))
+        assert dumps_indented(encoded) == expected
+
+
+def _replace(container, value, replacement):
+    """`container` with its items equal to `value` (or itself) replaced by `replacement`."""
+    if container == value:
+        return replacement
+    if isinstance(container, dict):
+        return {key: _replace(item, value, replacement) for key, item in container.items()}
+    if isinstance(container, list):
+        return [_replace(item, value, replacement) for item in container]
+    return container
 
 
 @pytest.mark.parametrize("value", [[float("nan")], {"a": [{"b": float("inf")}]}])

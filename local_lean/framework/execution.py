@@ -53,9 +53,10 @@ class ImmediateExecutionModel(ExecutionModel):
             self._targets[target.symbol] = target
         if not self._targets or algorithm.is_warming_up:
             return
-        for target in _by_margin_impact(algorithm, list(self._targets.values())):
+        projected = ProjectedQuantities(algorithm)
+        for target in _by_margin_impact(algorithm, list(self._targets.values()), projected):
             security = algorithm.securities[target.symbol]
-            quantity = unordered_quantity(algorithm, target)
+            quantity = float(math.trunc(target.quantity - projected(target.symbol)))
             if quantity == 0:
                 continue
             margin = initial_margin(security, quantity)
@@ -63,7 +64,7 @@ class ImmediateExecutionModel(ExecutionModel):
             if above_minimum_order_margin(algorithm.portfolio, margin, minimum):
                 algorithm.market_order(security.symbol, quantity, self.asynchronous, target.tag)
         for symbol, target in list(self._targets.items()):
-            if unordered_quantity(algorithm, target) == 0:
+            if math.trunc(target.quantity - projected(symbol)) == 0:
                 del self._targets[symbol]
 
 
@@ -78,14 +79,44 @@ def unordered_quantity(algorithm: Any, target: PortfolioTarget) -> float:
     return float(math.trunc(target.quantity - projected_quantity(algorithm, target.symbol)))
 
 
-def _by_margin_impact(algorithm: Any, targets: list[PortfolioTarget]) -> list[PortfolioTarget]:
+class ProjectedQuantities:
+    """``projected_quantity`` of each symbol, remembered while no order is placed.
+
+    During an execution step only a new order changes holdings or open orders: its submission,
+    fills and the order event handlers they call. So the quantities are kept while the count of
+    orders stays the same, and all asked again once it changes.
+    """
+
+    def __init__(self, algorithm: Any) -> None:
+        self._securities = algorithm.securities
+        self._transactions = algorithm.transactions
+        self._orders_count = self._transactions.orders_count
+        self._known: dict[Symbol, float] = {}
+
+    def __call__(self, symbol: Symbol) -> float:
+        orders_count = self._transactions.orders_count
+        if orders_count != self._orders_count:
+            self._known.clear()
+            self._orders_count = orders_count
+        quantity = self._known.get(symbol)
+        if quantity is None:
+            # projected_quantity, with the algorithm's members looked up once
+            held = self._securities[symbol].holdings.quantity
+            quantity = held + self._transactions.get_open_orders_remaining_quantity(symbol)
+            self._known[symbol] = quantity
+        return quantity
+
+
+def _by_margin_impact(
+    algorithm: Any, targets: list[PortfolioTarget], projected: ProjectedQuantities
+) -> list[PortfolioTarget]:
     """Targets that reduce a position first, then by order value, largest first; only for
     securities that have data and need at least one share."""
     ranked = []
     for target in targets:
         security = algorithm.securities[target.symbol]
         wanted = float(math.trunc(target.quantity))
-        existing = projected_quantity(algorithm, target.symbol)
+        existing = projected(target.symbol)
         if not security.has_data or not security.is_tradable or abs(wanted - existing) < 1:
             continue
         reduces = existing != 0 and abs(wanted) < abs(existing)

@@ -110,6 +110,9 @@ class Insight(
         ``price(symbol, close_time_local: datetime, direction, ...)``,
         ``price(symbol, expiry_func, direction, ...)``; each then takes ``magnitude``,
         ``confidence``, ``source_model``, ``weight`` and ``tag``, by position or by name."""
+        if not kwargs and len(args) == 2 and isinstance(args[0], dt.timedelta):
+            # The common call, price(symbol, period, direction): nothing else to bind.
+            return Insight(symbol, args[0], InsightType.PRICE, args[1])
         values = _bind_price_overload(args, kwargs)
         period = values.pop("period")
         if isinstance(period, Resolution):
@@ -428,6 +431,20 @@ _ONE_SECOND = dt.timedelta(seconds=1)
 
 
 def _close_after_period(period: dt.timedelta, generated: dt.datetime, calendar: Any) -> dt.datetime:
+    """The close of a timedelta period (see _step_period); the latest answer is kept, as the
+    insights emitted together share their period and generated time."""
+    latest = _latest_close_after_period
+    if latest and latest[0] is calendar and latest[1] == period and latest[2] == generated:
+        return latest[3]
+    close = _step_period(period, generated, calendar)
+    latest[:] = [calendar, period, generated, close]
+    return close
+
+
+_latest_close_after_period: list[Any] = []  # [calendar, period, generated time, close time]
+
+
+def _step_period(period: dt.timedelta, generated: dt.datetime, calendar: Any) -> dt.datetime:
     """A timedelta period counts bars of the largest whole size in it (days, else minutes for
     periods of a minute or more, else seconds), in exchange hours; the rest of a period of
     days counts as a fraction of a trading day, in minutes (LEAN's ComputeCloseTime). What is

@@ -19,7 +19,7 @@ import math
 
 from local_lean.models.fees import fee_of
 from local_lean.orders import Order
-from local_lean.portfolio import SecurityPortfolioManager
+from local_lean.portfolio import SecurityPortfolioManager, value_less_free_buffer
 from local_lean.securities import Security
 from local_lean.symbols import Symbol
 
@@ -63,7 +63,7 @@ def target_order_quantity(
     total = portfolio.total_portfolio_value
     if total <= 0:
         return 0.0, ""
-    adjusted = percent * portfolio.value_less_free_buffer(total) / total
+    adjusted = percent * value_less_free_buffer(portfolio, total) / total
     target_buying_power = adjusted / security.leverage
     target_margin = target_buying_power * total
     held = security.holdings.quantity

@@ -138,11 +138,7 @@ class SecurityPortfolioManager(
     @property
     def total_portfolio_value_less_free_buffer(self) -> float:
         # LEAN keeps a buffer aside so fills at another price than the sizing price still fit.
-        return self.value_less_free_buffer(self.total_portfolio_value)
-
-    def value_less_free_buffer(self, total_portfolio_value: float) -> float:
-        """`total_portfolio_value` (the portfolio's, known already) less the free buffer."""
-        return total_portfolio_value - free_portfolio_value(self._settings, total_portfolio_value)
+        return value_less_free_buffer(self, self.total_portfolio_value)
 
     @property
     def total_unrealized_profit(self) -> float:
@@ -247,3 +243,10 @@ class SecurityPortfolioManager(
 __all__ = [
     "SecurityPortfolioManager",
 ]
+
+
+def value_less_free_buffer(portfolio: SecurityPortfolioManager, total_value: float) -> float:
+    """`total_value` (the portfolio's total value, known already) less the free buffer: what
+    ``total_portfolio_value_less_free_buffer`` gives, without computing the total again (a
+    module function: LEAN's portfolio has no such member)."""
+    return total_value - free_portfolio_value(portfolio._settings, total_value)

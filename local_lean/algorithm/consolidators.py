@@ -83,6 +83,15 @@ class QCAlgorithmConsolidators:
             raise TypeError("consolidate(symbol, period, [tick_type,] handler)")
         if handler is not None and not callable(handler):
             raise TypeError(f"the handler must be a function of the bar, got {handler!r}")
+        subscribed, consolidator = self._consolidator_over(symbol, period)
+        if handler is not None:
+            consolidator.data_consolidated += _one_argument(handler)
+            self.subscription_manager.add_consolidator(subscribed, consolidator)
+        return consolidator
+
+    def _consolidator_over(self, symbol: Any, period: Any) -> tuple[Any, Any]:
+        """(the subscribed Symbol, a consolidator of `period` over its bars), or LEAN's error
+        for a symbol without a subscription."""
         config = subscription_config(self.subscription_manager, symbol)
         if config is None:
             raise ValueError(
@@ -90,11 +99,7 @@ class QCAlgorithmConsolidators:
                 "AddSecurity() function."
             )
         resolution = self.securities[config.symbol].resolution  # type: ignore[attr-defined]
-        consolidator = _consolidator_for(config.symbol, period, resolution)
-        if handler is not None:
-            consolidator.data_consolidated += _one_argument(handler)
-            self.subscription_manager.add_consolidator(config.symbol, consolidator)
-        return consolidator
+        return config.symbol, _consolidator_for(config.symbol, period, resolution)
 
     def _register_indicator_with_consolidator(
         self, symbol: Any, indicator: Any, consolidator: Any, selector: Any
@@ -102,14 +107,7 @@ class QCAlgorithmConsolidators:
         """LEAN's ``register_indicator(symbol, indicator, consolidator | timedelta,
         selector)``: each bar the consolidator produces updates the indicator."""
         if isinstance(consolidator, dt.timedelta):
-            config = subscription_config(self.subscription_manager, symbol)
-            if config is None:
-                raise ValueError(
-                    f"Please register to receive data for symbol '{symbol}' using the "
-                    "AddSecurity() function."
-                )
-            resolution = self.securities[config.symbol].resolution  # type: ignore[attr-defined]
-            consolidator = _consolidator_for(config.symbol, consolidator, resolution)
+            _, consolidator = self._consolidator_over(symbol, consolidator)
 
         def update(sender: Any, bar: Any) -> None:
             feed(indicator, indicator_input(indicator, bar, selector))

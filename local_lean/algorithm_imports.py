@@ -142,6 +142,8 @@ from local_lean.market_data import (
     Slice,
     Split,
     Splits,
+    SymbolChangedEvent,
+    SymbolChangedEvents,
     TradeBar,
     TradeBars,
 )

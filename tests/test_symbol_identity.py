@@ -32,6 +32,26 @@ class AddsBothTickers(QCAlgorithm):
         self.old = self.add_equity(self.old_ticker, Resolution.DAILY)
         self.new = self.add_equity(self.new_ticker, Resolution.DAILY)
         self.count = len(self.securities)
+        self.bought = False
+
+    def on_data(self, data) -> None:
+        # LEAN's SymbolCache: either ticker finds the one security, in every collection
+        self.found_in_slice = data.bars.contains_key(self.new_ticker)
+        if not self.bought:
+            self.bought = self.market_order(self.new_ticker, 3) is not None
+
+
+@pytest.mark.skipif(not SAMPLE_DATA.is_dir(), reason="LEAN's sample data is not here")
+def test_either_ticker_of_one_security_finds_it_everywhere():
+    algorithm, outcome = run_algorithm(AddsBothTickers, data=SAMPLE_DATA)
+    assert outcome.succeeded, outcome.runtime_error
+    for ticker in ("QQQ", "QQQQ"):
+        assert algorithm.securities[ticker] is algorithm.old
+        assert ticker in algorithm.securities
+        assert algorithm.portfolio[ticker].quantity == 3
+    assert algorithm.found_in_slice
+    orders = algorithm.transactions.get_orders()
+    assert [(order.symbol, order.quantity) for order in orders] == [(algorithm.old.symbol, 3)]
 
 
 @pytest.mark.skipif(not SAMPLE_DATA.is_dir(), reason="LEAN's sample data is not here")
@@ -71,6 +91,7 @@ class AddsRenamedTickers(AddsBothTickers):
         self.old = self.add_equity(self.old_ticker, Resolution.DAILY)
         self.new = self.add_equity(self.new_ticker, Resolution.DAILY)
         self.count = len(self.securities)
+        self.bought = False
 
 
 def test_a_rename_in_a_map_file_written_here_gives_one_identifier(tmp_path):

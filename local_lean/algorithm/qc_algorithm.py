@@ -62,7 +62,12 @@ from local_lean.securities import (
 from local_lean.seeding import last_known_row
 from local_lean.settings import AlgorithmSettings, UniverseSettings
 from local_lean.subscriptions import IntradaySubscription, subscription_resolution
-from local_lean.symbol_conversion import as_symbol, one_or_many
+from local_lean.symbol_conversion import (
+    alias_ticker,
+    as_symbol,
+    forget_ticker_aliases,
+    one_or_many,
+)
 from local_lean.symbols import Symbol, equity_symbol
 from local_lean.transactions import TransactionHandler
 
@@ -231,6 +236,7 @@ class QCAlgorithm(
     methods from local_lean/models/algorithm_models.py."""
 
     def __init__(self) -> None:
+        forget_ticker_aliases()  # LEAN's SymbolCache starts empty with each algorithm
         self._context: AlgorithmContext | None = None
         self._setup = AlgorithmSetup()
         self._output = AlgorithmOutput()
@@ -474,6 +480,7 @@ class QCAlgorithm(
         # is the same SecurityIdentifier, so LEAN's Securities find the security already there.
         for existing in self.securities.values():
             if existing.symbol.id == symbol.id:
+                alias_ticker(symbol.value, existing.symbol)
                 return existing
         mode = DataNormalizationMode(data_normalization_mode)
         bars = context.load_bars(symbol, mode)

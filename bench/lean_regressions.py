@@ -130,10 +130,17 @@ def launcher_parameters(lean: Path) -> dict[str, str] | None:
     if not config.is_file():
         return None
     parameters = json.loads(without_comments(config.read_text(encoding="utf-8")))["parameters"]
-    return {
-        name: value if isinstance(value, str) else json.dumps(value)
-        for name, value in parameters.items()
-    }
+    return {name: _as_job_string(value) for name, value in parameters.items()}
+
+
+def _as_job_string(value: object) -> str:
+    """A config value as Json.NET reads it into the job's string dictionary: numbers as
+    written, booleans as .NET prints them ("True")."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return str(value)
+    return json.dumps(value)
 
 
 def run_one(

@@ -17,7 +17,8 @@ LAUNCHER_CONFIG = """{
   "parameters": {
     "intrinio-username": "",
     "ema-fast": 10,
-    "ema-slow": 20
+    "ema-slow": 20,
+    "a-flag": true
   }
 }
 """
@@ -37,6 +38,7 @@ def test_launcher_parameters_reach_algorithms_as_strings(tmp_path):
         "intrinio-username": "",
         "ema-fast": "10",
         "ema-slow": "20",
+        "a-flag": "True",
     }
 
 

@@ -35,7 +35,7 @@ from local_lean.data.intraday_stream import IntradayBarStream
 from local_lean.intraday_fills import IntradayPrices
 from local_lean.market_data import Slice, TradeBars
 from local_lean.quote_bars import QuoteBars
-from local_lean.securities import update_price, update_quote
+from local_lean.securities import SecurityManager, active_security, update_price, update_quote
 from local_lean.subscriptions import IntradaySubscription
 from local_lean.symbols import Symbol
 
@@ -183,9 +183,8 @@ class IntradayClock:
         algorithm, context = self.algorithm, self.context
         scan_past_consolidators(algorithm.subscription_manager, context, time)
         securities = algorithm.securities
+        trades, quotes = _of_securities(trades, securities), _of_securities(quotes, securities)
         for symbol in {*dict.keys(trades), *dict.keys(quotes)}:
-            if symbol not in securities:
-                continue
             trade, quote = dict.get(trades, symbol), dict.get(quotes, symbol)
             self._prices[symbol].update(trade, quote)
             if trade is not None and not trade.is_fill_forward:
@@ -243,6 +242,19 @@ class IntradayClock:
             {s.symbol.value: s.holdings.quantity for s in securities},
             {s.symbol.value: s.price for s in securities},
         )
+
+
+def _of_securities(bars: TradeBars, securities: SecurityManager) -> TradeBars:
+    """`bars` without those of securities that left the algorithm: as LEAN ends a removed
+    security's subscription, its later bars reach neither the slice nor the capacity estimate
+    (they stay in the stream, for the security may be added again)."""
+    if all(active_security(securities, symbol) is not None for symbol in dict.keys(bars)):
+        return bars
+    kept = type(bars)()
+    for symbol, bar in dict.items(bars):
+        if active_security(securities, symbol) is not None:
+            kept[symbol] = bar
+    return kept
 
 
 __all__ = ["IntradayClock"]

@@ -61,6 +61,9 @@ class _ResearchEquity:
         self.resolution = resolution
         self.data_normalization_mode = DataNormalizationMode.ADJUSTED
 
+    def __repr__(self) -> str:
+        return f"Equity({self.symbol.value})"
+
 
 @dataclass
 class _ResearchTime:
@@ -71,9 +74,6 @@ class _ResearchTime:
     source: PriceSource
     intraday_subscriptions: dict[Symbol, IntradaySubscription] = field(default_factory=dict)
     modes: dict[Symbol, DataNormalizationMode] = field(default_factory=dict)
-
-    def __repr__(self) -> str:
-        return f"Equity({self.symbol.value})"
 
 
 class QuantBook(
@@ -123,7 +123,9 @@ class QuantBook(
             raise NotSupportedError(f"market {market!r}", "only Market.USA equities exist locally")
         _check_normalization(data_normalization_mode)
         symbol = equity_symbol(ticker, map_file_provider(self._source))
-        resolution = subscription_resolution(self._source, symbol.value, resolution, "add_equity")
+        if resolution is None:  # LEAN's default (minute) where the data can have it
+            resolution = subscription_resolution(self._source, symbol.value, None, "add_equity")
+        _check_resolution(self._source, resolution, "add_equity")
         if not self._has_any_bars(symbol.value):
             self._source.daily_bars(symbol.value)  # raises MissingDataError saying where it looked
             raise MissingDataError(
@@ -170,7 +172,7 @@ class QuantBook(
         symbols = [self._added_symbol(item) for item in _as_list(tickers)]
         if resolution is None:  # LEAN: the securities' own resolution
             resolution = self.securities[symbols[0]].resolution if symbols else Resolution.DAILY
-        resolution = subscription_resolution(self._source, "", resolution, "history")
+        _check_resolution(self._source, resolution, "history")
         if resolution in INTRADAY:
             return self._intraday_history(
                 symbols, window, resolution, fill_forward, extended_market_hours,
@@ -206,15 +208,15 @@ class QuantBook(
     ) -> pd.DataFrame:
         """Minute or hour bars up to now, through the algorithm's intraday history."""
         subscriptions = {}
-        for symbol in symbols:
+        for symbol in symbols:  # the request's settings, else the subscription's (LEAN's)
             own = self._subscriptions.get(symbol)
-            subscriptions[symbol] = IntradaySubscription(
-                resolution,
-                bool(own.extended_market_hours if extended_market_hours is None and own
-                     else extended_market_hours),
-                bool(own.fill_forward if fill_forward is None and own
-                     else fill_forward is not False),
-            )  # fmt: skip
+            extended = own.extended_market_hours if own else False
+            filled = own.fill_forward if own else True
+            if extended_market_hours is not None:
+                extended = bool(extended_market_hours)
+            if fill_forward is not None:
+                filled = bool(fill_forward)
+            subscriptions[symbol] = IntradaySubscription(resolution, extended, filled)
         now = self._intraday_now(symbols, resolution)
         if now is None:
             return empty_history()
@@ -258,6 +260,23 @@ class QuantBook(
         last_days = [frame.index[-1].date() for frame in frames if len(frame)]
         after_last_bar = max(last_days, default=datetime.date(1900, 1, 1))
         return min(after_last_bar + datetime.timedelta(days=1), datetime.date.today())
+
+
+def _check_resolution(source: PriceSource, resolution: object, where: str) -> None:
+    """Daily bars from any source; minute and hour bars from a LEAN data folder."""
+    if resolution == Resolution.DAILY:
+        return
+    if resolution not in INTRADAY:
+        raise NotSupportedError(
+            f"{where} with {resolution!r}",
+            "local data has minute, hour and daily bars: pass one of those resolutions",
+        )
+    if not isinstance(source, LeanDataFolder):
+        raise NotSupportedError(
+            f"{where} with Resolution.{Resolution(resolution).name} on {source.description}",
+            "that source has daily bars only: pass Resolution.DAILY, or open "
+            "QuantBook(data=...) on a LEAN data folder with equity/usa/minute or hour files",
+        )
 
 
 def _window(periods: object, resolution: object, fill_forward: object) -> tuple:

@@ -104,12 +104,16 @@ def test_reads_the_data_folder_from_the_environment(tmp_path, monkeypatch):
 
 
 def test_intraday_resolutions_need_a_lean_data_folder():
-    qb = QuantBook()
-    with pytest.raises(NotSupportedError, match="MINUTE"):
+    qb = QuantBook()  # the synthetic market: daily bars only
+    with pytest.raises(NotSupportedError, match=r"MINUTE.*QuantBook\(data=\.\.\.\)"):
         qb.add_equity("SPY", Resolution.MINUTE)
-    spy = qb.add_equity("SPY").symbol
+    spy = qb.add_equity("SPY")
+    assert spy.resolution == Resolution.DAILY and repr(spy) == "Equity(SPY)"
     with pytest.raises(NotSupportedError, match="HOUR.*Resolution.DAILY"):
-        qb.history(spy, 10, Resolution.HOUR)
+        qb.history(spy.symbol, 10, Resolution.HOUR)
+    with pytest.raises(NotSupportedError, match="minute, hour and daily bars"):
+        qb.history(spy.symbol, 10, Resolution.TICK)
+    spy = spy.symbol
     with pytest.raises(NotSupportedError, match="RAW"):
         qb.history(spy, 10, data_normalization_mode=DataNormalizationMode.RAW)
 
@@ -219,3 +223,14 @@ def test_history_forms_with_bad_arguments_say_what_to_pass():
         qb.history(spy, datetime.date(2013, 10, 8), datetime.date(2013, 10, 7))
     with pytest.raises(ValueError, match="positive timedelta"):
         qb.history(spy, datetime.timedelta(0))
+
+
+@needs_lean_minute_data
+def test_extended_market_hours_come_from_the_request_else_the_subscription():
+    qb = QuantBook(data=LEAN_DATA, end_date="2013-10-08")
+    spy = qb.add_equity("SPY").symbol
+    assert qb.history(spy, 1).loc["SPY"].index[-1] == pd.Timestamp("2013-10-08 16:00")
+    late = qb.history(spy, 1, extended_market_hours=True).loc["SPY"].index[-1]
+    assert late == pd.Timestamp("2013-10-08 20:00")  # the file's last bar starts at 19:59
+    qb.add_equity("SPY", extended_market_hours=True)
+    assert qb.history(spy, 1).loc["SPY"].index[-1] == pd.Timestamp("2013-10-08 20:00")

@@ -411,7 +411,10 @@ class BacktestEngine:
         self.budget.start_time_step(time)
         with self.budget.watching_time_step():  # LEAN's isolator watches the whole time loop
             if not self.context.warming_up:
-                self._membership.notify_changes(self.algorithm, self._flat_pending_removals())
+                removed = self._flat_pending_removals()
+                changed = self._membership.notify_changes(self.algorithm, removed)
+                if changed and self.context.current_slice is None:  # LEAN's slice of changes
+                    self.context.current_slice = Slice(time, TradeBars())
             action()
         self.recorder.score_insights(time)
 

@@ -11,8 +11,9 @@ synchronizer does. Each step does what LEAN's ``AlgorithmManager`` does with a t
    price and is not cached for fills, as ``SecurityCache`` ignores it);
 3. fill the open orders that these bars fill (``ProcessSynchronousEvents``);
 4. run the scheduled events due at exactly this time (``RealTimeHandler.SetTime``: after the
-   prices moved, before ``on_data``); events due between two steps are steps of their own,
-   which see the previous prices (``ScanPastEvents``);
+   prices moved, before ``on_data``; ``current_slice`` is already this step's, as LEAN sets
+   it first); events due between two steps are steps of their own, which see the previous
+   prices and slice (``ScanPastEvents``);
 5. feed the registered indicators and the consolidators, then ``on_data`` and the framework;
 6. process the order requests ``on_data`` made.
 
@@ -182,6 +183,8 @@ class IntradayClock:
     ) -> None:
         algorithm, context = self.algorithm, self.context
         scan_past_consolidators(algorithm.subscription_manager, context, time)
+        # LEAN's AlgorithmManager sets the current slice before the prices and the events
+        context.current_slice = Slice(time, trades, quote_bars=quotes)
         securities = algorithm.securities
         trades, quotes = _of_securities(trades, securities), _of_securities(quotes, securities)
         for symbol in {*dict.keys(trades), *dict.keys(quotes)}:
@@ -203,7 +206,6 @@ class IntradayClock:
             action()
         feed_indicators_with_bars(algorithm, trades)
         feed_intraday_consolidators(algorithm.subscription_manager, trades, time)
-        context.current_slice = Slice(time, trades, quote_bars=quotes)
         if overrides_on_data:
             algorithm.on_data(context.current_slice)
         algorithm.on_framework_data(context.current_slice)

@@ -61,7 +61,11 @@ from local_lean.securities import (
 )
 from local_lean.seeding import last_known_row
 from local_lean.settings import AlgorithmSettings, UniverseSettings
-from local_lean.subscriptions import IntradaySubscription, subscription_resolution
+from local_lean.subscriptions import (
+    IntradaySubscription,
+    has_minute_files,
+    subscription_resolution,
+)
 from local_lean.symbol_conversion import (
     alias_ticker,
     as_symbol,
@@ -426,6 +430,19 @@ class QCAlgorithm(
 
     # ----- securities and data -------------------------------------------------------------
 
+    def _note_no_minute_files(self, ticker: str) -> None:
+        """Say once per ticker that LEAN's default minute subscription finds no minute files
+        for it (its daily file, if any, still serves history at daily resolution)."""
+        source = self._ctx.source
+        if has_minute_files(source, ticker) or not source.has_ticker(ticker):
+            return
+        self.debug(
+            f"Warning: add_equity({ticker!r}) without a resolution subscribes to minute data, as "
+            f"in LEAN, and {source.description} has no minute files for {ticker}: as in LEAN it "
+            "gets no bars, prices or fills in this run (daily history still works). Pass "
+            "Resolution.DAILY to trade its daily bars."
+        )
+
     def add_equity(
         self,
         ticker: Any,
@@ -454,6 +471,8 @@ class QCAlgorithm(
                 f"{context.source.description} has no minute bars for it, so this run uses "
                 "daily bars. Pass Resolution.DAILY to get the same data in LEAN."
             )
+        if asked is None and resolution == Resolution.MINUTE:
+            self._note_no_minute_files(as_symbol(ticker).value)
         if market not in (None, "usa"):
             raise NotSupportedError(f"add_equity(market={market!r})", "only US equities ('usa')")
         if extended_market_hours and resolution == Resolution.DAILY:

@@ -183,10 +183,10 @@ class IntradayClock:
     ) -> None:
         algorithm, context = self.algorithm, self.context
         scan_past_consolidators(algorithm.subscription_manager, context, time)
-        # LEAN's AlgorithmManager sets the current slice before the prices and the events
-        context.current_slice = Slice(time, trades, quote_bars=quotes)
         securities = algorithm.securities
         trades, quotes = _of_securities(trades, securities), _of_securities(quotes, securities)
+        # LEAN's AlgorithmManager sets the current slice before the prices and the events
+        context.current_slice = Slice(time, trades, quote_bars=quotes)
         for symbol in {*dict.keys(trades), *dict.keys(quotes)}:
             trade, quote = dict.get(trades, symbol), dict.get(quotes, symbol)
             self._prices[symbol].update(trade, quote)

@@ -63,11 +63,20 @@ from local_lean.framework.alpha import (
     ConstantAlphaModel,
     NullAlphaModel,
 )
+from local_lean.framework.execution_models import (
+    SpreadExecutionModel,
+    StandardDeviationExecutionModel,
+    VolumeWeightedAveragePriceExecutionModel,
+)
+from local_lean.framework.indicator_alphas import EmaCrossAlphaModel, RsiAlphaModel
 from local_lean.framework.insight_manager import InsightManager
 from local_lean.framework.insights import GeneratedInsightsCollection, InsightScore
+from local_lean.framework.portfolio_targets import OrderSizing, PortfolioTargetCollection
 from local_lean.framework.risk import (
     CompositeRiskManagementModel,
     MaximumDrawdownPercentPerSecurity,
+    MaximumDrawdownPercentPortfolio,
+    MaximumUnrealizedProfitPercentPerSecurity,
     NullRiskManagementModel,
     RiskManagementModel,
 )
@@ -254,6 +263,30 @@ CLASSES = [
     (ConstantAlphaModel, "QuantConnect.Algorithm.Framework.Alphas.ConstantAlphaModel"),
     (NullAlphaModel, "QuantConnect.Algorithm.Framework.Alphas.NullAlphaModel"),
     (CompositeAlphaModel, "QuantConnect.Algorithm.Framework.Alphas.CompositeAlphaModel"),
+    (RsiAlphaModel, "QuantConnect.Algorithm.Framework.Alphas.RsiAlphaModel"),
+    (EmaCrossAlphaModel, "QuantConnect.Algorithm.Framework.Alphas.EmaCrossAlphaModel"),
+    (SpreadExecutionModel, "QuantConnect.Algorithm.Framework.Execution.SpreadExecutionModel"),
+    (
+        StandardDeviationExecutionModel,
+        "QuantConnect.Algorithm.Framework.Execution.StandardDeviationExecutionModel",
+    ),
+    (
+        VolumeWeightedAveragePriceExecutionModel,
+        "QuantConnect.Algorithm.Framework.Execution.VolumeWeightedAveragePriceExecutionModel",
+    ),
+    (
+        PortfolioTargetCollection,
+        "QuantConnect.Algorithm.Framework.Portfolio.PortfolioTargetCollection",
+    ),
+    (OrderSizing, "QuantConnect.Orders.OrderSizing"),
+    (
+        MaximumDrawdownPercentPortfolio,
+        "QuantConnect.Algorithm.Framework.Risk.MaximumDrawdownPercentPortfolio",
+    ),
+    (
+        MaximumUnrealizedProfitPercentPerSecurity,
+        "QuantConnect.Algorithm.Framework.Risk.MaximumUnrealizedProfitPercentPerSecurity",
+    ),
     (RiskManagementModel, "QuantConnect.Algorithm.Framework.Risk.RiskManagementModel"),
     (NullRiskManagementModel, "QuantConnect.Algorithm.Framework.Risk.NullRiskManagementModel"),
     (

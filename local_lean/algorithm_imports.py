@@ -85,6 +85,11 @@ from local_lean.framework.pairs_trading import (
     BasePairsTradingAlphaModel,
     PearsonCorrelationPairsTradingAlphaModel,
 )
+from local_lean.framework.portfolio_construction import (
+    AccumulativeInsightPortfolioConstructionModel,
+    ConfidenceWeightedPortfolioConstructionModel,
+    InsightWeightingPortfolioConstructionModel,
+)
 from local_lean.framework.portfolio_targets import OrderSizing, PortfolioTargetCollection
 from local_lean.framework.risk import (
     CompositeRiskManagementModel,

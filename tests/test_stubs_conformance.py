@@ -71,6 +71,11 @@ from local_lean.framework.execution_models import (
 from local_lean.framework.indicator_alphas import EmaCrossAlphaModel, RsiAlphaModel
 from local_lean.framework.insight_manager import InsightManager
 from local_lean.framework.insights import GeneratedInsightsCollection, InsightScore
+from local_lean.framework.portfolio_construction import (
+    AccumulativeInsightPortfolioConstructionModel,
+    ConfidenceWeightedPortfolioConstructionModel,
+    InsightWeightingPortfolioConstructionModel,
+)
 from local_lean.framework.portfolio_targets import OrderSizing, PortfolioTargetCollection
 from local_lean.framework.risk import (
     CompositeRiskManagementModel,
@@ -279,6 +284,18 @@ CLASSES = [
         "QuantConnect.Algorithm.Framework.Portfolio.PortfolioTargetCollection",
     ),
     (OrderSizing, "QuantConnect.Orders.OrderSizing"),
+    (
+        InsightWeightingPortfolioConstructionModel,
+        "QuantConnect.Algorithm.Framework.Portfolio.InsightWeightingPortfolioConstructionModel",
+    ),
+    (
+        ConfidenceWeightedPortfolioConstructionModel,
+        "QuantConnect.Algorithm.Framework.Portfolio.ConfidenceWeightedPortfolioConstructionModel",
+    ),
+    (
+        AccumulativeInsightPortfolioConstructionModel,
+        "QuantConnect.Algorithm.Framework.Portfolio.AccumulativeInsightPortfolioConstructionModel",
+    ),
     (
         MaximumDrawdownPercentPortfolio,
         "QuantConnect.Algorithm.Framework.Risk.MaximumDrawdownPercentPortfolio",

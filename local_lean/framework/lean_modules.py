@@ -43,6 +43,15 @@ MODULE_CLASSES: dict[str, str] = {
     "Execution.VolumeWeightedAveragePriceExecutionModel": (
         "local_lean.framework.execution_models.VolumeWeightedAveragePriceExecutionModel"
     ),
+    "Portfolio.AccumulativeInsightPortfolioConstructionModel": (
+        "local_lean.framework.portfolio_construction.AccumulativeInsightPortfolioConstructionModel"
+    ),
+    "Portfolio.ConfidenceWeightedPortfolioConstructionModel": (
+        "local_lean.framework.portfolio_construction.ConfidenceWeightedPortfolioConstructionModel"
+    ),
+    "Portfolio.InsightWeightingPortfolioConstructionModel": (
+        "local_lean.framework.portfolio_construction.InsightWeightingPortfolioConstructionModel"
+    ),
     "Portfolio.EqualWeightingPortfolioConstructionModel": (
         "local_lean.framework.portfolio_construction.EqualWeightingPortfolioConstructionModel"
     ),

@@ -105,6 +105,7 @@ from local_lean.framework.risk_parity import (
 )
 from local_lean.framework.selection import (
     CustomUniverseSelectionModel,
+    InceptionDateUniverseSelectionModel,
     ScheduledUniverseSelectionModel,
 )
 from local_lean.framework.universe import ManualUniverseSelectionModel

@@ -91,6 +91,7 @@ from local_lean.framework.risk_parity import (
 )
 from local_lean.framework.selection import (
     CustomUniverseSelectionModel,
+    InceptionDateUniverseSelectionModel,
     ScheduledUniverseSelectionModel,
 )
 from local_lean.framework.universe import Grouping, ManualUniverseSelectionModel
@@ -388,6 +389,10 @@ CLASSES = [
     (
         CustomUniverseSelectionModel,
         "QuantConnect.Algorithm.Framework.Selection.CustomUniverseSelectionModel",
+    ),
+    (
+        InceptionDateUniverseSelectionModel,
+        "QuantConnect.Algorithm.Framework.Selection.InceptionDateUniverseSelectionModel",
     ),
     (
         ScheduledUniverseSelectionModel,

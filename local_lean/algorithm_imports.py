@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from local_lean.algorithm import QCAlgorithm
+from local_lean.buying_power import BuyingPowerModelExtensions
 from local_lean.circular_queue import CircularQueue
 from local_lean.consolidators import (
     BarDirection,

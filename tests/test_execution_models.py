@@ -11,7 +11,8 @@ import pytest
 from runner_helpers import run_algorithm
 
 from local_lean.algorithm import QCAlgorithm
-from local_lean.enums import Resolution
+from local_lean.buying_power import BuyingPowerModelExtensions
+from local_lean.enums import OrderStatus, Resolution
 from local_lean.framework import PortfolioTarget
 from local_lean.framework.execution_models import (
     IntradayVwap,
@@ -82,6 +83,15 @@ class Sizing(QCAlgorithm):
             security, 0.5, -(10**12)
         )
         self.results["volume"] = security.volume
+        check = BuyingPowerModelExtensions.above_minimum_order_margin_portfolio_percentage
+        portfolio, model = self.portfolio, security.buying_power_model
+        self.results["minimum_margin"] = [
+            check(portfolio, 0.001, 99.0),  # under 0.1% of 100,000
+            check(portfolio, 0.001, 100.0),
+            check(portfolio, 0.0, 0.0),  # no minimum
+            check(model, security, 0, portfolio, 0.001),
+            check(model, security, 1000, portfolio, 0.001),
+        ]
 
 
 def test_order_sizes_cap_at_a_value_or_a_volume_and_count_open_orders():
@@ -93,6 +103,16 @@ def test_order_sizes_cap_at_a_value_or_a_volume_and_count_open_orders():
     assert results["no_orders"] == 5
     assert results["open_order"] == 2
     assert results["by_volume"] == -math.floor(results["volume"] * 0.5)
+    assert results["minimum_margin"] == [False, True, True, False, True]
+
+
+def test_order_statuses_say_whether_they_are_fills_and_closed_as_leans_extensions_do():
+    closed = {OrderStatus.FILLED, OrderStatus.CANCELED, OrderStatus.INVALID}
+    fills = {OrderStatus.FILLED, OrderStatus.PARTIALLY_FILLED}
+    for status in OrderStatus:
+        assert status.is_closed() == (status in closed)
+        assert status.is_open() == (status not in closed)
+        assert status.is_fill() == (status in fills)
 
 
 def _bar(day: int, minute: int, high: float, low: float, close: float, volume: float):

@@ -22,6 +22,7 @@ from local_lean import enums
 from local_lean.algorithm import QCAlgorithm
 from local_lean.algorithm.indicators import IndicatorDataPoints, IndicatorHistory
 from local_lean.algorithm.qc_algorithm import _History
+from local_lean.buying_power import BuyingPowerModelExtensions
 from local_lean.circular_queue import CircularQueue
 from local_lean.consolidators import (
     BarDirection,
@@ -285,6 +286,7 @@ CLASSES = [
         "QuantConnect.Algorithm.Framework.Portfolio.PortfolioTargetCollection",
     ),
     (OrderSizing, "QuantConnect.Orders.OrderSizing"),
+    (BuyingPowerModelExtensions, "QuantConnect.Securities.BuyingPowerModelExtensions"),
     (
         InsightWeightingPortfolioConstructionModel,
         "QuantConnect.Algorithm.Framework.Portfolio.InsightWeightingPortfolioConstructionModel",

@@ -243,3 +243,18 @@ def test_an_inception_date_universe_adds_each_ticker_from_its_date_in_order_and_
         InceptionDateUniverseSelectionModel("m", ["SPY"])
     with pytest.raises(TypeError, match="must be a date"):
         InceptionDateUniverseSelectionModel("m", {"SPY": "2021-07-06"})
+
+
+class TwoUniversesAtOnce(CustomUniverse):
+    """Two custom universes that select at the same times: one change notice for both."""
+
+    def initialize(self) -> None:
+        super().initialize()
+        self.add_universe_selection(CustomUniverseSelectionModel("Other", lambda time: ["IWM"]))
+
+
+def test_universes_selecting_at_the_same_time_report_their_changes_together():
+    algorithm, outcome = run_algorithm(TwoUniversesAtOnce)
+
+    assert outcome.runtime_error is None
+    assert algorithm.changes == [(T(2021, 7, 3), ["IWM", "QQQ", "SPY"], [])]

@@ -180,6 +180,7 @@ from local_lean.models.slippage import (
     VolumeShareSlippageModel,
 )
 from local_lean.object_store import ObjectStore
+from local_lean.order_properties import OrderProperties, TimeInForce
 from local_lean.order_requests import (
     CancelOrderRequest,
     OrderField,

@@ -87,13 +87,14 @@ class QCAlgorithmTrading:
         it is open into a MarketOnClose order (today's close), or MarketOnOpen within the
         MarketOnClose submission buffer (15.5 minutes before the close)."""
         security = self._security_for_order(symbol)
-        if security.resolution in (Resolution.MINUTE, Resolution.HOUR):  # LEAN fills it at once
-            properties = self._properties_for_order(order_properties)
+        calendar = self._ctx.calendar
+        is_open = calendar.is_open(self.time)
+        if is_open and security.resolution in (Resolution.MINUTE, Resolution.HOUR):
+            properties = self._properties_for_order(order_properties)  # LEAN fills it at once
             return self._submit(
                 OrderType.MARKET, security, quantity, tag, asynchronous, properties=properties
             )
-        calendar = self._ctx.calendar
-        if not calendar.is_open(self.time):
+        if not is_open:
             ticket = self.market_on_open_order(
                 security.symbol, quantity, asynchronous, tag, order_properties
             )

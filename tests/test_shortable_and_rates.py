@@ -4,20 +4,24 @@ with LEAN's message, and the algorithm's risk-free rate model feeding the statis
 from __future__ import annotations
 
 import datetime as dt
+import zipfile
 
 import pytest
 from runner_helpers import run_algorithm
 
 from local_lean.algorithm import QCAlgorithm
+from local_lean.data.auxiliary import use_data_source
+from local_lean.data.lean_folder import LeanDataFolder
 from local_lean.enums import OrderStatus, Resolution
 from local_lean.models.interest_rates import (
     FuncRiskFreeRateInterestRateModel,
     InterestRateProvider,
     statistics_rate_model,
 )
-from local_lean.models.shortable import NullShortableProvider
+from local_lean.models.shortable import LocalDiskShortableProvider, NullShortableProvider
 from local_lean.orders import OrderResponseErrorCode
 from local_lean.results import lean_statistics
+from local_lean.symbols import equity_symbol
 
 
 class FiftyShares(NullShortableProvider):
@@ -132,3 +136,82 @@ def test_bad_rate_models_fail_clearly():
     wrong = statistics_rate_model(FuncRiskFreeRateInterestRateModel(lambda time: "2%"))
     with pytest.raises(TypeError, match="must return a number"):
         wrong.average_rate([dt.date(2020, 1, 2)])
+
+
+# ----- LocalDiskShortableProvider (LEAN's ShortableProviderTests cases) ---------------------
+
+LEAN_SHORTABLE_FILES = {
+    # LEAN's Tests/TestData/equity/usa/shortable files
+    "testbrokerage/symbols/aapl.csv": "20201221,2000\n20201222,4000\n",
+    "testbrokerage/symbols/goog.csv": "20201221,5000\n20201222,10000\n",
+    "testinteractivebrokers/symbols/aapl.csv": (
+        "#DATE,AVAILABLE,REBATERATE,FEERATE\n20201221,2000,5.0700,0.2500\n"
+        "20201222,4000,5.0900,0.3000\n"
+    ),
+    "testinteractivebrokers/symbols/goog.csv": (
+        "20201221,5000,5.1700,0.3500\n20201222,10000,5.1900,0.4000\n"
+    ),
+}
+
+
+@pytest.fixture
+def lean_folder_with_shortable_files(tmp_path):
+    daily = tmp_path / "equity" / "usa" / "daily"
+    daily.mkdir(parents=True)
+    with zipfile.ZipFile(daily / "spy.zip", "w"):
+        pass  # a LEAN data folder holds daily zips; the provider reads only its own files
+    for name, text in LEAN_SHORTABLE_FILES.items():
+        path = tmp_path / "equity" / "usa" / "shortable" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    use_data_source(LeanDataFolder(tmp_path))
+    yield tmp_path
+    use_data_source(None)
+
+
+@pytest.mark.parametrize(
+    "brokerage, expected",
+    [
+        (
+            "testinteractivebrokers",
+            {
+                "AAPL": [(2000, 0.0507, 0.0025), (4000, 0.0509, 0.003)],
+                "GOOG": [(5000, 0.0517, 0.0035), (10000, 0.0519, 0.004)],
+                "BAC": [(None, 0, 0), (None, 0, 0)],  # no file: shortable, rates 0
+            },
+        ),
+        (
+            "TestBrokerage",  # the name is lower-cased, as LEAN's
+            {
+                "AAPL": [(2000, 0, 0), (4000, 0, 0)],
+                "GOOG": [(5000, 0, 0), (10000, 0, 0)],
+                "BAC": [(None, 0, 0), (None, 0, 0)],
+            },
+        ),
+    ],
+)
+def test_local_disk_shortable_provider_reads_the_brokerages_files(
+    lean_folder_with_shortable_files, brokerage, expected
+):
+    provider = LocalDiskShortableProvider(brokerage)
+    days = [dt.datetime(2020, 12, 21), dt.datetime(2020, 12, 22, 10)]
+    for ticker, rows in expected.items():
+        symbol = equity_symbol(ticker)
+        for day, (quantity, rebate, fee) in zip(days, rows, strict=True):
+            assert provider.shortable_quantity(symbol, day) == quantity
+            assert provider.rebate_rate(symbol, day) == pytest.approx(rebate)
+            assert provider.fee_rate(symbol, day) == pytest.approx(fee)
+    # a day the file lacks: no limit
+    assert provider.shortable_quantity(equity_symbol("AAPL"), dt.datetime(2020, 12, 23)) is None
+
+
+def test_local_disk_shortable_provider_names_a_bad_line(lean_folder_with_shortable_files):
+    bad = lean_folder_with_shortable_files / "equity/usa/shortable/bad/symbols/spy.csv"
+    bad.parent.mkdir(parents=True)
+    bad.write_text("2020-12-21,100\n")
+    with pytest.raises(ValueError, match=r"spy.csv, line 1: a shortable line is yyyyMMdd"):
+        LocalDiskShortableProvider("bad").shortable_quantity(
+            equity_symbol("SPY"), dt.datetime(2020, 12, 21)
+        )
+    with pytest.raises(TypeError, match="brokerage's folder name"):
+        LocalDiskShortableProvider("")

@@ -35,6 +35,7 @@ from local_lean.consolidators import (
     TickType,
     TradeBarConsolidator,
 )
+from local_lean.conventions import Extensions
 from local_lean.data.auxiliary import (
     CorporateFactorProvider,
     LocalDiskFactorFileProvider,
@@ -145,9 +146,11 @@ from local_lean.market_data import (
     TradeBar,
     TradeBars,
 )
+from local_lean.models.benchmarks import FuncBenchmark
 from local_lean.models.brokerages import (
     AccountType,
     AlphaStreamsBrokerageModel,
+    AxosClearingBrokerageModel,
     BrokerageMessageEvent,
     BrokerageMessageType,
     BrokerageName,
@@ -156,6 +159,7 @@ from local_lean.models.brokerages import (
 )
 from local_lean.models.fees import (
     AlphaStreamsFeeModel,
+    AxosFeeModel,
     ConstantFeeModel,
     FeeModel,
     InteractiveBrokersFeeModel,
@@ -171,7 +175,7 @@ from local_lean.models.margin import (
     ReservedBuyingPowerForPositionParameters,
     SecurityMarginModel,
 )
-from local_lean.models.shortable import NullShortableProvider
+from local_lean.models.shortable import LocalDiskShortableProvider, NullShortableProvider
 from local_lean.models.slippage import (
     AlphaStreamsSlippageModel,
     ConstantSlippageModel,

@@ -171,6 +171,12 @@ from local_lean.models.interest_rates import (
 )
 from local_lean.models.margin import (
     BuyingPowerModel,
+    GetMaximumOrderQuantityForTargetBuyingPowerParameters,
+    GetMaximumOrderQuantityResult,
+    HasSufficientBuyingPowerForOrderParameters,
+    HasSufficientBuyingPowerForOrderResult,
+    MaintenanceMargin,
+    MaintenanceMarginParameters,
     ReservedBuyingPowerForPosition,
     ReservedBuyingPowerForPositionParameters,
     SecurityMarginModel,

@@ -34,8 +34,9 @@ from local_lean.data.exchange_hours import UsEquityExchangeHours
 from local_lean.data.intraday_stream import IntradayBarStream
 from local_lean.intraday_fills import IntradayPrices
 from local_lean.market_data import Slice, TradeBars
+from local_lean.models.margin import used_buying_power
 from local_lean.quote_bars import QuoteBars
-from local_lean.securities import update_price, update_quote
+from local_lean.securities import Security, custom_buying_power_model, update_price, update_quote
 from local_lean.subscriptions import IntradaySubscription
 from local_lean.symbols import Symbol
 
@@ -240,9 +241,19 @@ class IntradayClock:
             time,
             bars,
             self.algorithm.portfolio.total_portfolio_value,
-            {s.symbol.value: s.holdings.quantity for s in securities},
+            {s.symbol.value: _capacity_quantity(s) for s in securities},
             {s.symbol.value: s.price for s in securities},
         )
+
+
+def _capacity_quantity(security: Security) -> float:
+    """The holding's quantity, or, where the algorithm's buying power model says what the
+    position reserves, the quantity worth the buying power it uses (LEAN's estimate reads the
+    model's reserved buying power times the leverage)."""
+    model = custom_buying_power_model(security)
+    if model is None or security.price == 0:
+        return security.holdings.quantity
+    return used_buying_power(security, model) / security.price
 
 
 __all__ = ["IntradayClock"]

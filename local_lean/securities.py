@@ -428,17 +428,23 @@ class Security(
 
     @property
     def buying_power_model(self) -> Any:
-        """LEAN's margin model at this security's leverage."""
+        """The model set with ``set_buying_power_model``, else LEAN's margin model at this
+        security's leverage."""
+        model = getattr(self, "_buying_power_model", None)
+        if model is not None:
+            return model
         from local_lean.models.margin import SecurityMarginModel
 
         return SecurityMarginModel(self.leverage)
 
     def set_buying_power_model(self, buying_power_model: Any) -> None:
-        """``SecurityMarginModel(leverage)`` sets the leverage; other models raise
-        NotSupportedError."""
-        from local_lean.models.margin import apply_buying_power_model
+        """``SecurityMarginModel(leverage)`` sets the leverage; a ``BuyingPowerModel``
+        subclass also replaces the rules it overrides (``models/margin.py``)."""
+        from local_lean.models.margin import BuyingPowerModel, apply_buying_power_model
 
         apply_buying_power_model(self, buying_power_model)
+        plain = type(buying_power_model).__module__ == BuyingPowerModel.__module__
+        self._buying_power_model = None if plain else buying_power_model
 
     def set_leverage(self, leverage: float) -> None:
         """LEAN's ``Security.SetLeverage``: the margin of a holding is its value over this."""
@@ -455,6 +461,12 @@ class Security(
 
     def __repr__(self) -> str:
         return f"<Security {self.symbol.value} price={self.price:g}>"
+
+
+def custom_buying_power_model(security: Security) -> Any:
+    """The algorithm's own buying power model of `security` (a Python subclass), or None when
+    LEAN's margin model at the security's leverage applies."""
+    return getattr(security, "_buying_power_model", None)
 
 
 class SecurityManager(

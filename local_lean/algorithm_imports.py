@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from local_lean.algorithm import QCAlgorithm
+from local_lean.cash_book import ConvertibleCashAmount
 from local_lean.circular_queue import CircularQueue
 from local_lean.consolidators import (
     BarDirection,
@@ -168,6 +169,8 @@ from local_lean.models.fees import (
 from local_lean.models.interest_rates import (
     FuncRiskFreeRateInterestRateModel,
     InterestRateProvider,
+    MarginInterestRateModel,
+    MarginInterestRateParameters,
 )
 from local_lean.models.margin import (
     BuyingPowerModel,

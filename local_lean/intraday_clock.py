@@ -34,6 +34,7 @@ from local_lean.data.exchange_hours import UsEquityExchangeHours
 from local_lean.data.intraday_stream import IntradayBarStream
 from local_lean.intraday_fills import IntradayPrices
 from local_lean.market_data import Slice, TradeBars
+from local_lean.models.interest_rates import apply_margin_interest_rates
 from local_lean.models.margin import used_buying_power
 from local_lean.quote_bars import QuoteBars
 from local_lean.securities import Security, custom_buying_power_model, update_price, update_quote
@@ -88,6 +89,7 @@ class IntradayClock:
         self.bars_sent = 0  # trade and quote bars sent to the algorithm, for the benchmarks
         self._events_seen = 0  # the order events already given to the capacity estimate
         self._started = False  # whether the first session's streams are open
+        self._next_security_model_scan = dt.datetime.min  # LEAN scans the models hourly
 
     @property
     def subscribed(self) -> bool:
@@ -200,6 +202,10 @@ class IntradayClock:
                     ask.close if ask is not None else 0.0,
                 )
         self.bars_sent += len(trades) + len(quotes)
+        if time >= self._next_security_model_scan:  # LEAN's hourly scan of security models
+            apply_margin_interest_rates(securities.values(), time)
+            hour = time.replace(minute=0, second=0, microsecond=0)
+            self._next_security_model_scan = hour + dt.timedelta(hours=1)
         self.transactions.process_synchronous_events()
         for action in due:
             action()

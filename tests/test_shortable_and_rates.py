@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zipfile
+from pathlib import Path
 
 import pytest
 from runner_helpers import run_algorithm
@@ -16,11 +17,14 @@ from local_lean.enums import OrderStatus, Resolution
 from local_lean.models.interest_rates import (
     FuncRiskFreeRateInterestRateModel,
     InterestRateProvider,
+    MarginInterestRateModel,
+    MarginInterestRateParameters,
     statistics_rate_model,
 )
 from local_lean.models.shortable import LocalDiskShortableProvider, NullShortableProvider
 from local_lean.orders import OrderResponseErrorCode
 from local_lean.results import lean_statistics
+from local_lean.securities import Security
 from local_lean.symbols import equity_symbol
 
 
@@ -215,3 +219,75 @@ def test_local_disk_shortable_provider_names_a_bad_line(lean_folder_with_shortab
         )
     with pytest.raises(TypeError, match="brokerage's folder name"):
         LocalDiskShortableProvider("")
+
+
+# ----- margin interest rate models ----------------------------------------------------------------
+
+LEAN_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "lean"
+needs_hour_data = pytest.mark.skipif(
+    not (LEAN_DATA / "equity" / "usa" / "hour" / "spy.zip").is_file(),
+    reason="LEAN's sample data (../shared/data/lean) is not here",
+)
+
+
+class OnePercentOfCash:
+    """CustomMarginInterestRateModelAlgorithm's model: 1% of the cash while long."""
+
+    def __init__(self) -> None:
+        self.times: list = []
+
+    def apply_margin_interest_rate(self, parameters: MarginInterestRateParameters) -> None:
+        security = parameters.security
+        value = security.holdings.get_quantity_value(security.holdings.quantity)
+        self.times.append((parameters.time, value.amount))
+        if value.amount > 0:
+            value.cash.add_amount(0.01 * value.cash.amount)
+
+
+class HoursWithInterest(QCAlgorithm):
+    def initialize(self) -> None:
+        self.set_start_date(2013, 10, 7)
+        self.set_end_date(2013, 10, 8)
+        self.model = OnePercentOfCash()
+        self.spy = self.add_equity("SPY", Resolution.HOUR)
+        self.spy.set_margin_interest_rate_model(self.model)
+        self.seen = []
+
+    def on_data(self, data) -> None:
+        self.seen.append((self.time, len(self.model.times)))
+        if not self.portfolio.invested:
+            self.market_order("SPY", 10)
+            self.cash_after_order = self.portfolio.cash
+
+
+def test_a_margin_interest_rate_model_needs_its_method():
+    security = Security(equity_symbol("SPY"), Resolution.HOUR, True)
+    with pytest.raises(TypeError, match="apply_margin_interest_rate"):
+        security.set_margin_interest_rate_model(object())
+
+
+@needs_hour_data
+def test_a_margin_interest_rate_model_applies_hourly_before_on_data():
+    algorithm, outcome = run_algorithm(HoursWithInterest, data=LEAN_DATA)
+    assert outcome.succeeded, outcome.runtime_error
+    times = [time for time, _ in algorithm.model.times]
+    # once in each hourly time step, before on_data sees it
+    assert times == [time for time, _ in algorithm.seen]
+    assert all(count == index + 1 for index, (_, count) in enumerate(algorithm.seen))
+    # the cash the model adds to is the portfolio's
+    charged = sum(1 for _, value in algorithm.model.times if value > 0)
+    assert charged == len(times) - 1  # every step after the purchase
+    assert algorithm.portfolio.cash == pytest.approx(algorithm.cash_after_order * 1.01**charged)
+
+
+def test_margin_interest_needs_intraday_data_and_a_model():
+    class Daily(QCAlgorithm):
+        def initialize(self) -> None:
+            self.set_start_date(2021, 3, 1)
+            self.set_end_date(2021, 3, 2)
+            spy = self.add_equity("SPY", Resolution.DAILY)
+            assert spy.margin_interest_rate_model is MarginInterestRateModel.NULL
+            spy.set_margin_interest_rate_model(OnePercentOfCash())
+
+    _, outcome = run_algorithm(Daily)
+    assert "margin interest on minute and hour data" in outcome.runtime_error

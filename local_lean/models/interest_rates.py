@@ -69,4 +69,43 @@ class InterestRateProvider:
         return float(primary_credit_rate().rate_on(day))
 
 
-__all__ = ["FuncRiskFreeRateInterestRateModel", "InterestRateProvider", "statistics_rate_model"]
+class MarginInterestRateParameters:
+    """What a margin interest rate model is given: the security, and the algorithm's time
+    (LEAN's ``MarginInterestRateParameters``)."""
+
+    def __init__(self, security: Any, time: dt.datetime) -> None:
+        self.security = security
+        self.time = time
+
+
+class NullMarginInterestRateModel:
+    """No margin interest (LEAN's ``MarginInterestRateModel.Null``, the equities' default)."""
+
+    def apply_margin_interest_rate(self, parameters: MarginInterestRateParameters) -> None:
+        return None
+
+
+class MarginInterestRateModel:
+    """LEAN's holder of the null margin interest rate model."""
+
+    NULL = NullMarginInterestRateModel()
+
+
+def apply_margin_interest_rates(securities: Iterable[Any], time: dt.datetime) -> None:
+    """LEAN's hourly scan of the security models (``AlgorithmManager``): each security's
+    margin interest rate model applies its interest at `time`."""
+    for security in securities:
+        model = security.margin_interest_rate_model
+        if model is not MarginInterestRateModel.NULL:
+            model.apply_margin_interest_rate(MarginInterestRateParameters(security, time))
+
+
+__all__ = [
+    "FuncRiskFreeRateInterestRateModel",
+    "InterestRateProvider",
+    "MarginInterestRateModel",
+    "MarginInterestRateParameters",
+    "NullMarginInterestRateModel",
+    "apply_margin_interest_rates",
+    "statistics_rate_model",
+]

@@ -171,6 +171,7 @@ from local_lean.models.interest_rates import (
     InterestRateProvider,
     MarginInterestRateModel,
     MarginInterestRateParameters,
+    ShortMarginInterestRateModel,
 )
 from local_lean.models.margin import (
     BuyingPowerModel,

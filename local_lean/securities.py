@@ -405,6 +405,10 @@ class Security(
         """The model charging or paying interest on the position (LEAN's equities: none)."""
         return self._margin_interest_rate_model
 
+    @margin_interest_rate_model.setter
+    def margin_interest_rate_model(self, margin_interest_rate_model: Any) -> None:
+        self.set_margin_interest_rate_model(margin_interest_rate_model)
+
     def set_margin_interest_rate_model(self, margin_interest_rate_model: Any) -> None:
         """LEAN applies it hourly, before the fills and ``on_data`` of the time step."""
         model = margin_interest_rate_model

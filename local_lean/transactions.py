@@ -52,6 +52,7 @@ from local_lean.orders import (
     CancelOrderRequest,
     CashAmount,
     Order,
+    OrderDirection,
     OrderEvent,
     OrderFee,
     OrderResponse,
@@ -260,7 +261,8 @@ class TransactionHandler:
 
     def _check_update(self, request: UpdateOrderRequest) -> OrderResponse | None:
         """LEAN's checks of an update: the order exists, is open (a closed one takes a new tag
-        only), the quantity is not zero, the algorithm is not warming up."""
+        only), the quantity is not zero, the algorithm is not warming up, a sale stays within
+        the shortable quantity."""
         codes = OrderResponseErrorCode
         order = self.orders.get(request.order_id)
         if order is None:
@@ -288,6 +290,21 @@ class TransactionHandler:
                 codes.ALGORITHM_WARMING_UP,
                 warming_up_message("update"),
             )
+        quantity = order.quantity if request.quantity is None else request.quantity
+        if order.direction == OrderDirection.SELL or quantity < 0:
+            # LEAN's Shortable(symbol, quantity, updateOrderId): the order's own quantity is
+            # left out of the open orders
+            security = self._securities[order.symbol]
+            others = self._open_quantity(order.symbol) - (
+                order.quantity if order.id in self._open else 0.0
+            )
+            now = self._clock()
+            if not is_shortable(security, quantity, others, now):
+                return OrderResponse(
+                    order.id,
+                    codes.EXCEEDS_SHORTABLE_QUANTITY,
+                    shortable_error_message(security, order.quantity, now),
+                )
         return None
 
     def _brokerage_update_refusal(self, request: UpdateOrderRequest) -> OrderResponse | None:

@@ -19,6 +19,7 @@ from local_lean.models.interest_rates import (
     InterestRateProvider,
     MarginInterestRateModel,
     MarginInterestRateParameters,
+    ShortMarginInterestRateModel,
     statistics_rate_model,
 )
 from local_lean.models.shortable import LocalDiskShortableProvider, NullShortableProvider
@@ -291,3 +292,73 @@ def test_margin_interest_needs_intraday_data_and_a_model():
 
     _, outcome = run_algorithm(Daily)
     assert "margin interest on minute and hour data" in outcome.runtime_error
+
+
+class UpdatesPastTheShortableQuantity(QCAlgorithm):
+    """A far limit sale of 30 SPY with 50 shortable, then updates of its quantity."""
+
+    def initialize(self) -> None:
+        self.set_start_date(2021, 3, 1)
+        self.set_end_date(2021, 3, 3)
+        self.set_cash(100_000)
+        self.spy = self.add_equity("SPY", Resolution.DAILY)
+        self.spy.set_shortable_provider(FiftyShares())
+        self.responses = None
+
+    def on_data(self, slice) -> None:
+        if self.responses is None:
+            ticket = self.limit_order("SPY", -30, self.spy.price * 3)
+            self.responses = [ticket.update_quantity(-60), ticket.update_quantity(-50)]
+
+
+def test_an_update_past_the_shortable_quantity_is_refused_with_leans_code():
+    algorithm, outcome = run_algorithm(UpdatesPastTheShortableQuantity)
+    assert outcome.succeeded, outcome.runtime_error
+    refused, allowed = algorithm.responses
+    assert refused.error_code == OrderResponseErrorCode.EXCEEDS_SHORTABLE_QUANTITY
+    assert refused.error_message == (
+        "Order exceeds shortable quantity 50 for Symbol SPY requested -30)"
+    )
+    # the order's own quantity is left out of the open orders: -50 fits the 50 shares
+    assert allowed.is_success
+
+
+class ShortRates(NullShortableProvider):
+    def fee_rate(self, symbol, local_time):
+        return 0.05
+
+    def rebate_rate(self, symbol, local_time):
+        return 0.01
+
+
+class ShortAndLong(QCAlgorithm):
+    """ShortInterestFeeRegressionAlgorithm on a provider of fixed rates: SPY short, AAPL long."""
+
+    def initialize(self) -> None:
+        self.set_start_date(2013, 10, 7)
+        self.set_end_date(2013, 10, 11)
+        self.short = self.add_equity("SPY", Resolution.HOUR)
+        self.long = self.add_equity("AAPL", Resolution.HOUR)
+        for security in (self.short, self.long):
+            security.set_shortable_provider(ShortRates())
+            security.margin_interest_rate_model = ShortMarginInterestRateModel()
+        self.cash_after_orders = None
+
+    def on_data(self, data) -> None:
+        if not self.portfolio.invested:
+            self.set_holdings("SPY", -0.5)
+            self.set_holdings("AAPL", 0.5)
+            self.cash_after_orders = self.portfolio.cash
+
+
+@needs_hour_data
+def test_short_margin_interest_charges_shorts_and_pays_longs_daily():
+    algorithm, outcome = run_algorithm(ShortAndLong, data=LEAN_DATA)
+    assert outcome.succeeded, outcome.runtime_error
+    paid = algorithm.short.margin_interest_rate_model.amount
+    earned = algorithm.long.margin_interest_rate_model.amount
+    assert paid < 0 < earned
+    # once a day after the first: four days of 5% (short) and 1% (long) a year over 360 days
+    spy_value = algorithm.short.holdings.holdings_value
+    assert paid == pytest.approx(4 * 0.05 * spy_value / 360, rel=0.02)
+    assert algorithm.portfolio.cash == pytest.approx(algorithm.cash_after_orders + paid + earned)

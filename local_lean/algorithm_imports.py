@@ -19,6 +19,7 @@ import pandas as pd
 
 from local_lean.algorithm import QCAlgorithm
 from local_lean.buying_power import BuyingPowerModelExtensions
+from local_lean.cash_book import ConvertibleCashAmount
 from local_lean.circular_queue import CircularQueue
 from local_lean.consolidators import (
     BarDirection,
@@ -36,6 +37,7 @@ from local_lean.consolidators import (
     TickType,
     TradeBarConsolidator,
 )
+from local_lean.conventions import Extensions
 from local_lean.data.auxiliary import (
     CorporateFactorProvider,
     LocalDiskFactorFileProvider,
@@ -163,9 +165,11 @@ from local_lean.market_data import (
     TradeBar,
     TradeBars,
 )
+from local_lean.models.benchmarks import FuncBenchmark
 from local_lean.models.brokerages import (
     AccountType,
     AlphaStreamsBrokerageModel,
+    AxosClearingBrokerageModel,
     BrokerageMessageEvent,
     BrokerageMessageType,
     BrokerageName,
@@ -174,6 +178,7 @@ from local_lean.models.brokerages import (
 )
 from local_lean.models.fees import (
     AlphaStreamsFeeModel,
+    AxosFeeModel,
     ConstantFeeModel,
     FeeModel,
     InteractiveBrokersFeeModel,
@@ -182,14 +187,23 @@ from local_lean.models.fees import (
 from local_lean.models.interest_rates import (
     FuncRiskFreeRateInterestRateModel,
     InterestRateProvider,
+    MarginInterestRateModel,
+    MarginInterestRateParameters,
+    ShortMarginInterestRateModel,
 )
 from local_lean.models.margin import (
     BuyingPowerModel,
+    GetMaximumOrderQuantityForTargetBuyingPowerParameters,
+    GetMaximumOrderQuantityResult,
+    HasSufficientBuyingPowerForOrderParameters,
+    HasSufficientBuyingPowerForOrderResult,
+    MaintenanceMargin,
+    MaintenanceMarginParameters,
     ReservedBuyingPowerForPosition,
     ReservedBuyingPowerForPositionParameters,
     SecurityMarginModel,
 )
-from local_lean.models.shortable import NullShortableProvider
+from local_lean.models.shortable import LocalDiskShortableProvider, NullShortableProvider
 from local_lean.models.slippage import (
     AlphaStreamsSlippageModel,
     ConstantSlippageModel,
@@ -198,6 +212,7 @@ from local_lean.models.slippage import (
     VolumeShareSlippageModel,
 )
 from local_lean.object_store import ObjectStore
+from local_lean.order_properties import OrderProperties, TimeInForce
 from local_lean.order_requests import (
     CancelOrderRequest,
     OrderField,

@@ -27,6 +27,7 @@ from local_lean.framework.insights import (
     emitted_times,
     insight_outcome,
 )
+from local_lean.models.benchmarks import FuncBenchmark
 from local_lean.models.fees import fee_models_description
 from local_lean.models.interest_rates import statistics_rate_model
 from local_lean.order_list_hash import order_list_hash
@@ -77,7 +78,11 @@ class BacktestRecorder:
         """Read the benchmark's daily closes (the algorithm's ``set_benchmark``, else SPY); a
         benchmark without data in the backtest's span is noted in the log and left out."""
         algorithm = self._algorithm
-        symbol = self._context.setup.benchmark or equity_symbol(DEFAULT_BENCHMARK)
+        symbol = (
+            self._context.setup.benchmark
+            or self._brokerage_benchmark()
+            or equity_symbol(DEFAULT_BENCHMARK)
+        )
         self._benchmark_function = None
         if callable(symbol) and not isinstance(symbol, Symbol):  # LEAN's FuncBenchmark
             self._benchmark_function = symbol
@@ -100,6 +105,24 @@ class BacktestRecorder:
             )
             return
         self._benchmark_closes = dict(zip(bars.index.date, bars["close"].to_numpy(), strict=True))
+
+    def _brokerage_benchmark(self) -> Any:
+        """The benchmark of the algorithm's brokerage model, where it gives one that is not
+        SPY (LEAN's ``BrokerageModel.GetBenchmark``): a ``FuncBenchmark``'s function."""
+        transactions = self._context.transactions
+        model = transactions.brokerage_model if transactions is not None else None
+        get_benchmark = getattr(model, "get_benchmark", None)
+        if not callable(get_benchmark):
+            return None
+        benchmark = get_benchmark(self._algorithm.securities)
+        if isinstance(benchmark, FuncBenchmark):
+            return benchmark.evaluate
+        if benchmark is None or isinstance(benchmark, Symbol | str):
+            return benchmark if not isinstance(benchmark, str) else equity_symbol(benchmark)
+        raise TypeError(
+            f"{type(model).__name__}.get_benchmark must return a FuncBenchmark, a Symbol or a "
+            f"ticker, got {benchmark!r}"
+        )
 
     def benchmark_before_start(self) -> float | None:
         """The benchmark's last close before the start (LEAN seeds its benchmark with it)."""

@@ -604,3 +604,26 @@ def test_a_trailing_stop_sale_is_priced_from_the_bid_side_of_the_quote_bar():
 
     assert fill is not None and fill.price == min(9.9, bid.close)
     assert trade.low > 9.9  # the trade bar alone would not have filled it
+
+
+def test_a_limit_if_touched_sale_touches_on_the_trades_and_fills_at_the_bid():
+    prices = IntradayPrices(MINUTE, False, UsEquityExchangeHours())
+    trade = TradeBar(SPY, at("10:00"), at("10:01"), 10.0, 10.6, 9.95, 10.1, 1000)
+    bid = Bar(10.3, 10.45, 10.25, 10.4)
+    quote = QuoteBar(SPY, at("10:00"), at("10:01"), bid, 5, Bar(10.4, 10.5, 10.3, 10.45), 5)
+    prices.update(trade, quote)
+
+    def order_with(limit_price: float):
+        request = SubmitOrderRequest(
+            OrderType.LIMIT_IF_TOUCHED, SecurityType.EQUITY, SPY, -10, 0, limit_price, 10.5,
+            to_utc(at("09:59")), "",
+        )  # fmt: skip
+        return create_order(request, 1, request.time, 10.0)
+
+    # LEAN's LimitIfTouchedFill: the trade bar's high touched the trigger (10.5); the current
+    # bid (10.4), not the trade close (10.1), is the price the limit is checked against
+    fill = IntradayFillModel().fill(order_with(10.2), prices, at("16:00"), now=at("10:01"))
+    assert fill is not None and fill.price == bid.close
+    armed = order_with(10.45)
+    assert IntradayFillModel().fill(armed, prices, at("16:00"), now=at("10:01")) is None
+    assert armed.trigger_touched  # it stays armed for the next bars

@@ -129,8 +129,11 @@ CALLS: dict[str, dict[str, Any]] = {
         ),
         # LEAN sets the mode when subscribing; the runner asks for it at add_equity.
         "set_data_normalization_mode": NotSupportedError,
+        # daily data: LEAN's hourly scan of the models needs minute or hour bars here
+        "set_margin_interest_rate_model": NotSupportedError,
     },
     "SecurityHolding": {
+        "get_quantity_value": lambda a, h: h.get_quantity_value(1),
         "add_new_dividend": lambda a, h: h.add_new_dividend(0),
         "add_new_fee": lambda a, h: h.add_new_fee(0),
         "add_new_profit": lambda a, h: h.add_new_profit(0),

@@ -217,7 +217,6 @@ QCALGORITHM_ALTERNATIVES = {
     "exercise_option": "options are not simulated",
     "add_chart": "use self.plot(chart, series, value)",
     "add_series": "use self.plot(chart, series, value)",
-    "default_order_properties": "orders are good till canceled (LEAN's default)",
 }
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 from contextvars import ContextVar
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -32,6 +33,13 @@ _ACTIVE_SOURCE: ContextVar[Any] = ContextVar("local_lean_data_source", default=N
 def use_data_source(source: Any) -> None:
     """The price source the providers read (the backtest's, set when it starts)."""
     _ACTIVE_SOURCE.set(source)
+
+
+def active_data_root() -> Path | None:
+    """The root of the running backtest's LEAN data folder (None: no backtest runs, or its
+    prices come from another source)."""
+    source = _ACTIVE_SOURCE.get()
+    return source.root if isinstance(source, LeanDataFolder) else None
 
 
 def _lean_folder() -> LeanDataFolder:
@@ -117,6 +125,7 @@ class CorporateFactorProvider:
 
 
 __all__ = [
+    "active_data_root",
     "CorporateFactorProvider",
     "DefaultDataProvider",
     "LocalDiskFactorFileProvider",

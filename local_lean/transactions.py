@@ -525,10 +525,7 @@ class TransactionHandler:
             id=count,
             ticket=ticket,
             # the order's current prices, as LEAN sets them on every event
-            limit_price=getattr(order, "limit_price", None),
-            stop_price=getattr(order, "stop_price", None),
-            trigger_price=getattr(order, "trigger_price", None),
-            trailing_amount=getattr(order, "trailing_amount", None),
+            **_price_fields(order),
         )
         events.append(event)
         if order.status in _UPDATE_STATUSES and ticket.update_requests:
@@ -702,6 +699,18 @@ def _order_predicate(selector: Any) -> Callable[[Order], bool]:
 _LIQUIDATE_FROM_DELISTING = "Liquidate from delisting"
 # The statuses whose events set an order's last update time once it has update requests.
 _UPDATE_STATUSES = (OrderStatus.SUBMITTED, OrderStatus.UPDATE_SUBMITTED)
+
+
+# The price fields an order event carries; an order type without one gives None.
+_PRICE_FIELDS = ("limit_price", "stop_price", "trigger_price", "trailing_amount")
+
+
+def _price_fields(order: Order) -> dict[str, float | None]:
+    """The order's current prices, as LEAN sets them on every event. A field is read where
+    the order's class declares it (every order class gives its fields a default), so that
+    the fields a type lacks are not looked up among LEAN's member names."""
+    cls = type(order)
+    return {name: getattr(order, name) if hasattr(cls, name) else None for name in _PRICE_FIELDS}
 
 
 def _default_message(code: str, text: str) -> str:

@@ -63,14 +63,16 @@ def target_order_quantity(
     total = portfolio.total_portfolio_value
     if total <= 0:
         return 0.0, ""
+    leverage = security.leverage
     adjusted = percent * value_less_free_buffer(portfolio, total) / total
-    target_buying_power = adjusted / security.leverage
+    target_buying_power = adjusted / leverage
     target_margin = target_buying_power * total
     held = security.holdings.quantity
     if target_margin == 0:
         return -held, ""
-    current_margin = initial_margin(security, held)
-    unit_margin = abs(initial_margin(security, 1))
+    # initial_margin's arithmetic, with the price and leverage read once (sized per target)
+    current_margin = price * held / leverage
+    unit_margin = abs(price / leverage)
     change = abs(target_margin - current_margin)
     if not above_minimum_order_margin(portfolio, change, minimum_order_margin_percentage, total):
         return 0.0, ""

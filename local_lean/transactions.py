@@ -612,8 +612,9 @@ class SecurityTransactionManager(
         if filter is None or callable(filter):
             matches = filter or (lambda ticket: True)
         else:
-            wanted = ticker_of(filter)
-            if not self._handler.has_open_orders():  # asked for every target: mostly none open
+            # asked for every target: a Symbol's ticker at once, then mostly none open
+            wanted = filter.value if type(filter) is Symbol else ticker_of(filter)
+            if not self._handler.has_open_orders():
                 return []
             tickets = self._handler.tickets
             return [tickets[o.id] for o in self._handler.open_orders_of_ticker(wanted)]

@@ -16,7 +16,7 @@ from typing import Any
 from local_lean.buying_power import zero_price_message
 from local_lean.enums import Resolution
 from local_lean.errors import NotSupportedError
-from local_lean.framework.portfolio_construction import PortfolioTarget
+from local_lean.framework.portfolio_construction import PortfolioTarget, sized_by_percent
 from local_lean.orders import (
     OrderDirection,
     OrderResponse,
@@ -247,8 +247,9 @@ class QCAlgorithmTrading:
 
     def calculate_order_quantity(self, symbol: Any, target: float) -> float:
         """Shares to order so that `symbol` becomes `target` of the portfolio's value."""
-        target_ = PortfolioTarget.percent(self, symbol, float(target), return_delta_quantity=True)
-        return 0.0 if target_ is None else target_.quantity
+        # PortfolioTarget.percent's sizing, without building the target
+        _, quantity = sized_by_percent(self, symbol, float(target), return_delta_quantity=True)
+        return 0.0 if quantity is None else float(quantity)
 
     def set_holdings(
         self,
@@ -275,11 +276,14 @@ class QCAlgorithmTrading:
         if liquidate_existing_holdings:
             tickets.extend(self._liquidate_all_but({security.symbol}, tag))
         quantity = self.calculate_order_quantity(security.symbol, percentage)
-        open_quantity = sum(
-            ticket.quantity_remaining
-            for ticket in self.transactions.get_open_order_tickets(security.symbol)
-            if ticket.order_type in (OrderType.MARKET, OrderType.MARKET_ON_OPEN)
-        )
+        handler = self._ctx.transactions
+        open_quantity = 0.0
+        if handler is None or handler.has_open_orders():  # mostly none open before the first
+            open_quantity = sum(
+                ticket.quantity_remaining
+                for ticket in self.transactions.get_open_order_tickets(security.symbol)
+                if ticket.order_type in (OrderType.MARKET, OrderType.MARKET_ON_OPEN)
+            )
         quantity -= open_quantity
         if abs(quantity) > 0:
             if self._ctx.calendar.is_open(self.time):

@@ -509,14 +509,28 @@ class _BarLookup:
         self._volumes: list[float] = bars["volume"].to_numpy(dtype="float64").tolist()
         # The (close, volume) of each session's first row, by session date.
         self.bar_by_date: dict[datetime.date, tuple[float, float]] = {}
+        # For a date with bars, the answers of the two searches below: the close of its last
+        # row, and the close of the row before its first (0.0 for the first date).
+        self._last_close_of: dict[datetime.date, float] = {}
+        self._close_before: dict[datetime.date, float] = {}
+        previous = 0.0
         for day, close, volume in zip(self._dates, self._closes, self._volumes, strict=True):
             self.bar_by_date.setdefault(day, (close, volume))
+            self._last_close_of[day] = close
+            self._close_before.setdefault(day, previous)
+            previous = close
 
     def close_on_or_before(self, session: datetime.date) -> float:
+        close = self._last_close_of.get(session)
+        if close is not None:
+            return close
         position = bisect.bisect_right(self._dates, session)
         return self._closes[position - 1] if position else 0.0
 
     def close_before(self, session: datetime.date) -> float:
+        close = self._close_before.get(session)
+        if close is not None:
+            return close
         position = bisect.bisect_left(self._dates, session)
         return self._closes[position - 1] if position else 0.0
 

@@ -509,9 +509,9 @@ class BacktestEngine:
             o, h, lo, c, v = row
             update_price(arrays.security, session.close, o, h, lo, c, v)
             daily_bars[symbol] = DailyBar(session.open, session.close, o, h, lo, c, v)
-            bars[symbol] = TradeBar(symbol, start, session.close, o, h, lo, c, v)
+            bars[symbol] = bar = TradeBar(symbol, start, session.close, o, h, lo, c, v)
             # LEAN's Security.UpdateConsumersMarketPrice: the volatility model sees each bar.
-            arrays.security.volatility_model.update(arrays.security, bars[symbol])
+            arrays.security.volatility_model.update(arrays.security, bar)
         context.after_close = True
         context.visible_until = session.date + dt.timedelta(days=1)
         self.transactions.process_fills(daily_bars)

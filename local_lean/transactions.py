@@ -628,7 +628,8 @@ class SecurityTransactionManager(
 
     def get_open_orders_remaining_quantity(self, filter: Any = None) -> float:
         """Unfilled quantity of the open orders, of one symbol or matching a ticket predicate."""
-        return sum(t.quantity_remaining for t in self.get_open_order_tickets(filter))
+        tickets = self.get_open_order_tickets(filter)
+        return sum(t.quantity_remaining for t in tickets) if tickets else 0
 
     def add_order(self, request: SubmitOrderRequest) -> OrderTicket:
         """Submit an order request as built by the algorithm. As in LEAN it skips the order

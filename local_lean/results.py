@@ -582,22 +582,22 @@ def _insight_json(insight: Mapping) -> dict[str, Any]:
     outcome = str(insight.get("outcome", "open"))
     symbol = insight.get("symbol")
     result: dict[str, Any] = {
-        "symbol": to_json_value(symbol),
+        "symbol": symbol if type(symbol) is str else to_json_value(symbol),
         "ticker": str(symbol) if symbol is not None else None,
         "type": "price",
         "direction": direction_text,
-        "period": to_json_value(insight.get("period")),
+        "period": _number_json(insight.get("period")),
         "generatedTime": _optional_seconds(_first_of(insight, "generated_time")),
         "closeTime": _optional_seconds(_first_of(insight, "close_time")),
-        "reference": to_json_value(insight.get("reference_price")),
-        "referenceValueFinal": to_json_value(insight.get("close_price")),
+        "reference": _number_json(insight.get("reference_price")),
+        "referenceValueFinal": _number_json(insight.get("close_price")),
         "scoreIsFinal": outcome != "open",
         "scoreDirection": _SCORE_DIRECTIONS.get(outcome),
         "outcome": outcome,
     }
     for key, value in insight.items():
         if key not in _INSIGHT_FIELDS:
-            result[_camel(str(key))] = to_json_value(value)
+            result[_camel_name(key)] = value if type(value) is str else to_json_value(value)
     return result
 
 
@@ -617,6 +617,19 @@ _INSIGHT_FIELDS = frozenset(
         "outcome",
     }
 )
+
+
+def _number_json(value: Any) -> Any:
+    """to_json_value, with a float (the usual price or period) converted at once."""
+    if type(value) is float:
+        return value if math.isfinite(value) else None
+    return to_json_value(value)
+
+
+@functools.lru_cache(maxsize=256)
+def _camel_name(key: Any) -> str:
+    """``_camel(str(key))``, remembered: insights repeat the same few extra keys."""
+    return _camel(str(key))
 
 
 def _first_of(insight: Mapping, key: str) -> Any:

@@ -269,21 +269,22 @@ class BacktestRecorder:
 def _insight_record(scored: _ScoredInsight) -> dict[str, Any]:
     insight = scored.insight
     generated, closes = emitted_times(insight)
+    direction, period = insight.direction, insight.period  # properties: read once
     reference = insight.reference_value
     final = scored.final_price
     outcome = (
-        insight_outcome(insight.direction, reference, final)
+        insight_outcome(direction, reference, final)
         if scored.closed and final is not None
         else "open"
     )
-    if outcome != "open" and insight.direction != 0:
+    if outcome != "open" and direction != 0:
         insight.reference_value_final = final or 0.0
     return {
         "symbol": insight.symbol.value,
         "generated_time": generated,
         "close_time": closes,
-        "direction": direction_word(insight.direction),
-        "period": insight.period.total_seconds() if insight.period else None,
+        "direction": direction_word(direction),
+        "period": period.total_seconds() if period else None,
         "reference_price": reference,
         "close_price": final,
         "outcome": outcome,

@@ -562,7 +562,11 @@ class SecurityManager(
         return self._by_symbol.get(key) or self._removed.get(key)
 
     def __getitem__(self, symbol: Any) -> Security:
-        security = self._find(symbol)
+        # Asked for every order and target: a Symbol is its own key (symbol_key's first case).
+        if type(symbol) is Symbol:
+            security = self._by_symbol.get(symbol) or self._removed.get(symbol)
+        else:
+            security = self._find(symbol)
         if security is None:
             key = symbol_key(symbol)
             raise KeyError(

@@ -556,10 +556,7 @@ class TransactionHandler:
             id=count,
             ticket=ticket,
             # the order's current prices, as LEAN sets them on every event
-            limit_price=getattr(order, "limit_price", None),
-            stop_price=getattr(order, "stop_price", None),
-            trigger_price=getattr(order, "trigger_price", None),
-            trailing_amount=getattr(order, "trailing_amount", None),
+            **_price_fields(order),
         )
         events.append(event)
         if order.status in _UPDATE_STATUSES and ticket.update_requests:
@@ -646,8 +643,9 @@ class SecurityTransactionManager(
         if filter is None or callable(filter):
             matches = filter or (lambda ticket: True)
         else:
-            wanted = ticker_of(filter)
-            if not self._handler.has_open_orders():  # asked for every target: mostly none open
+            # asked for every target: a Symbol's ticker at once, then mostly none open
+            wanted = filter.value if type(filter) is Symbol else ticker_of(filter)
+            if not self._handler.has_open_orders():
                 return []
             tickets = self._handler.tickets
             return [tickets[o.id] for o in self._handler.open_orders_of_ticker(wanted)]
@@ -661,7 +659,8 @@ class SecurityTransactionManager(
 
     def get_open_orders_remaining_quantity(self, filter: Any = None) -> float:
         """Unfilled quantity of the open orders, of one symbol or matching a ticket predicate."""
-        return sum(t.quantity_remaining for t in self.get_open_order_tickets(filter))
+        tickets = self.get_open_order_tickets(filter)
+        return sum(t.quantity_remaining for t in tickets) if tickets else 0
 
     def add_order(self, request: SubmitOrderRequest) -> OrderTicket:
         """Submit an order request as built by the algorithm. As in LEAN it skips the order
@@ -729,6 +728,18 @@ def _order_predicate(selector: Any) -> Callable[[Order], bool]:
 _LIQUIDATE_FROM_DELISTING = "Liquidate from delisting"
 # The statuses whose events set an order's last update time once it has update requests.
 _UPDATE_STATUSES = (OrderStatus.SUBMITTED, OrderStatus.UPDATE_SUBMITTED)
+
+
+# The price fields an order event carries; an order type without one gives None.
+_PRICE_FIELDS = ("limit_price", "stop_price", "trigger_price", "trailing_amount")
+
+
+def _price_fields(order: Order) -> dict[str, float | None]:
+    """The order's current prices, as LEAN sets them on every event. A field is read where
+    the order's class declares it (every order class gives its fields a default), so that
+    the fields a type lacks are not looked up among LEAN's member names."""
+    cls = type(order)
+    return {name: getattr(order, name) if hasattr(cls, name) else None for name in _PRICE_FIELDS}
 
 
 def _default_message(code: str, text: str) -> str:

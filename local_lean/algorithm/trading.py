@@ -16,7 +16,7 @@ from typing import Any
 from local_lean.buying_power import zero_price_message
 from local_lean.enums import Resolution
 from local_lean.framework.execution import order_targets_by_margin_impact
-from local_lean.framework.portfolio_construction import PortfolioTarget
+from local_lean.framework.portfolio_construction import PortfolioTarget, sized_by_percent
 from local_lean.order_properties import (
     GoodTilDateTimeInForce,
     OrderProperties,
@@ -289,8 +289,9 @@ class QCAlgorithmTrading:
 
     def calculate_order_quantity(self, symbol: Any, target: float) -> float:
         """Shares to order so that `symbol` becomes `target` of the portfolio's value."""
-        target_ = PortfolioTarget.percent(self, symbol, float(target), return_delta_quantity=True)
-        return 0.0 if target_ is None else target_.quantity
+        # PortfolioTarget.percent's sizing, without building the target
+        _, quantity = sized_by_percent(self, symbol, float(target), return_delta_quantity=True)
+        return 0.0 if quantity is None else float(quantity)
 
     def set_holdings(
         self,
@@ -358,11 +359,14 @@ class QCAlgorithmTrading:
         """LEAN's ``SetHoldingsImpl``: order `quantity` less what open market and market-on-open
         orders of `symbol` still add; a market order while the exchange is open, else a
         market-on-open order."""
-        open_quantity = sum(
-            ticket.quantity_remaining
-            for ticket in self.transactions.get_open_order_tickets(symbol)
-            if ticket.order_type in (OrderType.MARKET, OrderType.MARKET_ON_OPEN)
-        )
+        handler = self._ctx.transactions
+        open_quantity = 0.0
+        if handler is None or handler.has_open_orders():  # mostly none open before the first
+            open_quantity = sum(
+                ticket.quantity_remaining
+                for ticket in self.transactions.get_open_order_tickets(symbol)
+                if ticket.order_type in (OrderType.MARKET, OrderType.MARKET_ON_OPEN)
+            )
         quantity -= open_quantity
         if abs(quantity) == 0:
             return []

@@ -274,8 +274,10 @@ def maximum_order_quantity(
     held = security.holdings.quantity
     if target_margin == 0:
         return -held, ""
-    current_margin = initial_margin(security, held)
-    unit_margin = abs(initial_margin(security, 1))
+    # initial_margin's arithmetic, with the price and leverage read once (sized per target)
+    leverage = security.leverage
+    current_margin = price * held / leverage
+    unit_margin = abs(price / leverage)
     change = abs(target_margin - current_margin)
     if not above_minimum_order_margin(portfolio, change, minimum_order_margin_percentage, total):
         return 0.0, ""

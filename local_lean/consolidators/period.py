@@ -8,6 +8,9 @@ Calendar.cs):
 - ``TradeBarConsolidator(Calendar.WEEKLY)`` (``MONTHLY``, ``QUARTERLY``, ``YEARLY``, or any
   function of a datetime returning a ``CalendarInfo(start, period)``): calendar bars.
 - ``TradeBarConsolidator(3, timedelta(days=7))``: 3 inputs, or 7 days, whichever first.
+- ``TradeBarConsolidator(timedelta(hours=1), start_time=timedelta(hours=9, minutes=30))``:
+  bars anchored at 09:30 each day (each month for periods of 7 days or more) instead of on
+  multiples of the period.
 
 A time bar fires when an input arrives past its period, or when the engine scans it after its
 end (``scan``; the subscription manager schedules the scans as LEAN's ConsolidatorWrapper does,
@@ -23,7 +26,6 @@ from typing import Any
 
 from local_lean.consolidators.base import ConsolidatorBase
 from local_lean.enums import Resolution
-from local_lean.errors import NotSupportedError
 from local_lean.market_data import TradeBar
 
 # .NET's DateTime.MinValue: rounding down to a period counts from it.
@@ -131,14 +133,30 @@ class _Mixed(_Count):
 
 
 class _Span:
-    def __init__(self, period: dt.timedelta) -> None:
+    def __init__(self, period: dt.timedelta, start_time: dt.timedelta | None = None) -> None:
         self.period: dt.timedelta | None = period
+        self.start_time = start_time
 
     def rounded_start(self, time: dt.datetime) -> dt.datetime:
         assert self.period is not None
+        if self.start_time is not None:
+            return consolidator_start_time(self.period, self.start_time, time)
         if self.period > _ONE_DAY:  # longer periods start at the first input, unrounded
             return time
         return time - (time - _MIN_TIME) % self.period
+
+
+def consolidator_start_time(
+    period: dt.timedelta, start_time: dt.timedelta, time: dt.datetime
+) -> dt.datetime:
+    """The start of the bar of `period` that holds `time`, bars anchored at `start_time` after
+    midnight of `time`'s day (after the 1st of its month for periods of 7 days or more): LEAN's
+    ``LeanData.GetConsolidatorStartTime``. A time before the anchor falls in the bar before it."""
+    midnight = dt.datetime.combine(time.date(), dt.time())
+    if period >= dt.timedelta(days=7):
+        midnight = midnight.replace(day=1)
+    reference = midnight + start_time
+    return reference + ((time - reference) // period) * period
 
 
 class _Function:
@@ -170,8 +188,17 @@ class _Function:
         return info.start
 
 
-def _specification(args: tuple) -> tuple[Any, int | None]:
-    """LEAN's constructor overloads: (count), (count, period), (period), (function)."""
+def _specification(args: tuple, start_time: Any = None) -> tuple[Any, int | None]:
+    """LEAN's constructor overloads: (count), (count, period), (period), (period, start_time),
+    (function)."""
+    if start_time is not None:
+        if len(args) != 1 or not isinstance(args[0], dt.timedelta):
+            raise TypeError(
+                f"start_time={start_time!r} anchors bars of a time period: pass it with a "
+                "timedelta period, e.g. TradeBarConsolidator(timedelta(hours=1), "
+                "start_time=timedelta(hours=9, minutes=30))"
+            )
+        args = (args[0], start_time)
     if len(args) == 1:
         (value,) = args
         if isinstance(value, Resolution):
@@ -194,10 +221,9 @@ def _specification(args: tuple) -> tuple[Any, int | None]:
                     raise ValueError(f"max_count cannot be negative, got {count}")
                 return _Mixed(second), count
         elif isinstance(count, dt.timedelta) and isinstance(second, dt.timedelta):
-            raise NotSupportedError(
-                "TradeBarConsolidator(period, start_time)",
-                "pass the period alone (bars then start on a multiple of it)",
-            )
+            return _Span(count, second), None
+        elif isinstance(count, dt.timedelta) and second is not None:
+            raise TypeError(f"start_time must be a timedelta after midnight, got {second!r}")
     raise TypeError(
         f"Unable to create a consolidator period from {args!r}: pass a bar count (5), a "
         "timedelta (timedelta(days=7)), a count and a timedelta, or a calendar function "
@@ -220,9 +246,9 @@ def _resolution_span(resolution: Resolution) -> dt.timedelta:
 class TradeBarConsolidator(ConsolidatorBase):
     """Trade bars of a count of inputs, a time period or a calendar period (see the module)."""
 
-    def __init__(self, *args: Any) -> None:
+    def __init__(self, *args: Any, start_time: dt.timedelta | None = None) -> None:
         super().__init__()
-        self._specification, self._max_count = _specification(args)
+        self._specification, self._max_count = _specification(args, start_time)
         self._period = self._specification.period
         self._current_count = 0
         self._working_bar: TradeBar | None = None

@@ -55,6 +55,7 @@ from local_lean.enums import (
     SplitType,
 )
 from local_lean.errors import RegressionTestException
+from local_lean.field import Field
 from local_lean.framework import (
     EqualWeightingPortfolioConstructionModel,
     ExecutionModel,

@@ -96,6 +96,10 @@ from local_lean.framework.selection import (
 )
 from local_lean.framework.universe import ManualUniverseSelectionModel
 from local_lean.indicators import (
+    AdvanceDeclineIndicator,
+    AdvanceDeclineRatio,
+    AdvanceDeclineVolumeRatio,
+    ArmsIndex,
     AutoRegressiveIntegratedMovingAverage,
     AverageTrueRange,
     BarIndicator,

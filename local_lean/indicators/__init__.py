@@ -5,6 +5,7 @@
   BarIndicator/TradeBarIndicator for bars, WindowIndicator over the last `period` inputs).
 - ``composition``: Identity, ConstantIndicator, CompositeIndicator, IndicatorExtensions.
 - ``moving_averages``, ``oscillators``, ``volatility``: the indicators themselves.
+- ``advance_decline``: market breadth over a set of stocks (ArmsIndex, the A/D ratios).
 - ``time_series``: TimeSeriesIndicator and AutoRegressiveIntegratedMovingAverage (ARIMA).
 - ``python_indicator``: PythonIndicator, the base of indicators written in Python.
 - ``helpers``: what QCAlgorithm adds (``self.sma(...)``, ``register_indicator``,
@@ -12,6 +13,12 @@
   engine feeds with each daily bar before ``on_data``.
 """
 
+from local_lean.indicators.advance_decline import (
+    AdvanceDeclineIndicator,
+    AdvanceDeclineRatio,
+    AdvanceDeclineVolumeRatio,
+    ArmsIndex,
+)
 from local_lean.indicators.base import (
     BarIndicator,
     Indicator,
@@ -58,6 +65,10 @@ from local_lean.indicators.volatility import (
 )
 
 __all__ = [
+    "AdvanceDeclineIndicator",
+    "AdvanceDeclineRatio",
+    "AdvanceDeclineVolumeRatio",
+    "ArmsIndex",
     "AutoRegressiveIntegratedMovingAverage",
     "AverageTrueRange",
     "BarIndicator",

@@ -103,6 +103,7 @@ from local_lean.indicators import (
     AutoRegressiveIntegratedMovingAverage,
     AverageTrueRange,
     BarIndicator,
+    Beta,
     BollingerBands,
     CompositeIndicator,
     ConstantIndicator,
@@ -118,6 +119,7 @@ from local_lean.indicators import (
     IndicatorResult,
     IndicatorStatus,
     LinearWeightedMovingAverage,
+    MassIndex,
     Maximum,
     Minimum,
     Momentum,
@@ -134,7 +136,9 @@ from local_lean.indicators import (
     TradeBarIndicator,
     TrueRange,
     Variance,
+    WilderAccumulativeSwingIndex,
     WilderMovingAverage,
+    WilderSwingIndex,
     WindowIndicator,
 )
 from local_lean.lazy_modules import LazyModule as _LazyModule

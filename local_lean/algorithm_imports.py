@@ -21,10 +21,12 @@ from local_lean.algorithm import QCAlgorithm
 from local_lean.circular_queue import CircularQueue
 from local_lean.consolidators import (
     BarDirection,
+    BaseDataConsolidator,
     Calendar,
     CalendarInfo,
     ClassicRenkoConsolidator,
     IdentityDataConsolidator,
+    QuoteBarConsolidator,
     RangeBar,
     RangeConsolidator,
     RenkoBar,
@@ -34,6 +36,8 @@ from local_lean.consolidators import (
     SubscriptionManager,
     TickType,
     TradeBarConsolidator,
+    VolumeRenkoBar,
+    VolumeRenkoConsolidator,
 )
 from local_lean.data.auxiliary import (
     CorporateFactorProvider,
@@ -144,6 +148,7 @@ from local_lean.indicators import (
 from local_lean.lazy_modules import LazyModule as _LazyModule
 from local_lean.lazy_modules import installed as _installed
 from local_lean.market_data import (
+    BaseData,
     Delisting,
     Delistings,
     Dividend,
@@ -219,6 +224,7 @@ from local_lean.priced_orders import (
     TrailingStopOrder,
 )
 from local_lean.quantbook import QuantBook
+from local_lean.quote_bars import QuoteBar
 from local_lean.scheduling import DateRules, TimeRules
 from local_lean.securities import Security, SecurityHolding, SecurityManager
 from local_lean.security_initializers import (

@@ -27,6 +27,7 @@ from typing import Any
 from local_lean.consolidators.base import ConsolidatorBase
 from local_lean.enums import Resolution
 from local_lean.market_data import TradeBar
+from local_lean.quote_bars import Bar, QuoteBar
 
 # .NET's DateTime.MinValue: rounding down to a period counts from it.
 _MIN_TIME = dt.datetime(1, 1, 1)
@@ -243,34 +244,37 @@ def _resolution_span(resolution: Resolution) -> dt.timedelta:
     return spans[resolution]
 
 
-class TradeBarConsolidator(ConsolidatorBase):
-    """Trade bars of a count of inputs, a time period or a calendar period (see the module)."""
+class PeriodCountConsolidatorBase(ConsolidatorBase):
+    """Bars of a count of inputs, a time period or a calendar period (see the module), LEAN's
+    PeriodCountConsolidatorBase: subclasses say how an input starts a bar (``_new_bar``) and
+    how it adds to one (``_add_to_bar``)."""
 
     def __init__(self, *args: Any, start_time: dt.timedelta | None = None) -> None:
         super().__init__()
         self._specification, self._max_count = _specification(args, start_time)
         self._period = self._specification.period
         self._current_count = 0
-        self._working_bar: TradeBar | None = None
+        self._working_bar: Any = None
         self._last_emit: dt.datetime | None = None
         self._symbol: Any = None
         self._checked_span = False
 
-    @staticmethod
-    def from_resolution(resolution: Resolution) -> TradeBarConsolidator:
-        return TradeBarConsolidator(_resolution_span(resolution))
+    @property
+    def working_data(self) -> Any:
+        return None if self._working_bar is None else self._copy(self._working_bar)
 
     @property
-    def output_type(self) -> type:
-        return TradeBar
-
-    @property
-    def working_data(self) -> TradeBar | None:
-        return None if self._working_bar is None else _copy(self._working_bar)
-
-    @property
-    def working_bar(self) -> TradeBar | None:
+    def working_bar(self) -> Any:
         return self.working_data
+
+    def _new_bar(self, data: Any, start: dt.datetime, end: dt.datetime) -> Any:
+        raise NotImplementedError
+
+    def _add_to_bar(self, working: Any, data: Any) -> None:
+        raise NotImplementedError
+
+    def _copy(self, bar: Any) -> Any:
+        raise NotImplementedError
 
     @property
     def _is_time_based(self) -> bool:
@@ -373,21 +377,123 @@ class TradeBarConsolidator(ConsolidatorBase):
                 if self._is_time_based and self._period is not None
                 else data.end_time - data.time
             )
-            self._working_bar = TradeBar(
-                data.symbol,
-                start,
-                start + span,
-                data.open,
-                data.high,
-                data.low,
-                data.close,
-                data.volume,
-            )
+            self._working_bar = self._new_bar(data, start, start + span)
             return
+        self._add_to_bar(working, data)
+
+
+class TradeBarConsolidator(PeriodCountConsolidatorBase):
+    """Trade bars of trade bars: open, high, low, close and the summed volume."""
+
+    @staticmethod
+    def from_resolution(resolution: Resolution) -> TradeBarConsolidator:
+        return TradeBarConsolidator(_resolution_span(resolution))
+
+    @property
+    def output_type(self) -> type:
+        return TradeBar
+
+    def _new_bar(self, data: Any, start: dt.datetime, end: dt.datetime) -> TradeBar:
+        return TradeBar(
+            data.symbol, start, end, data.open, data.high, data.low, data.close, data.volume
+        )
+
+    def _add_to_bar(self, working: TradeBar, data: Any) -> None:
         working.close = data.close
         working.volume += data.volume
         working.low = min(working.low, data.low)
         working.high = max(working.high, data.high)
+
+    def _copy(self, bar: TradeBar) -> TradeBar:
+        return _copy(bar)
+
+
+class BaseDataConsolidator(PeriodCountConsolidatorBase):
+    """Trade bars of any data's value (LEAN's BaseDataConsolidator): the bar's open, high, low
+    and close follow the inputs' ``value`` (a trade bar's close); the volume stays 0."""
+
+    @property
+    def input_type(self) -> type:
+        return object
+
+    @property
+    def output_type(self) -> type:
+        return TradeBar
+
+    def _new_bar(self, data: Any, start: dt.datetime, end: dt.datetime) -> TradeBar:
+        value = data.value
+        return TradeBar(data.symbol, start, end, value, value, value, value, 0.0)
+
+    def _add_to_bar(self, working: TradeBar, data: Any) -> None:
+        value = data.value
+        working.close = value
+        working.low = min(working.low, value)
+        working.high = max(working.high, value)
+
+    def _copy(self, bar: TradeBar) -> TradeBar:
+        return _copy(bar)
+
+
+class QuoteBarConsolidator(PeriodCountConsolidatorBase):
+    """Quote bars of quote bars (LEAN's QuoteBarConsolidator): each side's open, high, low and
+    close, and the last sizes. A bar after the first opens each side at the previous bar's
+    close (with its last sizes), then takes the inputs."""
+
+    @property
+    def input_type(self) -> type:
+        return QuoteBar
+
+    @property
+    def output_type(self) -> type:
+        return QuoteBar
+
+    def _new_bar(self, data: Any, start: dt.datetime, end: dt.datetime) -> QuoteBar:
+        working = QuoteBar(data.symbol, start, end, None, 0.0, None, 0.0)
+        previous = self.consolidated
+        if previous is not None:
+            bid_close = previous.bid.close if previous.bid is not None else 0.0
+            ask_close = previous.ask.close if previous.ask is not None else 0.0
+            if bid_close:
+                working.bid = Bar(bid_close, bid_close, bid_close, bid_close)
+            if ask_close:
+                working.ask = Bar(ask_close, ask_close, ask_close, ask_close)
+            working.last_bid_size = previous.last_bid_size
+            working.last_ask_size = previous.last_ask_size
+        self._add_to_bar(working, data)
+        return working
+
+    def _add_to_bar(self, working: QuoteBar, data: Any) -> None:
+        if data.bid is not None:
+            working.last_bid_size = data.last_bid_size
+            working.bid = _merged(working.bid, data.bid)
+        if data.ask is not None:
+            working.last_ask_size = data.last_ask_size
+            working.ask = _merged(working.ask, data.ask)
+
+    def _copy(self, bar: QuoteBar) -> QuoteBar:
+        def side(b: Bar | None) -> Bar | None:
+            return None if b is None else Bar(b.open, b.high, b.low, b.close)
+
+        return QuoteBar(
+            bar.symbol,
+            bar.time,
+            bar.end_time,
+            side(bar.bid),
+            bar.last_bid_size,
+            side(bar.ask),
+            bar.last_ask_size,
+        )
+
+
+def _merged(side: Bar | None, data: Bar) -> Bar:
+    """One side of a working quote bar after an input's side: a new side takes the input's
+    prices, an existing one its close and any new high or low."""
+    if side is None:
+        return Bar(data.open, data.high, data.low, data.close)
+    side.close = data.close
+    side.high = max(side.high, data.high)
+    side.low = min(side.low, data.low)
+    return side
 
 
 class SessionBarConsolidator(TradeBarConsolidator):

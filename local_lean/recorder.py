@@ -68,6 +68,7 @@ class BacktestRecorder:
         self.benchmark_symbol: Symbol = equity_symbol(DEFAULT_BENCHMARK)
         self._benchmark_closes: dict[dt.date, float] | None = None
         self._benchmark_function: Any = None  # set_benchmark(function): its values
+        self._last_step_benchmark: tuple[pd.Timestamp, float] | None = None
         self._scored: list[_ScoredInsight] = []
         self._closing: list[tuple[dt.datetime, int, _ScoredInsight]] = []
 
@@ -119,6 +120,20 @@ class BacktestRecorder:
         (``statistics.lean_samples`` picks them)."""
         if not self._context.warming_up:
             self.equity[pd.Timestamp(time)] = self._algorithm.portfolio.total_portfolio_value
+            self._note_benchmark_price(time)
+
+    def _note_benchmark_price(self, time: dt.datetime) -> None:
+        """The benchmark's price at a time step, where the algorithm's own subscription to it
+        gives that price in the benchmark's (adjusted) prices: the price LEAN's benchmark
+        has when a run stops inside a session (``quit``), between two closes."""
+        if self._benchmark_closes is None:
+            return
+        security = self._algorithm.securities.get(self.benchmark_symbol)
+        if security is None or not security.has_data:
+            return
+        mode = getattr(security, "data_normalization_mode", DataNormalizationMode.ADJUSTED)
+        if mode == DataNormalizationMode.ADJUSTED:
+            self._last_step_benchmark = (pd.Timestamp(time), float(security.price))
 
     def record_close(self, close: dt.datetime, session_date: dt.date) -> None:
         """The portfolio's value after a session's close, and the benchmark's close then."""
@@ -170,6 +185,9 @@ class BacktestRecorder:
         algorithm, context = self._algorithm, self._context
         equity = pd.Series(self.equity, dtype="float64", name="equity")
         equity.index.name = "time"
+        last_step = self._last_step_benchmark
+        if last_step is not None and len(equity) and equity.index[-1] == last_step[0]:
+            self.benchmark_prices.setdefault(last_step[0], last_step[1])  # stopped in a session
         benchmark = None
         if self.benchmark_prices:
             benchmark = pd.Series(self.benchmark_prices, dtype="float64", name="benchmark")

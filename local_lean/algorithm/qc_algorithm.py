@@ -742,7 +742,8 @@ class QCAlgorithm(
         if any(t.startswith("QuantConnect.Indicators.") for t in returned):
             return (
                 "use one of the indicator helpers offered (sma, ema, macd, bb, rsi, atr, roc, "
-                "std, var, mom, max, min, lwma, sum, identity, arima, c) or a PythonIndicator"
+                "std, var, mom, max, min, lwma, sum, identity, arima, c, trin, adr, advr) or a "
+                "PythonIndicator"
             )
         return None
 

@@ -394,6 +394,22 @@ def test_a_quit_inside_a_session_samples_the_benchmark_at_that_time():
 
 
 @needs_sample
+def test_after_hours_steps_leave_the_benchmark_at_the_close():
+    class AfterHours(QCAlgorithm):
+        def initialize(self) -> None:
+            self.set_start_date(2013, 10, 7)
+            self.set_end_date(2013, 10, 7)
+            self.add_equity("SPY", Resolution.MINUTE, extended_market_hours=True)
+
+    algorithm, outcome = run_algorithm(AfterHours, data=LEAN_DATA)
+
+    assert outcome.runtime_error is None
+    assert outcome.record.equity.index[-1] > at("16:00")  # post-market steps ran
+    benchmark = outcome.record.benchmark
+    assert list(benchmark.index) == [at("16:00")]  # LEAN's benchmark has regular hours only
+
+
+@needs_sample
 def test_market_on_close_orders_follow_the_submission_buffer_and_fill_after_hours_placed():
     class Buffer(_Week):
         def initialize(self) -> None:

@@ -23,10 +23,12 @@ from local_lean.cash_book import ConvertibleCashAmount
 from local_lean.circular_queue import CircularQueue
 from local_lean.consolidators import (
     BarDirection,
+    BaseDataConsolidator,
     Calendar,
     CalendarInfo,
     ClassicRenkoConsolidator,
     IdentityDataConsolidator,
+    QuoteBarConsolidator,
     RangeBar,
     RangeConsolidator,
     RenkoBar,
@@ -36,6 +38,8 @@ from local_lean.consolidators import (
     SubscriptionManager,
     TickType,
     TradeBarConsolidator,
+    VolumeRenkoBar,
+    VolumeRenkoConsolidator,
 )
 from local_lean.conventions import Extensions
 from local_lean.data.auxiliary import (
@@ -58,6 +62,7 @@ from local_lean.enums import (
     SplitType,
 )
 from local_lean.errors import RegressionTestException
+from local_lean.field import Field
 from local_lean.framework import (
     EqualWeightingPortfolioConstructionModel,
     ExecutionModel,
@@ -113,9 +118,14 @@ from local_lean.framework.selection import (
 )
 from local_lean.framework.universe import ManualUniverseSelectionModel
 from local_lean.indicators import (
+    AdvanceDeclineIndicator,
+    AdvanceDeclineRatio,
+    AdvanceDeclineVolumeRatio,
+    ArmsIndex,
     AutoRegressiveIntegratedMovingAverage,
     AverageTrueRange,
     BarIndicator,
+    Beta,
     BollingerBands,
     CompositeIndicator,
     ConstantIndicator,
@@ -131,6 +141,7 @@ from local_lean.indicators import (
     IndicatorResult,
     IndicatorStatus,
     LinearWeightedMovingAverage,
+    MassIndex,
     Maximum,
     Minimum,
     Momentum,
@@ -147,12 +158,15 @@ from local_lean.indicators import (
     TradeBarIndicator,
     TrueRange,
     Variance,
+    WilderAccumulativeSwingIndex,
     WilderMovingAverage,
+    WilderSwingIndex,
     WindowIndicator,
 )
 from local_lean.lazy_modules import LazyModule as _LazyModule
 from local_lean.lazy_modules import installed as _installed
 from local_lean.market_data import (
+    BaseData,
     Delisting,
     Delistings,
     Dividend,
@@ -243,6 +257,7 @@ from local_lean.priced_orders import (
     TrailingStopOrder,
 )
 from local_lean.quantbook import QuantBook
+from local_lean.quote_bars import QuoteBar
 from local_lean.scheduling import DateRules, TimeRules
 from local_lean.securities import Security, SecurityHolding, SecurityManager
 from local_lean.security_initializers import (

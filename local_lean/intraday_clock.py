@@ -219,7 +219,7 @@ class IntradayClock:
         for action in due:
             action()
         feed_indicators_with_bars(algorithm, trades)
-        feed_intraday_consolidators(algorithm.subscription_manager, trades, time)
+        feed_intraday_consolidators(algorithm.subscription_manager, trades, time, quotes)
         if overrides_on_data:
             algorithm.on_data(context.current_slice)
         algorithm.on_framework_data(context.current_slice)

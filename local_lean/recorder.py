@@ -20,6 +20,7 @@ from local_lean.capacity import (
     estimate_capacity,
     fills_from_orders,
 )
+from local_lean.data.exchange_hours import UsEquityExchangeHours
 from local_lean.enums import DataNormalizationMode
 from local_lean.framework.insights import (
     Insight,
@@ -69,6 +70,7 @@ class BacktestRecorder:
         self.benchmark_symbol: Symbol = equity_symbol(DEFAULT_BENCHMARK)
         self._benchmark_closes: dict[dt.date, float] | None = None
         self._benchmark_function: Any = None  # set_benchmark(function): its values
+        self._hours = UsEquityExchangeHours()
         self._scored: list[_ScoredInsight] = []
         self._closing: list[tuple[dt.datetime, int, _ScoredInsight]] = []
 
@@ -168,6 +170,23 @@ class BacktestRecorder:
             scored.final_price = None if security is None else security.price
             scored.closed = True
 
+    def _sample_benchmark_at_stop(self, last: pd.Timestamp) -> None:
+        """A run that stopped inside a regular session (``quit``, an error) ends with the
+        benchmark's price then, as LEAN's benchmark feed (regular hours only) has it: taken
+        from the algorithm's own subscription to the benchmark where that gives it in the
+        benchmark's adjusted prices (without one, the last close stands)."""
+        if self._benchmark_closes is None or last in self.benchmark_prices:
+            return
+        end = last.to_pydatetime()
+        if not self._hours.is_open_during_bar(end - dt.timedelta(minutes=1), end, False):
+            return
+        security = self._algorithm.securities.get(self.benchmark_symbol)
+        if security is None or not security.has_data:
+            return
+        mode = getattr(security, "data_normalization_mode", DataNormalizationMode.ADJUSTED)
+        if mode == DataNormalizationMode.ADJUSTED:
+            self.benchmark_prices[last] = float(security.price)
+
     def last_recorded_date(self) -> dt.date | None:
         """The date of the last session whose equity was recorded (None before the first)."""
         return max(self.equity).date() if self.equity else None
@@ -193,6 +212,8 @@ class BacktestRecorder:
         algorithm, context = self._algorithm, self._context
         equity = pd.Series(self.equity, dtype="float64", name="equity")
         equity.index.name = "time"
+        if len(equity):
+            self._sample_benchmark_at_stop(equity.index[-1])
         benchmark = None
         if self.benchmark_prices:
             benchmark = pd.Series(self.benchmark_prices, dtype="float64", name="benchmark")

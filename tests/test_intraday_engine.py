@@ -438,6 +438,45 @@ def test_a_function_benchmark_is_sampled_at_each_close():
 
 
 @needs_sample
+def test_a_quit_inside_a_session_samples_the_benchmark_at_that_time():
+    class QuitAtTen(_Week):
+        resolution = Resolution.HOUR
+
+        def on_data(self, data: Slice) -> None:
+            super().on_data(data)
+            if self.time == at("10:00", "2013-10-09"):
+                self.price_at_quit = self.securities[self.spy].price
+                self.quit()
+
+    algorithm, outcome = run_algorithm(QuitAtTen, data=LEAN_DATA)
+
+    assert outcome.runtime_error is None
+    benchmark = outcome.record.benchmark
+    # the closes of the sessions before, then SPY's price when the run stopped (LEAN's
+    # benchmark has its price then), not the close of the day before again
+    assert list(benchmark.index) == [at("16:00", "2013-10-07"), at("16:00", "2013-10-08")] + [
+        at("10:00", "2013-10-09")
+    ]
+    assert benchmark.iloc[-1] == algorithm.price_at_quit != benchmark.iloc[-2]
+
+
+@needs_sample
+def test_after_hours_steps_leave_the_benchmark_at_the_close():
+    class AfterHours(QCAlgorithm):
+        def initialize(self) -> None:
+            self.set_start_date(2013, 10, 7)
+            self.set_end_date(2013, 10, 7)
+            self.add_equity("SPY", Resolution.MINUTE, extended_market_hours=True)
+
+    algorithm, outcome = run_algorithm(AfterHours, data=LEAN_DATA)
+
+    assert outcome.runtime_error is None
+    assert outcome.record.equity.index[-1] > at("16:00")  # post-market steps ran
+    benchmark = outcome.record.benchmark
+    assert list(benchmark.index) == [at("16:00")]  # LEAN's benchmark has regular hours only
+
+
+@needs_sample
 def test_market_on_close_orders_follow_the_submission_buffer_and_fill_after_hours_placed():
     class Buffer(_Week):
         def initialize(self) -> None:

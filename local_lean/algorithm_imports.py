@@ -260,6 +260,7 @@ from local_lean.quantbook import QuantBook
 from local_lean.quote_bars import QuoteBar
 from local_lean.scheduling import DateRules, TimeRules
 from local_lean.securities import Security, SecurityHolding, SecurityManager
+from local_lean.security_cache import SecurityCache, SecurityExchange, Tick
 from local_lean.security_initializers import (
     BrokerageModelSecurityInitializer,
     FuncSecuritySeeder,
@@ -268,6 +269,13 @@ from local_lean.security_initializers import (
 from local_lean.settings import UniverseSettings
 from local_lean.symbols import Symbol
 from local_lean.timespan import TimeSpan
+from local_lean.user_fill_models import (
+    EquityFillModel,
+    Fill,
+    FillModel,
+    FillModelParameters,
+    ImmediateFillModel,
+)
 from local_lean.volatility import (
     BaseVolatilityModel,
     IndicatorVolatilityModel,

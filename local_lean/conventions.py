@@ -218,6 +218,25 @@ class Extensions:
         """`d` rounded to `digits` significant figures (LEAN's ``RoundToSignificantDigits``)."""
         return float(round_to_significant_digits(d, digits))
 
+    @staticmethod
+    def convert_from_utc(time: dt.datetime, to: dt.tzinfo) -> dt.datetime:
+        """A naive UTC time as the naive local time of time zone `to` (LEAN's
+        ``ConvertFromUtc``)."""
+        return _as_utc(time).astimezone(to).replace(tzinfo=None)
+
+    @staticmethod
+    def convert_to_utc(time: dt.datetime, _from: dt.tzinfo) -> dt.datetime:
+        """A naive local time of time zone `_from` as naive UTC (LEAN's ``ConvertToUtc``)."""
+        if not isinstance(time, dt.datetime) or time.tzinfo is not None:
+            raise ValueError(f"convert_to_utc takes a naive local datetime, got {time!r}")
+        return time.replace(tzinfo=_from).astimezone(UTC).replace(tzinfo=None)
+
+
+def _as_utc(time: dt.datetime) -> dt.datetime:
+    if not isinstance(time, dt.datetime) or time.tzinfo is not None:
+        raise ValueError(f"convert_from_utc takes a naive UTC datetime, got {time!r}")
+    return time.replace(tzinfo=UTC)
+
 
 __all__ = [
     "DECIMAL_MAX_VALUE",

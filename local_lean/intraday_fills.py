@@ -55,6 +55,10 @@ class IntradayPrices:
         if quote is not None and not quote.is_fill_forward:
             self.quote = quote
 
+    def latest(self) -> tuple[TradeBar | None, QuoteBar | None]:
+        """The latest trade bar and quote bar (the security's cache reads them)."""
+        return self.trade, self.quote
+
     def is_exchange_open(self, now: dt.datetime, extended: bool) -> bool:
         """LEAN's FillModel.IsExchangeOpen: open now, or `now` within the latest bar, which
         overlaps the hours asked for."""

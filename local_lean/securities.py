@@ -17,6 +17,7 @@ from local_lean.errors import NotSupportedError
 from local_lean.lean_members import LeanMembers
 from local_lean.models.fees import InteractiveBrokersFeeModel, order_fee_of
 from local_lean.models.interest_rates import MarginInterestRateModel
+from local_lean.security_cache import SecurityCache, SecurityExchange, no_data
 from local_lean.symbol_conversion import symbol_key
 from local_lean.symbols import Symbol
 from local_lean.volatility import VolatilityModel
@@ -243,12 +244,8 @@ class Security(
     LeanMembers,
     lean_class="QuantConnect.Securities.Security",
     alternatives={
-        "exchange": "use self.is_market_open(symbol) or self.time; sessions are NYSE's",
-        "fill_model": "fills follow LEAN's EquityFillModel (local_lean/fills.py)",
-        "set_fill_model": "fills follow LEAN's EquityFillModel (local_lean/fills.py)",
         "margin_model": "use security.buying_power_model",
         "set_margin_model": "use security.set_buying_power_model(SecurityMarginModel(leverage))",
-        "cache": "use security.price, .open, .high, .low, .close, .volume",
         "get_last_data": "use security.price, .open, .high, .low, .close, .volume",
         "data": "use self.current_slice or self.history",
         "fundamentals": "fundamental data is not simulated: use prices only",
@@ -286,6 +283,8 @@ class Security(
         self._default_fee_model: Any = None
         self._slippage_model: Any = None
         self._shortable_provider: Any = None
+        self._fill_model: Any = None  # the algorithm's (None: the runner's own fills)
+        self._cache = SecurityCache(no_data)
         self._data_normalization_mode = DataNormalizationMode.ADJUSTED  # set by add_equity
         self.volatility_model: Any = VolatilityModel.NULL
         self._margin_interest_rate_model: Any = MarginInterestRateModel.NULL
@@ -469,6 +468,37 @@ class Security(
         self._shortable_provider = shortable_provider
 
     @property
+    def fill_model(self) -> Any:
+        """The security's fill model: the algorithm's, else LEAN's EquityFillModel (the
+        runner's own fills)."""
+        if self._fill_model is not None:
+            return self._fill_model
+        from local_lean.user_fill_models import EquityFillModel
+
+        return EquityFillModel()
+
+    @fill_model.setter
+    def fill_model(self, fill_model: Any) -> None:
+        self.set_fill_model(fill_model)
+
+    def set_fill_model(self, fill_model: Any) -> None:
+        if not callable(getattr(fill_model, "fill", None)):
+            raise TypeError(
+                "set_fill_model takes a fill model with fill(parameters) (e.g. an "
+                f"EquityFillModel subclass), got {fill_model!r}"
+            )
+        self._fill_model = fill_model
+
+    @property
+    def cache(self) -> SecurityCache:
+        """The security's latest data by type (LEAN's ``SecurityCache``)."""
+        return self._cache
+
+    @property
+    def exchange(self) -> SecurityExchange:
+        return _EXCHANGE
+
+    @property
     def buying_power_model(self) -> Any:
         """The model set with ``set_buying_power_model``, else LEAN's margin model at this
         security's leverage."""
@@ -503,6 +533,19 @@ class Security(
 
     def __repr__(self) -> str:
         return f"<Security {self.symbol.value} price={self.price:g}>"
+
+
+_EXCHANGE = SecurityExchange()
+
+
+def user_fill_model(security: Security) -> Any:
+    """The fill model the algorithm gave `security`, or None (the runner's own fills)."""
+    return security._fill_model
+
+
+def bind_cache(security: Security, latest: Any) -> None:
+    """`latest()` gives `security`'s latest (trade bar, quote bar), which its cache reads."""
+    security._cache = SecurityCache(latest)
 
 
 def attach_quote_currency(security: Security, cash: Any) -> None:

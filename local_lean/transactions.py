@@ -28,6 +28,7 @@ import datetime as dt
 import math
 from collections.abc import Callable
 from dataclasses import replace
+from functools import partial
 from typing import Any
 
 from local_lean.buying_power import insufficient_buying_power
@@ -68,9 +69,11 @@ from local_lean.orders import (
 )
 from local_lean.portfolio import SecurityPortfolioManager
 from local_lean.priced_orders import create_order
-from local_lean.securities import SecurityManager
+from local_lean.securities import SecurityManager, bind_cache, user_fill_model
+from local_lean.security_cache import daily_trade_bar
 from local_lean.symbol_conversion import ticker_of
 from local_lean.symbols import Symbol
+from local_lean.user_fill_models import fill_by_model
 
 
 class TransactionHandler:
@@ -92,6 +95,7 @@ class TransactionHandler:
         self.is_warming_up = is_warming_up
         self._is_open = is_open  # whether the exchange is open at a time (regular hours)
         self._bars: dict[Symbol, DailyBar] = {}  # the latest session's bars
+        self._cache_bound: set[Symbol] = set()  # the securities whose cache reads bars here
         # the cache of each security with minute or hour data (its latest bars)
         self._intraday: dict[Symbol, IntradayPrices] = {}
         self._portfolio = portfolio
@@ -415,12 +419,24 @@ class TransactionHandler:
     def process_fills(self, bars: dict[Symbol, DailyBar]) -> None:
         """The session's bars just arrived (its close): fill the open orders they fill."""
         self._bars = bars
+        for symbol in bars.keys() - self._cache_bound:
+            self._cache_bound.add(symbol)
+            if symbol in self._securities and symbol not in self._intraday:
+                bind_cache(self._securities[symbol], partial(self._latest_daily_data, symbol))
         self.process_synchronous_events()
+
+    def _latest_daily_data(self, symbol: Symbol) -> tuple[Any, None]:
+        """A daily security's cache: its latest session bar as a TradeBar, no quotes."""
+        bar = self._bars.get(symbol)
+        return (daily_trade_bar(symbol, bar) if bar is not None else None), None
 
     def track_intraday(self, symbol: Symbol, prices: IntradayPrices) -> None:
         """The security's orders fill from `prices`, its cache of minute or hour bars, which
         the intraday feed keeps up to date; ``process_synchronous_events`` then fills."""
         self._intraday[symbol] = prices
+        if symbol in self._securities:
+            self._cache_bound.add(symbol)
+            bind_cache(self._securities[symbol], prices.latest)
 
     def scan(self) -> None:
         """Offer every open order, oldest first, to the fill model with the latest session's bar
@@ -449,6 +465,11 @@ class TransactionHandler:
             intraday = self._intraday.get(order.symbol)
             if intraday is not None:
                 next_close = self._next_close_after(submitted_at(order))
+                model = user_fill_model(self._securities[order.symbol])
+                if model is not None:
+                    runner_fill = partial(self.fill_model.fill, order, intraday, next_close, now)
+                    self._fill_by_model(model, order, now, runner_fill)
+                    continue
                 fill = self.fill_model.fill(order, intraday, next_close, now)
                 if fill is not None:
                     self._fill(order, fill.price, now, fill.message)
@@ -459,9 +480,29 @@ class TransactionHandler:
             # LEAN fills only while the exchange is open, or on the day of the daily bar.
             if now.date() != bar.end.date() and not self._is_open(now):
                 continue
-            fill = self.fill_model.fill(order, bar, self._next_close_after(submitted_at(order)))
+            next_close = self._next_close_after(submitted_at(order))
+            model = user_fill_model(self._securities[order.symbol])
+            if model is not None:
+                runner_fill = partial(self.fill_model.fill, order, bar, next_close)
+                self._fill_by_model(model, order, now, runner_fill)
+                continue
+            fill = self.fill_model.fill(order, bar, next_close)
             if fill is not None:
                 self._fill(order, fill.price, now, fill.message)
+
+    def _fill_by_model(
+        self, model: Any, order: Order, now: dt.datetime, runner_fill: Callable[[], Any]
+    ) -> None:
+        """Fill `order` as the algorithm's fill model says (its price and, when it gives one,
+        its fee; else the fee model's)."""
+        security = self._securities[order.symbol]
+        fill = fill_by_model(model, security, order, now, runner_fill)
+        if fill is None:
+            return
+        fee = fill.fee
+        if fee is None:
+            fee = fee_of(self._portfolio, security, order.quantity, fill.price, order)
+        self._apply_fill(order, fill.price, fee, now, fill.message)
 
     def _expire(self, order: Order, now: dt.datetime) -> None:
         """Cancel an order whose time in force is over (LEAN's backtesting brokerage: one

@@ -50,6 +50,7 @@ from local_lean.order_requests import (
 )
 from local_lean.orders import OrderDirection, OrderTicket, OrderType
 from local_lean.quantbook import QuantBook
+from local_lean.user_fill_models import EquityFillModel
 from local_lean.volatility import StandardDeviationOfReturnsVolatilityModel
 
 NOW_UTC = dt.datetime(2021, 1, 6, 15, 0)
@@ -122,6 +123,7 @@ CALLS: dict[str, dict[str, Any]] = {
         "set_fee_model": lambda a, s: s.set_fee_model(ConstantFeeModel(1)),
         "set_leverage": lambda a, s: s.set_leverage(2),
         "set_market_price": lambda a, s: s.set_market_price(a.kept["TradeBar"]),
+        "set_fill_model": lambda a, s: s.set_fill_model(EquityFillModel()),
         "set_shortable_provider": lambda a, s: s.set_shortable_provider(NullShortableProvider()),
         "set_slippage_model": lambda a, s: s.set_slippage_model(ConstantSlippageModel(0)),
         "set_volatility_model": lambda a, s: s.set_volatility_model(

@@ -216,6 +216,7 @@ STUB_FILES = [
     "Brokerages/__init__.pyi",
     "Orders/Fees/__init__.pyi",
     "Orders/Slippage/__init__.pyi",
+    "Orders/Fills/__init__.pyi",
     "Data/Shortable/__init__.pyi",
 ]
 

@@ -190,6 +190,7 @@ from local_lean.models.brokerages import (
     DefaultBrokerageModel,
     InteractiveBrokersBrokerageModel,
 )
+from local_lean.models.dotnet_random import DotNetRandom as Random  # .NET's System.Random
 from local_lean.models.fees import (
     AlphaStreamsFeeModel,
     AxosFeeModel,

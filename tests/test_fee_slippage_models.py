@@ -150,6 +150,14 @@ def test_dotnet_random_gives_dotnets_sequence():
     assert fifty.next_double() == pytest.approx(0.8475089794246056, abs=1e-15)
     with pytest.raises(ValueError, match="32-bit"):
         DotNetRandom(2**31)
+    # new Random(0).Next(100) gives 72, 81, ... (the doubles above scaled and truncated)
+    zero = DotNetRandom(0)
+    assert [zero.next(100), zero.next(0, 100), zero.next(10, 10)] == [72, 81, 10]
+    assert 0 <= DotNetRandom(7).next() < 2**31 - 1
+    with pytest.raises(ValueError, match="min_value <= max_value"):
+        zero.next(5, 4)
+    with pytest.raises(TypeError, match="integers"):
+        zero.next(1.5)
     with pytest.raises(TypeError, match="integer"):
         DotNetRandom(1.5)
 

@@ -65,3 +65,33 @@ class DotNetRandom:
     def next_double(self) -> float:
         """A double in [0, 1), as .NET's ``NextDouble()``."""
         return self._sample() * (1.0 / _MBIG)
+
+    def next(self, *bounds: int) -> int:
+        """.NET's ``Next()``, ``Next(max_value)`` and ``Next(min_value, max_value)``: an integer
+        in [0, int.MaxValue), [0, max_value) or [min_value, max_value) (min_value when the range
+        is empty)."""
+        if len(bounds) > 2:
+            raise TypeError(f"next takes at most (min_value, max_value), got {bounds!r}")
+        for bound in bounds:
+            if isinstance(bound, bool) or not isinstance(bound, int):
+                raise TypeError(f"next's bounds must be integers, got {bound!r}")
+            if not -(2**31) <= bound < 2**31:
+                raise ValueError(f"next's bounds must fit a 32-bit integer, got {bound}")
+        if not bounds:
+            return self._sample()
+        low, high = (0, bounds[0]) if len(bounds) == 1 else bounds
+        if high < low or (len(bounds) == 1 and high < 0):
+            raise ValueError(
+                f"next needs min_value <= max_value (and max_value >= 0), got {bounds}"
+            )
+        span = high - low
+        if span <= _MBIG:
+            return int(self._sample() * (1.0 / _MBIG) * span) + low
+        return int(self._large_range_sample() * span) + low
+
+    def _large_range_sample(self) -> float:
+        """.NET's sample for a range wider than int.MaxValue: two draws, one giving the sign."""
+        result = self._sample()
+        if self._sample() % 2 == 0:
+            result = -result
+        return (result + (_MBIG - 1)) / (2 * _MBIG - 1)

@@ -276,6 +276,7 @@ from local_lean.user_fill_models import (
     FillModel,
     FillModelParameters,
     ImmediateFillModel,
+    Prices,
 )
 from local_lean.volatility import (
     BaseVolatilityModel,

@@ -23,8 +23,10 @@ from local_lean.enums import OrderStatus
 from local_lean.errors import NotSupportedError
 from local_lean.fills import STALE_PRICE_SPAN
 from local_lean.fills import Fill as RunnerFill
+from local_lean.market_data import TradeBar
 from local_lean.models.slippage import slipped_price
-from local_lean.orders import OrderEvent, OrderType
+from local_lean.orders import OrderDirection, OrderEvent, OrderType
+from local_lean.quote_bars import QuoteBar
 
 
 class Fill:
@@ -113,6 +115,33 @@ def runner_fill_parameters(
     return parameters
 
 
+class Prices:
+    """LEAN's ``Prices``: a bar's span and prices for a fill; a price left 0 is the current."""
+
+    def __init__(
+        self,
+        time: dt.datetime,
+        end_time: dt.datetime,
+        current: float,
+        open: float = 0.0,
+        high: float = 0.0,
+        low: float = 0.0,
+        close: float = 0.0,
+    ) -> None:
+        self.time = time
+        self.end_time = end_time
+        self.current = current
+        self.open = open or current
+        self.high = high or current
+        self.low = low or current
+        self.close = close or current
+
+
+def bar_prices(bar: Any) -> Prices:
+    """A bar's prices, its close the current price (LEAN's ``Prices(IBaseDataBar)``)."""
+    return Prices(bar.time, bar.end_time, bar.close, bar.open, bar.high, bar.low, bar.close)
+
+
 class FillModel:
     """LEAN's base fill model; its methods give the runner's own fills."""
 
@@ -156,6 +185,34 @@ class FillModel:
 
     def market_on_close_fill(self, asset: Any, order: Any) -> OrderEvent:
         return self._runner_event(asset, order)
+
+    def get_prices(self, asset: Any, direction: OrderDirection) -> Prices:
+        """LEAN's ``GetPrices``: the latest quote bar's ask (a purchase) or bid (a sale) where
+        the cache has one, else the latest trade bar, else the security's own prices; a Hold
+        direction gives the security's prices."""
+        latest = asset.cache.get_data()
+        start = latest.time if latest is not None else dt.datetime.min
+        end = latest.end_time if latest is not None else dt.datetime.min
+        own = (asset.price, asset.open, asset.high, asset.low, asset.close)
+        if direction == OrderDirection.HOLD:
+            return Prices(start, end, *own)
+        quote = asset.cache.get_data(QuoteBar)
+        if quote is not None:
+            side = quote.bid if direction == OrderDirection.SELL else quote.ask
+            if side is not None:
+                return Prices(
+                    quote.time,
+                    quote.end_time,
+                    side.close,
+                    side.open,
+                    side.high,
+                    side.low,
+                    side.close,
+                )
+        trade = asset.cache.get_data(TradeBar)
+        if trade is not None:
+            return bar_prices(trade)
+        return Prices(start, end, *own)
 
     def _runner_event(self, asset: Any, order: Any) -> OrderEvent:
         """The runner's fill of `order` as LEAN's event: Filled at the (slipped) price for the
@@ -261,6 +318,8 @@ __all__ = [
     "FillModelParameters",
     "ImmediateFillModel",
     "ModelFill",
+    "Prices",
+    "bar_prices",
     "fill_by_model",
     "runner_fill_parameters",
 ]

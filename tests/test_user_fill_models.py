@@ -13,7 +13,7 @@ from local_lean.algorithm import QCAlgorithm
 from local_lean.conventions import NEW_YORK, Extensions
 from local_lean.enums import OrderStatus, Resolution
 from local_lean.market_data import TradeBar
-from local_lean.orders import CashAmount, OrderEvent, OrderFee, OrderType
+from local_lean.orders import CashAmount, OrderDirection, OrderEvent, OrderFee, OrderType
 from local_lean.quote_bars import QuoteBar
 from local_lean.security_cache import Tick
 from local_lean.user_fill_models import (
@@ -22,6 +22,7 @@ from local_lean.user_fill_models import (
     FillModel,
     FillModelParameters,
     ImmediateFillModel,
+    Prices,
 )
 
 LEAN_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "lean"
@@ -133,6 +134,60 @@ def test_a_fill_without_a_fee_pays_the_fee_models():
         e.order_fee.value.amount for e in plain.fills
     ]
     assert all(e.order_fee.value.amount > 0 for e in algorithm.fills)
+
+
+@needs_lean_data
+@pytest.mark.parametrize("resolution", [Resolution.MINUTE, Resolution.HOUR])
+def test_get_prices_reads_the_side_an_order_trades_against(resolution):
+    seen = []
+
+    class Priced(EquityFillModel):
+        def market_fill(self, asset, order):
+            quote = asset.cache.get_data(QuoteBar)
+            trade = asset.cache.get_data(TradeBar)
+            prices = {d: self.get_prices(asset, d) for d in OrderDirection}
+            seen.append((order.direction, quote, trade, prices, asset.price))
+            return super().market_fill(asset, order)
+
+    _, outcome = run(models={"SPY": Priced()}, resolution=resolution)
+    assert outcome.succeeded, outcome.runtime_error
+    assert len(seen) >= 2
+    for _, quote, trade, prices, price in seen:
+        if resolution == Resolution.MINUTE:  # minute data has quotes: the ask buys, the bid sells
+            for direction, side in (
+                (OrderDirection.BUY, quote.ask),
+                (OrderDirection.SELL, quote.bid),
+            ):
+                got = prices[direction]
+                assert (got.time, got.end_time) == (quote.time, quote.end_time)
+                assert (got.current, got.open, got.high, got.low, got.close) == (
+                    side.close,
+                    side.open,
+                    side.high,
+                    side.low,
+                    side.close,
+                )
+        else:  # hour data: trades only, whatever the direction
+            assert quote is None
+            for direction in (OrderDirection.BUY, OrderDirection.SELL):
+                got = prices[direction]
+                assert (got.end_time, got.current, got.high) == (
+                    trade.end_time,
+                    trade.close,
+                    trade.high,
+                )
+        assert prices[OrderDirection.HOLD].current == price
+
+
+def test_prices_take_the_current_price_for_a_missing_one():
+    prices = Prices(dt.datetime(2013, 10, 7), dt.datetime(2013, 10, 8), 10.0, high=12.0)
+    assert (prices.current, prices.open, prices.high, prices.low, prices.close) == (
+        10.0,
+        10.0,
+        12.0,
+        10.0,
+        10.0,
+    )
 
 
 @needs_lean_data

@@ -95,7 +95,8 @@ class TransactionHandler:
         self.is_warming_up = is_warming_up
         self._is_open = is_open  # whether the exchange is open at a time (regular hours)
         self._bars: dict[Symbol, DailyBar] = {}  # the latest session's bars
-        self._cache_bound: set[Symbol] = set()  # the securities whose cache reads bars here
+        # the security whose cache reads the bars here, by symbol
+        self._cache_bound: dict[Symbol, Any] = {}
         # the cache of each security with minute or hour data (its latest bars)
         self._intraday: dict[Symbol, IntradayPrices] = {}
         self._portfolio = portfolio
@@ -419,10 +420,13 @@ class TransactionHandler:
     def process_fills(self, bars: dict[Symbol, DailyBar]) -> None:
         """The session's bars just arrived (its close): fill the open orders they fill."""
         self._bars = bars
-        for symbol in bars.keys() - self._cache_bound:
-            self._cache_bound.add(symbol)
-            if symbol in self._securities and symbol not in self._intraday:
-                bind_cache(self._securities[symbol], partial(self._latest_daily_data, symbol))
+        bound = self._cache_bound
+        for symbol in bars:
+            security = self._securities.get(symbol)
+            if security is not None and bound.get(symbol) is not security:
+                bound[symbol] = security  # a security added (again): its cache reads bars here
+                if symbol not in self._intraday:
+                    bind_cache(security, partial(self._latest_daily_data, symbol))
         self.process_synchronous_events()
 
     def _latest_daily_data(self, symbol: Symbol) -> tuple[Any, None]:
@@ -435,7 +439,7 @@ class TransactionHandler:
         the intraday feed keeps up to date; ``process_synchronous_events`` then fills."""
         self._intraday[symbol] = prices
         if symbol in self._securities:
-            self._cache_bound.add(symbol)
+            self._cache_bound[symbol] = self._securities[symbol]
             bind_cache(self._securities[symbol], prices.latest)
 
     def scan(self) -> None:

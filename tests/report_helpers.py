@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
 import subprocess
@@ -45,6 +47,21 @@ def run_local_lean(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
         text=True,
         timeout=600,
     )
+
+
+def run_report_command(folder: Path) -> subprocess.CompletedProcess:
+    """``python -m local_lean report <folder>`` in this process, which has imported what it
+    needs: its exit status and what it printed, as from run_local_lean."""
+    from local_lean.cli import main
+
+    arguments = ["report", str(folder)]
+    stdout, stderr = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+        try:
+            status = main(arguments)
+        except SystemExit as exit_request:  # a usage error
+            status = exit_request.code
+    return subprocess.CompletedProcess(arguments, status, stdout.getvalue(), stderr.getvalue())
 
 
 def backtest_folder(output: Path, *args: str) -> Path:

@@ -18,20 +18,20 @@ SHARED_WORKER = {
 # be training while the other waits.
 LONGEST_FIRST = [
     "test_optimize_ray",
-    "test_main_strategy",
-    "test_strategy_timeline",
-    "test_notebook",
-    "test_faults_models",
-    "test_console",
-    "test_report",
-    "test_report_browser",
-    "test_interrupts",
+    "test_lstm_persistence",
+    "test_lstm_model_cache",
     "test_lstm_estimator",
     "test_lstm_training",
-    "test_lstm_model_cache",
     "test_lstm_walk_forward",
-    "test_lstm_persistence",
+    "test_main_strategy",
+    "test_notebook",
+    "test_strategy_timeline",
+    "test_report",
+    "test_report_browser",
+    "test_faults_models",
+    "test_interrupts",
     "test_cli",
+    "test_console",
 ]
 
 

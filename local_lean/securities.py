@@ -13,8 +13,9 @@ from typing import Any
 
 from local_lean.enums import DataNormalizationMode, SecurityType
 from local_lean.errors import NotSupportedError
-from local_lean.lean_members import LeanMembers
+from local_lean.lean_members import LeanMembers, lean_names_of
 from local_lean.models.fees import InteractiveBrokersFeeModel, order_fee_of
+from local_lean.security_properties import CustomProperties, GenericMethod
 from local_lean.symbol_conversion import symbol_key
 from local_lean.symbols import Symbol
 from local_lean.volatility import VolatilityModel
@@ -247,12 +248,6 @@ class Security(
         "fundamentals": "fundamental data is not simulated: use prices only",
         "symbol_properties": "US equities: lot size 1, minimum price variation 0.01, USD",
         "quote_currency": "the account and every equity are in USD",
-        "add": "keep your own dict keyed by symbol",
-        "get": "keep your own dict keyed by symbol",
-        "set": "keep your own dict keyed by symbol",
-        "remove": "keep your own dict keyed by symbol",
-        "clear": "keep your own dict keyed by symbol",
-        "try_get": "keep your own dict keyed by symbol",
     },
     hint="local_lean simulates daily US equities (see local_lean/README.md)",
 ):
@@ -282,6 +277,8 @@ class Security(
         self._shortable_provider: Any = None
         self._data_normalization_mode = DataNormalizationMode.ADJUSTED  # set by add_equity
         self.volatility_model: Any = VolatilityModel.NULL
+        # Last: from here on, setting a name the security lacks stores a custom property.
+        self._custom_properties = CustomProperties()
 
     @property
     def leverage(self) -> float:
@@ -455,6 +452,58 @@ class Security(
 
     def __repr__(self) -> str:
         return f"<Security {self.symbol.value} price={self.price:g}>"
+
+    # ----- custom properties (LEAN's DynamicObject members; local_lean/security_properties.py)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if (
+            name.startswith("_")
+            or name in self.__dict__
+            or "_custom_properties" not in self.__dict__  # still in __init__
+            or hasattr(type(self), name)
+            or name in lean_names_of(type(self))
+        ):
+            object.__setattr__(self, name, value)
+        else:
+            self._custom_properties.set(name, value)
+
+    def __getattr__(self, name: str) -> Any:
+        properties = self.__dict__.get("_custom_properties")
+        if properties is not None and name in properties:
+            return properties.get(name)
+        return super().__getattr__(name)
+
+    def add(self, key: str, value: Any) -> None:
+        """Store a custom property (LEAN's ``Security.Add``; ``set`` is the same)."""
+        self._custom_properties.set(key, value)
+
+    def set(self, key: str, value: Any) -> None:
+        self._custom_properties.set(key, value)
+
+    @property
+    def get(self) -> GenericMethod:
+        """``get[T](key)``: the custom property `key` as a T (KeyError when absent)."""
+        return GenericMethod(self._custom_properties.get, "Security.get")
+
+    @property
+    def try_get(self) -> GenericMethod:
+        """``try_get[T](key)``: ``(True, value)``, or ``(False, None)`` when absent."""
+        return GenericMethod(self._custom_properties.try_get, "Security.try_get")
+
+    @property
+    def remove(self) -> GenericMethod:
+        """``remove(key)``: True when it was there; ``remove[T](key)``: ``(removed, value)``."""
+        return GenericMethod(self._custom_properties.remove, "Security.remove")
+
+    def clear(self) -> None:
+        """Remove every custom property."""
+        self._custom_properties.clear()
+
+    def __getitem__(self, key: str) -> Any:
+        return self._custom_properties.get(key)
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self._custom_properties.set(key, value)
 
 
 class SecurityManager(

@@ -129,6 +129,9 @@ CALLS: dict[str, dict[str, Any]] = {
         ),
         # LEAN sets the mode when subscribing; the runner asks for it at add_equity.
         "set_data_normalization_mode": NotSupportedError,
+        "add": lambda a, s: s.add("offered_case", 1),
+        "set": lambda a, s: s.set("offered_case", 2),
+        "clear": lambda a, s: s.clear(),
     },
     "SecurityHolding": {
         "add_new_dividend": lambda a, h: h.add_new_dividend(0),

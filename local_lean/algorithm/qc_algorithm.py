@@ -706,7 +706,14 @@ class QCAlgorithm(
         self._write_log(f"ERROR: {message}")
 
     def plot(self, chart: str, series: Any, value: Any = None, *more: Any) -> None:
-        """``plot(chart, series, value)`` or ``plot(series, value)`` (chart 'Strategy Equity')."""
+        """``plot(chart, series, value)`` or ``plot(series, value)`` (chart 'Strategy Equity');
+        ``plot(chart, *indicators)`` plots each indicator's current value as a series named
+        after the indicator, as LEAN's ``Plot(string chart, params IndicatorBase[])``."""
+        if not isinstance(series, str) and hasattr(series, "current") and hasattr(series, "name"):
+            for indicator in (series, value, *more):
+                if indicator is not None:
+                    self.plot(chart, indicator.name, indicator.current.value)
+            return
         if more:
             raise NotSupportedError("plot with candles or indicators", "plot one value")
         if value is None:

@@ -135,6 +135,7 @@ from local_lean.indicators import (
 from local_lean.lazy_modules import LazyModule as _LazyModule
 from local_lean.lazy_modules import installed as _installed
 from local_lean.market_data import (
+    BaseData,
     Delisting,
     Delistings,
     Dividend,
@@ -212,6 +213,7 @@ from local_lean.priced_orders import (
 from local_lean.quantbook import QuantBook
 from local_lean.scheduling import DateRules, TimeRules
 from local_lean.securities import Security, SecurityHolding, SecurityManager
+from local_lean.security_data_filter import SecurityDataFilter
 from local_lean.security_initializers import (
     BrokerageModelSecurityInitializer,
     FuncSecuritySeeder,

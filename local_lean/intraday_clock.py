@@ -36,6 +36,7 @@ from local_lean.intraday_fills import IntradayPrices
 from local_lean.market_data import Slice, TradeBars
 from local_lean.quote_bars import QuoteBars
 from local_lean.securities import update_price, update_quote
+from local_lean.security_data_filter import filtered_bars
 from local_lean.subscriptions import IntradaySubscription
 from local_lean.symbols import Symbol
 
@@ -183,6 +184,7 @@ class IntradayClock:
         algorithm, context = self.algorithm, self.context
         scan_past_consolidators(algorithm.subscription_manager, context, time)
         securities = algorithm.securities
+        trades, quotes = filtered_bars(trades, securities), filtered_bars(quotes, securities)
         for symbol in {*dict.keys(trades), *dict.keys(quotes)}:
             if symbol not in securities:
                 continue
@@ -205,7 +207,7 @@ class IntradayClock:
         feed_indicators_with_bars(algorithm, trades)
         feed_intraday_consolidators(algorithm.subscription_manager, trades, time)
         context.current_slice = Slice(time, trades, quote_bars=quotes)
-        if overrides_on_data:
+        if overrides_on_data and (trades or quotes):  # LEAN: only when Slice.HasData
             algorithm.on_data(context.current_slice)
         algorithm.on_framework_data(context.current_slice)
         self.transactions.process_synchronous_events()

@@ -15,8 +15,16 @@ from local_lean.symbol_conversion import symbol_key
 from local_lean.symbols import Symbol
 
 
+class BaseData:
+    """LEAN's ``BaseData``, the base of every data point (TradeBar, QuoteBar): what
+    annotations and ``isinstance`` checks name (a data filter's ``data: BaseData``)."""
+
+    __slots__ = ()
+
+
 class TradeBar(
     LeanMembers,
+    BaseData,
     lean_class="QuantConnect.Data.Market.TradeBar",
     hint="a daily TradeBar offers symbol, time, end_time, open, high, low, close, volume, "
     "value, price, period, is_fill_forward",

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from local_lean.market_data import TradeBars
+from local_lean.market_data import BaseData, TradeBars
 
 
 class Bar:
@@ -50,7 +50,7 @@ def _mid(bid: float | None, ask: float | None) -> float:
     return bid or ask or 0.0
 
 
-class QuoteBar:
+class QuoteBar(BaseData):
     """Bid and ask over [time, end_time) (LEAN's ``QuoteBar``)."""
 
     __slots__ = (

@@ -11,10 +11,11 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
-from local_lean.enums import DataNormalizationMode, SecurityType
+from local_lean.enums import DataNormalizationMode, Resolution, SecurityType
 from local_lean.errors import NotSupportedError
 from local_lean.lean_members import LeanMembers, lean_names_of
 from local_lean.models.fees import InteractiveBrokersFeeModel, order_fee_of
+from local_lean.security_data_filter import SecurityDataFilter, check_data_filter
 from local_lean.security_properties import CustomProperties, GenericMethod
 from local_lean.symbol_conversion import symbol_key
 from local_lean.symbols import Symbol
@@ -277,6 +278,7 @@ class Security(
         self._shortable_provider: Any = None
         self._data_normalization_mode = DataNormalizationMode.ADJUSTED  # set by add_equity
         self.volatility_model: Any = VolatilityModel.NULL
+        self._data_filter: Any = SecurityDataFilter()  # LEAN's default: everything passes
         # Last: from here on, setting a name the security lacks stores a custom property.
         self._custom_properties = CustomProperties()
 
@@ -301,6 +303,23 @@ class Security(
             "pass data_normalization_mode to add_equity (or set "
             "universe_settings.data_normalization_mode before adding the equity)",
         )
+
+    @property
+    def data_filter(self) -> Any:
+        """The filter of this security's data (local_lean/security_data_filter.py)."""
+        return self._data_filter
+
+    def set_data_filter(self, data_filter: Any) -> None:
+        """Filter this security's minute or hour bars: ``data_filter.filter(security, bar)``
+        False drops the bar before the algorithm sees it, as LEAN's data feed does."""
+        if self.resolution not in (Resolution.MINUTE, Resolution.HOUR):
+            raise NotSupportedError(
+                "Security.set_data_filter on daily data",
+                "local_lean applies data filters to minute and hour bars: add the equity at "
+                "Resolution.MINUTE or Resolution.HOUR",
+            )
+        check_data_filter(data_filter)
+        self._data_filter = data_filter
 
     def set_volatility_model(self, volatility_model: Any) -> None:
         """The model whose ``volatility`` this security reports; it gets each daily bar."""

@@ -132,6 +132,8 @@ CALLS: dict[str, dict[str, Any]] = {
         "add": lambda a, s: s.add("offered_case", 1),
         "set": lambda a, s: s.set("offered_case", 2),
         "clear": lambda a, s: s.clear(),
+        # The security here is daily; filters apply to minute and hour bars.
+        "set_data_filter": NotSupportedError,
     },
     "SecurityHolding": {
         "add_new_dividend": lambda a, h: h.add_new_dividend(0),

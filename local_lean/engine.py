@@ -42,6 +42,7 @@ from local_lean.consolidators import feed_consolidators, scan_past_consolidators
 from local_lean.corporate_events import CorporateEventSchedule, apply_dividend, apply_split
 from local_lean.data import PriceSource, open_price_source
 from local_lean.data.auxiliary import use_data_source
+from local_lean.data.security_definitions import definition_of
 from local_lean.data_gaps import long_gap_warning, long_gaps
 from local_lean.enums import DelistingType
 from local_lean.errors import AlgorithmError, runtime_error_text
@@ -59,7 +60,7 @@ from local_lean.recorder import BacktestRecorder
 from local_lean.scheduling import end_of_day_step, events_due, events_due_between, prepare_schedule
 from local_lean.securities import Security, remove_security, update_price
 from local_lean.seeding import last_known_row
-from local_lean.symbols import Symbol
+from local_lean.symbols import Symbol, use_security_definitions
 from local_lean.time_budget import TimeBudget, TimeLimitSettings
 from local_lean.transactions import TransactionHandler
 from local_lean.volatility import warm_up_volatility_model
@@ -122,6 +123,7 @@ class BacktestEngine:
         self.calendar = CachedCalendar(nyse_calendar())
         self.source = open_price_source(options.data, seed=options.seed)
         use_data_source(self.source)  # what the algorithm's factor file providers read
+        use_security_definitions(definition_of)  # Symbol.cusip, .isin...: the data folder's
         self.log_lines: list[str] = []
         self.context = AlgorithmContext(self.calendar, self.source, self._emit_log)
         self.context.run_timed = self._run_timed

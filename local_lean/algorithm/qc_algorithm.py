@@ -726,6 +726,24 @@ class QCAlgorithm(
         points = self._output.charts.setdefault(str(chart), {}).setdefault(str(series), [])
         points.append((self.time, float(value)))
 
+    # ----- industry-standard identifiers (LEAN's QCAlgorithm.CUSIP(Symbol) and the others) ----
+
+    def cusip(self, symbol: Any) -> Any:
+        """The CUSIP of `symbol` (None without one in the data's security database)."""
+        return _identifier_of(symbol, "cusip")
+
+    def composite_figi(self, symbol: Any) -> Any:
+        return _identifier_of(symbol, "composite_figi")
+
+    def sedol(self, symbol: Any) -> Any:
+        return _identifier_of(symbol, "sedol")
+
+    def isin(self, symbol: Any) -> Any:
+        return _identifier_of(symbol, "isin")
+
+    def cik(self, symbol: Any) -> Any:
+        return _identifier_of(symbol, "cik")
+
     @property
     def account_currency(self) -> str:
         """The account's currency: US dollars (the runner's account holds USD only)."""
@@ -815,6 +833,17 @@ def _date_window(frames: dict, first_day: dt.date, end_before: dt.date) -> pd.Da
         return empty_history()
     parts = [history_frame({s: frames[s]}, end_before, n) for s, n in counts.items() if n > 0]
     return pd.concat(parts) if len(parts) > 1 else parts[0]
+
+
+def _identifier_of(symbol: Any, name: str) -> Any:
+    """A Symbol's (or Security's) identifier `name`; LEAN's other overload, an identifier to
+    its Symbol, is not simulated."""
+    if isinstance(symbol, str) and not isinstance(symbol, Symbol) or isinstance(symbol, int):
+        raise NotSupportedError(
+            f"QCAlgorithm.{name}({symbol!r}) (from an identifier to its Symbol)",
+            f"pass a Symbol to get its {name}, e.g. self.{name}(self.add_equity('AAPL').symbol)",
+        )
+    return getattr(as_symbol(symbol), name)
 
 
 @lru_cache(maxsize=1)

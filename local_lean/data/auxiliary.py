@@ -34,6 +34,13 @@ def use_data_source(source: Any) -> None:
     _ACTIVE_SOURCE.set(source)
 
 
+def active_lean_folder_root() -> Any:
+    """The root folder (a Path) of the running backtest's LEAN data folder; None when no
+    backtest runs or its prices come from another source."""
+    source = _ACTIVE_SOURCE.get()
+    return source.root if isinstance(source, LeanDataFolder) else None
+
+
 def _lean_folder() -> LeanDataFolder:
     source = _ACTIVE_SOURCE.get()
     if not isinstance(source, LeanDataFolder):
@@ -118,6 +125,7 @@ class CorporateFactorProvider:
 
 __all__ = [
     "CorporateFactorProvider",
+    "active_lean_folder_root",
     "DefaultDataProvider",
     "LocalDiskFactorFileProvider",
     "LocalDiskMapFileProvider",

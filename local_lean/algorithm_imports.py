@@ -220,6 +220,7 @@ from local_lean.security_initializers import (
     SecuritySeeder,
 )
 from local_lean.settings import UniverseSettings
+from local_lean.statistics_results import PerformanceMetrics, StatisticsResults
 from local_lean.symbols import Symbol
 from local_lean.timespan import TimeSpan
 from local_lean.volatility import (

@@ -42,7 +42,6 @@ from local_lean.consolidators import feed_consolidators, scan_past_consolidators
 from local_lean.corporate_events import CorporateEventSchedule, apply_dividend, apply_split
 from local_lean.data import PriceSource, open_price_source
 from local_lean.data.auxiliary import use_data_source
-from local_lean.data.security_definitions import definition_of
 from local_lean.data_gaps import long_gap_warning, long_gaps
 from local_lean.enums import DelistingType
 from local_lean.errors import AlgorithmError, runtime_error_text
@@ -57,10 +56,11 @@ from local_lean.object_store import ObjectStore
 from local_lean.order_list_hash import lean_submission_of
 from local_lean.output_folders import object_store_folder, write_results_kept
 from local_lean.recorder import BacktestRecorder
+from local_lean.results import lean_statistics
 from local_lean.scheduling import end_of_day_step, events_due, events_due_between, prepare_schedule
 from local_lean.securities import Security, remove_security, update_price
 from local_lean.seeding import last_known_row
-from local_lean.symbols import Symbol, use_security_definitions
+from local_lean.symbols import Symbol
 from local_lean.time_budget import TimeBudget, TimeLimitSettings
 from local_lean.transactions import TransactionHandler
 from local_lean.volatility import warm_up_volatility_model
@@ -122,10 +122,10 @@ class BacktestEngine:
         self.options = options
         self.calendar = CachedCalendar(nyse_calendar())
         self.source = open_price_source(options.data, seed=options.seed)
-        use_data_source(self.source)  # what the algorithm's factor file providers read
-        use_security_definitions(definition_of)  # Symbol.cusip, .isin...: the data folder's
+        use_data_source(self.source)  # what factor file providers and Symbol.cusip... read
         self.log_lines: list[str] = []
         self.context = AlgorithmContext(self.calendar, self.source, self._emit_log)
+        self.context.statistics_now = lambda: lean_statistics(self._build_record(None, False))
         self.context.run_timed = self._run_timed
         self.context.on_security_added = self._security_added
         self.context.on_security_removal = lambda security: self._pending_removals.append(security)
@@ -547,7 +547,7 @@ class BacktestEngine:
 
     # ----- results -------------------------------------------------------------------------------
 
-    def _build_record(self, runtime_error: str | None) -> Any:
+    def _build_record(self, runtime_error: str | None, final: bool = True) -> Any:
         securities = self.algorithm.securities
         traded = [*self._removed.values(), *securities]
         return self.recorder.build_record(
@@ -558,6 +558,7 @@ class BacktestEngine:
             sessions_run=self.sessions_run,
             identifiers={symbol.value: str(symbol.id) for symbol in traded},
             raw_splits=self.events.raw_split_factors(securities),
+            final=final,
         )
 
 

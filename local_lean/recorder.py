@@ -161,8 +161,10 @@ class BacktestRecorder:
         sessions_run: int,
         identifiers: dict[str, str],
         raw_splits: dict[str, dict[dt.date, float]],
+        final: bool = True,
     ) -> Any:
-        """The BacktestRecord of the run: what results.py writes and statistics read.
+        """The BacktestRecord of the run: what results.py writes and statistics read (with
+        `final` False, the record so far, for the runtime statistics, changing nothing).
         `identifiers` maps every ticker the run traded (removed ones too) to its LEAN id;
         `raw_splits` the split factors that changed RAW holdings, for the capacity estimate."""
         from local_lean.results import BacktestRecord
@@ -204,9 +206,10 @@ class BacktestRecorder:
             runtime_error=runtime_error,
             sections=sections,
             benchmark_before_start=self.benchmark_before_start(),
-            capacity=self._capacity(orders, equity, end, identifiers, raw_splits),
+            capacity=self._capacity(orders, equity, end, identifiers, raw_splits, final),
             risk_free_rate=statistics_rate_model(algorithm.risk_free_interest_rate_model),
             order_list_hash=order_list_hash(transactions.orders.values(), transactions.submissions),
+            summary_statistics=dict(context.output.summary_statistics),
         )
 
     def _capacity(
@@ -216,12 +219,13 @@ class BacktestRecorder:
         end: dt.date,
         identifiers: dict[str, str],
         raw_splits: dict[str, dict[dt.date, float]],
+        final: bool = True,
     ) -> CapacityStatistics:
         """LEAN's capacity estimate from the fills and the traded securities' daily bars."""
         from local_lean.results import no_capacity_estimate
 
         if self.time_step_capacity is not None:  # minute or hour data: fed at each step
-            return self.time_step_capacity.statistics(identifiers)
+            return self.time_step_capacity.statistics(identifiers, final=final)
         fills = fills_from_orders(orders)
         if not fills or equity.empty:
             return no_capacity_estimate()

@@ -61,6 +61,11 @@ from local_lean.securities import (
 )
 from local_lean.seeding import last_known_row
 from local_lean.settings import AlgorithmSettings, UniverseSettings
+from local_lean.statistics_results import (
+    StatisticsResults,
+    summary_statistic_text,
+    with_custom_statistics,
+)
 from local_lean.subscriptions import IntradaySubscription, subscription_resolution
 from local_lean.symbol_conversion import as_symbol, one_or_many
 from local_lean.symbols import Symbol, equity_symbol
@@ -96,6 +101,7 @@ class AlgorithmOutput:
 
     logs: list[str] = field(default_factory=list)
     charts: dict[str, dict[str, list[tuple[dt.datetime, float]]]] = field(default_factory=dict)
+    summary_statistics: dict[str, str] = field(default_factory=dict)  # set_summary_statistic
 
 
 class AlgorithmContext:
@@ -111,6 +117,8 @@ class AlgorithmContext:
         self.emit_log = log
         self.time = DEFAULT_START
         self.visible_until = DEFAULT_START.date()
+        # LEAN's statistics of the backtest so far (the engine computes them)
+        self.statistics_now: Callable[[], dict[str, str]] = dict
         self.session_date: dt.date | None = None  # the session the clock is in
         self.after_close = False
         self.initializing = True
@@ -725,6 +733,19 @@ class QCAlgorithm(
                 raise TypeError(f"plot needs a number, got {value!r}") from None
         points = self._output.charts.setdefault(str(chart), {}).setdefault(str(series), [])
         points.append((self.time, float(value)))
+
+    # ----- statistics (local_lean/statistics_results.py) -----------------------------------
+
+    @property
+    def statistics(self) -> StatisticsResults:
+        """LEAN's statistics of the backtest so far, then the custom summary statistics."""
+        computed = self._ctx.statistics_now()
+        return StatisticsResults(with_custom_statistics(computed, self._output.summary_statistics))
+
+    def set_summary_statistic(self, name: str, value: Any) -> None:
+        """A custom statistic for the summary and the results' statistics."""
+        name, text = summary_statistic_text(name, value)
+        self._output.summary_statistics[name] = text
 
     # ----- industry-standard identifiers (LEAN's QCAlgorithm.CUSIP(Symbol) and the others) ----
 

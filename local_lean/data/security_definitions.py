@@ -6,18 +6,18 @@ Each line of the file is ``SecurityIdentifier,CUSIP,CompositeFIGI,SEDOL,ISIN,CIK
 field is None; the CIK may be missing; blank lines and lines starting with ``#`` are skipped).
 A Symbol's definition is the row whose identifier equals its ``id``. Without the file (or
 outside a LEAN data folder) every identifier is None, as LEAN's resolver answers when it loaded
-no definitions. The engine installs ``definition_of`` as the Symbols' lookup
-(``local_lean.symbols.use_security_definitions``).
+no definitions. The backtest's data source installs its lookup for Symbols
+(``local_lean.data.auxiliary.use_data_source``, ``local_lean.symbols.use_security_definitions``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from local_lean.data.auxiliary import active_lean_folder_root
 from local_lean.errors import MalformedDataError
 
 DATABASE = Path("symbol-properties") / "security-database.csv"
@@ -71,18 +71,22 @@ def read_security_definitions(path: Path) -> dict[str, SecurityDefinition]:
     return definitions
 
 
-def definition_of(symbol: Any) -> SecurityDefinition | None:
-    """The definition of `symbol` in the running backtest's data folder, or None."""
-    root = active_lean_folder_root()
-    if root is None or symbol is None:
-        return None
-    return read_security_definitions(root / DATABASE).get(str(symbol.id))
+def definitions_lookup(root: Path | None) -> Callable[[Any], SecurityDefinition | None]:
+    """The lookup of a Symbol's definition in the security database of the LEAN data folder
+    at `root` (every answer None without a folder)."""
+
+    def definition_of(symbol: Any) -> SecurityDefinition | None:
+        if root is None or symbol is None:
+            return None
+        return read_security_definitions(root / DATABASE).get(str(symbol.id))
+
+    return definition_of
 
 
 __all__ = [
     "DATABASE",
     "SecurityDefinition",
     "definition_from_line",
-    "definition_of",
+    "definitions_lookup",
     "read_security_definitions",
 ]

@@ -19,6 +19,7 @@ import pandas as pd
 
 from local_lean.algorithm import QCAlgorithm
 from local_lean.circular_queue import CircularQueue
+from local_lean.commands import Command
 from local_lean.consolidators import (
     BarDirection,
     Calendar,

@@ -22,6 +22,12 @@ from local_lean.algorithm.framework import QCAlgorithmFramework
 from local_lean.algorithm.indicators import QCAlgorithmIndicators
 from local_lean.algorithm.models import QCAlgorithmModels
 from local_lean.algorithm.trading import QCAlgorithmTrading
+from local_lean.commands import (
+    BROADCAST_DISABLED_WARNING,
+    check_command_type,
+    command_fields,
+    command_link,
+)
 from local_lean.conventions import money_limit_problem
 from local_lean.data import bars_in_mode, map_file_provider
 from local_lean.enums import DataNormalizationMode, InsightDirection, Resolution, SecurityType
@@ -44,6 +50,7 @@ from local_lean.intraday_history import intraday_history
 from local_lean.lean_members import LeanMembers
 from local_lean.lean_stubs import member_names, member_return_types
 from local_lean.market_data import TradeBar
+from local_lean.notifications import NotificationManager
 from local_lean.portfolio import SecurityPortfolioManager
 from local_lean.scheduling import (
     DateRule,
@@ -261,6 +268,9 @@ class QCAlgorithm(
         self._security_initializer: Any = None
         self._warned_parameters: set[str] = set()
         self._warned: dict[str, bool] = {}  # LEAN's one-time warnings already logged
+        self._registered_commands: dict[str, type] = {}  # add_command's, by class name
+        self.project_id = 0  # LEAN's ProjectId: 0 outside QuantConnect; link() names it
+        self.notify = NotificationManager()
 
     # ----- engine hooks -------------------------------------------------------------------
 
@@ -733,6 +743,28 @@ class QCAlgorithm(
                 raise TypeError(f"plot needs a number, got {value!r}") from None
         points = self._output.charts.setdefault(str(chart), {}).setdefault(str(series), [])
         points.append((self.time, float(value)))
+
+    # ----- commands (local_lean/commands.py) -----------------------------------------------
+
+    def add_command(self, type: Any) -> None:
+        """Register a command class (one with ``run(algorithm)``) by its name."""
+        self._registered_commands[check_command_type(type)] = type
+
+    def link(self, command: Any) -> str:
+        """The QuantConnect link that creates `command` (a command object or a dict)."""
+        return command_link(self.project_id, command, set(self._registered_commands))
+
+    def broadcast_command(self, command: Any) -> Any:
+        """Nothing is broadcast from a backtest: LEAN's one-time warning, and None."""
+        command_fields(command)  # the same errors as a link for an object it cannot read
+        if not self._warned.get("broadcast commands"):
+            self._warned["broadcast commands"] = True
+            self.debug(BROADCAST_DISABLED_WARNING)
+        return None
+
+    def on_command(self, data: Any) -> bool | None:
+        """A command without a registered class (LEAN's default: True)."""
+        return True
 
     # ----- statistics (local_lean/statistics_results.py) -----------------------------------
 

@@ -199,6 +199,8 @@ class IntradayClock:
                     securities[symbol],
                     bid.close if bid is not None else 0.0,
                     ask.close if ask is not None else 0.0,
+                    quote.last_bid_size,
+                    quote.last_ask_size,
                 )
         self.bars_sent += len(trades) + len(quotes)
         self.transactions.process_synchronous_events()

@@ -265,6 +265,7 @@ class Security(
         self.open = self.high = self.low = self.close = 0.0
         self.volume = 0.0
         self._bid_price = self._ask_price = 0.0  # the latest quote bar's (minute data has them)
+        self._bid_size = self._ask_size = 0.0  # the latest quote bar's last sizes
         self.local_time: dt.datetime | None = None  # end time of the latest bar
         self.is_tradable = True
         self.is_delisted = False  # set when LEAN's Delisted event arrives
@@ -379,11 +380,13 @@ class Security(
 
     @property
     def bid_size(self) -> float:
-        return 0.0
+        """The latest quote bar's last bid size (0 before a quote)."""
+        return self._bid_size
 
     @property
     def ask_size(self) -> float:
-        return 0.0
+        """The latest quote bar's last ask size (0 before a quote)."""
+        return self._ask_size
 
     @property
     def open_interest(self) -> float:
@@ -393,8 +396,20 @@ class Security(
         """Take the price of `data` (a bar); None changes nothing, as in LEAN."""
         if data is None:
             return
+        if hasattr(data, "bid") and hasattr(data, "ask") and hasattr(data, "last_bid_size"):
+            # A quote bar: an equity's OHLC come from its trades only (LEAN's default data
+            # type); the quote gives the bid, the ask and their sizes.
+            bid, ask = data.bid, data.ask
+            update_quote(
+                self,
+                bid.close if bid is not None else 0.0,
+                ask.close if ask is not None else 0.0,
+                data.last_bid_size,
+                data.last_ask_size,
+            )
+            return
         if not hasattr(data, "close") or not hasattr(data, "end_time"):
-            raise TypeError(f"set_market_price takes a TradeBar, got {data!r}")
+            raise TypeError(f"set_market_price takes a TradeBar or a QuoteBar, got {data!r}")
         self._set_bar(data.end_time, data.open, data.high, data.low, data.close, data.volume)
 
     # ----- reality models (LEAN's Security.set_*_model) ----------------------------------------
@@ -623,13 +638,19 @@ def update_price(
     security._set_bar(end_time, o, h, lo, c, v)
 
 
-def update_quote(security: Security, bid: float, ask: float) -> None:
-    """A new quote bar's closing bid and ask for `security` (0: that side was not quoted, and
-    the previous one stays, as in LEAN's SecurityCache)."""
+def update_quote(
+    security: Security, bid: float, ask: float, bid_size: float = 0.0, ask_size: float = 0.0
+) -> None:
+    """A new quote bar's closing bid and ask, and its last bid and ask sizes, for `security`
+    (0: not quoted, and the previous value stays, as in LEAN's SecurityCache)."""
     if bid:
         security._bid_price = bid
     if ask:
         security._ask_price = ask
+    if bid_size:
+        security._bid_size = bid_size
+    if ask_size:
+        security._ask_size = ask_size
 
 
 def apply_fill(holding: SecurityHolding, quantity: float, price: float, fee: float) -> None:

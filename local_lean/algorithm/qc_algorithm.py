@@ -46,7 +46,7 @@ from local_lean.framework.portfolio_construction import (
 from local_lean.framework.risk import NullRiskManagementModel
 from local_lean.framework.universe_manager import UniverseManager
 from local_lean.history import LocalHistoryProvider, empty_history, history_frame
-from local_lean.intraday_history import intraday_history
+from local_lean.intraday_history import intraday_history, last_known_intraday_bars
 from local_lean.lean_members import LeanMembers
 from local_lean.lean_stubs import member_names, member_return_types
 from local_lean.market_data import TradeBar
@@ -66,7 +66,7 @@ from local_lean.securities import (
     active_security,
     use_default_fee_model,
 )
-from local_lean.seeding import last_known_row
+from local_lean.seeding import SEED_LOOKBACK_BARS, last_known_row
 from local_lean.settings import AlgorithmSettings, UniverseSettings
 from local_lean.statistics_results import (
     StatisticsResults,
@@ -567,12 +567,22 @@ class QCAlgorithm(
         return TradeBar(symbol, start, close, o, h, lo, c, v)
 
     def get_last_known_prices(self, security: Any) -> list[TradeBar]:
-        """LEAN's ``GetLastKnownPrices`` of one security or symbol: its last known bar as a
-        list (empty without one), what ``FuncSecuritySeeder`` takes."""
+        """LEAN's ``GetLastKnownPrices`` of one security or symbol, what ``FuncSecuritySeeder``
+        takes: for a minute or hour subscription its latest trade bar and (minute) quote bar
+        among the last 5 bars; else, or without them, its last known daily bar (see
+        local_lean/seeding.py); an empty list without any."""
         if isinstance(security, list | tuple | set):
             raise NotSupportedError(
                 "get_last_known_prices of several securities", "ask for one security at a time"
             )
+        symbol = as_symbol(security)
+        subscription = self._ctx.intraday_subscriptions.get(symbol)
+        if subscription is not None:  # LEAN asks at the subscription's resolution first
+            bars = last_known_intraday_bars(
+                self._ctx, symbol, subscription.resolution, SEED_LOOKBACK_BARS
+            )
+            if bars:
+                return bars
         bar = self.get_last_known_price(security)
         return [] if bar is None else [bar]
 

@@ -37,6 +37,7 @@ from local_lean.market_data import Slice, TradeBars
 from local_lean.quote_bars import QuoteBars
 from local_lean.securities import update_price, update_quote
 from local_lean.security_data_filter import filtered_bars
+from local_lean.security_session import feed_sessions
 from local_lean.subscriptions import IntradaySubscription
 from local_lean.symbols import Symbol
 
@@ -185,6 +186,7 @@ class IntradayClock:
         scan_past_consolidators(algorithm.subscription_manager, context, time)
         securities = algorithm.securities
         trades, quotes = filtered_bars(trades, securities), filtered_bars(quotes, securities)
+        feed_sessions(securities, trades, time)
         for symbol in {*dict.keys(trades), *dict.keys(quotes)}:
             if symbol not in securities:
                 continue

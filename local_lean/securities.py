@@ -16,7 +16,9 @@ from local_lean.errors import NotSupportedError
 from local_lean.lean_members import LeanMembers, lean_names_of
 from local_lean.models.fees import InteractiveBrokersFeeModel, order_fee_of
 from local_lean.security_data_filter import SecurityDataFilter, check_data_filter
+from local_lean.security_exchange import SecurityExchange
 from local_lean.security_properties import CustomProperties, GenericMethod
+from local_lean.security_session import Session
 from local_lean.symbol_conversion import symbol_key
 from local_lean.symbols import Symbol
 from local_lean.volatility import VolatilityModel
@@ -238,7 +240,6 @@ class Security(
     LeanMembers,
     lean_class="QuantConnect.Securities.Security",
     alternatives={
-        "exchange": "use self.is_market_open(symbol) or self.time; sessions are NYSE's",
         "fill_model": "fills follow LEAN's EquityFillModel (local_lean/fills.py)",
         "set_fill_model": "fills follow LEAN's EquityFillModel (local_lean/fills.py)",
         "margin_model": "use security.buying_power_model",
@@ -280,6 +281,8 @@ class Security(
         self._data_normalization_mode = DataNormalizationMode.ADJUSTED  # set by add_equity
         self.volatility_model: Any = VolatilityModel.NULL
         self._data_filter: Any = SecurityDataFilter()  # LEAN's default: everything passes
+        self._session = Session(symbol, resolution in (Resolution.MINUTE, Resolution.HOUR))
+        self._exchange = SecurityExchange()
         # Last: from here on, setting a name the security lacks stores a custom property.
         self._custom_properties = CustomProperties()
 
@@ -304,6 +307,16 @@ class Security(
             "pass data_normalization_mode to add_equity (or set "
             "universe_settings.data_normalization_mode before adding the equity)",
         )
+
+    @property
+    def session(self) -> Session:
+        """The current and past trading sessions' bars (local_lean/security_session.py)."""
+        return self._session
+
+    @property
+    def exchange(self) -> SecurityExchange:
+        """The exchange and its hours (local_lean/security_exchange.py)."""
+        return self._exchange
 
     @property
     def data_filter(self) -> Any:

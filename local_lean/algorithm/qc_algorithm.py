@@ -547,6 +547,16 @@ class QCAlgorithm(
             )
         self._security_initializer = initialize
 
+    def add_security_initializer(self, security_initializer: Any) -> None:
+        """Run another initializer (a function of the security, or an object with
+        ``initialize(security)``) after the current one on every security added from now on
+        (LEAN's CompositeSecurityInitializer)."""
+        current = self._security_initializer
+        self.set_security_initializer(security_initializer)
+        added = self._security_initializer
+        if current is not None:
+            self._security_initializer = lambda security: (current(security), added(security))
+
     def get_last_known_price(self, security: Any) -> TradeBar | None:
         """The latest daily bar the algorithm may see for the security within LEAN's seed
         lookback (the last 50 sessions, see local_lean/seeding.py); None without one."""

@@ -283,8 +283,9 @@ class Security(
         self._data_filter: Any = SecurityDataFilter()  # LEAN's default: everything passes
         self._session = Session(symbol, resolution in (Resolution.MINUTE, Resolution.HOUR))
         self._exchange = SecurityExchange()
-        # Last: from here on, setting a name the security lacks stores a custom property.
-        self._custom_properties = CustomProperties()
+        # Last: every public name set from here on that the security does not use itself is a
+        # custom property (LEAN's dynamic members).
+        self._custom_properties = CustomProperties(self.__dict__, _own_names(self))
 
     @property
     def leverage(self) -> float:
@@ -502,24 +503,6 @@ class Security(
 
     # ----- custom properties (LEAN's DynamicObject members; local_lean/security_properties.py)
 
-    def __setattr__(self, name: str, value: Any) -> None:
-        if (
-            name.startswith("_")
-            or name in self.__dict__
-            or "_custom_properties" not in self.__dict__  # still in __init__
-            or hasattr(type(self), name)
-            or name in lean_names_of(type(self))
-        ):
-            object.__setattr__(self, name, value)
-        else:
-            self._custom_properties.set(name, value)
-
-    def __getattr__(self, name: str) -> Any:
-        properties = self.__dict__.get("_custom_properties")
-        if properties is not None and name in properties:
-            return properties.get(name)
-        return super().__getattr__(name)
-
     def add(self, key: str, value: Any) -> None:
         """Store a custom property (LEAN's ``Security.Add``; ``set`` is the same)."""
         self._custom_properties.set(key, value)
@@ -649,6 +632,16 @@ def update_price(
 ) -> None:
     """A new daily bar for `security`, which reached the algorithm at `end_time`."""
     security._set_bar(end_time, o, h, lo, c, v)
+
+
+def _own_names(security: Security) -> frozenset[str]:
+    """The names a Security uses itself: its attributes, its class's and LEAN's members."""
+    cls = type(security)
+    names = cls.__dict__.get("_OWN_NAMES")
+    if names is None:
+        names = frozenset(security.__dict__) | frozenset(dir(cls)) | lean_names_of(cls)
+        cls._OWN_NAMES = names
+    return names
 
 
 def update_quote(

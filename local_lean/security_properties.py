@@ -4,7 +4,7 @@
 LEAN offers four ways to the same store, and so does the runner's ``Security``:
 
 - the dynamic interface: ``security.slow_ema = ema`` (a name the security does not have),
-  then ``security.slow_ema``;
+  then ``security.slow_ema`` (an instance attribute: no cost to the security's own members);
 - the generic interface: ``security.add("fast_ema", ema)`` (``set`` is the same),
   ``security.get[ExponentialMovingAverage]("fast_ema")``, ``security.try_get[T](key)`` (a
   ``(found, value)`` pair, as pythonnet returns an ``out`` parameter), ``security.remove(key)``
@@ -52,42 +52,52 @@ def cast_property(key: str, value: Any, wanted: Any) -> Any:
 
 
 class CustomProperties:
-    """The store: a dict by key, with LEAN's typed reads."""
+    """The store of one object's custom properties. A name the object does not use itself is
+    kept as its instance attribute (so ``security.slow_ema = ema`` stores it at Python's own
+    speed, and ``security.slow_ema`` reads it); a `reserved` name (one of its own members,
+    or a private one) is kept apart, so that ``add("symbol", x)`` never replaces the member,
+    as LEAN's ``Cache.Properties`` are apart from the Security's members."""
 
-    def __init__(self) -> None:
-        self._values: dict[str, Any] = {}
+    def __init__(self, attributes: dict[str, Any], reserved: frozenset[str]) -> None:
+        self._attributes = attributes  # the owner's __dict__
+        self._reserved = reserved
+        self._apart: dict[str, Any] = {}
+
+    def _store(self, key: str) -> dict[str, Any]:
+        if key in self._reserved or key.startswith("_") or not key.isidentifier():
+            return self._apart
+        return self._attributes
 
     def __contains__(self, key: object) -> bool:
-        return key in self._values
-
-    def __len__(self) -> int:
-        return len(self._values)
+        return isinstance(key, str) and key in self._store(key)
 
     def set(self, key: str, value: Any) -> None:
         if not isinstance(key, str):
             raise TypeError(f"a custom property's key is a string, got {key!r}")
-        self._values[key] = value
+        self._store(key)[key] = value
 
     def get(self, key: str, wanted: Any = object) -> Any:
         """The value of `key` as a `wanted`; KeyError when it was never stored."""
-        if key not in self._values:
+        if key not in self:
             raise KeyError(f"The given key '{key}' was not present in the dictionary.")
-        return cast_property(key, self._values[key], wanted)
+        return cast_property(key, self._store(key)[key], wanted)
 
     def try_get(self, key: str, wanted: Any = object) -> tuple[bool, Any]:
-        if key not in self._values:
+        if key not in self:
             return False, None
-        return True, cast_property(key, self._values[key], wanted)
+        return True, cast_property(key, self._store(key)[key], wanted)
 
     def remove(self, key: str, wanted: Any = None) -> Any:
         """True when `key` was there (and is gone now); with `wanted`, ``(removed, value)``."""
-        if key not in self._values:
+        if key not in self:
             return False if wanted is None else (False, None)
-        value = self._values.pop(key)
+        value = self._store(key).pop(key)
         return True if wanted is None else (True, cast_property(key, value, wanted))
 
     def clear(self) -> None:
-        self._values.clear()
+        self._apart.clear()
+        for key in [k for k in self._attributes if self._store(k) is self._attributes]:
+            del self._attributes[key]
 
 
 class GenericMethod:

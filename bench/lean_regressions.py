@@ -5,6 +5,8 @@ LEAN must produce (``ExpectedStatistics``); those whose ``Languages`` include Py
 Python twin (``Algorithm.Python/<Name>.py``) expected to give the same strings. This script
 runs each twin, as it is in a LEAN clone, with this runner on LEAN's sample data, and compares
 every published statistic, OrderListHash (the MD5 of the orders as LEAN serializes them) too.
+As LEAN's regression tests, each algorithm gets the "parameters" of the clone's
+Launcher/config.json (ParameterizedAlgorithm's statistics depend on them).
 
     python bench/lean_regressions.py --lean ~/Lean --data ~/Lean/Data
     python bench/lean_regressions.py --lean ~/Lean --data ~/Lean/Data BasicTemplateDailyAlgorithm
@@ -76,6 +78,11 @@ MINUTE_DATA_IN_LEAN = [
     "PearsonCorrelationPairsTradingAlphaModelFrameworkAlgorithm",
 ]
 
+# LEAN's regression tests run with the launcher's config.json, whose "parameters" reach every
+# algorithm's get_parameter (Queues/JobQueue.cs puts them in the job; ParameterizedAlgorithm's
+# published statistics come from its "ema-fast" 10 and "ema-slow" 20, not the defaults)
+LAUNCHER_CONFIG = Path("Launcher") / "config.json"
+
 IGNORED: set[str] = set()  # statistics left out of the comparison (none)
 STATISTIC = re.compile(r'\{\s*"([^"]+)"\s*,\s*"([^"]*)"\s*\}')
 
@@ -90,8 +97,57 @@ def published_statistics(csharp_file: Path) -> dict[str, str]:
     return {name: value for name, value in STATISTIC.findall(block) if name not in IGNORED}
 
 
-def run_one(lean: Path, data: Path, name: str, timeout: int) -> dict[str, object]:
-    """Run Algorithm.Python/<name>.py with the runner; compare with the C# twin's statistics."""
+def without_comments(text: str) -> str:
+    """`text` (JSON with // line comments, as LEAN's config.json) without its comments."""
+    kept, in_string, index = [], False, 0
+    while index < len(text):
+        char = text[index]
+        if in_string:
+            kept.append(char)
+            if char == "\\":
+                kept.append(text[index + 1 : index + 2])
+                index += 1
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+            kept.append(char)
+        elif text.startswith("//", index):
+            index = text.find("\n", index)
+            if index < 0:
+                break
+            continue
+        else:
+            kept.append(char)
+        index += 1
+    return "".join(kept)
+
+
+def launcher_parameters(lean: Path) -> dict[str, str] | None:
+    """The "parameters" of the clone's Launcher/config.json as the string values LEAN's job
+    gives get_parameter (None when the clone has no such file)."""
+    config = lean / LAUNCHER_CONFIG
+    if not config.is_file():
+        return None
+    parameters = json.loads(without_comments(config.read_text(encoding="utf-8")))["parameters"]
+    return {name: _as_job_string(value) for name, value in parameters.items()}
+
+
+def _as_job_string(value: object) -> str:
+    """A config value as Json.NET reads it into the job's string dictionary: numbers as
+    written, booleans as .NET prints them ("True")."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return str(value)
+    return json.dumps(value)
+
+
+def run_one(
+    lean: Path, data: Path, name: str, timeout: int, parameters: dict[str, str] | None = None
+) -> dict[str, object]:
+    """Run Algorithm.Python/<name>.py with the runner, given `parameters`; compare with the C#
+    twin's statistics."""
     published = published_statistics(lean / "Algorithm.CSharp" / f"{name}.cs")
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as output:
@@ -109,6 +165,8 @@ def run_one(lean: Path, data: Path, name: str, timeout: int) -> dict[str, object
             "--no-progress",
             "--quiet",
         ]
+        for parameter, value in (parameters or {}).items():
+            command += ["--parameter", parameter, value]
         environment = dict(os.environ, PYTHONPATH=str(ROOT))
         try:
             process = subprocess.run(
@@ -172,9 +230,12 @@ def main() -> int:
             for row in kept
             if arguments.listed == "all" or row["finest_resolution"] == arguments.listed.upper()
         ]
+    parameters = launcher_parameters(arguments.lean)
+    if parameters is None:
+        print(f"{LAUNCHER_CONFIG} absent from {arguments.lean}: algorithms get no parameters")
     rows = []
     for name in names:
-        row = run_one(arguments.lean, arguments.data, name, arguments.timeout)
+        row = run_one(arguments.lean, arguments.data, name, arguments.timeout, parameters)
         rows.append(row)
         if row["status"] in ("match", "differs"):
             detail = ", ".join(

@@ -144,6 +144,8 @@ from local_lean.market_data import (
     Slice,
     Split,
     Splits,
+    SymbolChangedEvent,
+    SymbolChangedEvents,
     TradeBar,
     TradeBars,
 )

@@ -1,4 +1,4 @@
-"""Splits and dividends: when LEAN sends them, and what they do to the portfolio.
+"""Splits, dividends, delistings and renames: when LEAN sends them, and what they do.
 
 As LEAN's ``AlgorithmManager`` (HandleDividends, then HandleSplits, before ``on_data``) and
 ``SecurityPortfolioManager.ApplyDividend`` / ``ApplySplit``:
@@ -13,6 +13,9 @@ As LEAN's ``AlgorithmManager`` (HandleDividends, then HandleSplits, before ``on_
   Adjusted modes need nothing: their prices are split-adjusted already.
 - Then, for RAW securities, the volatility model is warmed up again (its own history needs).
 - While warming up, holdings are left alone, as in LEAN.
+- A rename (a map file's new ticker) comes at the midnight of the first session under the new
+  ticker, as a ``SymbolChangedEvent`` keyed by the security's symbol, which does not change;
+  LEAN then cancels the security's open orders.
 """
 
 from __future__ import annotations
@@ -24,10 +27,25 @@ from typing import Any
 
 import pandas as pd
 
-from local_lean.data import bars_in_mode, delisting_date_of, dividend_rows_of, split_rows_of
+from local_lean.data import (
+    bars_in_mode,
+    delisting_date_of,
+    dividend_rows_of,
+    split_rows_of,
+    ticker_changes_of,
+)
 from local_lean.enums import DataNormalizationMode, DelistingType, SplitType
 from local_lean.errors import NotSupportedError
-from local_lean.market_data import Delisting, Delistings, Dividend, Dividends, Split, Splits
+from local_lean.market_data import (
+    Delisting,
+    Delistings,
+    Dividend,
+    Dividends,
+    Split,
+    Splits,
+    SymbolChangedEvent,
+    SymbolChangedEvents,
+)
 from local_lean.securities import active_security, mark_holdings_value_changed
 from local_lean.symbols import Symbol
 from local_lean.volatility import warm_up_volatility_model
@@ -61,6 +79,14 @@ def split_events(
             (split_day, Split(symbol, split_time, reference, factor, SplitType.SPLIT_OCCURRED))
         )
     return events
+
+
+def apply_events(algorithm: Any, dividends: Dividends, splits: Splits) -> None:
+    """A midnight slice's dividends, then its splits, applied to the portfolio."""
+    for dividend in dividends.values():
+        apply_dividend(algorithm, dividend)
+    for split in splits.values():
+        apply_split(algorithm, split)
 
 
 def apply_dividend(algorithm: Any, dividend: Any) -> None:
@@ -134,6 +160,7 @@ class CorporateEventSchedule:
         self._dividends: dict[dt.date, list[Dividend]] = {}  # by ex-date
         self._splits: dict[dt.date, list[Split]] = {}  # by the date of their midnight slice
         self._delistings: dict[dt.date, list[Delisting]] = {}  # by their midnight's date
+        self._renames: dict[dt.date, list[SymbolChangedEvent]] = {}  # by the new ticker's day
         # The session each security was added on (None: in initialize, the first session).
         self._subscribed_on: dict[Symbol, dt.date | None] = {}
 
@@ -144,6 +171,7 @@ class CorporateEventSchedule:
         self._subscribed_on[symbol] = subscribed_on
         self._add_dividends(symbol)
         self._add_delisting(symbol, bars)
+        self._add_renames(symbol)
         rows = split_rows_of(self._source, symbol.value)
         if not rows:
             return
@@ -161,12 +189,15 @@ class CorporateEventSchedule:
         delisting's may fall on a weekend; dividends and splits come on session days)."""
         if day in self._delistings:
             return True
-        return day == session_date and (day in self._dividends or day in self._splits)
+        return day == session_date and (
+            day in self._dividends or day in self._splits or day in self._renames
+        )
 
     def events_on(
         self, day: dt.date, securities: Any, first_session: dt.date, time: dt.datetime
-    ) -> tuple[Dividends, Splits, Delistings]:
-        """The events of `day` for the securities the algorithm still holds, stamped `time`."""
+    ) -> tuple[Dividends, Splits, Delistings, SymbolChangedEvents]:
+        """The dividends, splits, delistings and renames of `day` for the securities the
+        algorithm still holds, stamped `time`."""
         dividends = Dividends()
         for dividend in self._dividends.get(day, []):
             # LEAN learns of a dividend on the trading day before it, so a subscription's
@@ -184,7 +215,16 @@ class CorporateEventSchedule:
         for delisting in self._delistings.get(day, []):
             if active_security(securities, delisting.symbol) is not None:
                 delistings[delisting.symbol] = delisting
-        return dividends, splits, delistings
+        renames = SymbolChangedEvents()
+        for rename in self._renames.get(day, []):
+            # LEAN maps a subscription's ticker at its start: a rename on or before its first
+            # day is no event (MappingEventProvider.Initialize, then GetEvents each new day).
+            first = self._subscribed_on.get(rename.symbol) or first_session
+            if active_security(securities, rename.symbol) is not None and day > first:
+                renames[rename.symbol] = SymbolChangedEvent(
+                    rename.symbol, time, rename.old_symbol, rename.new_symbol
+                )
+        return dividends, splits, delistings, renames
 
     def raw_split_factors(self, securities: Any) -> dict[str, dict[dt.date, float]]:
         """The split factors that changed RAW holdings, by ticker and session (for capacity)."""
@@ -231,3 +271,25 @@ class CorporateEventSchedule:
             self._dividends.setdefault(ex_date, []).append(
                 Dividend(symbol, midnight, distribution, reference)
             )
+
+    def _add_renames(self, symbol: Symbol) -> None:
+        """The security's ticker changes, on the first session under the new ticker (LEAN's
+        MappingEventProvider: the mapped ticker of each new tradable date, from the map file)."""
+        first, last = self._calendar.first_day, self._calendar.last_day
+        for last_old_day, old, new in ticker_changes_of(self._source, symbol.value):
+            if not first <= last_old_day < last:
+                continue
+            day = self._calendar.next_session(last_old_day)
+            midnight = dt.datetime.combine(day, dt.time())
+            self._renames.setdefault(day, []).append(SymbolChangedEvent(symbol, midnight, old, new))
+
+
+def notify_renames(algorithm: Any, renames: SymbolChangedEvents) -> None:
+    """LEAN's AlgorithmManager on a slice with renames: ``on_symbol_changed_events``, then every
+    open order of a renamed security is cancelled."""
+    if not renames:
+        return
+    algorithm.on_symbol_changed_events(renames)
+    for symbol in list(dict.keys(renames)):  # a TradeBars iterates key-value pairs
+        for ticket in algorithm.transactions.get_open_order_tickets(symbol):
+            ticket.cancel("Open order cancelled on symbol changed event")

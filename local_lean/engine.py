@@ -39,7 +39,7 @@ from local_lean.backtest_plan import (
     warm_up_sessions,
 )
 from local_lean.consolidators import feed_consolidators, scan_past_consolidators
-from local_lean.corporate_events import CorporateEventSchedule, apply_dividend, apply_split
+from local_lean.corporate_events import CorporateEventSchedule, apply_events, notify_renames
 from local_lean.data import PriceSource, open_price_source
 from local_lean.data.auxiliary import use_data_source
 from local_lean.data_gaps import long_gap_warning, long_gaps
@@ -56,7 +56,6 @@ from local_lean.object_store import ObjectStore
 from local_lean.order_list_hash import lean_submission_of
 from local_lean.output_folders import object_store_folder, write_results_kept
 from local_lean.recorder import BacktestRecorder
-from local_lean.results import lean_statistics
 from local_lean.scheduling import end_of_day_step, events_due, events_due_between, prepare_schedule
 from local_lean.securities import Security, remove_security, update_price
 from local_lean.seeding import last_known_row
@@ -125,7 +124,7 @@ class BacktestEngine:
         use_data_source(self.source)  # what factor file providers and Symbol.cusip... read
         self.log_lines: list[str] = []
         self.context = AlgorithmContext(self.calendar, self.source, self._emit_log)
-        self.context.statistics_now = lambda: lean_statistics(self._build_record(None, False))
+        self.context.statistics_now = lambda: self.recorder.statistics_so_far(self._build_record)
         self.context.run_timed = self._run_timed
         self.context.on_security_added = self._security_added
         self.context.on_security_removal = lambda security: self._pending_removals.append(security)
@@ -413,7 +412,10 @@ class BacktestEngine:
         self.budget.start_time_step(time)
         with self.budget.watching_time_step():  # LEAN's isolator watches the whole time loop
             if not self.context.warming_up:
-                self._membership.notify_changes(self.algorithm, self._flat_pending_removals())
+                removed = self._flat_pending_removals()
+                changed = self._membership.notify_changes(self.algorithm, removed)
+                if changed and self.context.current_slice is None:  # LEAN's slice of changes
+                    self.context.current_slice = Slice(time, TradeBars())
             action()
         self.recorder.score_insights(time)
 
@@ -465,23 +467,23 @@ class BacktestEngine:
         corporate_events.py: cash and holdings move only for RAW and SPLIT_ADJUSTED prices; a
         delisted security stops being tradable and its position is closed)."""
         algorithm, context = self.algorithm, self.context
-        dividends, splits, delistings = self.events.events_on(
+        dividends, splits, delistings, renames = self.events.events_on(
             day, algorithm.securities, self._first_session_date, context.time
         )
-        if not dividends and not splits and not delistings:
+        if not dividends and not splits and not delistings and not renames:
             return
         for delisting in delistings.values():
             if delisting.type == DelistingType.DELISTED:
                 security = algorithm.securities[delisting.symbol]
                 security.is_delisted, security.is_tradable = True, False
                 self.transactions.liquidate_delisted(delisting.symbol)
-        for dividend in dividends.values():
-            apply_dividend(algorithm, dividend)
-        for split in splits.values():
-            apply_split(algorithm, split)
+        apply_events(algorithm, dividends, splits)
         # consolidators due before this slice
         scan_past_consolidators(algorithm.subscription_manager, context, context.time)
-        context.current_slice = Slice(context.time, TradeBars(), dividends, splits, delistings)
+        context.current_slice = Slice(
+            context.time, TradeBars(), dividends, splits, delistings, symbol_changed_events=renames
+        )
+        notify_renames(algorithm, renames)
         # LEAN's time step: pending order updates are applied before and after on_data
         self.transactions.process_synchronous_events()
         if splits:
@@ -547,7 +549,7 @@ class BacktestEngine:
 
     # ----- results -------------------------------------------------------------------------------
 
-    def _build_record(self, runtime_error: str | None, final: bool = True) -> Any:
+    def _build_record(self, runtime_error: str | None) -> Any:
         securities = self.algorithm.securities
         traded = [*self._removed.values(), *securities]
         return self.recorder.build_record(
@@ -558,7 +560,6 @@ class BacktestEngine:
             sessions_run=self.sessions_run,
             identifiers={symbol.value: str(symbol.id) for symbol in traded},
             raw_splits=self.events.raw_split_factors(securities),
-            final=final,
         )
 
 

@@ -11,8 +11,9 @@ synchronizer does. Each step does what LEAN's ``AlgorithmManager`` does with a t
    price and is not cached for fills, as ``SecurityCache`` ignores it);
 3. fill the open orders that these bars fill (``ProcessSynchronousEvents``);
 4. run the scheduled events due at exactly this time (``RealTimeHandler.SetTime``: after the
-   prices moved, before ``on_data``); events due between two steps are steps of their own,
-   which see the previous prices (``ScanPastEvents``);
+   prices moved, before ``on_data``; ``current_slice`` is already this step's, as LEAN sets
+   it first); events due between two steps are steps of their own, which see the previous
+   prices and slice (``ScanPastEvents``);
 5. feed the registered indicators and the consolidators, then ``on_data`` and the framework;
 6. process the order requests ``on_data`` made.
 
@@ -35,7 +36,7 @@ from local_lean.data.intraday_stream import IntradayBarStream
 from local_lean.intraday_fills import IntradayPrices
 from local_lean.market_data import Slice, TradeBars
 from local_lean.quote_bars import QuoteBars
-from local_lean.securities import update_price, update_quote
+from local_lean.securities import SecurityManager, active_security, update_price, update_quote
 from local_lean.security_data_filter import filtered_bars
 from local_lean.security_session import feed_sessions
 from local_lean.subscriptions import IntradaySubscription
@@ -185,11 +186,12 @@ class IntradayClock:
         algorithm, context = self.algorithm, self.context
         scan_past_consolidators(algorithm.subscription_manager, context, time)
         securities = algorithm.securities
+        trades, quotes = _of_securities(trades, securities), _of_securities(quotes, securities)
         trades, quotes = filtered_bars(trades, securities), filtered_bars(quotes, securities)
         feed_sessions(securities, trades, time)
+        # LEAN's AlgorithmManager sets the current slice before the prices and the events
+        context.current_slice = Slice(time, trades, quote_bars=quotes)
         for symbol in {*dict.keys(trades), *dict.keys(quotes)}:
-            if symbol not in securities:
-                continue
             trade, quote = dict.get(trades, symbol), dict.get(quotes, symbol)
             self._prices[symbol].update(trade, quote)
             if trade is not None and not trade.is_fill_forward:
@@ -210,7 +212,6 @@ class IntradayClock:
             action()
         feed_indicators_with_bars(algorithm, trades)
         feed_intraday_consolidators(algorithm.subscription_manager, trades, time)
-        context.current_slice = Slice(time, trades, quote_bars=quotes)
         if overrides_on_data and (trades or quotes):  # LEAN: only when Slice.HasData
             algorithm.on_data(context.current_slice)
         algorithm.on_framework_data(context.current_slice)
@@ -249,6 +250,19 @@ class IntradayClock:
             {s.symbol.value: s.holdings.quantity for s in securities},
             {s.symbol.value: s.price for s in securities},
         )
+
+
+def _of_securities(bars: TradeBars, securities: SecurityManager) -> TradeBars:
+    """`bars` without those of securities that left the algorithm: as LEAN ends a removed
+    security's subscription, its later bars reach neither the slice nor the capacity estimate
+    (they stay in the stream, for the security may be added again)."""
+    if all(active_security(securities, symbol) is not None for symbol in dict.keys(bars)):
+        return bars
+    kept = type(bars)()
+    for symbol, bar in dict.items(bars):
+        if active_security(securities, symbol) is not None:
+            kept[symbol] = bar
+    return kept
 
 
 __all__ = ["IntradayClock"]

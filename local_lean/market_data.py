@@ -223,6 +223,41 @@ class Delistings(TradeBars):
     """Delistings by Symbol (or ticker), as ``slice.delistings``."""
 
 
+class SymbolChangedEvent(
+    LeanMembers,
+    lean_class="QuantConnect.Data.Market.SymbolChangedEvent",
+    hint="a rename of a US equity, from its map file (see local_lean/README.md)",
+):
+    """A security's ticker changed (LEAN's ``SymbolChangedEvent``): `symbol` is the security's
+    symbol as the algorithm added it, `old_symbol` and `new_symbol` the tickers before and from
+    `time`, the midnight of the first session under the new ticker."""
+
+    def __init__(self, symbol: Symbol, time: dt.datetime, old_symbol: str, new_symbol: str) -> None:
+        self.symbol = symbol
+        self.time = time
+        self.end_time = time
+        self.old_symbol = old_symbol
+        self.new_symbol = new_symbol
+
+    @property
+    def value(self) -> float:
+        return 0.0  # LEAN's BaseData.Value, which a rename does not set
+
+    @property
+    def price(self) -> float:
+        return 0.0
+
+    def __str__(self) -> str:
+        return f"{self.time:%m/%d/%Y %H:%M:%S} {self.old_symbol}->{self.new_symbol}"
+
+    def __repr__(self) -> str:
+        return f"<SymbolChangedEvent {self.time:%Y-%m-%d} {self.old_symbol}->{self.new_symbol}>"
+
+
+class SymbolChangedEvents(TradeBars):
+    """Renames by Symbol (or ticker), as ``slice.symbol_changed_events``."""
+
+
 class Slice(
     LeanMembers,
     lean_class="QuantConnect.Data.Slice",
@@ -231,12 +266,11 @@ class Slice(
         "option_chains": "options are not simulated",
         "future_chains": "futures are not simulated",
         "futures_chains": "futures are not simulated",
-        "symbol_changed_events": "map-file renames keep the symbol: use slice.bars",
         "margin_interest_rates": "margin interest is not simulated",
         "get": "use slice.get(symbol) or slice.bars",
     },
-    hint="a Slice offers bars, quote bars, dividends, splits, delistings, time and dictionary "
-    "access",
+    hint="a Slice offers bars, quote bars, dividends, splits, delistings, symbol changed "
+    "events, time and dictionary access",
 ):
     """The data arriving at one time: the daily bars of the session that just closed, a time
     step's minute or hour trade and quote bars, or the dividends and splits of a midnight."""
@@ -249,6 +283,7 @@ class Slice(
         splits: Splits | None = None,
         delistings: Delistings | None = None,
         quote_bars: TradeBars | None = None,
+        symbol_changed_events: SymbolChangedEvents | None = None,
     ) -> None:
         self._time = time
         self._bars = bars
@@ -256,6 +291,9 @@ class Slice(
         self._dividends = dividends if dividends is not None else Dividends()
         self._splits = splits if splits is not None else Splits()
         self._delistings = delistings if delistings is not None else Delistings()
+        self._symbol_changed_events = (
+            symbol_changed_events if symbol_changed_events is not None else SymbolChangedEvents()
+        )
 
     @property
     def dividends(self) -> Dividends:
@@ -268,6 +306,10 @@ class Slice(
     @property
     def delistings(self) -> Delistings:
         return self._delistings
+
+    @property
+    def symbol_changed_events(self) -> SymbolChangedEvents:
+        return self._symbol_changed_events
 
     @property
     def time(self) -> dt.datetime:
@@ -289,14 +331,14 @@ class Slice(
 
     @property
     def has_data(self) -> bool:
-        return any((self._bars, self._dividends, self._splits, self._delistings))
+        return any(self._events())
 
     # LEAN's slice is a dictionary of every symbol with data at this time, bars or events: a
     # symbol that only has a dividend or split is a key whose value is None (LEAN's Slice
     # indexer returns the missing TradeBar), so `if not data[symbol]: return` skips it.
     def _symbols(self) -> list[Symbol]:
         symbols = list(dict.keys(self._bars))
-        for events in (self._dividends, self._splits, self._delistings):
+        for events in self._events()[1:]:
             symbols += [s for s in dict.keys(events) if s not in symbols]
         return symbols
 
@@ -311,7 +353,13 @@ class Slice(
         return any(symbol in events for events in self._events())
 
     def _events(self) -> tuple[TradeBars, ...]:
-        return (self._bars, self._dividends, self._splits, self._delistings)
+        return (
+            self._bars,
+            self._dividends,
+            self._splits,
+            self._delistings,
+            self._symbol_changed_events,
+        )
 
     def __getitem__(self, symbol: Any) -> TradeBar | None:
         if symbol in self._bars:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import heapq
+from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
@@ -61,6 +62,7 @@ class BacktestRecorder:
         self._algorithm = algorithm
         self._context = context
         self._log = log  # the algorithm's log: benchmark notes go where LEAN puts them
+        self._so_far = False  # whether a record is built for the statistics so far
         self.equity: dict[pd.Timestamp, float] = {}
         # LEAN's capacity estimate when the intraday clock feeds it at each time step
         self.time_step_capacity: TimeStepCapacity | None = None
@@ -151,6 +153,18 @@ class BacktestRecorder:
 
     # ----- the record ---------------------------------------------------------------------------
 
+    def statistics_so_far(self, build_record: Callable[[str | None], Any]) -> dict[str, str]:
+        """LEAN's statistics of the run so far (``self.statistics`` during the run), from the
+        record `build_record` makes now; the capacity estimate is read as it stands (the
+        final passes LEAN makes at the end are not made)."""
+        from local_lean.results import lean_statistics
+
+        self._so_far = True
+        try:
+            return lean_statistics(build_record(None))
+        finally:
+            self._so_far = False
+
     def build_record(
         self,
         runtime_error: str | None,
@@ -161,10 +175,8 @@ class BacktestRecorder:
         sessions_run: int,
         identifiers: dict[str, str],
         raw_splits: dict[str, dict[dt.date, float]],
-        final: bool = True,
     ) -> Any:
-        """The BacktestRecord of the run: what results.py writes and statistics read (with
-        `final` False, the record so far, for the runtime statistics, changing nothing).
+        """The BacktestRecord of the run: what results.py writes and statistics read.
         `identifiers` maps every ticker the run traded (removed ones too) to its LEAN id;
         `raw_splits` the split factors that changed RAW holdings, for the capacity estimate."""
         from local_lean.results import BacktestRecord
@@ -206,7 +218,7 @@ class BacktestRecorder:
             runtime_error=runtime_error,
             sections=sections,
             benchmark_before_start=self.benchmark_before_start(),
-            capacity=self._capacity(orders, equity, end, identifiers, raw_splits, final),
+            capacity=self._capacity(orders, equity, end, identifiers, raw_splits),
             risk_free_rate=statistics_rate_model(algorithm.risk_free_interest_rate_model),
             order_list_hash=order_list_hash(transactions.orders.values(), transactions.submissions),
             summary_statistics=dict(context.output.summary_statistics),
@@ -219,13 +231,12 @@ class BacktestRecorder:
         end: dt.date,
         identifiers: dict[str, str],
         raw_splits: dict[str, dict[dt.date, float]],
-        final: bool = True,
     ) -> CapacityStatistics:
         """LEAN's capacity estimate from the fills and the traded securities' daily bars."""
         from local_lean.results import no_capacity_estimate
 
         if self.time_step_capacity is not None:  # minute or hour data: fed at each step
-            return self.time_step_capacity.statistics(identifiers, final=final)
+            return self.time_step_capacity.statistics(identifiers, final=not self._so_far)
         fills = fills_from_orders(orders)
         if not fills or equity.empty:
             return no_capacity_estimate()

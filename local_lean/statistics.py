@@ -687,21 +687,66 @@ def observed_sharpe_ratio(values: list[float], rate: float = 0.0) -> float:
     return (sum(values) / len(values) - rate) / std
 
 
+def _central_moment_sums(values: list[float]) -> tuple[float, float, float]:
+    """The sums of the 2nd, 3rd and 4th powers of the deviations from the mean, updated one
+    value at a time as MathNet's ``RunningStatistics`` does (its rounding, not a two-pass
+    one's)."""
+    mean, second, third, fourth = 0.0, 0.0, 0.0, 0.0
+    for count, value in enumerate(values, start=1):
+        delta = value - mean
+        step = delta / count
+        step_squared = step * step
+        term = delta * step * (count - 1)
+        mean += step
+        fourth += (
+            term * step_squared * (count * count - 3 * count + 3)
+            + 6 * step_squared * second
+            - 4 * step * third
+        )
+        third += term * step * (count - 2) - 3 * step * second
+        second += term
+    return second, third, fourth
+
+
+def sample_skewness(values: list[float]) -> float:
+    """MathNet's ``Skewness``: the unbiased estimator of the population skewness; NaN below
+    three values, and without variance (0/0 in .NET's doubles)."""
+    count = len(values)
+    second, third, _ = _central_moment_sums(values)
+    if count < 3 or second == 0:
+        return math.nan
+    return (
+        count
+        * third
+        * math.sqrt(second / (count - 1))
+        / (second * second * (count - 2))
+        * (count - 1)
+    )
+
+
+def sample_kurtosis(values: list[float]) -> float:
+    """MathNet's ``Kurtosis``: the unbiased estimator of the population excess kurtosis; NaN
+    below four values, and without variance. Unlike pandas' ``kurt``, a tiny variance (daily
+    changes of a few basis points: squared, under 1e-14) is not taken for zero."""
+    count = len(values)
+    second, _, fourth = _central_moment_sums(values)
+    if count < 4 or second == 0:
+        return math.nan
+    scale = (count - 1) / ((count - 2) * (count - 3))
+    return scale * ((count + 1) * count * fourth / (second * second) - 3 * (count - 1))
+
+
 def probabilistic_sharpe_ratio(values: list[float], benchmark: float, rate: float = 0.0) -> float:
     """``Statistics.ProbabilisticSharpeRatio``: the probability that the observed Sharpe ratio
     (excess over ``rate``, a per-sample rate) exceeds ``benchmark``, from MathNet's sample
-    skewness and excess kurtosis."""
+    skewness and excess kurtosis (0 where they are undefined)."""
     observed = observed_sharpe_ratio(values, rate)
-    series = pd.Series(values, dtype=float)
-    if len(values) < 2 or series.std() == 0:
-        # MathNet's skewness of a constant series is 0/0, NaN (pandas says 0): LEAN gives 0.
+    skewness, kurtosis = sample_skewness(values), sample_kurtosis(values)
+    if len(values) < 2:
         return 0.0
-    skewness, kurtosis = float(series.skew()), float(series.kurt())
-    if len(set(values)) <= 1:  # MathNet divides 0 by a zero deviation (NaN); pandas gives 0
-        skewness = kurtosis = math.nan
     variance = (1 - skewness * observed + (kurtosis - 1) / 4 * observed**2) / (len(values) - 1)
     if math.isnan(variance) or variance < 0:
-        return 0.0  # .NET's Math.Pow(negative, 0.5) is NaN, which LEAN turns into 0
+        return 0.0  # .NET's Math.Pow(negative or NaN, 0.5) is NaN, which LEAN turns into 0
     deviation = math.sqrt(variance)
     z = 0.0 if deviation == 0 else (observed - benchmark) / deviation
     return NormalDist().cdf(z)

@@ -1,11 +1,13 @@
 """Which bars a security added with ``add_equity`` gets: daily, hour or minute.
 
 LEAN subscribes ``add_equity("SPY")`` at its ``UniverseSettings.Resolution``, minute by default.
-Here a subscription without a resolution gets minute bars where the data has them (a LEAN data
-folder with ``equity/usa/minute/<ticker>/``); elsewhere (a CSV folder, the built-in synthetic
-market, a ticker without minute files) it gets daily bars and the algorithm is told. A
-universe's securities get ``universe_settings.resolution`` on the same terms. Asking for
-minute or hour bars from a source without them stops with an error naming the fix.
+On a LEAN data folder so does the runner, whether or not the folder has the ticker's minute
+files: LEAN reads no bars from files that are missing (its data monitor lists them), so such a
+security gets no prices and no fills, while ``history`` at daily resolution still reads its
+daily file. Sources with daily bars only (a CSV folder, the built-in synthetic market) give
+daily bars instead, and the algorithm is told. A universe's securities get
+``universe_settings.resolution`` on the same terms. Asking for minute or hour bars from a
+source without them stops with an error naming the fix.
 """
 
 from __future__ import annotations
@@ -56,20 +58,18 @@ def has_hour_file(source: Any, ticker: str) -> bool:
 
 
 def universe_resolution(source: Any, ticker: str, resolution: Any) -> Resolution:
-    """The resolution a universe's security gets: ``universe_settings.resolution`` where the
-    data has bars at it (minute files, an hour file), else daily."""
-    if resolution == Resolution.MINUTE and has_minute_files(source, ticker):
-        return Resolution.MINUTE
-    if resolution == Resolution.HOUR and has_hour_file(source, ticker):
-        return Resolution.HOUR
+    """The resolution a universe's security gets: ``universe_settings.resolution`` on a LEAN
+    data folder (as LEAN, with no bars where its files are missing), else daily."""
+    if resolution in INTRADAY and isinstance(source, LeanDataFolder):
+        return resolution
     return Resolution.DAILY
 
 
 def subscription_resolution(source: Any, ticker: str, resolution: Any, where: str) -> Resolution:
-    """The resolution a subscription gets (None: LEAN's default, minute, where there are minute
-    files, else daily); NotSupportedError for minute or hour bars from a source without them."""
+    """The resolution a subscription gets (None: LEAN's default, minute, on a LEAN data folder,
+    else daily); NotSupportedError for minute or hour bars from a source without them."""
     if resolution is None:
-        return Resolution.MINUTE if has_minute_files(source, ticker) else Resolution.DAILY
+        return Resolution.MINUTE if isinstance(source, LeanDataFolder) else Resolution.DAILY
     if not isinstance(resolution, Resolution):
         raise TypeError(f"{where}: expected a Resolution, got {resolution!r}")
     if resolution == Resolution.DAILY:

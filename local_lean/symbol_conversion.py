@@ -37,16 +37,39 @@ def as_symbol(value: Any, needs: str = "expected a ticker string or a Symbol") -
     raise TypeError(f"{needs}, got {value!r}")
 
 
+# LEAN's SymbolCache (Common/SymbolCache.cs) turns a ticker into the Symbol it was added as,
+# and LEAN's collections compare Symbols by SecurityIdentifier. The runner's Symbols compare as
+# their tickers, so only a second ticker of one security (QQQ added after QQQQ: one identifier,
+# one security) needs an entry here: it finds the Symbol the security was added with. The
+# algorithm starts each backtest with none (`forget_ticker_aliases`).
+_ticker_aliases: dict[str, Symbol] = {}
+
+
+def alias_ticker(ticker: str, symbol: Symbol) -> None:
+    """`ticker`, another ticker of `symbol`'s security, finds `symbol` from now on."""
+    _ticker_aliases[ticker.strip().upper()] = symbol
+
+
+def forget_ticker_aliases() -> None:
+    _ticker_aliases.clear()
+
+
 def symbol_key(value: Any) -> Symbol | str:
     """The key that finds a security in a collection keyed by Symbols: the Symbol itself (or a
-    Security's), or a ticker in upper case, which compares equal to its Symbol."""
+    Security's), or a ticker in upper case, which compares equal to its Symbol; a second ticker
+    of one security, or its Symbol, gives the Symbol the security was added with."""
     if type(value) is Symbol:  # the common case, asked at every lookup: decided at once
+        if _ticker_aliases:
+            alias = _ticker_aliases.get(value)
+            if alias is not None and alias.id == value.id:
+                return alias
         return value
     symbol = _symbol_in(value)
     if symbol is not None:
-        return symbol
+        return symbol_key(symbol) if _ticker_aliases else symbol
     if isinstance(value, str):
-        return value.strip().upper()
+        ticker = value.strip().upper()
+        return _ticker_aliases.get(ticker, ticker)
     raise TypeError(f"expected a Symbol, a Security or a ticker string, got {value!r}")
 
 
@@ -66,4 +89,11 @@ def one_or_many(value: Any) -> list:
     return [value]
 
 
-__all__ = ["as_symbol", "one_or_many", "symbol_key", "ticker_of"]
+__all__ = [
+    "alias_ticker",
+    "as_symbol",
+    "forget_ticker_aliases",
+    "one_or_many",
+    "symbol_key",
+    "ticker_of",
+]

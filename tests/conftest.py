@@ -32,6 +32,7 @@ LONGEST_FIRST = [
     "test_lstm_walk_forward",
     "test_lstm_persistence",
     "test_cli",
+    "test_lean_ml_examples",
 ]
 
 

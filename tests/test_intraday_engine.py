@@ -234,6 +234,54 @@ def test_add_equity_without_a_resolution_subscribes_minute_bars_where_the_folder
     assert algorithm.security.resolution == Resolution.MINUTE
 
 
+class _NoMinuteFiles(QCAlgorithm):
+    """QQQ has daily bars in LEAN's sample folder but no minute files."""
+
+    def initialize(self) -> None:
+        self.set_start_date(2013, 10, 7)
+        self.set_end_date(2013, 10, 8)
+        self.spy = self.add_equity("SPY").symbol
+        self.qqq = self.add_equity("QQQ")
+        self.mornings: list = []
+        self.schedule.on(self.date_rules.every_day(), self.time_rules.at(9, 31), self.morning)
+
+    def morning(self) -> None:
+        bars = self.current_slice.bars  # a slice from the first time step on, bars or none
+        opens = self.history(self.qqq.symbol, 2, Resolution.DAILY).loc["QQQ"]["open"]
+        self.mornings.append((self.qqq.symbol in bars, self.spy in bars, len(opens)))
+        self.market_order(self.qqq.symbol, 10)
+
+
+@needs_sample
+def test_a_ticker_without_minute_files_is_subscribed_as_in_lean_and_gets_no_bars():
+    with pytest.warns(MissingDataWarning, match="QQQ: 2 minute trade file"):
+        algorithm, outcome = run_algorithm(_NoMinuteFiles, data=LEAN_DATA)
+
+    assert outcome.runtime_error is None
+    assert algorithm.qqq.resolution == Resolution.MINUTE
+    assert any("no minute files for QQQ" in line for line in outcome.record.logs)
+    # no QQQ bar ever, SPY's each minute; daily history of QQQ still reads its daily file
+    assert algorithm.mornings == [(False, True, 2), (False, True, 2)]
+    assert algorithm.qqq.price == 0 and not algorithm.portfolio["QQQ"].invested
+    assert all(order["status"] != "filled" for order in outcome.record.orders)
+
+
+def test_the_current_slice_is_an_empty_slice_before_the_first_bar_as_in_lean():
+    class ReadsTheSliceAtTheOpen(_DefaultResolution):
+        def initialize(self) -> None:
+            super().initialize()
+            self.slices: list = []
+            self.schedule.on(self.date_rules.every_day(), self.time_rules.at(9, 31), self.look)
+
+        def look(self) -> None:
+            self.slices.append((self.time, len(self.current_slice.bars)))
+
+    algorithm, outcome = run_algorithm(ReadsTheSliceAtTheOpen)  # daily bars arrive at 16:00
+
+    assert outcome.runtime_error is None
+    assert algorithm.slices == [(at("09:31"), 0), (at("09:31", "2013-10-08"), 1)]
+
+
 def test_add_equity_without_a_resolution_gets_daily_bars_from_a_daily_only_source():
     algorithm, outcome = run_algorithm(_DefaultResolution)
 

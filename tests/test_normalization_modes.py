@@ -331,7 +331,10 @@ def test_quantbook_history_in_the_securitys_mode_or_the_requests(tmp_path):
     from local_lean.quantbook import QuantBook
 
     qb = QuantBook(data=LEAN_DATA, storage=tmp_path)
-    googl = qb.add_equity("GOOGL", data_normalization_mode=DataNormalizationMode.RAW).symbol
+    # daily: without a resolution LEAN's QuantBook subscribes minute bars (GOOGL has none here)
+    googl = qb.add_equity(
+        "GOOGL", Resolution.DAILY, data_normalization_mode=DataNormalizationMode.RAW
+    ).symbol
     raw = qb.history(googl, 100_000).loc["GOOGL"]["close"]
     adjusted = qb.history(googl, 100_000, data_normalization_mode=DataNormalizationMode.ADJUSTED)
     closes = adjusted.loc["GOOGL"]["close"]

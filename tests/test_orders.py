@@ -267,7 +267,7 @@ class QuitsAndReadsSettings(QCAlgorithm):
         self.schedule.on(self.date_rules.every_day(), self.time_rules.at(10, 0), self.morning)
 
     def morning(self) -> None:
-        if self.current_slice is None:  # the first morning: no bar has arrived yet
+        if self.spy not in self.current_slice.bars:  # the first morning: no bar has arrived yet
             return
         self.closes.append(self.current_slice.bars[self.spy].close)
         if len(self.closes) == 1:

@@ -36,6 +36,22 @@ def test_the_installed_dependencies_have_the_requirements_ranges():
     assert {name: required.get(name) for name in declared} == declared
 
 
+def test_extras_are_optional_and_carry_version_ranges():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    required = requirement_ranges((ROOT / "requirements.txt").read_text().splitlines())
+    extras = {
+        name: requirement_ranges(lines)
+        for name, lines in project.get("optional-dependencies", {}).items()
+    }
+    for packages in extras.values():
+        for name, version_range in packages.items():
+            assert version_range, f"{name}: an extra's package needs a version range"
+            assert name not in required, f"{name} is an extra: requirements.txt must not need it"
+    # torch's range must admit LEAN's image's release (2.8) and stop before an unbounded one
+    assert "torch" in extras.get("torch", {})
+    assert re.fullmatch(r">=2\.8,<=?[0-9.]+", extras["torch"]["torch"])
+
+
 def test_pip_install_gives_the_local_lean_script(tmp_path):
     source = tmp_path / "source"
     source.mkdir()

@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
+import pytest
 from runner_helpers import run_algorithm
 
 from local_lean.algorithm import QCAlgorithm
@@ -103,3 +105,44 @@ def test_a_removed_security_is_found_but_not_listed_as_in_leans_security_manager
     assert views["total"] == ["QQQ", "SPY"]
     # remove_security of a security already removed: LEAN finds it, so True
     assert algorithm.remove_security(algorithm.spy) is True
+
+
+LEAN_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "lean"
+
+
+class RemovesAigAtTheOpen(QCAlgorithm):
+    """Minute data: buys AIG at the first bar, removes it at the first bar of the next day and
+    notes which securities each later slice brings."""
+
+    def initialize(self) -> None:
+        self.set_start_date(2013, 10, 7)
+        self.set_end_date(2013, 10, 9)
+        self.aig = self.add_equity("AIG").symbol
+        self.add_equity("BAC")
+        self.removed_at = None
+        self.after_removal: list[tuple[dt.datetime, list[str]]] = []
+
+    def on_data(self, data) -> None:
+        if not self.portfolio.invested and self.removed_at is None:
+            self.market_order(self.aig, 100)
+        elif self.time.date() == dt.date(2013, 10, 8) and self.removed_at is None:
+            self.remove_security(self.aig)
+            self.removed_at = self.time
+        elif self.removed_at is not None:
+            self.after_removal.append((self.time, sorted(kvp.key.value for kvp in data.bars)))
+
+
+@pytest.mark.skipif(
+    not (LEAN_DATA / "equity" / "usa" / "minute" / "aig").is_dir(),
+    reason="LEAN's minute sample data (AIG, BAC) absent",
+)
+def test_a_removed_security_brings_no_more_bars():
+    algorithm, outcome = run_algorithm(RemovesAigAtTheOpen, data=LEAN_DATA)
+    assert outcome.succeeded, outcome.runtime_error
+    assert algorithm.removed_at == dt.datetime(2013, 10, 8, 9, 31)
+    assert algorithm.portfolio["AIG"].quantity == 0  # liquidated when removed
+    later = algorithm.after_removal
+    assert later and later[0][0] == dt.datetime(2013, 10, 8, 9, 32)
+    # the next minute and the next day: BAC's bars only
+    assert {tuple(tickers) for _, tickers in later} == {("BAC",)}
+    assert later[-1][0].date() == dt.date(2013, 10, 9)

@@ -28,6 +28,8 @@ from local_lean.statistics import (
     observed_sharpe_ratio,
     portfolio_statistics,
     probabilistic_sharpe_ratio,
+    sample_kurtosis,
+    sample_skewness,
     tracking_error,
 )
 
@@ -232,6 +234,37 @@ def test_probabilistic_sharpe_ratio_equals_leans_cases():
     excess = probabilistic_sharpe_ratio(good, 1 / math.sqrt(252), 0.6)
     assert gross > 0.5 > excess
     assert observed_sharpe_ratio([0.02, 0.04], 0.03) == pytest.approx(0, abs=1e-12)
+
+
+def test_skewness_and_kurtosis_are_mathnets_unbiased_estimators():
+    # one change among four: skewness 2, excess kurtosis 4 (closed form)
+    assert sample_skewness([0, 0, 1, 0]) == pytest.approx(2)
+    assert sample_kurtosis([0, 0, 1, 0]) == pytest.approx(4)
+    generator = random.Random(7)
+    values = [generator.gauss(0, 1) for _ in range(50)]
+    assert sample_skewness(values) == pytest.approx(pd.Series(values).skew(), abs=1e-12)
+    assert sample_kurtosis(values) == pytest.approx(pd.Series(values).kurt(), abs=1e-12)
+    # undefined below three (skewness) and four (kurtosis) values, or without variance
+    assert math.isnan(sample_skewness([1, 2])) and math.isnan(sample_kurtosis([1, 2, 3]))
+    assert math.isnan(sample_skewness([5] * 6)) and math.isnan(sample_kurtosis([5] * 6))
+
+
+def test_kurtosis_of_small_daily_changes_is_not_taken_for_zero():
+    # a day of +0.023% among flat days: pandas' kurt calls the squared variance (under 1e-14)
+    # zero and gives 0; MathNet, and so LEAN, gives the scale-free value 4
+    small = [0, 0, 0.0002322251, 0]
+    assert sample_kurtosis(small) == pytest.approx(4)
+    # so the PSR depends on the changes relative to the rate only, not on their scale
+    # (LEAN's TrailingStopOrderRegressionAlgorithm publishes 66.249% for these changes at
+    # a 0.75% yearly rate)
+    rate = 0.0075 / 252
+    scaled = [value * 1e4 for value in small]
+    benchmark = 1 / math.sqrt(252)  # a Sharpe ratio: scale-free
+    psr = probabilistic_sharpe_ratio(small, benchmark, rate)
+    assert psr == pytest.approx(
+        probabilistic_sharpe_ratio(scaled, benchmark, rate * 1e4), abs=1e-12
+    )
+    assert round(psr * 100, 3) == 66.249
 
 
 def test_tracking_error_equals_leans_cases():

@@ -100,7 +100,7 @@ class QCAlgorithmFramework:
 
     def set_universe_selection(self, universe_selection: Any) -> None:
         """A ManualUniverseSelectionModel's symbols are added now, at the universe settings'
-        resolution where the data has it (else daily); a
+        resolution on a LEAN data folder (else daily); a
         custom or scheduled model selects as the backtest runs (framework/selection.py)."""
         _require_manual_universe(universe_selection, "set_universe_selection")
         self._universe_selection = universe_selection

@@ -73,8 +73,17 @@ from local_lean.statistics_results import (
     summary_statistic_text,
     with_custom_statistics,
 )
-from local_lean.subscriptions import IntradaySubscription, subscription_resolution
-from local_lean.symbol_conversion import as_symbol, one_or_many
+from local_lean.subscriptions import (
+    IntradaySubscription,
+    has_minute_files,
+    subscription_resolution,
+)
+from local_lean.symbol_conversion import (
+    alias_ticker,
+    as_symbol,
+    forget_ticker_aliases,
+    one_or_many,
+)
 from local_lean.symbols import Symbol, equity_symbol
 from local_lean.transactions import TransactionHandler
 
@@ -246,6 +255,7 @@ class QCAlgorithm(
     methods from local_lean/models/algorithm_models.py."""
 
     def __init__(self) -> None:
+        forget_ticker_aliases()  # LEAN's SymbolCache starts empty with each algorithm
         self._context: AlgorithmContext | None = None
         self._setup = AlgorithmSetup()
         self._output = AlgorithmOutput()
@@ -438,6 +448,19 @@ class QCAlgorithm(
 
     # ----- securities and data -------------------------------------------------------------
 
+    def _note_no_minute_files(self, ticker: str) -> None:
+        """Say once per ticker that LEAN's default minute subscription finds no minute files
+        for it (its daily file, if any, still serves history at daily resolution)."""
+        source = self._ctx.source
+        if has_minute_files(source, ticker) or not source.has_ticker(ticker):
+            return
+        self.debug(
+            f"Warning: add_equity({ticker!r}) without a resolution subscribes to minute data, as "
+            f"in LEAN, and {source.description} has no minute files for {ticker}: as in LEAN it "
+            "gets no bars, prices or fills in this run (daily history still works). Pass "
+            "Resolution.DAILY to trade its daily bars."
+        )
+
     def add_equity(
         self,
         ticker: Any,
@@ -466,6 +489,8 @@ class QCAlgorithm(
                 f"{context.source.description} has no minute bars for it, so this run uses "
                 "daily bars. Pass Resolution.DAILY to get the same data in LEAN."
             )
+        if asked is None and resolution == Resolution.MINUTE:
+            self._note_no_minute_files(as_symbol(ticker).value)
         if market not in (None, "usa"):
             raise NotSupportedError(f"add_equity(market={market!r})", "only US equities ('usa')")
         if extended_market_hours and resolution == Resolution.DAILY:
@@ -492,6 +517,7 @@ class QCAlgorithm(
         # is the same SecurityIdentifier, so LEAN's Securities find the security already there.
         for existing in self.securities.values():
             if existing.symbol.id == symbol.id:
+                alias_ticker(symbol.value, existing.symbol)
                 return existing
         mode = DataNormalizationMode(data_normalization_mode)
         bars = context.load_bars(symbol, mode)

@@ -16,6 +16,7 @@ from typing import Any
 from local_lean.buying_power import zero_price_message
 from local_lean.enums import Resolution
 from local_lean.errors import NotSupportedError
+from local_lean.framework.execution import order_targets_by_margin_impact
 from local_lean.framework.portfolio_construction import PortfolioTarget
 from local_lean.orders import (
     OrderDirection,
@@ -263,30 +264,56 @@ class QCAlgorithmTrading:
         sizing: the value less the 0.25% free buffer, fees included), less open market and
         market-on-open orders; a list of PortfolioTarget sets several at once."""
         if isinstance(symbol, list):
-            tickets: list[OrderTicket] = []
-            if liquidate_existing_holdings:
-                keep = {PortfolioTarget(t.symbol, 0).symbol for t in symbol}
-                tickets.extend(self._liquidate_all_but(keep, tag))
-            for target in symbol:
-                tickets.extend(self.set_holdings(target.symbol, target.quantity, False, tag=tag))
-            return tickets
+            return self._set_holdings_targets(
+                symbol, liquidate_existing_holdings, asynchronous, tag
+            )
         security = self._security_for_order(symbol)
         tickets = []
         if liquidate_existing_holdings:
             tickets.extend(self._liquidate_all_but({security.symbol}, tag))
         quantity = self.calculate_order_quantity(security.symbol, percentage)
+        tickets.extend(self._order_for_holdings(security.symbol, quantity, asynchronous, tag))
+        return tickets
+
+    def _set_holdings_targets(
+        self, targets: list[Any], liquidate_existing_holdings: bool, asynchronous: bool, tag: str
+    ) -> list[OrderTicket]:
+        """LEAN's ``SetHoldings(List<PortfolioTarget>)``: every target's order quantity is sized
+        before any order is placed, then the orders go out reducing positions first, then the
+        largest order values (so a sale frees the margin a purchase needs)."""
+        tickets: list[OrderTicket] = []
+        if liquidate_existing_holdings:
+            keep = {PortfolioTarget(t.symbol, 0).symbol for t in targets}
+            tickets.extend(self._liquidate_all_but(keep, tag))
+        orders = [
+            PortfolioTarget(
+                target.symbol, self.calculate_order_quantity(target.symbol, target.quantity)
+            )
+            for target in targets
+        ]
+        for order in order_targets_by_margin_impact(self, orders, target_is_delta=True):
+            tickets.extend(
+                self._order_for_holdings(order.symbol, order.quantity, asynchronous, tag)
+            )
+        return tickets
+
+    def _order_for_holdings(
+        self, symbol: Symbol, quantity: float, asynchronous: bool, tag: str
+    ) -> list[OrderTicket]:
+        """LEAN's ``SetHoldingsImpl``: order `quantity` less what open market and market-on-open
+        orders of `symbol` still add; a market order while the exchange is open, else a
+        market-on-open order."""
         open_quantity = sum(
             ticket.quantity_remaining
-            for ticket in self.transactions.get_open_order_tickets(security.symbol)
+            for ticket in self.transactions.get_open_order_tickets(symbol)
             if ticket.order_type in (OrderType.MARKET, OrderType.MARKET_ON_OPEN)
         )
         quantity -= open_quantity
-        if abs(quantity) > 0:
-            if self._ctx.calendar.is_open(self.time):
-                tickets.append(self.market_order(security.symbol, quantity, asynchronous, tag))
-            else:
-                tickets.append(self.market_on_open_order(security.symbol, quantity, False, tag))
-        return tickets
+        if abs(quantity) == 0:
+            return []
+        if self._ctx.calendar.is_open(self.time):
+            return [self.market_order(symbol, quantity, asynchronous, tag)]
+        return [self.market_on_open_order(symbol, quantity, False, tag)]
 
     def liquidate(
         self,

@@ -33,6 +33,7 @@ __all__ = [
     "dividend_rows_of",
     "lean_decimal_price_of",
     "map_file_provider",
+    "ticker_changes_of",
     "open_price_source",
     "split_rows_of",
 ]
@@ -122,6 +123,22 @@ def delisting_date_of(source: PriceSource, ticker: str) -> dt.date | None:
         return None
     last = map_file.rows[-1][0]
     return last if last < STILL_LISTED else None
+
+
+def ticker_changes_of(source: PriceSource, ticker: str) -> list[tuple[dt.date, str, str]]:
+    """The renames of the security trading as `ticker` today, from its map file, as (the last
+    day of the old ticker, old ticker, new ticker); none for sources without map files."""
+    if not isinstance(source, LeanDataFolder):
+        return []
+    map_file = source.map_file_resolver.resolve_map_file(ticker, dt.date.today())
+    if map_file is None:
+        return []
+    rows = map_file.rows
+    return [
+        (last_day, old, new)
+        for (last_day, old), (_, new) in zip(rows, rows[1:], strict=False)
+        if old != new
+    ]
 
 
 def map_file_provider(source: PriceSource) -> MapFileResolver | None:

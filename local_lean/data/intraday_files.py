@@ -69,6 +69,30 @@ def hour_path(root: Path, ticker: str) -> Path:
     return root / "equity" / "usa" / "hour" / f"{ticker.lower()}.zip"
 
 
+def last_intraday_day(root: Path, ticker: str, resolution_name: str) -> dt.date | None:
+    """The last day with `ticker`'s bars at "MINUTE" (the latest ``<yyyymmdd>_trade.zip``) or
+    "HOUR" (the hour file's last row) resolution; None when there are none."""
+    if resolution_name == "MINUTE":
+        folder = root / "equity" / "usa" / "minute" / ticker.lower()
+        days = [path.name[:8] for path in folder.glob("*_trade.zip")] if folder.is_dir() else []
+        dated = [day for day in days if day.isdigit()]
+        return dt.datetime.strptime(max(dated), "%Y%m%d").date() if dated else None
+    path = hour_path(root, ticker)
+    if not path.is_file():
+        return None
+    last = b""
+    with _opened_member(path) as (_, member):
+        for line in member:
+            if line.strip():
+                last = line
+    try:
+        return dt.datetime.strptime(last[:8].decode("ascii"), "%Y%m%d").date() if last else None
+    except (ValueError, UnicodeDecodeError):
+        raise MalformedDataError(
+            f"{path}: its last row {last[:100]!r} is not a row of {HOUR_FORMAT}"
+        ) from None
+
+
 @dataclass(frozen=True)
 class DayRows:
     """One day of a file: bar start times (naive New York time), oldest first, and values."""

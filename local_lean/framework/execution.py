@@ -54,7 +54,10 @@ class ImmediateExecutionModel(ExecutionModel):
         if not self._targets or algorithm.is_warming_up:
             return
         projected = ProjectedQuantities(algorithm)
-        for target in _by_margin_impact(algorithm, list(self._targets.values()), projected):
+        targets_in_order = order_targets_by_margin_impact(
+            algorithm, list(self._targets.values()), projected=projected
+        )
+        for target in targets_in_order:
             security = algorithm.securities[target.symbol]
             quantity = float(math.trunc(target.quantity - projected(target.symbol)))
             if quantity == 0:
@@ -107,20 +110,32 @@ class ProjectedQuantities:
         return quantity
 
 
-def _by_margin_impact(
-    algorithm: Any, targets: list[PortfolioTarget], projected: ProjectedQuantities
+def order_targets_by_margin_impact(
+    algorithm: Any,
+    targets: list[PortfolioTarget],
+    target_is_delta: bool = False,
+    projected: Any = None,
 ) -> list[PortfolioTarget]:
-    """Targets that reduce a position first, then by order value, largest first; only for
-    securities that have data and need at least one share."""
+    """`targets` in LEAN's execution order (``OrderTargetsByMarginImpact``): those that reduce
+    a position first, then by order value, largest first, ties in the given order.
+
+    Left out: every target while warming up, and those whose security has no data, is not
+    tradable or needs less than one share. With `target_is_delta` a target's quantity is the
+    order itself, else the holdings to reach from the projected holdings (held plus open
+    orders; `projected` may pass a ``ProjectedQuantities`` to ask them once)."""
+    if algorithm.is_warming_up:
+        return []
+    projected = projected or ProjectedQuantities(algorithm)
     ranked = []
     for target in targets:
         security = algorithm.securities[target.symbol]
         wanted = float(math.trunc(target.quantity))
         existing = projected(target.symbol)
-        if not security.has_data or not security.is_tradable or abs(wanted - existing) < 1:
+        order = wanted if target_is_delta else wanted - existing
+        if not security.has_data or not security.is_tradable or abs(order) < 1:
             continue
-        reduces = existing != 0 and abs(wanted) < abs(existing)
-        value = abs((wanted - existing) * security.price)
-        ranked.append((not reduces, -value, target))
+        final = wanted + existing if target_is_delta else wanted
+        reduces = existing != 0 and abs(final) < abs(existing)
+        ranked.append((not reduces, -abs(order * security.price), target))
     ranked.sort(key=lambda item: (item[0], item[1]))
     return [target for _, _, target in ranked]

@@ -69,17 +69,20 @@ class UniverseMembership:
         if added or removed:
             algorithm.on_framework_securities_changed(SecurityChanges(added, removed))
 
-    def notify_changes(self, algorithm: Any, removed: list[Any]) -> None:
+    def notify_changes(self, algorithm: Any, removed: list[Any]) -> bool:
         """Securities added since the last time step, and those `removed` now, reach the
         framework models and ``on_securities_changed`` at the start of the next one, as LEAN's
-        SecurityChanges do (those added in ``initialize`` at the first time step)."""
+        SecurityChanges do (those added in ``initialize`` at the first time step). Returns
+        whether there were changes to report."""
         securities = algorithm.securities
         if len(securities) == len(self._notified) and not removed:
-            return
+            return False
         added = [s for s in securities.values() if s.symbol not in self._notified]
-        if added or removed:
-            self._notified.update(security.symbol for security in added)
-            algorithm.on_framework_securities_changed(SecurityChanges(added, removed))
+        if not (added or removed):
+            return False
+        self._notified.update(security.symbol for security in added)
+        algorithm.on_framework_securities_changed(SecurityChanges(added, removed))
+        return True
 
     def forget(self, symbol: Symbol) -> None:
         """A security that left the algorithm: if it comes back, it is new to the framework."""

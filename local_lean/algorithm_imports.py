@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from local_lean.algorithm import QCAlgorithm
+from local_lean.buying_power import BuyingPowerModelExtensions
 from local_lean.circular_queue import CircularQueue
 from local_lean.commands import Command
 from local_lean.consolidators import (
@@ -73,16 +74,30 @@ from local_lean.framework.alpha import (
     NullAlphaModel,
     SecurityChanges,
 )
+from local_lean.framework.execution_models import (
+    SpreadExecutionModel,
+    StandardDeviationExecutionModel,
+    VolumeWeightedAveragePriceExecutionModel,
+)
 from local_lean.framework.expiry import Expiry
+from local_lean.framework.indicator_alphas import EmaCrossAlphaModel, RsiAlphaModel
 from local_lean.framework.insight_manager import InsightManager
 from local_lean.framework.insights import GeneratedInsightsCollection, InsightScore
 from local_lean.framework.pairs_trading import (
     BasePairsTradingAlphaModel,
     PearsonCorrelationPairsTradingAlphaModel,
 )
+from local_lean.framework.portfolio_construction import (
+    AccumulativeInsightPortfolioConstructionModel,
+    ConfidenceWeightedPortfolioConstructionModel,
+    InsightWeightingPortfolioConstructionModel,
+)
+from local_lean.framework.portfolio_targets import OrderSizing, PortfolioTargetCollection
 from local_lean.framework.risk import (
     CompositeRiskManagementModel,
     MaximumDrawdownPercentPerSecurity,
+    MaximumDrawdownPercentPortfolio,
+    MaximumUnrealizedProfitPercentPerSecurity,
     NullRiskManagementModel,
     RiskManagementModel,
 )
@@ -92,6 +107,7 @@ from local_lean.framework.risk_parity import (
 )
 from local_lean.framework.selection import (
     CustomUniverseSelectionModel,
+    InceptionDateUniverseSelectionModel,
     ScheduledUniverseSelectionModel,
 )
 from local_lean.framework.universe import ManualUniverseSelectionModel
@@ -238,6 +254,9 @@ from local_lean.volatility import (
 # LEAN's algorithm interface (handlers of insights_generated annotate with it): here, the
 # algorithm class itself.
 IAlgorithm = QCAlgorithm
+
+# LEAN's interface of portfolio targets (models annotate with it): here, PortfolioTarget.
+IPortfolioTarget = PortfolioTarget
 
 # LEAN keeps these aliases for old framework algorithms.
 QCAlgorithmFramework = QCAlgorithm

@@ -105,6 +105,30 @@ def above_minimum_order_margin(
     return not (minimum > abs(margin) and portfolio.get_margin_remaining(total) > 0)
 
 
+class BuyingPowerModelExtensions:
+    """LEAN's ``BuyingPowerModelExtensions`` (static): whether an order's margin reaches the
+    minimum share of the portfolio (``settings.minimum_order_margin_portfolio_percentage``)."""
+
+    @staticmethod
+    def above_minimum_order_margin_portfolio_percentage(*args: float | object) -> bool:
+        """``(model, security, quantity, portfolio_manager, minimum_percentage)``: the order's
+        initial margin at the security's price; or ``(portfolio_manager, minimum_percentage,
+        abs_final_order_margin)``. False when the margin is under the minimum while margin
+        remains (an order that frees margin passes)."""
+        if len(args) == 5:
+            _model, security, quantity, portfolio, minimum = args
+            margin = initial_margin(security, float(quantity))  # type: ignore[arg-type]
+        elif len(args) == 3:
+            portfolio, minimum, margin = args
+        else:
+            raise TypeError(
+                "above_minimum_order_margin_portfolio_percentage takes (model, security, "
+                "quantity, portfolio_manager, minimum_percentage) or (portfolio_manager, "
+                "minimum_percentage, abs_final_order_margin)"
+            )
+        return above_minimum_order_margin(portfolio, float(margin), float(minimum))  # type: ignore[arg-type]
+
+
 def zero_price_message(symbol: Symbol) -> str:
     """LEAN's ``GetZeroPriceMessage``: why an order for a security without a price is refused."""
     return (

@@ -421,17 +421,17 @@ class BacktestEngine:
 
     def _universe_selections(self, session: Any) -> list:
         """The (time, action) steps of the changing universes that select on `session`."""
+        models_at: dict[dt.datetime, list] = {}  # the universes selecting at each time
         models = self.context.setup.universe_models
-        return [
-            (time, partial(self._select_universe, model))
-            for time, model in self._membership.selection_steps(models, session, self.algorithm)
-        ]
+        for time, model in self._membership.selection_steps(models, session, self.algorithm):
+            models_at.setdefault(time, []).append(model)
+        return [(time, partial(self._select_universe, at)) for time, at in models_at.items()]
 
-    def _select_universe(self, model: Any) -> None:
-        """A universe selects: its new and removed securities reach the framework in this
+    def _select_universe(self, models: list) -> None:
+        """Universes select: their new and removed securities reach the framework in this
         time step."""
         time, warming_up = self.context.time, self.context.warming_up
-        self._membership.select(self.algorithm, model, time, self._remove_security, warming_up)
+        self._membership.select(self.algorithm, models, time, self._remove_security, warming_up)
 
     def _remove_security(self, symbol: Symbol) -> None:
         """A security no universe holds leaves the algorithm: no more bars or prices."""

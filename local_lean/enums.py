@@ -87,6 +87,18 @@ class OrderStatus(IntEnum):
     CANCEL_PENDING = 8
     UPDATE_SUBMITTED = 9
 
+    # LEAN's OrderExtensions, which Python calls on the status itself.
+    def is_closed(self) -> bool:
+        """Filled, canceled or invalid: the order will not change again."""
+        return self in (OrderStatus.FILLED, OrderStatus.CANCELED, OrderStatus.INVALID)
+
+    def is_open(self) -> bool:
+        return not self.is_closed()
+
+    def is_fill(self) -> bool:
+        """Filled or partially filled."""
+        return self in (OrderStatus.FILLED, OrderStatus.PARTIALLY_FILLED)
+
 
 class PortfolioBias(IntEnum):
     SHORT = -1

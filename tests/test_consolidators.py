@@ -4,6 +4,7 @@ data_consolidated event, subscription_manager, and the engine feeding them befor
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
@@ -18,7 +19,10 @@ from local_lean.consolidators import (
     RenkoType,
 )
 from local_lean.enums import Resolution
+from local_lean.errors import NotSupportedError
+from local_lean.indicators import Identity, SimpleMovingAverage
 from local_lean.market_data import TradeBar
+from local_lean.quote_bars import QuoteBar
 from local_lean.symbols import equity_symbol
 from tests.runner_helpers import run_algorithm
 
@@ -363,3 +367,78 @@ def test_consolidate_by_bar_type_makes_leans_sized_consolidators():
     assert algorithm.fives and all(
         (b.end_time - b.time).days in range(4, 10) for b in algorithm.fives
     )
+
+
+# ----- resolve_consolidator, and unregister_indicator removing an indicator's consolidators ---
+
+
+LEAN_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "lean"
+needs_minute_sample = pytest.mark.skipif(
+    not (LEAN_DATA / "equity" / "usa" / "minute" / "spy").is_dir(),
+    reason="LEAN's sample data (../shared/data/lean) is not here",
+)
+
+
+class _MinuteIdentities(QCAlgorithm):
+    """An Identity at the subscription's own (minute) resolution and a daily SMA, each through
+    a consolidator from resolve_consolidator; the identity is unregistered after two sessions."""
+
+    def initialize(self) -> None:
+        self.set_start_date(2013, 10, 7)
+        self.set_end_date(2013, 10, 10)
+        self.spy = self.add_equity("SPY", Resolution.MINUTE).symbol
+        self.own = self.resolve_consolidator(self.spy, None)
+        self.daily = self.resolve_consolidator(self.spy, Resolution.DAILY)
+        self.price = Identity("spy")
+        self.sma = SimpleMovingAverage(2)
+        self.register_indicator(self.spy, self.price, self.own)
+        self.register_indicator(self.spy, self.sma, self.daily)
+        self.counts: list[int] = []
+        self.identity_updates = 0
+        self.price.updated += self.count_update
+
+    def count_update(self, sender, point) -> None:
+        self.identity_updates += 1
+
+    def on_data(self, slice) -> None:
+        if self.time == dt.datetime(2013, 10, 8, 16):  # after the second session's last bar
+            self.unregister_indicator(self.price)
+
+    def on_end_of_day(self, symbol) -> None:
+        subscription = self.subscription_manager.subscriptions[0]
+        self.counts.append(subscription.consolidators.count)
+
+
+@needs_minute_sample
+def test_resolve_consolidator_and_unregister_indicator_removing_its_consolidator():
+    from local_lean.consolidators.period import IdentityDataConsolidator, SessionBarConsolidator
+
+    algorithm, outcome = run_algorithm(_MinuteIdentities, data=LEAN_DATA)
+
+    assert outcome.runtime_error is None
+    assert isinstance(algorithm.own, IdentityDataConsolidator)  # the data's own minute bars
+    assert isinstance(algorithm.daily, SessionBarConsolidator)  # a session of minute bars
+    # both consolidators count on the subscription until the identity is unregistered
+    assert algorithm.counts == [2, 2, 1, 1]
+    assert algorithm.identity_updates == 2 * 390  # two sessions of minute bars, then none
+    assert algorithm.sma.samples == 4
+
+
+def test_resolve_consolidator_refuses_what_lean_refuses():
+    class Daily(QCAlgorithm):
+        def initialize(self) -> None:
+            self.set_start_date(2020, 1, 2)
+            self.set_end_date(2020, 1, 3)
+            spy = self.add_equity("SPY", Resolution.DAILY).symbol
+            self.own = self.resolve_consolidator(spy, None)
+            with pytest.raises(ValueError, match="Consolidators require higher resolution"):
+                self.resolve_consolidator(spy, Resolution.HOUR)
+            with pytest.raises(NotSupportedError, match="TradeBar"):
+                self.resolve_consolidator(spy, None, QuoteBar)
+            with pytest.raises(ValueError, match="register to receive data"):
+                self.resolve_consolidator("QQQ", Resolution.DAILY)
+
+    algorithm, outcome = run_algorithm(Daily)
+
+    assert outcome.runtime_error is None
+    assert type(algorithm.own).__name__ == "IdentityDataConsolidator"

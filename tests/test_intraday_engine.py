@@ -98,6 +98,25 @@ def test_a_market_order_fills_at_once_at_the_ask_or_the_bid_of_the_latest_quote_
 
 
 @needs_sample
+def test_a_market_order_placed_at_the_close_becomes_market_on_open_as_lean_converts_it():
+    class AtTheClose(_Week):
+        def on_data(self, data: Slice) -> None:
+            super().on_data(data)
+            if self.time == at("16:00"):  # the session's last bar: the exchange is closed
+                self.market_order(self.spy, 10)
+
+    algorithm, outcome = run_algorithm(AtTheClose, data=LEAN_DATA)
+
+    assert outcome.runtime_error is None
+    (order,) = algorithm.transactions.get_orders()
+    assert order.type == OrderType.MARKET_ON_OPEN
+    (fill_time, fill) = algorithm.events[0]
+    next_open = algorithm.seen[390][1].bars[algorithm.spy]  # Tuesday's first minute bar
+    assert fill_time == at("09:31", "2013-10-08")
+    assert fill.fill_price == next_open.open
+
+
+@needs_sample
 def test_market_on_open_and_on_close_orders_fill_at_the_auctions_bars():
     class Auctions(_Week):
         def on_data(self, data: Slice) -> None:

@@ -25,16 +25,22 @@ UP, DOWN = InsightDirection.UP, InsightDirection.DOWN
 
 
 class _Registrations:
-    """Stands in for the algorithm: records register/unregister calls."""
+    """Stands in for the algorithm: records the consolidators the pair registers its
+    indicators with, and those it removes from the subscriptions."""
 
     def __init__(self) -> None:
         self.registered: list = []
+        self.subscription_manager = self
 
-    def register_indicator(self, symbol, indicator, resolution) -> None:
-        self.registered.append(indicator)
+    def resolve_consolidator(self, symbol, resolution):
+        assert resolution is None  # the subscription's own resolution, as LEAN's pair asks
+        return object()
 
-    def unregister_indicator(self, indicator) -> None:
-        self.registered.remove(indicator)
+    def register_indicator(self, symbol, indicator, consolidator) -> None:
+        self.registered.append((symbol, consolidator))
+
+    def remove_consolidator(self, symbol, consolidator) -> None:
+        self.registered.remove((symbol, consolidator))
 
 
 def _feed(pair: _Pair, time: dt.datetime, price1: float, price2: float) -> list[Insight]:

@@ -22,6 +22,7 @@ from local_lean import enums
 from local_lean.algorithm import QCAlgorithm
 from local_lean.algorithm.indicators import IndicatorDataPoints, IndicatorHistory
 from local_lean.algorithm.qc_algorithm import _History
+from local_lean.buying_power import BuyingPowerModelExtensions
 from local_lean.circular_queue import CircularQueue
 from local_lean.consolidators import (
     BarDirection,
@@ -63,11 +64,25 @@ from local_lean.framework.alpha import (
     ConstantAlphaModel,
     NullAlphaModel,
 )
+from local_lean.framework.execution_models import (
+    SpreadExecutionModel,
+    StandardDeviationExecutionModel,
+    VolumeWeightedAveragePriceExecutionModel,
+)
+from local_lean.framework.indicator_alphas import EmaCrossAlphaModel, RsiAlphaModel
 from local_lean.framework.insight_manager import InsightManager
 from local_lean.framework.insights import GeneratedInsightsCollection, InsightScore
+from local_lean.framework.portfolio_construction import (
+    AccumulativeInsightPortfolioConstructionModel,
+    ConfidenceWeightedPortfolioConstructionModel,
+    InsightWeightingPortfolioConstructionModel,
+)
+from local_lean.framework.portfolio_targets import OrderSizing, PortfolioTargetCollection
 from local_lean.framework.risk import (
     CompositeRiskManagementModel,
     MaximumDrawdownPercentPerSecurity,
+    MaximumDrawdownPercentPortfolio,
+    MaximumUnrealizedProfitPercentPerSecurity,
     NullRiskManagementModel,
     RiskManagementModel,
 )
@@ -77,6 +92,7 @@ from local_lean.framework.risk_parity import (
 )
 from local_lean.framework.selection import (
     CustomUniverseSelectionModel,
+    InceptionDateUniverseSelectionModel,
     ScheduledUniverseSelectionModel,
 )
 from local_lean.framework.universe import Grouping, ManualUniverseSelectionModel
@@ -257,6 +273,43 @@ CLASSES = [
     (ConstantAlphaModel, "QuantConnect.Algorithm.Framework.Alphas.ConstantAlphaModel"),
     (NullAlphaModel, "QuantConnect.Algorithm.Framework.Alphas.NullAlphaModel"),
     (CompositeAlphaModel, "QuantConnect.Algorithm.Framework.Alphas.CompositeAlphaModel"),
+    (RsiAlphaModel, "QuantConnect.Algorithm.Framework.Alphas.RsiAlphaModel"),
+    (EmaCrossAlphaModel, "QuantConnect.Algorithm.Framework.Alphas.EmaCrossAlphaModel"),
+    (SpreadExecutionModel, "QuantConnect.Algorithm.Framework.Execution.SpreadExecutionModel"),
+    (
+        StandardDeviationExecutionModel,
+        "QuantConnect.Algorithm.Framework.Execution.StandardDeviationExecutionModel",
+    ),
+    (
+        VolumeWeightedAveragePriceExecutionModel,
+        "QuantConnect.Algorithm.Framework.Execution.VolumeWeightedAveragePriceExecutionModel",
+    ),
+    (
+        PortfolioTargetCollection,
+        "QuantConnect.Algorithm.Framework.Portfolio.PortfolioTargetCollection",
+    ),
+    (OrderSizing, "QuantConnect.Orders.OrderSizing"),
+    (BuyingPowerModelExtensions, "QuantConnect.Securities.BuyingPowerModelExtensions"),
+    (
+        InsightWeightingPortfolioConstructionModel,
+        "QuantConnect.Algorithm.Framework.Portfolio.InsightWeightingPortfolioConstructionModel",
+    ),
+    (
+        ConfidenceWeightedPortfolioConstructionModel,
+        "QuantConnect.Algorithm.Framework.Portfolio.ConfidenceWeightedPortfolioConstructionModel",
+    ),
+    (
+        AccumulativeInsightPortfolioConstructionModel,
+        "QuantConnect.Algorithm.Framework.Portfolio.AccumulativeInsightPortfolioConstructionModel",
+    ),
+    (
+        MaximumDrawdownPercentPortfolio,
+        "QuantConnect.Algorithm.Framework.Risk.MaximumDrawdownPercentPortfolio",
+    ),
+    (
+        MaximumUnrealizedProfitPercentPerSecurity,
+        "QuantConnect.Algorithm.Framework.Risk.MaximumUnrealizedProfitPercentPerSecurity",
+    ),
     (RiskManagementModel, "QuantConnect.Algorithm.Framework.Risk.RiskManagementModel"),
     (NullRiskManagementModel, "QuantConnect.Algorithm.Framework.Risk.NullRiskManagementModel"),
     (
@@ -341,6 +394,10 @@ CLASSES = [
     (
         CustomUniverseSelectionModel,
         "QuantConnect.Algorithm.Framework.Selection.CustomUniverseSelectionModel",
+    ),
+    (
+        InceptionDateUniverseSelectionModel,
+        "QuantConnect.Algorithm.Framework.Selection.InceptionDateUniverseSelectionModel",
     ),
     (
         ScheduledUniverseSelectionModel,

@@ -14,6 +14,7 @@ from local_lean.framework import EqualWeightingPortfolioConstructionModel
 from local_lean.framework.alpha import ConstantAlphaModel
 from local_lean.framework.selection import (
     CustomUniverseSelectionModel,
+    InceptionDateUniverseSelectionModel,
     ScheduledUniverseSelectionModel,
     selected_symbols,
 )
@@ -212,3 +213,48 @@ def test_the_default_universe_leverage_is_the_brokerage_models():
     algorithm, _ = run_algorithm(DefaultUniverse)
     assert algorithm.universe_settings.leverage == 0
     assert algorithm.securities["SPY"].leverage == 2.0
+
+
+class InceptionDates(CustomUniverse):
+    """QQQ from 2021-07-07 and SPY from 2021-07-06, in that order: SPY waits for QQQ."""
+
+    def initialize(self) -> None:
+        self.universe_settings.resolution = Resolution.DAILY
+        self.set_start_date(2021, 7, 3)
+        self.set_end_date(2021, 7, 9)
+        self.changes = []
+        self.add_universe_selection(
+            InceptionDateUniverseSelectionModel(
+                "inception", {"QQQ": dt.datetime(2021, 7, 7), "SPY": dt.date(2021, 7, 6)}
+            )
+        )
+
+
+def test_an_inception_date_universe_adds_each_ticker_from_its_date_in_order_and_keeps_it():
+    algorithm, outcome = run_algorithm(InceptionDates)
+
+    assert outcome.runtime_error is None
+    assert algorithm.changes == [(T(2021, 7, 7), ["QQQ", "SPY"], [])]
+    model = InceptionDateUniverseSelectionModel("m", {"SPY": dt.datetime(2021, 7, 6)})
+    assert model.select(None, T(2021, 7, 5)) == []
+    assert model.select(None, T(2021, 7, 6)) == ["SPY"]
+    assert model.select(None, T(2021, 7, 7)) == ["SPY"]  # kept (LEAN: unchanged)
+    with pytest.raises(TypeError, match="dict of tickers"):
+        InceptionDateUniverseSelectionModel("m", ["SPY"])
+    with pytest.raises(TypeError, match="must be a date"):
+        InceptionDateUniverseSelectionModel("m", {"SPY": "2021-07-06"})
+
+
+class TwoUniversesAtOnce(CustomUniverse):
+    """Two custom universes that select at the same times: one change notice for both."""
+
+    def initialize(self) -> None:
+        super().initialize()
+        self.add_universe_selection(CustomUniverseSelectionModel("Other", lambda time: ["IWM"]))
+
+
+def test_universes_selecting_at_the_same_time_report_their_changes_together():
+    algorithm, outcome = run_algorithm(TwoUniversesAtOnce)
+
+    assert outcome.runtime_error is None
+    assert algorithm.changes == [(T(2021, 7, 3), ["IWM", "QQQ", "SPY"], [])]

@@ -89,6 +89,22 @@ class QCAlgorithmConsolidators:
             self.subscription_manager.add_consolidator(subscribed, consolidator)
         return consolidator
 
+    def resolve_consolidator(self, symbol: Any, resolution: Any, data_type: Any = None) -> Any:
+        """LEAN's ``ResolveConsolidator``: a new consolidator of `symbol`'s bars for a
+        Resolution or a timedelta (None: the subscription's own, each bar passed through),
+        not yet attached to the subscription (``register_indicator`` or
+        ``subscription_manager.add_consolidator`` attach it)."""
+        if data_type is not None and data_type is not TradeBar:
+            raise NotSupportedError(
+                f"resolve_consolidator(..., {getattr(data_type, '__name__', data_type)})",
+                "equity subscriptions here consolidate TradeBar data: pass TradeBar or None",
+            )
+        if resolution is None:
+            config = subscription_config(self.subscription_manager, symbol)
+            if config is not None:
+                resolution = self.securities[config.symbol].resolution  # type: ignore[attr-defined]
+        return self._consolidator_over(symbol, resolution)[1]
+
     def _consolidator_over(self, symbol: Any, period: Any) -> tuple[Any, Any]:
         """(the subscribed Symbol, a consolidator of `period` over its bars), or LEAN's error
         for a symbol without a subscription."""
@@ -114,6 +130,18 @@ class QCAlgorithmConsolidators:
 
         consolidator.data_consolidated += update
         self.subscription_manager.add_consolidator(symbol, consolidator)
+        self._consolidators_of_indicators().setdefault(id(indicator), []).append(consolidator)
+
+    def _consolidators_of_indicators(self) -> dict[int, list[Any]]:
+        """The consolidators each indicator was registered with (LEAN's
+        ``IndicatorBase.Consolidators``), by the indicator's id."""
+        return self.__dict__.setdefault("_indicator_consolidators", {})
+
+    def _remove_indicator_consolidators(self, indicator: Any) -> None:
+        """LEAN's ``DeregisterIndicator``: the consolidators `indicator` was registered with
+        leave the subscription manager, so they are neither updated nor counted."""
+        for consolidator in self._consolidators_of_indicators().pop(id(indicator), []):
+            self.subscription_manager.remove_consolidator(None, consolidator)
 
 
 class _SizedPeriod:

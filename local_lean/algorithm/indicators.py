@@ -524,8 +524,10 @@ class QCAlgorithmIndicators:
         self._indicator_registry.register(self._indicator_symbol(symbol), indicator, selector)
 
     def unregister_indicator(self, indicator: Any) -> None:
-        """Stop the automatic updates of `indicator`."""
+        """Stop the automatic updates of `indicator`, and remove the consolidators it was
+        registered with (LEAN's ``DeregisterIndicator``)."""
         self._indicator_registry.unregister(indicator)
+        self._remove_indicator_consolidators(indicator)
 
     def deregister_indicator(self, indicator: Any) -> None:
         self.unregister_indicator(indicator)

@@ -73,16 +73,18 @@ class QCAlgorithmTrading:
         tag: str = "",
         order_properties: Any = None,
     ) -> OrderTicket:
-        """Buy (quantity > 0) or sell at the market: on minute or hour data it fills at the
-        latest price (``intraday_fills.py``). On daily data a backtest converts it, as
-        LEAN does: while the market is closed into a MarketOnOpen order (the next open), while
-        it is open into a MarketOnClose order (today's close), or MarketOnOpen within the
-        MarketOnClose submission buffer (15.5 minutes before the close)."""
+        """Buy (quantity > 0) or sell at the market: while the market is closed (16:00
+        included) it becomes a MarketOnOpen order (the next open) at any resolution, as LEAN
+        converts it. While it is open, on minute or hour data it fills at the latest price
+        (``intraday_fills.py``); on daily data a backtest converts it into a MarketOnClose
+        order (today's close), or MarketOnOpen within the MarketOnClose submission buffer
+        (15.5 minutes before the close)."""
         security = self._security_for_order(symbol)
-        if security.resolution in (Resolution.MINUTE, Resolution.HOUR):  # LEAN fills it at once
-            return self._submit(OrderType.MARKET, security, quantity, tag, asynchronous)
         calendar = self._ctx.calendar
-        if not calendar.is_open(self.time):
+        intraday = security.resolution in (Resolution.MINUTE, Resolution.HOUR)
+        if intraday and calendar.is_open(self.time):  # LEAN fills it at once
+            return self._submit(OrderType.MARKET, security, quantity, tag, asynchronous)
+        if not calendar.is_open(self.time):  # at any resolution, as LEAN
             ticket = self.market_on_open_order(security.symbol, quantity, asynchronous, tag)
             if not self._warned.get("closed market order") and _succeeded(ticket):
                 self._warned["closed market order"] = True

@@ -295,8 +295,10 @@ class _ScanSchedule:
 
     def advance(self, consolidated: Any = None) -> None:
         now = self.manager._now_utc
-        assert now is not None
-        if consolidated is None and self.scan_utc is not None and self.scan_utc > now:
+        if now is None:  # a bar consolidated outside the engine's feed (a model's warm-up)
+            local = self.manager._clock()
+            now = None if local is None else to_utc(local)
+        if consolidated is None and (now is None or (self.scan_utc or now) > now):
             return
         if self.bar_span is not None:
             reference = now if consolidated is None else to_utc(consolidated.end_time)

@@ -25,6 +25,8 @@ from typing import Any
 MODULE_CLASSES: dict[str, str] = {
     "Alphas.ConstantAlphaModel": "local_lean.framework.alpha.ConstantAlphaModel",
     "Alphas.NullAlphaModel": "local_lean.framework.alpha.NullAlphaModel",
+    "Alphas.EmaCrossAlphaModel": "local_lean.framework.indicator_alphas.EmaCrossAlphaModel",
+    "Alphas.RsiAlphaModel": "local_lean.framework.indicator_alphas.RsiAlphaModel",
     "Alphas.BasePairsTradingAlphaModel": (
         "local_lean.framework.pairs_trading.BasePairsTradingAlphaModel"
     ),
@@ -32,6 +34,24 @@ MODULE_CLASSES: dict[str, str] = {
         "local_lean.framework.pairs_trading.PearsonCorrelationPairsTradingAlphaModel"
     ),
     "Execution.ImmediateExecutionModel": "local_lean.framework.execution.ImmediateExecutionModel",
+    "Execution.SpreadExecutionModel": (
+        "local_lean.framework.execution_models.SpreadExecutionModel"
+    ),
+    "Execution.StandardDeviationExecutionModel": (
+        "local_lean.framework.execution_models.StandardDeviationExecutionModel"
+    ),
+    "Execution.VolumeWeightedAveragePriceExecutionModel": (
+        "local_lean.framework.execution_models.VolumeWeightedAveragePriceExecutionModel"
+    ),
+    "Portfolio.AccumulativeInsightPortfolioConstructionModel": (
+        "local_lean.framework.portfolio_construction.AccumulativeInsightPortfolioConstructionModel"
+    ),
+    "Portfolio.ConfidenceWeightedPortfolioConstructionModel": (
+        "local_lean.framework.portfolio_construction.ConfidenceWeightedPortfolioConstructionModel"
+    ),
+    "Portfolio.InsightWeightingPortfolioConstructionModel": (
+        "local_lean.framework.portfolio_construction.InsightWeightingPortfolioConstructionModel"
+    ),
     "Portfolio.EqualWeightingPortfolioConstructionModel": (
         "local_lean.framework.portfolio_construction.EqualWeightingPortfolioConstructionModel"
     ),
@@ -47,6 +67,12 @@ MODULE_CLASSES: dict[str, str] = {
     "Risk.CompositeRiskManagementModel": "local_lean.framework.risk.CompositeRiskManagementModel",
     "Risk.MaximumDrawdownPercentPerSecurity": (
         "local_lean.framework.risk.MaximumDrawdownPercentPerSecurity"
+    ),
+    "Risk.MaximumDrawdownPercentPortfolio": (
+        "local_lean.framework.risk.MaximumDrawdownPercentPortfolio"
+    ),
+    "Risk.MaximumUnrealizedProfitPercentPerSecurity": (
+        "local_lean.framework.risk.MaximumUnrealizedProfitPercentPerSecurity"
     ),
     "Risk.NullRiskManagementModel": "local_lean.framework.risk.NullRiskManagementModel",
     "Selection.ManualUniverseSelectionModel": (

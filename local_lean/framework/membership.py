@@ -54,14 +54,18 @@ class UniverseMembership:
     def select(
         self,
         algorithm: Any,
-        model: Any,
+        models: Any,
         time: dt.datetime,
         remove_security: Callable[[Symbol], None],
         warming_up: bool,
     ) -> None:
-        """`model` selects at `time`; after warm-up, the securities added and removed reach
-        the framework models and ``on_securities_changed`` in this time step."""
-        removed = self.apply(algorithm, model, time, remove_security)
+        """`models` (one, or those that select at the same time) select at `time`; after
+        warm-up, the securities they added and removed reach the framework models and
+        ``on_securities_changed`` in this time step, as one SecurityChanges (LEAN's time
+        slice carries the changes of every universe)."""
+        removed: list[Any] = []
+        for model in models if isinstance(models, list) else [models]:
+            removed.extend(self.apply(algorithm, model, time, remove_security))
         if warming_up:
             return
         added = [s for s in algorithm.securities.values() if s.symbol not in self._notified]

@@ -74,6 +74,7 @@ class _Pair:
         self.asset2 = asset2
         self.state = _PairState.FLAT_RATIO
         self._prediction_interval = prediction_interval
+        self._consolidators: list[tuple[Any, Any]] = []
         self.asset1_price = self._identity(asset1)
         self.asset2_price = self._identity(asset2)
         self.ratio = IndicatorExtensions.over(self.asset1_price, self.asset2_price)
@@ -84,14 +85,19 @@ class _Pair:
         self.lower_threshold = IndicatorExtensions.times(self.mean, lower)
 
     def _identity(self, symbol: Any) -> Identity:
+        """The asset's close at its subscription's own resolution (LEAN takes the finest of
+        the symbol's subscriptions), through a consolidator kept for ``dispose``."""
         identity = Identity(f"{symbol.value}_close")
-        self._algorithm.register_indicator(symbol, identity, Resolution.DAILY)
+        consolidator = self._algorithm.resolve_consolidator(symbol, None)
+        self._algorithm.register_indicator(symbol, identity, consolidator)
+        self._consolidators.append((symbol, consolidator))
         return identity
 
     def dispose(self) -> None:
-        """Stop updating the pair's prices (LEAN removes their consolidators)."""
-        self._algorithm.unregister_indicator(self.asset1_price)
-        self._algorithm.unregister_indicator(self.asset2_price)
+        """Stop updating the pair's prices: their consolidators leave the subscriptions."""
+        for symbol, consolidator in self._consolidators:
+            self._algorithm.subscription_manager.remove_consolidator(symbol, consolidator)
+        self._consolidators.clear()
 
     def get_insight_group(self) -> list[Insight]:
         if not self.mean.is_ready:

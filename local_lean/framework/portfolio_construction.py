@@ -306,6 +306,85 @@ class EqualWeightingPortfolioConstructionModel(PortfolioConstructionModel):
         }
 
 
+class InsightWeightingPortfolioConstructionModel(EqualWeightingPortfolioConstructionModel):
+    """Each symbol's latest insight with a weight gets that share of the portfolio (signed
+    by direction, filtered by the portfolio bias); weights summing past 1 are scaled down to
+    sum to 1. Insights without a weight are left out."""
+
+    def should_create_target_for_insight(self, insight: Insight) -> bool:
+        return insight.weight is not None
+
+    def determine_target_percent(self, active_insights: list[Insight]) -> dict[Insight, float]:
+        total = sum(self.get_value(i) for i in active_insights if self._respects_bias(i))
+        factor = 1 / total if total > 1 else 1.0
+        return {
+            insight: (int(insight.direction) if self._respects_bias(insight) else 0)
+            * self.get_value(insight)
+            * factor
+            for insight in active_insights
+        }
+
+    def get_value(self, insight: Insight) -> float:
+        """The insight's member the weights come from: its weight, unsigned."""
+        return abs(insight.weight) if insight.weight is not None else 0.0
+
+
+class ConfidenceWeightedPortfolioConstructionModel(InsightWeightingPortfolioConstructionModel):
+    """As InsightWeighting, with each insight's confidence in place of its weight."""
+
+    def should_create_target_for_insight(self, insight: Insight) -> bool:
+        return insight.confidence is not None
+
+    def get_value(self, insight: Insight) -> float:
+        return insight.confidence if insight.confidence is not None else 0.0
+
+
+class AccumulativeInsightPortfolioConstructionModel(PortfolioConstructionModel):
+    """Every active insight adds `percent` (3%) of the portfolio in its direction to its
+    symbol's target, oldest first; a flat one first takes `percent` back toward zero (to zero
+    when less is left). A target against the portfolio bias is zero. With no rebalance given,
+    targets are made at every call."""
+
+    def __init__(
+        self,
+        rebalance: Any = None,
+        portfolio_bias: PortfolioBias = PortfolioBias.LONG_SHORT,
+        percent: float = 0.03,
+    ) -> None:
+        super().__init__(rebalance)
+        self._portfolio_bias = PortfolioBias(portfolio_bias)
+        self._percent = abs(float(percent))
+
+    def get_target_insights(self) -> list[Insight]:
+        """Every active insight, oldest first."""
+        utc_time = to_utc(self._algorithm.time)
+        active = self._algorithm.insights.get_active_insights(utc_time)
+        chosen = [i for i in active if self.should_create_target_for_insight(i)]
+        return sorted(chosen, key=lambda insight: insight.generated_time_utc)
+
+    def determine_target_percent(self, active_insights: list[Insight]) -> dict[Insight, float]:
+        percents: dict[Symbol, float] = {}
+        first: dict[Symbol, Insight] = {}
+        for insight in active_insights:
+            first.setdefault(insight.symbol, insight)
+            percent = percents.get(insight.symbol, 0.0)
+            if insight.symbol in percents and insight.direction == InsightDirection.FLAT:
+                if abs(percent) < self._percent:
+                    percent = 0.0
+                else:
+                    percent += -self._percent if percent > 0 else self._percent
+            percent += self._percent * int(insight.direction)
+            bias = self._portfolio_bias
+            if bias != PortfolioBias.LONG_SHORT and _sign(percent) != int(bias):
+                percent = 0.0
+            percents[insight.symbol] = percent
+        return {insight: percents[symbol] for symbol, insight in first.items()}
+
+
+def _sign(value: float) -> int:
+    return (value > 0) - (value < 0)
+
+
 def latest_active_insights(insights: list[Insight], utc_time: dt.datetime) -> list[Insight]:
     """The most recently generated active insight of each symbol (LEAN's active insights)."""
     latest: dict[Symbol, Insight] = {}

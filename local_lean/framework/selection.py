@@ -108,6 +108,34 @@ class CustomUniverseSelectionModel(UniverseSelectionModel):
         return f"{self._name}-EQUITY-USA"
 
 
+class InceptionDateUniverseSelectionModel(CustomUniverseSelectionModel):
+    """Adds each ticker from its inception date on (``{ticker: date}``, taken in the order
+    given; a ticker waits for those before it) and keeps every ticker added."""
+
+    def __init__(self, name: str, tickers_by_date: Any) -> None:
+        super().__init__(name, None)
+        if not hasattr(tickers_by_date, "items"):
+            raise TypeError(
+                "InceptionDateUniverseSelectionModel needs a dict of tickers and their "
+                f"inception dates, got {tickers_by_date!r}"
+            )
+        self._queue: list[tuple[str, dt.datetime]] = []
+        for ticker, date in tickers_by_date.items():
+            if not isinstance(date, dt.date):
+                raise TypeError(f"the inception date of {ticker} must be a date, got {date!r}")
+            if not isinstance(date, dt.datetime):
+                date = dt.datetime.combine(date, dt.time())
+            self._queue.append((str(ticker), date))
+        self._symbols: list[str] = []
+
+    def select(self, algorithm: Any, date: dt.datetime) -> list[Any]:
+        """The tickers whose inception date has come, in the order given. (LEAN answers
+        ``Universe.Unchanged`` on a day that adds none; the same list changes nothing.)"""
+        while self._queue and self._queue[0][1] <= date:
+            self._symbols.append(self._queue.pop(0)[0])
+        return list(self._symbols)
+
+
 class ScheduledUniverseSelectionModel(UniverseSelectionModel):
     """Symbols from ``selector(utc_time)`` when the date and time rules fire."""
 
@@ -167,6 +195,7 @@ __all__ = [
     "selected_symbols",
     "selection_times",
     "CustomUniverseSelectionModel",
+    "InceptionDateUniverseSelectionModel",
     "ScheduledUniverseSelectionModel",
     "UniverseSelectionModel",
 ]

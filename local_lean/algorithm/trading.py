@@ -14,7 +14,7 @@ import math
 from typing import Any
 
 from local_lean.buying_power import zero_price_message
-from local_lean.enums import Resolution
+from local_lean.enums import Resolution, SecurityType
 from local_lean.errors import NotSupportedError
 from local_lean.framework.execution import order_targets_by_margin_impact
 from local_lean.framework.portfolio_construction import PortfolioTarget
@@ -374,9 +374,11 @@ class QCAlgorithmTrading:
 
     def _security_for_order(self, symbol: Any) -> Security:
         key = symbol_key(symbol)
-        is_ticker = isinstance(symbol, str) and not isinstance(symbol, Symbol)
-        if is_ticker and key not in self.securities:
-            return self._custom_data_security(symbol)
+        if key not in self.securities:
+            if not isinstance(symbol, Symbol) and isinstance(symbol, str):
+                return self._custom_data_security(symbol)
+            if isinstance(symbol, Symbol) and symbol.security_type == SecurityType.BASE:
+                return self._custom_data_security(symbol.value)  # e.g. converted to MOO
         return self.securities[key]
 
     def _custom_data_security(self, ticker: str) -> Security:

@@ -19,14 +19,17 @@ import pandas as pd
 
 from local_lean.algorithm import QCAlgorithm
 from local_lean.buying_power import BuyingPowerModelExtensions
+from local_lean.cash_book import ConvertibleCashAmount
 from local_lean.circular_queue import CircularQueue
 from local_lean.commands import Command
 from local_lean.consolidators import (
     BarDirection,
+    BaseDataConsolidator,
     Calendar,
     CalendarInfo,
     ClassicRenkoConsolidator,
     IdentityDataConsolidator,
+    QuoteBarConsolidator,
     RangeBar,
     RangeConsolidator,
     RenkoBar,
@@ -36,7 +39,10 @@ from local_lean.consolidators import (
     SubscriptionManager,
     TickType,
     TradeBarConsolidator,
+    VolumeRenkoBar,
+    VolumeRenkoConsolidator,
 )
+from local_lean.conventions import Extensions
 from local_lean.data.auxiliary import (
     CorporateFactorProvider,
     LocalDiskFactorFileProvider,
@@ -57,6 +63,7 @@ from local_lean.enums import (
     SplitType,
 )
 from local_lean.errors import RegressionTestException
+from local_lean.field import Field
 from local_lean.framework import (
     EqualWeightingPortfolioConstructionModel,
     ExecutionModel,
@@ -112,9 +119,14 @@ from local_lean.framework.selection import (
 )
 from local_lean.framework.universe import ManualUniverseSelectionModel
 from local_lean.indicators import (
+    AdvanceDeclineIndicator,
+    AdvanceDeclineRatio,
+    AdvanceDeclineVolumeRatio,
+    ArmsIndex,
     AutoRegressiveIntegratedMovingAverage,
     AverageTrueRange,
     BarIndicator,
+    Beta,
     BollingerBands,
     CompositeIndicator,
     ConstantIndicator,
@@ -130,6 +142,7 @@ from local_lean.indicators import (
     IndicatorResult,
     IndicatorStatus,
     LinearWeightedMovingAverage,
+    MassIndex,
     Maximum,
     Minimum,
     Momentum,
@@ -146,7 +159,9 @@ from local_lean.indicators import (
     TradeBarIndicator,
     TrueRange,
     Variance,
+    WilderAccumulativeSwingIndex,
     WilderMovingAverage,
+    WilderSwingIndex,
     WindowIndicator,
 )
 from local_lean.lazy_modules import LazyModule as _LazyModule
@@ -165,9 +180,11 @@ from local_lean.market_data import (
     TradeBar,
     TradeBars,
 )
+from local_lean.models.benchmarks import FuncBenchmark
 from local_lean.models.brokerages import (
     AccountType,
     AlphaStreamsBrokerageModel,
+    AxosClearingBrokerageModel,
     BrokerageMessageEvent,
     BrokerageMessageType,
     BrokerageName,
@@ -176,6 +193,7 @@ from local_lean.models.brokerages import (
 )
 from local_lean.models.fees import (
     AlphaStreamsFeeModel,
+    AxosFeeModel,
     ConstantFeeModel,
     FeeModel,
     InteractiveBrokersFeeModel,
@@ -184,14 +202,23 @@ from local_lean.models.fees import (
 from local_lean.models.interest_rates import (
     FuncRiskFreeRateInterestRateModel,
     InterestRateProvider,
+    MarginInterestRateModel,
+    MarginInterestRateParameters,
+    ShortMarginInterestRateModel,
 )
 from local_lean.models.margin import (
     BuyingPowerModel,
+    GetMaximumOrderQuantityForTargetBuyingPowerParameters,
+    GetMaximumOrderQuantityResult,
+    HasSufficientBuyingPowerForOrderParameters,
+    HasSufficientBuyingPowerForOrderResult,
+    MaintenanceMargin,
+    MaintenanceMarginParameters,
     ReservedBuyingPowerForPosition,
     ReservedBuyingPowerForPositionParameters,
     SecurityMarginModel,
 )
-from local_lean.models.shortable import NullShortableProvider
+from local_lean.models.shortable import LocalDiskShortableProvider, NullShortableProvider
 from local_lean.models.slippage import (
     AlphaStreamsSlippageModel,
     ConstantSlippageModel,
@@ -200,6 +227,7 @@ from local_lean.models.slippage import (
     VolumeShareSlippageModel,
 )
 from local_lean.object_store import ObjectStore
+from local_lean.order_properties import OrderProperties, TimeInForce
 from local_lean.order_requests import (
     CancelOrderRequest,
     OrderField,
@@ -230,6 +258,7 @@ from local_lean.priced_orders import (
     TrailingStopOrder,
 )
 from local_lean.quantbook import QuantBook
+from local_lean.quote_bars import QuoteBar
 from local_lean.scheduling import DateRules, TimeRules
 from local_lean.securities import Security, SecurityHolding, SecurityManager
 from local_lean.security_data_filter import SecurityDataFilter

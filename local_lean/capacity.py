@@ -196,6 +196,7 @@ def _simulate(
     _check_inputs(fills, daily_bars, steps, start_date, end_date)
     fills_by_step = _fills_by_step(fills, steps)
     bars = {ticker: _BarLookup(ticker, daily_bars[ticker]) for ticker in fills_by_step.tickers}
+    bar_maps = [(ticker, lookup.bar_by_date) for ticker, lookup in bars.items()]
     estimate = _CapacityEstimate(start_date, end_date)
     holdings: dict[str, float] = {}
     previous_value: float | None = None
@@ -214,7 +215,7 @@ def _simulate(
         for fill in fills_by_step.at(close):
             estimate.on_fill(fill.symbol, to_aware_utc(close), fill.price, fill.quantity)
             holdings[fill.symbol] = holdings.get(fill.symbol, 0.0) + fill.quantity
-        todays_bars = {t: bars[t].bar_on(session) for t in bars}
+        todays_bars = {t: bar_by_date.get(session) for t, bar_by_date in bar_maps}
         prices = {t: bars[t].close_on_or_before(session) for t in holdings}
         estimate.update(to_aware_utc(close), todays_bars, value, holdings, prices)
         previous_value = value
@@ -509,19 +510,30 @@ class _BarLookup:
         self._dates: list[datetime.date] = list(bars.index.normalize().date)
         self._closes: list[float] = bars["close"].to_numpy(dtype="float64").tolist()
         self._volumes: list[float] = bars["volume"].to_numpy(dtype="float64").tolist()
-        self._first_row_of: dict[datetime.date, int] = {}
-        for row, day in enumerate(self._dates):
-            self._first_row_of.setdefault(day, row)
-
-    def bar_on(self, session: datetime.date) -> tuple[float, float] | None:
-        row = self._first_row_of.get(session)
-        return None if row is None else (self._closes[row], self._volumes[row])
+        # The (close, volume) of each session's first row, by session date.
+        self.bar_by_date: dict[datetime.date, tuple[float, float]] = {}
+        # For a date with bars, the answers of the two searches below: the close of its last
+        # row, and the close of the row before its first (0.0 for the first date).
+        self._last_close_of: dict[datetime.date, float] = {}
+        self._close_before: dict[datetime.date, float] = {}
+        previous = 0.0
+        for day, close, volume in zip(self._dates, self._closes, self._volumes, strict=True):
+            self.bar_by_date.setdefault(day, (close, volume))
+            self._last_close_of[day] = close
+            self._close_before.setdefault(day, previous)
+            previous = close
 
     def close_on_or_before(self, session: datetime.date) -> float:
+        close = self._last_close_of.get(session)
+        if close is not None:
+            return close
         position = bisect.bisect_right(self._dates, session)
         return self._closes[position - 1] if position else 0.0
 
     def close_before(self, session: datetime.date) -> float:
+        close = self._close_before.get(session)
+        if close is not None:
+            return close
         position = bisect.bisect_left(self._dates, session)
         return self._closes[position - 1] if position else 0.0
 

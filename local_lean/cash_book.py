@@ -58,6 +58,21 @@ class Cash(
         return f"<Cash {self.symbol} {self.amount:.2f} @ {self.conversion_rate:g}>"
 
 
+class ConvertibleCashAmount:
+    """An amount of a currency held in the cash book (LEAN's ``ConvertibleCashAmount``)."""
+
+    def __init__(self, amount: float, cash: Cash) -> None:
+        self.amount = float(amount)
+        self.cash = cash
+
+    @property
+    def in_account_currency(self) -> float:
+        return self.amount * self.cash.conversion_rate
+
+    def __repr__(self) -> str:
+        return f"<ConvertibleCashAmount {self.amount:g} {self.cash.symbol}>"
+
+
 class CashBook(
     LeanMembers,
     lean_class="QuantConnect.Securities.CashBook",

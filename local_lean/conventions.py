@@ -198,8 +198,30 @@ def price_text(value: float | Decimal) -> str:
     return format_decimal(normalize(smart_rounding(value)))
 
 
+def round_to_significant_digits(value: float | Decimal, digits: int) -> Decimal:
+    """LEAN's ``Extensions.RoundToSignificantDigits(decimal, digits)``: the value divided by
+    the power of ten above it, rounded half to even to `digits` decimals, scaled back."""
+    if isinstance(digits, bool) or not isinstance(digits, int) or digits < 0:
+        raise ValueError(f"round_to_significant_digits needs digits >= 0, got {digits!r}")
+    number = decimal_of(value)
+    if number == 0:
+        return _ZERO
+    scale = Decimal(10) ** (math.floor(math.log10(abs(float(number)))) + 1)
+    return scale * (number / scale).quantize(Decimal(1).scaleb(-digits), ROUND_HALF_EVEN)
+
+
+class Extensions:
+    """LEAN's static ``QuantConnect.Extensions`` helpers algorithms call (the number one)."""
+
+    @staticmethod
+    def round_to_significant_digits(d: float, digits: int) -> float:
+        """`d` rounded to `digits` significant figures (LEAN's ``RoundToSignificantDigits``)."""
+        return float(round_to_significant_digits(d, digits))
+
+
 __all__ = [
     "DECIMAL_MAX_VALUE",
+    "Extensions",
     "NEW_YORK",
     "money_limit_problem",
     "UTC",
@@ -214,6 +236,7 @@ __all__ = [
     "normalize",
     "price_text",
     "round_double",
+    "round_to_significant_digits",
     "smart_rounding",
     "to_aware_utc",
     "to_utc",

@@ -106,10 +106,10 @@ class BacktestOutcome:
 
 @dataclass
 class _SecurityBars:
-    """A security's bars as arrays, with a date -> row map for per-session lookups."""
+    """A security's bars as arrays, with a date -> bar map for per-session lookups."""
 
     security: Security
-    rows: dict[dt.date, int]
+    rows: dict[dt.date, list[float]]  # the day's open high low close volume, as floats
     values: np.ndarray  # open high low close volume
 
 
@@ -124,7 +124,6 @@ class BacktestEngine:
         use_data_source(self.source)  # what factor file providers and Symbol.cusip... read
         self.log_lines: list[str] = []
         self.context = AlgorithmContext(self.calendar, self.source, self._emit_log)
-        self.context.statistics_now = lambda: self.recorder.statistics_so_far(self._build_record)
         self.context.run_timed = self._run_timed
         self.context.on_security_added = self._security_added
         self.context.on_security_removal = lambda security: self._pending_removals.append(security)
@@ -141,7 +140,7 @@ class BacktestEngine:
         self.transactions.submission_of = partial(lean_submission_of, self.source)
         self.context.transactions = self.transactions
         self.budget = TimeBudget(options.time_limits, log=self._runner_log)
-        self.recorder = BacktestRecorder(algorithm, self.context, algorithm.log)
+        self.recorder = BacktestRecorder(algorithm, self.context, algorithm.log, self._build_record)
         self.intraday = IntradayClock(algorithm, self.context, self.transactions, self.recorder)
         self.events = CorporateEventSchedule(self.source, self.calendar)
         self._arrays: dict[Symbol, _SecurityBars] = {}
@@ -206,10 +205,11 @@ class BacktestEngine:
             initializing, day = self.context.initializing, self.context.session_date
             return self.events.add_security(security.symbol, bars, None if initializing else day)
         dates = bars.index.date
+        values = bars[["open", "high", "low", "close", "volume"]].to_numpy(dtype="float64")
         self._arrays[security.symbol] = _SecurityBars(
             security=security,
-            rows={day: row for row, day in enumerate(dates)},
-            values=bars[["open", "high", "low", "close", "volume"]].to_numpy(dtype="float64"),
+            rows=dict(zip(dates, values.tolist(), strict=True)),
+            values=values,
         )
         # LEAN seeds the last known price only when settings.seed_initial_prices is set.
         seed = last_known_row(bars.index, self.context.visible_until, self.calendar)
@@ -509,12 +509,12 @@ class BacktestEngine:
             row = arrays.rows.get(session.date)
             if row is None:
                 continue
-            o, h, lo, c, v = arrays.values[row].tolist()
+            o, h, lo, c, v = row
             update_price(arrays.security, session.close, o, h, lo, c, v)
             daily_bars[symbol] = DailyBar(session.open, session.close, o, h, lo, c, v)
-            bars[symbol] = TradeBar(symbol, start, session.close, o, h, lo, c, v)
+            bars[symbol] = bar = TradeBar(symbol, start, session.close, o, h, lo, c, v)
             # LEAN's Security.UpdateConsumersMarketPrice: the volatility model sees each bar.
-            arrays.security.volatility_model.update(arrays.security, bars[symbol])
+            arrays.security.volatility_model.update(arrays.security, bar)
         context.after_close = True
         context.visible_until = session.date + dt.timedelta(days=1)
         self.transactions.process_fills(daily_bars)

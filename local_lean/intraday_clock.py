@@ -35,8 +35,17 @@ from local_lean.data.exchange_hours import UsEquityExchangeHours
 from local_lean.data.intraday_stream import IntradayBarStream
 from local_lean.intraday_fills import IntradayPrices
 from local_lean.market_data import Slice, TradeBars
+from local_lean.models.interest_rates import apply_margin_interest_rates
+from local_lean.models.margin import used_buying_power
 from local_lean.quote_bars import QuoteBars
-from local_lean.securities import SecurityManager, active_security, update_price, update_quote
+from local_lean.securities import (
+    Security,
+    SecurityManager,
+    active_security,
+    custom_buying_power_model,
+    update_price,
+    update_quote,
+)
 from local_lean.security_data_filter import filtered_bars
 from local_lean.security_session import feed_sessions
 from local_lean.subscriptions import IntradaySubscription
@@ -90,6 +99,7 @@ class IntradayClock:
         self.bars_sent = 0  # trade and quote bars sent to the algorithm, for the benchmarks
         self._events_seen = 0  # the order events already given to the capacity estimate
         self._started = False  # whether the first session's streams are open
+        self._next_security_model_scan = dt.datetime.min  # LEAN scans the models hourly
 
     @property
     def subscribed(self) -> bool:
@@ -207,11 +217,15 @@ class IntradayClock:
                     quote.last_ask_size,
                 )
         self.bars_sent += len(trades) + len(quotes)
+        if time >= self._next_security_model_scan:  # LEAN's hourly scan of security models
+            apply_margin_interest_rates(securities.values(), time)
+            hour = time.replace(minute=0, second=0, microsecond=0)
+            self._next_security_model_scan = hour + dt.timedelta(hours=1)
         self.transactions.process_synchronous_events()
         for action in due:
             action()
         feed_indicators_with_bars(algorithm, trades)
-        feed_intraday_consolidators(algorithm.subscription_manager, trades, time)
+        feed_intraday_consolidators(algorithm.subscription_manager, trades, time, quotes)
         if overrides_on_data and (trades or quotes):  # LEAN: only when Slice.HasData
             algorithm.on_data(context.current_slice)
         algorithm.on_framework_data(context.current_slice)
@@ -247,7 +261,7 @@ class IntradayClock:
             time,
             bars,
             self.algorithm.portfolio.total_portfolio_value,
-            {s.symbol.value: s.holdings.quantity for s in securities},
+            {s.symbol.value: _capacity_quantity(s) for s in securities},
             {s.symbol.value: s.price for s in securities},
         )
 
@@ -263,6 +277,16 @@ def _of_securities(bars: TradeBars, securities: SecurityManager) -> TradeBars:
         if active_security(securities, symbol) is not None:
             kept[symbol] = bar
     return kept
+
+
+def _capacity_quantity(security: Security) -> float:
+    """The holding's quantity, or, where the algorithm's buying power model says what the
+    position reserves, the quantity worth the buying power it uses (LEAN's estimate reads the
+    model's reserved buying power times the leverage)."""
+    model = custom_buying_power_model(security)
+    if model is None or security.price == 0:
+        return security.holdings.quantity
+    return used_buying_power(security, model) / security.price
 
 
 __all__ = ["IntradayClock"]

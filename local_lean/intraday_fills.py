@@ -12,10 +12,12 @@ latest trade bar and the latest quote bar that were not fill-forward copies, eac
   when the data is at most one bar older than the order, and otherwise waits for fresh data
   (``ShouldWaitForFreshDataOnStale``; an hour-resolution subscription always waits). Only
   while the exchange is open, or within the bar that just ended in it (``IsExchangeOpen``).
-- Limit, stop market, limit-if-touched: the latest trade bar that ended after the order was
-  placed, with the daily rules of ``fills.py`` (the same code), the bar's close as the current
-  price; stop limit and trailing stop: the quote bar's ask (a purchase) or bid (a sale) where
-  there are quotes (LEAN's ``GetPrices``), else the trade bar.
+- Limit, stop market: the latest trade bar that ended after the order was placed, with the
+  daily rules of ``fills.py`` (the same code), the bar's close as the current price;
+  limit-if-touched: that bar's high or low for the trigger, then the current bid (a sale) or
+  ask (a purchase) as a market order's price, for the limit; stop limit and trailing stop:
+  the quote bar's ask (a purchase) or bid (a sale) where there are quotes (LEAN's
+  ``GetPrices``), else the trade bar.
 - MarketOnOpen: the open of a trade bar that started at or after the order, in regular hours,
   on a day after the one the order was placed in while the market was open.
 - MarketOnClose: once the algorithm's time reaches the first market close after the order,
@@ -86,6 +88,8 @@ class IntradayFillModel(EquityFillModel):
         extended = bar.extended_market_hours and order.type in _EXTENDED_ORDER_TYPES
         if not bar.is_exchange_open(now, extended):
             return None
+        if order.type == OrderType.LIMIT_IF_TOUCHED:
+            return self.intraday_limit_if_touched_fill(order, bar)
         priced = bar.trade
         if order.type in _QUOTE_PRICED_ORDER_TYPES and bar.quote is not None:
             # LEAN's GetPrices: the side an order trades against, the ask for a purchase
@@ -108,6 +112,27 @@ class IntradayFillModel(EquityFillModel):
             priced.time, priced.end_time, priced.open, priced.high, priced.low, priced.close, 0.0
         )
         return super().fill(order, daily, next_close_after)
+
+    @staticmethod
+    def intraday_limit_if_touched_fill(order: Order, prices: IntradayPrices) -> Fill | None:
+        """LEAN's EquityFillModel.LimitIfTouchedFill: the latest trade bar's low (a purchase)
+        or high (a sale) touching the trigger arms the order, which fills at the current ask
+        (bid), from the quotes where there are, when it is within the limit."""
+        placed = submitted_at(order)
+        trade = prices.trade
+        if trade is None or trade.end_time <= placed:
+            return None  # no bar after the order: stale
+        buying = order.direction == OrderDirection.BUY
+        touched = trade.low <= order.trigger_price if buying else trade.high >= order.trigger_price
+        if not (touched or order.trigger_touched):
+            return None
+        order.trigger_touched = True
+        current, message, _ = best_effort_price(prices, order.direction, placed)
+        if buying and current <= order.limit_price:
+            return Fill(min(current, order.limit_price), trade.end_time, message)
+        if not buying and current >= order.limit_price:
+            return Fill(max(current, order.limit_price), trade.end_time, message)
+        return None
 
     @staticmethod
     def intraday_market_fill(order: Order, prices: IntradayPrices, now: dt.datetime) -> Fill | None:

@@ -16,15 +16,17 @@ from local_lean.symbols import Symbol
 
 
 class BaseData:
-    """LEAN's ``BaseData``, the base of every data point (TradeBar, QuoteBar): what
-    annotations and ``isinstance`` checks name (a data filter's ``data: BaseData``)."""
+    """LEAN's BaseData, the base of every data point: TradeBar and QuoteBar are BaseData, and
+    ``consolidate(BaseData, symbol, count, tick_type, handler)`` names the subscription's own
+    data by it. (Custom data types, LEAN's BaseData subclasses with a reader, are not
+    supported by this runner.) A data filter's ``data: BaseData`` names it too."""
 
     __slots__ = ()
 
 
 class TradeBar(
-    LeanMembers,
     BaseData,
+    LeanMembers,
     lean_class="QuantConnect.Data.Market.TradeBar",
     hint="a daily TradeBar offers symbol, time, end_time, open, high, low, close, volume, "
     "value, price, period, is_fill_forward",

@@ -34,6 +34,7 @@ from typing import Any
 from local_lean.conventions import normalize, smart_rounding
 from local_lean.data import lean_decimal_close_of, lean_decimal_price_of
 from local_lean.enums import DataNormalizationMode, Resolution
+from local_lean.order_properties import properties_json
 from local_lean.orders import Order, OrderDirection, OrderType
 
 EQUITY_SECURITY_TYPE = 1  # LEAN's SecurityType.Equity
@@ -136,7 +137,7 @@ def order_json(order: Order, submission: OrderSubmission) -> str:
         ("quantity", decimal_json(quantity)),
         ("status", str(int(order.status))),
         ("tag", json.dumps(order.tag, ensure_ascii=False)),
-        ("properties", '{"timeInForce":{}}'),
+        ("properties", properties_json(order.properties)),
         ("securityType", str(EQUITY_SECURITY_TYPE)),
         ("direction", str(int(_direction(quantity)))),
         ("value", decimal_json(quantity * price)),

@@ -15,6 +15,7 @@ from typing import Any, Protocol
 from local_lean.conventions import decimal_text, price_text, to_utc
 from local_lean.enums import OrderStatus, SecurityType
 from local_lean.lean_members import LeanMembers
+from local_lean.order_properties import OrderProperties, TimeInForce
 from local_lean.order_requests import (
     CancelOrderRequest,
     OrderField,
@@ -151,8 +152,6 @@ class Order(
     LeanMembers,
     lean_class="QuantConnect.Orders.Order",
     alternatives={
-        "properties": "orders are good till canceled (LEAN's default)",
-        "time_in_force": "orders are good till canceled (LEAN's default)",
         "group_order_manager": "combo orders are not simulated",
         "price_adjustment_mode": "prices follow the security's data_normalization_mode",
         "contingent_id": "contingent orders are not simulated",
@@ -177,10 +176,17 @@ class Order(
     # The broker's ids of the order: LEAN's backtesting brokerage gives it its own id once it
     # placed it (an invalid order never is).
     broker_id: list[str] = field(default_factory=list)
+    # LEAN's OrderProperties: the request's, or good till canceled
+    properties: OrderProperties = field(default_factory=OrderProperties)
 
     @property
     def created_time(self) -> dt.datetime:
         return self.time
+
+    @property
+    def time_in_force(self) -> TimeInForce:
+        """How long the order works (its properties' time in force)."""
+        return self.properties.time_in_force
 
     @property
     def security_type(self) -> SecurityType:
@@ -193,7 +199,7 @@ class Order(
     def clone(self) -> Order:
         """A copy the algorithm may change without changing the order (LEAN's ``Clone``, what
         ``get_order_by_id``, ``get_orders`` and ``get_open_orders`` return)."""
-        return replace(self, broker_id=list(self.broker_id))
+        return replace(self, broker_id=list(self.broker_id), properties=self.properties.clone())
 
     def apply_update_order_request(self, request: UpdateOrderRequest) -> None:
         """Take the quantity and tag of an update (the priced orders take their prices too)."""
@@ -654,11 +660,17 @@ class OrderTicket(
     def __str__(self) -> str:
         """LEAN's ``OrderTicket.ToString``: the order and how many requests were answered."""
         requests = [self._request, *self._update_requests]
+        if self._cancel_request is not None:
+            requests.append(self._cancel_request)
         answered = sum(1 for request in requests if request.response is not None)
         counts = f"Request Count: {len(requests)} Response Count: {answered}"
         if self._order is None:
             return f"{self.order_id}: {counts}"
         return f"{self.order_id}: {self._order} {counts}"
+
+    def to_string(self) -> str:
+        """LEAN's ``OrderTicket.ToString``, the text ``str(ticket)`` gives."""
+        return str(self)
 
 
 def record_update_request(ticket: OrderTicket, request: UpdateOrderRequest) -> None:

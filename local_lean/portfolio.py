@@ -19,11 +19,14 @@ from local_lean.cash_book import CashBook
 from local_lean.errors import NotSupportedError
 from local_lean.lean_members import LeanMembers
 from local_lean.models.fees import InteractiveBrokersFeeModel
+from local_lean.models.margin import MaintenanceMarginParameters, overrides
 from local_lean.orders import OrderDirection, OrderEvent
 from local_lean.securities import (
+    Security,
     SecurityHolding,
     SecurityManager,
     apply_fill,
+    custom_buying_power_model,
     holdings_value_changes,
 )
 from local_lean.settings import AlgorithmSettings, free_portfolio_value
@@ -186,9 +189,7 @@ class SecurityPortfolioManager(
         """The maintenance margin of every holding (half its absolute value at leverage 2)."""
         known = (holdings_value_changes(), len(self._securities))
         if known != self._margin_used_known:
-            self._margin_used = sum(
-                s.holdings.absolute_holdings_value / s.leverage for s in self._securities.values()
-            )
+            self._margin_used = sum(_maintenance_margin(s) for s in self._securities.values())
             self._margin_used_known = known
         return self._margin_used
 
@@ -243,6 +244,18 @@ class SecurityPortfolioManager(
 __all__ = [
     "SecurityPortfolioManager",
 ]
+
+
+def _maintenance_margin(security: Security) -> float:
+    """The margin the security's holding uses: its absolute value over the leverage, or what
+    the algorithm's own buying power model says when it overrides ``get_maintenance_margin``."""
+    model = custom_buying_power_model(security)
+    if model is None or not overrides(model, "get_maintenance_margin"):
+        return security.holdings.absolute_holdings_value / security.leverage
+    margin = model.get_maintenance_margin(
+        MaintenanceMarginParameters.for_current_holdings(security)
+    )
+    return abs(float(margin.value))
 
 
 def value_less_free_buffer(portfolio: SecurityPortfolioManager, total_value: float) -> float:

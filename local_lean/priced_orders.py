@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from local_lean.conventions import decimal_text, price_text
+from local_lean.order_properties import OrderProperties
 from local_lean.order_requests import SubmitOrderRequest, UpdateOrderRequest
 from local_lean.orders import Order, OrderDirection, OrderType
 
@@ -208,6 +209,7 @@ def create_order(
         time=time,
         tag=request.tag or "",
         price=price,
+        properties=request.order_properties or OrderProperties(),
     )
     kind = request.order_type
     if kind == OrderType.LIMIT:

@@ -21,6 +21,7 @@ from local_lean.capacity import (
     estimate_capacity,
     fills_from_orders,
 )
+from local_lean.data.exchange_hours import UsEquityExchangeHours
 from local_lean.enums import DataNormalizationMode
 from local_lean.framework.insights import (
     Insight,
@@ -28,6 +29,7 @@ from local_lean.framework.insights import (
     emitted_times,
     insight_outcome,
 )
+from local_lean.models.benchmarks import FuncBenchmark
 from local_lean.models.fees import fee_models_description
 from local_lean.models.interest_rates import statistics_rate_model
 from local_lean.order_list_hash import order_list_hash
@@ -58,9 +60,17 @@ class _ScoredInsight:
 class BacktestRecorder:
     """Equity, benchmark and insight outcomes of one backtest, and the record built from them."""
 
-    def __init__(self, algorithm: Any, context: Any, log: Any) -> None:
+    def __init__(
+        self,
+        algorithm: Any,
+        context: Any,
+        log: Any,
+        build_record: Callable[[str | None], Any] | None = None,
+    ) -> None:
         self._algorithm = algorithm
         self._context = context
+        if build_record is not None:  # the engine's record builder: the statistics so far
+            context.statistics_now = lambda: self.statistics_so_far(build_record)
         self._log = log  # the algorithm's log: benchmark notes go where LEAN puts them
         self._so_far = False  # whether a record is built for the statistics so far
         self.equity: dict[pd.Timestamp, float] = {}
@@ -70,6 +80,7 @@ class BacktestRecorder:
         self.benchmark_symbol: Symbol = equity_symbol(DEFAULT_BENCHMARK)
         self._benchmark_closes: dict[dt.date, float] | None = None
         self._benchmark_function: Any = None  # set_benchmark(function): its values
+        self._hours = UsEquityExchangeHours()
         self._scored: list[_ScoredInsight] = []
         self._closing: list[tuple[dt.datetime, int, _ScoredInsight]] = []
 
@@ -79,7 +90,11 @@ class BacktestRecorder:
         """Read the benchmark's daily closes (the algorithm's ``set_benchmark``, else SPY); a
         benchmark without data in the backtest's span is noted in the log and left out."""
         algorithm = self._algorithm
-        symbol = self._context.setup.benchmark or equity_symbol(DEFAULT_BENCHMARK)
+        symbol = (
+            self._context.setup.benchmark
+            or self._brokerage_benchmark()
+            or equity_symbol(DEFAULT_BENCHMARK)
+        )
         self._benchmark_function = None
         if callable(symbol) and not isinstance(symbol, Symbol):  # LEAN's FuncBenchmark
             self._benchmark_function = symbol
@@ -102,6 +117,24 @@ class BacktestRecorder:
             )
             return
         self._benchmark_closes = dict(zip(bars.index.date, bars["close"].to_numpy(), strict=True))
+
+    def _brokerage_benchmark(self) -> Any:
+        """The benchmark of the algorithm's brokerage model, where it gives one that is not
+        SPY (LEAN's ``BrokerageModel.GetBenchmark``): a ``FuncBenchmark``'s function."""
+        transactions = self._context.transactions
+        model = transactions.brokerage_model if transactions is not None else None
+        get_benchmark = getattr(model, "get_benchmark", None)
+        if not callable(get_benchmark):
+            return None
+        benchmark = get_benchmark(self._algorithm.securities)
+        if isinstance(benchmark, FuncBenchmark):
+            return benchmark.evaluate
+        if benchmark is None or isinstance(benchmark, Symbol | str):
+            return benchmark if not isinstance(benchmark, str) else equity_symbol(benchmark)
+        raise TypeError(
+            f"{type(model).__name__}.get_benchmark must return a FuncBenchmark, a Symbol or a "
+            f"ticker, got {benchmark!r}"
+        )
 
     def benchmark_before_start(self) -> float | None:
         """The benchmark's last close before the start (LEAN seeds its benchmark with it)."""
@@ -147,6 +180,23 @@ class BacktestRecorder:
             scored.final_price = None if security is None else security.price
             scored.closed = True
 
+    def _sample_benchmark_at_stop(self, last: pd.Timestamp) -> None:
+        """A run that stopped inside a regular session (``quit``, an error) ends with the
+        benchmark's price then, as LEAN's benchmark feed (regular hours only) has it: taken
+        from the algorithm's own subscription to the benchmark where that gives it in the
+        benchmark's adjusted prices (without one, the last close stands)."""
+        if self._benchmark_closes is None or last in self.benchmark_prices:
+            return
+        end = last.to_pydatetime()
+        if not self._hours.is_open_during_bar(end - dt.timedelta(minutes=1), end, False):
+            return
+        security = self._algorithm.securities.get(self.benchmark_symbol)
+        if security is None or not security.has_data:
+            return
+        mode = getattr(security, "data_normalization_mode", DataNormalizationMode.ADJUSTED)
+        if mode == DataNormalizationMode.ADJUSTED:
+            self.benchmark_prices[last] = float(security.price)
+
     def last_recorded_date(self) -> dt.date | None:
         """The date of the last session whose equity was recorded (None before the first)."""
         return max(self.equity).date() if self.equity else None
@@ -184,6 +234,8 @@ class BacktestRecorder:
         algorithm, context = self._algorithm, self._context
         equity = pd.Series(self.equity, dtype="float64", name="equity")
         equity.index.name = "time"
+        if len(equity):
+            self._sample_benchmark_at_stop(equity.index[-1])
         benchmark = None
         if self.benchmark_prices:
             benchmark = pd.Series(self.benchmark_prices, dtype="float64", name="benchmark")
@@ -261,21 +313,22 @@ class BacktestRecorder:
 def _insight_record(scored: _ScoredInsight) -> dict[str, Any]:
     insight = scored.insight
     generated, closes = emitted_times(insight)
+    direction, period = insight.direction, insight.period  # properties: read once
     reference = insight.reference_value
     final = scored.final_price
     outcome = (
-        insight_outcome(insight.direction, reference, final)
+        insight_outcome(direction, reference, final)
         if scored.closed and final is not None
         else "open"
     )
-    if outcome != "open" and insight.direction != 0:
+    if outcome != "open" and direction != 0:
         insight.reference_value_final = final or 0.0
     return {
         "symbol": insight.symbol.value,
         "generated_time": generated,
         "close_time": closes,
-        "direction": direction_word(insight.direction),
-        "period": insight.period.total_seconds() if insight.period else None,
+        "direction": direction_word(direction),
+        "period": period.total_seconds() if period else None,
         "reference_price": reference,
         "close_price": final,
         "outcome": outcome,

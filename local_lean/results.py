@@ -37,6 +37,7 @@ import hashlib
 import json
 import math
 import re
+import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -322,6 +323,9 @@ def unix_seconds(time: datetime.datetime | datetime.date | pd.Timestamp) -> int:
 
 
 def _unix_seconds(time: datetime.datetime | datetime.date | pd.Timestamp) -> int:
+    aware = _unambiguous_new_york(time)
+    if aware is not None:  # the usual case, without pandas' slower conversion
+        return int(aware.timestamp())
     timestamp = pd.Timestamp(time)
     if timestamp.tzinfo is None:
         timestamp = timestamp.tz_localize(NEW_YORK)
@@ -395,12 +399,47 @@ def _statistics_or_error(record: BacktestRecord) -> _Statistics:
     """The statistics of ``record``; empty, with a log line naming the error, when extreme
     values (beyond .NET's decimal, or an infinite annual performance) make them fail."""
     try:
-        raw = portfolio_statistics(record)
+        raw = _remembered_portfolio_statistics(record)
         return _Statistics(raw, _format(record, raw), _runtime_statistics(record, raw))
     except (ArithmeticError, ValueError) as error:
         return _Statistics(
             error=f"ERROR: the statistics could not be computed, so they are left out: {error}"
         )
+
+
+# write_results and then summarize ask for the statistics of one record: the latest record's
+# are kept, with what they were computed from (a record changed since is computed again).
+_latest_statistics: list[tuple[weakref.ref, tuple, PortfolioStatistics]] = []
+
+
+def _remembered_portfolio_statistics(record: BacktestRecord) -> PortfolioStatistics:
+    inputs = _statistics_inputs(record)
+    if _latest_statistics:
+        known_record, known_inputs, raw = _latest_statistics[0]
+        if known_record() is record and known_inputs == inputs:
+            return raw
+    raw = portfolio_statistics(record)
+    _latest_statistics[:] = [(weakref.ref(record), inputs, raw)]
+    return raw
+
+
+def _statistics_inputs(record: BacktestRecord) -> tuple:
+    """What portfolio_statistics reads from ``record``: the series' values, the orders (by
+    identity and count) and the scalars."""
+    series = [record.equity, record.benchmark]
+    return (
+        *(
+            None if s is None else (id(s), s.index.to_numpy().tobytes(), s.to_numpy().tobytes())
+            for s in series
+        ),
+        id(record.orders),
+        len(record.orders),
+        record.initial_cash,
+        record.start,
+        record.end,
+        record.benchmark_before_start,
+        id(record.risk_free_rate),
+    )
 
 
 def lean_statistics(record: BacktestRecord) -> dict[str, str]:
@@ -547,22 +586,22 @@ def _insight_json(insight: Mapping) -> dict[str, Any]:
     outcome = str(insight.get("outcome", "open"))
     symbol = insight.get("symbol")
     result: dict[str, Any] = {
-        "symbol": to_json_value(symbol),
+        "symbol": symbol if type(symbol) is str else to_json_value(symbol),
         "ticker": str(symbol) if symbol is not None else None,
         "type": "price",
         "direction": direction_text,
-        "period": to_json_value(insight.get("period")),
+        "period": _number_json(insight.get("period")),
         "generatedTime": _optional_seconds(_first_of(insight, "generated_time")),
         "closeTime": _optional_seconds(_first_of(insight, "close_time")),
-        "reference": to_json_value(insight.get("reference_price")),
-        "referenceValueFinal": to_json_value(insight.get("close_price")),
+        "reference": _number_json(insight.get("reference_price")),
+        "referenceValueFinal": _number_json(insight.get("close_price")),
         "scoreIsFinal": outcome != "open",
         "scoreDirection": _SCORE_DIRECTIONS.get(outcome),
         "outcome": outcome,
     }
     for key, value in insight.items():
         if key not in _INSIGHT_FIELDS:
-            result[_camel(str(key))] = to_json_value(value)
+            result[_camel_name(key)] = value if type(value) is str else to_json_value(value)
     return result
 
 
@@ -582,6 +621,19 @@ _INSIGHT_FIELDS = frozenset(
         "outcome",
     }
 )
+
+
+def _number_json(value: Any) -> Any:
+    """to_json_value, with a float (the usual price or period) converted at once."""
+    if type(value) is float:
+        return value if math.isfinite(value) else None
+    return to_json_value(value)
+
+
+@functools.lru_cache(maxsize=256)
+def _camel_name(key: Any) -> str:
+    """``_camel(str(key))``, remembered: insights repeat the same few extra keys."""
+    return _camel(str(key))
 
 
 def _first_of(insight: Mapping, key: str) -> Any:
@@ -670,10 +722,27 @@ def _finite(value: Any) -> float:
 
 
 def _iso_utc(time: datetime.datetime | pd.Timestamp) -> str:
+    aware = _unambiguous_new_york(time)
+    if aware is not None:  # the usual case, without pandas' slower conversion
+        return aware.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     timestamp = pd.Timestamp(time)
     if timestamp.tzinfo is None:
         timestamp = timestamp.tz_localize(NEW_YORK)
     return timestamp.tz_convert("UTC").strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _unambiguous_new_york(time: Any) -> datetime.datetime | None:
+    """A naive ``datetime.datetime`` (not a pd.Timestamp) of years 1900..2199 as an aware New
+    York time, when that wall time names exactly one instant; None otherwise (pandas then
+    converts it, raising for a time a clock change skips or repeats, as before)."""
+    if type(time) is not datetime.datetime or time.tzinfo is not None:
+        return None
+    if not 1900 <= time.year < 2200:
+        return None
+    aware = time.replace(tzinfo=NEW_YORK)
+    if aware.utcoffset() != time.replace(tzinfo=NEW_YORK, fold=1).utcoffset():
+        return None
+    return aware
 
 
 def _iso_utc_with_milliseconds(stamp: pd.Timestamp) -> str:

@@ -11,10 +11,12 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
+from local_lean.cash_book import ConvertibleCashAmount
 from local_lean.enums import DataNormalizationMode, Resolution, SecurityType
 from local_lean.errors import NotSupportedError
 from local_lean.lean_members import LeanMembers, lean_names_of
 from local_lean.models.fees import InteractiveBrokersFeeModel, order_fee_of
+from local_lean.models.interest_rates import MarginInterestRateModel
 from local_lean.security_data_filter import SecurityDataFilter, check_data_filter
 from local_lean.security_exchange import SecurityExchange
 from local_lean.security_properties import CustomProperties, GenericMethod
@@ -48,7 +50,6 @@ class SecurityHolding(
         "quantity_changed": "use on_order_event, which sees every fill",
         "on_quantity_changed": "use on_order_event, which sees every fill",
         "update_market_price": "prices come from the security's bars (security.set_market_price)",
-        "get_quantity_value": "use quantity * holding.price (US equities: multiplier 1, USD)",
     },
     hint="see local_lean/README.md for the holding's members",
 ):
@@ -67,6 +68,12 @@ class SecurityHolding(
     @property
     def symbol(self) -> Symbol:
         return self._security.symbol
+
+    def get_quantity_value(self, quantity: float, price: float | None = None):
+        """`quantity` shares at `price` (the security's price when None), in the security's
+        quote currency (the account's dollars)."""
+        value = float(quantity) * (self._security.price if price is None else float(price))
+        return ConvertibleCashAmount(value, self._security.quote_currency)
 
     @property
     def price(self) -> float:
@@ -249,7 +256,6 @@ class Security(
         "data": "use self.current_slice or self.history",
         "fundamentals": "fundamental data is not simulated: use prices only",
         "symbol_properties": "US equities: lot size 1, minimum price variation 0.01, USD",
-        "quote_currency": "the account and every equity are in USD",
     },
     hint="local_lean simulates daily US equities (see local_lean/README.md)",
 ):
@@ -280,6 +286,8 @@ class Security(
         self._shortable_provider: Any = None
         self._data_normalization_mode = DataNormalizationMode.ADJUSTED  # set by add_equity
         self.volatility_model: Any = VolatilityModel.NULL
+        self._margin_interest_rate_model: Any = MarginInterestRateModel.NULL
+        self._quote_currency: Any = None  # the account's Cash, once the algorithm added it
         self._data_filter: Any = SecurityDataFilter()  # LEAN's default: everything passes
         self._session = Session(symbol, resolution in (Resolution.MINUTE, Resolution.HOUR))
         self._exchange = SecurityExchange()
@@ -429,6 +437,40 @@ class Security(
     # ----- reality models (LEAN's Security.set_*_model) ----------------------------------------
 
     @property
+    def quote_currency(self) -> Any:
+        """The cash the security is quoted in: the account's dollars."""
+        if self._quote_currency is None:
+            raise RuntimeError(
+                f"{self.symbol.value} has no quote currency yet: add it with self.add_equity"
+            )
+        return self._quote_currency
+
+    @property
+    def margin_interest_rate_model(self) -> Any:
+        """The model charging or paying interest on the position (LEAN's equities: none)."""
+        return self._margin_interest_rate_model
+
+    @margin_interest_rate_model.setter
+    def margin_interest_rate_model(self, margin_interest_rate_model: Any) -> None:
+        self.set_margin_interest_rate_model(margin_interest_rate_model)
+
+    def set_margin_interest_rate_model(self, margin_interest_rate_model: Any) -> None:
+        """LEAN applies it hourly, before the fills and ``on_data`` of the time step."""
+        model = margin_interest_rate_model
+        if self.resolution not in (Resolution.MINUTE, Resolution.HOUR):
+            raise NotSupportedError(
+                f"Security.set_margin_interest_rate_model on {self.symbol.value}'s daily data",
+                "local_lean applies margin interest on minute and hour data: add the equity "
+                "with Resolution.MINUTE or Resolution.HOUR",
+            )
+        if not callable(getattr(model, "apply_margin_interest_rate", None)):
+            raise TypeError(
+                "set_margin_interest_rate_model takes a model with "
+                f"apply_margin_interest_rate(parameters), got {model!r}"
+            )
+        self._margin_interest_rate_model = model
+
+    @property
     def fee_model(self) -> Any:
         """The fee model set for this security (None: the runner's default fee model)."""
         return self._fee_model
@@ -473,17 +515,23 @@ class Security(
 
     @property
     def buying_power_model(self) -> Any:
-        """LEAN's margin model at this security's leverage."""
+        """The model set with ``set_buying_power_model``, else LEAN's margin model at this
+        security's leverage."""
+        model = getattr(self, "_buying_power_model", None)
+        if model is not None:
+            return model
         from local_lean.models.margin import SecurityMarginModel
 
         return SecurityMarginModel(self.leverage)
 
     def set_buying_power_model(self, buying_power_model: Any) -> None:
-        """``SecurityMarginModel(leverage)`` sets the leverage; other models raise
-        NotSupportedError."""
-        from local_lean.models.margin import apply_buying_power_model
+        """``SecurityMarginModel(leverage)`` sets the leverage; a ``BuyingPowerModel``
+        subclass also replaces the rules it overrides (``models/margin.py``)."""
+        from local_lean.models.margin import BuyingPowerModel, apply_buying_power_model
 
         apply_buying_power_model(self, buying_power_model)
+        plain = type(buying_power_model).__module__ == BuyingPowerModel.__module__
+        self._buying_power_model = None if plain else buying_power_model
 
     def set_leverage(self, leverage: float) -> None:
         """LEAN's ``Security.SetLeverage``: the margin of a holding is its value over this."""
@@ -536,6 +584,17 @@ class Security(
         self._custom_properties.set(key, value)
 
 
+def attach_quote_currency(security: Security, cash: Any) -> None:
+    """The account's cash becomes `security`'s quote currency (when the algorithm adds it)."""
+    security._quote_currency = cash
+
+
+def custom_buying_power_model(security: Security) -> Any:
+    """The algorithm's own buying power model of `security` (a Python subclass), or None when
+    LEAN's margin model at the security's leverage applies."""
+    return getattr(security, "_buying_power_model", None)
+
+
 class SecurityManager(
     LeanMembers,
     lean_class="QuantConnect.Securities.SecurityManager",
@@ -582,7 +641,11 @@ class SecurityManager(
         return self._by_symbol.get(key) or self._removed.get(key)
 
     def __getitem__(self, symbol: Any) -> Security:
-        security = self._find(symbol)
+        # Asked for every order and target: a Symbol is its own key (symbol_key's first case).
+        if type(symbol) is Symbol:
+            security = self._by_symbol.get(symbol) or self._removed.get(symbol)
+        else:
+            security = self._find(symbol)
         if security is None:
             key = symbol_key(symbol)
             raise KeyError(

@@ -27,6 +27,8 @@ def _symbol_in(value: Any) -> Symbol | None:
 
 def as_symbol(value: Any, needs: str = "expected a ticker string or a Symbol") -> Symbol:
     """A Symbol, a Security or a ticker as a Symbol; `needs` starts the TypeError otherwise."""
+    if type(value) is Symbol:  # the common case (every PortfolioTarget, insight): at once
+        return value
     symbol = _symbol_in(value)
     if symbol is not None:
         return symbol

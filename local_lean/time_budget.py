@@ -69,7 +69,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import copy
 import ctypes
 import dataclasses
 import datetime
@@ -338,17 +337,17 @@ class _LeakyBucket:
         self.capacity = capacity
         self.available = capacity
         self.refilled = 0
-        self._refill = refill
-        self._interval = interval_seconds
-        self._next_refill = now + interval_seconds
+        self.refill = refill
+        self.interval = interval_seconds
+        self.next_refill = now + interval_seconds
 
     def refill_until(self, now: float) -> None:
         """Add the tokens of every whole interval that has passed by ``now``."""
-        if now < self._next_refill:
+        if now < self.next_refill:
             return
-        intervals = 1 + int((now - self._next_refill) // self._interval)
-        self._next_refill += self._interval * intervals
-        added = min(self.capacity - self.available, self._refill * intervals)
+        intervals = 1 + int((now - self.next_refill) // self.interval)
+        self.next_refill += self.interval * intervals
+        added = min(self.capacity - self.available, self.refill * intervals)
         self.available += added
         self.refilled += added
 
@@ -509,15 +508,24 @@ class TimeBudget:
         if step.checked:
             return None
         offset = max(start - step.start, step.event_seconds) / SECONDS_PER_MINUTE
-        bucket = copy.copy(self._bucket)
         bought = step.bought_minutes
         purchase_at = self.settings.free_minutes_per_event
+        maximum = self.settings.time_loop_maximum_minutes
+        # The bucket's try_consume, on local copies of its state (run before every event).
+        bucket = self._bucket
+        available, next_refill = bucket.available, bucket.next_refill
         for _ in range(MAX_WATCHED_MINUTES):
-            allowance = self.settings.time_loop_maximum_minutes + bought
+            allowance = maximum + bought
             if offset + purchase_at > allowance:
                 return max(0.0, allowance - offset) * SECONDS_PER_MINUTE
-            if not bucket.try_consume(start + purchase_at * SECONDS_PER_MINUTE):
+            now = start + purchase_at * SECONDS_PER_MINUTE
+            if now >= next_refill:
+                intervals = 1 + int((now - next_refill) // bucket.interval)
+                next_refill += bucket.interval * intervals
+                available += min(bucket.capacity - available, bucket.refill * intervals)
+            if available < 1:
                 return purchase_at * SECONDS_PER_MINUTE
+            available -= 1
             bought += 1
             purchase_at += 1
         return None

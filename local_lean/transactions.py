@@ -33,7 +33,6 @@ from typing import Any
 from local_lean.buying_power import insufficient_buying_power
 from local_lean.conventions import from_utc, price_text, to_utc
 from local_lean.enums import OrderStatus
-from local_lean.errors import NotSupportedError
 from local_lean.fills import DailyBar
 from local_lean.intraday_fills import IntradayFillModel, IntradayPrices
 from local_lean.lean_members import LeanMembers
@@ -42,12 +41,18 @@ from local_lean.models.fees import fee_of
 from local_lean.models.shortable import is_shortable, shortable_error_message
 from local_lean.models.slippage import slipped_price
 from local_lean.order_list_hash import OrderSubmission, submission_of
+from local_lean.order_properties import (
+    EXPIRED_MESSAGE,
+    order_expired,
+    require_order_properties,
+)
 from local_lean.order_requests import OrderRequestStatus
 from local_lean.orders import (
     CLOSED_STATUSES,
     CancelOrderRequest,
     CashAmount,
     Order,
+    OrderDirection,
     OrderEvent,
     OrderFee,
     OrderResponse,
@@ -256,7 +261,8 @@ class TransactionHandler:
 
     def _check_update(self, request: UpdateOrderRequest) -> OrderResponse | None:
         """LEAN's checks of an update: the order exists, is open (a closed one takes a new tag
-        only), the quantity is not zero, the algorithm is not warming up."""
+        only), the quantity is not zero, the algorithm is not warming up, a sale stays within
+        the shortable quantity."""
         codes = OrderResponseErrorCode
         order = self.orders.get(request.order_id)
         if order is None:
@@ -284,6 +290,21 @@ class TransactionHandler:
                 codes.ALGORITHM_WARMING_UP,
                 warming_up_message("update"),
             )
+        quantity = order.quantity if request.quantity is None else request.quantity
+        if order.direction == OrderDirection.SELL or quantity < 0:
+            # LEAN's Shortable(symbol, quantity, updateOrderId): the order's own quantity is
+            # left out of the open orders
+            security = self._securities[order.symbol]
+            others = self._open_quantity(order.symbol) - (
+                order.quantity if order.id in self._open else 0.0
+            )
+            now = self._clock()
+            if not is_shortable(security, quantity, others, now):
+                return OrderResponse(
+                    order.id,
+                    codes.EXCEEDS_SHORTABLE_QUANTITY,
+                    shortable_error_message(security, order.quantity, now),
+                )
         return None
 
     def _brokerage_update_refusal(self, request: UpdateOrderRequest) -> OrderResponse | None:
@@ -418,10 +439,15 @@ class TransactionHandler:
         for order in orders:
             if order.id not in self._open:
                 continue
+            # An order is not offered to the fill model in the time step it was placed
+            # (Market orders excepted); then LEAN cancels it if its time in force is over.
+            if submitted_at(order) == now and order.type != OrderType.MARKET:
+                continue
+            if order_expired(order.time_in_force, order, now):
+                self._expire(order, now)
+                continue
             intraday = self._intraday.get(order.symbol)
             if intraday is not None:
-                if submitted_at(order) == now and order.type != OrderType.MARKET:
-                    continue
                 next_close = self._next_close_after(submitted_at(order))
                 fill = self.fill_model.fill(order, intraday, next_close, now)
                 if fill is not None:
@@ -433,13 +459,18 @@ class TransactionHandler:
             # LEAN fills only while the exchange is open, or on the day of the daily bar.
             if now.date() != bar.end.date() and not self._is_open(now):
                 continue
-            # An order is not offered to the fill model in the time step it was placed
-            # (Market orders excepted).
-            if submitted_at(order) == now and order.type != OrderType.MARKET:
-                continue
             fill = self.fill_model.fill(order, bar, self._next_close_after(submitted_at(order)))
             if fill is not None:
                 self._fill(order, fill.price, now, fill.message)
+
+    def _expire(self, order: Order, now: dt.datetime) -> None:
+        """Cancel an order whose time in force is over (LEAN's backtesting brokerage: one
+        Canceled event, no fee, "The order has expired.")."""
+        order.status = OrderStatus.CANCELED
+        order.canceled_time = to_utc(now)
+        self._remove_open(order)
+        self._messages[order.id] = EXPIRED_MESSAGE
+        self._emit(order, now, message=EXPIRED_MESSAGE)
 
     def liquidate_delisted(self, symbol: Symbol) -> None:
         """A security was delisted: cancel its open orders and, if it is still held, close the
@@ -525,10 +556,7 @@ class TransactionHandler:
             id=count,
             ticket=ticket,
             # the order's current prices, as LEAN sets them on every event
-            limit_price=getattr(order, "limit_price", None),
-            stop_price=getattr(order, "stop_price", None),
-            trigger_price=getattr(order, "trigger_price", None),
-            trailing_amount=getattr(order, "trailing_amount", None),
+            **_price_fields(order),
         )
         events.append(event)
         if order.status in _UPDATE_STATUSES and ticket.update_requests:
@@ -615,8 +643,9 @@ class SecurityTransactionManager(
         if filter is None or callable(filter):
             matches = filter or (lambda ticket: True)
         else:
-            wanted = ticker_of(filter)
-            if not self._handler.has_open_orders():  # asked for every target: mostly none open
+            # asked for every target: a Symbol's ticker at once, then mostly none open
+            wanted = filter.value if type(filter) is Symbol else ticker_of(filter)
+            if not self._handler.has_open_orders():
                 return []
             tickets = self._handler.tickets
             return [tickets[o.id] for o in self._handler.open_orders_of_ticker(wanted)]
@@ -630,7 +659,8 @@ class SecurityTransactionManager(
 
     def get_open_orders_remaining_quantity(self, filter: Any = None) -> float:
         """Unfilled quantity of the open orders, of one symbol or matching a ticket predicate."""
-        return sum(t.quantity_remaining for t in self.get_open_order_tickets(filter))
+        tickets = self.get_open_order_tickets(filter)
+        return sum(t.quantity_remaining for t in tickets) if tickets else 0
 
     def add_order(self, request: SubmitOrderRequest) -> OrderTicket:
         """Submit an order request as built by the algorithm. As in LEAN it skips the order
@@ -646,11 +676,7 @@ class SecurityTransactionManager(
                 raise TypeError(f"SubmitOrderRequest {name} must be a number, got {value!r}")
             if not math.isfinite(value):
                 raise ValueError(f"SubmitOrderRequest {name} must be finite, got {value!r}")
-        if request.order_properties is not None:
-            raise NotSupportedError(
-                "SubmitOrderRequest properties",
-                "orders are good till canceled; pass None and cancel the order",
-            )
+        require_order_properties(request.order_properties, "SubmitOrderRequest properties")
         if not self._handler.has_security(request.symbol):
             raise KeyError(
                 f"You haven't requested {request.symbol.value} data. Add this with "
@@ -702,6 +728,18 @@ def _order_predicate(selector: Any) -> Callable[[Order], bool]:
 _LIQUIDATE_FROM_DELISTING = "Liquidate from delisting"
 # The statuses whose events set an order's last update time once it has update requests.
 _UPDATE_STATUSES = (OrderStatus.SUBMITTED, OrderStatus.UPDATE_SUBMITTED)
+
+
+# The price fields an order event carries; an order type without one gives None.
+_PRICE_FIELDS = ("limit_price", "stop_price", "trigger_price", "trailing_amount")
+
+
+def _price_fields(order: Order) -> dict[str, float | None]:
+    """The order's current prices, as LEAN sets them on every event. A field is read where
+    the order's class declares it (every order class gives its fields a default), so that
+    the fields a type lacks are not looked up among LEAN's member names."""
+    cls = type(order)
+    return {name: getattr(order, name) if hasattr(cls, name) else None for name in _PRICE_FIELDS}
 
 
 def _default_message(code: str, text: str) -> str:

@@ -3,6 +3,8 @@ models it gives securities, and its refusals of orders and updates with LEAN's m
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from runner_helpers import run_algorithm
 
@@ -12,6 +14,7 @@ from local_lean.errors import NotSupportedError
 from local_lean.models.brokerages import (
     AccountType,
     AlphaStreamsBrokerageModel,
+    AxosClearingBrokerageModel,
     BrokerageMessageEvent,
     BrokerageMessageType,
     BrokerageName,
@@ -19,9 +22,25 @@ from local_lean.models.brokerages import (
     InteractiveBrokersBrokerageModel,
     create_brokerage_model,
 )
-from local_lean.models.fees import AlphaStreamsFeeModel, InteractiveBrokersFeeModel
+from local_lean.models.fees import (
+    AlphaStreamsFeeModel,
+    AxosFeeModel,
+    InteractiveBrokersFeeModel,
+    OrderFeeParameters,
+)
+from local_lean.models.shortable import LocalDiskShortableProvider
 from local_lean.models.slippage import AlphaStreamsSlippageModel
-from local_lean.orders import OrderResponseErrorCode, UpdateOrderFields
+from local_lean.orders import (
+    OrderResponseErrorCode,
+    OrderType,
+    SubmitOrderRequest,
+    UpdateOrderFields,
+)
+from local_lean.priced_orders import create_order
+from local_lean.securities import Security
+from local_lean.symbols import equity_symbol
+
+NOW = dt.datetime(2021, 3, 1, 15)
 
 
 class BuysOnce(QCAlgorithm):
@@ -212,4 +231,52 @@ def test_updating_a_closed_order_is_refused_with_leans_message():
     assert response.error_code == OrderResponseErrorCode.INVALID_ORDER_STATUS
     assert response.error_message == (
         "Unable to update order with id 1 because it already has Filled status."
+    )
+
+
+class AxosStops(BuysOnce):
+    brokerage = BrokerageName.AXOS
+
+    def on_data(self, slice) -> None:
+        if self.ticket is None:
+            # daily data: a market order now would be a MarketOnOpen one, which Axos refuses
+            self.market = self.market_order("SPY", 100)
+            self.ticket = self.limit_order("SPY", 100, self.spy.price * 2)
+            self.stop = self.stop_market_order("SPY", -10, 1.0)
+
+
+def test_axos_charges_its_fee_per_share_refuses_stops_and_has_no_benchmark():
+    assert isinstance(create_brokerage_model(BrokerageName.AXOS), AxosClearingBrokerageModel)
+    algorithm, outcome = run_algorithm(AxosStops)
+    assert outcome.succeeded, outcome.runtime_error
+    assert isinstance(algorithm.spy.fee_model, AxosFeeModel)
+    assert isinstance(algorithm.spy.shortable_provider, LocalDiskShortableProvider)
+    (fill,) = [e for e in algorithm.events if e.status == OrderStatus.FILLED]
+    assert fill.order_fee.value.amount == pytest.approx(0.35)  # 100 shares at $0.0035, no minimum
+    for ticket, kind in ((algorithm.market, "MarketOnOpen"), (algorithm.stop, "StopMarket")):
+        assert ticket.submit_request.response.error_message == (
+            f"BrokerageModel declared unable to submit order: [{ticket.order_id}] Warning - "
+            f"Code: NotSupported - The AxosClearingBrokerageModel does not support {kind} order "
+            "type. Only supports [Limit,Market,MarketOnClose]"
+        )
+    # LEAN's Axos model gives a benchmark worth 0 at all times
+    assert set(outcome.record.benchmark.to_numpy()) == {0.0}
+
+
+def test_axos_refuses_fractional_quantities_with_leans_message():
+    model = AxosClearingBrokerageModel()
+    order = create_order(
+        SubmitOrderRequest(OrderType.MARKET, SecurityType.EQUITY, "SPY", 1.5, 0, 0, NOW, ""),
+        7,
+        NOW,
+        100.0,
+    )
+    security = Security(equity_symbol("SPY"), Resolution.DAILY, True)
+    allowed, message = model.can_submit_order(security, order)
+    assert not allowed
+    assert str(message) == (
+        "Warning - Code: NotSupported - Order Quantity must be Integer, but provided 1.5."
+    )
+    assert AxosFeeModel(0.01).get_order_fee(OrderFeeParameters(security, order)).value.amount == (
+        pytest.approx(0.015)
     )

@@ -10,14 +10,15 @@ import pytest
 
 from local_lean.algorithm import QCAlgorithm
 from local_lean.consolidators import Calendar, CalendarInfo, TradeBarConsolidator
+from local_lean.consolidators.period import consolidator_start_time
 from local_lean.enums import Resolution
-from local_lean.errors import NotSupportedError
 from local_lean.indicators import SimpleMovingAverage
 from local_lean.market_data import TradeBar
 from local_lean.symbols import equity_symbol
 from tests.runner_helpers import run_algorithm
 
 SPY = equity_symbol("SPY")
+MINUTE = dt.timedelta(minutes=1)
 
 
 def daily(day: dt.date, close: float, volume: float = 1.0, symbol=SPY) -> TradeBar:
@@ -139,8 +140,8 @@ def test_bad_periods_and_inputs_are_refused_with_the_fix():
         TradeBarConsolidator("weekly")
     with pytest.raises(ValueError, match="max_count cannot be negative"):
         TradeBarConsolidator(-1)
-    with pytest.raises(NotSupportedError, match="pass the period alone"):
-        TradeBarConsolidator(dt.timedelta(days=7), dt.timedelta(hours=9))
+    with pytest.raises(TypeError, match="start_time must be a timedelta"):
+        TradeBarConsolidator(dt.timedelta(days=7), "09:00")
     with pytest.raises(ValueError, match="Should never return a time later"):
         TradeBarConsolidator(
             lambda time: CalendarInfo(time + dt.timedelta(days=1), dt.timedelta(1))
@@ -343,3 +344,89 @@ def test_leans_count_and_period_cases_with_daily_inputs():
     assert made == []
     same.scan(monday + day)
     assert [(b.time, b.period) for b in made] == [(monday, day)]
+
+
+# ----- start_time: bars anchored at a time of day (LEAN's LeanData.GetConsolidatorStartTime) --
+
+
+@pytest.mark.parametrize(
+    ("period", "anchor", "time", "expected"),
+    [  # LEAN's Tests/Common/Util/LeanDataTests.cs ConsolidatorStarTime cases
+        (
+            dt.timedelta(minutes=4),
+            dt.timedelta(hours=9, minutes=30),
+            "2025-10-13 09:29:01",
+            "2025-10-13 09:26:00",
+        ),
+        (
+            dt.timedelta(minutes=4),
+            dt.timedelta(hours=9, minutes=30),
+            "2025-10-13 09:30:01",
+            "2025-10-13 09:30:00",
+        ),
+        (
+            dt.timedelta(minutes=4),
+            dt.timedelta(hours=9, minutes=30),
+            "2025-10-13 09:35:00",
+            "2025-10-13 09:34:00",
+        ),
+        (
+            dt.timedelta(minutes=5),
+            dt.timedelta(hours=9),
+            "2025-10-13 09:35:00",
+            "2025-10-13 09:35:00",
+        ),
+        (
+            dt.timedelta(hours=2),
+            dt.timedelta(hours=9, minutes=30),
+            "2025-10-13 11:30:01",
+            "2025-10-13 11:30:00",
+        ),
+        (
+            dt.timedelta(hours=2),
+            dt.timedelta(hours=9, minutes=30),
+            "2025-10-13 09:30:01",
+            "2025-10-13 09:30:00",
+        ),
+        (
+            dt.timedelta(hours=2),
+            dt.timedelta(hours=9, minutes=30),
+            "2025-10-13 08:30:01",
+            "2025-10-13 07:30:00",
+        ),
+        (dt.timedelta(days=10), dt.timedelta(0), "2025-10-13 11:30:01", "2025-10-11 00:00:00"),
+        (dt.timedelta(days=10), dt.timedelta(0), "2025-10-07 11:30:01", "2025-10-01 00:00:00"),
+    ],
+)
+def test_consolidator_start_time_anchors_bars_on_the_day_or_the_month(
+    period, anchor, time, expected
+):
+    start = consolidator_start_time(period, anchor, dt.datetime.fromisoformat(time))
+    assert start == dt.datetime.fromisoformat(expected)
+
+
+def test_hour_bars_anchored_at_the_open_start_at_half_past():
+    consolidator = TradeBarConsolidator(
+        dt.timedelta(hours=1), start_time=dt.timedelta(hours=9, minutes=30)
+    )
+    bars = []
+    consolidator.data_consolidated += lambda _, bar: bars.append(bar)
+    open_ = dt.datetime(2013, 10, 4, 9, 30)
+    for minute in range(121):  # 09:30 .. 11:30
+        start = open_ + dt.timedelta(minutes=minute)
+        consolidator.update(TradeBar(SPY, start, start + MINUTE, 1.0, 2.0, 0.5, 1.5, 10))
+    assert [(bar.time, bar.end_time) for bar in bars] == [
+        (open_, open_ + dt.timedelta(hours=1)),
+        (open_ + dt.timedelta(hours=1), open_ + dt.timedelta(hours=2)),
+    ]
+    assert bars[0].volume == 600  # the 60 minutes of 09:30 .. 10:29
+    # without the anchor, the same minutes make bars on the hour
+    plain = TradeBarConsolidator(dt.timedelta(hours=1))
+    plain.update(TradeBar(SPY, open_, open_ + MINUTE, 1.0, 2.0, 0.5, 1.5, 10))
+    assert plain.working_bar.time == dt.datetime(2013, 10, 4, 9)
+
+
+@pytest.mark.parametrize("args", [(5,), (Calendar.WEEKLY,), (3, dt.timedelta(hours=1))])
+def test_start_time_without_a_time_period_is_a_clear_error(args):
+    with pytest.raises(TypeError, match="start_time"):
+        TradeBarConsolidator(*args, start_time=dt.timedelta(hours=9))

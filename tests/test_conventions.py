@@ -13,9 +13,11 @@ from decimal import Decimal
 import pytest
 
 from local_lean.conventions import (
+    Extensions,
     format_decimal,
     from_utc,
     price_text,
+    round_to_significant_digits,
     smart_rounding,
     to_aware_utc,
     to_utc,
@@ -61,3 +63,24 @@ def test_the_repeated_hour_of_the_autumn_clock_change_keeps_its_fold():
     assert to_utc(first) == dt.datetime(2021, 11, 7, 5, 30)
     assert to_utc(second) == dt.datetime(2021, 11, 7, 6, 30)
     assert to_utc(first) == dt.datetime(2021, 11, 7, 5, 30)
+
+
+@pytest.mark.parametrize(
+    "value, digits, text",
+    [  # LEAN's ExtensionsTests.RoundToSignificantDigits cases
+        (0.072842, 3, "0.0728"),
+        (0.0019999, 2, "0.0020"),
+        (0.01234568423, 6, "0.0123457"),
+    ],
+)
+def test_round_to_significant_digits_as_leans_extension(value, digits, text):
+    assert format_decimal(round_to_significant_digits(value, digits)) == text
+    assert Extensions.round_to_significant_digits(value, digits) == float(text)
+
+
+def test_round_to_significant_digits_rounds_halves_to_even_and_refuses_bad_digits():
+    assert Extensions.round_to_significant_digits(0, 3) == 0
+    assert Extensions.round_to_significant_digits(1.25, 2) == 1.2  # Math.Round: to even
+    assert Extensions.round_to_significant_digits(-143.6134, 5) == -143.61
+    with pytest.raises(ValueError, match="digits >= 0"):
+        Extensions.round_to_significant_digits(1.5, -1)

@@ -21,6 +21,13 @@ from local_lean.models.fees import (
     InteractiveBrokersFeeModel,
     OrderFeeParameters,
 )
+from local_lean.models.margin import (
+    BuyingPowerModel,
+    GetMaximumOrderQuantityResult,
+    HasSufficientBuyingPowerForOrderResult,
+    MaintenanceMargin,
+    used_buying_power,
+)
 from local_lean.models.slippage import (
     ConstantSlippageModel,
     MarketImpactSlippageModel,
@@ -250,7 +257,7 @@ def test_a_fee_model_returning_a_number_fails_clearly():
 
 def test_security_margin_model_sets_the_leverage():
     from local_lean.errors import NotSupportedError
-    from local_lean.models.margin import BuyingPowerModel, SecurityMarginModel
+    from local_lean.models.margin import SecurityMarginModel
 
     security = Security(equity_symbol("SPY"), Resolution.DAILY, True)
     security.set_buying_power_model(SecurityMarginModel(4))
@@ -258,11 +265,12 @@ def test_security_margin_model_sets_the_leverage():
     assert security.buying_power_model.get_leverage(security) == 4.0
 
     class Custom(BuyingPowerModel):
-        def has_sufficient_buying_power_for_order(self, parameters):
-            return True
+        pass
 
-    with pytest.raises(NotSupportedError, match="SecurityMarginModel"):
-        security.set_buying_power_model(Custom())
+    security.set_buying_power_model(Custom())
+    assert isinstance(security.buying_power_model, Custom)
+    with pytest.raises(NotSupportedError, match="BuyingPowerModel subclass"):
+        security.set_buying_power_model(object())
     with pytest.raises(NotSupportedError, match="free buying power"):
         SecurityMarginModel(2, 0.05)
     with pytest.raises(ValueError, match="greater than or equal to 1"):
@@ -285,6 +293,75 @@ def test_leverage_one_refuses_an_order_worth_more_than_the_cash():
     assert outcome.succeeded, outcome.runtime_error
     assert unlevered.portfolio["SPY"].quantity == 0
     assert "Insufficient buying power" in outcome.record.orders[0]["message"]
+
+
+class HundredsAndNoMarginCheck(BuyingPowerModel):
+    """CustomBuyingPowerModelAlgorithm's model: sizes in hundreds of shares, takes every
+    order, and reserves no margin."""
+
+    def get_maximum_order_quantity_for_target_buying_power(self, parameters):
+        quantity = super().get_maximum_order_quantity_for_target_buying_power(parameters).quantity
+        return GetMaximumOrderQuantityResult(math.floor(quantity / 100) * 100)
+
+    def has_sufficient_buying_power_for_order(self, parameters):
+        return HasSufficientBuyingPowerForOrderResult(True)
+
+    def get_maintenance_margin(self, parameters):
+        return MaintenanceMargin(0)
+
+    def get_reserved_buying_power_for_position(self, parameters):
+        return parameters.result_in_account_currency(0)
+
+
+class RefusesWithReason(BuyingPowerModel):
+    def has_sufficient_buying_power_for_order(self, parameters):
+        return HasSufficientBuyingPowerForOrderResult(False, f"no, order {parameters.order.id}")
+
+
+class SizesWithModel(QCAlgorithm):
+    model = None
+
+    def initialize(self) -> None:
+        self.set_start_date(2021, 3, 1)
+        self.set_end_date(2021, 3, 5)
+        self.set_cash(100_000)
+        self.spy = self.add_equity("SPY", Resolution.DAILY)
+        self.default_quantity = None
+
+    def on_data(self, slice) -> None:
+        if self.default_quantity is None:
+            self.default_quantity = self.calculate_order_quantity("SPY", 1)
+            self.spy.set_buying_power_model(self.model)
+            self.sized = self.calculate_order_quantity("SPY", 1)
+            self.ticket = self.market_order("SPY", self.sized * 10)  # 10 times the portfolio
+
+
+def test_a_buying_power_model_subclass_replaces_the_rules_it_overrides():
+    algorithm, outcome = run_algorithm(
+        type("Run", (SizesWithModel,), {"model": HundredsAndNoMarginCheck()})
+    )
+    assert outcome.succeeded, outcome.runtime_error
+    # super() gives LEAN's sizing, which the model rounds down to hundreds
+    assert algorithm.sized == math.floor(algorithm.default_quantity / 100) * 100
+    assert algorithm.sized % 100 == 0 and algorithm.sized > 0
+    # no buying power check: ten times the portfolio is bought; no margin is reserved
+    assert algorithm.ticket.status == OrderStatus.FILLED
+    assert algorithm.portfolio["SPY"].quantity == algorithm.sized * 10
+    assert algorithm.portfolio.total_margin_used == 0
+    spy = algorithm.spy
+    assert used_buying_power(spy, spy.buying_power_model) == 0
+    assert used_buying_power(spy, None) == spy.holdings.absolute_holdings_value
+
+
+def test_a_buying_power_model_refusal_carries_its_reason():
+    algorithm, outcome = run_algorithm(
+        type("Run", (SizesWithModel,), {"model": RefusesWithReason()})
+    )
+    assert outcome.succeeded, outcome.runtime_error
+    assert algorithm.ticket.status == OrderStatus.INVALID
+    assert "Reason: no, order 1." in outcome.record.orders[0]["message"]
+    # the sizing it does not override stays LEAN's
+    assert algorithm.sized == algorithm.default_quantity
 
 
 class RecordsOrderIds(QCAlgorithm):

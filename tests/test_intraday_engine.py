@@ -438,6 +438,45 @@ def test_a_function_benchmark_is_sampled_at_each_close():
 
 
 @needs_sample
+def test_a_quit_inside_a_session_samples_the_benchmark_at_that_time():
+    class QuitAtTen(_Week):
+        resolution = Resolution.HOUR
+
+        def on_data(self, data: Slice) -> None:
+            super().on_data(data)
+            if self.time == at("10:00", "2013-10-09"):
+                self.price_at_quit = self.securities[self.spy].price
+                self.quit()
+
+    algorithm, outcome = run_algorithm(QuitAtTen, data=LEAN_DATA)
+
+    assert outcome.runtime_error is None
+    benchmark = outcome.record.benchmark
+    # the closes of the sessions before, then SPY's price when the run stopped (LEAN's
+    # benchmark has its price then), not the close of the day before again
+    assert list(benchmark.index) == [at("16:00", "2013-10-07"), at("16:00", "2013-10-08")] + [
+        at("10:00", "2013-10-09")
+    ]
+    assert benchmark.iloc[-1] == algorithm.price_at_quit != benchmark.iloc[-2]
+
+
+@needs_sample
+def test_after_hours_steps_leave_the_benchmark_at_the_close():
+    class AfterHours(QCAlgorithm):
+        def initialize(self) -> None:
+            self.set_start_date(2013, 10, 7)
+            self.set_end_date(2013, 10, 7)
+            self.add_equity("SPY", Resolution.MINUTE, extended_market_hours=True)
+
+    algorithm, outcome = run_algorithm(AfterHours, data=LEAN_DATA)
+
+    assert outcome.runtime_error is None
+    assert outcome.record.equity.index[-1] > at("16:00")  # post-market steps ran
+    benchmark = outcome.record.benchmark
+    assert list(benchmark.index) == [at("16:00")]  # LEAN's benchmark has regular hours only
+
+
+@needs_sample
 def test_market_on_close_orders_follow_the_submission_buffer_and_fill_after_hours_placed():
     class Buffer(_Week):
         def initialize(self) -> None:
@@ -604,3 +643,26 @@ def test_a_trailing_stop_sale_is_priced_from_the_bid_side_of_the_quote_bar():
 
     assert fill is not None and fill.price == min(9.9, bid.close)
     assert trade.low > 9.9  # the trade bar alone would not have filled it
+
+
+def test_a_limit_if_touched_sale_touches_on_the_trades_and_fills_at_the_bid():
+    prices = IntradayPrices(MINUTE, False, UsEquityExchangeHours())
+    trade = TradeBar(SPY, at("10:00"), at("10:01"), 10.0, 10.6, 9.95, 10.1, 1000)
+    bid = Bar(10.3, 10.45, 10.25, 10.4)
+    quote = QuoteBar(SPY, at("10:00"), at("10:01"), bid, 5, Bar(10.4, 10.5, 10.3, 10.45), 5)
+    prices.update(trade, quote)
+
+    def order_with(limit_price: float):
+        request = SubmitOrderRequest(
+            OrderType.LIMIT_IF_TOUCHED, SecurityType.EQUITY, SPY, -10, 0, limit_price, 10.5,
+            to_utc(at("09:59")), "",
+        )  # fmt: skip
+        return create_order(request, 1, request.time, 10.0)
+
+    # LEAN's LimitIfTouchedFill: the trade bar's high touched the trigger (10.5); the current
+    # bid (10.4), not the trade close (10.1), is the price the limit is checked against
+    fill = IntradayFillModel().fill(order_with(10.2), prices, at("16:00"), now=at("10:01"))
+    assert fill is not None and fill.price == bid.close
+    armed = order_with(10.45)
+    assert IntradayFillModel().fill(armed, prices, at("16:00"), now=at("10:01")) is None
+    assert armed.trigger_touched  # it stays armed for the next bars

@@ -134,8 +134,11 @@ CALLS: dict[str, dict[str, Any]] = {
         "clear": lambda a, s: s.clear(),
         # The security here is daily; filters apply to minute and hour bars.
         "set_data_filter": NotSupportedError,
+        # daily data: LEAN's hourly scan of the models needs minute or hour bars here
+        "set_margin_interest_rate_model": NotSupportedError,
     },
     "SecurityHolding": {
+        "get_quantity_value": lambda a, h: h.get_quantity_value(1),
         "add_new_dividend": lambda a, h: h.add_new_dividend(0),
         "add_new_fee": lambda a, h: h.add_new_fee(0),
         "add_new_profit": lambda a, h: h.add_new_profit(0),

@@ -16,7 +16,8 @@ from local_lean.algorithm.trading import (
     MARKET_ORDER_WHILE_CLOSED_WARNING,
 )
 from local_lean.data import open_price_source
-from local_lean.enums import Resolution
+from local_lean.enums import OrderStatus, Resolution
+from local_lean.orders import OrderType
 
 LEAN_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "lean"
 needs_lean_data = pytest.mark.skipif(not LEAN_DATA.is_dir(), reason="LEAN sample data absent")
@@ -356,3 +357,36 @@ def test_orders_from_the_transactions_are_clones_with_utc_time_and_broker_ids():
     filled = algorithm.transactions.get_order_by_id(seen["again"].id)
     assert filled.broker_id == [str(filled.id)]
     assert algorithm.transactions.get_order_by_id(seen["too big"]).broker_id == []
+
+
+class MinuteOrderAtTheClose(QCAlgorithm):
+    """SPY minute bars: a market order in the session, then one at 16:00 (market closed)."""
+
+    def initialize(self) -> None:
+        self.set_start_date(2013, 10, 7)
+        self.set_end_date(2013, 10, 8)
+        self.set_cash(100_000)
+        self.spy = self.add_equity("SPY", Resolution.MINUTE).symbol
+        self.tickets = {}
+
+    def on_data(self, slice) -> None:
+        if self.time.date() == dt.date(2013, 10, 7) and self.time.time() in (
+            dt.time(10, 0),
+            dt.time(16, 0),
+        ):
+            self.tickets[self.time.time()] = self.market_order(self.spy, 1)
+
+
+@needs_lean_data
+def test_a_market_order_on_minute_data_while_the_market_is_closed_waits_for_the_open():
+    algorithm, outcome = run_algorithm(MinuteOrderAtTheClose, data=LEAN_DATA)
+    assert outcome.succeeded, outcome.runtime_error
+    in_session, at_close = algorithm.tickets[dt.time(10, 0)], algorithm.tickets[dt.time(16, 0)]
+    assert in_session.order_type == OrderType.MARKET
+    assert in_session.status == OrderStatus.FILLED
+    # LEAN: the market is closed at 16:00, whatever the resolution: a MarketOnOpen order
+    assert at_close.order_type == OrderType.MARKET_ON_OPEN
+    fill = at_close.order_events[-1]
+    assert fill.status == OrderStatus.FILLED
+    assert fill.utc_time == dt.datetime(2013, 10, 8, 13, 31)  # the next open's first bar
+    assert sum(MARKET_ORDER_WHILE_CLOSED_WARNING in line for line in outcome.record.logs) == 1

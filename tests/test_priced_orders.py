@@ -265,6 +265,9 @@ def test_tickets_update_and_cancel_with_leans_responses_and_events():
     assert order.canceled_time == limit_events[3][1] == seen["canceled time"]
     assert order.tag == "done" and algorithm.limit.cancel_request.tag == "done"
     assert len(algorithm.limit.update_requests) == 2  # the refused one is kept too
+    # LEAN's OrderTicket.ToString counts the submit, update and cancel requests answered
+    assert algorithm.limit.to_string() == str(algorithm.limit)
+    assert str(algorithm.limit).endswith("Request Count: 4 Response Count: 4")
 
 
 class BadPrices(QCAlgorithm):
@@ -336,6 +339,10 @@ class TrailingStops(QCAlgorithm):
             self.trailing_stop_order(
                 self.spy, -10, stop_price=1.0, trailing_amount=0.1, trailing_as_percentage=True
             ),  # fmt: skip
+            # the stop positional, the trailing amount by name: still the stop's form
+            self.trailing_stop_order(
+                self.spy, -10, 1.5, trailing_amount=0.1, trailing_as_percentage=True
+            ),  # fmt: skip
         ]
         self.stops = [ticket.get(OrderField.STOP_PRICE) for ticket in self.tickets]
         try:
@@ -347,9 +354,11 @@ class TrailingStops(QCAlgorithm):
 def test_trailing_stop_order_takes_both_of_leans_forms():
     algorithm, outcome = run_algorithm(TrailingStops)
     assert outcome.succeeded, outcome.runtime_error
-    sell, buy, _ = algorithm.tickets
+    sell, buy, *_ = algorithm.tickets
     # the stops when placed: from the price, or as given
-    assert algorithm.stops == pytest.approx([algorithm.price * 0.95, algorithm.price + 2.0, 1.0])
+    assert algorithm.stops == pytest.approx(
+        [algorithm.price * 0.95, algorithm.price + 2.0, 1.0, 1.5]
+    )
     assert sell.get(OrderField.TRAILING_AS_PERCENTAGE) is True
     assert sell.tag == "Trailing Amount: 5.00%"  # LEAN's default tag of a trailing stop
     assert str(algorithm.transactions.get_order_by_id(sell.order_id)).startswith(
@@ -433,19 +442,3 @@ def test_an_update_made_during_the_session_applies_with_the_sessions_bar():
     assert updated[:2] == (OrderStatus.UPDATE_SUBMITTED, close)
     # the favourable gap: a buy limit far above the market fills at the session's open
     assert filled == (OrderStatus.FILLED, close, float(synthetic_bar("2021-03-02")["open"]))
-
-
-class WithProperties(QCAlgorithm):
-    def initialize(self) -> None:
-        self.set_start_date(2021, 3, 1)
-        self.set_end_date(2021, 3, 2)
-        self.spy = self.add_equity("SPY", Resolution.DAILY).symbol
-
-    def on_data(self, slice) -> None:
-        self.limit_order(self.spy, 1, 10.0, order_properties=object())
-
-
-def test_order_properties_are_refused_rather_than_ignored():
-    _, outcome = run_algorithm(WithProperties)
-    assert "order_properties on orders with prices is not supported" in outcome.runtime_error
-    assert "good till canceled" in outcome.runtime_error

@@ -571,3 +571,42 @@ def test_the_benchmark_before_the_start_is_its_first_sample():
 
     assert with_seed["Beta"] != without_seed["Beta"]
     assert with_seed["Sharpe Ratio"] == without_seed["Sharpe Ratio"]
+
+
+@pytest.mark.parametrize(
+    "local",
+    [
+        datetime.datetime(2021, 1, 4, 16, 0),  # winter (EST)
+        datetime.datetime(2021, 7, 1, 9, 35),  # summer (EDT)
+        datetime.datetime(2021, 3, 14, 3, 0),  # the first hour after the spring change
+        datetime.datetime(2021, 11, 7, 2, 0),  # the first hour after the autumn change
+        datetime.datetime(2021, 11, 7, 0, 59, 59, 999_999),
+    ],
+)
+def test_naive_new_york_times_convert_as_pandas_converts_them(local):
+    stamp = pd.Timestamp(local).tz_localize("America/New_York")
+    assert unix_seconds(local) == int(stamp.timestamp())
+    assert to_json_value(local) == stamp.tz_convert("UTC").strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def test_a_new_york_time_a_clock_change_skips_or_repeats_is_refused():
+    skipped = datetime.datetime(2021, 3, 14, 2, 30)  # clocks jump from 2:00 to 3:00
+    repeated = datetime.datetime(2021, 11, 7, 1, 30)  # clocks go back from 2:00 to 1:00
+    with pytest.raises(Exception, match="2021-03-14 02:30:00"):
+        unix_seconds(skipped)
+    with pytest.raises(Exception, match="2021-11-07 01:30:00"):
+        to_json_value(repeated)
+
+
+def test_statistics_follow_a_record_changed_after_its_results_were_written(tmp_path):
+    record = _record()
+    write_results(record, tmp_path, timestamp=STAMP, draw_charts=False)
+    assert _end_equity(summarize(record)) == "104000"
+    record.equity = record.equity * 1.01  # a new series
+    assert _end_equity(summarize(record)) == "105040"
+    record.equity.iloc[-1] = 110_000.0  # the same series, changed in place
+    assert _end_equity(summarize(record)) == "110000"
+
+
+def _end_equity(summary: str) -> str:
+    return next(line.split()[-1] for line in summary.splitlines() if "End Equity" in line)

@@ -19,9 +19,11 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from local_lean.consolidators.bars import RangeBar, RenkoBar
+from local_lean.consolidators.bars import RangeBar, RenkoBar, VolumeRenkoBar
 from local_lean.consolidators.period import (
+    BaseDataConsolidator,
     IdentityDataConsolidator,
+    QuoteBarConsolidator,
     SessionBarConsolidator,
     TradeBarConsolidator,
 )
@@ -30,12 +32,17 @@ from local_lean.consolidators.subscriptions import (
     TickType,
     subscription_config,
 )
-from local_lean.consolidators.timeless import RangeConsolidator, RenkoConsolidator
+from local_lean.consolidators.timeless import (
+    RangeConsolidator,
+    RenkoConsolidator,
+    VolumeRenkoConsolidator,
+)
 from local_lean.data.exchange_hours import UsEquityExchangeHours
 from local_lean.enums import Resolution
 from local_lean.errors import NotSupportedError
 from local_lean.indicators.base import feed, indicator_input
-from local_lean.market_data import TradeBar
+from local_lean.market_data import BaseData, TradeBar
+from local_lean.quote_bars import QuoteBar
 
 _ONE_DAY = dt.timedelta(days=1)
 RESOLUTION_PERIODS = {
@@ -73,10 +80,11 @@ class QCAlgorithmConsolidators:
             bar_type, symbol, size = symbol, period, args[0] if args else None
             period = _SizedPeriod(bar_type, size)
             args = args[1:]
+        tick_type = None
         if len(args) == 2:
             tick_type, handler = args
-            if tick_type is not None and tick_type != TickType.TRADE:
-                raise ValueError(f"{tick_type!r}: daily equity subscriptions are TRADE data")
+            if tick_type is not None and not isinstance(tick_type, TickType):
+                raise TypeError(f"consolidate's tick_type must be a TickType, got {tick_type!r}")
         elif len(args) == 1:
             (handler,) = args
         else:
@@ -86,7 +94,7 @@ class QCAlgorithmConsolidators:
         subscribed, consolidator = self._consolidator_over(symbol, period)
         if handler is not None:
             consolidator.data_consolidated += _one_argument(handler)
-            self.subscription_manager.add_consolidator(subscribed, consolidator)
+            self.subscription_manager.add_consolidator(subscribed, consolidator, tick_type)
         return consolidator
 
     def resolve_consolidator(self, symbol: Any, resolution: Any, data_type: Any = None) -> Any:
@@ -159,11 +167,18 @@ class _SizedPeriod:
             return RenkoConsolidator(self.size)
         if self.bar_type is RangeBar:
             return RangeConsolidator(int(self.size))
+        if self.bar_type is VolumeRenkoBar:
+            return VolumeRenkoConsolidator(self.size)
         if self.bar_type is TradeBar:
             return TradeBarConsolidator(int(self.size))
+        if self.bar_type is QuoteBar:
+            return QuoteBarConsolidator(int(self.size))
+        if self.bar_type is BaseData:
+            return BaseDataConsolidator(int(self.size))
         raise NotSupportedError(
             f"consolidate({self.bar_type.__name__}, ...)",
-            "daily equity data consolidates into RenkoBar, RangeBar or TradeBar bars",
+            "equity data consolidates into RenkoBar, VolumeRenkoBar, RangeBar, TradeBar, "
+            "QuoteBar (minute data) or BaseData bars",
         )
 
 

@@ -200,17 +200,20 @@ class QCAlgorithmFramework:
         """Time emitted or generated insights (now, closing after their period), note the
         price then, and add them to ``self.insights`` (LEAN's ``InitializeInsights``)."""
         context = self._ctx
+        securities = []  # each insight's security, looked up once
         for insight in insights:
             if not isinstance(insight, Insight):
                 raise TypeError(f"insights must be Insight objects, got {insight!r}")
-            if self.securities.get(insight.symbol) is None:
+            security = self.securities.get(insight.symbol)
+            if security is None:
                 raise KeyError(
                     f"insight for {insight.symbol.value}, which was not added: call "
                     f"self.add_equity('{insight.symbol.value}') first"
                 )
-        for insight in insights:
+            securities.append(security)
+        for insight, security in zip(insights, securities, strict=True):
             stamp_emitted_insight(insight, context.time, context.calendar)
-            insight.reference_value = self.securities[insight.symbol].price
+            insight.reference_value = security.price
         self.insights.add_range(insights)
         if insights:
             generated = GeneratedInsightsCollection(to_utc(context.time), insights)

@@ -27,6 +27,11 @@ import pandas as pd
 from local_lean.consolidators.base import is_consolidator
 from local_lean.enums import Resolution
 from local_lean.errors import NotSupportedError
+from local_lean.indicators.advance_decline import (
+    AdvanceDeclineRatio,
+    AdvanceDeclineVolumeRatio,
+    ArmsIndex,
+)
 from local_lean.indicators.base import (
     MIN_TIME,
     IndicatorBase,
@@ -497,6 +502,39 @@ class QCAlgorithmIndicators:
         field_name = values.get("field_name") or "close"
         name = self._indicator_name(symbol, field_name, resolution)
         return self._initialize(Identity(name), symbol, resolution, values.get("selector"))
+
+    def trin(self, symbols: Any, resolution: Any = None, selector: Selector = None) -> ArmsIndex:
+        """The Arms Index of `symbols` (a list), registered on each of them."""
+        return self._breadth(ArmsIndex, "TRIN", symbols, resolution, selector)
+
+    def adr(
+        self, symbols: Any, resolution: Any = None, selector: Selector = None
+    ) -> AdvanceDeclineRatio:
+        """The advance/decline ratio of `symbols` (a list), registered on each of them."""
+        return self._breadth(AdvanceDeclineRatio, "A/D Ratio", symbols, resolution, selector)
+
+    def advr(
+        self, symbols: Any, resolution: Any = None, selector: Selector = None
+    ) -> AdvanceDeclineVolumeRatio:
+        """The advance/decline volume ratio of `symbols` (a list), registered on each."""
+        kind = "A/D Volume Rate"
+        return self._breadth(AdvanceDeclineVolumeRatio, kind, symbols, resolution, selector)
+
+    def _breadth(
+        self, indicator_type: type, kind: str, symbols: Any, resolution: Any, selector: Selector
+    ) -> Any:
+        """LEAN's breadth helpers: named without a symbol ('TRIN(min)'), fed by every symbol."""
+        if not isinstance(symbols, list | tuple) or not symbols:
+            raise TypeError(f"{kind} needs a list of symbols, got {symbols!r}")
+        symbols = self._indicator_symbols(symbols)
+        named = resolution or self._subscription_resolution(symbols[0])
+        indicator = indicator_type(f"{kind}({_RESOLUTION_SUFFIXES.get(named, 'day')})")
+        for symbol in symbols:
+            indicator.add(symbol)
+            self.register_indicator(symbol, indicator, resolution, selector)
+        if self._automatic_indicator_warm_up():
+            self.warm_up_indicator(symbols, indicator, resolution, selector)
+        return indicator
 
     # ----- registration, warm-up, history, plotting ------------------------------------------
 

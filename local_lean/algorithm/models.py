@@ -17,6 +17,7 @@ from local_lean.models.brokerages import (
 from local_lean.models.interest_rates import InterestRateProvider
 from local_lean.models.shortable import is_shortable
 from local_lean.models.shortable import shortable_quantity as _provider_quantity
+from local_lean.securities import attach_quote_currency
 
 
 class QCAlgorithmModels:
@@ -43,7 +44,9 @@ class QCAlgorithmModels:
         self._ctx.transactions.brokerage_model = model
 
     def _security_created(self, security: Any, leverage_given: bool) -> None:
-        """A new security gets the brokerage model's models (when the algorithm set one)."""
+        """A new security gets the brokerage model's models (when the algorithm set one) and
+        the account's cash as its quote currency."""
+        attach_quote_currency(security, self.portfolio.cash_book["USD"])
         if self._brokerage_model is not None:
             apply_brokerage_model(self._brokerage_model, security, keep_leverage=leverage_given)
 

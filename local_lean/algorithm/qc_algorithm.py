@@ -86,6 +86,7 @@ from local_lean.symbol_conversion import (
 )
 from local_lean.symbols import Symbol, equity_symbol
 from local_lean.transactions import TransactionHandler
+from local_lean.typed_history import TypedHistory
 
 DEFAULT_START = dt.datetime(1998, 1, 1)
 DEFAULT_CASH = 100_000.0
@@ -232,7 +233,6 @@ QCALGORITHM_ALTERNATIVES = {
     "exercise_option": "options are not simulated",
     "add_chart": "use self.plot(chart, series, value)",
     "add_series": "use self.plot(chart, series, value)",
-    "default_order_properties": "orders are good till canceled (LEAN's default)",
 }
 
 
@@ -677,8 +677,7 @@ class QCAlgorithm(
         symbols = [as_symbol(t) for t in one_or_many(tickers)]
         context = self._ctx
         if resolution is None:  # LEAN: the subscription's resolution
-            subscribed = [context.intraday_subscriptions.get(s) for s in symbols]
-            resolution = next((sub.resolution for sub in subscribed if sub), None)
+            resolution = self._history_resolution(symbols, resolution)
         if resolution in (Resolution.MINUTE, Resolution.HOUR):
             subscription_resolution(context.source, symbols[0].value, resolution, "history")
             known = [self.securities[s].symbol if s in self.securities else s for s in symbols]
@@ -700,6 +699,15 @@ class QCAlgorithm(
             return _date_window(frames, first_day, end_before)
         start, end = _date_from(window[1]).date(), _date_from(window[2]).date()
         return _date_window(frames, start, min(end, end_before))
+
+    def _history_resolution(self, tickers: Any, resolution: Any) -> Any:
+        """The resolution a history request reads: the one asked for, else the first intraday
+        subscription's among the symbols, else daily (LEAN: the subscription's resolution)."""
+        if resolution is not None:
+            return resolution
+        subscriptions = self._ctx.intraday_subscriptions
+        subscribed = [subscriptions.get(as_symbol(t)) for t in one_or_many(tickers)]
+        return next((sub.resolution for sub in subscribed if sub), Resolution.DAILY)
 
     # ----- scheduling and training --------------------------------------------------------
 
@@ -857,7 +865,8 @@ class QCAlgorithm(
         if any(t.startswith("QuantConnect.Indicators.") for t in returned):
             return (
                 "use one of the indicator helpers offered (sma, ema, macd, bb, rsi, atr, roc, "
-                "std, var, mom, max, min, lwma, sum, identity, arima, c) or a PythonIndicator"
+                "std, var, mom, max, min, lwma, sum, identity, arima, c, trin, adr, advr) or a "
+                "PythonIndicator"
             )
         return None
 
@@ -881,6 +890,11 @@ class _History:
 
     def __call__(self, tickers: Any, *args: Any, **kwargs: Any) -> pd.DataFrame:
         return self._algorithm._history(tickers, *args, **kwargs)
+
+    def __getitem__(self, data_type: type) -> TypedHistory:
+        """``self.history[TradeBar](...)``: LEAN's generic overloads, bars instead of a frame."""
+        algorithm = self._algorithm
+        return TypedHistory(data_type, algorithm._history, algorithm._history_resolution)
 
 
 # ----- helpers --------------------------------------------------------------------------------

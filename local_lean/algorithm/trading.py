@@ -15,9 +15,14 @@ from typing import Any
 
 from local_lean.buying_power import zero_price_message
 from local_lean.enums import Resolution, SecurityType
-from local_lean.errors import NotSupportedError
 from local_lean.framework.execution import order_targets_by_margin_impact
-from local_lean.framework.portfolio_construction import PortfolioTarget
+from local_lean.framework.portfolio_construction import PortfolioTarget, sized_by_percent
+from local_lean.order_properties import (
+    GoodTilDateTimeInForce,
+    OrderProperties,
+    TimeInForce,
+    require_order_properties,
+)
 from local_lean.orders import (
     OrderDirection,
     OrderResponse,
@@ -43,6 +48,10 @@ DAILY_MARKET_ORDER_WARNING = (
     "automatically converted into MarketOnClose orders (or MarketOnOpen near the close) to "
     "avoid filling at the stale previous close. Note: in live trading this conversion is not "
     "applied, as the order fills at the current market price."
+)
+GOOD_TIL_DATE_AT_OPEN_OR_CLOSE_WARNING = (
+    "Warning: Good-Til-Date Time-In-Force is not supported for MOO and MOC orders. "
+    "The time-in-force will be reset to Good-Til-Canceled (GTC)."
 )
 
 
@@ -81,19 +90,28 @@ class QCAlgorithmTrading:
         (15.5 minutes before the close)."""
         security = self._security_for_order(symbol)
         calendar = self._ctx.calendar
-        intraday = security.resolution in (Resolution.MINUTE, Resolution.HOUR)
-        if intraday and calendar.is_open(self.time):  # LEAN fills it at once
-            return self._submit(OrderType.MARKET, security, quantity, tag, asynchronous)
-        if not calendar.is_open(self.time):  # at any resolution, as LEAN
-            ticket = self.market_on_open_order(security.symbol, quantity, asynchronous, tag)
+        is_open = calendar.is_open(self.time)
+        if is_open and security.resolution in (Resolution.MINUTE, Resolution.HOUR):
+            properties = self._properties_for_order(order_properties)  # LEAN fills it at once
+            return self._submit(
+                OrderType.MARKET, security, quantity, tag, asynchronous, properties=properties
+            )
+        if not is_open:
+            ticket = self.market_on_open_order(
+                security.symbol, quantity, asynchronous, tag, order_properties
+            )
             if not self._warned.get("closed market order") and _succeeded(ticket):
                 self._warned["closed market order"] = True
                 self.debug(MARKET_ORDER_WHILE_CLOSED_WARNING)
             return ticket
         if self._within_market_on_close_buffer():
-            ticket = self.market_on_open_order(security.symbol, quantity, asynchronous, tag)
+            ticket = self.market_on_open_order(
+                security.symbol, quantity, asynchronous, tag, order_properties
+            )
         else:
-            ticket = self.market_on_close_order(security.symbol, quantity, asynchronous, tag)
+            ticket = self.market_on_close_order(
+                security.symbol, quantity, asynchronous, tag, order_properties
+            )
         if not self._warned.get("daily market order") and _succeeded(ticket):
             self._warned["daily market order"] = True
             self.debug(DAILY_MARKET_ORDER_WARNING)
@@ -109,7 +127,10 @@ class QCAlgorithmTrading:
     ) -> OrderTicket:
         """An order filled at the next market open."""
         security = self._security_for_order(symbol)
-        return self._submit(OrderType.MARKET_ON_OPEN, security, quantity, tag, asynchronous)
+        properties = self._properties_for_order(order_properties, at_open_or_close=True)
+        return self._submit(
+            OrderType.MARKET_ON_OPEN, security, quantity, tag, asynchronous, properties=properties
+        )
 
     def market_on_close_order(
         self,
@@ -121,7 +142,10 @@ class QCAlgorithmTrading:
     ) -> OrderTicket:
         """An order filled at the next market close; refused within 15.5 minutes of it."""
         security = self._security_for_order(symbol)
-        return self._submit(OrderType.MARKET_ON_CLOSE, security, quantity, tag, asynchronous)
+        properties = self._properties_for_order(order_properties, at_open_or_close=True)
+        return self._submit(
+            OrderType.MARKET_ON_CLOSE, security, quantity, tag, asynchronous, properties=properties
+        )
 
     def limit_order(
         self,
@@ -133,10 +157,15 @@ class QCAlgorithmTrading:
         order_properties: Any = None,
     ) -> OrderTicket:
         """Buy at or below (sell at or above) `limit_price`; open until filled or canceled."""
-        _require_default_properties(order_properties)
         security = self._security_for_order(symbol)
         return self._submit(
-            OrderType.LIMIT, security, quantity, tag, asynchronous, limit_price=limit_price
+            OrderType.LIMIT,
+            security,
+            quantity,
+            tag,
+            asynchronous,
+            properties=self._properties_for_order(order_properties),
+            limit_price=limit_price,
         )
 
     def stop_market_order(
@@ -149,10 +178,15 @@ class QCAlgorithmTrading:
         order_properties: Any = None,
     ) -> OrderTicket:
         """Buy (sell) at the market once the price reaches `stop_price`."""
-        _require_default_properties(order_properties)
         security = self._security_for_order(symbol)
         return self._submit(
-            OrderType.STOP_MARKET, security, quantity, tag, asynchronous, stop_price=stop_price
+            OrderType.STOP_MARKET,
+            security,
+            quantity,
+            tag,
+            asynchronous,
+            properties=self._properties_for_order(order_properties),
+            stop_price=stop_price,
         )
 
     def stop_limit_order(
@@ -166,7 +200,6 @@ class QCAlgorithmTrading:
         order_properties: Any = None,
     ) -> OrderTicket:
         """A limit order at `limit_price` that opens once the price crosses `stop_price`."""
-        _require_default_properties(order_properties)
         security = self._security_for_order(symbol)
         return self._submit(
             OrderType.STOP_LIMIT,
@@ -174,6 +207,7 @@ class QCAlgorithmTrading:
             quantity,
             tag,
             asynchronous,
+            properties=self._properties_for_order(order_properties),
             stop_price=stop_price,
             limit_price=limit_price,
         )
@@ -189,7 +223,6 @@ class QCAlgorithmTrading:
         order_properties: Any = None,
     ) -> OrderTicket:
         """A limit order at `limit_price` that opens once the price touches `trigger_price`."""
-        _require_default_properties(order_properties)
         security = self._security_for_order(symbol)
         return self._submit(
             OrderType.LIMIT_IF_TOUCHED,
@@ -197,6 +230,7 @@ class QCAlgorithmTrading:
             quantity,
             tag,
             asynchronous,
+            properties=self._properties_for_order(order_properties),
             trigger_price=trigger_price,
             limit_price=limit_price,
         )
@@ -210,7 +244,11 @@ class QCAlgorithmTrading:
         price; (symbol, quantity, stop_price, trailing_amount, trailing_as_percentage, ...)
         starts at `stop_price`."""
         names = ["trailing_amount", "trailing_as_percentage", "asynchronous", "tag"]
-        if "stop_price" in kwargs or (len(args) > 1 and not isinstance(args[1], bool)):
+        if (
+            "stop_price" in kwargs
+            or (args and "trailing_amount" in kwargs)
+            or (len(args) > 1 and not isinstance(args[1], bool))
+        ):
             names.insert(0, "stop_price")
         names.append("order_properties")
         if len(args) > len(names):
@@ -222,7 +260,7 @@ class QCAlgorithmTrading:
             values[name] = value
         if "trailing_amount" not in values or "trailing_as_percentage" not in values:
             raise TypeError("trailing_stop_order needs trailing_amount and trailing_as_percentage")
-        _require_default_properties(values.get("order_properties"))
+        properties = self._properties_for_order(values.get("order_properties"))
         security = self._security_for_order(symbol)
         percentage = bool(values["trailing_as_percentage"])
         amount = values["trailing_amount"]
@@ -239,6 +277,7 @@ class QCAlgorithmTrading:
             values.get("tag", ""),
             values.get("asynchronous", False),
             trailing_as_percentage=percentage,
+            properties=properties,
             trailing_amount=amount,
             stop_price=stop_price,
         )
@@ -250,8 +289,9 @@ class QCAlgorithmTrading:
 
     def calculate_order_quantity(self, symbol: Any, target: float) -> float:
         """Shares to order so that `symbol` becomes `target` of the portfolio's value."""
-        target_ = PortfolioTarget.percent(self, symbol, float(target), return_delta_quantity=True)
-        return 0.0 if target_ is None else target_.quantity
+        # PortfolioTarget.percent's sizing, without building the target
+        _, quantity = sized_by_percent(self, symbol, float(target), return_delta_quantity=True)
+        return 0.0 if quantity is None else float(quantity)
 
     def set_holdings(
         self,
@@ -267,18 +307,25 @@ class QCAlgorithmTrading:
         market-on-open orders; a list of PortfolioTarget sets several at once."""
         if isinstance(symbol, list):
             return self._set_holdings_targets(
-                symbol, liquidate_existing_holdings, asynchronous, tag
+                symbol, liquidate_existing_holdings, asynchronous, tag, order_properties
             )
         security = self._security_for_order(symbol)
         tickets = []
         if liquidate_existing_holdings:
             tickets.extend(self._liquidate_all_but({security.symbol}, tag))
         quantity = self.calculate_order_quantity(security.symbol, percentage)
-        tickets.extend(self._order_for_holdings(security.symbol, quantity, asynchronous, tag))
+        tickets.extend(
+            self._order_for_holdings(security.symbol, quantity, asynchronous, tag, order_properties)
+        )
         return tickets
 
     def _set_holdings_targets(
-        self, targets: list[Any], liquidate_existing_holdings: bool, asynchronous: bool, tag: str
+        self,
+        targets: list[Any],
+        liquidate_existing_holdings: bool,
+        asynchronous: bool,
+        tag: str,
+        order_properties: Any = None,
     ) -> list[OrderTicket]:
         """LEAN's ``SetHoldings(List<PortfolioTarget>)``: every target's order quantity is sized
         before any order is placed, then the orders go out reducing positions first, then the
@@ -295,27 +342,37 @@ class QCAlgorithmTrading:
         ]
         for order in order_targets_by_margin_impact(self, orders, target_is_delta=True):
             tickets.extend(
-                self._order_for_holdings(order.symbol, order.quantity, asynchronous, tag)
+                self._order_for_holdings(
+                    order.symbol, order.quantity, asynchronous, tag, order_properties
+                )
             )
         return tickets
 
     def _order_for_holdings(
-        self, symbol: Symbol, quantity: float, asynchronous: bool, tag: str
+        self,
+        symbol: Symbol,
+        quantity: float,
+        asynchronous: bool,
+        tag: str,
+        order_properties: Any = None,
     ) -> list[OrderTicket]:
         """LEAN's ``SetHoldingsImpl``: order `quantity` less what open market and market-on-open
         orders of `symbol` still add; a market order while the exchange is open, else a
         market-on-open order."""
-        open_quantity = sum(
-            ticket.quantity_remaining
-            for ticket in self.transactions.get_open_order_tickets(symbol)
-            if ticket.order_type in (OrderType.MARKET, OrderType.MARKET_ON_OPEN)
-        )
+        handler = self._ctx.transactions
+        open_quantity = 0.0
+        if handler is None or handler.has_open_orders():  # mostly none open before the first
+            open_quantity = sum(
+                ticket.quantity_remaining
+                for ticket in self.transactions.get_open_order_tickets(symbol)
+                if ticket.order_type in (OrderType.MARKET, OrderType.MARKET_ON_OPEN)
+            )
         quantity -= open_quantity
         if abs(quantity) == 0:
             return []
         if self._ctx.calendar.is_open(self.time):
-            return [self.market_order(symbol, quantity, asynchronous, tag)]
-        return [self.market_on_open_order(symbol, quantity, False, tag)]
+            return [self.market_order(symbol, quantity, asynchronous, tag, order_properties)]
+        return [self.market_on_open_order(symbol, quantity, False, tag, order_properties)]
 
     def liquidate(
         self,
@@ -365,12 +422,49 @@ class QCAlgorithmTrading:
                 else:
                     self.transactions.cancel_order(order.id, tag)
             if held != 0:
-                tickets.append(self.market_order(each, -held - pending_market, asynchronous, tag))
+                tickets.append(
+                    self.market_order(
+                        each, -held - pending_market, asynchronous, tag, order_properties
+                    )
+                )
         return tickets
 
     def _liquidate_all_but(self, keep: set[Symbol], tag: str) -> list[OrderTicket]:
         others = [s for s in sorted(self.portfolio.keys(), key=lambda s: s.value) if s not in keep]
         return self.liquidate(others, tag=tag) if others else []
+
+    @property
+    def default_order_properties(self) -> OrderProperties:
+        """The properties of orders placed without their own (LEAN's: good till canceled);
+        each order takes a copy of them as they are when it is placed."""
+        properties = self.__dict__.get("_default_order_properties")
+        if properties is None and "_default_order_properties" not in self.__dict__:
+            properties = self.__dict__["_default_order_properties"] = OrderProperties()
+        return properties
+
+    @default_order_properties.setter
+    def default_order_properties(self, value: OrderProperties | None) -> None:
+        require_order_properties(value, "default_order_properties")
+        self.__dict__["_default_order_properties"] = value
+
+    def _properties_for_order(
+        self, order_properties: Any, at_open_or_close: bool = False
+    ) -> OrderProperties | None:
+        """The order's own properties, else a copy of the default ones (LEAN's
+        ``orderProperties ?? DefaultOrderProperties?.Clone()``). MarketOnOpen and
+        MarketOnClose orders take no expiry date: good till date becomes good till canceled,
+        with LEAN's warning once."""
+        require_order_properties(order_properties, "order_properties")
+        default = self.default_order_properties
+        properties = order_properties or (default.clone() if default is not None else None)
+        if at_open_or_close and isinstance(
+            getattr(properties, "time_in_force", None), GoodTilDateTimeInForce
+        ):
+            properties.time_in_force = TimeInForce.GOOD_TIL_CANCELED
+            if not self._warned.get("good til date at open or close"):
+                self._warned["good til date at open or close"] = True
+                self.debug(GOOD_TIL_DATE_AT_OPEN_OR_CLOSE_WARNING)
+        return properties
 
     def _security_for_order(self, symbol: Any) -> Security:
         key = symbol_key(symbol)
@@ -406,6 +500,7 @@ class QCAlgorithmTrading:
         tag: str,
         asynchronous: bool = False,
         trailing_as_percentage: bool = False,
+        properties: OrderProperties | None = None,
         **prices: float,
     ) -> OrderTicket:
         """Run LEAN's pre-order checks, then hand the order to the transaction handler."""
@@ -431,6 +526,7 @@ class QCAlgorithmTrading:
             time=self.utc_time,  # request times are UTC, as in LEAN
             tag=tag or "",
             asynchronous=asynchronous,
+            properties=properties,
         )
         problem = self._pre_order_check(request, security)
         if problem is not None:
@@ -493,16 +589,6 @@ def _timespan_text(span: dt.timedelta) -> str:
     """.NET's TimeSpan text under a day: hh:mm:ss."""
     seconds = int(span.total_seconds())
     return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
-
-
-def _require_default_properties(order_properties: Any) -> None:
-    """Orders with prices live until filled or canceled (LEAN's default time in force); other
-    properties would change that, and are refused rather than ignored."""
-    if order_properties is not None:
-        raise NotSupportedError(
-            "order_properties on orders with prices",
-            "they are good till canceled; leave order_properties out and cancel the order",
-        )
 
 
 def _succeeded(ticket: OrderTicket) -> bool:

@@ -1,10 +1,11 @@
 """LEAN's data consolidators for local_lean (LEAN's Common/Data/Consolidators/).
 
 - ``base``: ConsolidatorBase and the ``data_consolidated`` event (``+=`` / ``-=``).
-- ``bars``: RenkoBar and RangeBar, the bars of the timeless consolidators.
-- ``timeless``: ClassicRenkoConsolidator, RenkoConsolidator (wicked bricks) and
-  RangeConsolidator (bars end on price moves).
-- ``period``: TradeBarConsolidator (a count of bars, a timedelta, a ``Calendar`` period) and
+- ``bars``: RenkoBar, VolumeRenkoBar and RangeBar, the bars of the timeless consolidators.
+- ``timeless``: ClassicRenkoConsolidator, RenkoConsolidator (wicked bricks),
+  VolumeRenkoConsolidator (bricks of volume) and RangeConsolidator (bars end on price moves).
+- ``period``: PeriodCountConsolidatorBase (a count of bars, a timedelta, a ``Calendar``
+  period) and its TradeBarConsolidator, QuoteBarConsolidator and BaseDataConsolidator;
   IdentityDataConsolidator.
 - ``subscriptions``: ``self.subscription_manager`` (``add_consolidator``,
   ``remove_consolidator``, ``subscription_data_config_service``); the engine's calls:
@@ -14,12 +15,21 @@
   it.
 """
 
-from local_lean.consolidators.bars import BarDirection, RangeBar, RenkoBar, RenkoType
+from local_lean.consolidators.bars import (
+    BarDirection,
+    RangeBar,
+    RenkoBar,
+    RenkoType,
+    VolumeRenkoBar,
+)
 from local_lean.consolidators.base import ConsolidatorBase, DataConsolidatedEvent
 from local_lean.consolidators.period import (
+    BaseDataConsolidator,
     Calendar,
     CalendarInfo,
     IdentityDataConsolidator,
+    PeriodCountConsolidatorBase,
+    QuoteBarConsolidator,
     TradeBarConsolidator,
 )
 from local_lean.consolidators.subscriptions import (
@@ -35,9 +45,15 @@ from local_lean.consolidators.timeless import (
     ClassicRenkoConsolidator,
     RangeConsolidator,
     RenkoConsolidator,
+    VolumeRenkoConsolidator,
 )
 
 __all__ = [
+    "VolumeRenkoConsolidator",
+    "VolumeRenkoBar",
+    "QuoteBarConsolidator",
+    "PeriodCountConsolidatorBase",
+    "BaseDataConsolidator",
     "Calendar",
     "CalendarInfo",
     "IdentityDataConsolidator",

@@ -1,5 +1,5 @@
-"""The bars the timeless consolidators produce: RenkoBar and RangeBar (LEAN's
-Common/Data/Market/RenkoBar.cs and RangeBar.cs).
+"""The bars the timeless consolidators produce: RenkoBar, VolumeRenkoBar and RangeBar (LEAN's
+Common/Data/Market/RenkoBar.cs, VolumeRenkoBar.cs and RangeBar.cs).
 
 LEAN computes them in .NET decimals; the arithmetic here is done in ``Decimal`` too, so a brick
 edge such as 137.5 + 2.5 or a range of exactly 1.00 is exact and a price that touches an edge
@@ -214,3 +214,56 @@ def wicked_renko_bar(
     bar.end_time, bar.high, bar.low, bar.close = end_time, high, low, close
     bar.type = RenkoType.WICKED
     return bar
+
+
+class VolumeRenkoBar(TradeBar):
+    """A brick of traded volume: it closes once its volume reaches ``brick_size`` (LEAN's
+    VolumeRenkoBar); ``time`` is its start, ``end_time`` its last update."""
+
+    __slots__ = ("brick_size", "type")
+
+    def __init__(
+        self,
+        symbol: Symbol,
+        start: dt.datetime,
+        end_time: dt.datetime,
+        brick_size: float,
+        open: float,
+        high: float,
+        low: float,
+        close: float,
+        volume: float,
+    ) -> None:
+        super().__init__(symbol, start, end_time, open, high, low, close, volume)
+        self.brick_size = brick_size
+        self.type = RenkoType.CLASSIC
+
+    @property
+    def start(self) -> dt.datetime:
+        return self.time
+
+    @property
+    def is_closed(self) -> bool:
+        return self.volume >= self.brick_size
+
+    def update(
+        self, time: dt.datetime, high: float, low: float, close: float, volume: float
+    ) -> float:
+        """Add an input's prices and `volume` (up to the brick's size); returns the volume
+        beyond the brick (negative while the brick is not full; 0 for a closed brick)."""
+        if self.is_closed:
+            return 0.0
+        self.end_time = time
+        excess = self.volume + volume - self.brick_size
+        self.volume = self.brick_size if excess > 0 else self.volume + volume
+        self.close = close
+        self.high = max(self.high, high)
+        self.low = min(self.low, low)
+        return excess
+
+    def rollover(self) -> VolumeRenkoBar:
+        """The next brick: it opens at this one's close, when this one ended, with no volume."""
+        close, end = self.close, self.end_time
+        return VolumeRenkoBar(
+            self.symbol, end, end, self.brick_size, close, close, close, close, 0.0
+        )

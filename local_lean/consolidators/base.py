@@ -1,13 +1,20 @@
 """What every consolidator shares (LEAN's Common/Data/Consolidators/ConsolidatorBase.cs): the
 ``data_consolidated`` event, the last bar produced (``consolidated``), ``update``, ``scan``,
-``reset`` and ``dispose``."""
+``reset`` and ``dispose``; and, as LEAN's ``WindowBase`` (Common/Indicators/WindowBase.cs), a
+rolling window of the bars produced: ``window`` (2 bars unless resized), ``current``
+(``consolidator[0]``, the newest), ``previous`` (``consolidator[1]``), iteration newest first.
+A bar enters the window before the handlers run, so inside a handler ``consolidator[0]`` is the
+bar just produced, while ``consolidated`` is set after them."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
+from local_lean.indicators.rolling_window import RollingWindow
+
 Handler = Callable[[Any, Any], Any]
+DEFAULT_WINDOW_SIZE = 2  # LEAN's WindowBase.DefaultWindowSize
 
 
 class DataConsolidatedEvent:
@@ -48,6 +55,7 @@ class ConsolidatorBase:
     def __init__(self) -> None:
         self._data_consolidated = DataConsolidatedEvent()
         self._consolidated: Any = None
+        self._window = RollingWindow(DEFAULT_WINDOW_SIZE)
 
     @property
     def data_consolidated(self) -> DataConsolidatedEvent:
@@ -73,6 +81,27 @@ class ConsolidatorBase:
         return None
 
     @property
+    def window(self) -> RollingWindow:
+        """The bars produced, newest first (``window.size`` bars kept, 2 by default)."""
+        return self._window
+
+    @property
+    def current(self) -> Any:
+        """The newest bar produced (None before the first)."""
+        return self._window[0]
+
+    @property
+    def previous(self) -> Any:
+        """The bar produced before the newest (None until two were)."""
+        return self._window[1] if self._window.count > 1 else None
+
+    def __getitem__(self, i: int) -> Any:
+        return self._window[i]
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._window)
+
+    @property
     def input_type(self) -> type:
         from local_lean.market_data import TradeBar
 
@@ -90,6 +119,8 @@ class ConsolidatorBase:
         consolidators have nothing to do)."""
 
     def on_data_consolidated(self, consolidated: Any) -> None:
+        if consolidated is not None:  # the window first: handlers see the new bar at [0]
+            self._window.add(consolidated)
         # LEAN sets `consolidated` after the handlers ran, so that they can still compare the
         # new bar with the previous one.
         self._data_consolidated(self, consolidated)
@@ -97,6 +128,7 @@ class ConsolidatorBase:
 
     def reset(self) -> None:
         self._consolidated = None
+        self._window.reset()
 
     def dispose(self) -> None:
         """Drop every data_consolidated handler (as remove_consolidator does)."""

@@ -8,6 +8,9 @@ Calendar.cs):
 - ``TradeBarConsolidator(Calendar.WEEKLY)`` (``MONTHLY``, ``QUARTERLY``, ``YEARLY``, or any
   function of a datetime returning a ``CalendarInfo(start, period)``): calendar bars.
 - ``TradeBarConsolidator(3, timedelta(days=7))``: 3 inputs, or 7 days, whichever first.
+- ``TradeBarConsolidator(timedelta(hours=1), start_time=timedelta(hours=9, minutes=30))``:
+  bars anchored at 09:30 each day (each month for periods of 7 days or more) instead of on
+  multiples of the period.
 
 A time bar fires when an input arrives past its period, or when the engine scans it after its
 end (``scan``; the subscription manager schedules the scans as LEAN's ConsolidatorWrapper does,
@@ -23,8 +26,8 @@ from typing import Any
 
 from local_lean.consolidators.base import ConsolidatorBase
 from local_lean.enums import Resolution
-from local_lean.errors import NotSupportedError
 from local_lean.market_data import TradeBar
+from local_lean.quote_bars import Bar, QuoteBar
 
 # .NET's DateTime.MinValue: rounding down to a period counts from it.
 _MIN_TIME = dt.datetime(1, 1, 1)
@@ -131,14 +134,30 @@ class _Mixed(_Count):
 
 
 class _Span:
-    def __init__(self, period: dt.timedelta) -> None:
+    def __init__(self, period: dt.timedelta, start_time: dt.timedelta | None = None) -> None:
         self.period: dt.timedelta | None = period
+        self.start_time = start_time
 
     def rounded_start(self, time: dt.datetime) -> dt.datetime:
         assert self.period is not None
+        if self.start_time is not None:
+            return consolidator_start_time(self.period, self.start_time, time)
         if self.period > _ONE_DAY:  # longer periods start at the first input, unrounded
             return time
         return time - (time - _MIN_TIME) % self.period
+
+
+def consolidator_start_time(
+    period: dt.timedelta, start_time: dt.timedelta, time: dt.datetime
+) -> dt.datetime:
+    """The start of the bar of `period` that holds `time`, bars anchored at `start_time` after
+    midnight of `time`'s day (after the 1st of its month for periods of 7 days or more): LEAN's
+    ``LeanData.GetConsolidatorStartTime``. A time before the anchor falls in the bar before it."""
+    midnight = dt.datetime.combine(time.date(), dt.time())
+    if period >= dt.timedelta(days=7):
+        midnight = midnight.replace(day=1)
+    reference = midnight + start_time
+    return reference + ((time - reference) // period) * period
 
 
 class _Function:
@@ -170,8 +189,17 @@ class _Function:
         return info.start
 
 
-def _specification(args: tuple) -> tuple[Any, int | None]:
-    """LEAN's constructor overloads: (count), (count, period), (period), (function)."""
+def _specification(args: tuple, start_time: Any = None) -> tuple[Any, int | None]:
+    """LEAN's constructor overloads: (count), (count, period), (period), (period, start_time),
+    (function)."""
+    if start_time is not None:
+        if len(args) != 1 or not isinstance(args[0], dt.timedelta):
+            raise TypeError(
+                f"start_time={start_time!r} anchors bars of a time period: pass it with a "
+                "timedelta period, e.g. TradeBarConsolidator(timedelta(hours=1), "
+                "start_time=timedelta(hours=9, minutes=30))"
+            )
+        args = (args[0], start_time)
     if len(args) == 1:
         (value,) = args
         if isinstance(value, Resolution):
@@ -194,10 +222,9 @@ def _specification(args: tuple) -> tuple[Any, int | None]:
                     raise ValueError(f"max_count cannot be negative, got {count}")
                 return _Mixed(second), count
         elif isinstance(count, dt.timedelta) and isinstance(second, dt.timedelta):
-            raise NotSupportedError(
-                "TradeBarConsolidator(period, start_time)",
-                "pass the period alone (bars then start on a multiple of it)",
-            )
+            return _Span(count, second), None
+        elif isinstance(count, dt.timedelta) and second is not None:
+            raise TypeError(f"start_time must be a timedelta after midnight, got {second!r}")
     raise TypeError(
         f"Unable to create a consolidator period from {args!r}: pass a bar count (5), a "
         "timedelta (timedelta(days=7)), a count and a timedelta, or a calendar function "
@@ -217,34 +244,37 @@ def _resolution_span(resolution: Resolution) -> dt.timedelta:
     return spans[resolution]
 
 
-class TradeBarConsolidator(ConsolidatorBase):
-    """Trade bars of a count of inputs, a time period or a calendar period (see the module)."""
+class PeriodCountConsolidatorBase(ConsolidatorBase):
+    """Bars of a count of inputs, a time period or a calendar period (see the module), LEAN's
+    PeriodCountConsolidatorBase: subclasses say how an input starts a bar (``_new_bar``) and
+    how it adds to one (``_add_to_bar``)."""
 
-    def __init__(self, *args: Any) -> None:
+    def __init__(self, *args: Any, start_time: dt.timedelta | None = None) -> None:
         super().__init__()
-        self._specification, self._max_count = _specification(args)
+        self._specification, self._max_count = _specification(args, start_time)
         self._period = self._specification.period
         self._current_count = 0
-        self._working_bar: TradeBar | None = None
+        self._working_bar: Any = None
         self._last_emit: dt.datetime | None = None
         self._symbol: Any = None
         self._checked_span = False
 
-    @staticmethod
-    def from_resolution(resolution: Resolution) -> TradeBarConsolidator:
-        return TradeBarConsolidator(_resolution_span(resolution))
+    @property
+    def working_data(self) -> Any:
+        return None if self._working_bar is None else self._copy(self._working_bar)
 
     @property
-    def output_type(self) -> type:
-        return TradeBar
-
-    @property
-    def working_data(self) -> TradeBar | None:
-        return None if self._working_bar is None else _copy(self._working_bar)
-
-    @property
-    def working_bar(self) -> TradeBar | None:
+    def working_bar(self) -> Any:
         return self.working_data
+
+    def _new_bar(self, data: Any, start: dt.datetime, end: dt.datetime) -> Any:
+        raise NotImplementedError
+
+    def _add_to_bar(self, working: Any, data: Any) -> None:
+        raise NotImplementedError
+
+    def _copy(self, bar: Any) -> Any:
+        raise NotImplementedError
 
     @property
     def _is_time_based(self) -> bool:
@@ -347,21 +377,123 @@ class TradeBarConsolidator(ConsolidatorBase):
                 if self._is_time_based and self._period is not None
                 else data.end_time - data.time
             )
-            self._working_bar = TradeBar(
-                data.symbol,
-                start,
-                start + span,
-                data.open,
-                data.high,
-                data.low,
-                data.close,
-                data.volume,
-            )
+            self._working_bar = self._new_bar(data, start, start + span)
             return
+        self._add_to_bar(working, data)
+
+
+class TradeBarConsolidator(PeriodCountConsolidatorBase):
+    """Trade bars of trade bars: open, high, low, close and the summed volume."""
+
+    @staticmethod
+    def from_resolution(resolution: Resolution) -> TradeBarConsolidator:
+        return TradeBarConsolidator(_resolution_span(resolution))
+
+    @property
+    def output_type(self) -> type:
+        return TradeBar
+
+    def _new_bar(self, data: Any, start: dt.datetime, end: dt.datetime) -> TradeBar:
+        return TradeBar(
+            data.symbol, start, end, data.open, data.high, data.low, data.close, data.volume
+        )
+
+    def _add_to_bar(self, working: TradeBar, data: Any) -> None:
         working.close = data.close
         working.volume += data.volume
         working.low = min(working.low, data.low)
         working.high = max(working.high, data.high)
+
+    def _copy(self, bar: TradeBar) -> TradeBar:
+        return _copy(bar)
+
+
+class BaseDataConsolidator(PeriodCountConsolidatorBase):
+    """Trade bars of any data's value (LEAN's BaseDataConsolidator): the bar's open, high, low
+    and close follow the inputs' ``value`` (a trade bar's close); the volume stays 0."""
+
+    @property
+    def input_type(self) -> type:
+        return object
+
+    @property
+    def output_type(self) -> type:
+        return TradeBar
+
+    def _new_bar(self, data: Any, start: dt.datetime, end: dt.datetime) -> TradeBar:
+        value = data.value
+        return TradeBar(data.symbol, start, end, value, value, value, value, 0.0)
+
+    def _add_to_bar(self, working: TradeBar, data: Any) -> None:
+        value = data.value
+        working.close = value
+        working.low = min(working.low, value)
+        working.high = max(working.high, value)
+
+    def _copy(self, bar: TradeBar) -> TradeBar:
+        return _copy(bar)
+
+
+class QuoteBarConsolidator(PeriodCountConsolidatorBase):
+    """Quote bars of quote bars (LEAN's QuoteBarConsolidator): each side's open, high, low and
+    close, and the last sizes. A bar after the first opens each side at the previous bar's
+    close (with its last sizes), then takes the inputs."""
+
+    @property
+    def input_type(self) -> type:
+        return QuoteBar
+
+    @property
+    def output_type(self) -> type:
+        return QuoteBar
+
+    def _new_bar(self, data: Any, start: dt.datetime, end: dt.datetime) -> QuoteBar:
+        working = QuoteBar(data.symbol, start, end, None, 0.0, None, 0.0)
+        previous = self.consolidated
+        if previous is not None:
+            bid_close = previous.bid.close if previous.bid is not None else 0.0
+            ask_close = previous.ask.close if previous.ask is not None else 0.0
+            if bid_close:
+                working.bid = Bar(bid_close, bid_close, bid_close, bid_close)
+            if ask_close:
+                working.ask = Bar(ask_close, ask_close, ask_close, ask_close)
+            working.last_bid_size = previous.last_bid_size
+            working.last_ask_size = previous.last_ask_size
+        self._add_to_bar(working, data)
+        return working
+
+    def _add_to_bar(self, working: QuoteBar, data: Any) -> None:
+        if data.bid is not None:
+            working.last_bid_size = data.last_bid_size
+            working.bid = _merged(working.bid, data.bid)
+        if data.ask is not None:
+            working.last_ask_size = data.last_ask_size
+            working.ask = _merged(working.ask, data.ask)
+
+    def _copy(self, bar: QuoteBar) -> QuoteBar:
+        def side(b: Bar | None) -> Bar | None:
+            return None if b is None else Bar(b.open, b.high, b.low, b.close)
+
+        return QuoteBar(
+            bar.symbol,
+            bar.time,
+            bar.end_time,
+            side(bar.bid),
+            bar.last_bid_size,
+            side(bar.ask),
+            bar.last_ask_size,
+        )
+
+
+def _merged(side: Bar | None, data: Bar) -> Bar:
+    """One side of a working quote bar after an input's side: a new side takes the input's
+    prices, an existing one its close and any new high or low."""
+    if side is None:
+        return Bar(data.open, data.high, data.low, data.close)
+    side.close = data.close
+    side.high = max(side.high, data.high)
+    side.low = min(side.low, data.low)
+    return side
 
 
 class SessionBarConsolidator(TradeBarConsolidator):

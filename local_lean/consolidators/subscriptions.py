@@ -18,6 +18,7 @@ from typing import Any
 from local_lean.conventions import from_utc, to_utc
 from local_lean.enums import DataNormalizationMode, Resolution, SecurityType
 from local_lean.market_data import TradeBar
+from local_lean.quote_bars import QuoteBar
 from local_lean.symbol_conversion import symbol_key, ticker_of
 from local_lean.symbols import Symbol
 
@@ -167,6 +168,7 @@ class SubscriptionManager:
         self._service = SubscriptionDataConfigService(self)
         self._clock = clock  # the algorithm's time; None while it initializes
         self._schedules: dict[int, _ScanSchedule] = {}  # by id(consolidator)
+        self._quote_consolidators: dict[Symbol, list[Any]] = {}  # fed the quote bars
         self._now_utc: dt.datetime | None = None
 
     @property
@@ -183,20 +185,35 @@ class SubscriptionManager:
         return len(self.subscriptions)
 
     def add_consolidator(self, symbol: Any, consolidator: Any, tick_type: Any = None) -> None:
-        """Give `consolidator` each daily bar of `symbol` from now on, before ``on_data``."""
+        """Give `consolidator` each bar of `symbol` from now on, before ``on_data``: its trade
+        bars, or its quote bars for a consolidator of quote bars (or ``TickType.QUOTE``), which
+        minute equity subscriptions have."""
         _check_consolidator(consolidator)
-        if tick_type is not None and tick_type != TickType.TRADE:
-            raise ValueError(
-                f"No subscription with the requested Tick Type {tick_type} was found. Available "
-                "Tick Types: Trade"
-            )
         config = self._config(symbol)
         if config is None:
             raise ValueError(
                 "Please subscribe to this symbol before adding a consolidator for it. Symbol: "
                 f"{ticker_of(symbol)}"
             )
-        config._consolidators.append(consolidator)
+        wants_quotes = tick_type == TickType.QUOTE or (
+            tick_type is None and getattr(consolidator, "input_type", None) is QuoteBar
+        )
+        available = [TickType.TRADE] + ([TickType.QUOTE] if self._has_quotes(config) else [])
+        if tick_type is not None and tick_type not in available:
+            raise ValueError(
+                f"No subscription with the requested Tick Type {_tick_type_name(tick_type)} was "
+                "found. Available Tick Types: " + ", ".join(_tick_type_name(t) for t in available)
+            )
+        if wants_quotes and TickType.QUOTE not in available:
+            raise ValueError(
+                "Type mismatch found between consolidator and symbol. Symbol: "
+                f"{ticker_of(symbol)} does not support input type: QuoteBar. Supported types: "
+                "TradeBar."
+            )
+        if wants_quotes:
+            self._quote_consolidators.setdefault(config.symbol, []).append(consolidator)
+        else:
+            config._consolidators.append(consolidator)
         added_at = self._clock()
         self._schedules[id(consolidator)] = _ScanSchedule(
             self, consolidator, None if added_at is None else to_utc(added_at)
@@ -208,6 +225,9 @@ class SubscriptionManager:
         for config in configs:
             if config is not None and consolidator in config._consolidators:
                 config._consolidators.remove(consolidator)
+            quoted = self._quote_consolidators.get(config.symbol, []) if config else []
+            if consolidator in quoted:
+                quoted.remove(consolidator)
         schedule = self._schedules.pop(id(consolidator), None)
         if schedule is not None:
             schedule.disposed = True
@@ -257,16 +277,27 @@ class SubscriptionManager:
             if not schedule.disposed:
                 schedule.advance()
 
-    def _feed(self, bars: dict[Symbol, TradeBar], local_time: dt.datetime) -> None:
+    def _has_quotes(self, config: SubscriptionDataConfig) -> bool:
+        """Whether the symbol's data has quote bars: minute equity data does (LEAN subscribes
+        minute equities to trades and quotes), hour and daily data has trades only."""
+        security = self._securities.get(config.symbol)
+        return getattr(security, "resolution", Resolution.DAILY) == Resolution.MINUTE
+
+    def _feed(
+        self, bars: dict[Symbol, TradeBar], local_time: dt.datetime, quotes: Any = None
+    ) -> None:
         self._now_utc = to_utc(local_time)
         for symbol, config in list(self._configs.items()):
-            bar = bars.get(symbol)
-            if bar is None:
-                continue
-            for consolidator in list(config._consolidators):
-                consolidator.update(bar)
-                # LEAN scans each consolidator once the data is through it.
-                consolidator.scan(local_time)
+            fed = [(bars.get(symbol), config._consolidators)]
+            if quotes is not None:
+                fed.append((quotes.get(symbol), self._quote_consolidators.get(symbol, [])))
+            for bar, consolidators in fed:
+                if bar is None:
+                    continue
+                for consolidator in list(consolidators):
+                    consolidator.update(bar)
+                    # LEAN scans each consolidator once the data is through it.
+                    consolidator.scan(local_time)
 
 
 class _ScanSchedule:
@@ -353,12 +384,20 @@ def feed_consolidators(manager: SubscriptionManager, daily_bars: dict[Symbol, An
 
 
 def feed_intraday_consolidators(
-    manager: SubscriptionManager, bars: dict[Symbol, Any], time: dt.datetime
+    manager: SubscriptionManager,
+    bars: dict[Symbol, Any],
+    time: dt.datetime,
+    quotes: dict[Symbol, Any] | None = None,
 ) -> None:
-    """The intraday clock's call at each time step with minute or hour trade bars, before
-    ``on_data``: each consolidator of a symbol gets its bar as it arrived."""
-    if manager._configs and bars:
-        manager._feed(bars, time)
+    """The intraday clock's call at each time step with minute or hour trade bars (and minute
+    quote bars), before ``on_data``: each consolidator of a symbol gets its bar as it
+    arrived, the trade consolidators the trade bar, the quote consolidators the quote bar."""
+    if manager._configs and (bars or quotes):
+        manager._feed(bars, time, quotes)
+
+
+def _tick_type_name(tick_type: Any) -> str:
+    return getattr(tick_type, "name", str(tick_type)).capitalize()
 
 
 def _check_consolidator(consolidator: Any) -> None:

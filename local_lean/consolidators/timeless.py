@@ -4,6 +4,7 @@ BaseTimelessConsolidator.cs, ClassicRenkoConsolidator.cs and RangeConsolidator.c
 - ``ClassicRenkoConsolidator(bar_size, selector=None, volume_selector=None, even_bars=True)``:
   renko bricks of `bar_size` over the selected value (the bar's close by default).
 - ``RenkoConsolidator(bar_size)``: LEAN's "wicked" renko bricks over the price.
+- ``VolumeRenkoConsolidator(bar_size)``: bricks of `bar_size` traded volume.
 - ``RangeConsolidator(range, selector=None, volume_selector=None)``: bars whose high and low
   end `range` minimum price variations apart (a cent for US equities: 100 is $1.00).
 
@@ -25,6 +26,7 @@ from local_lean.consolidators.bars import (
     RangeBar,
     RenkoBar,
     RenkoType,
+    VolumeRenkoBar,
     to_decimal,
     wicked_renko_bar,
 )
@@ -334,3 +336,50 @@ class RenkoConsolidator(ConsolidatorBase):
         self.on_data_consolidated(brick)
         self._current_bar = brick  # LEAN's working data is the last brick
         self._open_on = self._close_on
+
+
+class VolumeRenkoConsolidator(ConsolidatorBase):
+    """Bricks of `bar_size` traded volume (LEAN's VolumeRenkoConsolidator): each trade bar adds
+    its volume to the open brick; a brick that fills fires, and the next one, opening at its
+    close, takes the volume left over (one bar may fill several bricks)."""
+
+    def __init__(self, bar_size: float) -> None:
+        super().__init__()
+        if isinstance(bar_size, bool) or not isinstance(bar_size, int | float | Decimal):
+            raise TypeError(f"bar_size must be a number of shares, got {bar_size!r}")
+        if not math.isfinite(float(bar_size)) or float(bar_size) <= 0:
+            raise ValueError("VolumeRenkoConsolidator bar_size must be strictly greater than zero")
+        self._bar_size = float(bar_size)
+        self._current_bar: VolumeRenkoBar | None = None
+
+    @property
+    def output_type(self) -> type:
+        return VolumeRenkoBar
+
+    @property
+    def working_data(self) -> Any:
+        return self._current_bar
+
+    def update(self, data: Any) -> None:
+        if not all(hasattr(data, name) for name in ("open", "high", "low", "volume")):
+            raise ValueError(
+                f"{type(self).__name__} must be used with TradeBar or Tick data, got "
+                f"{type(data).__name__}"
+            )
+        close = data.close
+        if self._current_bar is None:
+            self._current_bar = VolumeRenkoBar(
+                data.symbol, data.time, data.end_time, self._bar_size,
+                data.open, data.high, data.low, close, 0.0,
+            )  # fmt: skip
+        left_over = self._current_bar.update(data.end_time, data.high, data.low, close, data.volume)
+        while left_over >= 0:
+            self.on_data_consolidated(self._current_bar)
+            self._current_bar = self._current_bar.rollover()
+            left_over = self._current_bar.update(
+                data.end_time, data.high, data.low, close, left_over
+            )
+
+    def reset(self) -> None:
+        super().reset()
+        self._current_bar = None

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 from contextvars import ContextVar
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -37,6 +38,13 @@ def use_data_source(source: Any) -> None:
     _ACTIVE_SOURCE.set(source)
     root = source.root if isinstance(source, LeanDataFolder) else None
     use_security_definitions(definitions_lookup(root))
+
+
+def active_data_root() -> Path | None:
+    """The root of the running backtest's LEAN data folder (None: no backtest runs, or its
+    prices come from another source)."""
+    source = _ACTIVE_SOURCE.get()
+    return source.root if isinstance(source, LeanDataFolder) else None
 
 
 def _lean_folder() -> LeanDataFolder:
@@ -122,6 +130,7 @@ class CorporateFactorProvider:
 
 
 __all__ = [
+    "active_data_root",
     "CorporateFactorProvider",
     "DefaultDataProvider",
     "LocalDiskFactorFileProvider",

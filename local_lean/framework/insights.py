@@ -497,8 +497,11 @@ def _step_market_bars(
         day = calendar.next_session(day)
 
 
+_DIRECTION_WORDS = {InsightDirection.UP: "up", InsightDirection.DOWN: "down"}
+
+
 def direction_word(direction: InsightDirection) -> str:
-    return {InsightDirection.UP: "up", InsightDirection.DOWN: "down"}.get(direction, "flat")
+    return _DIRECTION_WORDS.get(direction, "flat")
 
 
 def stamp_emitted_insight(insight: Insight, generated: dt.datetime, calendar: Any) -> None:

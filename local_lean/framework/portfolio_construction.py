@@ -52,16 +52,8 @@ class PortfolioTarget(
         """The whole-share target worth `percent` of the portfolio (LEAN's sizing: the value
         less the free buffer, under the target once fees are paid); None when the security has
         no price (an error is logged, as LEAN does)."""
-        if not math.isfinite(percent):
-            raise ValueError(f"target percent must be finite, got {percent!r}")
-        security = algorithm.securities[symbol]
-        minimum = algorithm.settings.minimum_order_margin_portfolio_percentage
-        delta, problem = target_order_quantity(algorithm.portfolio, security, percent, minimum)
-        if problem:
-            algorithm.error(problem)
-            return None
-        quantity = delta if return_delta_quantity else delta + security.holdings.quantity
-        return PortfolioTarget(security.symbol, quantity)
+        security, quantity = sized_by_percent(algorithm, symbol, percent, return_delta_quantity)
+        return None if quantity is None else PortfolioTarget(security.symbol, quantity)
 
     def __repr__(self) -> str:
         return f"<PortfolioTarget {self.symbol.value}: {self.quantity:g}>"
@@ -77,6 +69,23 @@ class PortfolioTarget(
         )
 
     __hash__ = None  # type: ignore[assignment]
+
+
+def sized_by_percent(
+    algorithm: Any, symbol: Any, percent: float, return_delta_quantity: bool = False
+) -> tuple[Any, float | None]:
+    """``PortfolioTarget.percent`` without the target: the security of `symbol` and the whole
+    shares (the order's delta, or the holding's target) worth `percent` of the portfolio;
+    None for the shares when the security has no price (an error is logged, as LEAN does)."""
+    if not math.isfinite(percent):
+        raise ValueError(f"target percent must be finite, got {percent!r}")
+    security = algorithm.securities[symbol]
+    minimum = algorithm.settings.minimum_order_margin_portfolio_percentage
+    delta, problem = target_order_quantity(algorithm.portfolio, security, percent, minimum)
+    if problem:
+        algorithm.error(problem)
+        return security, None
+    return security, delta if return_delta_quantity else delta + security.holdings.quantity
 
 
 def _rebalancing_function(rebalance: Any) -> Any:

@@ -5,6 +5,9 @@
   BarIndicator/TradeBarIndicator for bars, WindowIndicator over the last `period` inputs).
 - ``composition``: Identity, ConstantIndicator, CompositeIndicator, IndicatorExtensions.
 - ``moving_averages``, ``oscillators``, ``volatility``: the indicators themselves.
+- ``advance_decline``: market breadth over a set of stocks (ArmsIndex, the A/D ratios).
+- ``multi_symbol``: indicators of several symbols' bars (MultiSymbolIndicator, Beta).
+- ``swing``: bar-range indicators (MassIndex, Wilder's swing indices).
 - ``time_series``: TimeSeriesIndicator and AutoRegressiveIntegratedMovingAverage (ARIMA).
 - ``python_indicator``: PythonIndicator, the base of indicators written in Python.
 - ``helpers``: what QCAlgorithm adds (``self.sma(...)``, ``register_indicator``,
@@ -12,6 +15,12 @@
   engine feeds with each daily bar before ``on_data``.
 """
 
+from local_lean.indicators.advance_decline import (
+    AdvanceDeclineIndicator,
+    AdvanceDeclineRatio,
+    AdvanceDeclineVolumeRatio,
+    ArmsIndex,
+)
 from local_lean.indicators.base import (
     BarIndicator,
     Indicator,
@@ -33,6 +42,7 @@ from local_lean.indicators.moving_averages import (
     Sum,
     WilderMovingAverage,
 )
+from local_lean.indicators.multi_symbol import Beta, MultiSymbolIndicator
 from local_lean.indicators.oscillators import (
     Delay,
     Maximum,
@@ -45,6 +55,11 @@ from local_lean.indicators.oscillators import (
 )
 from local_lean.indicators.python_indicator import PythonIndicator
 from local_lean.indicators.rolling_window import RollingWindow
+from local_lean.indicators.swing import (
+    MassIndex,
+    WilderAccumulativeSwingIndex,
+    WilderSwingIndex,
+)
 from local_lean.indicators.time_series import (
     AutoRegressiveIntegratedMovingAverage,
     TimeSeriesIndicator,
@@ -58,6 +73,15 @@ from local_lean.indicators.volatility import (
 )
 
 __all__ = [
+    "WilderSwingIndex",
+    "WilderAccumulativeSwingIndex",
+    "MultiSymbolIndicator",
+    "MassIndex",
+    "Beta",
+    "AdvanceDeclineIndicator",
+    "AdvanceDeclineRatio",
+    "AdvanceDeclineVolumeRatio",
+    "ArmsIndex",
     "AutoRegressiveIntegratedMovingAverage",
     "AverageTrueRange",
     "BarIndicator",

@@ -1,22 +1,21 @@
 """LEAN's Correlation indicator (``Indicators/Correlation.cs``): Pearson or Spearman correlation
 of two symbols' closes over a rolling period.
 
-It is one of LEAN's multi-symbol indicators (``MultiSymbolIndicator``): each input is a bar of
-one of its two symbols; a pair of bars enters the rolling windows once both symbols have a bar
-ending at the same time (the same UTC day for daily bars), and the value is recomputed then.
-The first input only sets the data's resolution (LEAN returns 0 for it). The correlations are
+It is one of LEAN's multi-symbol indicators (``multi_symbol.MultiSymbolIndicator``): each input
+is a bar of one of its two symbols; a pair of bars enters the rolling windows once both symbols
+have a bar ending at the same time (the same UTC day for daily bars, the same minute for minute
+bars), and the value is recomputed then. The first input only sets the data's resolution (LEAN
+returns 0 for it). The correlations are
 MathNet's: Pearson's running sums, Spearman's Pearson of average ranks; NaN becomes 0.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 from enum import IntEnum
 from typing import Any
 
-from local_lean.indicators.base import IndicatorBase
-from local_lean.indicators.rolling_window import RollingWindow
+from local_lean.indicators.multi_symbol import MultiSymbolIndicator
 
 
 class CorrelationType(IntEnum):
@@ -24,68 +23,18 @@ class CorrelationType(IntEnum):
     SPEARMAN = 1
 
 
-class Correlation(IndicatorBase):
+class Correlation(MultiSymbolIndicator):
     """``Correlation([name,] target, reference, period, correlation_type=PEARSON)``."""
-
-    _takes_bars = True
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         name, target, reference, period, kind = _arguments(args, kwargs)
-        super().__init__(name)
-        self._target, self._reference = target, reference
-        self._period = period
+        super().__init__(name, [target, reference], period)
+        self._target, self._reference = self._symbols
         self._type = CorrelationType(kind)
-        self._windows = {target: RollingWindow(period), reference: RollingWindow(period)}
-        self._current_inputs: dict[Any, Any] = {}
-        self._daily = True
-        self._value = 0.0
 
-    @property
-    def is_ready(self) -> bool:
-        return all(window.is_ready for window in self._windows.values())
-
-    @property
-    def warm_up_period(self) -> int:
-        return self._period
-
-    def compute_next_value(self, input: Any) -> float:
-        if input.symbol not in self._windows:
-            raise ValueError(
-                f"Input symbol {input.symbol} does not correspond to any of the symbols this "
-                f"indicator works on ({self._target}, {self._reference})"
-            )
-        if self.samples == 1:
-            # LEAN's first input sets the resolution (daily when a bar spans over an hour)
-            self._daily = (input.end_time - input.time) > dt.timedelta(hours=1)
-            self._current_inputs[input.symbol] = input
-            return 0.0
-        self._current_inputs[input.symbol] = input
-        ends = {self._end_key(self._current_inputs.get(symbol)) for symbol in self._windows}
-        if len(ends) == 1 and None not in ends:
-            for symbol, window in self._windows.items():
-                window.add(self._current_inputs[symbol])
-            self._value = self._compute()
-        return self._value
-
-    def reset(self) -> None:
-        super().reset()
-        for window in self._windows.values():
-            window.reset()
-        self._current_inputs.clear()
-        self._value = 0.0
-
-    def _end_key(self, data: Any) -> Any:
-        """When a bar ends, to the resolution's precision (the day, for daily bars), in UTC."""
-        if data is None:
-            return None
-        from local_lean.framework.insights import to_utc
-
-        end = to_utc(data.end_time)
-        return end.date() if self._daily else end
-
-    def _compute(self) -> float:
-        target = [float(bar.close) for bar in self._windows[self._target]]
-        reference = [float(bar.close) for bar in self._windows[self._reference]]
+    def compute_indicator(self) -> float:
+        target = [float(bar.close) for bar in self.data_points(self._target)]
+        reference = [float(bar.close) for bar in self.data_points(self._reference)]
         if self._type == CorrelationType.SPEARMAN:
             target, reference = average_ranks(target), average_ranks(reference)
         value = pearson(target, reference)

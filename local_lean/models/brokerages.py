@@ -13,15 +13,19 @@ from __future__ import annotations
 from enum import IntEnum
 from typing import Any
 
+from local_lean.conventions import decimal_text
 from local_lean.enums import Market, SecurityType
 from local_lean.errors import NotSupportedError
+from local_lean.models.benchmarks import FuncBenchmark
 from local_lean.models.fees import (
     AlphaStreamsFeeModel,
+    AxosFeeModel,
     ConstantFeeModel,
     InteractiveBrokersFeeModel,
 )
-from local_lean.models.shortable import NullShortableProvider
+from local_lean.models.shortable import LocalDiskShortableProvider, NullShortableProvider
 from local_lean.models.slippage import AlphaStreamsSlippageModel, NullSlippageModel
+from local_lean.orders import OrderType
 
 
 class AccountType(IntEnum):
@@ -177,10 +181,61 @@ class AlphaStreamsBrokerageModel(DefaultBrokerageModel):
         return AlphaStreamsSlippageModel()
 
 
+class AxosClearingBrokerageModel(DefaultBrokerageModel):
+    """LEAN's ``AxosClearingBrokerageModel``: US equities only; market, limit and
+    market-on-close orders of whole shares; Axos' fee per share; shorts limited by the
+    brokerage's shortable files (``LocalDiskShortableProvider("axos")``); no benchmark (a
+    benchmark worth 0)."""
+
+    SUPPORTED_ORDER_TYPES = (OrderType.LIMIT, OrderType.MARKET, OrderType.MARKET_ON_CLOSE)
+
+    @property
+    def default_markets(self) -> dict:
+        return {SecurityType.EQUITY: Market.USA}
+
+    def get_fee_model(self, security: Any) -> Any:
+        return AxosFeeModel()
+
+    def get_shortable_provider(self, security: Any) -> Any:
+        return LocalDiskShortableProvider("axos")
+
+    def get_benchmark(self, securities: Any) -> FuncBenchmark:
+        return FuncBenchmark(lambda time: 0.0)
+
+    def can_submit_order(self, security: Any, order: Any, message: Any = None) -> Any:
+        name = type(self).__name__
+        if security.symbol.security_type != SecurityType.EQUITY:
+            return False, BrokerageMessageEvent(
+                BrokerageMessageType.WARNING,
+                "NotSupported",
+                f"The {name} does not support "
+                f"{_dotnet_name(security.symbol.security_type)} security type.",
+            )
+        if order.type not in self.SUPPORTED_ORDER_TYPES:
+            supported = ",".join(_dotnet_name(kind) for kind in self.SUPPORTED_ORDER_TYPES)
+            return False, BrokerageMessageEvent(
+                BrokerageMessageType.WARNING,
+                "NotSupported",
+                f"The {name} does not support {_dotnet_name(order.type)} order type. "
+                f"Only supports [{supported}]",
+            )
+        if abs(order.quantity) % 1 != 0:
+            return False, BrokerageMessageEvent(
+                BrokerageMessageType.WARNING,
+                "NotSupported",
+                f"Order Quantity must be Integer, but provided {decimal_text(order.quantity)}.",
+            )
+        return True, None
+
+    def can_update_order(self, security: Any, order: Any, request: Any, message: Any = None):
+        return True, None
+
+
 _MODELS = {
     BrokerageName.DEFAULT: DefaultBrokerageModel,
     BrokerageName.INTERACTIVE_BROKERS_BROKERAGE: InteractiveBrokersBrokerageModel,
     BrokerageName.ALPHA_STREAMS: AlphaStreamsBrokerageModel,
+    BrokerageName.AXOS: AxosClearingBrokerageModel,
 }
 
 
@@ -255,6 +310,7 @@ def _dotnet_name(value: Any) -> str:
 __all__ = [
     "AccountType",
     "AlphaStreamsBrokerageModel",
+    "AxosClearingBrokerageModel",
     "BrokerageMessageEvent",
     "BrokerageMessageType",
     "BrokerageName",

@@ -60,6 +60,23 @@ class AlphaStreamsFeeModel(FeeModel):
         return OrderFee(CashAmount(_per_share_fee(parameters)))
 
 
+class AxosFeeModel(FeeModel):
+    """The Axos clearing fee (LEAN's ``AxosFeeModel``): a fee per share, $0.0035 unless given,
+    with no minimum."""
+
+    def __init__(self, fees_per_share: float | None = None) -> None:
+        if fees_per_share is not None and (
+            isinstance(fees_per_share, bool)
+            or not isinstance(fees_per_share, int | float)
+            or not math.isfinite(fees_per_share)
+        ):
+            raise ValueError(f"AxosFeeModel needs a finite fee per share, got {fees_per_share!r}")
+        self._fees_per_share = 0.0035 if fees_per_share is None else float(fees_per_share)
+
+    def get_order_fee(self, parameters: OrderFeeParameters) -> OrderFee:
+        return OrderFee(CashAmount(self._fees_per_share * abs(parameters.order.quantity)))
+
+
 class BasisPointsFeeModel(FeeModel):
     """A fee proportional to the order's value (0 bps: no fees): the runner's ``--fee-bps``,
     for studies of trading costs; LEAN has no such model."""
@@ -177,6 +194,7 @@ def _description(model: Any) -> str:
 
 __all__ = [
     "AlphaStreamsFeeModel",
+    "AxosFeeModel",
     "BasisPointsFeeModel",
     "ConstantFeeModel",
     "FeeModel",

@@ -69,4 +69,85 @@ class InterestRateProvider:
         return float(primary_credit_rate().rate_on(day))
 
 
-__all__ = ["FuncRiskFreeRateInterestRateModel", "InterestRateProvider", "statistics_rate_model"]
+class MarginInterestRateParameters:
+    """What a margin interest rate model is given: the security, and the algorithm's time
+    (LEAN's ``MarginInterestRateParameters``)."""
+
+    def __init__(self, security: Any, time: dt.datetime) -> None:
+        self.security = security
+        self.time = time
+
+
+class NullMarginInterestRateModel:
+    """No margin interest (LEAN's ``MarginInterestRateModel.Null``, the equities' default)."""
+
+    def apply_margin_interest_rate(self, parameters: MarginInterestRateParameters) -> None:
+        return None
+
+
+class MarginInterestRateModel:
+    """LEAN's holder of the null margin interest rate model."""
+
+    NULL = NullMarginInterestRateModel()
+
+
+class ShortMarginInterestRateModel:
+    """LEAN's ``ShortMarginInterestRateModel``: once a day a short position pays the shortable
+    provider's fee rate, and a long one earns its rebate rate, on the holding's value over 360
+    days, for the days since the last charge; ``amount`` sums what was charged (negative:
+    paid)."""
+
+    def __init__(self) -> None:
+        self.amount = 0.0
+        self._is_short = False
+        self._previous_time: dt.datetime | None = None
+
+    def apply_margin_interest_rate(self, parameters: MarginInterestRateParameters) -> None:
+        security = parameters.security
+        holdings = security.holdings
+        if not holdings.hold_stock:
+            self._previous_time = None  # no position: the clock stops
+            return
+        if self._previous_time is None or self._is_short != holdings.is_short:
+            # the clock starts with the position, or again when it changes sides
+            self._is_short = holdings.is_short
+            self._previous_time = parameters.time
+            return
+        if parameters.time.date() == self._previous_time.date():
+            return  # charged once a day
+        provider = security.shortable_provider
+        local_time = security.local_time or parameters.time
+        day = dt.datetime.combine(local_time.date(), dt.time())
+        if self._is_short:
+            rate = provider.fee_rate(security.symbol, day)
+        else:
+            rate = provider.rebate_rate(security.symbol, day)
+        if not rate:
+            self._previous_time = None
+            return
+        days = (parameters.time.date() - self._previous_time.date()).days
+        fee = rate * holdings.holdings_value / 360 * days
+        self.amount += fee
+        security.quote_currency.add_amount(fee)
+        self._previous_time = parameters.time
+
+
+def apply_margin_interest_rates(securities: Iterable[Any], time: dt.datetime) -> None:
+    """LEAN's hourly scan of the security models (``AlgorithmManager``): each security's
+    margin interest rate model applies its interest at `time`."""
+    for security in securities:
+        model = security.margin_interest_rate_model
+        if model is not MarginInterestRateModel.NULL:
+            model.apply_margin_interest_rate(MarginInterestRateParameters(security, time))
+
+
+__all__ = [
+    "FuncRiskFreeRateInterestRateModel",
+    "InterestRateProvider",
+    "MarginInterestRateModel",
+    "MarginInterestRateParameters",
+    "NullMarginInterestRateModel",
+    "ShortMarginInterestRateModel",
+    "apply_margin_interest_rates",
+    "statistics_rate_model",
+]

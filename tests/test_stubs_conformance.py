@@ -217,6 +217,9 @@ STUB_FILES = [
     "Orders/Fees/__init__.pyi",
     "Orders/Slippage/__init__.pyi",
     "Data/Shortable/__init__.pyi",
+    "Statistics/__init__.pyi",
+    "Commands/__init__.pyi",
+    "Notifications/__init__.pyi",
 ]
 
 # .NET types LEAN's API takes (System.DayOfWeek), from the stubs' System package beside it.

@@ -21,6 +21,7 @@ from local_lean.algorithm import QCAlgorithm
 from local_lean.buying_power import BuyingPowerModelExtensions
 from local_lean.cash_book import ConvertibleCashAmount
 from local_lean.circular_queue import CircularQueue
+from local_lean.commands import Command
 from local_lean.consolidators import (
     BarDirection,
     BaseDataConsolidator,
@@ -261,13 +262,15 @@ from local_lean.quantbook import QuantBook
 from local_lean.quote_bars import QuoteBar
 from local_lean.scheduling import DateRules, TimeRules
 from local_lean.securities import Security, SecurityHolding, SecurityManager
-from local_lean.security_cache import SecurityCache, SecurityExchange, Tick
+from local_lean.security_cache import SecurityCache, Tick
+from local_lean.security_data_filter import SecurityDataFilter
 from local_lean.security_initializers import (
     BrokerageModelSecurityInitializer,
     FuncSecuritySeeder,
     SecuritySeeder,
 )
 from local_lean.settings import UniverseSettings
+from local_lean.statistics_results import PerformanceMetrics, StatisticsResults
 from local_lean.symbols import Symbol
 from local_lean.timespan import TimeSpan
 from local_lean.user_fill_models import (

@@ -254,10 +254,13 @@ class TimeStepCapacity:
         self._last_step = (to_aware_utc(time), bars, portfolio_value, holdings, prices)
         self._estimate.update(*self._last_step)
 
-    def statistics(self, identifiers: Mapping[str, str], currency_symbol: str = "$"):
+    def statistics(
+        self, identifiers: Mapping[str, str], currency_symbol: str = "$", final: bool = True
+    ):
         """The capacity statistics once the run ended: LEAN forces two more snapshots with the
-        last step's data (when the algorithm ends and when its results handler exits)."""
-        if self._last_step is not None:
+        last step's data (when the algorithm ends and when its results handler exits). With
+        `final` False, the estimate so far, changing nothing (the runtime statistics)."""
+        if final and self._last_step is not None:
             for _ in range(FORCED_FINAL_PASSES):
                 self._estimate.update(*self._last_step, force=True)
             self._last_step = None

@@ -121,7 +121,7 @@ class BacktestEngine:
         self.options = options
         self.calendar = CachedCalendar(nyse_calendar())
         self.source = open_price_source(options.data, seed=options.seed)
-        use_data_source(self.source)  # what the algorithm's factor file providers read
+        use_data_source(self.source)  # what factor file providers and Symbol.cusip... read
         self.log_lines: list[str] = []
         self.context = AlgorithmContext(self.calendar, self.source, self._emit_log)
         self.context.run_timed = self._run_timed
@@ -140,7 +140,7 @@ class BacktestEngine:
         self.transactions.submission_of = partial(lean_submission_of, self.source)
         self.context.transactions = self.transactions
         self.budget = TimeBudget(options.time_limits, log=self._runner_log)
-        self.recorder = BacktestRecorder(algorithm, self.context, algorithm.log)
+        self.recorder = BacktestRecorder(algorithm, self.context, algorithm.log, self._build_record)
         self.intraday = IntradayClock(algorithm, self.context, self.transactions, self.recorder)
         self.events = CorporateEventSchedule(self.source, self.calendar)
         self._arrays: dict[Symbol, _SecurityBars] = {}

@@ -46,6 +46,8 @@ from local_lean.securities import (
     update_price,
     update_quote,
 )
+from local_lean.security_data_filter import filtered_bars
+from local_lean.security_session import feed_sessions
 from local_lean.subscriptions import IntradaySubscription
 from local_lean.symbols import Symbol
 
@@ -195,6 +197,8 @@ class IntradayClock:
         scan_past_consolidators(algorithm.subscription_manager, context, time)
         securities = algorithm.securities
         trades, quotes = _of_securities(trades, securities), _of_securities(quotes, securities)
+        trades, quotes = filtered_bars(trades, securities), filtered_bars(quotes, securities)
+        feed_sessions(securities, trades, time)
         # LEAN's AlgorithmManager sets the current slice before the prices and the events
         context.current_slice = Slice(time, trades, quote_bars=quotes)
         for symbol in {*dict.keys(trades), *dict.keys(quotes)}:
@@ -209,6 +213,8 @@ class IntradayClock:
                     securities[symbol],
                     bid.close if bid is not None else 0.0,
                     ask.close if ask is not None else 0.0,
+                    quote.last_bid_size,
+                    quote.last_ask_size,
                 )
         self.bars_sent += len(trades) + len(quotes)
         if time >= self._next_security_model_scan:  # LEAN's hourly scan of security models
@@ -220,7 +226,7 @@ class IntradayClock:
             action()
         feed_indicators_with_bars(algorithm, trades)
         feed_intraday_consolidators(algorithm.subscription_manager, trades, time, quotes)
-        if overrides_on_data:
+        if overrides_on_data and (trades or quotes):  # LEAN: only when Slice.HasData
             algorithm.on_data(context.current_slice)
         algorithm.on_framework_data(context.current_slice)
         self.transactions.process_synchronous_events()

@@ -100,6 +100,33 @@ def intraday_history(
     return pd.concat(parts) if len(parts) > 1 else parts[0]
 
 
+def last_known_intraday_bars(
+    context: Any, symbol: Symbol, resolution: Resolution, bar_count: int
+) -> list:
+    """LEAN's ``GetLastKnownPrices`` at minute or hour resolution: the latest trade bar and
+    (minute data) quote bar among the last `bar_count` bars ending by the algorithm's time,
+    trade first; an empty list when there are none."""
+    hours = UsEquityExchangeHours()
+    now = context.time
+    sessions = math.ceil(bar_count / BARS_PER_SESSION[resolution]) + 1
+    start = _sessions_back(hours, now.date(), sessions)
+    subscription = context.intraday_subscriptions.get(symbol)
+    settings = dict(
+        normalization=_mode_of(context, symbol),
+        extended_market_hours=subscription.extended_market_hours if subscription else False,
+        fill_forward=subscription.fill_forward if subscription else True,
+        hours=hours,
+    )
+    trades = _bars(context, symbol, resolution, start, now, "trade", settings)[-bar_count:]
+    if not trades:
+        return []
+    last = [trades[-1]]
+    if resolution == Resolution.MINUTE:
+        quotes = _bars(context, symbol, resolution, start, now, "quote", settings)[-bar_count:]
+        last += quotes[-1:]
+    return last
+
+
 def _bars(
     context: Any,
     symbol: Symbol,

@@ -9,6 +9,9 @@ puts a finder for them, and a harmless ``clr``, in place.
 - A name the runner does not offer there fails as Python's own import does: ``ImportError:
   cannot import name 'X' from 'QuantConnect.Orders'``.
 - A namespace LEAN does not have fails with a ModuleNotFoundError naming it.
+- .NET's ``System.Collections.Generic`` gives ``Dictionary`` and ``List``
+  (``local_lean/dotnet_collections.py``), as pythonnet gives LEAN's algorithms .NET's types;
+  another ``System`` namespace fails with a ModuleNotFoundError naming what is offered.
 
 These modules shadow the quantconnect-stubs package of the same name in a process that loads
 an algorithm; the runner reads the stubs by path (local_lean/lean_stubs.py), never by import.
@@ -90,6 +93,53 @@ class _Finder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
         """The module is complete when created."""
 
 
+# .NET's own namespaces that LEAN's Python algorithms import from (pythonnet gives them all;
+# the runner the names below): each module's names, by the module that defines them.
+_SYSTEM_NAMESPACES = {
+    "System": {},
+    "System.Collections": {},
+    "System.Collections.Generic": {
+        "Dictionary": "local_lean.dotnet_collections",
+        "List": "local_lean.dotnet_collections",
+    },
+}
+
+
+class _SystemFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """Imports of ``System`` namespaces: the table's names, or an error naming the module."""
+
+    @classmethod
+    def find_spec(cls, fullname: str, path: Any = None, target: Any = None) -> Any:
+        if fullname != "System" and not fullname.startswith("System."):
+            return None
+        if fullname not in _SYSTEM_NAMESPACES:
+            raise ModuleNotFoundError(
+                f"No module named '{fullname}': local_lean offers .NET's "
+                "System.Collections.Generic (Dictionary, List) only; use Python's own types",
+                name=fullname,
+            )
+        return importlib.machinery.ModuleSpec(fullname, cls, is_package=True)
+
+    @classmethod
+    def create_module(cls, spec: Any) -> types.ModuleType:
+        import importlib
+
+        module = types.ModuleType(
+            spec.name, f".NET's {spec.name} namespace, as local_lean offers it"
+        )
+        names = _SYSTEM_NAMESPACES[spec.name]
+        for name, owner in names.items():
+            setattr(module, name, getattr(importlib.import_module(owner), name))
+        module.__all__ = sorted(names)
+        module.__path__ = []
+        module.__spec__ = spec
+        return module
+
+    @classmethod
+    def exec_module(cls, module: types.ModuleType) -> None:
+        """The module is complete when created."""
+
+
 def _add_reference(*assemblies: Any) -> None:
     """``clr.AddReference("System")``: the names already exist here; nothing to load."""
 
@@ -107,6 +157,11 @@ def install() -> None:
     """Make ``QuantConnect.*`` namespaces and ``clr`` importable (idempotent)."""
     if not any(finder is _Finder for finder in sys.meta_path):
         sys.meta_path.insert(0, _Finder)
+    if not any(finder is _SystemFinder for finder in sys.meta_path):
+        sys.meta_path.insert(0, _SystemFinder)
+    for name in [name for name in sys.modules if name == "System" or name.startswith("System.")]:
+        if getattr(sys.modules[name].__spec__, "loader", None) is not _SystemFinder:
+            del sys.modules[name]  # quantconnect-stubs' System: not what pythonnet gives
     for name in [name for name in sys.modules if name == _ROOT or name.startswith(_ROOT + ".")]:
         if not isinstance(sys.modules[name].__spec__, importlib.machinery.ModuleSpec) or (
             sys.modules[name].__spec__.loader is not _Finder

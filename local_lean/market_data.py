@@ -19,7 +19,7 @@ class BaseData:
     """LEAN's BaseData, the base of every data point: TradeBar and QuoteBar are BaseData, and
     ``consolidate(BaseData, symbol, count, tick_type, handler)`` names the subscription's own
     data by it. (Custom data types, LEAN's BaseData subclasses with a reader, are not
-    supported by this runner.)"""
+    supported by this runner.) A data filter's ``data: BaseData`` names it too."""
 
     __slots__ = ()
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import heapq
+from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
@@ -59,10 +60,19 @@ class _ScoredInsight:
 class BacktestRecorder:
     """Equity, benchmark and insight outcomes of one backtest, and the record built from them."""
 
-    def __init__(self, algorithm: Any, context: Any, log: Any) -> None:
+    def __init__(
+        self,
+        algorithm: Any,
+        context: Any,
+        log: Any,
+        build_record: Callable[[str | None], Any] | None = None,
+    ) -> None:
         self._algorithm = algorithm
         self._context = context
+        if build_record is not None:  # the engine's record builder: the statistics so far
+            context.statistics_now = lambda: self.statistics_so_far(build_record)
         self._log = log  # the algorithm's log: benchmark notes go where LEAN puts them
+        self._so_far = False  # whether a record is built for the statistics so far
         self.equity: dict[pd.Timestamp, float] = {}
         # LEAN's capacity estimate when the intraday clock feeds it at each time step
         self.time_step_capacity: TimeStepCapacity | None = None
@@ -193,6 +203,18 @@ class BacktestRecorder:
 
     # ----- the record ---------------------------------------------------------------------------
 
+    def statistics_so_far(self, build_record: Callable[[str | None], Any]) -> dict[str, str]:
+        """LEAN's statistics of the run so far (``self.statistics`` during the run), from the
+        record `build_record` makes now; the capacity estimate is read as it stands (the
+        final passes LEAN makes at the end are not made)."""
+        from local_lean.results import lean_statistics
+
+        self._so_far = True
+        try:
+            return lean_statistics(build_record(None))
+        finally:
+            self._so_far = False
+
     def build_record(
         self,
         runtime_error: str | None,
@@ -251,6 +273,7 @@ class BacktestRecorder:
             capacity=self._capacity(orders, equity, end, identifiers, raw_splits),
             risk_free_rate=statistics_rate_model(algorithm.risk_free_interest_rate_model),
             order_list_hash=order_list_hash(transactions.orders.values(), transactions.submissions),
+            summary_statistics=dict(context.output.summary_statistics),
         )
 
     def _capacity(
@@ -265,7 +288,7 @@ class BacktestRecorder:
         from local_lean.results import no_capacity_estimate
 
         if self.time_step_capacity is not None:  # minute or hour data: fed at each step
-            return self.time_step_capacity.statistics(identifiers)
+            return self.time_step_capacity.statistics(identifiers, final=not self._so_far)
         fills = fills_from_orders(orders)
         if not fills or equity.empty:
             return no_capacity_estimate()

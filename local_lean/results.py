@@ -58,6 +58,7 @@ from local_lean.statistics import (
     format_statistics,
     total_fees,
 )
+from local_lean.statistics_results import with_custom_statistics
 
 # LEAN's SeriesType values (Common/Series.cs).
 SERIES_LINE = 0
@@ -104,6 +105,8 @@ class BacktestRecord:
     risk_free_rate: Any = None
     # LEAN's OrderListHash of the orders (see local_lean/order_list_hash.py); None: not computed.
     order_list_hash: str | None = None
+    # The algorithm's custom summary statistics (set_summary_statistic), by name.
+    summary_statistics: dict[str, str] = field(default_factory=dict)
 
 
 # --- public API -------------------------------------------------------------------------------
@@ -452,6 +455,7 @@ def _format(record: BacktestRecord, raw: PortfolioStatistics) -> dict[str, str]:
         estimated_strategy_capacity=record.capacity.estimated_strategy_capacity,
         lowest_capacity_asset=record.capacity.lowest_capacity_asset,
     )
+    statistics = with_custom_statistics(statistics, record.summary_statistics)
     if record.order_list_hash is not None:
         statistics["OrderListHash"] = record.order_list_hash  # LEAN adds it last
     return statistics

@@ -14,10 +14,14 @@ from typing import Any
 from local_lean.cash_book import ConvertibleCashAmount
 from local_lean.enums import DataNormalizationMode, Resolution, SecurityType
 from local_lean.errors import NotSupportedError
-from local_lean.lean_members import LeanMembers
+from local_lean.lean_members import LeanMembers, lean_names_of
 from local_lean.models.fees import InteractiveBrokersFeeModel, order_fee_of
 from local_lean.models.interest_rates import MarginInterestRateModel
-from local_lean.security_cache import SecurityCache, SecurityExchange, no_data
+from local_lean.security_cache import SecurityCache, no_data
+from local_lean.security_data_filter import SecurityDataFilter, check_data_filter
+from local_lean.security_exchange import SecurityExchange
+from local_lean.security_properties import CustomProperties, GenericMethod
+from local_lean.security_session import Session
 from local_lean.symbol_conversion import symbol_key
 from local_lean.symbols import Symbol
 from local_lean.volatility import VolatilityModel
@@ -250,12 +254,6 @@ class Security(
         "data": "use self.current_slice or self.history",
         "fundamentals": "fundamental data is not simulated: use prices only",
         "symbol_properties": "US equities: lot size 1, minimum price variation 0.01, USD",
-        "add": "keep your own dict keyed by symbol",
-        "get": "keep your own dict keyed by symbol",
-        "set": "keep your own dict keyed by symbol",
-        "remove": "keep your own dict keyed by symbol",
-        "clear": "keep your own dict keyed by symbol",
-        "try_get": "keep your own dict keyed by symbol",
     },
     hint="local_lean simulates daily US equities (see local_lean/README.md)",
 ):
@@ -272,6 +270,7 @@ class Security(
         self.open = self.high = self.low = self.close = 0.0
         self.volume = 0.0
         self._bid_price = self._ask_price = 0.0  # the latest quote bar's (minute data has them)
+        self._bid_size = self._ask_size = 0.0  # the latest quote bar's last sizes
         self.local_time: dt.datetime | None = None  # end time of the latest bar
         self.is_tradable = True
         self.is_delisted = False  # set when LEAN's Delisted event arrives
@@ -289,6 +288,12 @@ class Security(
         self.volatility_model: Any = VolatilityModel.NULL
         self._margin_interest_rate_model: Any = MarginInterestRateModel.NULL
         self._quote_currency: Any = None  # the account's Cash, once the algorithm added it
+        self._data_filter: Any = SecurityDataFilter()  # LEAN's default: everything passes
+        self._session = Session(symbol, resolution in (Resolution.MINUTE, Resolution.HOUR))
+        self._exchange = SecurityExchange()
+        # Last: every public name set from here on that the security does not use itself is a
+        # custom property (LEAN's dynamic members).
+        self._custom_properties = CustomProperties(self.__dict__, _own_names(self))
 
     @property
     def leverage(self) -> float:
@@ -311,6 +316,33 @@ class Security(
             "pass data_normalization_mode to add_equity (or set "
             "universe_settings.data_normalization_mode before adding the equity)",
         )
+
+    @property
+    def session(self) -> Session:
+        """The current and past trading sessions' bars (local_lean/security_session.py)."""
+        return self._session
+
+    @property
+    def exchange(self) -> SecurityExchange:
+        """The exchange and its hours (local_lean/security_exchange.py)."""
+        return self._exchange
+
+    @property
+    def data_filter(self) -> Any:
+        """The filter of this security's data (local_lean/security_data_filter.py)."""
+        return self._data_filter
+
+    def set_data_filter(self, data_filter: Any) -> None:
+        """Filter this security's minute or hour bars: ``data_filter.filter(security, bar)``
+        False drops the bar before the algorithm sees it, as LEAN's data feed does."""
+        if self.resolution not in (Resolution.MINUTE, Resolution.HOUR):
+            raise NotSupportedError(
+                "Security.set_data_filter on daily data",
+                "local_lean applies data filters to minute and hour bars: add the equity at "
+                "Resolution.MINUTE or Resolution.HOUR",
+            )
+        check_data_filter(data_filter)
+        self._data_filter = data_filter
 
     def set_volatility_model(self, volatility_model: Any) -> None:
         """The model whose ``volatility`` this security reports; it gets each daily bar."""
@@ -370,11 +402,13 @@ class Security(
 
     @property
     def bid_size(self) -> float:
-        return 0.0
+        """The latest quote bar's last bid size (0 before a quote)."""
+        return self._bid_size
 
     @property
     def ask_size(self) -> float:
-        return 0.0
+        """The latest quote bar's last ask size (0 before a quote)."""
+        return self._ask_size
 
     @property
     def open_interest(self) -> float:
@@ -384,8 +418,20 @@ class Security(
         """Take the price of `data` (a bar); None changes nothing, as in LEAN."""
         if data is None:
             return
+        if hasattr(data, "bid") and hasattr(data, "ask") and hasattr(data, "last_bid_size"):
+            # A quote bar: an equity's OHLC come from its trades only (LEAN's default data
+            # type); the quote gives the bid, the ask and their sizes.
+            bid, ask = data.bid, data.ask
+            update_quote(
+                self,
+                bid.close if bid is not None else 0.0,
+                ask.close if ask is not None else 0.0,
+                data.last_bid_size,
+                data.last_ask_size,
+            )
+            return
         if not hasattr(data, "close") or not hasattr(data, "end_time"):
-            raise TypeError(f"set_market_price takes a TradeBar, got {data!r}")
+            raise TypeError(f"set_market_price takes a TradeBar or a QuoteBar, got {data!r}")
         self._set_bar(data.end_time, data.open, data.high, data.low, data.close, data.volume)
 
     # ----- reality models (LEAN's Security.set_*_model) ----------------------------------------
@@ -495,10 +541,6 @@ class Security(
         return self._cache
 
     @property
-    def exchange(self) -> SecurityExchange:
-        return _EXCHANGE
-
-    @property
     def buying_power_model(self) -> Any:
         """The model set with ``set_buying_power_model``, else LEAN's margin model at this
         security's leverage."""
@@ -534,8 +576,39 @@ class Security(
     def __repr__(self) -> str:
         return f"<Security {self.symbol.value} price={self.price:g}>"
 
+    # ----- custom properties (LEAN's DynamicObject members; local_lean/security_properties.py)
 
-_EXCHANGE = SecurityExchange()
+    def add(self, key: str, value: Any) -> None:
+        """Store a custom property (LEAN's ``Security.Add``; ``set`` is the same)."""
+        self._custom_properties.set(key, value)
+
+    def set(self, key: str, value: Any) -> None:
+        self._custom_properties.set(key, value)
+
+    @property
+    def get(self) -> GenericMethod:
+        """``get[T](key)``: the custom property `key` as a T (KeyError when absent)."""
+        return GenericMethod(self._custom_properties.get, "Security.get")
+
+    @property
+    def try_get(self) -> GenericMethod:
+        """``try_get[T](key)``: ``(True, value)``, or ``(False, None)`` when absent."""
+        return GenericMethod(self._custom_properties.try_get, "Security.try_get")
+
+    @property
+    def remove(self) -> GenericMethod:
+        """``remove(key)``: True when it was there; ``remove[T](key)``: ``(removed, value)``."""
+        return GenericMethod(self._custom_properties.remove, "Security.remove")
+
+    def clear(self) -> None:
+        """Remove every custom property."""
+        self._custom_properties.clear()
+
+    def __getitem__(self, key: str) -> Any:
+        return self._custom_properties.get(key)
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self._custom_properties.set(key, value)
 
 
 def user_fill_model(security: Security) -> Any:
@@ -661,13 +734,29 @@ def update_price(
     security._set_bar(end_time, o, h, lo, c, v)
 
 
-def update_quote(security: Security, bid: float, ask: float) -> None:
-    """A new quote bar's closing bid and ask for `security` (0: that side was not quoted, and
-    the previous one stays, as in LEAN's SecurityCache)."""
+def _own_names(security: Security) -> frozenset[str]:
+    """The names a Security uses itself: its attributes, its class's and LEAN's members."""
+    cls = type(security)
+    names = cls.__dict__.get("_OWN_NAMES")
+    if names is None:
+        names = frozenset(security.__dict__) | frozenset(dir(cls)) | lean_names_of(cls)
+        cls._OWN_NAMES = names
+    return names
+
+
+def update_quote(
+    security: Security, bid: float, ask: float, bid_size: float = 0.0, ask_size: float = 0.0
+) -> None:
+    """A new quote bar's closing bid and ask, and its last bid and ask sizes, for `security`
+    (0: not quoted, and the previous value stays, as in LEAN's SecurityCache)."""
     if bid:
         security._bid_price = bid
     if ask:
         security._ask_price = ask
+    if bid_size:
+        security._bid_size = bid_size
+    if ask_size:
+        security._ask_size = ask_size
 
 
 def apply_fill(holding: SecurityHolding, quantity: float, price: float, fee: float) -> None:

@@ -1,4 +1,4 @@
-"""A security's cache of its latest data (LEAN's ``SecurityCache``) and its exchange.
+"""A security's cache of its latest data (LEAN's ``SecurityCache``).
 
 LEAN keeps, per security, the latest data of each type that was not a fill-forward copy; fill
 models read it with ``security.cache.get_data(TradeBar)``. The runner keeps those bars where it
@@ -11,9 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from local_lean.conventions import NEW_YORK
 from local_lean.fills import DailyBar
 from local_lean.lean_members import LeanMembers
 from local_lean.market_data import TradeBar
@@ -77,17 +75,4 @@ def no_data() -> tuple[None, None]:
     return None, None
 
 
-class SecurityExchange(
-    LeanMembers,
-    lean_class="QuantConnect.Securities.SecurityExchange",
-    alternatives={},
-    hint="the runner's US equities trade on NYSE's hours: use self.is_market_open(symbol)",
-):
-    """A US equity's exchange: New York's time zone."""
-
-    @property
-    def time_zone(self) -> ZoneInfo:
-        return NEW_YORK
-
-
-__all__ = ["SecurityCache", "SecurityExchange", "Tick", "daily_trade_bar", "no_data"]
+__all__ = ["SecurityCache", "Tick", "daily_trade_bar", "no_data"]

@@ -17,6 +17,7 @@ SHY without a map file.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from typing import Any
 
 from local_lean.enums import Market, SecurityType
@@ -223,8 +224,47 @@ class Symbol(str):
     def __repr__(self) -> str:
         return f"<Symbol {self.value}>"
 
+    # Industry-standard identifiers (LEAN's SecurityDefinitionSymbolResolver): from the data
+    # folder's symbol-properties/security-database.csv; None where it has no row for this
+    # security (or there is no such file, as in LEAN).
+    @property
+    def cusip(self) -> str | None:
+        return getattr(security_definition_of(self), "cusip", None)
+
+    @property
+    def composite_figi(self) -> str | None:
+        return getattr(security_definition_of(self), "composite_figi", None)
+
+    @property
+    def sedol(self) -> str | None:
+        return getattr(security_definition_of(self), "sedol", None)
+
+    @property
+    def isin(self) -> str | None:
+        return getattr(security_definition_of(self), "isin", None)
+
+    @property
+    def cik(self) -> int | None:
+        return getattr(security_definition_of(self), "cik", None)
+
     # str's own __hash__ is dropped when a subclass defines nothing; keep ticker hashing explicit.
     __hash__ = str.__hash__
+
+
+# The security definitions the data layer reads (local_lean/data/security_definitions.py
+# installs its lookup with use_security_definitions): a Symbol -> its definition, or None.
+_SECURITY_DEFINITION_LOOKUP: list[Callable[[Symbol], Any]] = [lambda symbol: None]
+
+
+def use_security_definitions(lookup: Callable[[Symbol], Any]) -> None:
+    """Install the lookup of a Symbol's security definition (cusip, composite_figi, sedol,
+    isin, cik)."""
+    _SECURITY_DEFINITION_LOOKUP[0] = lookup
+
+
+def security_definition_of(symbol: Symbol) -> Any:
+    """The security definition of `symbol`, or None."""
+    return _SECURITY_DEFINITION_LOOKUP[0](symbol)
 
 
 def equity_symbol(ticker: str, map_file_provider: Any = None) -> Symbol:

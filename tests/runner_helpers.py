@@ -17,6 +17,11 @@ TINY_STRATEGY = {
     "retrain-epochs": "1",
     "batch-size": "32",
 }
+# main.py's default compiles each new network's training step and forecast with XLA, which costs
+# a model this small about twice its training and trading. Tests whose checks do not concern the
+# compiled step add this; test_main_strategy's quarter and test_optimize_ray's seed grid keep
+# the default, end to end.
+WITHOUT_XLA = {"jit-compile": "false"}
 
 
 def run_algorithm(algorithm_class: type, **options: Any) -> tuple[Any, BacktestOutcome]:

@@ -113,9 +113,10 @@ def test_a_sidecar_without_a_setting_is_refused(two_models, tmp_path):
 
 # --- case 18: live mode and a stored model of other settings ----------------------------------
 
+# Without XLA: its compile costs more than this model's training.
 TINY_MODEL = {"history-bars": "120", "test-size": "5", "units": "2", "layers": "1",
               "epochs": "1", "retrain-epochs": "1", "batch-size": "32",
-              "risk-on": "SPY", "risk-off": "TLT"}  # fmt: skip
+              "risk-on": "SPY", "risk-off": "TLT", "jit-compile": "false"}  # fmt: skip
 
 
 def test_a_stored_model_of_another_lookback_is_ignored_and_named(tmp_path):

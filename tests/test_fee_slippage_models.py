@@ -370,3 +370,32 @@ def test_a_buying_power_model_refusal_carries_its_reason():
     assert "Reason: no, order 1." in outcome.record.orders[0]["message"]
     # the sizing it does not override stays LEAN's
     assert algorithm.sized == algorithm.default_quantity
+
+
+class RecordsOrderIds(QCAlgorithm):
+    """A fee model that records the id of each order it prices."""
+
+    def initialize(self):
+        self.set_start_date(2020, 1, 2)
+        self.set_end_date(2020, 1, 8)
+        self.priced_ids = []
+        algorithm = self
+
+        class IdRecordingFeeModel(FeeModel):
+            def get_order_fee(self, parameters):
+                algorithm.priced_ids.append(parameters.order.id)
+                return OrderFee(CashAmount(1.0, "USD"))
+
+        self.add_equity("SPY", Resolution.DAILY).set_fee_model(IdRecordingFeeModel())
+
+    def on_data(self, data):
+        if not self.portfolio.invested:
+            self.set_holdings("SPY", 0.5)
+
+
+def test_orders_being_sized_have_id_zero_as_leans_fee_estimate():
+    algorithm, outcome = run_algorithm(RecordsOrderIds)
+    assert outcome.runtime_error is None
+    # set_holdings sizes with a MarketOrder LEAN never submits (id 0); the fill has the id 1.
+    assert algorithm.priced_ids[0] == 0
+    assert algorithm.priced_ids[-1] == 1

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from runner_helpers import TINY_STRATEGY
+from runner_helpers import TINY_STRATEGY, WITHOUT_XLA
 
 from local_lean.engine import run_backtest
 from local_lean.object_store import ObjectStore
@@ -140,7 +140,7 @@ def backtest(tmp_path, storage, seed=0, **parameters):
         MAIN,
         start=dt.date(2020, 1, 1),
         end=dt.date(2020, 2, 29),
-        parameters={**TINY_STRATEGY, **parameters},
+        parameters={**TINY_STRATEGY, **WITHOUT_XLA, **parameters},
         output=tmp_path,
         storage=storage,
         seed=seed,

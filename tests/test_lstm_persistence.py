@@ -237,16 +237,24 @@ def test_a_missing_scaler_state_raises(tmp_path, model):
         MyLSTM.load(path)
 
 
-def test_a_sidecar_from_another_save_is_refused(tmp_path):
-    # A last_close model beside a minmax sidecar of the same shape once loaded silently and
-    # forecast with the wrong normalisation.
+@pytest.fixture(scope="module")
+def one_per_normalization():
+    """Two fitted models of the same shape, one per normalisation, for the tests that save
+    them side by side or in turn (saving changes neither)."""
     models = {}
     for normalization in ("last_close", "minmax"):
         lstm = MyLSTM(lookback=5, units=3, layers=1, epochs=1, normalization=normalization)
         features, labels, _, _ = lstm.process_data(PRICES, test_size=5)
         lstm.fit_model(features, labels)
-        lstm.save(tmp_path / f"{normalization}.keras")
         models[normalization] = lstm
+    return models
+
+
+def test_a_sidecar_from_another_save_is_refused(one_per_normalization, tmp_path):
+    # A last_close model beside a minmax sidecar of the same shape once loaded silently and
+    # forecast with the wrong normalisation.
+    for normalization, lstm in one_per_normalization.items():
+        lstm.save(tmp_path / f"{normalization}.keras")
     (tmp_path / "last_close.json").write_bytes((tmp_path / "minmax.json").read_bytes())
     with pytest.raises(ModelFileError, match="another save"):
         MyLSTM.load(tmp_path / "last_close.keras")
@@ -266,16 +274,11 @@ def test_a_sidecar_field_of_the_wrong_type_raises_model_file_error(model, tmp_pa
         MyLSTM.load(path)
 
 
-def test_readers_beside_a_writer_always_see_a_whole_pair(tmp_path):
+def test_readers_beside_a_writer_always_see_a_whole_pair(one_per_normalization, tmp_path):
     # Two models of the same shape, one per normalisation, saved in turn under one path while
     # another thread loads it: every load must be one of the two, never a mix.
     path = tmp_path / "m.keras"
-    saved = []
-    for normalization in ("last_close", "minmax"):
-        lstm = MyLSTM(lookback=5, units=3, layers=1, epochs=1, normalization=normalization)
-        features, labels, _, _ = lstm.process_data(PRICES, test_size=5)
-        lstm.fit_model(features, labels)
-        saved.append(lstm)
+    saved = [one_per_normalization["last_close"], one_per_normalization["minmax"]]
     expected = {lstm.normalization: lstm.predict_next(PRICES) for lstm in saved}
     saved[0].save(path)
     stop = threading.Event()
@@ -300,17 +303,13 @@ def test_readers_beside_a_writer_always_see_a_whole_pair(tmp_path):
     assert len(seen) == 25
 
 
-def test_a_reader_between_the_two_renames_gets_the_whole_new_pair(tmp_path, monkeypatch):
+def test_a_reader_between_the_two_renames_gets_the_whole_new_pair(
+    one_per_normalization, tmp_path, monkeypatch
+):
     # The writer pauses after moving the new model into place and before its sidecar: a reader
     # that looks then must not pair the new model with the old sidecar.
     path = tmp_path / "m.keras"
-    old, new = (
-        MyLSTM(lookback=5, units=3, layers=1, epochs=1, normalization=normalization)
-        for normalization in ("last_close", "minmax")
-    )
-    for lstm in (old, new):
-        features, labels, _, _ = lstm.process_data(PRICES, test_size=5)
-        lstm.fit_model(features, labels)
+    old, new = one_per_normalization["last_close"], one_per_normalization["minmax"]
     old.save(path)
     loaded = []
     real_replace = os.replace

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from runner_helpers import TINY_STRATEGY
+from runner_helpers import TINY_STRATEGY, WITHOUT_XLA
 
 from local_lean.data import SyntheticMarket
 from local_lean.engine import BacktestSetupError, run_backtest
@@ -29,7 +29,7 @@ def backtest(tmp_path, start, end, **parameters):
         MAIN,
         start=start,
         end=end,
-        parameters={**TINY_MODEL, **parameters},
+        parameters={**TINY_MODEL, **WITHOUT_XLA, **parameters},
         output=tmp_path,
         draw_charts=False,
         log=lambda line: None,
@@ -48,7 +48,8 @@ def log_times(record, text):
 @pytest.fixture(scope="module")
 def quarter(tmp_path_factory):
     output = tmp_path_factory.mktemp("quarter")
-    outcome = backtest(output, dt.date(2020, 1, 1), dt.date(2020, 3, 31))
+    # main.py's default: the training step and the forecasts compiled with XLA.
+    outcome = backtest(output, dt.date(2020, 1, 1), dt.date(2020, 3, 31), **{"jit-compile": "true"})
     assert outcome.succeeded, outcome.runtime_error
     return outcome, output
 

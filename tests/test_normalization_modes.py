@@ -110,6 +110,9 @@ def test_a_raw_subscription_delivers_raw_bars_and_raw_history():
     algorithm, outcome = run_algorithm(AddsInMode, data=LEAN_DATA)
     assert outcome.succeeded, outcome.runtime_error
     assert algorithm.googl.data_normalization_mode == DataNormalizationMode.RAW
+    # The subscription reports the security's mode, as LEAN's SubscriptionDataConfig does.
+    configs = algorithm.subscription_manager.subscriptions
+    assert [c.data_normalization_mode for c in configs] == [DataNormalizationMode.RAW]
     assert algorithm.closes == [1134.89, 1135.10, 571.50, 545.25]
     assert algorithm.history_close == 1114.51  # 2014-03-31, raw
 

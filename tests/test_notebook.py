@@ -139,13 +139,20 @@ def python_kernel_manager(kernels_folder: Path):
 
 
 @pytest.fixture(scope="module")
-def executed_notebook(tmp_path_factory):
+def kernel_manager(tmp_path_factory):
+    """One kernel for the module's notebook runs: each run sets every variable it reads (its
+    parameters cell and the injected one first), and a second kernel would import TensorFlow
+    again."""
+    return python_kernel_manager(tmp_path_factory.mktemp("kernels"))
+
+
+@pytest.fixture(scope="module")
+def executed_notebook(kernel_manager):
     from nbclient import NotebookClient
 
     notebook = nbformat.read(NOTEBOOK, as_version=4)
     inject_parameters(notebook, SMALL_PARAMETERS)
     notebook.cells.append(nbformat.v4.new_code_cell(READ_BACK_SOURCE))
-    kernel_manager = python_kernel_manager(tmp_path_factory.mktemp("kernels"))
     client = NotebookClient(
         notebook,
         km=kernel_manager,
@@ -253,7 +260,7 @@ LEAN_DATA = ROOT.parent / "shared" / "data" / "lean"
 
 
 @pytest.mark.skipif(not LEAN_DATA.is_dir(), reason=f"no LEAN data folder at {LEAN_DATA}")
-def test_notebook_loads_bars_from_a_lean_data_folder(tmp_path):
+def test_notebook_loads_bars_from_a_lean_data_folder(kernel_manager):
     """The settings, setup and data cells only (no training): real SPY bars from LEAN files."""
     from nbclient import NotebookClient
 
@@ -261,6 +268,10 @@ def test_notebook_loads_bars_from_a_lean_data_folder(tmp_path):
     (data_cell,) = tagged_cells(notebook, "load-data")
     notebook.cells = notebook.cells[: notebook.cells.index(data_cell) + 1]
     inject_parameters(notebook, {"data_folder": str(LEAN_DATA)})
+    # The module's kernel may have run the whole notebook: empty its namespace, as a new
+    # kernel's is (a QuantBook left defined would read as QuantConnect's own), keeping only
+    # the imported modules.
+    notebook.cells.insert(0, nbformat.v4.new_code_cell("%reset -f"))
     notebook.cells.append(
         nbformat.v4.new_code_cell(
             'print("READ_BACK", len(closes), closes.index[-1].date(), float(closes.iloc[-1]))'
@@ -268,7 +279,7 @@ def test_notebook_loads_bars_from_a_lean_data_folder(tmp_path):
     )
     client = NotebookClient(
         notebook,
-        km=python_kernel_manager(tmp_path),
+        km=kernel_manager,
         timeout=300,
         resources={"metadata": {"path": str(ROOT)}},
     )

@@ -131,6 +131,11 @@ CALLS: dict[str, dict[str, Any]] = {
         ),
         # LEAN sets the mode when subscribing; the runner asks for it at add_equity.
         "set_data_normalization_mode": NotSupportedError,
+        "add": lambda a, s: s.add("offered_case", 1),
+        "set": lambda a, s: s.set("offered_case", 2),
+        "clear": lambda a, s: s.clear(),
+        # The security here is daily; filters apply to minute and hour bars.
+        "set_data_filter": NotSupportedError,
         # daily data: LEAN's hourly scan of the models needs minute or hour bars here
         "set_margin_interest_rate_model": NotSupportedError,
     },

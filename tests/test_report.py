@@ -27,6 +27,7 @@ from tests.report_helpers import (
     backtest_folder,
     main_result,
     run_local_lean,
+    run_report_command,
 )
 
 
@@ -154,7 +155,7 @@ def test_a_buy_and_hold_reports_half_its_equity_in_spy(buy_and_hold_folder):
 
 
 def test_the_report_command_writes_report_html(buy_and_hold_folder):
-    result = run_local_lean("report", str(buy_and_hold_folder))
+    result = run_report_command(buy_and_hold_folder)
     assert result.returncode == 0, result.stderr
     assert f"Report: {buy_and_hold_folder / 'report.html'}" in result.stdout
     page = read_page(buy_and_hold_folder)
@@ -211,7 +212,7 @@ def copy_results(folder: Path, destination: Path) -> Path:
 
 
 def report_error(folder: Path) -> str:
-    result = run_local_lean("report", str(folder))
+    result = run_report_command(folder)
     assert result.returncode == 2, result.stdout + result.stderr
     assert "Traceback" not in result.stderr
     assert not (folder / "report.html").exists()

@@ -26,6 +26,7 @@ TINY_MODEL = {
     "layers": "1",
     "epochs": "2",
     "retrain-epochs": "1",
+    "jit-compile": "false",  # XLA's compile costs more than this model's training
 }
 TAG = re.compile(
     r"forecast (?P<forecast>[+-]\d+\.\d+) of (?P<ticker>\S+) from the close of "

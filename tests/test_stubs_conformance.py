@@ -218,6 +218,9 @@ STUB_FILES = [
     "Orders/Slippage/__init__.pyi",
     "Orders/Fills/__init__.pyi",
     "Data/Shortable/__init__.pyi",
+    "Statistics/__init__.pyi",
+    "Commands/__init__.pyi",
+    "Notifications/__init__.pyi",
 ]
 
 # .NET types LEAN's API takes (System.DayOfWeek), from the stubs' System package beside it.

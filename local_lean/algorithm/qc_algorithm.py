@@ -22,6 +22,12 @@ from local_lean.algorithm.framework import QCAlgorithmFramework
 from local_lean.algorithm.indicators import QCAlgorithmIndicators
 from local_lean.algorithm.models import QCAlgorithmModels
 from local_lean.algorithm.trading import QCAlgorithmTrading
+from local_lean.commands import (
+    BROADCAST_DISABLED_WARNING,
+    check_command_type,
+    command_fields,
+    command_link,
+)
 from local_lean.conventions import money_limit_problem
 from local_lean.data import bars_in_mode, map_file_provider
 from local_lean.enums import DataNormalizationMode, InsightDirection, Resolution, SecurityType
@@ -40,10 +46,11 @@ from local_lean.framework.portfolio_construction import (
 from local_lean.framework.risk import NullRiskManagementModel
 from local_lean.framework.universe_manager import UniverseManager
 from local_lean.history import LocalHistoryProvider, empty_history, history_frame
-from local_lean.intraday_history import intraday_history
+from local_lean.intraday_history import intraday_history, last_known_intraday_bars
 from local_lean.lean_members import LeanMembers
 from local_lean.lean_stubs import member_names, member_return_types
 from local_lean.market_data import TradeBar
+from local_lean.notifications import NotificationManager
 from local_lean.portfolio import SecurityPortfolioManager
 from local_lean.scheduling import (
     DateRule,
@@ -59,8 +66,13 @@ from local_lean.securities import (
     active_security,
     use_default_fee_model,
 )
-from local_lean.seeding import last_known_row
+from local_lean.seeding import SEED_LOOKBACK_BARS, last_known_row
 from local_lean.settings import AlgorithmSettings, UniverseSettings
+from local_lean.statistics_results import (
+    StatisticsResults,
+    summary_statistic_text,
+    with_custom_statistics,
+)
 from local_lean.subscriptions import (
     IntradaySubscription,
     has_minute_files,
@@ -106,6 +118,7 @@ class AlgorithmOutput:
 
     logs: list[str] = field(default_factory=list)
     charts: dict[str, dict[str, list[tuple[dt.datetime, float]]]] = field(default_factory=dict)
+    summary_statistics: dict[str, str] = field(default_factory=dict)  # set_summary_statistic
 
 
 class AlgorithmContext:
@@ -121,6 +134,8 @@ class AlgorithmContext:
         self.emit_log = log
         self.time = DEFAULT_START
         self.visible_until = DEFAULT_START.date()
+        # LEAN's statistics of the backtest so far (the engine computes them)
+        self.statistics_now: Callable[[], dict[str, str]] = dict
         self.session_date: dt.date | None = None  # the session the clock is in
         self.after_close = False
         self.initializing = True
@@ -263,6 +278,9 @@ class QCAlgorithm(
         self._security_initializer: Any = None
         self._warned_parameters: set[str] = set()
         self._warned: dict[str, bool] = {}  # LEAN's one-time warnings already logged
+        self._registered_commands: dict[str, type] = {}  # add_command's, by class name
+        self.project_id = 0  # LEAN's ProjectId: 0 outside QuantConnect; link() names it
+        self.notify = NotificationManager()
 
     # ----- engine hooks -------------------------------------------------------------------
 
@@ -555,6 +573,16 @@ class QCAlgorithm(
             )
         self._security_initializer = initialize
 
+    def add_security_initializer(self, security_initializer: Any) -> None:
+        """Run another initializer (a function of the security, or an object with
+        ``initialize(security)``) after the current one on every security added from now on
+        (LEAN's CompositeSecurityInitializer)."""
+        current = self._security_initializer
+        self.set_security_initializer(security_initializer)
+        added = self._security_initializer
+        if current is not None:
+            self._security_initializer = lambda security: (current(security), added(security))
+
     def get_last_known_price(self, security: Any) -> TradeBar | None:
         """The latest daily bar the algorithm may see for the security within LEAN's seed
         lookback (the last 50 sessions, see local_lean/seeding.py); None without one."""
@@ -575,12 +603,22 @@ class QCAlgorithm(
         return TradeBar(symbol, start, close, o, h, lo, c, v)
 
     def get_last_known_prices(self, security: Any) -> list[TradeBar]:
-        """LEAN's ``GetLastKnownPrices`` of one security or symbol: its last known bar as a
-        list (empty without one), what ``FuncSecuritySeeder`` takes."""
+        """LEAN's ``GetLastKnownPrices`` of one security or symbol, what ``FuncSecuritySeeder``
+        takes: for a minute or hour subscription its latest trade bar and (minute) quote bar
+        among the last 5 bars; else, or without them, its last known daily bar (see
+        local_lean/seeding.py); an empty list without any."""
         if isinstance(security, list | tuple | set):
             raise NotSupportedError(
                 "get_last_known_prices of several securities", "ask for one security at a time"
             )
+        symbol = as_symbol(security)
+        subscription = self._ctx.intraday_subscriptions.get(symbol)
+        if subscription is not None:  # LEAN asks at the subscription's resolution first
+            bars = last_known_intraday_bars(
+                self._ctx, symbol, subscription.resolution, SEED_LOOKBACK_BARS
+            )
+            if bars:
+                return bars
         bar = self.get_last_known_price(security)
         return [] if bar is None else [bar]
 
@@ -740,7 +778,14 @@ class QCAlgorithm(
         self._write_log(f"ERROR: {message}")
 
     def plot(self, chart: str, series: Any, value: Any = None, *more: Any) -> None:
-        """``plot(chart, series, value)`` or ``plot(series, value)`` (chart 'Strategy Equity')."""
+        """``plot(chart, series, value)`` or ``plot(series, value)`` (chart 'Strategy Equity');
+        ``plot(chart, *indicators)`` plots each indicator's current value as a series named
+        after the indicator, as LEAN's ``Plot(string chart, params IndicatorBase[])``."""
+        if not isinstance(series, str) and hasattr(series, "current") and hasattr(series, "name"):
+            for indicator in (series, value, *more):
+                if indicator is not None:
+                    self.plot(chart, indicator.name, indicator.current.value)
+            return
         if more:
             raise NotSupportedError("plot with candles or indicators", "plot one value")
         if value is None:
@@ -752,6 +797,59 @@ class QCAlgorithm(
                 raise TypeError(f"plot needs a number, got {value!r}") from None
         points = self._output.charts.setdefault(str(chart), {}).setdefault(str(series), [])
         points.append((self.time, float(value)))
+
+    # ----- commands (local_lean/commands.py) -----------------------------------------------
+
+    def add_command(self, type: Any) -> None:
+        """Register a command class (one with ``run(algorithm)``) by its name."""
+        self._registered_commands[check_command_type(type)] = type
+
+    def link(self, command: Any) -> str:
+        """The QuantConnect link that creates `command` (a command object or a dict)."""
+        return command_link(self.project_id, command, set(self._registered_commands))
+
+    def broadcast_command(self, command: Any) -> Any:
+        """Nothing is broadcast from a backtest: LEAN's one-time warning, and None."""
+        command_fields(command)  # the same errors as a link for an object it cannot read
+        if not self._warned.get("broadcast commands"):
+            self._warned["broadcast commands"] = True
+            self.debug(BROADCAST_DISABLED_WARNING)
+        return None
+
+    def on_command(self, data: Any) -> bool | None:
+        """A command without a registered class (LEAN's default: True)."""
+        return True
+
+    # ----- statistics (local_lean/statistics_results.py) -----------------------------------
+
+    @property
+    def statistics(self) -> StatisticsResults:
+        """LEAN's statistics of the backtest so far, then the custom summary statistics."""
+        computed = self._ctx.statistics_now()
+        return StatisticsResults(with_custom_statistics(computed, self._output.summary_statistics))
+
+    def set_summary_statistic(self, name: str, value: Any) -> None:
+        """A custom statistic for the summary and the results' statistics."""
+        name, text = summary_statistic_text(name, value)
+        self._output.summary_statistics[name] = text
+
+    # ----- industry-standard identifiers (LEAN's QCAlgorithm.CUSIP(Symbol) and the others) ----
+
+    def cusip(self, symbol: Any) -> Any:
+        """The CUSIP of `symbol` (None without one in the data's security database)."""
+        return _identifier_of(symbol, "cusip")
+
+    def composite_figi(self, symbol: Any) -> Any:
+        return _identifier_of(symbol, "composite_figi")
+
+    def sedol(self, symbol: Any) -> Any:
+        return _identifier_of(symbol, "sedol")
+
+    def isin(self, symbol: Any) -> Any:
+        return _identifier_of(symbol, "isin")
+
+    def cik(self, symbol: Any) -> Any:
+        return _identifier_of(symbol, "cik")
 
     @property
     def account_currency(self) -> str:
@@ -848,6 +946,17 @@ def _date_window(frames: dict, first_day: dt.date, end_before: dt.date) -> pd.Da
         return empty_history()
     parts = [history_frame({s: frames[s]}, end_before, n) for s, n in counts.items() if n > 0]
     return pd.concat(parts) if len(parts) > 1 else parts[0]
+
+
+def _identifier_of(symbol: Any, name: str) -> Any:
+    """A Symbol's (or Security's) identifier `name`; LEAN's other overload, an identifier to
+    its Symbol, is not simulated."""
+    if isinstance(symbol, str) and not isinstance(symbol, Symbol) or isinstance(symbol, int):
+        raise NotSupportedError(
+            f"QCAlgorithm.{name}({symbol!r}) (from an identifier to its Symbol)",
+            f"pass a Symbol to get its {name}, e.g. self.{name}(self.add_equity('AAPL').symbol)",
+        )
+    return getattr(as_symbol(symbol), name)
 
 
 @lru_cache(maxsize=1)

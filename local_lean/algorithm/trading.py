@@ -14,7 +14,7 @@ import math
 from typing import Any
 
 from local_lean.buying_power import zero_price_message
-from local_lean.enums import Resolution
+from local_lean.enums import Resolution, SecurityType
 from local_lean.framework.execution import order_targets_by_margin_impact
 from local_lean.framework.portfolio_construction import PortfolioTarget, sized_by_percent
 from local_lean.order_properties import (
@@ -35,7 +35,7 @@ from local_lean.orders import (
 from local_lean.priced_orders import MarketOnCloseOrder, TrailingStopOrder
 from local_lean.securities import Security
 from local_lean.symbol_conversion import as_symbol, one_or_many, symbol_key
-from local_lean.symbols import Symbol
+from local_lean.symbols import SecurityIdentifier, Symbol
 from local_lean.transactions import SecurityTransactionManager
 
 # LEAN's debug messages, logged once, when it converts a market order in a backtest.
@@ -467,7 +467,25 @@ class QCAlgorithmTrading:
         return properties
 
     def _security_for_order(self, symbol: Any) -> Security:
-        return self.securities[symbol_key(symbol)]
+        key = symbol_key(symbol)
+        if key not in self.securities:
+            if not isinstance(symbol, Symbol) and isinstance(symbol, str):
+                return self._custom_data_security(symbol)
+            if isinstance(symbol, Symbol) and symbol.security_type == SecurityType.BASE:
+                return self._custom_data_security(symbol.value)  # e.g. converted to MOO
+        return self.securities[key]
+
+    def _custom_data_security(self, ticker: str) -> Security:
+        """What LEAN orders for a ticker string the algorithm never added. Its implicit
+        conversion looks the ticker up in the SymbolCache (the tickers added) and otherwise
+        makes a custom-data symbol (``SecurityType.BASE``); ``GetSecurityForOrder`` adds
+        that security at the universe settings' resolution, and as its data never arrives
+        the order is refused: SECURITY_PRICE_ZERO, an invalid ticket. The runner refuses
+        the order the same way and keeps no such security (it simulates no custom data)."""
+        if not ticker.strip():
+            raise ValueError("a ticker cannot be empty")
+        symbol = Symbol(SecurityIdentifier(ticker, 0), ticker)
+        return Security(symbol, self.universe_settings.resolution, False)
 
     def _within_market_on_close_buffer(self) -> bool:
         """True when a MarketOnClose order placed now would be too late for the next close."""

@@ -61,11 +61,17 @@ class SubscriptionDataConfig:
     equity, and the consolidators it updates."""
 
     def __init__(
-        self, symbol: Symbol, registered_indicators: Callable[[], list[Any]] = lambda: []
+        self,
+        symbol: Symbol,
+        registered_indicators: Callable[[], list[Any]] = lambda: [],
+        normalization_mode: Callable[[], DataNormalizationMode] = (
+            lambda: DataNormalizationMode.ADJUSTED
+        ),
     ) -> None:
         self._symbol = symbol
         self._consolidators: list[Any] = []
         self._registered_indicators = registered_indicators
+        self._normalization_mode = normalization_mode
 
     @property
     def symbol(self) -> Symbol:
@@ -113,7 +119,8 @@ class SubscriptionDataConfig:
 
     @property
     def data_normalization_mode(self) -> DataNormalizationMode:
-        return DataNormalizationMode.ADJUSTED
+        """The security's mode (add_equity's data_normalization_mode)."""
+        return self._normalization_mode()
 
     @property
     def consolidators(self) -> ConsolidatorSet:
@@ -235,7 +242,9 @@ class SubscriptionManager:
         config = self._configs.get(security.symbol)
         if config is None:
             config = self._configs[security.symbol] = SubscriptionDataConfig(
-                security.symbol, lambda: self._registered_indicators(security.symbol)
+                security.symbol,
+                lambda: self._registered_indicators(security.symbol),
+                lambda: security.data_normalization_mode,
             )
         return config
 

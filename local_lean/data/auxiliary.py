@@ -24,15 +24,20 @@ from typing import Any
 import pandas as pd
 
 from local_lean.data.lean_folder import LeanDataFolder, factor_on
+from local_lean.data.security_definitions import definitions_lookup
 from local_lean.enums import DataNormalizationMode
 from local_lean.errors import NotSupportedError
+from local_lean.symbols import use_security_definitions
 
 _ACTIVE_SOURCE: ContextVar[Any] = ContextVar("local_lean_data_source", default=None)
 
 
 def use_data_source(source: Any) -> None:
-    """The price source the providers read (the backtest's, set when it starts)."""
+    """The price source the providers read (the backtest's, set when it starts), and whose
+    security database gives Symbols their CUSIP, ISIN... (data/security_definitions.py)."""
     _ACTIVE_SOURCE.set(source)
+    root = source.root if isinstance(source, LeanDataFolder) else None
+    use_security_definitions(definitions_lookup(root))
 
 
 def active_data_root() -> Path | None:

@@ -138,6 +138,12 @@ class _PricedOrder:
     def type(self) -> OrderType:
         return OrderType.MARKET if self._order is None else self._order.type
 
+    @property
+    def id(self) -> int:
+        """The order's id; 0 while sizing, as the MarketOrder LEAN's buying power model
+        builds to estimate fees has (never submitted, so never given an id)."""
+        return 0 if self._order is None else self._order.id
+
     def __getattr__(self, name: str) -> Any:
         if self._order is None:
             raise AttributeError(f"the order being sized has no {name!r}")

@@ -283,6 +283,7 @@ class Security(
         self._slippage_model: Any = None
         self._shortable_provider: Any = None
         self._fill_model: Any = None  # the algorithm's (None: the runner's own fills)
+        self._buying_power_model: Any = None  # the algorithm's (None: LEAN's margin model)
         self._cache = SecurityCache(no_data)
         self._data_normalization_mode = DataNormalizationMode.ADJUSTED  # set by add_equity
         self.volatility_model: Any = VolatilityModel.NULL
@@ -544,7 +545,7 @@ class Security(
     def buying_power_model(self) -> Any:
         """The model set with ``set_buying_power_model``, else LEAN's margin model at this
         security's leverage."""
-        model = getattr(self, "_buying_power_model", None)
+        model = self._buying_power_model
         if model is not None:
             return model
         from local_lean.models.margin import SecurityMarginModel
@@ -629,7 +630,7 @@ def attach_quote_currency(security: Security, cash: Any) -> None:
 def custom_buying_power_model(security: Security) -> Any:
     """The algorithm's own buying power model of `security` (a Python subclass), or None when
     LEAN's margin model at the security's leverage applies."""
-    return getattr(security, "_buying_power_model", None)
+    return security._buying_power_model
 
 
 class SecurityManager(

@@ -38,9 +38,8 @@ needs_lean_data = pytest.mark.skipif(
     reason="LEAN's sample data is not beside the repository",
 )
 TINY_MODEL = {"epochs": "2", "units": "4", "layers": "1", "history-bars": "200"}
-# Where the checks do not need the seeds' forecasts to differ (without XLA, seeds 0 and 1 give
-# the grid's sets the same trades over its twelve sessions): XLA's compile costs more than this
-# model's training.
+# XLA's compile costs more than this model's training, so the grids here train without it
+# (main.py's compiled step is checked end to end in test_main_strategy.py).
 TINY_MODEL_WITHOUT_XLA = {**TINY_MODEL, **WITHOUT_XLA}
 SPAN = {"start": datetime.date(2020, 1, 2), "end": datetime.date(2020, 1, 17)}
 
@@ -83,11 +82,12 @@ def lstm_grid(ray_instance, tmp_path_factory):
         target=parse_target("Sharpe Ratio", "max"),
         parameters=[
             step_parameter("retrain-epochs", "1", "3", "2"),
-            # Seeds give the tiny model different forecasts, so the sets trade differently.
-            step_parameter("seed", "0", "1", "1"),
+            # Seeds give the tiny model different forecasts, so the sets trade differently
+            # (seeds 0 and 2 do over these twelve sessions; 0 and 1 happen to trade alike).
+            step_parameter("seed", "0", "2", "2"),
         ],
         output=output,
-        fixed_parameters=dict(TINY_MODEL),
+        fixed_parameters=dict(TINY_MODEL_WITHOUT_XLA),
         backtest_options={**SPAN, "draw_charts": False},
         target_label="Sharpe Ratio",
     )
@@ -99,7 +99,7 @@ def test_each_set_on_ray_gives_the_statistics_of_a_sequential_run(lstm_grid, tmp
     for result in lstm_grid.results:
         alone = run_backtest(
             MAIN,
-            parameters={**TINY_MODEL, **result.parameter_set.values},
+            parameters={**TINY_MODEL_WITHOUT_XLA, **result.parameter_set.values},
             output=tmp_path / str(result.id),
             log=lambda line: None,
             draw_charts=False,

@@ -1,5 +1,6 @@
 """LEAN's enumerations that daily-equity algorithms use, with LEAN's PEP8 member names."""
 
+import datetime as dt
 from enum import IntEnum
 
 
@@ -9,6 +10,15 @@ class Resolution(IntEnum):
     MINUTE = 2
     HOUR = 3
     DAILY = 4
+
+
+# LEAN's Resolution.ToTimeSpan() (Common/Extensions.cs) for the resolutions with a bar period.
+RESOLUTION_TIME_SPANS = {
+    Resolution.SECOND: dt.timedelta(seconds=1),
+    Resolution.MINUTE: dt.timedelta(minutes=1),
+    Resolution.HOUR: dt.timedelta(hours=1),
+    Resolution.DAILY: dt.timedelta(days=1),
+}
 
 
 class SecurityType(IntEnum):

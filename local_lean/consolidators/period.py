@@ -25,7 +25,7 @@ from collections.abc import Callable
 from typing import Any
 
 from local_lean.consolidators.base import ConsolidatorBase
-from local_lean.enums import Resolution
+from local_lean.enums import RESOLUTION_TIME_SPANS, Resolution
 from local_lean.market_data import TradeBar
 from local_lean.quote_bars import Bar, QuoteBar
 
@@ -233,15 +233,9 @@ def _specification(args: tuple, start_time: Any = None) -> tuple[Any, int | None
 
 
 def _resolution_span(resolution: Resolution) -> dt.timedelta:
-    spans = {
-        Resolution.DAILY: _ONE_DAY,
-        Resolution.HOUR: dt.timedelta(hours=1),
-        Resolution.MINUTE: dt.timedelta(minutes=1),
-        Resolution.SECOND: _ONE_SECOND,
-    }
-    if resolution not in spans:
+    if resolution not in RESOLUTION_TIME_SPANS:
         raise ValueError(f"Resolution.{resolution.name} has no period")
-    return spans[resolution]
+    return RESOLUTION_TIME_SPANS[resolution]
 
 
 class PeriodCountConsolidatorBase(ConsolidatorBase):

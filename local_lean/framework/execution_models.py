@@ -25,9 +25,9 @@ import datetime as dt
 from typing import Any
 
 from local_lean.data.exchange_hours import UsEquityExchangeHours
-from local_lean.enums import Resolution
+from local_lean.enums import RESOLUTION_TIME_SPANS, Resolution
 from local_lean.framework.execution import ExecutionModel
-from local_lean.framework.indicator_alphas import RESOLUTION_SPANS, history_trade_bars
+from local_lean.framework.indicator_alphas import history_trade_bars
 from local_lean.framework.portfolio_targets import OrderSizing, PortfolioTargetCollection
 from local_lean.indicators import SimpleMovingAverage, StandardDeviation
 
@@ -120,7 +120,7 @@ class StandardDeviationExecutionModel(_TargetKeepingExecution):
         super().__init__(asynchronous)
         if isinstance(period, bool) or not isinstance(period, int) or period < 2:
             raise ValueError(f"the standard deviation period must be a whole number >= 2: {period}")
-        if resolution not in RESOLUTION_SPANS:
+        if resolution not in RESOLUTION_TIME_SPANS:
             raise ValueError(
                 f"StandardDeviationExecutionModel needs a bar resolution: {resolution}"
             )

@@ -21,7 +21,7 @@ import datetime as dt
 from enum import Enum
 from typing import Any
 
-from local_lean.enums import InsightDirection, Resolution
+from local_lean.enums import RESOLUTION_TIME_SPANS, InsightDirection, Resolution
 from local_lean.framework.alpha import AlphaModel
 from local_lean.framework.insights import Insight
 from local_lean.indicators import (
@@ -31,22 +31,15 @@ from local_lean.indicators import (
 )
 from local_lean.market_data import TradeBar
 
-RESOLUTION_SPANS = {
-    Resolution.DAILY: dt.timedelta(days=1),
-    Resolution.HOUR: dt.timedelta(hours=1),
-    Resolution.MINUTE: dt.timedelta(minutes=1),
-    Resolution.SECOND: dt.timedelta(seconds=1),
-}
-
 
 def resolution_span(resolution: Any, model: str) -> dt.timedelta:
     """LEAN's ``Resolution.ToTimeSpan()`` for a bar resolution; an error for anything else."""
-    if isinstance(resolution, bool) or resolution not in RESOLUTION_SPANS:
+    if isinstance(resolution, bool) or resolution not in RESOLUTION_TIME_SPANS:
         raise ValueError(
             f"{model} needs a bar resolution (Resolution.DAILY, HOUR, MINUTE or SECOND), got "
             f"{resolution!r}"
         )
-    return RESOLUTION_SPANS[Resolution(resolution)]
+    return RESOLUTION_TIME_SPANS[Resolution(resolution)]
 
 
 def _check_period(period: Any, what: str) -> int:
@@ -63,7 +56,7 @@ def history_trade_bars(
     frame = algorithm.history(symbols, count, resolution)
     if frame.empty:
         return []
-    span = RESOLUTION_SPANS[resolution]
+    span = RESOLUTION_TIME_SPANS[resolution]
     by_symbol = {symbol.value: symbol for symbol in symbols}
     bars = []
     for (ticker, end_time), row in frame.iterrows():

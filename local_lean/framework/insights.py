@@ -16,18 +16,17 @@ from collections.abc import Callable
 from typing import Any
 
 from local_lean.conventions import from_utc, to_utc
-from local_lean.enums import InsightDirection, InsightScoreType, InsightType, Resolution
+from local_lean.enums import (
+    RESOLUTION_TIME_SPANS,
+    InsightDirection,
+    InsightScoreType,
+    InsightType,
+    Resolution,
+)
 from local_lean.errors import NotSupportedError
 from local_lean.lean_members import LeanMembers
 from local_lean.symbol_conversion import as_symbol
 from local_lean.symbols import Symbol
-
-_RESOLUTION_SPAN = {
-    Resolution.SECOND: dt.timedelta(seconds=1),
-    Resolution.MINUTE: dt.timedelta(minutes=1),
-    Resolution.HOUR: dt.timedelta(hours=1),
-    Resolution.DAILY: dt.timedelta(days=1),
-}
 
 _ids = itertools.count(1)
 _group_ids = itertools.count(1)  # deterministic group ids, as the insight ids
@@ -408,9 +407,9 @@ def close_time_for(spec: Any, generated: dt.datetime, calendar: Any) -> dt.datet
         resolution, bar_count = spec
         if resolution == Resolution.DAILY:
             close = _step_sessions(generated, bar_count, calendar.next_session)
-        elif resolution in _RESOLUTION_SPAN:
+        elif resolution in RESOLUTION_TIME_SPANS:
             # Hours are stepped as 60 minutes each (LEAN: the open is at 9:30, not on the hour).
-            span = _RESOLUTION_SPAN[resolution] * bar_count
+            span = RESOLUTION_TIME_SPANS[resolution] * bar_count
             bar = _ONE_SECOND if resolution == Resolution.SECOND else _ONE_MINUTE
             close = _step_market_bars(generated, bar, span // bar, calendar)
         else:

@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from local_lean.enums import InsightDirection, Resolution
+from local_lean.enums import RESOLUTION_TIME_SPANS, InsightDirection, Resolution
 from local_lean.framework.alpha import AlphaModel
 from local_lean.framework.insights import Insight
 from local_lean.indicators import (
@@ -32,13 +32,6 @@ from local_lean.indicators import (
     IndicatorDataPoint,
     IndicatorExtensions,
 )
-
-_SPANS = {
-    Resolution.DAILY: dt.timedelta(days=1),
-    Resolution.HOUR: dt.timedelta(hours=1),
-    Resolution.MINUTE: dt.timedelta(minutes=1),
-    Resolution.SECOND: dt.timedelta(seconds=1),
-}
 
 
 def _sorted_symbols(securities: Any) -> list:
@@ -129,12 +122,12 @@ class BasePairsTradingAlphaModel(AlphaModel):
             raise ValueError(
                 f"the pairs model's lookback must be a whole number >= 1: {lookback!r}"
             )
-        if resolution not in _SPANS:
+        if resolution not in RESOLUTION_TIME_SPANS:
             raise ValueError(f"the pairs model needs a bar resolution, got {resolution!r}")
         self.lookback = lookback
         self.resolution = Resolution(resolution)
         self.threshold = threshold
-        self.prediction_interval = _SPANS[self.resolution] * lookback
+        self.prediction_interval = RESOLUTION_TIME_SPANS[self.resolution] * lookback
         self.pairs: dict[tuple, _Pair] = {}
         self.securities: list[Any] = []  # LEAN keeps a set; a list keeps runs reproducible
         resolution_name = self.resolution.name.capitalize()

@@ -20,7 +20,7 @@ import math
 from typing import Any
 
 from local_lean.buying_power import target_order_quantity
-from local_lean.enums import InsightDirection, PortfolioBias, Resolution
+from local_lean.enums import RESOLUTION_TIME_SPANS, InsightDirection, PortfolioBias, Resolution
 from local_lean.errors import NotSupportedError
 from local_lean.framework.insight_manager import symbols_with_active_insights
 from local_lean.framework.insights import Insight, to_utc
@@ -95,12 +95,7 @@ def _rebalancing_function(rebalance: Any) -> Any:
     if rebalance is None:
         return None
     if isinstance(rebalance, Resolution):
-        span = {
-            Resolution.DAILY: dt.timedelta(days=1),
-            Resolution.HOUR: dt.timedelta(hours=1),
-            Resolution.MINUTE: dt.timedelta(minutes=1),
-            Resolution.SECOND: dt.timedelta(seconds=1),
-        }.get(rebalance)
+        span = RESOLUTION_TIME_SPANS.get(rebalance)
         if span is None:
             raise NotSupportedError(f"rebalance=Resolution.{rebalance.name}")
         rebalance = span
